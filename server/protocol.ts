@@ -1,0 +1,270 @@
+/**
+ * The wire contract between Parley's server, the widget and the agent desktop.
+ * Types only: every side does `import type` from here, so a renamed field breaks the build.
+ *
+ * Socket.IO namespaces:
+ * - `/webchat`: a visitor; handshake `auth: { token }` from `POST /v1/WebChannels`.
+ * - `/agent`: a worker; handshake `auth: { token }` from `POST /v1/AgentSessions`.
+ * Every request event takes an ack callback answered with `Ack<T>`.
+ */
+
+export type Sid = string;
+export type IsoDate = string;
+
+// ── DTOs ──────────────────────────────────────────────────────────────────
+
+export type ChannelStatus = 'active' | 'inactive';
+export type ChannelType = 'web' | 'sms' | 'whatsapp' | 'facebook' | 'custom';
+export type MemberRole = 'customer' | 'agent' | 'bot' | 'system';
+export type Activity = 'Available' | 'Unavailable' | 'Offline';
+export type TaskStatus = 'pending' | 'reserved' | 'assigned' | 'wrapping' | 'completed' | 'canceled';
+export type ReservationStatus = 'pending' | 'accepted' | 'rejected' | 'timeout' | 'canceled' | 'completed';
+export type IntegrationType = 'studio' | 'task' | 'external';
+
+export interface ChannelAttributes {
+  /** The customer's friendly name. */
+  from: string;
+  channelType: ChannelType;
+  preEngagementData?: Record<string, string>;
+  taskSid?: Sid | null;
+  pageUrl?: string;
+  userAgent?: string;
+  [key: string]: unknown;
+}
+
+export interface ChannelDTO {
+  sid: Sid;
+  flexFlowSid: Sid;
+  contactSid: Sid;
+  friendlyName: string;
+  status: ChannelStatus;
+  attributes: ChannelAttributes;
+  /** Index of the newest message, -1 when there is none. */
+  lastMessageIndex: number;
+  dateCreated: IsoDate;
+  dateUpdated: IsoDate;
+}
+
+export interface MessageDTO {
+  sid: Sid;
+  channelSid: Sid;
+  /** Gapless per channel, from 0. */
+  index: number;
+  /** Identity of the member who wrote it. */
+  from: string;
+  authorRole: MemberRole;
+  authorName: string;
+  body: string;
+  attributes: Record<string, unknown>;
+  clientId: string | null;
+  dateCreated: IsoDate;
+}
+
+export interface MemberDTO {
+  sid: Sid;
+  channelSid: Sid;
+  identity: string;
+  role: MemberRole;
+  friendlyName: string;
+  /** Last message index this member has read, -1 for none. */
+  lastReadIndex: number;
+  dateCreated: IsoDate;
+}
+
+export interface ContactDTO {
+  sid: Sid;
+  identity: string;
+  friendlyName: string;
+  address: string | null;
+  attributes: Record<string, unknown>;
+  dateCreated: IsoDate;
+}
+
+export interface WorkerDTO {
+  sid: Sid;
+  friendlyName: string;
+  username: string | null;
+  activity: Activity;
+  capacity: number;
+  attributes: Record<string, unknown>;
+  dateCreated: IsoDate;
+  dateUpdated: IsoDate;
+}
+
+export interface TaskDTO {
+  sid: Sid;
+  status: TaskStatus;
+  channelSid: Sid;
+  queueSid: Sid;
+  workerSid: Sid | null;
+  priority: number;
+  attributes: Record<string, unknown>;
+  dateCreated: IsoDate;
+  dateUpdated: IsoDate;
+}
+
+export interface ReservationDTO {
+  sid: Sid;
+  taskSid: Sid;
+  workerSid: Sid;
+  status: ReservationStatus;
+  /** When a pending reservation times out. */
+  expiresAt: IsoDate;
+  dateCreated: IsoDate;
+}
+
+/** What an agent is shown when a chat is offered: enough to decide. */
+export interface OfferDTO {
+  reservation: ReservationDTO;
+  task: TaskDTO;
+  channel: ChannelDTO;
+  customerName: string;
+  /** The customer's first message, if any. */
+  firstMessage: string | null;
+}
+
+/** A chat an agent holds (task assigned or wrapping). */
+export interface AgentChatDTO {
+  task: TaskDTO;
+  channel: ChannelDTO;
+  contact: ContactDTO;
+  members: MemberDTO[];
+}
+
+export interface FlexFlowDTO {
+  sid: Sid;
+  friendlyName: string;
+  channelType: ChannelType;
+  contactIdentity: string;
+  enabled: boolean;
+  integrationType: IntegrationType;
+  integration: Record<string, unknown>;
+  longLived: boolean;
+  janitorEnabled: boolean;
+  allowedOrigins: string[];
+  dateCreated: IsoDate;
+  dateUpdated: IsoDate;
+}
+
+// ── REST shapes used by the widget and the agent desktop ───────────────────
+
+/** `POST /v1/WebChannels` (public, Origin-checked). */
+export interface WebChannelRequest {
+  flexFlowSid: Sid;
+  /** Friendly name the customer gives (or the pre-engagement name). */
+  customerFriendlyName?: string;
+  preEngagementData?: Record<string, string>;
+  pageUrl?: string;
+  /** An existing session's token: resumes that contact's active channel when there is one. */
+  token?: string;
+}
+
+export interface WebChannelResponse {
+  channelSid: Sid;
+  contactSid: Sid;
+  identity: string;
+  token: string;
+  expiresAt: IsoDate;
+}
+
+/** `POST /v1/AgentSessions` `{ username, password }`. */
+export interface AgentSessionResponse {
+  token: string;
+  expiresAt: IsoDate;
+  worker: WorkerDTO;
+}
+
+export interface ErrorBody {
+  code: string;
+  message: string;
+  status: number;
+}
+
+// ── Socket events ──────────────────────────────────────────────────────────
+
+export type Ack<T> = T | { error: { code: string; message: string } };
+export type AckFn<T> = (reply: Ack<T>) => void;
+
+export interface SendMessageRequest {
+  /** Chosen by the client; a retried send with the same id returns the original message. */
+  clientId: string;
+  body: string;
+  attributes?: Record<string, unknown>;
+}
+
+export interface SentAck {
+  sid: Sid;
+  index: number;
+  /** The stored message, as every member receives it. */
+  message: MessageDTO;
+}
+
+export interface SyncReply {
+  channel: ChannelDTO;
+  members: MemberDTO[];
+  /** Every message after the requested index, in index order. */
+  messages: MessageDTO[];
+}
+
+export interface TypingEvent {
+  channelSid: Sid;
+  identity: string;
+  friendlyName: string;
+  role: MemberRole;
+}
+
+/** Visitor → server on `/webchat`. */
+export interface WebchatClientEvents {
+  /** Sent on every (re)connect with the last index the client holds (-1 for none). */
+  'messages:sync': (req: { afterIndex: number }, ack: AckFn<SyncReply>) => void;
+  'message:send': (req: SendMessageRequest, ack: AckFn<SentAck>) => void;
+  'typing:start': () => void;
+  'channel:read': (req: { index: number }) => void;
+  /** The visitor ends the chat. */
+  'chat:end': (req: Record<string, never>, ack: AckFn<{ ok: true }>) => void;
+  /** Exchange the session token for a fresh one before it expires. */
+  'session:refresh': (req: Record<string, never>, ack: AckFn<{ token: string; expiresAt: IsoDate }>) => void;
+}
+
+/** Server → visitor on `/webchat`. */
+export interface WebchatServerEvents {
+  'message:new': (message: MessageDTO) => void;
+  'typing:start': (event: TypingEvent) => void;
+  'channel:updated': (channel: ChannelDTO) => void;
+  'member:updated': (member: MemberDTO) => void;
+}
+
+/** Agent desktop → server on `/agent`. */
+export interface AgentClientEvents {
+  /** Sent on every (re)connect: the worker, its chats and its pending offers. */
+  'session:sync': (req: Record<string, never>, ack: AckFn<AgentSyncReply>) => void;
+  'activity:set': (req: { activity: Activity }, ack: AckFn<WorkerDTO>) => void;
+  'reservation:accept': (req: { reservationSid: Sid }, ack: AckFn<AgentChatDTO>) => void;
+  'reservation:reject': (req: { reservationSid: Sid }, ack: AckFn<{ ok: true }>) => void;
+  'messages:sync': (req: { channelSid: Sid; afterIndex: number }, ack: AckFn<SyncReply>) => void;
+  'message:send': (req: SendMessageRequest & { channelSid: Sid }, ack: AckFn<SentAck>) => void;
+  'typing:start': (req: { channelSid: Sid }) => void;
+  'channel:read': (req: { channelSid: Sid; index: number }) => void;
+  /** End chat: the task goes to wrapping and the channel inactive (unless long-lived). */
+  'task:wrap': (req: { taskSid: Sid }, ack: AckFn<TaskDTO>) => void;
+  'task:complete': (req: { taskSid: Sid }, ack: AckFn<TaskDTO>) => void;
+}
+
+export interface AgentSyncReply {
+  worker: WorkerDTO;
+  chats: AgentChatDTO[];
+  offers: OfferDTO[];
+}
+
+/** Server → agent desktop on `/agent`. */
+export interface AgentServerEvents {
+  'worker:updated': (worker: WorkerDTO) => void;
+  'offer:new': (offer: OfferDTO) => void;
+  /** The offer is gone (timed out, canceled, taken by the agent on another tab). */
+  'offer:ended': (event: { reservationSid: Sid; status: ReservationStatus }) => void;
+  'chat:updated': (chat: AgentChatDTO) => void;
+  'message:new': (message: MessageDTO) => void;
+  'typing:start': (event: TypingEvent) => void;
+  'channel:updated': (channel: ChannelDTO) => void;
+  'member:updated': (member: MemberDTO) => void;
+}
