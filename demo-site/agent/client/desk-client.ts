@@ -1,0 +1,199 @@
+/**
+ * Connects the desk's store to the server: replays the server's view on every (re)connect,
+ * turns server events into store updates, and exposes the agent's actions. Messages go
+ * through an outbox so one written while offline is sent once the desk is back.
+ */
+import type { Activity, MessageDTO, Sid, TaskDTO } from '../../../server/protocol.ts';
+import * as chats from '../state/chat-updates.ts';
+import type { DeskState } from '../state/desk-state.ts';
+import * as desk from '../state/desk-updates.ts';
+import { lastIndex } from '../state/selectors.ts';
+import type { Store } from '../state/store.ts';
+import { type AgentSocket, openAgentSocket, RequestError, request } from './agent-socket.ts';
+import { createClientId } from './outbox-storage.ts';
+
+export interface DeskClient {
+  setActivity(activity: Activity): Promise<void>;
+  accept(reservationSid: Sid): Promise<void>;
+  reject(reservationSid: Sid): Promise<void>;
+  send(channelSid: Sid, body: string): void;
+  /** Tells the customer the agent is typing; throttled, so call it on every keystroke. */
+  typing(channelSid: Sid): void;
+  select(channelSid: Sid | null): void;
+  wrap(taskSid: Sid): Promise<void>;
+  complete(taskSid: Sid): Promise<void>;
+  close(): void;
+}
+
+export interface DeskClientOptions {
+  token: string;
+  store: Store<DeskState>;
+  /** The server refused the token: the agent must sign in again. */
+  onUnauthorized(): void;
+  socket?: AgentSocket;
+}
+
+const TYPING_THROTTLE_MS = 2_000;
+const TYPING_SHOWN_MS = 4_000;
+
+export function connectDesk({
+  token,
+  store,
+  onUnauthorized,
+  socket = openAgentSocket(token),
+}: DeskClientOptions): DeskClient {
+  const inFlight = new Set<string>();
+  const typingSentAt = new Map<Sid, number>();
+  const typingTimers = new Map<Sid, ReturnType<typeof setTimeout>>();
+
+  const notifyError = (error: unknown) =>
+    store.apply(desk.addNotice(error instanceof Error ? error.message : String(error), 'error'));
+
+  /** Marks the selected chat read up to its newest message, when the agent can see it. */
+  function readSelected(): void {
+    const state = store.get();
+    const sid = state.selectedChannelSid;
+    const chat = sid ? state.chats[sid] : undefined;
+    if (!sid || !chat || document.visibilityState !== 'visible') return;
+    const index = lastIndex(chat);
+    if (index <= chat.readIndex) return;
+    store.apply(chats.markRead(sid, index));
+    if (socket.connected) socket.emit('channel:read', { channelSid: sid, index });
+  }
+
+  async function syncMessages(channelSid: Sid): Promise<void> {
+    const held = store.get().chats[channelSid];
+    if (!held) return;
+    const reply = await request(socket, 'messages:sync', { channelSid, afterIndex: lastIndex(held) });
+    store.apply(chats.updateChannel(reply.channel));
+    for (const member of reply.members) store.apply(chats.updateMember(member));
+    receive(channelSid, reply.messages);
+  }
+
+  function receive(channelSid: Sid, messages: MessageDTO[]): void {
+    store.apply(chats.addMessages(channelSid, messages));
+    for (const message of messages) if (message.clientId) store.apply(desk.dequeueMessage(message.clientId));
+    if (store.get().selectedChannelSid === channelSid) readSelected();
+  }
+
+  function flushOutbox(): void {
+    for (const pending of store.get().outbox) {
+      if (inFlight.has(pending.clientId) || !socket.connected) continue;
+      inFlight.add(pending.clientId);
+      const { channelSid, clientId, body } = pending;
+      request(socket, 'message:send', { channelSid, clientId, body })
+        .then((ack) => receive(channelSid, [ack.message]))
+        .catch((error: unknown) => {
+          // A refused message will never be accepted; a lost one is retried on reconnect.
+          if (error instanceof RequestError) {
+            store.apply(desk.dequeueMessage(clientId));
+            notifyError(new Error(`Message not sent: ${error.message}`));
+          }
+        })
+        .finally(() => inFlight.delete(clientId));
+    }
+  }
+
+  socket.on('connect', async () => {
+    store.apply(desk.setConnection('online'));
+    try {
+      store.apply(desk.applySync(await request(socket, 'session:sync', {})));
+      await Promise.all(Object.keys(store.get().chats).map(syncMessages));
+      readSelected();
+      flushOutbox();
+    } catch (error) {
+      notifyError(error);
+    }
+  });
+  socket.on('disconnect', () => {
+    inFlight.clear();
+    store.apply(desk.setConnection('offline'));
+  });
+  socket.on('connect_error', (error) => {
+    if (error.message === 'unauthorized') onUnauthorized();
+    else store.apply(desk.setConnection('offline'));
+  });
+
+  socket.on('worker:updated', (worker) => store.apply(desk.setWorker(worker)));
+  socket.on('offer:new', (offer) => store.apply(desk.addOffer(offer)));
+  socket.on('offer:ended', ({ reservationSid, status }) => {
+    const offer = store.get().offers.find((o) => o.reservation.sid === reservationSid);
+    store.apply(desk.removeOffer(reservationSid));
+    if (offer && status === 'timeout') {
+      store.apply(desk.addNotice(`The chat from ${offer.customerName} timed out before it was accepted.`));
+    } else if (offer && status === 'canceled') {
+      store.apply(desk.addNotice(`${offer.customerName} left before the chat was accepted.`));
+    }
+  });
+  socket.on('chat:updated', (chat) => {
+    const isNew = !store.get().chats[chat.channel.sid];
+    store.apply(chats.upsertChat(chat));
+    if (isNew && store.get().chats[chat.channel.sid]) syncMessages(chat.channel.sid).catch(notifyError);
+  });
+  socket.on('message:new', (message) => receive(message.channelSid, [message]));
+  socket.on('channel:updated', (channel) => store.apply(chats.updateChannel(channel)));
+  socket.on('member:updated', (member) => store.apply(chats.updateMember(member)));
+  socket.on('typing:start', ({ channelSid, friendlyName, role }) => {
+    if (role === 'agent') return;
+    store.apply(chats.setTyping(channelSid, friendlyName));
+    clearTimeout(typingTimers.get(channelSid));
+    typingTimers.set(
+      channelSid,
+      setTimeout(() => store.apply(chats.setTyping(channelSid, null)), TYPING_SHOWN_MS),
+    );
+  });
+
+  const onVisible = () => readSelected();
+  document.addEventListener('visibilitychange', onVisible);
+
+  return {
+    async setActivity(activity) {
+      store.apply(desk.setWorker(await request(socket, 'activity:set', { activity })));
+    },
+    async accept(reservationSid) {
+      const chat = await request(socket, 'reservation:accept', { reservationSid });
+      store.apply(desk.removeOffer(reservationSid));
+      store.apply(chats.upsertChat(chat));
+      store.apply(chats.selectChat(chat.channel.sid));
+      await syncMessages(chat.channel.sid);
+    },
+    async reject(reservationSid) {
+      await request(socket, 'reservation:reject', { reservationSid });
+      store.apply(desk.removeOffer(reservationSid));
+    },
+    send(channelSid, body) {
+      const createdAt = new Date().toISOString();
+      store.apply(desk.enqueueMessage({ clientId: createClientId(), channelSid, body, createdAt }));
+      flushOutbox();
+    },
+    typing(channelSid) {
+      const now = Date.now();
+      if (!socket.connected || now - (typingSentAt.get(channelSid) ?? 0) < TYPING_THROTTLE_MS) return;
+      typingSentAt.set(channelSid, now);
+      socket.emit('typing:start', { channelSid });
+    },
+    select(channelSid) {
+      store.apply(chats.selectChat(channelSid));
+      readSelected();
+    },
+    async wrap(taskSid) {
+      const task = await request(socket, 'task:wrap', { taskSid });
+      updateTask(task.channelSid, task);
+    },
+    async complete(taskSid) {
+      const task = await request(socket, 'task:complete', { taskSid });
+      updateTask(task.channelSid, task);
+    },
+    close() {
+      document.removeEventListener('visibilitychange', onVisible);
+      for (const timer of typingTimers.values()) clearTimeout(timer);
+      socket.removeAllListeners();
+      socket.disconnect();
+    },
+  };
+
+  function updateTask(channelSid: Sid, task: TaskDTO): void {
+    const held = store.get().chats[channelSid];
+    if (held) store.apply(chats.upsertChat({ ...held.chat, task }));
+  }
+}

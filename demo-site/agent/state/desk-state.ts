@@ -1,0 +1,53 @@
+/**
+ * The shape of everything the agent desktop shows. Chats are keyed by channel sid because
+ * every server event about a conversation (message, typing, channel, member) names its channel.
+ */
+import type { AgentChatDTO, MessageDTO, OfferDTO, Sid, WorkerDTO } from '../../../server/protocol.ts';
+
+export type Connection = 'connecting' | 'online' | 'offline';
+
+export interface ChatState {
+  chat: AgentChatDTO;
+  /** Every message held, in index order, each index once. */
+  messages: MessageDTO[];
+  /** Who is typing in this chat right now, if anyone. */
+  typingName: string | null;
+  /** The agent's read horizon: messages after it are unread. */
+  readIndex: number;
+}
+
+/** A message the agent wrote that the server has not acknowledged yet. */
+export interface PendingMessage {
+  clientId: string;
+  channelSid: Sid;
+  body: string;
+  createdAt: string;
+}
+
+export interface Notice {
+  id: number;
+  text: string;
+  tone: 'info' | 'error';
+}
+
+export interface DeskState {
+  connection: Connection;
+  worker: WorkerDTO | null;
+  offers: OfferDTO[];
+  chats: Record<Sid, ChatState>;
+  selectedChannelSid: Sid | null;
+  outbox: PendingMessage[];
+  notices: Notice[];
+}
+
+export function createDeskState(worker: WorkerDTO | null, outbox: PendingMessage[] = []): DeskState {
+  return {
+    connection: 'connecting',
+    worker,
+    offers: [],
+    chats: {},
+    selectedChannelSid: null,
+    outbox,
+    notices: [],
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * Pure updates for everything around the chats: the connection, the worker, offers, the
+ * outbox of unacknowledged messages and the short notices shown to the agent.
+ */
+import type { AgentSyncReply, OfferDTO, Sid, WorkerDTO } from '../../../server/protocol.ts';
+import { replaceChats } from './chat-updates.ts';
+import type { Connection, DeskState, Notice, PendingMessage } from './desk-state.ts';
+import type { Update } from './store.ts';
+
+export function setConnection(connection: Connection): Update<DeskState> {
+  return (state) => (state.connection === connection ? state : { ...state, connection });
+}
+
+export function setWorker(worker: WorkerDTO): Update<DeskState> {
+  return (state) => ({ ...state, worker });
+}
+
+/** The server's view after a (re)connect replaces ours, except messages already held. */
+export function applySync(reply: AgentSyncReply): Update<DeskState> {
+  return (state) => replaceChats(reply.chats)({ ...state, worker: reply.worker, offers: reply.offers });
+}
+
+export function addOffer(offer: OfferDTO): Update<DeskState> {
+  return (state) => {
+    const others = state.offers.filter((o) => o.reservation.sid !== offer.reservation.sid);
+    return { ...state, offers: [...others, offer] };
+  };
+}
+
+export function removeOffer(reservationSid: Sid): Update<DeskState> {
+  return (state) => {
+    const offers = state.offers.filter((o) => o.reservation.sid !== reservationSid);
+    return offers.length === state.offers.length ? state : { ...state, offers };
+  };
+}
+
+export function enqueueMessage(message: PendingMessage): Update<DeskState> {
+  return (state) => ({ ...state, outbox: [...state.outbox, message] });
+}
+
+/** Drops an outbox entry once the server has stored it (by ack or by its broadcast). */
+export function dequeueMessage(clientId: string): Update<DeskState> {
+  return (state) => {
+    const outbox = state.outbox.filter((m) => m.clientId !== clientId);
+    return outbox.length === state.outbox.length ? state : { ...state, outbox };
+  };
+}
+
+let noticeIds = 0;
+
+export function addNotice(text: string, tone: Notice['tone'] = 'info'): Update<DeskState> {
+  noticeIds += 1;
+  const notice = { id: noticeIds, text, tone };
+  return (state) => ({ ...state, notices: [...state.notices.slice(-3), notice] });
+}
+
+export function dismissNotice(id: number): Update<DeskState> {
+  return (state) => ({ ...state, notices: state.notices.filter((n) => n.id !== id) });
+}

@@ -1,0 +1,41 @@
+/**
+ * Values derived from the desk state. Kept apart from the updates so the UI and the socket
+ * client agree on what "unread" and "the agent's member" mean.
+ */
+import type { AgentChatDTO, MemberDTO, WorkerDTO } from '../../../server/protocol.ts';
+import type { ChatState, DeskState } from './desk-state.ts';
+
+/** The agent's own member in a chat: matched by identity, else the only agent member. */
+export function ownMember(chat: AgentChatDTO, worker: WorkerDTO | null): MemberDTO | undefined {
+  const agents = chat.members.filter((m) => m.role === 'agent');
+  if (worker) {
+    const mine = agents.find((m) => m.identity === worker.sid || m.identity === worker.username);
+    if (mine) return mine;
+  }
+  return agents.length === 1 ? agents[0] : undefined;
+}
+
+/** Messages after the agent's read horizon that someone else wrote. */
+export function unreadCount(chat: ChatState): number {
+  return chat.messages.filter((m) => m.index > chat.readIndex && m.authorRole !== 'agent').length;
+}
+
+export function lastIndex(chat: ChatState): number {
+  return chat.messages[chat.messages.length - 1]?.index ?? -1;
+}
+
+/** A chat the agent can still write in: assigned (not wrapping) and the channel active. */
+export function canWrite(chat: ChatState): boolean {
+  return chat.chat.task.status === 'assigned' && chat.chat.channel.status === 'active';
+}
+
+/** Chats in the order the list shows them: oldest first, like a queue. */
+export function chatList(state: DeskState): ChatState[] {
+  return Object.values(state.chats).sort((a, b) =>
+    a.chat.task.dateCreated.localeCompare(b.chat.task.dateCreated),
+  );
+}
+
+export function customerName(chat: AgentChatDTO): string {
+  return chat.contact.friendlyName || chat.channel.attributes.from || 'Customer';
+}

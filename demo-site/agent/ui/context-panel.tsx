@@ -1,0 +1,75 @@
+/**
+ * What the agent knows about the customer of the selected chat: who they are, where they are
+ * on the site, their browser, what they told the pre-engagement form, and the task's data.
+ */
+import type { ComponentChildren } from 'preact';
+import { describeBrowser } from '../format/describe-browser.ts';
+import { customerName } from '../state/selectors.ts';
+import { useDeskState } from './desk-context.ts';
+
+export function ContextPanel() {
+  const state = useDeskState();
+  const chat = state.selectedChannelSid ? state.chats[state.selectedChannelSid] : undefined;
+  if (!chat) return <p class="empty">Customer details appear here.</p>;
+  const { channel, task } = chat.chat;
+  const { pageUrl, userAgent, preEngagementData } = channel.attributes;
+
+  return (
+    <div class="context">
+      <h2 class="pane-title">Customer</h2>
+      <dl class="facts">
+        <Fact label="Name">{customerName(chat.chat)}</Fact>
+        <Fact label="Channel">{channel.attributes.channelType}</Fact>
+        <Fact label="Page">{pageUrl ? <PageLink url={pageUrl} /> : 'Unknown'}</Fact>
+        <Fact label="Browser">{describeBrowser(userAgent)}</Fact>
+      </dl>
+      {preEngagementData && Object.keys(preEngagementData).length > 0 && (
+        <>
+          <h3 class="context__heading">Pre-engagement</h3>
+          <FactList values={preEngagementData} />
+        </>
+      )}
+      <h3 class="context__heading">Task</h3>
+      <dl class="facts">
+        <Fact label="Status">{task.status}</Fact>
+        <Fact label="Priority">{String(task.priority)}</Fact>
+      </dl>
+      <FactList values={task.attributes} />
+    </div>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: ComponentChildren }) {
+  return (
+    <div class="facts__row">
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+function FactList({ values }: { values: Record<string, unknown> }) {
+  const entries = Object.entries(values);
+  if (entries.length === 0) return null;
+  return (
+    <dl class="facts">
+      {entries.map(([key, value]) => (
+        <Fact key={key} label={key}>
+          {typeof value === 'string' ? value : JSON.stringify(value)}
+        </Fact>
+      ))}
+    </dl>
+  );
+}
+
+/** Only http(s) pages become links: a customer-supplied `javascript:` URL stays text. */
+function PageLink({ url }: { url: string }) {
+  const safe = /^https?:\/\//i.test(url);
+  return safe ? (
+    <a href={url} target="_blank" rel="noopener noreferrer">
+      {url}
+    </a>
+  ) : (
+    <span>{url}</span>
+  );
+}

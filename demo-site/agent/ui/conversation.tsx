@@ -1,0 +1,93 @@
+/**
+ * The selected chat: its header with the task actions, the message log, who is typing, and
+ * the composer. Messages still in the outbox are shown after the stored ones, marked pending.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ChatState, PendingMessage } from '../state/desk-state.ts';
+import { canWrite, customerName } from '../state/selectors.ts';
+import { Composer } from './composer.tsx';
+import { useDesk, useDeskState, useRunAction } from './desk-context.ts';
+import { MessageItem, PendingItem } from './message-item.tsx';
+
+export function Conversation() {
+  const state = useDeskState();
+  const chat = state.selectedChannelSid ? state.chats[state.selectedChannelSid] : undefined;
+  if (!chat) {
+    return <p class="empty empty--center">Select a chat, or accept an incoming one.</p>;
+  }
+  const sid = chat.chat.channel.sid;
+  const stored = new Set(chat.messages.map((m) => m.clientId));
+  const pending = state.outbox.filter((m) => m.channelSid === sid && !stored.has(m.clientId));
+  return <ConversationView key={sid} chat={chat} pending={pending} />;
+}
+
+function ConversationView({ chat, pending }: { chat: ChatState; pending: PendingMessage[] }) {
+  const { client } = useDesk();
+  const { connection } = useDeskState();
+  const run = useRunAction();
+  const [busy, setBusy] = useState(false);
+  const log = useRef<HTMLDivElement>(null);
+  const { task, channel } = chat.chat;
+  const name = customerName(chat.chat);
+
+  // Keep the newest message in view, as a chat log is read from the bottom.
+  useEffect(() => {
+    log.current?.scrollTo({ top: log.current.scrollHeight });
+  }, [chat.messages.length, pending.length, chat.typingName]);
+
+  const act = (action: () => Promise<void>) => {
+    setBusy(true);
+    run(action).finally(() => setBusy(false));
+  };
+
+  return (
+    <section class="conversation" aria-label={`Chat with ${name}`}>
+      <header class="conversation__header">
+        <h2>{name}</h2>
+        <span class={`status status--${task.status}`}>
+          {task.status === 'wrapping' ? 'Wrapping up' : 'Active'}
+        </span>
+        <span class="conversation__spacer" />
+        {task.status === 'assigned' && (
+          <button
+            type="button"
+            class="button button--danger"
+            disabled={busy}
+            onClick={() => act(() => client.wrap(task.sid))}
+          >
+            End chat
+          </button>
+        )}
+        {task.status === 'wrapping' && (
+          <button
+            type="button"
+            class="button button--primary"
+            disabled={busy}
+            onClick={() => act(() => client.complete(task.sid))}
+          >
+            Complete
+          </button>
+        )}
+      </header>
+      <div class="conversation__log" ref={log} role="log" aria-label="Conversation" aria-live="polite">
+        {chat.messages.map((message) => (
+          <MessageItem key={message.index} message={message} />
+        ))}
+        {pending.map((message) => (
+          <PendingItem key={message.clientId} message={message} offline={connection !== 'online'} />
+        ))}
+      </div>
+      <p class="conversation__typing" aria-live="polite">
+        {chat.typingName ? `${chat.typingName} is typing…` : ''}
+      </p>
+      {task.status === 'wrapping' || channel.status === 'inactive' ? (
+        <p class="conversation__ended">This chat has ended. Complete it when your wrap-up is done.</p>
+      ) : null}
+      <Composer
+        disabled={!canWrite(chat)}
+        onSend={(body) => client.send(channel.sid, body)}
+        onTyping={() => client.typing(channel.sid)}
+      />
+    </section>
+  );
+}
