@@ -1,0 +1,61 @@
+/**
+ * Environment → server options, with errors that say what to set. `demo` fills in
+ * development defaults; `serve` (production) insists on real secrets.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { ServerOptions } from './server.ts';
+
+export type Mode = 'demo' | 'serve';
+
+export interface Config extends ServerOptions {
+  port: number;
+  host: string;
+}
+
+export class ConfigError extends Error {}
+
+export const DEMO_ADMIN_KEY = 'demo-admin-key';
+
+export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Config {
+  const port = env.PORT === undefined ? 3000 : Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`PORT must be a whole number from 0 to 65535, got "${env.PORT}"`);
+  }
+  const dataDir = resolve(env.PARLEY_DATA_DIR ?? './data');
+  if (env.DATABASE_URL) {
+    throw new ConfigError(
+      'DATABASE_URL: the PostgreSQL store is not available in this version; unset it to use SQLite',
+    );
+  }
+  if (mode === 'serve') {
+    const missing = ['PARLEY_ADMIN_KEY', 'PARLEY_SECRET'].filter((name) => !env[name]);
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `parley serve needs ${missing.join(' and ')}: set ${missing.map((m) => `${m}=<a long random string>`).join(' ')} ` +
+          '(for example from `openssl rand -hex 32`)',
+      );
+    }
+    if ((env.PARLEY_SECRET ?? '').length < 16)
+      throw new ConfigError('PARLEY_SECRET must be at least 16 characters');
+  }
+  return {
+    port,
+    host: env.HOST ?? (mode === 'demo' ? '127.0.0.1' : '0.0.0.0'),
+    dataDir,
+    adminKey: env.PARLEY_ADMIN_KEY ?? DEMO_ADMIN_KEY,
+    secret: env.PARLEY_SECRET ?? demoSecret(dataDir),
+    seedDemo: mode === 'demo',
+  };
+}
+
+/** The demo's signing key: made once and kept in the data dir, so sessions survive restarts. */
+function demoSecret(dataDir: string): string {
+  const file = join(dataDir, 'demo-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,155 @@
+/**
+ * Conversations: contacts, channels, members and messages. Posting a message stores it once
+ * (idempotent by clientId), with the channel's next index, and only then announces it; a
+ * customer's message is handed to the Flex Flow through `onCustomerMessage`.
+ */
+import { conflict, notFound, ParleyError } from '../errors.ts';
+import type { MemberRole, SyncReply } from '../protocol.ts';
+import type { Channel, FlexFlow, Message, Store } from '../store/types.ts';
+import type { EventBus } from './events.ts';
+
+/** The most a single sync returns; a client asks again from the last index it got. */
+export const SYNC_PAGE = 1000;
+
+export interface ConversationsDeps {
+  store: Store;
+  events: EventBus;
+  /** Called after a customer's message is stored (not awaited by the sender's ack). */
+  onCustomerMessage: (channel: Channel, message: Message) => void;
+}
+
+export interface StartChannelInput {
+  flexFlow: FlexFlow;
+  contactSid: string;
+  customerFriendlyName: string;
+  chatFriendlyName?: string;
+  preEngagementData?: Record<string, string>;
+  pageUrl?: string;
+  userAgent?: string;
+}
+
+export interface PostInput {
+  channelSid: string;
+  /** Identity of the member who writes. */
+  from: string;
+  body: string;
+  clientId?: string | null;
+  attributes?: Record<string, unknown>;
+}
+
+export type Conversations = ReturnType<typeof createConversations>;
+
+export function createConversations({ store, events, onCustomerMessage }: ConversationsDeps) {
+  async function getChannel(sid: string): Promise<Channel> {
+    const channel = await store.channels.get(sid);
+    if (!channel) throw notFound('Channel', sid);
+    return channel;
+  }
+
+  return {
+    getChannel,
+
+    /** Opens a private channel for a contact on a Flex Flow, with the contact as its first member. */
+    async startChannel(input: StartChannelInput): Promise<Channel> {
+      const contact = await store.contacts.get(input.contactSid);
+      if (!contact) throw notFound('Contact', input.contactSid);
+      const channel = await store.channels.create({
+        flexFlowSid: input.flexFlow.sid,
+        contactSid: contact.sid,
+        friendlyName: input.chatFriendlyName ?? `Chat with ${input.customerFriendlyName}`,
+        attributes: {
+          from: input.customerFriendlyName,
+          channelType: input.flexFlow.channelType,
+          ...(input.preEngagementData && { preEngagementData: input.preEngagementData }),
+          ...(input.pageUrl && { pageUrl: input.pageUrl }),
+          ...(input.userAgent && { userAgent: input.userAgent }),
+        },
+      });
+      await store.members.add({
+        channelSid: channel.sid,
+        identity: contact.identity,
+        role: 'customer',
+        friendlyName: input.customerFriendlyName,
+      });
+      return channel;
+    },
+
+    /**
+     * Stores a message from a member of the channel and announces it. A repeated clientId
+     * returns the original message and announces nothing.
+     */
+    async post(input: PostInput): Promise<{ message: Message; created: boolean }> {
+      const channel = await getChannel(input.channelSid);
+      const member = await store.members.get(channel.sid, input.from);
+      if (!member) {
+        throw new ParleyError('not_a_member', `${input.from} is not a member of channel ${channel.sid}`, 403);
+      }
+      if (channel.status !== 'active') {
+        // A retry of a message stored before the chat ended still gets its original back.
+        const retried = input.clientId
+          ? await store.messages.findByClientId(channel.sid, input.clientId)
+          : null;
+        if (retried) return { message: retried, created: false };
+        throw conflict(`Channel ${channel.sid} is inactive: the chat has ended, start a new one`);
+      }
+      const result = await store.messages.append({
+        channelSid: channel.sid,
+        from: member.identity,
+        authorRole: member.role,
+        authorName: member.friendlyName,
+        body: input.body,
+        attributes: input.attributes,
+        clientId: input.clientId ?? null,
+      });
+      if (result.created) {
+        events.emit('message.created', result.message);
+        if (member.role === 'customer') onCustomerMessage(channel, result.message);
+      }
+      return result;
+    },
+
+    /** A message from the system (joined, ended) in the channel. */
+    async postSystem(channelSid: string, body: string, attributes: Record<string, unknown> = {}) {
+      const { message } = await store.messages.append({
+        channelSid,
+        from: 'system',
+        authorRole: 'system',
+        authorName: 'System',
+        body,
+        attributes,
+      });
+      events.emit('message.created', message);
+      return message;
+    },
+
+    async addMember(channelSid: string, identity: string, role: MemberRole, friendlyName: string) {
+      return store.members.add({ channelSid, identity, role, friendlyName });
+    },
+
+    async sync(channelSid: string, afterIndex: number): Promise<SyncReply> {
+      const channel = await getChannel(channelSid);
+      const [members, messages] = await Promise.all([
+        store.members.list(channelSid),
+        store.messages.list(channelSid, { afterIndex, limit: SYNC_PAGE }),
+      ]);
+      return { channel, members, messages };
+    },
+
+    async markRead(channelSid: string, identity: string, index: number) {
+      const member = await store.members.advanceReadHorizon(channelSid, identity, index);
+      if (member) events.emit('member.updated', member);
+    },
+
+    async typing(channelSid: string, identity: string) {
+      const member = await store.members.get(channelSid, identity);
+      if (!member) return;
+      events.emit('typing', { channelSid, identity, friendlyName: member.friendlyName, role: member.role });
+    },
+
+    async setStatus(channelSid: string, status: Channel['status']) {
+      const channel = await store.channels.update(channelSid, { status });
+      events.emit('channel.updated', channel);
+      return channel;
+    },
+  };
+}

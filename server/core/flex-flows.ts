@@ -1,0 +1,76 @@
+/**
+ * Flex Flows: the message handler of a channel type + contact identity. A customer's message
+ * on a channel starts an engagement the way its Flex Flow says: `task` routes it to an agent.
+ */
+import { conflict, notFound } from '../errors.ts';
+import type { Channel, FlexFlow, Message, NewFlexFlow, Store } from '../store/types.ts';
+import type { Routing } from './routing/index.ts';
+
+export type FlexFlows = ReturnType<typeof createFlexFlows>;
+
+export interface FlexFlowsDeps {
+  store: Store;
+  routing: Routing;
+  log: { warn(obj: object, msg: string): void };
+}
+
+export function createFlexFlows({ store, routing, log }: FlexFlowsDeps) {
+  /** At most one enabled Flex Flow answers a channel type + contact identity. */
+  async function assertSoleEnabled(candidate: NewFlexFlow, sid?: string) {
+    if (!candidate.enabled) return;
+    const clash = (await store.flexFlows.list()).find(
+      (f) =>
+        f.sid !== sid &&
+        f.enabled &&
+        f.channelType === candidate.channelType &&
+        f.contactIdentity === candidate.contactIdentity,
+    );
+    if (clash) {
+      throw conflict(
+        `Flex Flow ${clash.sid} is already enabled for channelType ${candidate.channelType} and contactIdentity ` +
+          `${candidate.contactIdentity}: disable it first, or create this one with enabled false`,
+      );
+    }
+  }
+
+  return {
+    async create(input: NewFlexFlow): Promise<FlexFlow> {
+      await assertSoleEnabled(input);
+      return store.flexFlows.create(input);
+    },
+
+    async update(sid: string, patch: Partial<NewFlexFlow>): Promise<FlexFlow> {
+      const current = await store.flexFlows.get(sid);
+      if (!current) throw notFound('Flex Flow', sid);
+      await assertSoleEnabled({ ...current, ...patch }, sid);
+      return store.flexFlows.update(sid, patch);
+    },
+
+    /** A customer wrote on the channel: start or continue the engagement. */
+    async onCustomerMessage(channel: Channel, message: Message): Promise<void> {
+      const flexFlow = await store.flexFlows.get(channel.flexFlowSid);
+      if (!flexFlow) return;
+      if (flexFlow.integrationType !== 'task') {
+        log.warn(
+          { flexFlowSid: flexFlow.sid, integrationType: flexFlow.integrationType },
+          'this integrationType does not route messages in this version; use integrationType task',
+        );
+        return;
+      }
+      const integration = flexFlow.integration as { priority?: number };
+      await routing.createTask(
+        channel,
+        {
+          channelType: flexFlow.channelType,
+          name: channel.attributes.from,
+          channelSid: channel.sid,
+          firstMessage: message.body,
+          ...(channel.attributes.preEngagementData && {
+            preEngagementData: channel.attributes.preEngagementData,
+          }),
+        },
+        typeof integration.priority === 'number' ? integration.priority : 0,
+      );
+    },
+  };
+}

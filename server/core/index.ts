@@ -1,0 +1,93 @@
+/**
+ * The core of Parley, wired from its parts. It knows no transport: HTTP and Socket.IO call
+ * these services and publish the events they emit.
+ */
+import type { Store } from '../store/types.ts';
+import { createAgents } from './agents.ts';
+import { createConversations } from './conversations.ts';
+import { EventBus } from './events.ts';
+import { createFlexFlows, type FlexFlows } from './flex-flows.ts';
+import { type Clock, systemClock } from './ids.ts';
+import { createRouting, RESERVATION_TIMEOUT_KIND } from './routing/index.ts';
+import { createTimerScheduler } from './timers.ts';
+import { createTokens } from './tokens.ts';
+import { createWebChannels } from './web-channels.ts';
+
+export interface Logger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface CoreOptions {
+  store: Store;
+  secret: string;
+  log: Logger;
+  clock?: Clock;
+  reservationTimeoutSeconds?: number;
+  timerIntervalMs?: number;
+}
+
+export type Core = ReturnType<typeof createCore>;
+
+export function createCore({
+  store,
+  secret,
+  log,
+  clock = systemClock,
+  reservationTimeoutSeconds = 30,
+  timerIntervalMs,
+}: CoreOptions) {
+  const events = new EventBus();
+  const inFlight = new Set<Promise<unknown>>();
+  const onError = (err: unknown) => log.error({ err }, 'background work failed');
+
+  /** Work that outlives the request that started it; shutdown waits for it. */
+  function track(work: Promise<unknown>) {
+    const settled = work.catch(onError).finally(() => inFlight.delete(settled));
+    inFlight.add(settled);
+  }
+
+  let flexFlows: FlexFlows;
+  const conversations = createConversations({
+    store,
+    events,
+    onCustomerMessage: (channel, message) => track(flexFlows.onCustomerMessage(channel, message)),
+  });
+  const routing = createRouting({ store, events, clock, conversations, reservationTimeoutSeconds, onError });
+  flexFlows = createFlexFlows({ store, routing, log });
+  const tokens = createTokens(secret, clock);
+  const agents = createAgents({ store, tokens });
+  const webChannels = createWebChannels({ store, conversations, tokens });
+  const timers = createTimerScheduler({
+    store,
+    clock,
+    intervalMs: timerIntervalMs,
+    handlers: { [RESERVATION_TIMEOUT_KIND]: (sid) => routing.expire(sid) },
+    onError: (err, timer) => log.error({ err, timer }, 'timer failed'),
+  });
+
+  return {
+    store,
+    events,
+    conversations,
+    routing,
+    flexFlows,
+    tokens,
+    agents,
+    webChannels,
+    track,
+    start() {
+      timers.start();
+      track(routing.dispatch());
+    },
+    /** Resolves when no background work is running (tests and shutdown). */
+    async idle() {
+      while (inFlight.size > 0) await Promise.all(inFlight);
+    },
+    async stop() {
+      await timers.stop();
+      while (inFlight.size > 0) await Promise.all(inFlight);
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * Demo data, on an empty database only: the agent `agent` / `agent`, a web Flex Flow that
+ * routes chats to agents, and one TaskQueue everyone is in.
+ */
+import type { Store } from '../store/types.ts';
+import type { Agents } from './agents.ts';
+
+export const DEMO_AGENT = { username: 'agent', password: 'agent', friendlyName: 'Alex Morgan' };
+
+export async function seedDemo(store: Store, agents: Agents): Promise<boolean> {
+  if (!(await store.isEmpty())) return false;
+  await store.queues.create({ friendlyName: 'Everyone', targetWorkers: '1==1' });
+  await store.flexFlows.create({
+    friendlyName: 'Demo shop webchat',
+    channelType: 'web',
+    contactIdentity: 'webchat',
+    enabled: true,
+    integrationType: 'task',
+    integration: { priority: 0 },
+    longLived: false,
+    janitorEnabled: true,
+    allowedOrigins: ['self'],
+  });
+  await agents.createWorker({
+    ...DEMO_AGENT,
+    activity: 'Offline',
+    capacity: 3,
+    attributes: { skills: ['sales', 'support'], languages: ['en'] },
+  });
+  return true;
+}
+
+/** The Flex Flow the demo pages embed: the first enabled web one. */
+export async function demoFlexFlowSid(store: Store): Promise<string | null> {
+  const flows = await store.flexFlows.list();
+  return flows.find((f) => f.enabled && f.channelType === 'web')?.sid ?? null;
+}

@@ -1,0 +1,27 @@
+/**
+ * The one error class of the server. Every transport turns it into its own shape:
+ * REST answers `{ code, message, status }`, socket acks `{ error: { code, message } }`.
+ */
+export class ParleyError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+    this.name = 'ParleyError';
+  }
+}
+
+export const notFound = (what: string, sid: string) =>
+  new ParleyError('not_found', `${what} ${sid} was not found`, 404);
+
+export const conflict = (message: string) => new ParleyError('conflict', message, 409);
+
+export const forbidden = (message: string) => new ParleyError('forbidden', message, 403);
+
+/** Shape of an error for the wire, whatever was thrown. Unknown errors hide their details. */
+export function toErrorBody(err: unknown): { code: string; message: string; status: number } {
+  if (err instanceof ParleyError) return { code: err.code, message: err.message, status: err.status };
+  return { code: 'internal', message: 'Something went wrong on the server', status: 500 };
+}

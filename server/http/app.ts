@@ -1,0 +1,72 @@
+/**
+ * The Express application: public endpoints, the admin REST API under `/v1`, health checks,
+ * pages, and the one error handler that turns every error into `{ code, message, status }`.
+ */
+import express, { type ErrorRequestHandler } from 'express';
+import type { Core, Logger } from '../core/index.ts';
+import { demoFlexFlowSid } from '../core/seed.ts';
+import { ParleyError, toErrorBody } from '../errors.ts';
+import { requireAdmin } from './admin-auth.ts';
+import { channelsRouter } from './channels.ts';
+import { flexFlowsRouter } from './flex-flows.ts';
+import { pagesRouter } from './pages.ts';
+import { type PublicLimits, publicRouter } from './public.ts';
+import { routingRouter } from './routing.ts';
+
+export interface AppOptions {
+  core: Core;
+  adminKey: string;
+  distDir: string;
+  log: Logger;
+  limits: PublicLimits;
+  isReady: () => boolean;
+}
+
+export function createApp({ core, adminKey, distDir, log, limits, isReady }: AppOptions) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(express.json({ limit: '64kb' }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      if (!isReady()) throw new Error('shutting down');
+      await core.store.ping();
+      res.json({ status: 'ready', store: core.store.engine });
+    } catch {
+      res.status(503).json({ status: 'unavailable' });
+    }
+  });
+
+  app.use(publicRouter(core, limits));
+  const v1 = express.Router();
+  v1.use(requireAdmin(adminKey));
+  v1.use('/Channels', channelsRouter(core));
+  v1.use('/FlexFlows', flexFlowsRouter(core));
+  v1.use(routingRouter(core));
+  app.use('/v1', v1);
+  app.use('/v1', (req, _res, next) => {
+    next(new ParleyError('not_found', `No such resource: ${req.method} ${req.originalUrl}`, 404));
+  });
+  app.use(pagesRouter({ distDir, demoFlexFlowSid: () => demoFlexFlowSid(core.store) }));
+
+  const onError: ErrorRequestHandler = (err, req, res, _next) => {
+    // Express's body parser reports bad JSON and oversize bodies with a status of its own.
+    const status = typeof err?.status === 'number' ? err.status : undefined;
+    const body =
+      err instanceof ParleyError || !status
+        ? toErrorBody(err)
+        : {
+            code: status === 413 ? 'payload_too_large' : 'invalid_request',
+            message: status === 413 ? 'The request body is larger than 64 KB' : `body: ${err.message}`,
+            status,
+          };
+    if (body.status >= 500) log.error({ err, method: req.method, path: req.path }, 'request failed');
+    res.status(body.status).json(body);
+  };
+  app.use(onError);
+  return app;
+}

@@ -1,0 +1,55 @@
+/**
+ * The pages Parley serves: the widget files at `/widget`, the demo shop at `/`, the npm
+ * example at `/npm-example` and the agent desktop at `/agent`. Pages may carry the
+ * placeholder `__PARLEY_DEMO_FLEX_FLOW__`, replaced by the demo's web Flex Flow sid.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import express, { Router } from 'express';
+
+export const DEMO_FLEX_FLOW_PLACEHOLDER = '__PARLEY_DEMO_FLEX_FLOW__';
+
+export interface PagesOptions {
+  distDir: string;
+  demoFlexFlowSid: () => Promise<string | null>;
+}
+
+export function pagesRouter({ distDir, demoFlexFlowSid }: PagesOptions): Router {
+  const router = Router();
+  const pagesDir = join(distDir, 'pages');
+
+  router.use(
+    '/widget',
+    express.static(join(distDir, 'widget'), {
+      // The loader keeps one URL forever, so it is revalidated; chunks are content-hashed.
+      setHeaders: (res, path) => {
+        const immutable = !path.endsWith('parley.js') && /-[\w-]{8,}\.js$/.test(path);
+        res.setHeader(
+          'Cache-Control',
+          immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=300',
+        );
+        res.setHeader('Access-Control-Allow-Origin', '*');
+      },
+    }),
+  );
+  router.use('/assets', express.static(join(pagesDir, 'assets'), { maxAge: '1y', immutable: true }));
+
+  const page = (file: string) => async (_req: express.Request, res: express.Response) => {
+    let html: string;
+    try {
+      html = await readFile(join(pagesDir, file), 'utf8');
+    } catch {
+      res.status(503).type('text').send('This page is not built yet: run npm run build');
+      return;
+    }
+    if (html.includes(DEMO_FLEX_FLOW_PLACEHOLDER)) {
+      html = html.replaceAll(DEMO_FLEX_FLOW_PLACEHOLDER, (await demoFlexFlowSid()) ?? '');
+    }
+    res.type('html').setHeader('Cache-Control', 'no-cache').send(html);
+  };
+  router.get('/', page('index.html'));
+  router.get('/npm-example', page('npm-example.html'));
+  router.get(['/agent', '/agent/'], page('agent/index.html'));
+  router.use(express.static(pagesDir, { index: false }));
+  return router;
+}

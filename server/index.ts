@@ -1,0 +1,3 @@
+export { ParleyError } from './errors.ts';
+export type * from './protocol.ts';
+export { createServer, type ParleyServer, type ServerOptions } from './server.ts';

@@ -1,0 +1,94 @@
+/**
+ * Namespace `/agent`: a signed-in worker, possibly in several tabs. Each socket joins its
+ * worker's room and the rooms of the channels whose tasks the worker holds; every event is
+ * authorised against those tasks on the server.
+ */
+import type { Namespace, Socket } from 'socket.io';
+import type { Core, Logger } from '../core/index.ts';
+import type { AgentClientEvents, AgentServerEvents } from '../protocol.ts';
+import { schemas } from '../schemas.ts';
+import { createHandle, handshakeError } from './handle.ts';
+import { channelRoom, workerRoom } from './rooms.ts';
+
+interface AgentData {
+  workerSid: string;
+}
+
+export type AgentNamespace = Namespace<
+  AgentClientEvents,
+  AgentServerEvents,
+  Record<string, never>,
+  AgentData
+>;
+
+export function attachAgent(nsp: AgentNamespace, core: Core, log: Logger) {
+  const { store, conversations, routing, tokens } = core;
+
+  nsp.use(async (socket, next) => {
+    try {
+      const claims = tokens.verify(socket.handshake.auth?.token);
+      const worker = claims?.kind === 'agent' ? await store.workers.get(claims.workerSid) : null;
+      if (!worker)
+        return next(handshakeError('unauthorized', 'Sign in again: the session is missing or expired'));
+      socket.data = { workerSid: worker.sid };
+      next();
+    } catch (err) {
+      log.error({ err }, 'agent handshake failed');
+      next(new Error('internal'));
+    }
+  });
+
+  nsp.on(
+    'connection',
+    async (socket: Socket<AgentClientEvents, AgentServerEvents, Record<string, never>, AgentData>) => {
+      const { workerSid } = socket.data;
+      const handle = createHandle(socket as unknown as Socket, log, core.track);
+
+      handle('session:sync', schemas.empty, async () => {
+        const state = await routing.agentState(workerSid);
+        await socket.join([workerRoom(workerSid), ...state.chats.map((c) => channelRoom(c.channel.sid))]);
+        return state;
+      });
+      handle('activity:set', schemas.activity, ({ activity }) =>
+        routing.updateWorker(workerSid, { activity }),
+      );
+      handle('reservation:accept', schemas.reservationRef, ({ reservationSid }) =>
+        routing.accept(workerSid, reservationSid),
+      );
+      handle('reservation:reject', schemas.reservationRef, async ({ reservationSid }) => {
+        await routing.reject(workerSid, reservationSid);
+        return { ok: true };
+      });
+      handle(
+        'messages:sync',
+        schemas.channelRef.extend(schemas.sync.shape),
+        async ({ channelSid, afterIndex }) => {
+          await routing.assertHolds(workerSid, channelSid);
+          return conversations.sync(channelSid, afterIndex);
+        },
+      );
+      handle(
+        'message:send',
+        schemas.channelRef.extend(schemas.send.shape),
+        async ({ channelSid, ...req }) => {
+          await routing.assertHolds(workerSid, channelSid);
+          const { message } = await conversations.post({ channelSid, from: workerSid, ...req });
+          return { sid: message.sid, index: message.index, message };
+        },
+      );
+      handle('typing:start', schemas.channelRef, async ({ channelSid }) => {
+        await routing.assertHolds(workerSid, channelSid);
+        await conversations.typing(channelSid, workerSid);
+      });
+      handle('channel:read', schemas.channelRef.extend(schemas.read.shape), async ({ channelSid, index }) => {
+        await routing.assertHolds(workerSid, channelSid);
+        await conversations.markRead(channelSid, workerSid, index);
+      });
+      handle('task:wrap', schemas.taskRef, ({ taskSid }) => routing.wrap(workerSid, taskSid));
+      handle('task:complete', schemas.taskRef, ({ taskSid }) => routing.complete(workerSid, taskSid));
+
+      // Joined at once too, so events are not missed between connect and session:sync.
+      await socket.join(workerRoom(workerSid));
+    },
+  );
+}

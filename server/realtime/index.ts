@@ -1,0 +1,72 @@
+/**
+ * Socket.IO on the HTTP server: the `/webchat` and `/agent` namespaces, and the publishing of
+ * the core's events to the rooms that should see them.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import type { Core, Logger } from '../core/index.ts';
+import type { AgentServerEvents, WebchatServerEvents } from '../protocol.ts';
+import { type AgentNamespace, attachAgent } from './agent.ts';
+import { channelRoom, workerRoom } from './rooms.ts';
+import { attachWebchat, type WebchatNamespace } from './webchat.ts';
+
+export interface RealtimeOptions {
+  /** Largest frame a client may send; chat needs little. */
+  maxHttpBufferSize?: number;
+}
+
+export function attachRealtime(
+  httpServer: HttpServer,
+  core: Core,
+  log: Logger,
+  options: RealtimeOptions = {},
+) {
+  const io = new Server(httpServer, {
+    maxHttpBufferSize: options.maxHttpBufferSize ?? 64 * 1024,
+    // The widget runs on customers' sites; each connection's Origin is checked against its
+    // Flex Flow's allowedOrigins in the namespace middleware.
+    cors: { origin: true, credentials: false },
+    serveClient: false,
+  });
+  const webchat = io.of('/webchat') as unknown as WebchatNamespace;
+  const agent = io.of('/agent') as unknown as AgentNamespace;
+  attachWebchat(webchat, core, log);
+  attachAgent(agent, core, log);
+
+  const { events } = core;
+  /** Both sides of a channel: the visitor's sockets and the agents holding it. */
+  function toChannel<E extends keyof WebchatServerEvents & keyof AgentServerEvents>(
+    channelSid: string,
+    event: E,
+    payload: Parameters<WebchatServerEvents[E]>[0] & Parameters<AgentServerEvents[E]>[0],
+  ) {
+    // The two event maps agree on these events; TypeScript cannot see that through the generic.
+    for (const room of [webchat.to(channelRoom(channelSid)), agent.to(channelRoom(channelSid))]) {
+      (room as unknown as { emit(event: string, payload: unknown): boolean }).emit(event, payload);
+    }
+  }
+
+  events.on('message.created', (message) => toChannel(message.channelSid, 'message:new', message));
+  events.on('typing', (event) => toChannel(event.channelSid, 'typing:start', event));
+  events.on('channel.updated', (channel) => toChannel(channel.sid, 'channel:updated', channel));
+  events.on('member.updated', (member) => toChannel(member.channelSid, 'member:updated', member));
+  events.on('offer.created', (offer) => {
+    agent.to(workerRoom(offer.reservation.workerSid)).emit('offer:new', offer);
+  });
+  events.on('offer.ended', (reservation) => {
+    agent
+      .to(workerRoom(reservation.workerSid))
+      .emit('offer:ended', { reservationSid: reservation.sid, status: reservation.status });
+  });
+  events.on('chat.updated', (workerSid, chat) => {
+    const sockets = agent.in(workerRoom(workerSid));
+    if (chat.task.status === 'completed' || chat.task.status === 'canceled')
+      sockets.socketsLeave(channelRoom(chat.channel.sid));
+    else sockets.socketsJoin(channelRoom(chat.channel.sid));
+    agent.to(workerRoom(workerSid)).emit('chat:updated', chat);
+  });
+  events.on('worker.updated', (worker) => {
+    agent.to(workerRoom(worker.sid)).emit('worker:updated', worker);
+  });
+  return io;
+}

@@ -1,0 +1,82 @@
+/**
+ * Namespace `/webchat`: one visitor, one channel. The handshake carries the session token in
+ * `auth` (never the URL); the connection's Origin must be one the Flex Flow allows.
+ */
+import type { Namespace, Socket } from 'socket.io';
+import type { Core, Logger } from '../core/index.ts';
+import { isOriginAllowed } from '../core/origins.ts';
+import type { WebchatClientEvents, WebchatServerEvents } from '../protocol.ts';
+import { schemas } from '../schemas.ts';
+import { createHandle, handshakeError } from './handle.ts';
+import { channelRoom } from './rooms.ts';
+
+interface VisitorData {
+  contactSid: string;
+  channelSid: string;
+  identity: string;
+}
+
+export type WebchatNamespace = Namespace<
+  WebchatClientEvents,
+  WebchatServerEvents,
+  Record<string, never>,
+  VisitorData
+>;
+
+export function attachWebchat(nsp: WebchatNamespace, core: Core, log: Logger) {
+  const { store, conversations, routing, tokens } = core;
+
+  nsp.use(async (socket, next) => {
+    try {
+      const claims = tokens.verify(socket.handshake.auth?.token);
+      if (claims?.kind !== 'visitor') return next(unauthorized());
+      const [contact, channel] = await Promise.all([
+        store.contacts.get(claims.contactSid),
+        store.channels.get(claims.channelSid),
+      ]);
+      if (!contact || !channel || channel.contactSid !== contact.sid) return next(unauthorized());
+      const flexFlow = await store.flexFlows.get(channel.flexFlowSid);
+      const { origin, host } = socket.handshake.headers;
+      if (!flexFlow || !isOriginAllowed(flexFlow.allowedOrigins, origin, host)) {
+        return next(
+          handshakeError('forbidden_origin', `Origin ${origin ?? '(none)'} may not open this chat`),
+        );
+      }
+      socket.data = { contactSid: contact.sid, channelSid: channel.sid, identity: contact.identity };
+      next();
+    } catch (err) {
+      log.error({ err }, 'webchat handshake failed');
+      next(new Error('internal'));
+    }
+  });
+
+  nsp.on(
+    'connection',
+    (socket: Socket<WebchatClientEvents, WebchatServerEvents, Record<string, never>, VisitorData>) => {
+      const { channelSid, contactSid, identity } = socket.data;
+      void socket.join(channelRoom(channelSid));
+      const handle = createHandle(socket as unknown as Socket, log, core.track);
+
+      handle('messages:sync', schemas.sync, ({ afterIndex }) => conversations.sync(channelSid, afterIndex));
+      handle('message:send', schemas.send, async (req) => {
+        const { message } = await conversations.post({ channelSid, from: identity, ...req });
+        return { sid: message.sid, index: message.index, message };
+      });
+      handle('typing:start', schemas.empty, () => conversations.typing(channelSid, identity));
+      handle('channel:read', schemas.read, ({ index }) =>
+        conversations.markRead(channelSid, identity, index),
+      );
+      handle('chat:end', schemas.empty, async () => {
+        const channel = await conversations.getChannel(channelSid);
+        if (channel.status === 'active') await routing.endByCustomer(channel);
+        return { ok: true };
+      });
+      handle('session:refresh', schemas.empty, async () =>
+        tokens.sign({ kind: 'visitor', contactSid, channelSid }),
+      );
+    },
+  );
+}
+
+const unauthorized = () =>
+  handshakeError('unauthorized', 'The session token is missing, invalid or expired: open a new chat');

@@ -1,0 +1,98 @@
+/**
+ * Schemas of everything that comes in from outside: REST bodies and socket payloads. Both
+ * transports validate with these at the edge; inside, the types are trusted.
+ */
+import { z } from 'zod';
+import { ParleyError } from './errors.ts';
+
+export const LIMITS = {
+  messageBody: 4000,
+  friendlyName: 120,
+  clientId: 100,
+  attributesJson: 16_000,
+} as const;
+
+const sid = (prefix: string) =>
+  z
+    .string()
+    .regex(new RegExp(`^${prefix}[0-9a-f]{32}$`), `expected a ${prefix}… sid (${prefix} and 32 hex digits)`);
+
+const attributes = z
+  .record(z.string(), z.unknown())
+  .refine((value) => JSON.stringify(value).length <= LIMITS.attributesJson, {
+    message: `attributes must be at most ${LIMITS.attributesJson} characters of JSON`,
+  });
+
+const stringMap = z.record(z.string().max(200), z.string().max(2000));
+const friendlyName = z.string().trim().min(1).max(LIMITS.friendlyName);
+const body = z.string().min(1, 'a message needs a body').max(LIMITS.messageBody);
+const clientId = z.string().min(1).max(LIMITS.clientId);
+const index = z.number().int().min(-1);
+
+export const schemas = {
+  webChannel: z.object({
+    flexFlowSid: sid('FO'),
+    customerFriendlyName: friendlyName.optional(),
+    preEngagementData: stringMap.optional(),
+    pageUrl: z.string().max(2000).optional(),
+    token: z.string().max(2048).optional(),
+  }),
+  agentSession: z.object({ username: z.string().min(1).max(200), password: z.string().min(1).max(200) }),
+  createChannel: z.object({
+    flexFlowSid: sid('FO'),
+    identity: z.string().min(1).max(200),
+    chatFriendlyName: friendlyName.optional(),
+    chatUserFriendlyName: friendlyName.optional(),
+    preEngagementData: stringMap.optional(),
+    taskAttributes: attributes.optional(),
+  }),
+  postMessage: z.object({
+    from: z.string().min(1).max(200),
+    body,
+    clientId: clientId.optional(),
+    attributes: attributes.optional(),
+  }),
+  listMessages: z.object({
+    afterIndex: z.coerce.number().int().min(-1).optional(),
+    pageSize: z.coerce.number().int().min(1).max(1000).optional(),
+  }),
+  flexFlow: z.object({
+    friendlyName,
+    channelType: z.enum(['web', 'sms', 'whatsapp', 'facebook', 'custom']),
+    contactIdentity: z.string().min(1).max(200),
+    enabled: z.boolean(),
+    integrationType: z.enum(['studio', 'task', 'external']),
+    integration: attributes.default({}),
+    longLived: z.boolean().default(false),
+    janitorEnabled: z.boolean().default(true),
+    allowedOrigins: z.array(z.string().max(300)).max(100).default([]),
+  }),
+  worker: z.object({
+    friendlyName,
+    username: z.string().min(1).max(200).optional(),
+    password: z.string().min(4, 'a password needs at least 4 characters').max(200).optional(),
+    activity: z.enum(['Available', 'Unavailable', 'Offline']).optional(),
+    capacity: z.number().int().min(1).max(100).optional(),
+    attributes: attributes.optional(),
+  }),
+  taskQueue: z.object({ friendlyName, targetWorkers: z.string().max(2000).optional() }),
+
+  // Socket payloads.
+  sync: z.object({ afterIndex: index }),
+  send: z.object({ clientId, body, attributes: attributes.optional() }),
+  read: z.object({ index: index }),
+  channelRef: z.object({ channelSid: sid('CH') }),
+  activity: z.object({ activity: z.enum(['Available', 'Unavailable', 'Offline']) }),
+  reservationRef: z.object({ reservationSid: sid('WR') }),
+  taskRef: z.object({ taskSid: sid('WT') }),
+  empty: z.object({}),
+};
+
+/** Parses input, or throws a 400 naming the first bad field and what it should be. */
+export function parse<T extends z.ZodType>(schema: T, input: unknown, where = 'body'): z.infer<T> {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = [where, ...(issue?.path ?? [])].join('.');
+  throw new ParleyError('invalid_request', `${field}: ${issue?.message ?? 'invalid'}`, 400);
+}

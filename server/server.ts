@@ -1,0 +1,92 @@
+/**
+ * `createServer(options)`: the store, the core, the HTTP app and Socket.IO on one HTTP server,
+ * with a graceful `close()` (stop accepting, finish in-flight work, close sockets, close the store).
+ */
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { createCore, type Logger } from './core/index.ts';
+import { seedDemo } from './core/seed.ts';
+import { createApp } from './http/app.ts';
+import type { PublicLimits } from './http/public.ts';
+import { attachRealtime } from './realtime/index.ts';
+import { createSqliteStore } from './store/sqlite/index.ts';
+import type { Store } from './store/types.ts';
+
+export interface ServerOptions {
+  /** Where the SQLite file lives (`<dataDir>/parley.db`). */
+  dataDir: string;
+  /** A store of your own (tests, other engines); else SQLite under dataDir. */
+  store?: Store;
+  adminKey: string;
+  secret: string;
+  /** Seed the demo data when the database is empty. */
+  seedDemo?: boolean;
+  /** Where the built widget and pages are (`dist/`). */
+  distDir?: string;
+  reservationTimeoutSeconds?: number;
+  limits?: Partial<PublicLimits>;
+  log?: Logger;
+}
+
+export interface ParleyServer {
+  listen(port: number, host: string): Promise<{ url: string; port: number }>;
+  close(): Promise<void>;
+  core: ReturnType<typeof createCore>;
+}
+
+const projectRoot = join(import.meta.dirname, '..');
+
+export async function createServer(options: ServerOptions): Promise<ParleyServer> {
+  const log = options.log ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const store = options.store ?? createSqliteStore({ file: join(options.dataDir, 'parley.db') });
+  const core = createCore({
+    store,
+    secret: options.secret,
+    log,
+    reservationTimeoutSeconds: options.reservationTimeoutSeconds,
+  });
+  if (options.seedDemo && (await seedDemo(store, core.agents))) log.info({}, 'demo data seeded');
+
+  let accepting = true;
+  const app = createApp({
+    core,
+    adminKey: options.adminKey,
+    distDir: options.distDir ?? join(projectRoot, 'dist'),
+    log,
+    limits: { signInPerMinute: 10, webChannelsPerMinute: 60, ...options.limits },
+    isReady: () => accepting,
+  });
+  const httpServer = createHttpServer(app);
+  const io = attachRealtime(httpServer, core, log);
+  core.start();
+
+  return {
+    core,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          const address = httpServer.address() as AddressInfo;
+          const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+          resolve({
+            url: `http://${shown.includes(':') ? `[${shown}]` : shown}:${address.port}`,
+            port: address.port,
+          });
+        });
+      });
+    },
+    async close() {
+      if (!accepting) return;
+      accepting = false;
+      // Stop taking connections, let running handlers finish their writes, then disconnect.
+      const closed = new Promise((resolve) => httpServer.close(resolve));
+      await core.stop();
+      await io.close();
+      httpServer.closeAllConnections();
+      await closed;
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,205 @@
+/** SQLite repositories of contacts, channels, members and messages. */
+import type Database from 'better-sqlite3';
+import type { Clock, IdGenerator } from '../../core/ids.ts';
+import type { ChannelRepository, ContactRepository, MemberRepository, MessageRepository } from '../types.ts';
+import { type Row, toChannel, toContact, toMember, toMessage } from './rows.ts';
+
+export interface Deps {
+  db: Database.Database;
+  clock: Clock;
+  newSid: IdGenerator;
+}
+
+const now = (clock: Clock) => clock().toISOString();
+
+export function contactRepository({ db, clock, newSid }: Deps): ContactRepository {
+  const byId = db.prepare('SELECT * FROM contacts WHERE sid = ?');
+  return {
+    async create(input) {
+      const row = db
+        .prepare(
+          `INSERT INTO contacts (sid, identity, friendly_name, address, attributes, date_created)
+           VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
+        )
+        .get(
+          newSid('US'),
+          input.identity,
+          input.friendlyName,
+          input.address ?? null,
+          JSON.stringify(input.attributes ?? {}),
+          now(clock),
+        ) as Row;
+      return toContact(row);
+    },
+    async get(sid) {
+      const row = byId.get(sid) as Row | undefined;
+      return row ? toContact(row) : null;
+    },
+    async findByIdentity(identity) {
+      const row = db.prepare('SELECT * FROM contacts WHERE identity = ?').get(identity) as Row | undefined;
+      return row ? toContact(row) : null;
+    },
+    async update(sid, patch) {
+      const row = db
+        .prepare(
+          `UPDATE contacts SET friendly_name = coalesce(?, friendly_name), attributes = coalesce(?, attributes)
+           WHERE sid = ? RETURNING *`,
+        )
+        .get(
+          patch.friendlyName ?? null,
+          patch.attributes ? JSON.stringify(patch.attributes) : null,
+          sid,
+        ) as Row;
+      return toContact(row);
+    },
+  };
+}
+
+export function channelRepository({ db, clock, newSid }: Deps): ChannelRepository {
+  const byId = db.prepare('SELECT * FROM channels WHERE sid = ?');
+  return {
+    async create(input) {
+      const at = now(clock);
+      const row = db
+        .prepare(
+          `INSERT INTO channels (sid, flex_flow_sid, contact_sid, friendly_name, status, attributes, date_created, date_updated)
+           VALUES (?, ?, ?, ?, 'active', ?, ?, ?) RETURNING *`,
+        )
+        .get(
+          newSid('CH'),
+          input.flexFlowSid,
+          input.contactSid,
+          input.friendlyName,
+          JSON.stringify(input.attributes),
+          at,
+          at,
+        ) as Row;
+      return toChannel(row);
+    },
+    async get(sid) {
+      const row = byId.get(sid) as Row | undefined;
+      return row ? toChannel(row) : null;
+    },
+    async findActive(contactSid, flexFlowSid) {
+      const row = db
+        .prepare(
+          `SELECT * FROM channels WHERE contact_sid = ? AND flex_flow_sid = ? AND status = 'active'
+           ORDER BY date_created DESC LIMIT 1`,
+        )
+        .get(contactSid, flexFlowSid) as Row | undefined;
+      return row ? toChannel(row) : null;
+    },
+    async update(sid, patch) {
+      const { taskSid: _derived, ...attributes } = patch.attributes ?? {};
+      const row = db
+        .prepare(
+          `UPDATE channels SET status = coalesce(?, status), friendly_name = coalesce(?, friendly_name),
+             attributes = coalesce(?, attributes), date_updated = ?
+           WHERE sid = ? RETURNING *`,
+        )
+        .get(
+          patch.status ?? null,
+          patch.friendlyName ?? null,
+          patch.attributes ? JSON.stringify(attributes) : null,
+          now(clock),
+          sid,
+        ) as Row;
+      return toChannel(row);
+    },
+  };
+}
+
+export function memberRepository({ db, clock, newSid }: Deps): MemberRepository {
+  const get = db.prepare('SELECT * FROM members WHERE channel_sid = ? AND identity = ?');
+  return {
+    async add(input) {
+      db.prepare(
+        `INSERT INTO members (sid, channel_sid, identity, role, friendly_name, date_created)
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel_sid, identity) DO NOTHING`,
+      ).run(newSid('MB'), input.channelSid, input.identity, input.role, input.friendlyName, now(clock));
+      return toMember(get.get(input.channelSid, input.identity) as Row);
+    },
+    async get(channelSid, identity) {
+      const row = get.get(channelSid, identity) as Row | undefined;
+      return row ? toMember(row) : null;
+    },
+    async list(channelSid) {
+      const rows = db
+        .prepare('SELECT * FROM members WHERE channel_sid = ? ORDER BY date_created, rowid')
+        .all(channelSid);
+      return (rows as Row[]).map(toMember);
+    },
+    async advanceReadHorizon(channelSid, identity, index) {
+      const row = db
+        .prepare(
+          `UPDATE members SET last_read_index = ?
+           WHERE channel_sid = ? AND identity = ? AND last_read_index < ?
+             AND ? <= (SELECT last_message_index FROM channels WHERE sid = ?)
+           RETURNING *`,
+        )
+        .get(index, channelSid, identity, index, index, channelSid) as Row | undefined;
+      return row ? toMember(row) : null;
+    },
+    async remove(channelSid, identity) {
+      return (
+        db.prepare('DELETE FROM members WHERE channel_sid = ? AND identity = ?').run(channelSid, identity)
+          .changes > 0
+      );
+    },
+  };
+}
+
+export function messageRepository({ db, clock, newSid }: Deps): MessageRepository {
+  const byClientId = db.prepare('SELECT * FROM messages WHERE channel_sid = ? AND client_id = ?');
+  const nextIndex = db.prepare(
+    `UPDATE channels SET last_message_index = last_message_index + 1, date_updated = ?
+     WHERE sid = ? RETURNING last_message_index`,
+  );
+  const insert = db.prepare(
+    `INSERT INTO messages (sid, channel_sid, idx, from_identity, author_role, author_name, body, attributes, client_id, date_created)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+  );
+  // IMMEDIATE: the index is read and written under the write lock, so it stays gapless.
+  const append = db.transaction((input: Parameters<MessageRepository['append']>[0]) => {
+    if (input.clientId) {
+      const existing = byClientId.get(input.channelSid, input.clientId) as Row | undefined;
+      if (existing) return { message: toMessage(existing), created: false };
+    }
+    const at = now(clock);
+    const { last_message_index: index } = nextIndex.get(at, input.channelSid) as Row;
+    const row = insert.get(
+      newSid('IM'),
+      input.channelSid,
+      index,
+      input.from,
+      input.authorRole,
+      input.authorName,
+      input.body,
+      JSON.stringify(input.attributes ?? {}),
+      input.clientId ?? null,
+      at,
+    ) as Row;
+    return { message: toMessage(row), created: true };
+  });
+  return {
+    async append(input) {
+      return append.immediate(input);
+    },
+    async list(channelSid, { afterIndex = -1, limit }) {
+      const rows = db
+        .prepare('SELECT * FROM messages WHERE channel_sid = ? AND idx > ? ORDER BY idx LIMIT ?')
+        .all(channelSid, afterIndex, limit);
+      return (rows as Row[]).map(toMessage);
+    },
+    async findByClientId(channelSid, clientId) {
+      const row = byClientId.get(channelSid, clientId) as Row | undefined;
+      return row ? toMessage(row) : null;
+    },
+    async firstByRole(channelSid, role) {
+      const row = db
+        .prepare('SELECT * FROM messages WHERE channel_sid = ? AND author_role = ? ORDER BY idx LIMIT 1')
+        .get(channelSid, role) as Row | undefined;
+      return row ? toMessage(row) : null;
+    },
+  };
+}

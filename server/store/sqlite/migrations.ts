@@ -1,0 +1,145 @@
+/**
+ * Versioned schema of the SQLite store. A migration runs once, in a transaction, and is
+ * recorded in `schema_migrations`; append new ones, never edit an applied one.
+ */
+import type Database from 'better-sqlite3';
+
+const migrations: { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE contacts (
+        sid TEXT PRIMARY KEY,
+        identity TEXT NOT NULL UNIQUE,
+        friendly_name TEXT NOT NULL,
+        address TEXT,
+        attributes TEXT NOT NULL DEFAULT '{}',
+        date_created TEXT NOT NULL
+      );
+      CREATE TABLE flex_flows (
+        sid TEXT PRIMARY KEY,
+        friendly_name TEXT NOT NULL,
+        channel_type TEXT NOT NULL,
+        contact_identity TEXT NOT NULL,
+        enabled INTEGER NOT NULL,
+        integration_type TEXT NOT NULL,
+        integration TEXT NOT NULL DEFAULT '{}',
+        long_lived INTEGER NOT NULL DEFAULT 0,
+        janitor_enabled INTEGER NOT NULL DEFAULT 1,
+        allowed_origins TEXT NOT NULL DEFAULT '[]',
+        date_created TEXT NOT NULL,
+        date_updated TEXT NOT NULL
+      );
+      CREATE TABLE channels (
+        sid TEXT PRIMARY KEY,
+        flex_flow_sid TEXT NOT NULL,
+        contact_sid TEXT NOT NULL REFERENCES contacts(sid),
+        friendly_name TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attributes TEXT NOT NULL DEFAULT '{}',
+        task_sid TEXT,
+        last_message_index INTEGER NOT NULL DEFAULT -1,
+        date_created TEXT NOT NULL,
+        date_updated TEXT NOT NULL
+      );
+      CREATE INDEX channels_by_contact ON channels (contact_sid, flex_flow_sid, status);
+      CREATE TABLE members (
+        sid TEXT PRIMARY KEY,
+        channel_sid TEXT NOT NULL REFERENCES channels(sid),
+        identity TEXT NOT NULL,
+        role TEXT NOT NULL,
+        friendly_name TEXT NOT NULL,
+        last_read_index INTEGER NOT NULL DEFAULT -1,
+        date_created TEXT NOT NULL,
+        UNIQUE (channel_sid, identity)
+      );
+      CREATE TABLE messages (
+        sid TEXT PRIMARY KEY,
+        channel_sid TEXT NOT NULL REFERENCES channels(sid),
+        idx INTEGER NOT NULL,
+        from_identity TEXT NOT NULL,
+        author_role TEXT NOT NULL,
+        author_name TEXT NOT NULL,
+        body TEXT NOT NULL,
+        attributes TEXT NOT NULL DEFAULT '{}',
+        client_id TEXT,
+        date_created TEXT NOT NULL,
+        UNIQUE (channel_sid, idx),
+        UNIQUE (channel_sid, client_id)
+      );
+      CREATE TABLE workers (
+        sid TEXT PRIMARY KEY,
+        friendly_name TEXT NOT NULL,
+        username TEXT UNIQUE,
+        password_hash TEXT,
+        activity TEXT NOT NULL,
+        capacity INTEGER NOT NULL,
+        attributes TEXT NOT NULL DEFAULT '{}',
+        last_assigned_at TEXT NOT NULL,
+        date_created TEXT NOT NULL,
+        date_updated TEXT NOT NULL
+      );
+      CREATE TABLE task_queues (
+        sid TEXT PRIMARY KEY,
+        friendly_name TEXT NOT NULL,
+        target_workers TEXT NOT NULL,
+        date_created TEXT NOT NULL
+      );
+      CREATE TABLE tasks (
+        sid TEXT PRIMARY KEY,
+        channel_sid TEXT NOT NULL REFERENCES channels(sid),
+        queue_sid TEXT NOT NULL,
+        worker_sid TEXT,
+        status TEXT NOT NULL,
+        priority INTEGER NOT NULL DEFAULT 0,
+        attributes TEXT NOT NULL DEFAULT '{}',
+        date_created TEXT NOT NULL,
+        date_updated TEXT NOT NULL
+      );
+      CREATE INDEX tasks_by_status ON tasks (status, priority DESC, date_created);
+      CREATE INDEX tasks_by_worker ON tasks (worker_sid, status);
+      CREATE INDEX tasks_by_channel ON tasks (channel_sid, status);
+      CREATE TABLE reservations (
+        sid TEXT PRIMARY KEY,
+        task_sid TEXT NOT NULL REFERENCES tasks(sid),
+        worker_sid TEXT NOT NULL REFERENCES workers(sid),
+        status TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        date_created TEXT NOT NULL
+      );
+      CREATE INDEX reservations_by_task ON reservations (task_sid);
+      CREATE INDEX reservations_by_worker ON reservations (worker_sid, status);
+      CREATE TABLE timers (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        ref TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        claimed_at TEXT,
+        UNIQUE (kind, ref)
+      );
+      CREATE INDEX timers_by_due ON timers (due_at);
+    `,
+  },
+];
+
+export function migrate(db: Database.Database): void {
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
+  );
+  const applied = new Set(
+    db
+      .prepare('SELECT version FROM schema_migrations')
+      .all()
+      .map((row) => (row as { version: number }).version),
+  );
+  for (const { version, sql } of migrations) {
+    if (applied.has(version)) continue;
+    db.transaction(() => {
+      db.exec(sql);
+      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(
+        version,
+        new Date().toISOString(),
+      );
+    }).immediate();
+  }
+}

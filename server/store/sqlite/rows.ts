@@ -1,0 +1,117 @@
+/** Row ↔ record mapping for the SQLite store: snake_case columns, JSON text, 0/1 booleans. */
+import type {
+  Channel,
+  Contact,
+  FlexFlow,
+  Member,
+  Message,
+  Reservation,
+  Task,
+  TaskQueue,
+  Worker,
+} from '../types.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: rows come untyped from the driver
+export type Row = Record<string, any>;
+
+const json = (text: string) => JSON.parse(text);
+
+export const toContact = (r: Row): Contact => ({
+  sid: r.sid,
+  identity: r.identity,
+  friendlyName: r.friendly_name,
+  address: r.address,
+  attributes: json(r.attributes),
+  dateCreated: r.date_created,
+});
+
+export const toChannel = (r: Row): Channel => ({
+  sid: r.sid,
+  flexFlowSid: r.flex_flow_sid,
+  contactSid: r.contact_sid,
+  friendlyName: r.friendly_name,
+  status: r.status,
+  attributes: { ...json(r.attributes), taskSid: r.task_sid },
+  lastMessageIndex: r.last_message_index,
+  dateCreated: r.date_created,
+  dateUpdated: r.date_updated,
+});
+
+export const toMember = (r: Row): Member => ({
+  sid: r.sid,
+  channelSid: r.channel_sid,
+  identity: r.identity,
+  role: r.role,
+  friendlyName: r.friendly_name,
+  lastReadIndex: r.last_read_index,
+  dateCreated: r.date_created,
+});
+
+export const toMessage = (r: Row): Message => ({
+  sid: r.sid,
+  channelSid: r.channel_sid,
+  index: r.idx,
+  from: r.from_identity,
+  authorRole: r.author_role,
+  authorName: r.author_name,
+  body: r.body,
+  attributes: json(r.attributes),
+  clientId: r.client_id,
+  dateCreated: r.date_created,
+});
+
+export const toFlexFlow = (r: Row): FlexFlow => ({
+  sid: r.sid,
+  friendlyName: r.friendly_name,
+  channelType: r.channel_type,
+  contactIdentity: r.contact_identity,
+  enabled: r.enabled === 1,
+  integrationType: r.integration_type,
+  integration: json(r.integration),
+  longLived: r.long_lived === 1,
+  janitorEnabled: r.janitor_enabled === 1,
+  allowedOrigins: json(r.allowed_origins),
+  dateCreated: r.date_created,
+  dateUpdated: r.date_updated,
+});
+
+export const toWorker = (r: Row): Worker => ({
+  sid: r.sid,
+  friendlyName: r.friendly_name,
+  username: r.username,
+  passwordHash: r.password_hash,
+  activity: r.activity,
+  capacity: r.capacity,
+  attributes: json(r.attributes),
+  lastAssignedAt: r.last_assigned_at,
+  dateCreated: r.date_created,
+  dateUpdated: r.date_updated,
+});
+
+export const toQueue = (r: Row): TaskQueue => ({
+  sid: r.sid,
+  friendlyName: r.friendly_name,
+  targetWorkers: r.target_workers,
+  dateCreated: r.date_created,
+});
+
+export const toTask = (r: Row): Task => ({
+  sid: r.sid,
+  status: r.status,
+  channelSid: r.channel_sid,
+  queueSid: r.queue_sid,
+  workerSid: r.worker_sid,
+  priority: r.priority,
+  attributes: json(r.attributes),
+  dateCreated: r.date_created,
+  dateUpdated: r.date_updated,
+});
+
+export const toReservation = (r: Row): Reservation => ({
+  sid: r.sid,
+  taskSid: r.task_sid,
+  workerSid: r.worker_sid,
+  status: r.status,
+  expiresAt: r.expires_at,
+  dateCreated: r.date_created,
+});

@@ -1,0 +1,249 @@
+/**
+ * The store's repository interfaces. Core services depend on these only; every engine
+ * (SQLite by default, PostgreSQL for several nodes) implements them. Operations that must be
+ * atomic (append a message, reserve a task, accept a reservation, claim a timer) are single
+ * repository calls, so each engine makes them atomic its own way.
+ */
+import type {
+  Activity,
+  ChannelDTO,
+  ChannelStatus,
+  ChannelType,
+  ContactDTO,
+  FlexFlowDTO,
+  IntegrationType,
+  MemberDTO,
+  MemberRole,
+  MessageDTO,
+  ReservationDTO,
+  ReservationStatus,
+  TaskDTO,
+  TaskStatus,
+  WorkerDTO,
+} from '../protocol.ts';
+
+export type Contact = ContactDTO;
+export type Channel = ChannelDTO;
+export type Member = MemberDTO;
+export type Message = MessageDTO;
+export type FlexFlow = FlexFlowDTO;
+export type Task = TaskDTO;
+export type Reservation = ReservationDTO;
+
+export interface Worker extends WorkerDTO {
+  passwordHash: string | null;
+  /** When the worker last accepted a task (or was created): the longest idle gets the next offer. */
+  lastAssignedAt: string;
+}
+
+export interface TaskQueue {
+  sid: string;
+  friendlyName: string;
+  targetWorkers: string;
+  dateCreated: string;
+}
+
+export interface Timer {
+  id: number;
+  kind: string;
+  ref: string;
+  dueAt: string;
+}
+
+export interface NewContact {
+  identity: string;
+  friendlyName: string;
+  address?: string | null;
+  attributes?: Record<string, unknown>;
+}
+
+export interface NewChannel {
+  flexFlowSid: string;
+  contactSid: string;
+  friendlyName: string;
+  attributes: Omit<ChannelDTO['attributes'], 'taskSid'>;
+}
+
+export interface NewMember {
+  channelSid: string;
+  identity: string;
+  role: MemberRole;
+  friendlyName: string;
+}
+
+export interface NewMessage {
+  channelSid: string;
+  from: string;
+  authorRole: MemberRole;
+  authorName: string;
+  body: string;
+  attributes?: Record<string, unknown>;
+  clientId?: string | null;
+}
+
+export interface NewFlexFlow {
+  friendlyName: string;
+  channelType: ChannelType;
+  contactIdentity: string;
+  enabled: boolean;
+  integrationType: IntegrationType;
+  integration: Record<string, unknown>;
+  longLived: boolean;
+  janitorEnabled: boolean;
+  allowedOrigins: string[];
+}
+
+export interface NewWorker {
+  friendlyName: string;
+  username?: string | null;
+  passwordHash?: string | null;
+  activity?: Activity;
+  capacity?: number;
+  attributes?: Record<string, unknown>;
+}
+
+export interface NewTask {
+  channelSid: string;
+  queueSid: string;
+  priority?: number;
+  attributes: Record<string, unknown>;
+}
+
+export interface ContactRepository {
+  create(input: NewContact): Promise<Contact>;
+  get(sid: string): Promise<Contact | null>;
+  findByIdentity(identity: string): Promise<Contact | null>;
+  update(
+    sid: string,
+    patch: { friendlyName?: string; attributes?: Record<string, unknown> },
+  ): Promise<Contact>;
+}
+
+export interface ChannelRepository {
+  create(input: NewChannel): Promise<Channel>;
+  get(sid: string): Promise<Channel | null>;
+  /** The contact's newest active channel on a Flex Flow. */
+  findActive(contactSid: string, flexFlowSid: string): Promise<Channel | null>;
+  update(
+    sid: string,
+    patch: { status?: ChannelStatus; attributes?: Record<string, unknown>; friendlyName?: string },
+  ): Promise<Channel>;
+}
+
+export interface MemberRepository {
+  /** Adds the member, or returns the one already there with that identity. */
+  add(input: NewMember): Promise<Member>;
+  get(channelSid: string, identity: string): Promise<Member | null>;
+  list(channelSid: string): Promise<Member[]>;
+  /** Moves the read horizon forward only; returns null when nothing changed. */
+  advanceReadHorizon(channelSid: string, identity: string, index: number): Promise<Member | null>;
+  remove(channelSid: string, identity: string): Promise<boolean>;
+}
+
+export interface MessageRepository {
+  /**
+   * Stores the message with the channel's next index, in one transaction. With a `clientId`
+   * already used in the channel it stores nothing and returns the original (`created: false`).
+   */
+  append(input: NewMessage): Promise<{ message: Message; created: boolean }>;
+  list(channelSid: string, options: { afterIndex?: number; limit: number }): Promise<Message[]>;
+  findByClientId(channelSid: string, clientId: string): Promise<Message | null>;
+  /** The first message a member of this role wrote in the channel. */
+  firstByRole(channelSid: string, role: MemberRole): Promise<Message | null>;
+}
+
+export interface FlexFlowRepository {
+  create(input: NewFlexFlow): Promise<FlexFlow>;
+  get(sid: string): Promise<FlexFlow | null>;
+  list(): Promise<FlexFlow[]>;
+  update(sid: string, patch: Partial<NewFlexFlow>): Promise<FlexFlow>;
+  delete(sid: string): Promise<boolean>;
+}
+
+export interface WorkerRepository {
+  create(input: NewWorker): Promise<Worker>;
+  get(sid: string): Promise<Worker | null>;
+  getByUsername(username: string): Promise<Worker | null>;
+  list(): Promise<Worker[]>;
+  update(
+    sid: string,
+    patch: {
+      activity?: Activity;
+      capacity?: number;
+      friendlyName?: string;
+      attributes?: Record<string, unknown>;
+    },
+  ): Promise<Worker>;
+  /**
+   * Available workers with free capacity (tasks reserved, assigned or wrapping count against
+   * it), longest idle first, leaving out `exclude`.
+   */
+  listAvailable(exclude: string[]): Promise<Worker[]>;
+}
+
+export interface TaskQueueRepository {
+  create(input: { friendlyName: string; targetWorkers?: string }): Promise<TaskQueue>;
+  get(sid: string): Promise<TaskQueue | null>;
+  list(): Promise<TaskQueue[]>;
+}
+
+export interface TaskRepository {
+  /**
+   * Creates a task for the channel unless one is still open there (pending, reserved,
+   * assigned or wrapping), and links the channel to the task; returns the open task otherwise.
+   */
+  createUnlessOpen(input: NewTask): Promise<{ task: Task; created: boolean }>;
+  get(sid: string): Promise<Task | null>;
+  list(filter: { status?: TaskStatus; workerSid?: string; channelSid?: string }): Promise<Task[]>;
+  /** Pending tasks in dispatch order: priority, then age. */
+  listPending(limit: number): Promise<Task[]>;
+  /** Moves the task to `to` only if its status is one of `from`; null when it was not. */
+  transition(sid: string, from: TaskStatus[], to: TaskStatus): Promise<Task | null>;
+}
+
+export interface ReservationRepository {
+  /**
+   * Atomically: the pending task becomes reserved for the worker, if the worker is still
+   * available with free capacity; a pending reservation is created. Null when either changed.
+   */
+  reserve(taskSid: string, workerSid: string, expiresAt: string): Promise<Reservation | null>;
+  /**
+   * Atomically: the pending reservation becomes accepted and its task assigned, if the worker
+   * is within capacity. Null when the reservation is no longer pending.
+   */
+  accept(sid: string): Promise<{ reservation: Reservation; task: Task } | null>;
+  /** A pending reservation ends (rejected, timeout, canceled); its task is pending again. */
+  release(
+    sid: string,
+    status: Extract<ReservationStatus, 'rejected' | 'timeout' | 'canceled'>,
+  ): Promise<Reservation | null>;
+  get(sid: string): Promise<Reservation | null>;
+  list(filter: { taskSid?: string; workerSid?: string; status?: ReservationStatus }): Promise<Reservation[]>;
+}
+
+export interface TimerRepository {
+  schedule(kind: string, ref: string, dueAt: string): Promise<void>;
+  cancel(kind: string, ref: string): Promise<void>;
+  /** Claims up to `limit` due timers; a claimed timer is never handed out again. */
+  claimDue(now: string, limit: number): Promise<Timer[]>;
+  /** The claimed timer has fired; it is removed. */
+  complete(id: number): Promise<void>;
+}
+
+export interface Store {
+  readonly engine: 'sqlite' | 'postgres';
+  contacts: ContactRepository;
+  channels: ChannelRepository;
+  members: MemberRepository;
+  messages: MessageRepository;
+  flexFlows: FlexFlowRepository;
+  workers: WorkerRepository;
+  queues: TaskQueueRepository;
+  tasks: TaskRepository;
+  reservations: ReservationRepository;
+  timers: TimerRepository;
+  /** True when nothing has been created yet: demo data may be seeded. */
+  isEmpty(): Promise<boolean>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
