@@ -1,14 +1,29 @@
 /**
- * Builds, by mode:
- * - default:  the widget for the script tag (dist/widget/parley.js + lazily loaded chunks);
- * - `lib`:    the npm entry (dist/widget/index.js + .d.ts);
+ * Builds, by mode (`npm run build` runs them in this order):
+ * - default:  the widget app for the script tag: dist/widget/parley-app-[hash].js (boot.ts) and
+ *             its chunks, plus a manifest the loader build reads;
+ * - `loader`: dist/widget/parley.js, the classic-script loader (embed.ts), told the app's file name;
+ * - `lib`:    the npm entry (dist/widget/index.js; its .d.ts come from tsc, see widget/tsconfig.dts.json);
  * - `pages`:  the demo-site pages the server serves (dist/pages: shop, npm example, agent desktop).
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 
 const root = import.meta.dirname;
 const jsx = { oxc: { jsx: { runtime: 'automatic' as const, importSource: 'preact' } } };
+const widgetDir = resolve(root, 'dist/widget');
+/** Browsers with dynamic import, optional chaining and shadow DOM: everything the widget needs. */
+const target = 'es2020';
+
+/** The app chunk's file, from the default build's manifest. */
+function appChunkFile(): string {
+  const manifestPath = resolve(widgetDir, '.vite/manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, { file: string }>;
+  const entry = manifest['widget/boot.ts'];
+  if (!entry) throw new Error(`${manifestPath} has no widget/boot.ts entry: run \`vite build\` first`);
+  return entry.file;
+}
 
 export default defineConfig(({ mode }) => {
   if (mode === 'pages') {
@@ -30,6 +45,56 @@ export default defineConfig(({ mode }) => {
       },
     };
   }
-  // The widget modes are filled in by the widget build.
-  return { ...jsx };
+  if (mode === 'loader') {
+    return {
+      define: { __PARLEY_APP__: JSON.stringify(appChunkFile()) },
+      build: {
+        outDir: widgetDir,
+        emptyOutDir: false,
+        target,
+        minify: true,
+        lib: { entry: resolve(root, 'widget/embed.ts'), formats: ['iife' as const], name: 'ParleyLoader', fileName: () => 'parley.js' },
+      },
+    };
+  }
+  if (mode === 'lib') {
+    return {
+      ...jsx,
+      // tsc writes the declarations under types/ (rootDir is the repo); this names the entry.
+      plugins: [
+        {
+          name: 'parley-dts-entry',
+          generateBundle() {
+            this.emitFile({ type: 'asset', fileName: 'index.d.ts', source: "export * from './types/widget/index';\n" });
+          },
+        },
+      ],
+      build: {
+        outDir: widgetDir,
+        emptyOutDir: false,
+        target,
+        // Left readable (Vite does not minify ES libraries): the consumer's bundler minifies.
+        lib: { entry: resolve(root, 'widget/index.ts'), formats: ['es' as const], fileName: () => 'index.js' },
+        rollupOptions: { output: { chunkFileNames: 'lib/[name]-[hash].js' } },
+      },
+    };
+  }
+  // Default: the app the loader imports. Chunks import each other by relative URL, so the
+  // widget works from whatever origin and path it is served.
+  return {
+    ...jsx,
+    base: './',
+    build: {
+      outDir: widgetDir,
+      emptyOutDir: true,
+      target,
+      manifest: true,
+      modulePreload: false,
+      rollupOptions: {
+        input: { 'parley-app': resolve(root, 'widget/boot.ts') },
+        preserveEntrySignatures: 'exports-only' as const,
+        output: { entryFileNames: '[name]-[hash].js', chunkFileNames: '[name]-[hash].js' },
+      },
+    },
+  };
 });

@@ -1,0 +1,17 @@
+/** The widget's root: the launcher while closed, the chat window while open. */
+import { type AppServices, AppContext, useChatState } from './app-context';
+import { ChatWindow } from './chat-window';
+import { Launcher } from './launcher';
+
+function Root() {
+  const { open } = useChatState();
+  return open ? <ChatWindow /> : <Launcher />;
+}
+
+export function App({ services }: { services: AppServices }) {
+  return (
+    <AppContext.Provider value={services}>
+      <Root />
+    </AppContext.Provider>
+  );
+}

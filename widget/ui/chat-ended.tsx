@@ -1,0 +1,35 @@
+/** Replaces the composer once the conversation ended, offering a new one. */
+import { useApp } from './app-context';
+import { css } from './sheet';
+import { color } from './theme';
+
+const panel = css`
+  padding: 14px 16px;
+  border-top: 1px solid ${color.border};
+  text-align: center;
+  p {
+    margin: 0 0 10px;
+    color: ${color.muted};
+  }
+  button {
+    border: 0;
+    border-radius: 8px;
+    padding: 9px 16px;
+    background: ${color.primary};
+    color: ${color.onPrimary};
+    font: inherit;
+    cursor: pointer;
+  }
+`;
+
+export function ChatEnded() {
+  const { strings, actions } = useApp();
+  return (
+    <div class={panel}>
+      <p role="status">{strings.ended}</p>
+      <button type="button" onClick={actions.startNew}>
+        {strings.startNewChat}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,79 @@
+/** The window's header: who the visitor talks to (the agent, once one joined) and the window's buttons. */
+import { currentAgent, isEnded } from '../state/chat-state';
+import { useApp, useChatState } from './app-context';
+import { Avatar } from './avatar';
+import { CloseIcon } from './icons';
+import { css } from './sheet';
+import { color } from './theme';
+
+const header = css`
+  display: flex;
+  align-items: center;
+  gap: 10px;
+  padding: 12px 12px 12px 16px;
+  background: ${color.primary};
+  color: ${color.onPrimary};
+`;
+const titles = css`
+  flex: 1;
+  min-width: 0;
+  h2 {
+    margin: 0;
+    font-size: 16px;
+    font-weight: 600;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  p {
+    margin: 2px 0 0;
+    font-size: 12px;
+    opacity: 0.9;
+  }
+`;
+const textButton = css`
+  border: 1px solid currentColor;
+  border-radius: 6px;
+  background: transparent;
+  color: inherit;
+  font: inherit;
+  font-size: 13px;
+  padding: 4px 10px;
+  cursor: pointer;
+`;
+const iconButton = css`
+  border: 0;
+  background: transparent;
+  color: inherit;
+  padding: 4px;
+  cursor: pointer;
+  display: grid;
+  border-radius: 6px;
+  &:focus-visible {
+    outline: 2px solid currentColor;
+  }
+`;
+
+export function Header() {
+  const state = useChatState();
+  const { strings, actions } = useApp();
+  const agent = currentAgent(state);
+  const canEnd = state.phase === 'ready' && state.channel !== null && !isEnded(state);
+  return (
+    <header class={header}>
+      {agent && <Avatar name={agent.friendlyName} />}
+      <div class={titles}>
+        <h2>{agent ? agent.friendlyName : strings.title}</h2>
+        {!agent && <p>{strings.subtitle}</p>}
+      </div>
+      {canEnd && (
+        <button type="button" class={textButton} onClick={actions.end}>
+          {strings.endChat}
+        </button>
+      )}
+      <button type="button" class={iconButton} aria-label={strings.closeChat} onClick={actions.close}>
+        <CloseIcon />
+      </button>
+    </header>
+  );
+}

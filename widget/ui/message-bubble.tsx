@@ -1,0 +1,94 @@
+/**
+ * One entry of the conversation: a bubble for the visitor, an agent or the bot (each styled
+ * apart), or a centred notice for system messages such as "<agent> joined the chat".
+ * Bodies are rendered as text nodes, never as HTML.
+ */
+import type { MessageDTO } from '../../server/protocol';
+import { format } from '../i18n';
+import type { PendingMessage } from '../state/chat-state';
+import { useApp } from './app-context';
+import { css } from './sheet';
+import { color } from './theme';
+
+const item = css`
+  display: flex;
+  flex-direction: column;
+  max-width: 80%;
+  align-self: flex-start;
+  &[data-role='customer'] {
+    align-self: flex-end;
+    align-items: flex-end;
+  }
+  &[data-role='system'] {
+    align-self: center;
+    max-width: 100%;
+    text-align: center;
+  }
+`;
+const bubble = css`
+  padding: 8px 12px;
+  border-radius: 14px;
+  white-space: pre-wrap;
+  overflow-wrap: anywhere;
+  line-height: 1.4;
+  background: ${color.agentBubble};
+  [data-role='customer'] > & {
+    background: ${color.primary};
+    color: ${color.onPrimary};
+    border-bottom-right-radius: 4px;
+  }
+  [data-role='agent'] > & {
+    border-bottom-left-radius: 4px;
+  }
+  [data-role='bot'] > & {
+    background: ${color.botBubble};
+    border: 1px solid ${color.border};
+    border-bottom-left-radius: 4px;
+  }
+  [data-role='system'] > & {
+    background: none;
+    padding: 2px 8px;
+    color: ${color.muted};
+    font-size: 13px;
+  }
+  [data-pending] > & {
+    opacity: 0.7;
+  }
+`;
+const meta = css`
+  margin: 2px 4px 0;
+  font-size: 11px;
+  color: ${color.muted};
+  &[data-failed] {
+    color: ${color.danger};
+  }
+`;
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+const time = (iso: string) => <time dateTime={iso}>{timeFormat.format(new Date(iso))}</time>;
+
+export function MessageBubble({ message, mine }: { message: MessageDTO; mine: boolean }) {
+  const role = mine ? 'customer' : message.authorRole;
+  const showName = role === 'agent' || role === 'bot';
+  return (
+    <li class={item} data-role={role} data-index={message.index}>
+      <div class={bubble}>{message.body}</div>
+      <div class={meta}>
+        {showName && `${message.authorName} · `}
+        {time(message.dateCreated)}
+      </div>
+    </li>
+  );
+}
+
+export function PendingBubble({ message }: { message: PendingMessage }) {
+  const { strings } = useApp();
+  return (
+    <li class={item} data-role="customer" data-pending={message.failed ? 'failed' : 'sending'}>
+      <div class={bubble}>{message.body}</div>
+      <div class={meta} data-failed={message.failed ? '' : undefined}>
+        {message.failed ? format(strings.notDelivered, message.failed) : strings.sending}
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,58 @@
+/**
+ * Tells the visitor when something is in the way: the conversation could not start, or the
+ * connection dropped (messages wait in the outbox). A short fade-in delay keeps the banner from
+ * flashing during an ordinary connect.
+ */
+import { format } from '../i18n';
+import { useApp, useChatState } from './app-context';
+import { css, keyframes } from './sheet';
+import { color } from './theme';
+
+const appear = keyframes`
+  from { opacity: 0; }
+  to { opacity: 1; }
+`;
+const banner = css`
+  padding: 8px 16px;
+  font-size: 13px;
+  background: #fef3c7;
+  color: #78350f;
+  animation: ${appear} 0.2s ease-out 1s both;
+  &[data-kind='error'] {
+    animation: none;
+    background: #fee2e2;
+    color: ${color.danger};
+  }
+  button {
+    margin-left: 8px;
+    font: inherit;
+    text-decoration: underline;
+    background: none;
+    border: 0;
+    color: inherit;
+    cursor: pointer;
+  }
+`;
+
+export function StatusBanner() {
+  const { phase, connected, error } = useChatState();
+  const { strings, actions } = useApp();
+  if (phase === 'error') {
+    return (
+      <div class={banner} data-kind="error" role="alert">
+        {format(strings.startFailed, error ?? '')}
+        <button type="button" onClick={actions.retry}>
+          {strings.retry}
+        </button>
+      </div>
+    );
+  }
+  if (phase === 'ready' && !connected) {
+    return (
+      <div class={banner} role="status">
+        {strings.offline}
+      </div>
+    );
+  }
+  return null;
+}
