@@ -13,6 +13,8 @@ export function ContextPanel() {
   if (!chat) return <p class="empty">Customer details appear here.</p>;
   const { channel, task } = chat.chat;
   const { pageUrl, userAgent, preEngagementData } = channel.attributes;
+  // Routing copies the pre-engagement data into the task; it is shown once, above.
+  const { preEngagementData: _shownAbove, ...taskAttributes } = task.attributes;
 
   return (
     <div class="context">
@@ -34,7 +36,7 @@ export function ContextPanel() {
         <Fact label="Status">{task.status}</Fact>
         <Fact label="Priority">{String(task.priority)}</Fact>
       </dl>
-      <FactList values={task.attributes} />
+      <FactList values={taskAttributes} />
     </div>
   );
 }
