@@ -54,7 +54,15 @@ export function createCore({
     events,
     onCustomerMessage: (channel, message) => track(flexFlows.onCustomerMessage(channel, message)),
   });
-  const routing = createRouting({ store, events, clock, conversations, reservationTimeoutSeconds, onError });
+  const routing = createRouting({
+    store,
+    events,
+    clock,
+    conversations,
+    reservationTimeoutSeconds,
+    onError,
+    track,
+  });
   flexFlows = createFlexFlows({ store, routing, log });
   const tokens = createTokens(secret, clock);
   const agents = createAgents({ store, tokens });

@@ -21,6 +21,8 @@ export interface RoutingDeps {
   conversations: Conversations;
   reservationTimeoutSeconds: number;
   onError: (err: unknown) => void;
+  /** Runs work in the background where shutdown (and tests) can wait for it. */
+  track: (work: Promise<unknown>) => void;
 }
 
 export type Routing = ReturnType<typeof createRouting>;
@@ -28,6 +30,7 @@ export type Routing = ReturnType<typeof createRouting>;
 export function createRouting(deps: RoutingDeps) {
   const { store, events, conversations } = deps;
   const { dispatch } = createDispatcher(deps);
+  const dispatchSoon = () => deps.track(dispatch());
 
   async function announceChat(task: Task) {
     if (task.workerSid) events.emit('chat.updated', task.workerSid, await buildChat(store, task));
@@ -72,7 +75,7 @@ export function createRouting(deps: RoutingDeps) {
       });
       if (created) {
         events.emit('channel.updated', (await store.channels.get(channel.sid)) ?? channel);
-        void dispatch();
+        dispatchSoon();
       }
       return task;
     },
@@ -109,7 +112,7 @@ export function createRouting(deps: RoutingDeps) {
           `Reservation ${reservationSid} is ${reservation.status} and can no longer be rejected`,
         );
       await endOffer(released);
-      void dispatch();
+      dispatchSoon();
     },
 
     /** The reservation timer fired: the offer goes to the next worker. */
@@ -146,7 +149,7 @@ export function createRouting(deps: RoutingDeps) {
       const channel = await store.channels.get(task.channelSid);
       if (channel) await closeChannel(channel);
       await announceChat(completed);
-      void dispatch();
+      dispatchSoon();
       return completed;
     },
 
@@ -184,7 +187,7 @@ export function createRouting(deps: RoutingDeps) {
       if (!(await store.workers.get(workerSid))) throw notFound('Worker', workerSid);
       const worker = workerView(await store.workers.update(workerSid, patch));
       events.emit('worker.updated', worker);
-      if (worker.activity === 'Available') void dispatch();
+      if (worker.activity === 'Available') dispatchSoon();
       return worker;
     },
 

@@ -1,0 +1,49 @@
+/** A core on a real SQLite file in a temp dir, for tests that call the services directly. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { createCore } from '../../server/core/index.ts';
+import { seedDemo } from '../../server/core/seed.ts';
+import { createSqliteStore } from '../../server/store/sqlite/index.ts';
+
+export async function createTestCore(options: { reservationTimeoutSeconds?: number } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-core-'));
+  const file = join(dir, 'parley.db');
+  const store = createSqliteStore({ file });
+  const core = createCore({
+    store,
+    secret: 'unit-test-secret-0123456789',
+    log: pino({ level: 'silent' }),
+    timerIntervalMs: 20,
+    ...options,
+  });
+  await seedDemo(store, core.agents);
+  core.start();
+  const [flexFlow] = await store.flexFlows.list();
+  if (!flexFlow) throw new Error('seed made no Flex Flow');
+  return {
+    core,
+    store,
+    file,
+    flexFlow,
+    /** A customer with an open web channel. */
+    async customer(name = 'Dana') {
+      const contact = await store.contacts.create({
+        identity: `visitor-${name}-${Math.random()}`,
+        friendlyName: name,
+      });
+      const channel = await core.conversations.startChannel({
+        flexFlow,
+        contactSid: contact.sid,
+        customerFriendlyName: name,
+      });
+      return { contact, channel };
+    },
+    async close() {
+      await core.stop();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
