@@ -29,6 +29,12 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
       'DATABASE_URL: the PostgreSQL store is not available in this version; unset it to use SQLite',
     );
   }
+  const sync = (env.PARLEY_SQLITE_SYNCHRONOUS ?? 'NORMAL').toUpperCase();
+  if (sync !== 'NORMAL' && sync !== 'FULL') {
+    throw new ConfigError(
+      `PARLEY_SQLITE_SYNCHRONOUS must be NORMAL or FULL, got "${env.PARLEY_SQLITE_SYNCHRONOUS}"`,
+    );
+  }
   if (mode === 'serve') {
     const missing = ['PARLEY_ADMIN_KEY', 'PARLEY_SECRET'].filter((name) => !env[name]);
     if (missing.length > 0) {
@@ -47,6 +53,7 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
     adminKey: env.PARLEY_ADMIN_KEY ?? DEMO_ADMIN_KEY,
     secret: env.PARLEY_SECRET ?? demoSecret(dataDir),
     seedDemo: mode === 'demo',
+    sqliteSynchronous: sync,
   };
 }
 

@@ -19,6 +19,8 @@ export interface ServerOptions {
   dataDir: string;
   /** A store of your own (tests, other engines); else SQLite under dataDir. */
   store?: Store;
+  /** SQLite durability: see `createSqliteStore`. */
+  sqliteSynchronous?: 'NORMAL' | 'FULL';
   adminKey: string;
   secret: string;
   /** Seed the demo data when the database is empty. */
@@ -40,7 +42,9 @@ const projectRoot = join(import.meta.dirname, '..');
 
 export async function createServer(options: ServerOptions): Promise<ParleyServer> {
   const log = options.log ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
-  const store = options.store ?? createSqliteStore({ file: join(options.dataDir, 'parley.db') });
+  const store =
+    options.store ??
+    createSqliteStore({ file: join(options.dataDir, 'parley.db'), synchronous: options.sqliteSynchronous });
   const core = createCore({
     store,
     secret: options.secret,

@@ -57,6 +57,9 @@ export function createFlexFlows({ store, routing, log }: FlexFlowsDeps) {
         );
         return;
       }
+      // Most messages belong to an engagement that already has its task: a read settles it.
+      const current = channel.attributes.taskSid ? await store.tasks.get(channel.attributes.taskSid) : null;
+      if (current && current.status !== 'completed' && current.status !== 'canceled') return;
       const integration = flexFlow.integration as { priority?: number };
       await routing.createTask(
         channel,

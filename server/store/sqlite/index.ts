@@ -28,18 +28,24 @@ export interface SqliteStoreOptions {
   file: string;
   clock?: Clock;
   newSid?: IdGenerator;
+  /**
+   * `NORMAL` (default): in WAL mode a commit survives a crash or kill of the process; only an
+   * OS crash or power loss may drop the newest commits. `FULL`: every commit is fsynced before
+   * it is acknowledged, surviving power loss too, at a cost in throughput.
+   */
+  synchronous?: 'NORMAL' | 'FULL';
 }
 
 export function createSqliteStore({
   file,
   clock = systemClock,
   newSid = defaultNewSid,
+  synchronous = 'NORMAL',
 }: SqliteStoreOptions): Store {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  // FULL: a commit is on disk before it is acknowledged, even if the machine loses power.
-  db.pragma('synchronous = FULL');
+  db.pragma(`synchronous = ${synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
