@@ -3,7 +3,7 @@
  * token is bound to one contact and one channel; an agent token to one worker. Tokens travel
  * in the Socket.IO handshake `auth` or an Authorization header, never in a URL.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from './ids.ts';
 
 export type TokenClaims =
@@ -29,7 +29,9 @@ export function createTokens(secret: string, clock: Clock): Tokens {
   return {
     sign(claims, ttlSeconds = claims.kind === 'visitor' ? VISITOR_TOKEN_TTL : AGENT_TOKEN_TTL) {
       const exp = Math.floor(clock().getTime() / 1000) + ttlSeconds;
-      const payload = Buffer.from(JSON.stringify({ ...claims, exp })).toString('base64url');
+      // A nonce makes every token unique, so a refreshed token never equals the one it replaces.
+      const nonce = randomBytes(6).toString('base64url');
+      const payload = Buffer.from(JSON.stringify({ ...claims, exp, nonce })).toString('base64url');
       return { token: `${payload}.${mac(payload)}`, expiresAt: new Date(exp * 1000).toISOString() };
     },
     verify(token) {
