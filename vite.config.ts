@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const root = import.meta.dirname;
 const jsx = { oxc: { jsx: { runtime: 'automatic' as const, importSource: 'preact' } } };
@@ -16,13 +16,30 @@ const widgetDir = resolve(root, 'dist/widget');
 /** Browsers with dynamic import, optional chaining and shadow DOM: everything the widget needs. */
 const target = 'es2020';
 
-/** The app chunk's file, from the default build's manifest. */
-function appChunkFile(): string {
-  const manifestPath = resolve(widgetDir, '.vite/manifest.json');
+/** The app chunk's file, from the manifest the default build wrote into `outDir`. */
+function appChunkFile(outDir: string): string {
+  const manifestPath = resolve(outDir, '.vite/manifest.json');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, { file: string }>;
   const entry = manifest['widget/boot.ts'];
   if (!entry) throw new Error(`${manifestPath} has no widget/boot.ts entry: run \`vite build\` first`);
   return entry.file;
+}
+
+/**
+ * Writes the app chunk's hashed name into the loader (`__PARLEY_APP__` in embed.ts), read from
+ * the output directory actually used, so `--outDir` builds (tests) stay self-consistent.
+ */
+function appChunkName(): Plugin {
+  let file = '';
+  return {
+    name: 'parley-app-chunk-name',
+    configResolved(config) {
+      file = appChunkFile(resolve(config.root, config.build.outDir));
+    },
+    transform(code, id) {
+      if (id.endsWith('widget/embed.ts')) return code.replaceAll('__PARLEY_APP__', JSON.stringify(file));
+    },
+  };
 }
 
 export default defineConfig(({ mode }) => {
@@ -47,7 +64,7 @@ export default defineConfig(({ mode }) => {
   }
   if (mode === 'loader') {
     return {
-      define: { __PARLEY_APP__: JSON.stringify(appChunkFile()) },
+      plugins: [appChunkName()],
       build: {
         outDir: widgetDir,
         emptyOutDir: false,

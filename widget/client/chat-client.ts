@@ -92,12 +92,15 @@ export function createChatClient(deps: ChatClientDeps): ChatClient {
     const held = new Set(store.get().messages.map((message) => message.index));
     store.update(update.mergeMessages(messages));
     const typing = store.get().typing;
-    for (const message of messages) {
-      if (held.has(message.index) || message.channelSid !== session?.channelSid) continue;
+    const fresh = messages.filter((m) => !held.has(m.index) && m.channelSid === session?.channelSid);
+    for (const message of fresh) {
       if (typing && message.authorName === typing.name) store.update(update.expireTyping(Infinity));
       events.emit('message', message);
     }
-    if (store.get().open) markRead();
+    if (fresh.length && store.get().open) markRead();
+    // System messages announce membership changes ("… joined the chat"): refresh the members
+    // too, so the header never depends on a separate member event arriving.
+    if (socket?.connected && fresh.some((message) => message.authorRole === 'system')) void sync(socket);
   }
 
   function connect(current: StoredSession) {

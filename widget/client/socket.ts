@@ -11,7 +11,9 @@ export type WebchatSocket = Socket<WebchatServerEvents, WebchatClientEvents>;
 const ACK_TIMEOUT_MS = 10_000;
 
 export function connectWebchat(serverUrl: string, token: string): WebchatSocket {
-  return io(`${serverUrl}/webchat`, { auth: { token } });
+  // WebSocket first: one round trip less, and its handshake always carries the Origin the
+  // server checks (same-origin polling GETs carry none). Polling remains the fallback.
+  return io(`${serverUrl}/webchat`, { auth: { token }, transports: ['websocket', 'polling'], tryAllTransports: true });
 }
 
 type RequestEvent = 'messages:sync' | 'message:send' | 'chat:end' | 'session:refresh';

@@ -1,0 +1,77 @@
+/**
+ * The widget's byte budgets, on the built files (`npm run build`): every byte ships to every
+ * visitor of every customer's site. Sizes are brotli at maximum quality; gzip is reported too.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..');
+const widgetDir = join(root, 'dist', 'widget');
+const manifestPath = join(widgetDir, '.vite', 'manifest.json');
+
+const LOADER_BUDGET = 2 * 1024;
+const OPEN_WIDGET_BUDGET = 30 * 1024;
+
+interface ManifestChunk {
+  file: string;
+  imports?: string[];
+}
+
+const brotli = (bytes: Buffer) =>
+  brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY } }).length;
+const gzip = (bytes: Buffer) => gzipSync(bytes, { level: 9 }).length;
+
+function sizes(files: string[]) {
+  const bytes = files.map((file) => readFileSync(join(widgetDir, file)));
+  return {
+    brotli: bytes.reduce((sum, b) => sum + brotli(b), 0),
+    gzip: bytes.reduce((sum, b) => sum + gzip(b), 0),
+  };
+}
+
+/** The app chunk and every chunk it imports statically: what an open widget has loaded. */
+function appClosure(): string[] {
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, ManifestChunk>;
+  const files = new Set<string>();
+  const visit = (key: string) => {
+    const chunk = manifest[key];
+    if (!chunk) throw new Error(`${key} is missing from ${manifestPath}`);
+    if (files.has(chunk.file)) return;
+    files.add(chunk.file);
+    for (const imported of chunk.imports ?? []) visit(imported);
+  };
+  visit('widget/boot.ts');
+  return [...files];
+}
+
+beforeAll(() => {
+  // Build only when nothing is built; a partial build is a broken build, reported as such.
+  if (!existsSync(join(root, 'dist'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
+  for (const file of ['parley.js', 'index.js', 'index.d.ts', '.vite/manifest.json']) {
+    if (!existsSync(join(widgetDir, file))) throw new Error(`dist/widget/${file} is missing: run npm run build`);
+  }
+});
+
+describe('widget size', () => {
+  it('keeps the script-tag loader within 2 KB brotli', () => {
+    const loader = sizes(['parley.js']);
+    console.info(`parley.js: ${loader.brotli} B brotli, ${loader.gzip} B gzip`);
+    expect(loader.brotli).toBeLessThanOrEqual(LOADER_BUDGET);
+  });
+
+  it('keeps everything an open, connected widget loads within 30 KB brotli', () => {
+    const files = ['parley.js', ...appClosure()];
+    const total = sizes(files);
+    console.info(`open widget (${files.join(', ')}): ${total.brotli} B brotli, ${total.gzip} B gzip`);
+    expect(total.brotli).toBeLessThanOrEqual(OPEN_WIDGET_BUDGET);
+  });
+
+  it('keeps the loader free of static imports, so it runs as a classic script', () => {
+    const loader = readFileSync(join(widgetDir, 'parley.js'), 'utf8');
+    expect(loader).not.toMatch(/^\s*(import|export)\s/m);
+    expect(loader).toContain(appClosure()[0]);
+  });
+});
