@@ -1,47 +1,24 @@
 /**
  * The agent desktop in a real Chromium against a real server: the agent signs in, takes an
- * offered chat and answers it; the visitor side is a plain socket.io-client.
+ * offered chat and answers it; the visitor side is a plain socket.io-client. The pages are
+ * built into dist/ by test/global-setup.ts.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { MessageDTO } from '../../server/protocol.ts';
+import type { MessageDTO, WebChannelResponse } from '../../server/protocol.ts';
 import { launchBrowser } from '../helpers/browser.ts';
-import { connectVisitor, next, openWebChannel, request, type VisitorSocket } from '../helpers/clients.ts';
+import { connectVisitor, next, request, type VisitorSocket } from '../helpers/clients.ts';
 import { startParley, type TestParley } from '../helpers/server.ts';
 
 const AGENT_NAME = 'Alex Morgan';
-const projectRoot = join(import.meta.dirname, '..', '..');
-
-/**
- * Builds the pages into a directory of this file's own, so test files building at the same
- * time never empty each other's output. PARLEY_DIST_DIR reuses an existing build instead.
- */
-async function buildPages(): Promise<{ distDir: string; cleanup(): void }> {
-  if (process.env.PARLEY_DIST_DIR) return { distDir: process.env.PARLEY_DIST_DIR, cleanup() {} };
-  const distDir = mkdtempSync(join(tmpdir(), 'parley-agent-pages-'));
-  await promisify(execFile)(
-    'npx',
-    ['vite', 'build', '--mode', 'pages', '--outDir', join(distDir, 'pages'), '--logLevel', 'error'],
-    { cwd: projectRoot },
-  );
-  return { distDir, cleanup: () => rmSync(distDir, { recursive: true, force: true }) };
-}
 
 let parley: TestParley;
 let browser: Browser;
-let cleanupPages: () => void;
 const openContexts: BrowserContext[] = [];
 const visitors: VisitorSocket[] = [];
 
 beforeAll(async () => {
-  const pages = await buildPages();
-  cleanupPages = pages.cleanup;
-  parley = await startParley({ distDir: pages.distDir, limits: { signInPerMinute: 1000 } });
+  parley = await startParley({ limits: { signInPerMinute: 1000 } });
   browser = await launchBrowser();
 });
 
@@ -53,7 +30,6 @@ afterEach(async () => {
 afterAll(async () => {
   await browser?.close();
   await parley?.stop();
-  cleanupPages?.();
 });
 
 async function openDesk(): Promise<Page> {
@@ -81,14 +57,23 @@ async function availableDesk(): Promise<Page> {
   return page;
 }
 
-/** A visitor who opens a chat and writes `body`; the demo Flex Flow routes it to an agent. */
+const CHROME_ON_LINUX =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
+
+/** A visitor on Chrome who opens a chat and writes `body`; the demo Flex Flow routes it to an agent. */
 async function visitorWrites(customerFriendlyName: string, body: string): Promise<VisitorSocket> {
-  const channel = await openWebChannel(parley.url, {
-    flexFlowSid: parley.flexFlowSid,
-    customerFriendlyName,
-    pageUrl: 'https://shop.example/checkout',
-    preEngagementData: { email: 'ada@example.com' },
+  const response = await fetch(`${parley.url}/v1/WebChannels`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: parley.url, 'user-agent': CHROME_ON_LINUX },
+    body: JSON.stringify({
+      flexFlowSid: parley.flexFlowSid,
+      customerFriendlyName,
+      pageUrl: 'https://shop.example/checkout',
+      preEngagementData: { email: 'ada@example.com' },
+    }),
   });
+  expect(response.status).toBe(201);
+  const channel = (await response.json()) as WebChannelResponse;
   const visitor = await connectVisitor(parley.url, channel.token);
   visitors.push(visitor);
   await request(visitor, 'message:send', { clientId: `c-${Date.now()}`, body });
@@ -135,7 +120,7 @@ describe('the agent desktop', () => {
     expect(await page.getByRole('button', { name: 'Sign in' }).count()).toBe(0);
   });
 
-  it('offers a chat with the customer name and first message, and accepting it joins the agent', async () => {
+  it('offers a chat with the customer name and first message; accepting joins the agent and shows the customer', async () => {
     const page = await availableDesk();
     const visitor = await visitorWrites('Ada Lovelace', 'Where is my order?');
     const joined = next<MessageDTO>(visitor, 'message:new', (m) => m.authorRole === 'system', 10_000);
@@ -149,6 +134,7 @@ describe('the agent desktop', () => {
     const context = page.getByRole('complementary', { name: 'Customer context' });
     await context.getByText('https://shop.example/checkout').waitFor();
     await context.getByText('ada@example.com').waitFor();
+    await context.getByText('Chrome 156 on Linux').waitFor();
     await finishChat(page);
   });
 

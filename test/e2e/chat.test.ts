@@ -1,63 +1,24 @@
 /**
  * The whole product in two real browsers: a visitor on the demo shop chats through the
- * script-tag widget with an agent on the agent desktop, over a real server.
+ * script-tag widget with an agent on the agent desktop, over a real server. The widget and the
+ * pages are built into dist/ by test/global-setup.ts before any test runs.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../helpers/browser.ts';
 import { startParley, type TestParley } from '../helpers/server.ts';
 
-const projectRoot = join(import.meta.dirname, '..', '..');
-const run = (args: string[]) => promisify(execFile)('npx', args, { cwd: projectRoot });
-
-/** Newest modification time of any file under `dir`. */
-function newestMtime(dir: string): number {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .reduce((newest, entry) => Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs), 0);
-}
-
-/**
- * The widget is served from dist/widget, built as `npm run build` builds it; rebuilt only when
- * older than its sources, since the loader build reads the app build's manifest there.
- */
-async function ensureWidgetBuilt(): Promise<string> {
-  const widgetDir = join(projectRoot, 'dist', 'widget');
-  const loader = join(widgetDir, 'parley.js');
-  if (!existsSync(loader) || statSync(loader).mtimeMs < newestMtime(join(projectRoot, 'widget'))) {
-    await run(['vite', 'build', '--logLevel', 'error']);
-    await run(['vite', 'build', '--mode', 'loader', '--logLevel', 'error']);
-  }
-  return widgetDir;
-}
-
-/** The pages go to a directory of this file's own, so parallel test files never clash. */
-async function buildDist(): Promise<string> {
-  const distDir = mkdtempSync(join(tmpdir(), 'parley-chat-dist-'));
-  await run(['vite', 'build', '--mode', 'pages', '--outDir', join(distDir, 'pages'), '--logLevel', 'error']);
-  symlinkSync(await ensureWidgetBuilt(), join(distDir, 'widget'));
-  return distDir;
-}
-
 let parley: TestParley;
 let browser: Browser;
-let distDir: string;
 
 beforeAll(async () => {
-  distDir = await buildDist();
-  parley = await startParley({ distDir, limits: { signInPerMinute: 1000 } });
+  parley = await startParley({ limits: { signInPerMinute: 1000 } });
   browser = await launchBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
   await parley?.stop();
-  if (distDir) rmSync(distDir, { recursive: true, force: true });
 });
 
 async function availableAgent(): Promise<Page> {

@@ -10,7 +10,11 @@ export function ChatList() {
     <nav class="chat-list" aria-label="Active chats">
       <h2 class="pane-title">Active chats</h2>
       {chats.length === 0 ? (
-        <p class="empty">No chats yet. Set your activity to Available to receive chats.</p>
+        <p class="empty">
+          {state.worker?.activity === 'Available'
+            ? 'No active chats. New chats are offered here.'
+            : 'No active chats. Set your activity to Available to receive chats.'}
+        </p>
       ) : (
         <ul>
           {chats.map((chat) => (

@@ -34,7 +34,11 @@ function OfferCard({ offer }: { offer: OfferDTO }) {
       <header class="offer__header">
         <span class="offer__badge">{offer.channel.attributes.channelType}</span>
         <strong class="offer__name">{offer.customerName}</strong>
-        {secondsLeft !== null && <span class="offer__countdown">{secondsLeft} s</span>}
+        {secondsLeft !== null && (
+          <span class="offer__countdown" title="Time left to accept">
+            {secondsLeft} s
+          </span>
+        )}
       </header>
       {offer.firstMessage && <p class="offer__message">{offer.firstMessage}</p>}
       <div class="offer__actions">
