@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
 
 const root = import.meta.dirname;
 const jsx = { oxc: { jsx: { runtime: 'automatic' as const, importSource: 'preact' } } };
@@ -42,7 +42,7 @@ function appChunkName(): Plugin {
   };
 }
 
-export default defineConfig(({ mode }) => {
+export default defineConfig(({ mode }): UserConfig => {
   if (mode === 'pages') {
     return {
       ...jsx,
@@ -70,7 +70,12 @@ export default defineConfig(({ mode }) => {
         emptyOutDir: false,
         target,
         minify: true,
-        lib: { entry: resolve(root, 'widget/embed.ts'), formats: ['iife' as const], name: 'ParleyLoader', fileName: () => 'parley.js' },
+        lib: {
+          entry: resolve(root, 'widget/embed.ts'),
+          formats: ['iife' as const],
+          name: 'ParleyLoader',
+          fileName: () => 'parley.js',
+        },
       },
     };
   }
@@ -82,7 +87,11 @@ export default defineConfig(({ mode }) => {
         {
           name: 'parley-dts-entry',
           generateBundle() {
-            this.emitFile({ type: 'asset', fileName: 'index.d.ts', source: "export * from './types/widget/index';\n" });
+            this.emitFile({
+              type: 'asset',
+              fileName: 'index.d.ts',
+              source: "export * from './types/widget/index';\n",
+            });
           },
         },
       ],
@@ -91,7 +100,11 @@ export default defineConfig(({ mode }) => {
         emptyOutDir: false,
         target,
         // Left readable (Vite does not minify ES libraries): the consumer's bundler minifies.
-        lib: { entry: resolve(root, 'widget/index.ts'), formats: ['es' as const], fileName: () => 'index.js' },
+        lib: {
+          entry: resolve(root, 'widget/index.ts'),
+          formats: ['es' as const],
+          fileName: () => 'index.js',
+        },
         rollupOptions: { output: { chunkFileNames: 'lib/[name]-[hash].js' } },
       },
     };

@@ -81,7 +81,8 @@ export function createWebchat(options: MountOptions): Webchat {
   };
   const draw = (strings: Strings) => render(h(App, { services: { store, strings, actions } }), mountPoint);
   draw(defaultStrings);
-  if (options.locale) void loadStrings(options.locale).then((strings) => strings !== defaultStrings && draw(strings));
+  if (options.locale)
+    void loadStrings(options.locale).then((strings) => strings !== defaultStrings && draw(strings));
 
   const resumed = client.resume();
   if (options.startOpen || (resumed && sessions.wasOpen())) setWindow(true);

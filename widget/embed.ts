@@ -34,25 +34,27 @@ type ParleyWindow = Window & { Parley?: ParleyFunction; parleySettings?: Partial
   // Calls made before this script ran (a snippet's stub) are kept and replayed in order.
   const queue: Command[] = w.Parley?.q ?? [];
   const host = d.createElement('div');
-  let app: Promise<void> | undefined;
+  let loading = false;
   // A script in <head> without async runs before <body> exists; everything waits for it.
   const ready = new Promise<void>((resolve) =>
     d.body ? resolve() : d.addEventListener('DOMContentLoaded', () => resolve()),
   );
 
   const load = () => {
-    app ||= ready
+    if (loading) return;
+    loading = true;
+    ready
       .then(() => import(/* @vite-ignore */ new URL(__PARLEY_APP__, src).href))
       .then(
-      (chunk: { boot: (host: HTMLElement, settings: WebchatOptions, queue: Command[]) => Dispatch }) => {
-        const dispatch = chunk.boot(host, settings, queue);
-        w.Parley = Object.assign((...command: Command) => dispatch(...command), { loaded: true });
-      },
-      (error) => {
-        app = undefined; // the next click tries again
-        console.error('[parley] the chat could not load', error);
-      },
-    );
+        (chunk: { boot: (host: HTMLElement, settings: WebchatOptions, queue: Command[]) => Dispatch }) => {
+          const dispatch = chunk.boot(host, settings, queue);
+          w.Parley = Object.assign((...command: Command) => dispatch(...command), { loaded: true });
+        },
+        (error) => {
+          loading = false; // the next click tries again
+          console.error('[parley] the chat could not load', error);
+        },
+      );
   };
   const parley: ParleyFunction = (...command) => {
     queue.push(command);

@@ -116,7 +116,7 @@ async function write(page: Page, body: string): Promise<void> {
 
 /** Waits until no message of the visitor's is still pending. */
 async function delivered(page: Page): Promise<void> {
-  await eventually(() => conversation(page).innerText()).not.toContain('Sending…');
+  await eventually(() => conversation(page).textContent()).not.toContain('Sending…');
 }
 
 /** The session the widget stored for the demo Flex Flow. */
@@ -263,5 +263,45 @@ describe('the widget on the demo shop', () => {
     expect((await storedMessages(second?.channelSid ?? '')).map((message) => message.body)).toEqual([
       'One more question',
     ]);
+  });
+});
+
+describe('the page-facing API', () => {
+  it('replays Parley() calls made before the loader ran, then answers new ones directly', async () => {
+    const context = await browser.newContext();
+    contexts.push(context);
+    const page = await context.newPage();
+    // The stub a site may put before the script tag, and calls made through it.
+    await page.addInitScript(() => {
+      const w = window as unknown as { Parley: { (...args: unknown[]): void; q?: unknown[][] }; seen: string[] };
+      w.seen = [];
+      w.Parley = (...args: unknown[]) => {
+        w.Parley.q = [...(w.Parley.q ?? []), args];
+      };
+      w.Parley('identify', { name: 'Grace Hopper' });
+      w.Parley('on', 'message', (message: MessageDTO) => w.seen.push(message.body));
+      w.Parley('open');
+    });
+    await page.goto(`${parley.url}/`);
+    await eventually(() => messageBox(page).isEnabled()).toBe(true);
+    await write(page, 'Hi from Grace');
+    await delivered(page);
+    expect(await page.evaluate(() => (window as unknown as { seen: string[] }).seen)).toEqual(['Hi from Grace']);
+    const session = await storedSession(page);
+    const channel = await parley.api<{ attributes: { from: string } }>('GET', `/v1/Channels/${session?.channelSid}`);
+    expect(channel.body.attributes.from).toBe('Grace Hopper');
+
+    await page.evaluate(() => (window as unknown as { Parley(command: string): void }).Parley('close'));
+    await page.getByRole('button', { name: 'Open chat' }).waitFor();
+  });
+
+  it('works imported from npm on the npm example page, opened from the page’s own button', async () => {
+    const page = await visitShop();
+    await page.goto(`${parley.url}/npm-example`);
+    await page.getByRole('button', { name: 'Open the chat from my own button' }).click();
+    await eventually(() => messageBox(page).isEnabled()).toBe(true);
+    await write(page, 'Hello from the npm build');
+    await delivered(page);
+    expect(await page.evaluate(() => document.querySelector('#parley-webchat')?.shadowRoot?.mode)).toBe('open');
   });
 });

@@ -40,5 +40,7 @@ export function createOutbox(flexFlowSid: string): Outbox {
 
 /** A fresh clientId; randomUUID is missing on insecure origins, so fall back to random bits. */
 export function createClientId(): string {
-  return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  return (
+    globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
+  );
 }

@@ -6,7 +6,10 @@
 import type { WebChannelResponse } from '../../server/protocol';
 import { local, perTab, readJson, writeJson } from './storage';
 
-export type StoredSession = Pick<WebChannelResponse, 'token' | 'channelSid' | 'identity' | 'contactSid' | 'expiresAt'>;
+export type StoredSession = Pick<
+  WebChannelResponse,
+  'token' | 'channelSid' | 'identity' | 'contactSid' | 'expiresAt'
+>;
 
 export interface SessionStore {
   load(): StoredSession | null;

@@ -13,7 +13,11 @@ const ACK_TIMEOUT_MS = 10_000;
 export function connectWebchat(serverUrl: string, token: string): WebchatSocket {
   // WebSocket first: one round trip less, and its handshake always carries the Origin the
   // server checks (same-origin polling GETs carry none). Polling remains the fallback.
-  return io(`${serverUrl}/webchat`, { auth: { token }, transports: ['websocket', 'polling'], tryAllTransports: true });
+  return io(`${serverUrl}/webchat`, {
+    auth: { token },
+    transports: ['websocket', 'polling'],
+    tryAllTransports: true,
+  });
 }
 
 type RequestEvent = 'messages:sync' | 'message:send' | 'chat:end' | 'session:refresh';

@@ -14,7 +14,10 @@ export class WebChannelError extends Error {
   }
 }
 
-export async function createWebChannel(serverUrl: string, request: WebChannelRequest): Promise<WebChannelResponse> {
+export async function createWebChannel(
+  serverUrl: string,
+  request: WebChannelRequest,
+): Promise<WebChannelResponse> {
   const response = await fetch(`${serverUrl}/v1/WebChannels`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -23,7 +26,11 @@ export async function createWebChannel(serverUrl: string, request: WebChannelReq
   const body = (await response.json().catch(() => null)) as WebChannelResponse | ErrorBody | null;
   if (!response.ok || !body || 'code' in body) {
     const error = body && 'code' in body ? body : null;
-    throw new WebChannelError(error?.code ?? 'http_error', error?.message ?? response.statusText, response.status);
+    throw new WebChannelError(
+      error?.code ?? 'http_error',
+      error?.message ?? response.statusText,
+      response.status,
+    );
   }
   return body;
 }

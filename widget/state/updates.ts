@@ -27,7 +27,9 @@ export const mergeMessages =
 export const addPending =
   (item: PendingMessage) =>
   (state: ChatState): ChatState =>
-    state.pending.some((p) => p.clientId === item.clientId) ? state : { ...state, pending: [...state.pending, item] };
+    state.pending.some((p) => p.clientId === item.clientId)
+      ? state
+      : { ...state, pending: [...state.pending, item] };
 
 export const failPending =
   (clientId: string, reason: string) =>
@@ -73,7 +75,11 @@ export const setConnected =
   (state: ChatState): ChatState =>
     state.connected === connected ? state : { ...state, connected };
 
-export const startConversation = (state: ChatState): ChatState => ({ ...state, phase: 'starting', error: null });
+export const startConversation = (state: ChatState): ChatState => ({
+  ...state,
+  phase: 'starting',
+  error: null,
+});
 
 export const failConversation =
   (error: string) =>

@@ -1,5 +1,5 @@
 /** The widget's root: the launcher while closed, the chat window while open. */
-import { type AppServices, AppContext, useChatState } from './app-context';
+import { AppContext, type AppServices, useChatState } from './app-context';
 import { ChatWindow } from './chat-window';
 import { Launcher } from './launcher';
 

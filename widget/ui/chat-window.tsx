@@ -5,8 +5,8 @@ import { ChatEnded } from './chat-ended';
 import { Composer } from './composer';
 import { Header } from './header';
 import { MessageLog } from './message-log';
-import { StatusBanner } from './status-banner';
 import { css } from './sheet';
+import { StatusBanner } from './status-banner';
 import { color, font, zIndex } from './theme';
 import { TypingIndicator } from './typing-indicator';
 

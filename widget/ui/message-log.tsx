@@ -34,16 +34,16 @@ export function MessageLog() {
     // biome-ignore lint/a11y/noNoninteractiveTabindex: the log scrolls, so keyboard users must reach it.
     <div ref={ref} class={log} role="log" aria-label={strings.conversation} aria-live="polite" tabIndex={0}>
       <ol>
-      {messages.map((message) => (
-        <MessageBubble
-          key={message.sid}
-          message={message}
-          mine={message.authorRole === 'customer' && message.from === identity}
-        />
-      ))}
-      {pending.map((message) => (
-        <PendingBubble key={message.clientId} message={message} />
-      ))}
+        {messages.map((message) => (
+          <MessageBubble
+            key={message.sid}
+            message={message}
+            mine={message.authorRole === 'customer' && message.from === identity}
+          />
+        ))}
+        {pending.map((message) => (
+          <PendingBubble key={message.clientId} message={message} />
+        ))}
       </ol>
     </div>
   );

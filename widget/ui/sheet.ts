@@ -4,7 +4,7 @@
  * widget's shadow root gets a live copy of it. Host-page CSS never reaches these rules, and
  * these rules never leak into the host page.
  */
-import { css as gooberCss, keyframes as gooberKeyframes } from 'goober';
+import { css as gooberCss, type keyframes as gooberKeyframes } from 'goober';
 
 let holder: HTMLElement | undefined;
 
