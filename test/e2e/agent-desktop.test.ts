@@ -5,7 +5,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { MessageDTO, WebChannelResponse } from '../../server/protocol.ts';
+import type { MessageDTO, TypingEvent, WebChannelResponse } from '../../server/protocol.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { connectVisitor, next, request, type VisitorSocket } from '../helpers/clients.ts';
 import { startParley, type TestParley } from '../helpers/server.ts';
@@ -138,12 +138,15 @@ describe('the agent desktop', () => {
     await finishChat(page);
   });
 
-  it('carries messages both ways and shows when the customer is typing', async () => {
+  it('carries messages both ways and shows each side when the other is typing', async () => {
     const page = await availableDesk();
     const visitor = await visitorWrites('Grace Hopper', 'Hello?');
     await acceptOffer(page, 'Grace Hopper');
 
+    const typing = next<TypingEvent>(visitor, 'typing:start');
     const received = next<MessageDTO>(visitor, 'message:new', (m) => m.authorRole === 'agent', 10_000);
+    await page.getByRole('textbox', { name: 'Message' }).pressSequentially('Hi Grace, ');
+    expect((await typing).friendlyName).toBe(AGENT_NAME);
     await page.getByRole('textbox', { name: 'Message' }).fill('Hi Grace, how can I help?');
     await page.getByRole('textbox', { name: 'Message' }).press('Enter');
     const reply = await received;

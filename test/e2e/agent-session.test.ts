@@ -122,4 +122,16 @@ describe('the agent desktop, when things go wrong', () => {
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     expect(await page.getByRole('combobox', { name: 'Activity' }).count()).toBe(0);
   });
+
+  it('removes an offer the agent rejects', async () => {
+    const { page } = await availableDesk();
+    await visitorWrites('Hedy Lamarr', 'Quick question');
+    const offer = page.getByRole('article', { name: 'Incoming chat from Hedy Lamarr' });
+    const card = await offer.elementHandle();
+
+    await offer.getByRole('button', { name: 'Reject' }).click();
+    // The card of the rejected reservation is gone (the only worker may be offered the task again).
+    await page.waitForFunction((element) => !element?.isConnected, card, { timeout: 5_000 });
+    expect(await page.getByRole('alert').count()).toBe(0);
+  });
 });

@@ -9,7 +9,8 @@ import type { DeskState } from '../state/desk-state.ts';
 import * as desk from '../state/desk-updates.ts';
 import { lastIndex } from '../state/selectors.ts';
 import type { Store } from '../state/store.ts';
-import { type AgentSocket, openAgentSocket, RequestError, request } from './agent-socket.ts';
+import { type AgentSocket, openAgentSocket, request } from './agent-socket.ts';
+import { createOutboxSender } from './outbox-sender.ts';
 import { createClientId } from './outbox-storage.ts';
 
 export interface DeskClient {
@@ -42,7 +43,6 @@ export function connectDesk({
   onUnauthorized,
   socket = openAgentSocket(token),
 }: DeskClientOptions): DeskClient {
-  const inFlight = new Set<string>();
   const typingSentAt = new Map<Sid, number>();
   const typingTimers = new Map<Sid, ReturnType<typeof setTimeout>>();
 
@@ -76,23 +76,12 @@ export function connectDesk({
     if (store.get().selectedChannelSid === channelSid) readSelected();
   }
 
-  function flushOutbox(): void {
-    for (const pending of store.get().outbox) {
-      if (inFlight.has(pending.clientId) || !socket.connected) continue;
-      inFlight.add(pending.clientId);
-      const { channelSid, clientId, body } = pending;
-      request(socket, 'message:send', { channelSid, clientId, body })
-        .then((ack) => receive(channelSid, [ack.message]))
-        .catch((error: unknown) => {
-          // A refused message will never be accepted; a lost one is retried on reconnect.
-          if (error instanceof RequestError) {
-            store.apply(desk.dequeueMessage(clientId));
-            notifyError(new Error(`Message not sent: ${error.message}`));
-          }
-        })
-        .finally(() => inFlight.delete(clientId));
-    }
-  }
+  const outbox = createOutboxSender({
+    socket,
+    store,
+    onStored: (channelSid, message) => receive(channelSid, [message]),
+    onRefused: (error) => notifyError(new Error(`Message not sent: ${error.message}`)),
+  });
 
   socket.on('connect', async () => {
     store.apply(desk.setConnection('online'));
@@ -100,13 +89,13 @@ export function connectDesk({
       store.apply(desk.applySync(await request(socket, 'session:sync', {})));
       await Promise.all(Object.keys(store.get().chats).map(syncMessages));
       readSelected();
-      flushOutbox();
+      outbox.flush();
     } catch (error) {
       notifyError(error);
     }
   });
   socket.on('disconnect', () => {
-    inFlight.clear();
+    outbox.reset();
     store.apply(desk.setConnection('offline'));
   });
   socket.on('connect_error', (error) => {
@@ -164,7 +153,7 @@ export function connectDesk({
     send(channelSid, body) {
       const createdAt = new Date().toISOString();
       store.apply(desk.enqueueMessage({ clientId: createClientId(), channelSid, body, createdAt }));
-      flushOutbox();
+      outbox.flush();
     },
     typing(channelSid) {
       const now = Date.now();
