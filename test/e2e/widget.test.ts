@@ -238,6 +238,56 @@ describe('the widget on the demo shop', () => {
     }
   });
 
+  it('keeps a message written offline through closing the tab, and sends it once on return', async () => {
+    const relay = await startRelay(new URL(parley.url));
+    try {
+      const page = await visitShop(relay.url);
+      await openChat(page);
+      await relay.cut();
+      await page.getByText('Connection lost').waitFor();
+      await write(page, 'Sent from the outbox');
+      await page.close();
+
+      await relay.restore();
+      const again = await page.context().newPage();
+      await again.goto(`${relay.url}/`);
+      await again.getByRole('button', { name: 'Open chat' }).click();
+      await conversation(again).getByText('Sent from the outbox').waitFor();
+      await delivered(again);
+      const session = await storedSession(again);
+      const bodies = (await storedMessages(session?.channelSid ?? '')).map((message) => message.body);
+      expect(bodies).toEqual(['Sent from the outbox']);
+    } finally {
+      await relay.close();
+    }
+  });
+
+  it('drops a session the server no longer accepts and starts a fresh one when opened', async () => {
+    const context = await browser.newContext();
+    contexts.push(context);
+    await context.addInitScript(
+      ([key]) => {
+        if (localStorage.getItem(key)) return;
+        const stale = {
+          token: 'expired',
+          channelSid: 'CHstale',
+          identity: 'x',
+          contactSid: 'x',
+          expiresAt: '',
+        };
+        localStorage.setItem(key, JSON.stringify(stale));
+      },
+      [`parley:session:${parley.flexFlowSid}`],
+    );
+    const page = await context.newPage();
+    await page.goto(`${parley.url}/`);
+    await eventually(async () => (await storedSession(page))?.channelSid ?? null).toBeNull();
+    await openChat(page);
+    await write(page, 'Hello again');
+    await delivered(page);
+    expect((await storedSession(page))?.channelSid).toMatch(/^CH(?!stale)/);
+  });
+
   it('ends the chat, then starts a new chat in a new channel for the same contact', async () => {
     const page = await visitShop();
     await openChat(page);
@@ -273,7 +323,10 @@ describe('the page-facing API', () => {
     const page = await context.newPage();
     // The stub a site may put before the script tag, and calls made through it.
     await page.addInitScript(() => {
-      const w = window as unknown as { Parley: { (...args: unknown[]): void; q?: unknown[][] }; seen: string[] };
+      const w = window as unknown as {
+        Parley: { (...args: unknown[]): void; q?: unknown[][] };
+        seen: string[];
+      };
       w.seen = [];
       w.Parley = (...args: unknown[]) => {
         w.Parley.q = [...(w.Parley.q ?? []), args];
@@ -286,9 +339,14 @@ describe('the page-facing API', () => {
     await eventually(() => messageBox(page).isEnabled()).toBe(true);
     await write(page, 'Hi from Grace');
     await delivered(page);
-    expect(await page.evaluate(() => (window as unknown as { seen: string[] }).seen)).toEqual(['Hi from Grace']);
+    expect(await page.evaluate(() => (window as unknown as { seen: string[] }).seen)).toEqual([
+      'Hi from Grace',
+    ]);
     const session = await storedSession(page);
-    const channel = await parley.api<{ attributes: { from: string } }>('GET', `/v1/Channels/${session?.channelSid}`);
+    const channel = await parley.api<{ attributes: { from: string } }>(
+      'GET',
+      `/v1/Channels/${session?.channelSid}`,
+    );
     expect(channel.body.attributes.from).toBe('Grace Hopper');
 
     await page.evaluate(() => (window as unknown as { Parley(command: string): void }).Parley('close'));
@@ -302,6 +360,8 @@ describe('the page-facing API', () => {
     await eventually(() => messageBox(page).isEnabled()).toBe(true);
     await write(page, 'Hello from the npm build');
     await delivered(page);
-    expect(await page.evaluate(() => document.querySelector('#parley-webchat')?.shadowRoot?.mode)).toBe('open');
+    expect(await page.evaluate(() => document.querySelector('#parley-webchat')?.shadowRoot?.mode)).toBe(
+      'open',
+    );
   });
 });
