@@ -1,0 +1,192 @@
+/**
+ * Bot flows in Twilio Studio's JSON format, and their validation. A definition is frozen data;
+ * `validateDefinition` reports every problem with the state it is in and how to fix it.
+ */
+import { widgets } from './widgets/index.ts';
+
+export interface Transition {
+  event: string;
+  /** A transition without `next` ends the execution. */
+  next?: string;
+  /** On `match` transitions of split-based-on. */
+  conditions?: Condition[];
+}
+
+export interface Condition {
+  friendly_name?: string;
+  arguments?: string[];
+  type: ConditionType;
+  value?: string;
+}
+
+export const CONDITION_TYPES = [
+  'equal_to',
+  'not_equal_to',
+  'matches_any_of',
+  'does_not_match_any_of',
+  'contains',
+  'does_not_contain',
+  'starts_with',
+  'does_not_start_with',
+  'is_blank',
+  'is_not_blank',
+  'regex',
+  'less_than',
+  'greater_than',
+] as const;
+export type ConditionType = (typeof CONDITION_TYPES)[number];
+
+export interface StateDefinition {
+  name: string;
+  type: string;
+  properties: Record<string, unknown>;
+  transitions: Transition[];
+}
+
+export interface FlowDefinition {
+  description?: string;
+  initial_state: string;
+  flags?: Record<string, unknown>;
+  states: StateDefinition[];
+}
+
+export interface ValidationProblem {
+  state: string | null;
+  message: string;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Every problem in a definition; an empty list means it can run. */
+export function validateDefinition(input: unknown): ValidationProblem[] {
+  if (!isObject(input))
+    return [{ state: null, message: 'the definition must be a JSON object with initial_state and states' }];
+  const problems: ValidationProblem[] = [];
+  const { initial_state: initial, states } = input;
+  if (typeof initial !== 'string' || !initial) {
+    problems.push({
+      state: null,
+      message: 'initial_state is missing: name the trigger state, e.g. "Trigger"',
+    });
+  }
+  if (!Array.isArray(states) || states.length === 0) {
+    problems.push({
+      state: null,
+      message: 'states must be a non-empty array of {name, type, properties, transitions}',
+    });
+    return problems;
+  }
+  const names = new Map<string, number>();
+  for (const [i, state] of states.entries()) {
+    if (!isObject(state) || typeof state.name !== 'string' || !state.name) {
+      problems.push({ state: null, message: `states[${i}] needs a name (a non-empty string)` });
+      continue;
+    }
+    names.set(state.name, (names.get(state.name) ?? 0) + 1);
+  }
+  for (const [name, count] of names) {
+    if (count > 1)
+      problems.push({
+        state: name,
+        message: `${count} states are named "${name}": give each state its own name`,
+      });
+  }
+  if (typeof initial === 'string' && initial && !names.has(initial)) {
+    problems.push({ state: null, message: `initial_state "${initial}" is not the name of any state` });
+  }
+
+  for (const state of states.filter(isObject)) {
+    const name = String(state.name ?? '');
+    if (!name) continue;
+    const widget = typeof state.type === 'string' ? widgets[state.type] : undefined;
+    if (!widget) {
+      problems.push({
+        state: name,
+        message: `state "${name}" has unknown widget type "${String(state.type)}": use one of ${Object.keys(widgets).join(', ')}`,
+      });
+      continue;
+    }
+    const properties = isObject(state.properties) ? state.properties : {};
+    for (const key of widget.required) {
+      const value = properties[key];
+      if (value === undefined || value === null || value === '') {
+        problems.push({
+          state: name,
+          message: `state "${name}" (${widget.type}) is missing required property "${key}"`,
+        });
+      }
+    }
+    for (const problem of widget.check?.(properties) ?? [])
+      problems.push({ state: name, message: `state "${name}": ${problem}` });
+    const transitions = Array.isArray(state.transitions) ? state.transitions : [];
+    for (const t of transitions) {
+      if (!isObject(t) || typeof t.event !== 'string') {
+        problems.push({ state: name, message: `state "${name}" has a transition without an event name` });
+        continue;
+      }
+      if (!widget.events.includes(t.event)) {
+        problems.push({
+          state: name,
+          message: `state "${name}" has a transition on unknown event "${t.event}": ${widget.type} emits ${widget.events.join(', ')}`,
+        });
+      }
+      if (t.next !== undefined && t.next !== '' && !names.has(String(t.next))) {
+        problems.push({
+          state: name,
+          message: `state "${name}" goes to "${String(t.next)}" on ${t.event}, and no state has that name`,
+        });
+      }
+      if (t.event === 'match') {
+        const conditions = Array.isArray(t.conditions) ? t.conditions : [];
+        if (conditions.length === 0)
+          problems.push({
+            state: name,
+            message: `state "${name}" has a match transition without conditions`,
+          });
+        for (const c of conditions) {
+          if (!isObject(c) || !CONDITION_TYPES.includes(c.type as ConditionType)) {
+            problems.push({
+              state: name,
+              message: `state "${name}" has a condition of unknown type "${isObject(c) ? String(c.type) : c}": use one of ${CONDITION_TYPES.join(', ')}`,
+            });
+          } else if (c.type === 'regex') {
+            try {
+              new RegExp(String(c.value ?? ''));
+            } catch {
+              problems.push({
+                state: name,
+                message: `state "${name}" has an invalid regex "${String(c.value)}"`,
+              });
+            }
+          }
+        }
+      }
+    }
+  }
+
+  if (typeof initial === 'string' && names.has(initial)) {
+    const reachable = new Set<string>([initial]);
+    const byName = new Map(states.filter(isObject).map((s) => [String(s.name), s]));
+    const queue = [initial];
+    while (queue.length > 0) {
+      const state = byName.get(queue.shift() as string);
+      for (const t of Array.isArray(state?.transitions) ? state.transitions : []) {
+        const next = isObject(t) && typeof t.next === 'string' ? t.next : '';
+        if (next && names.has(next) && !reachable.has(next)) {
+          reachable.add(next);
+          queue.push(next);
+        }
+      }
+    }
+    for (const name of names.keys()) {
+      if (!reachable.has(name)) {
+        problems.push({
+          state: name,
+          message: `state "${name}" is unreachable: no transition leads to it from "${initial}"`,
+        });
+      }
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,166 @@
+/**
+ * The bot engine: a pure state machine over a frozen Studio definition.
+ * `step(definition, execution, event) → { execution, effects }`: it never does I/O; the runner
+ * performs the effects and feeds their outcomes back as events.
+ *
+ * @example
+ *   let { execution, effects } = step(def, newExecution(ctx), { type: 'start', trigger: 'incomingMessage', message });
+ *   // perform effects, then:
+ *   ({ execution, effects } = step(def, execution, { kind: 'effect', outcome: 'sent' }));
+ */
+import type { FlowDefinition, StateDefinition } from './definition.ts';
+import { TemplateError } from './templates.ts';
+import {
+  type Effect,
+  type InboundMessage,
+  type ResumeInput,
+  type WidgetResult,
+  widgets,
+} from './widgets/index.ts';
+
+export const LIMITS = { steps: 1000, repeats: 10 } as const;
+
+export interface ExecutionContext {
+  trigger: Record<string, unknown>;
+  widgets: Record<string, Record<string, unknown>>;
+  flow: { variables: Record<string, unknown>; channel: { address: string }; flow_sid: string };
+  contact: Record<string, unknown>;
+}
+
+export interface StepLog {
+  state: string;
+  type: string;
+  /** The event it left by; null while it waits. */
+  event: string | null;
+  error?: string;
+}
+
+export interface ExecutionState {
+  status: 'active' | 'ended';
+  waiting: { state: string; waitId: string } | null;
+  context: ExecutionContext;
+  steps: number;
+  lastState: string | null;
+  repeats: number;
+  log: StepLog[];
+  endReason: string | null;
+}
+
+export type EngineEvent =
+  | { type: 'start'; trigger: 'incomingMessage'; message: InboundMessage }
+  | { type: 'start'; trigger: 'incomingRequest'; parameters: Record<string, unknown> }
+  | ResumeInput;
+
+export interface StepResult {
+  execution: ExecutionState;
+  effects: Effect[];
+}
+
+export function newExecution(context: ExecutionContext): ExecutionState {
+  return {
+    status: 'active',
+    waiting: null,
+    context,
+    steps: 0,
+    lastState: null,
+    repeats: 0,
+    log: [],
+    endReason: null,
+  };
+}
+
+export function step(definition: FlowDefinition, current: ExecutionState, event: EngineEvent): StepResult {
+  if (current.status === 'ended') return { execution: current, effects: [] };
+  const execution: ExecutionState = structuredClone(current);
+  const byName = new Map(definition.states.map((s) => [s.name, s]));
+  const scope = () => execution.context as unknown as Record<string, unknown>;
+  const end = (reason: string) => {
+    execution.status = 'ended';
+    execution.waiting = null;
+    execution.endReason = reason;
+    return { execution, effects };
+  };
+  const effects: Effect[] = [];
+
+  let state: StateDefinition | undefined;
+  let result: WidgetResult;
+  if ('type' in event) {
+    if (execution.steps > 0) return { execution: current, effects: [] };
+    state = byName.get(definition.initial_state);
+    if (!state) return end(`initial_state "${definition.initial_state}" does not exist`);
+    execution.context.trigger =
+      event.trigger === 'incomingMessage'
+        ? { message: event.message }
+        : { request: { parameters: event.parameters } };
+    execution.steps = 1;
+    execution.lastState = state.name;
+    result = { event: event.trigger };
+  } else {
+    if (!execution.waiting) return { execution: current, effects: [] };
+    state = byName.get(execution.waiting.state);
+    const widget = state && widgets[state.type];
+    if (!state || !widget?.resume) return end(`waiting state "${execution.waiting.state}" cannot resume`);
+    let resumed: WidgetResult | null;
+    try {
+      resumed = widget.resume(
+        state.properties ?? {},
+        { scope: scope(), state, waitId: execution.waiting.waitId },
+        event,
+      );
+    } catch (err) {
+      return end(`state "${state.name}" failed to resume: ${(err as Error).message}`);
+    }
+    if (!resumed) return { execution: current, effects: [] };
+    result = resumed;
+    execution.waiting = null;
+  }
+
+  for (;;) {
+    if ('effects' in result) {
+      effects.push(...result.effects);
+      execution.waiting = { state: state.name, waitId: String(execution.steps) };
+      execution.log.push({ state: state.name, type: state.type, event: null });
+      return { execution, effects };
+    }
+    if (result.outputs) {
+      execution.context.widgets[state.name] = { ...execution.context.widgets[state.name], ...result.outputs };
+      if (state.type === 'set-variables') {
+        Object.assign(execution.context.flow.variables, (result.outputs as { variables: object }).variables);
+      }
+    }
+    const leaving = result.event;
+    const error = result.outputs?.error === undefined ? undefined : String(result.outputs.error);
+    execution.log.push({ state: state.name, type: state.type, event: leaving, ...(error && { error }) });
+    const next = result.next ?? state.transitions.find((t) => t.event === leaving)?.next;
+    if (!next)
+      return end(error ? `"${state.name}" failed: ${error}` : `"${state.name}" ended the flow on ${leaving}`);
+    const target = byName.get(next);
+    if (!target) return end(`"${state.name}" goes to unknown state "${next}"`);
+
+    execution.steps += 1;
+    if (execution.steps > LIMITS.steps) return end(`the execution reached ${LIMITS.steps} steps`);
+    execution.repeats = target.name === execution.lastState ? execution.repeats + 1 : 1;
+    if (execution.repeats >= LIMITS.repeats)
+      return end(`"${target.name}" ran ${LIMITS.repeats} times in a row`);
+    execution.lastState = target.name;
+    state = target;
+    result = enter(state, execution, scope());
+  }
+}
+
+/** Runs a widget; a template error fails it along its failure event, or ends the execution. */
+function enter(
+  state: StateDefinition,
+  execution: ExecutionState,
+  scope: Record<string, unknown>,
+): WidgetResult {
+  const widget = widgets[state.type];
+  if (!widget) return { event: '__unknown', outputs: { error: `unknown widget type "${state.type}"` } };
+  try {
+    return widget.enter(state.properties ?? {}, { scope, state, waitId: String(execution.steps) });
+  } catch (err) {
+    const message = err instanceof TemplateError ? err.message : `${(err as Error).message}`;
+    const failure = ['failed', 'failedToEnqueue', 'deliveryFailure'].find((e) => widget.events.includes(e));
+    return { event: failure ?? '__error', outputs: { error: message } };
+  }
+}

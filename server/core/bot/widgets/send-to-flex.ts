@@ -1,0 +1,38 @@
+/**
+ * `send-to-flex`: hands the conversation to an agent. `attributes` (templated JSON) become the
+ * task's attributes; `workflow`, `channel`, `priority`, `timeout` as Studio's. The task is
+ * created and the bot leaves the conversation. Events `callComplete`, `failedToEnqueue`.
+ */
+import { renderJson } from '../templates.ts';
+import type { Widget } from './types.ts';
+
+export const sendToFlex: Widget = {
+  type: 'send-to-flex',
+  required: [],
+  events: ['callComplete', 'failedToEnqueue', 'callFailure'],
+  enter(properties, { scope }) {
+    const attributes = properties.attributes === undefined ? {} : renderJson(properties.attributes, scope);
+    if (!attributes || typeof attributes !== 'object' || Array.isArray(attributes)) {
+      return { event: 'failedToEnqueue', outputs: { error: 'attributes must render to a JSON object' } };
+    }
+    return {
+      effects: [
+        {
+          type: 'sendToFlex',
+          workflow: properties.workflow === undefined ? undefined : String(properties.workflow),
+          channel: properties.channel === undefined ? undefined : String(properties.channel),
+          attributes: attributes as Record<string, unknown>,
+          priority: Number(properties.priority ?? 0) || 0,
+          timeout: Number(properties.timeout ?? 86_400) || 86_400,
+        },
+      ],
+    };
+  },
+  resume(_properties, _context, input) {
+    if (input.kind !== 'effect') return null;
+    return {
+      event: input.outcome === 'callComplete' ? 'callComplete' : 'failedToEnqueue',
+      outputs: input.outputs,
+    };
+  },
+};

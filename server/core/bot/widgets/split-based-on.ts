@@ -1,0 +1,24 @@
+/**
+ * `split-based-on`: renders `input`, then takes the first `match` transition all of whose
+ * conditions hold (each condition's `value` is templated too), else `noMatch`.
+ */
+import { testCondition } from '../conditions.ts';
+import { render } from '../templates.ts';
+import type { Widget } from './types.ts';
+
+export const splitBasedOn: Widget = {
+  type: 'split-based-on',
+  required: ['input'],
+  events: ['match', 'noMatch'],
+  enter(properties, { scope, state }) {
+    const input = render(properties.input, scope);
+    for (const transition of state.transitions) {
+      if (transition.event !== 'match' || !transition.conditions?.length) continue;
+      const holds = transition.conditions.every((c) =>
+        testCondition(c.type, input, render(c.value ?? '', scope)),
+      );
+      if (holds) return { event: 'match', next: transition.next ?? '', outputs: { input } };
+    }
+    return { event: 'noMatch', outputs: { input } };
+  },
+};

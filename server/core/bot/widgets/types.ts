@@ -1,0 +1,68 @@
+/** What a widget is to the engine: its properties, its events, and how it runs. */
+import type { StateDefinition } from '../definition.ts';
+import type { TemplateScope } from '../templates.ts';
+
+export interface InboundMessage {
+  Body: string;
+  From: string;
+  ChannelSid: string;
+  MessageSid: string;
+  ChannelAttributes: Record<string, unknown>;
+}
+
+/** Work the runner does for the engine; its outcome comes back as a resume input. */
+export type Effect =
+  | { type: 'sendMessage'; body: string; mediaUrl?: string; attributes: Record<string, unknown> }
+  | {
+      type: 'httpRequest';
+      method: string;
+      url: string;
+      contentType: string;
+      body?: string;
+      parameters?: Record<string, string>;
+    }
+  | {
+      type: 'sendToFlex';
+      workflow?: string;
+      channel?: string;
+      attributes: Record<string, unknown>;
+      priority: number;
+      timeout: number;
+    }
+  | { type: 'scheduleTimeout'; seconds: number; waitId: string }
+  | { type: 'endChat' };
+
+export type WidgetResult =
+  /** Go on at once along the transition for `event` (or straight to `next`). */
+  | { event: string; next?: string; outputs?: Record<string, unknown> }
+  /** Ask the runner for the effects and pause until `resume` gets their outcome. */
+  | { effects: Effect[]; outputs?: Record<string, unknown> };
+
+export type ResumeInput =
+  | { kind: 'effect'; outcome: string; outputs?: Record<string, unknown> }
+  | { kind: 'message'; inbound: InboundMessage }
+  | { kind: 'timeout'; waitId: string };
+
+export interface WidgetContext {
+  scope: TemplateScope;
+  state: StateDefinition;
+  /** Unique per step of the execution: marks which wait a timeout belongs to. */
+  waitId: string;
+}
+
+export interface Widget {
+  type: string;
+  /** Properties a state of this type must have. */
+  required: string[];
+  /** Transition events it may emit, Studio's names. */
+  events: string[];
+  /** Extra checks of its properties, as messages that say how to fix them. */
+  check?(properties: Record<string, unknown>): string[];
+  enter(properties: Record<string, unknown>, context: WidgetContext): WidgetResult;
+  /** While paused: the outcome of its effects, a message, a timeout. Null ignores the input. */
+  resume?(
+    properties: Record<string, unknown>,
+    context: WidgetContext,
+    input: ResumeInput,
+  ): WidgetResult | null;
+}
