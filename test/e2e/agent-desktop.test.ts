@@ -34,6 +34,8 @@ afterAll(async () => {
 
 async function openDesk(): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // Shorter than the test's own timeout, so a failure names the step that did not happen.
+  context.setDefaultTimeout(10_000);
   openContexts.push(context);
   const page = await context.newPage();
   await page.goto(`${parley.url}/agent`);

@@ -40,6 +40,8 @@ const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 5
 
 async function availableDesk(): Promise<{ page: Page; context: BrowserContext }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // Shorter than the test's own timeout, so a failure names the step that did not happen.
+  context.setDefaultTimeout(10_000);
   openContexts.push(context);
   const page = await context.newPage();
   await page.goto(`${parley.url}/agent`);

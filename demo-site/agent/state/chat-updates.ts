@@ -32,16 +32,13 @@ export function removeChat(channelSid: Sid): Update<DeskState> {
   };
 }
 
-/** Replaces the whole chat list (after `session:sync`), keeping messages already held. */
+/** Replaces the whole chat list (after `session:sync`), keeping what is held of each chat. */
 export function replaceChats(chats: AgentChatDTO[]): Update<DeskState> {
   return (state) => {
-    let next: DeskState = { ...state, chats: {} };
-    for (const chat of chats) {
-      const held = state.chats[chat.channel.sid];
-      next = upsertChat(chat)(next);
-      const added = next.chats[chat.channel.sid];
-      if (held && added) next.chats[chat.channel.sid] = { ...added, messages: held.messages };
-    }
+    const current = new Set(chats.map((chat) => chat.channel.sid));
+    const kept = Object.fromEntries(Object.entries(state.chats).filter(([sid]) => current.has(sid)));
+    let next: DeskState = { ...state, chats: kept };
+    for (const chat of chats) next = upsertChat(chat)(next);
     const selected = state.selectedChannelSid;
     return { ...next, selectedChannelSid: selected && next.chats[selected] ? selected : null };
   };

@@ -38,6 +38,8 @@ export interface DeskState {
   selectedChannelSid: Sid | null;
   outbox: PendingMessage[];
   notices: Notice[];
+  /** The id the next notice gets. */
+  nextNoticeId: number;
 }
 
 export function createDeskState(worker: WorkerDTO | null, outbox: PendingMessage[] = []): DeskState {
@@ -49,5 +51,6 @@ export function createDeskState(worker: WorkerDTO | null, outbox: PendingMessage
     selectedChannelSid: null,
     outbox,
     notices: [],
+    nextNoticeId: 1,
   };
 }

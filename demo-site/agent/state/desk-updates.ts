@@ -46,12 +46,12 @@ export function dequeueMessage(clientId: string): Update<DeskState> {
   };
 }
 
-let noticeIds = 0;
-
+/** Adds a notice; only the newest few are kept, so a burst of errors cannot cover the desk. */
 export function addNotice(text: string, tone: Notice['tone'] = 'info'): Update<DeskState> {
-  noticeIds += 1;
-  const notice = { id: noticeIds, text, tone };
-  return (state) => ({ ...state, notices: [...state.notices.slice(-3), notice] });
+  return (state) => {
+    const notice = { id: state.nextNoticeId, text, tone };
+    return { ...state, notices: [...state.notices.slice(-3), notice], nextNoticeId: notice.id + 1 };
+  };
 }
 
 export function dismissNotice(id: number): Update<DeskState> {
