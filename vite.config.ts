@@ -42,7 +42,10 @@ function appChunkName(): Plugin {
   };
 }
 
-export default defineConfig(({ mode }): UserConfig => {
+export default defineConfig(({ mode, command }): UserConfig => {
+  // A build run from a test (vitest sets NODE_ENV=test) would otherwise resolve development
+  // builds of dependencies (socket.io-client's debug logging: +3 KB brotli for every visitor).
+  if (command === 'build') process.env.NODE_ENV = 'production';
   if (mode === 'pages') {
     return {
       ...jsx,

@@ -21,7 +21,8 @@ interface ManifestChunk {
 }
 
 const brotli = (bytes: Buffer) =>
-  brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY } }).length;
+  brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY } })
+    .length;
 const gzip = (bytes: Buffer) => gzipSync(bytes, { level: 9 }).length;
 
 function sizes(files: string[]) {
@@ -51,7 +52,8 @@ beforeAll(() => {
   // Build only when nothing is built; a partial build is a broken build, reported as such.
   if (!existsSync(join(root, 'dist'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
   for (const file of ['parley.js', 'index.js', 'index.d.ts', '.vite/manifest.json']) {
-    if (!existsSync(join(widgetDir, file))) throw new Error(`dist/widget/${file} is missing: run npm run build`);
+    if (!existsSync(join(widgetDir, file)))
+      throw new Error(`dist/widget/${file} is missing: run npm run build`);
   }
 });
 

@@ -265,20 +265,17 @@ describe('the widget on the demo shop', () => {
   it('drops a session the server no longer accepts and starts a fresh one when opened', async () => {
     const context = await browser.newContext();
     contexts.push(context);
-    await context.addInitScript(
-      ([key]) => {
-        if (localStorage.getItem(key)) return;
-        const stale = {
-          token: 'expired',
-          channelSid: 'CHstale',
-          identity: 'x',
-          contactSid: 'x',
-          expiresAt: '',
-        };
-        localStorage.setItem(key, JSON.stringify(stale));
-      },
-      [`parley:session:${parley.flexFlowSid}`],
-    );
+    await context.addInitScript((key: string) => {
+      if (localStorage.getItem(key)) return;
+      const stale = {
+        token: 'expired',
+        channelSid: 'CHstale',
+        identity: 'x',
+        contactSid: 'x',
+        expiresAt: '',
+      };
+      localStorage.setItem(key, JSON.stringify(stale));
+    }, `parley:session:${parley.flexFlowSid}`);
     const page = await context.newPage();
     await page.goto(`${parley.url}/`);
     await eventually(async () => (await storedSession(page))?.channelSid ?? null).toBeNull();

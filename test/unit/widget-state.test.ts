@@ -45,7 +45,9 @@ describe('widget state', () => {
   });
 
   it('replaces a pending message by the stored one with the same clientId', () => {
-    let state = addPending({ clientId: 'c-1', body: 'hi', dateCreated: '2025-01-01T10:00:00.000Z' })(inChannel());
+    let state = addPending({ clientId: 'c-1', body: 'hi', dateCreated: '2025-01-01T10:00:00.000Z' })(
+      inChannel(),
+    );
     expect(state.pending).toHaveLength(1);
     state = mergeMessages([message(0, { clientId: 'c-1', body: 'hi' })])(state);
     // A retried send acknowledged a second time changes nothing.
@@ -79,7 +81,9 @@ describe('widget state', () => {
       lastReadIndex: -1,
       dateCreated: '2025-01-01T10:00:00.000Z',
     });
-    const state = upsertMember(member('MB2', 'Sam Lee'))(upsertMember(member('MB1', 'Alex Morgan'))(inChannel()));
+    const state = upsertMember(member('MB2', 'Sam Lee'))(
+      upsertMember(member('MB1', 'Alex Morgan'))(inChannel()),
+    );
     expect(currentAgent(state)?.friendlyName).toBe('Sam Lee');
   });
 
