@@ -21,8 +21,15 @@ afterAll(async () => {
   await parley?.stop();
 });
 
+/** A browser context whose steps time out before the test does, so a failure names the step. */
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  context.setDefaultTimeout(10_000);
+  return context.newPage();
+}
+
 async function availableAgent(): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  const page = await newPage();
   await page.goto(`${parley.url}/agent`);
   await page.getByRole('textbox', { name: 'Username' }).fill('agent');
   await page.getByRole('textbox', { name: 'Password' }).fill('agent');
@@ -35,7 +42,7 @@ async function availableAgent(): Promise<Page> {
 }
 
 async function visitorOnShop(): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  const page = await newPage();
   await page.goto(parley.url);
   return page;
 }

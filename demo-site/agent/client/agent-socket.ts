@@ -9,9 +9,12 @@ export type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
-/** Connects to the `/agent` namespace of the page's own origin. */
+/**
+ * Connects to the `/agent` namespace of the page's own origin: WebSocket first (no polling
+ * round-trips before the first event), long-polling when a proxy refuses WebSockets.
+ */
 export function openAgentSocket(token: string): AgentSocket {
-  return io('/agent', { auth: { token }, transports: ['websocket', 'polling'] });
+  return io('/agent', { auth: { token }, transports: ['websocket', 'polling'], tryAllTransports: true });
 }
 
 /** The server answered with an error ack: the message is meant for the agent. */
