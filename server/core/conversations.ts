@@ -123,7 +123,13 @@ export function createConversations({ store, events, onCustomerMessage }: Conver
     },
 
     async addMember(channelSid: string, identity: string, role: MemberRole, friendlyName: string) {
-      return store.members.add({ channelSid, identity, role, friendlyName });
+      const member = await store.members.add({ channelSid, identity, role, friendlyName });
+      events.emit('member.updated', member);
+      return member;
+    },
+
+    async removeMember(channelSid: string, identity: string) {
+      return store.members.remove(channelSid, identity);
     },
 
     async sync(channelSid: string, afterIndex: number): Promise<SyncReply> {

@@ -4,6 +4,7 @@
  */
 import { conflict, notFound } from '../errors.ts';
 import type { Channel, FlexFlow, Message, NewFlexFlow, Store } from '../store/types.ts';
+import type { BotRunner } from './bot/runner.ts';
 import type { Routing } from './routing/index.ts';
 
 export type FlexFlows = ReturnType<typeof createFlexFlows>;
@@ -11,10 +12,11 @@ export type FlexFlows = ReturnType<typeof createFlexFlows>;
 export interface FlexFlowsDeps {
   store: Store;
   routing: Routing;
+  bot: BotRunner;
   log: { warn(obj: object, msg: string): void };
 }
 
-export function createFlexFlows({ store, routing, log }: FlexFlowsDeps) {
+export function createFlexFlows({ store, routing, bot, log }: FlexFlowsDeps) {
   /** At most one enabled Flex Flow answers a channel type + contact identity. */
   async function assertSoleEnabled(candidate: NewFlexFlow, sid?: string) {
     if (!candidate.enabled) return;
@@ -50,30 +52,42 @@ export function createFlexFlows({ store, routing, log }: FlexFlowsDeps) {
     async onCustomerMessage(channel: Channel, message: Message): Promise<void> {
       const flexFlow = await store.flexFlows.get(channel.flexFlowSid);
       if (!flexFlow) return;
-      if (flexFlow.integrationType !== 'task') {
-        log.warn(
-          { flexFlowSid: flexFlow.sid, integrationType: flexFlow.integrationType },
-          'this integrationType does not route messages in this version; use integrationType task',
-        );
-        return;
-      }
-      // Most messages belong to an engagement that already has its task: a read settles it.
+      // While a task is open the agent (or the queue) has the conversation; a read settles it.
       const current = channel.attributes.taskSid ? await store.tasks.get(channel.attributes.taskSid) : null;
       if (current && current.status !== 'completed' && current.status !== 'canceled') return;
-      const integration = flexFlow.integration as { priority?: number };
-      await routing.createTask(
-        channel,
-        {
-          channelType: flexFlow.channelType,
-          name: channel.attributes.from,
-          channelSid: channel.sid,
-          firstMessage: message.body,
-          ...(channel.attributes.preEngagementData && {
-            preEngagementData: channel.attributes.preEngagementData,
-          }),
-        },
-        typeof integration.priority === 'number' ? integration.priority : 0,
-      );
+      switch (flexFlow.integrationType) {
+        case 'studio':
+          return bot.onCustomerMessage(flexFlow, channel, message);
+        case 'task':
+          await routing.createTask(channel, taskAttributes(channel, message), priorityOf(flexFlow));
+          return;
+        case 'external':
+          log.warn(
+            { flexFlowSid: flexFlow.sid },
+            'integrationType external does not route messages in this version',
+          );
+      }
+    },
+
+    /** The customer ended the chat: the bot stops, the task is canceled or wraps, the channel closes. */
+    async endByCustomer(channel: Channel) {
+      await bot.endForChannel(channel.sid, 'the customer ended the chat');
+      await routing.endByCustomer(channel);
     },
   };
+}
+
+function taskAttributes(channel: Channel, message: Message): Record<string, unknown> {
+  return {
+    channelType: channel.attributes.channelType,
+    name: channel.attributes.from,
+    channelSid: channel.sid,
+    firstMessage: message.body,
+    ...(channel.attributes.preEngagementData && { preEngagementData: channel.attributes.preEngagementData }),
+  };
+}
+
+function priorityOf(flexFlow: FlexFlow): number {
+  const { priority } = flexFlow.integration as { priority?: unknown };
+  return typeof priority === 'number' ? priority : 0;
 }

@@ -4,6 +4,7 @@
  */
 import type { Store } from '../store/types.ts';
 import { createAgents } from './agents.ts';
+import { BOT_TIMEOUT_KIND, createBotRunner } from './bot/runner.ts';
 import { createConversations } from './conversations.ts';
 import { EventBus } from './events.ts';
 import { createFlexFlows, type FlexFlows } from './flex-flows.ts';
@@ -63,7 +64,9 @@ export function createCore({
     onError,
     track,
   });
-  flexFlows = createFlexFlows({ store, routing, log });
+  let baseUrl: string | null = null;
+  const bot = createBotRunner({ store, conversations, routing, clock, log, baseUrl: () => baseUrl });
+  flexFlows = createFlexFlows({ store, routing, bot, log });
   const tokens = createTokens(secret, clock);
   const agents = createAgents({ store, tokens });
   const webChannels = createWebChannels({ store, conversations, tokens });
@@ -71,7 +74,10 @@ export function createCore({
     store,
     clock,
     intervalMs: timerIntervalMs,
-    handlers: { [RESERVATION_TIMEOUT_KIND]: (sid) => routing.expire(sid) },
+    handlers: {
+      [RESERVATION_TIMEOUT_KIND]: (sid) => routing.expire(sid),
+      [BOT_TIMEOUT_KIND]: (ref) => bot.onTimeout(ref),
+    },
     onError: (err, timer) => log.error({ err, timer }, 'timer failed'),
   });
 
@@ -81,13 +87,19 @@ export function createCore({
     conversations,
     routing,
     flexFlows,
+    bot,
     tokens,
     agents,
     webChannels,
     track,
+    /** Where this server is reachable; bot flows resolve relative URLs against it. */
+    setBaseUrl(url: string) {
+      baseUrl = url;
+    },
     start() {
       timers.start();
       track(routing.dispatch());
+      track(bot.recover());
     },
     /** Resolves when no background work is running (tests and shutdown). */
     async idle() {

@@ -9,7 +9,9 @@ export function isOriginAllowed(
   host: string | undefined,
 ): boolean {
   if (allowed.includes('*')) return true;
-  if (!origin) return false;
+  // Browsers send Origin on every cross-origin request and WebSocket; a same-origin GET
+  // (Socket.IO's long-polling) carries none. So a missing Origin is the page's own origin.
+  if (!origin) return allowed.includes('self');
   let parsed: URL;
   try {
     parsed = new URL(origin);

@@ -24,7 +24,7 @@ export type WebchatNamespace = Namespace<
 >;
 
 export function attachWebchat(nsp: WebchatNamespace, core: Core, log: Logger) {
-  const { store, conversations, routing, tokens } = core;
+  const { store, conversations, flexFlows, tokens } = core;
 
   nsp.use(async (socket, next) => {
     try {
@@ -68,7 +68,7 @@ export function attachWebchat(nsp: WebchatNamespace, core: Core, log: Logger) {
       );
       handle('chat:end', schemas.empty, async () => {
         const channel = await conversations.getChannel(channelSid);
-        if (channel.status === 'active') await routing.endByCustomer(channel);
+        if (channel.status === 'active') await flexFlows.endByCustomer(channel);
         return { ok: true };
       });
       handle('session:refresh', schemas.empty, async () =>

@@ -4,6 +4,10 @@
  * atomic (append a message, reserve a task, accept a reservation, claim a timer) are single
  * repository calls, so each engine makes them atomic its own way.
  */
+
+import type { FlowDefinition } from '../core/bot/definition.ts';
+import type { ExecutionState } from '../core/bot/engine.ts';
+import type { Effect } from '../core/bot/widgets/types.ts';
 import type {
   Activity,
   ChannelDTO,
@@ -41,6 +45,31 @@ export interface TaskQueue {
   friendlyName: string;
   targetWorkers: string;
   dateCreated: string;
+}
+
+export interface Flow {
+  sid: string;
+  friendlyName: string;
+  revision: number;
+  definition: FlowDefinition;
+  dateCreated: string;
+  dateUpdated: string;
+}
+
+export interface Execution {
+  sid: string;
+  flowSid: string;
+  flowRevision: number;
+  channelSid: string;
+  contactSid: string;
+  status: 'active' | 'ended';
+  state: ExecutionState;
+  /** Effects asked for and not yet done: redone after a crash (each is idempotent). */
+  pendingEffects: Effect[];
+  /** Bumped on every write; a write with a stale version is refused. */
+  version: number;
+  dateCreated: string;
+  dateUpdated: string;
 }
 
 export interface Timer {
@@ -230,6 +259,39 @@ export interface TimerRepository {
   complete(id: number): Promise<void>;
 }
 
+export interface FlowRepository {
+  create(input: { friendlyName: string; definition: FlowDefinition }): Promise<Flow>;
+  get(sid: string): Promise<Flow | null>;
+  /** A given revision's definition (executions run on the revision they started with). */
+  getRevision(sid: string, revision: number): Promise<FlowDefinition | null>;
+  list(): Promise<Flow[]>;
+  /** Stores a new revision (when a definition is given) and renames. */
+  update(sid: string, patch: { friendlyName?: string; definition?: FlowDefinition }): Promise<Flow>;
+  delete(sid: string): Promise<boolean>;
+}
+
+export interface ExecutionRepository {
+  create(input: {
+    flowSid: string;
+    flowRevision: number;
+    channelSid: string;
+    contactSid: string;
+    state: ExecutionState;
+  }): Promise<Execution>;
+  get(sid: string): Promise<Execution | null>;
+  list(filter: { flowSid?: string; channelSid?: string }): Promise<Execution[]>;
+  findActive(channelSid: string): Promise<Execution | null>;
+  /** Executions with effects still to do, for recovery after a restart. */
+  listWithPendingEffects(): Promise<Execution[]>;
+  /** Writes state if the row is still at `version`; the new row, or null when it was not. */
+  save(
+    sid: string,
+    version: number,
+    state: ExecutionState,
+    pendingEffects: Effect[],
+  ): Promise<Execution | null>;
+}
+
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
   contacts: ContactRepository;
@@ -242,6 +304,8 @@ export interface Store {
   tasks: TaskRepository;
   reservations: ReservationRepository;
   timers: TimerRepository;
+  flows: FlowRepository;
+  executions: ExecutionRepository;
   /** True when nothing has been created yet: demo data may be seeded. */
   isEmpty(): Promise<boolean>;
   ping(): Promise<void>;

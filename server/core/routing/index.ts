@@ -55,6 +55,22 @@ export function createRouting(deps: RoutingDeps) {
     await conversations.setStatus(channel.sid, 'inactive');
   }
 
+  /** An unanswered task is canceled (its offers withdrawn); an assigned one goes to wrapping. */
+  async function cancelOpenTask(channel: Channel) {
+    const taskSid = channel.attributes.taskSid;
+    const task = taskSid ? await store.tasks.get(taskSid) : null;
+    if (!task) return;
+    if (task.status === 'reserved') {
+      for (const r of await store.reservations.list({ taskSid: task.sid, status: 'pending' })) {
+        const released = await store.reservations.release(r.sid, 'canceled');
+        if (released) await endOffer(released);
+      }
+    }
+    const canceled = await store.tasks.transition(task.sid, ['pending'], 'canceled');
+    const wrapped = canceled ? null : await store.tasks.transition(task.sid, ['assigned'], 'wrapping');
+    if (wrapped) await announceChat(wrapped);
+  }
+
   return {
     dispatch,
 
@@ -155,22 +171,17 @@ export function createRouting(deps: RoutingDeps) {
 
     /** The customer ended the chat: an unanswered task is canceled, an assigned one wraps. */
     async endByCustomer(channel: Channel) {
-      const taskSid = channel.attributes.taskSid;
-      const task = taskSid ? await store.tasks.get(taskSid) : null;
-      if (task?.status === 'reserved') {
-        for (const r of await store.reservations.list({ taskSid: task.sid, status: 'pending' })) {
-          const released = await store.reservations.release(r.sid, 'canceled');
-          if (released) await endOffer(released);
-        }
-      }
-      if (task) {
-        const canceled = await store.tasks.transition(task.sid, ['pending'], 'canceled');
-        const wrapped = canceled ? null : await store.tasks.transition(task.sid, ['assigned'], 'wrapping');
-        if (wrapped) await announceChat(wrapped);
-      }
+      await cancelOpenTask(channel);
       await conversations.postSystem(channel.sid, `${channel.attributes.from} ended the chat`, {
         event: 'chat.ended',
       });
+      await closeChannel(channel);
+    },
+
+    /** The bot ended the chat (its end-chat widget). */
+    async endByBot(channel: Channel) {
+      await cancelOpenTask(channel);
+      await conversations.postSystem(channel.sid, 'The chat has ended', { event: 'chat.ended' });
       await closeChannel(channel);
     },
 

@@ -14,6 +14,7 @@ import {
   messageRepository,
 } from './conversations.ts';
 import { flexFlowRepository } from './flex-flows.ts';
+import { executionRepository, flowRepository } from './flows.ts';
 import { migrate } from './migrations.ts';
 import {
   reservationRepository,
@@ -62,6 +63,8 @@ export function createSqliteStore({
     tasks: taskRepository(deps),
     reservations: reservationRepository(deps),
     timers: timerRepository(deps),
+    flows: flowRepository(deps),
+    executions: executionRepository(deps),
     async isEmpty() {
       const row = db
         .prepare('SELECT (SELECT count(*) FROM flex_flows) + (SELECT count(*) FROM workers) AS n')

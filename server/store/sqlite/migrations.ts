@@ -120,6 +120,40 @@ const migrations: { version: number; sql: string }[] = [
       CREATE INDEX timers_by_due ON timers (due_at);
     `,
   },
+  {
+    version: 2,
+    sql: `
+      CREATE TABLE flows (
+        sid TEXT PRIMARY KEY,
+        friendly_name TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        date_created TEXT NOT NULL,
+        date_updated TEXT NOT NULL
+      );
+      CREATE TABLE flow_revisions (
+        flow_sid TEXT NOT NULL REFERENCES flows(sid) ON DELETE CASCADE,
+        revision INTEGER NOT NULL,
+        definition TEXT NOT NULL,
+        date_created TEXT NOT NULL,
+        PRIMARY KEY (flow_sid, revision)
+      );
+      CREATE TABLE executions (
+        sid TEXT PRIMARY KEY,
+        flow_sid TEXT NOT NULL,
+        flow_revision INTEGER NOT NULL,
+        channel_sid TEXT NOT NULL REFERENCES channels(sid),
+        contact_sid TEXT NOT NULL,
+        status TEXT NOT NULL,
+        state TEXT NOT NULL,
+        pending_effects TEXT NOT NULL DEFAULT '[]',
+        version INTEGER NOT NULL DEFAULT 0,
+        date_created TEXT NOT NULL,
+        date_updated TEXT NOT NULL
+      );
+      CREATE INDEX executions_by_channel ON executions (channel_sid, status);
+      CREATE INDEX executions_by_flow ON executions (flow_sid, date_created);
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database): void {

@@ -2,7 +2,9 @@
 import type {
   Channel,
   Contact,
+  Execution,
   FlexFlow,
+  Flow,
   Member,
   Message,
   Reservation,
@@ -114,4 +116,27 @@ export const toReservation = (r: Row): Reservation => ({
   status: r.status,
   expiresAt: r.expires_at,
   dateCreated: r.date_created,
+});
+
+export const toFlow = (r: Row): Flow => ({
+  sid: r.sid,
+  friendlyName: r.friendly_name,
+  revision: r.revision,
+  definition: json(r.definition),
+  dateCreated: r.date_created,
+  dateUpdated: r.date_updated,
+});
+
+export const toExecution = (r: Row): Execution => ({
+  sid: r.sid,
+  flowSid: r.flow_sid,
+  flowRevision: r.flow_revision,
+  channelSid: r.channel_sid,
+  contactSid: r.contact_sid,
+  status: r.status,
+  state: json(r.state),
+  pendingEffects: json(r.pending_effects),
+  version: r.version,
+  dateCreated: r.date_created,
+  dateUpdated: r.date_updated,
 });

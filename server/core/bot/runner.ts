@@ -1,0 +1,250 @@
+/**
+ * The bot runner: drives executions of a Flex Flow's bot flow on its channels. It loads and
+ * saves execution state around each pure `step`, performs the effects the engine asks for
+ * (messages as the bot, HTTP requests, the hand-over to an agent, timers), and feeds their
+ * outcomes back. Steps of one execution run one at a time; the version check on save keeps
+ * two nodes from writing over each other. Effects are recorded before they run and are each
+ * idempotent, so after a crash they are done again, never twice in the store.
+ */
+import { notFound, ParleyError } from '../../errors.ts';
+import type { Channel, Contact, Execution, FlexFlow, Message, Store } from '../../store/types.ts';
+import type { Conversations } from '../conversations.ts';
+import type { Clock } from '../ids.ts';
+import type { Logger } from '../index.ts';
+import type { Routing } from '../routing/index.ts';
+import { type EngineEvent, newExecution, step } from './engine.ts';
+import { performHttpRequest } from './http-request.ts';
+import type { Effect, InboundMessage } from './widgets/types.ts';
+
+export const BOT_TIMEOUT_KIND = 'bot.timeout';
+export const BOT_IDENTITY = 'bot';
+export const DEFAULT_BOT_NAME = 'Parley Bot';
+
+export interface BotRunnerDeps {
+  store: Store;
+  conversations: Conversations;
+  routing: Routing;
+  clock: Clock;
+  log: Logger;
+  /** Parley's own address, for relative URLs in make-http-request. */
+  baseUrl: () => string | null;
+}
+
+export type BotRunner = ReturnType<typeof createBotRunner>;
+
+export function createBotRunner({ store, conversations, routing, clock, log, baseUrl }: BotRunnerDeps) {
+  const queues = new Map<string, Promise<unknown>>();
+
+  /** Runs `work` after everything already queued for the same execution. */
+  function serialize<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = queues.get(key) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const settled = run.catch(() => {});
+    queues.set(key, settled);
+    void settled.then(() => queues.get(key) === settled && queues.delete(key));
+    return run;
+  }
+
+  function inboundOf(channel: Channel, message: Message): InboundMessage {
+    return {
+      Body: message.body,
+      From: message.from,
+      ChannelSid: channel.sid,
+      MessageSid: message.sid,
+      ChannelAttributes: channel.attributes,
+    };
+  }
+
+  async function start(flexFlow: FlexFlow, channel: Channel, event: EngineEvent, flowSid?: string) {
+    const sid = flowSid ?? (flexFlow.integration as { flowSid?: string }).flowSid;
+    if (!sid)
+      throw new ParleyError(
+        'no_flow',
+        `Flex Flow ${flexFlow.sid} has integrationType studio but no integration.flowSid`,
+        409,
+      );
+    const flow = await store.flows.get(sid);
+    if (!flow) throw notFound('Flow', sid);
+    const contact = (await store.contacts.get(channel.contactSid)) as Contact;
+    const botName = String((flexFlow.integration as { botName?: string }).botName ?? DEFAULT_BOT_NAME);
+    await conversations.addMember(channel.sid, BOT_IDENTITY, 'bot', botName);
+    const execution = await store.executions.create({
+      flowSid: flow.sid,
+      flowRevision: flow.revision,
+      channelSid: channel.sid,
+      contactSid: contact.sid,
+      state: newExecution({
+        trigger: {},
+        widgets: {},
+        flow: {
+          variables: {},
+          channel: { address: contact.address ?? contact.identity },
+          flow_sid: flow.sid,
+        },
+        contact: {
+          identity: contact.identity,
+          friendlyName: contact.friendlyName,
+          channel: { address: contact.address ?? contact.identity },
+          ...contact.attributes,
+        },
+      }),
+    });
+    await drive(execution.sid, event);
+    return (await store.executions.get(execution.sid)) as Execution;
+  }
+
+  /** Steps the execution with `event`, then performs effects and steps on their outcomes. */
+  function drive(executionSid: string, event: EngineEvent): Promise<void> {
+    return serialize(executionSid, async () => {
+      let next: EngineEvent | null = event;
+      while (next) {
+        const execution = await store.executions.get(executionSid);
+        if (!execution || execution.status === 'ended') return;
+        const definition = await store.flows.getRevision(execution.flowSid, execution.flowRevision);
+        if (!definition)
+          throw new Error(`flow ${execution.flowSid} revision ${execution.flowRevision} is gone`);
+        const result = step(definition, execution.state, next);
+        if (result.execution === execution.state) return;
+        const saved = await store.executions.save(
+          execution.sid,
+          execution.version,
+          result.execution,
+          result.effects,
+        );
+        if (!saved) throw new Error(`execution ${execution.sid} was changed elsewhere; its input is dropped`);
+        if (saved.status === 'ended') {
+          log.info({ executionSid, reason: saved.state.endReason }, 'bot execution ended');
+          await conversations.removeMember(saved.channelSid, BOT_IDENTITY);
+        }
+        next = await performEffects(saved);
+      }
+    });
+  }
+
+  /** Does the recorded effects; returns the outcome the waiting widget resumes with, if any. */
+  async function performEffects(execution: Execution): Promise<EngineEvent | null> {
+    const effects = execution.pendingEffects;
+    if (effects.length === 0) return null;
+    let outcome: { outcome: string; outputs?: Record<string, unknown> } = { outcome: 'sent' };
+    let waitsForReply = false;
+    for (const [i, effect] of effects.entries()) {
+      outcome = await perform(execution, effect, `${execution.sid}:${execution.state.steps}:${i}`);
+      if (effect.type === 'scheduleTimeout') waitsForReply = true;
+      if (outcome.outcome === 'failed') break;
+    }
+    const cleared = await store.executions.save(execution.sid, execution.version, execution.state, []);
+    if (!cleared) throw new Error(`execution ${execution.sid} was changed while its effects ran`);
+    if (waitsForReply && outcome.outcome !== 'failed') return null;
+    return { kind: 'effect', ...outcome };
+  }
+
+  async function perform(execution: Execution, effect: Effect, clientId: string) {
+    const channelSid = execution.channelSid;
+    switch (effect.type) {
+      case 'sendMessage': {
+        try {
+          await conversations.typing(channelSid, BOT_IDENTITY);
+          const attributes = effect.mediaUrl
+            ? { ...effect.attributes, mediaUrl: effect.mediaUrl }
+            : effect.attributes;
+          const { message } = await conversations.post({
+            channelSid,
+            from: BOT_IDENTITY,
+            body: effect.body,
+            attributes,
+            clientId,
+          });
+          return { outcome: 'sent', outputs: { Body: message.body, Sid: message.sid } };
+        } catch (err) {
+          log.warn({ err, executionSid: execution.sid }, 'bot message not sent');
+          return { outcome: 'failed', outputs: { error: (err as Error).message } };
+        }
+      }
+      case 'httpRequest':
+        return performHttpRequest(effect, baseUrl());
+      case 'sendToFlex': {
+        try {
+          const channel = await conversations.getChannel(channelSid);
+          const attributes = {
+            name: channel.attributes.from,
+            channelType: channel.attributes.channelType,
+            channelSid,
+            ...effect.attributes,
+          };
+          const task = await routing.createTask(channel, attributes, effect.priority);
+          await conversations.removeMember(channelSid, BOT_IDENTITY);
+          return { outcome: 'callComplete', outputs: { TaskSid: task.sid } };
+        } catch (err) {
+          log.warn({ err, executionSid: execution.sid }, 'send-to-flex failed');
+          return { outcome: 'failedToEnqueue', outputs: { error: (err as Error).message } };
+        }
+      }
+      case 'scheduleTimeout': {
+        const due = new Date(clock().getTime() + effect.seconds * 1000).toISOString();
+        await store.timers.schedule(BOT_TIMEOUT_KIND, `${execution.sid}|${effect.waitId}`, due);
+        return { outcome: 'scheduled' };
+      }
+      case 'endChat': {
+        const channel = await conversations.getChannel(channelSid);
+        if (channel.status === 'active') await routing.endByBot(channel);
+        return { outcome: 'ended' };
+      }
+    }
+  }
+
+  return {
+    /** A customer wrote on a studio channel with no agent on it: start or continue the bot. */
+    async onCustomerMessage(flexFlow: FlexFlow, channel: Channel, message: Message) {
+      const inbound = inboundOf(channel, message);
+      const active = await store.executions.findActive(channel.sid);
+      if (active) return drive(active.sid, { kind: 'message', inbound });
+      await start(flexFlow, channel, { type: 'start', trigger: 'incomingMessage', message: inbound });
+    },
+
+    /** Starts an execution by request (REST or outbound), with `parameters` at trigger.request.parameters. */
+    async startByRequest(flowSid: string, channel: Channel, parameters: Record<string, unknown>) {
+      const flexFlow = await store.flexFlows.get(channel.flexFlowSid);
+      if (!flexFlow) throw notFound('Flex Flow', channel.flexFlowSid);
+      if (await store.executions.findActive(channel.sid)) {
+        throw new ParleyError('conflict', `Channel ${channel.sid} already has an active execution`, 409);
+      }
+      return start(flexFlow, channel, { type: 'start', trigger: 'incomingRequest', parameters }, flowSid);
+    },
+
+    /** The `bot.timeout` timer fired. */
+    async onTimeout(ref: string) {
+      const [executionSid, waitId] = ref.split('|');
+      if (executionSid && waitId) await drive(executionSid, { kind: 'timeout', waitId });
+    },
+
+    /** After a restart: redo effects that were recorded but maybe not done. */
+    async recover() {
+      for (const execution of await store.executions.listWithPendingEffects()) {
+        await serialize(execution.sid, async () => {
+          const next = await performEffects(execution);
+          if (next)
+            queueMicrotask(
+              () => void drive(execution.sid, next).catch((err) => log.error({ err }, 'bot recovery failed')),
+            );
+        });
+      }
+    },
+
+    /** Ends the channel's execution (the janitor, a chat ended by the customer). */
+    async endForChannel(channelSid: string, reason: string) {
+      const active = await store.executions.findActive(channelSid);
+      if (!active) return;
+      await serialize(active.sid, async () => {
+        const current = await store.executions.get(active.sid);
+        if (!current || current.status === 'ended') return;
+        await store.executions.save(
+          current.sid,
+          current.version,
+          { ...current.state, status: 'ended', waiting: null, endReason: reason },
+          [],
+        );
+        await conversations.removeMember(channelSid, BOT_IDENTITY);
+      });
+    },
+  };
+}
