@@ -142,8 +142,55 @@ export interface FlexFlowDTO {
   longLived: boolean;
   janitorEnabled: boolean;
   allowedOrigins: string[];
+  /** What the widget is told: pre-engagement form, business hours, offline text, attachments. */
+  widgetConfig: WidgetConfig;
   dateCreated: IsoDate;
   dateUpdated: IsoDate;
+}
+
+export interface PreEngagementField {
+  name: string;
+  label: string;
+  type: 'text' | 'email' | 'select' | 'textarea';
+  required?: boolean;
+  /** A regular expression the answer must match. */
+  pattern?: string;
+  options?: string[];
+  placeholder?: string;
+}
+
+export interface WidgetConfig {
+  preEngagementConfig?: { description?: string; submitLabel?: string; fields: PreEngagementField[] };
+  /** When chats are answered; outside them the widget offers the offline form. */
+  businessHours?: {
+    /** IANA time zone, e.g. `Europe/Berlin`. */
+    timezone: string;
+    schedule: {
+      days: ('mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun')[];
+      open: string;
+      close: string;
+    }[];
+  };
+  offlineMessage?: string;
+  fileAttachment?: { enabled: boolean; maxFileSize?: number; acceptedExtensions?: string[] };
+}
+
+export type UnavailableReason = 'outside_business_hours' | 'no_agents';
+
+/** `GET /v1/WebChannels/Config?flexFlowSid=` (public, Origin-checked). */
+export interface WebChannelConfigResponse {
+  flexFlowSid: Sid;
+  widgetConfig: Omit<WidgetConfig, 'businessHours'>;
+  availability: { available: boolean; reason: UnavailableReason | null };
+}
+
+/** `POST /v1/WebChannels/OfflineMessages`: a message left while nobody answers becomes a task. */
+export interface OfflineMessageRequest {
+  flexFlowSid: Sid;
+  name: string;
+  email: string;
+  body: string;
+  pageUrl?: string;
 }
 
 // ── REST shapes used by the widget and the agent desktop ───────────────────

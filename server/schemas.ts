@@ -29,6 +29,67 @@ const body = z.string().min(1, 'a message needs a body').max(LIMITS.messageBody)
 const clientId = z.string().min(1).max(LIMITS.clientId);
 const index = z.number().int().min(-1);
 
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected a time as HH:MM, e.g. "09:00"');
+const compiles = (pattern: string) => {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const knownTimezone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const widgetConfig = z.object({
+  preEngagementConfig: z
+    .object({
+      description: z.string().max(1000).optional(),
+      submitLabel: z.string().max(60).optional(),
+      fields: z
+        .array(
+          z.object({
+            name: z.string().min(1).max(60),
+            label: z.string().min(1).max(200),
+            type: z.enum(['text', 'email', 'select', 'textarea']),
+            required: z.boolean().optional(),
+            pattern: z.string().max(500).refine(compiles, 'expected a valid regular expression').optional(),
+            options: z.array(z.string().max(200)).max(50).optional(),
+            placeholder: z.string().max(200).optional(),
+          }),
+        )
+        .max(20),
+    })
+    .optional(),
+  businessHours: z
+    .object({
+      timezone: z.string().refine(knownTimezone, 'expected an IANA time zone, e.g. "Europe/Berlin"'),
+      schedule: z
+        .array(
+          z.object({
+            days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).min(1),
+            open: hhmm,
+            close: hhmm,
+          }),
+        )
+        .max(50),
+    })
+    .optional(),
+  offlineMessage: z.string().max(1000).optional(),
+  fileAttachment: z
+    .object({
+      enabled: z.boolean(),
+      maxFileSize: z.number().int().min(1).max(50_000_000).optional(),
+      acceptedExtensions: z.array(z.string().max(20)).max(50).optional(),
+    })
+    .optional(),
+});
+
 export const schemas = {
   webChannel: z.object({
     flexFlowSid: sid('FO'),
@@ -36,6 +97,14 @@ export const schemas = {
     preEngagementData: stringMap.optional(),
     pageUrl: z.string().max(2000).optional(),
     token: z.string().max(2048).optional(),
+  }),
+  webChannelConfig: z.object({ flexFlowSid: sid('FO') }),
+  offlineMessage: z.object({
+    flexFlowSid: sid('FO'),
+    name: friendlyName,
+    email: z.email('expected an email address, e.g. "dana@example.com"').max(200),
+    body,
+    pageUrl: z.string().max(2000).optional(),
   }),
   agentSession: z.object({ username: z.string().min(1).max(200), password: z.string().min(1).max(200) }),
   createChannel: z.object({
@@ -66,6 +135,7 @@ export const schemas = {
     longLived: z.boolean().default(false),
     janitorEnabled: z.boolean().default(true),
     allowedOrigins: z.array(z.string().max(300)).max(100).default([]),
+    widgetConfig: widgetConfig.default({}),
   }),
   worker: z.object({
     friendlyName,

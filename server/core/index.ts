@@ -69,7 +69,7 @@ export function createCore({
   flexFlows = createFlexFlows({ store, routing, bot, log });
   const tokens = createTokens(secret, clock);
   const agents = createAgents({ store, tokens });
-  const webChannels = createWebChannels({ store, conversations, tokens });
+  const webChannels = createWebChannels({ store, conversations, routing, tokens, clock });
   const timers = createTimerScheduler({
     store,
     clock,

@@ -4,10 +4,18 @@
  */
 import { randomBytes } from 'node:crypto';
 import { forbidden, notFound, ParleyError } from '../errors.ts';
-import type { WebChannelRequest, WebChannelResponse } from '../protocol.ts';
-import type { Store } from '../store/types.ts';
+import type {
+  OfflineMessageRequest,
+  WebChannelConfigResponse,
+  WebChannelRequest,
+  WebChannelResponse,
+} from '../protocol.ts';
+import type { FlexFlow, Store } from '../store/types.ts';
+import { availabilityOf } from './availability.ts';
 import type { Conversations } from './conversations.ts';
+import type { Clock } from './ids.ts';
 import { isOriginAllowed } from './origins.ts';
+import type { Routing } from './routing/index.ts';
 import type { Tokens } from './tokens.ts';
 
 export interface WebChannelContext {
@@ -18,25 +26,66 @@ export interface WebChannelContext {
 
 export type WebChannels = ReturnType<typeof createWebChannels>;
 
-export function createWebChannels({
-  store,
-  conversations,
-  tokens,
-}: {
+export interface WebChannelsDeps {
   store: Store;
   conversations: Conversations;
+  routing: Routing;
   tokens: Tokens;
-}) {
+  clock: Clock;
+}
+
+export function createWebChannels({ store, conversations, routing, tokens, clock }: WebChannelsDeps) {
+  /** The enabled web Flex Flow, if this origin may use it. */
+  async function webFlexFlow(flexFlowSid: string, context: WebChannelContext): Promise<FlexFlow> {
+    const flexFlow = await store.flexFlows.get(flexFlowSid);
+    if (flexFlow?.channelType !== 'web') throw notFound('Web Flex Flow', flexFlowSid);
+    if (!isOriginAllowed(flexFlow.allowedOrigins, context.origin, context.host)) {
+      throw forbidden(`Origin ${context.origin ?? '(none)'} is not in the Flex Flow's allowedOrigins`);
+    }
+    if (!flexFlow.enabled)
+      throw new ParleyError('flex_flow_disabled', `Flex Flow ${flexFlow.sid} is disabled`, 409);
+    return flexFlow;
+  }
+
   return {
+    /** What the widget shows before a chat: its configuration and whether anyone answers now. */
+    async config(flexFlowSid: string, context: WebChannelContext): Promise<WebChannelConfigResponse> {
+      const flexFlow = await webFlexFlow(flexFlowSid, context);
+      const { businessHours: _hours, ...widgetConfig } = flexFlow.widgetConfig ?? {};
+      return { flexFlowSid, widgetConfig, availability: await availabilityOf(store, flexFlow, clock()) };
+    },
+
+    /** A message left while nobody answers: a channel with the message and a task for later. */
+    async leaveOfflineMessage(request: OfflineMessageRequest, context: WebChannelContext) {
+      const flexFlow = await webFlexFlow(request.flexFlowSid, context);
+      const contact = await store.contacts.create({
+        identity: `visitor-${randomBytes(12).toString('hex')}`,
+        friendlyName: request.name,
+        attributes: { email: request.email },
+      });
+      const channel = await conversations.startChannel({
+        flexFlow,
+        contactSid: contact.sid,
+        customerFriendlyName: request.name,
+        preEngagementData: { email: request.email },
+        pageUrl: request.pageUrl,
+        userAgent: context.userAgent,
+      });
+      // The task comes first, so the message starts neither a bot nor a second task.
+      const task = await routing.createTask(channel, {
+        channelType: 'web',
+        name: request.name,
+        email: request.email,
+        channelSid: channel.sid,
+        firstMessage: request.body,
+        offline: true,
+      });
+      await conversations.post({ channelSid: channel.sid, from: contact.identity, body: request.body });
+      return { taskSid: task.sid };
+    },
+
     async open(request: WebChannelRequest, context: WebChannelContext): Promise<WebChannelResponse> {
-      const flexFlow = await store.flexFlows.get(request.flexFlowSid);
-      if (flexFlow?.channelType !== 'web') throw notFound('Web Flex Flow', request.flexFlowSid);
-      if (!isOriginAllowed(flexFlow.allowedOrigins, context.origin, context.host)) {
-        throw forbidden(`Origin ${context.origin ?? '(none)'} is not in the Flex Flow's allowedOrigins`);
-      }
-      if (!flexFlow.enabled) {
-        throw new ParleyError('flex_flow_disabled', `Flex Flow ${flexFlow.sid} is disabled`, 409);
-      }
+      const flexFlow = await webFlexFlow(request.flexFlowSid, context);
       const previous = request.token ? tokens.verify(request.token) : null;
       const known = previous?.kind === 'visitor' ? await store.contacts.get(previous.contactSid) : null;
       const friendlyName = request.customerFriendlyName?.trim() || known?.friendlyName || 'Customer';

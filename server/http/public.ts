@@ -2,7 +2,7 @@
  * The public endpoints: `POST /v1/WebChannels` (the widget's way in, Origin-checked) and
  * `POST /v1/AgentSessions` (agent sign-in). Both are rate-limited per IP.
  */
-import { Router } from 'express';
+import { type Request, Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Core } from '../core/index.ts';
 import { parse, schemas } from '../schemas.ts';
@@ -25,6 +25,12 @@ const limiter = (limit: number, message: string) =>
     },
   });
 
+const contextOf = (req: Request) => ({
+  origin: req.get('origin'),
+  host: req.get('host'),
+  userAgent: req.get('user-agent'),
+});
+
 export function publicRouter(core: Core, limits: PublicLimits): Router {
   const router = Router();
 
@@ -36,12 +42,22 @@ export function publicRouter(core: Core, limits: PublicLimits): Router {
     ),
     async (req, res) => {
       const request = parse(schemas.webChannel, req.body);
-      const session = await core.webChannels.open(request, {
-        origin: req.get('origin'),
-        host: req.get('host'),
-        userAgent: req.get('user-agent'),
-      });
+      const session = await core.webChannels.open(request, contextOf(req));
       res.status(201).json(session);
+    },
+  );
+
+  router.get('/v1/WebChannels/Config', async (req, res) => {
+    const { flexFlowSid } = parse(schemas.webChannelConfig, req.query, 'query');
+    res.json(await core.webChannels.config(flexFlowSid, contextOf(req)));
+  });
+
+  router.post(
+    '/v1/WebChannels/OfflineMessages',
+    limiter(limits.webChannelsPerMinute, 'Too many messages from this address: wait a minute and try again'),
+    async (req, res) => {
+      const request = parse(schemas.offlineMessage, req.body);
+      res.status(201).json(await core.webChannels.leaveOfflineMessage(request, contextOf(req)));
     },
   );
 

@@ -23,6 +23,7 @@ import type {
   ReservationStatus,
   TaskDTO,
   TaskStatus,
+  WidgetConfig,
   WorkerDTO,
 } from '../protocol.ts';
 
@@ -120,6 +121,7 @@ export interface NewFlexFlow {
   longLived: boolean;
   janitorEnabled: boolean;
   allowedOrigins: string[];
+  widgetConfig?: WidgetConfig;
 }
 
 export interface NewWorker {

@@ -13,6 +13,7 @@ const columns = (f: Partial<NewFlexFlow>) => ({
   long_lived: f.longLived === undefined ? undefined : f.longLived ? 1 : 0,
   janitor_enabled: f.janitorEnabled === undefined ? undefined : f.janitorEnabled ? 1 : 0,
   allowed_origins: f.allowedOrigins && JSON.stringify(f.allowedOrigins),
+  widget_config: f.widgetConfig && JSON.stringify(f.widgetConfig),
 });
 
 export function flexFlowRepository({ db, clock, newSid }: Deps): FlexFlowRepository {
@@ -23,11 +24,11 @@ export function flexFlowRepository({ db, clock, newSid }: Deps): FlexFlowReposit
       const row = db
         .prepare(
           `INSERT INTO flex_flows (sid, friendly_name, channel_type, contact_identity, enabled, integration_type,
-             integration, long_lived, janitor_enabled, allowed_origins, date_created, date_updated)
+             integration, long_lived, janitor_enabled, allowed_origins, widget_config, date_created, date_updated)
            VALUES (@sid, @friendly_name, @channel_type, @contact_identity, @enabled, @integration_type,
-             @integration, @long_lived, @janitor_enabled, @allowed_origins, @at, @at) RETURNING *`,
+             @integration, @long_lived, @janitor_enabled, @allowed_origins, @widget_config, @at, @at) RETURNING *`,
         )
-        .get({ sid: newSid('FO'), ...columns(input), at }) as Row;
+        .get({ sid: newSid('FO'), ...columns({ widgetConfig: {}, ...input }), at }) as Row;
       return toFlexFlow(row);
     },
     async get(sid) {

@@ -154,6 +154,10 @@ const migrations: { version: number; sql: string }[] = [
       CREATE INDEX executions_by_flow ON executions (flow_sid, date_created);
     `,
   },
+  {
+    version: 3,
+    sql: `ALTER TABLE flex_flows ADD COLUMN widget_config TEXT NOT NULL DEFAULT '{}';`,
+  },
 ];
 
 export function migrate(db: Database.Database): void {

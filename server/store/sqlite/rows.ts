@@ -73,6 +73,7 @@ export const toFlexFlow = (r: Row): FlexFlow => ({
   longLived: r.long_lived === 1,
   janitorEnabled: r.janitor_enabled === 1,
   allowedOrigins: json(r.allowed_origins),
+  widgetConfig: json(r.widget_config),
   dateCreated: r.date_created,
   dateUpdated: r.date_updated,
 });

@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isWithinBusinessHours } from '../../server/core/availability.ts';
+import { startParley, type TestParley } from '../helpers/server.ts';
+
+let parley: TestParley;
+beforeAll(async () => {
+  parley = await startParley();
+});
+afterAll(async () => {
+  await parley.stop();
+});
+
+const publicGet = (path: string, origin = parley.url) => fetch(parley.url + path, { headers: { origin } });
+
+describe('the widget configuration', () => {
+  it('serves a Flex Flow’s pre-engagement form without its business hours', async () => {
+    const { body: flow } = await parley.api('POST', '/v1/FlexFlows', {
+      friendlyName: 'Support site',
+      channelType: 'web',
+      contactIdentity: 'support-site',
+      enabled: true,
+      integrationType: 'task',
+      allowedOrigins: ['self'],
+      widgetConfig: {
+        preEngagementConfig: {
+          description: 'Tell us who you are',
+          fields: [{ name: 'name', label: 'Name', type: 'text', required: true }],
+        },
+        businessHours: { timezone: 'UTC', schedule: [{ days: ['mon'], open: '00:00', close: '24:00' }] },
+        offlineMessage: 'We are closed',
+      },
+    });
+    const res = await publicGet(`/v1/WebChannels/Config?flexFlowSid=${flow.sid}`);
+    expect(res.status).toBe(200);
+    const config = await res.json();
+    expect(config.widgetConfig).toEqual({
+      preEngagementConfig: {
+        description: 'Tell us who you are',
+        fields: [{ name: 'name', label: 'Name', type: 'text', required: true }],
+      },
+      offlineMessage: 'We are closed',
+    });
+    expect(config.availability.available).toBe(false);
+  });
+
+  it('says no agents are available until one is, and refuses other origins', async () => {
+    const before = await (await publicGet(`/v1/WebChannels/Config?flexFlowSid=${parley.flexFlowSid}`)).json();
+    expect(before.availability).toEqual({ available: false, reason: 'no_agents' });
+    const [agent] = (await parley.api('GET', '/v1/Workers')).body.workers;
+    await parley.api('POST', `/v1/Workers/${agent.sid}`, { activity: 'Available' });
+    const after = await (await publicGet(`/v1/WebChannels/Config?flexFlowSid=${parley.flexFlowSid}`)).json();
+    expect(after.availability).toEqual({ available: true, reason: null });
+    await parley.api('POST', `/v1/Workers/${agent.sid}`, { activity: 'Offline' });
+    expect(
+      (await publicGet(`/v1/WebChannels/Config?flexFlowSid=${parley.flexFlowSid}`, 'https://evil.example'))
+        .status,
+    ).toBe(403);
+  });
+
+  it('refuses a widgetConfig with a bad time zone or time, naming the field', async () => {
+    const bad = await parley.api('POST', '/v1/FlexFlows', {
+      friendlyName: 'Bad hours',
+      channelType: 'web',
+      contactIdentity: 'bad-hours',
+      enabled: false,
+      integrationType: 'task',
+      widgetConfig: { businessHours: { timezone: 'Mars/Olympus', schedule: [] } },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toBe(
+      'body.widgetConfig.businessHours.timezone: expected an IANA time zone, e.g. "Europe/Berlin"',
+    );
+    const badTime = await parley.api('POST', '/v1/FlexFlows', {
+      friendlyName: 'Bad hours',
+      channelType: 'web',
+      contactIdentity: 'bad-hours',
+      enabled: false,
+      integrationType: 'task',
+      widgetConfig: {
+        businessHours: { timezone: 'UTC', schedule: [{ days: ['mon'], open: '9am', close: '17:00' }] },
+      },
+    });
+    expect(badTime.body.message).toMatch(
+      /^body\.widgetConfig\.businessHours\.schedule\.0\.open: expected a time as HH:MM/,
+    );
+  });
+
+  it('turns an offline message into a pending task with the message in its channel', async () => {
+    const res = await fetch(`${parley.url}/v1/WebChannels/OfflineMessages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: parley.url },
+      body: JSON.stringify({
+        flexFlowSid: parley.flexFlowSid,
+        name: 'Lee',
+        email: 'lee@example.com',
+        body: 'Call me back',
+      }),
+    });
+    expect(res.status).toBe(201);
+    const { taskSid } = await res.json();
+    const task = (await parley.api('GET', `/v1/Tasks/${taskSid}`)).body;
+    expect(task).toMatchObject({
+      status: 'pending',
+      attributes: { offline: true, email: 'lee@example.com', name: 'Lee' },
+    });
+    const messages = (await parley.api('GET', `/v1/Channels/${task.channelSid}/Messages`)).body.messages;
+    expect(messages.map((m: { body: string }) => m.body)).toEqual(['Call me back']);
+    expect(
+      (await parley.api('GET', `/v1/Tasks?status=pending`)).body.tasks.filter(
+        (t: { channelSid: string }) => t.channelSid === task.channelSid,
+      ),
+    ).toHaveLength(1);
+  });
+
+  it('names a bad email in an offline message', async () => {
+    const res = await fetch(`${parley.url}/v1/WebChannels/OfflineMessages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: parley.url },
+      body: JSON.stringify({
+        flexFlowSid: parley.flexFlowSid,
+        name: 'Lee',
+        email: 'not-an-email',
+        body: 'x',
+      }),
+    });
+    expect(res.status).toBe(400);
+    expect((await res.json()).message).toBe('body.email: expected an email address, e.g. "dana@example.com"');
+  });
+});
+
+describe('business hours', () => {
+  const hours = {
+    timezone: 'Europe/Berlin',
+    schedule: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'] as const, open: '09:00', close: '17:00' }],
+  };
+  it('opens on a weekday inside the span, in the schedule’s time zone', () => {
+    // Wednesday 2026-11-25 08:30 UTC is 09:30 in Berlin.
+    expect(
+      isWithinBusinessHours(
+        { ...hours, schedule: [...hours.schedule.map((s) => ({ ...s, days: [...s.days] }))] },
+        new Date('2026-11-25T08:30:00Z'),
+      ),
+    ).toBe(true);
+  });
+  it('is closed before opening, after closing and at weekends', () => {
+    const h = { ...hours, schedule: hours.schedule.map((s) => ({ ...s, days: [...s.days] })) };
+    expect(isWithinBusinessHours(h, new Date('2026-11-25T07:30:00Z'))).toBe(false);
+    expect(isWithinBusinessHours(h, new Date('2026-11-25T16:00:00Z'))).toBe(false);
+    expect(isWithinBusinessHours(h, new Date('2026-11-28T10:00:00Z'))).toBe(false);
+  });
+});
