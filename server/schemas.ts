@@ -98,6 +98,11 @@ export const schemas = {
     pageUrl: z.string().max(2000).optional(),
     token: z.string().max(2048).optional(),
   }),
+  flow: z.object({
+    friendlyName,
+    definition: z.unknown().refine((d) => d !== undefined, 'a flow needs a definition'),
+  }),
+  startExecution: z.object({ channelSid: sid('CH'), parameters: attributes.optional() }),
   webChannelConfig: z.object({ flexFlowSid: sid('FO') }),
   offlineMessage: z.object({
     flexFlowSid: sid('FO'),

@@ -61,6 +61,7 @@ export async function createServer(options: ServerOptions): Promise<ParleyServer
     log,
     limits: { signInPerMinute: 10, webChannelsPerMinute: 60, ...options.limits },
     isReady: () => accepting,
+    demo: options.seedDemo,
   });
   const httpServer = createHttpServer(app);
   const io = attachRealtime(httpServer, core, log);
@@ -74,10 +75,9 @@ export async function createServer(options: ServerOptions): Promise<ParleyServer
         httpServer.listen(port, host, () => {
           const address = httpServer.address() as AddressInfo;
           const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-          resolve({
-            url: `http://${shown.includes(':') ? `[${shown}]` : shown}:${address.port}`,
-            port: address.port,
-          });
+          const url = `http://${shown.includes(':') ? `[${shown}]` : shown}:${address.port}`;
+          core.setBaseUrl(url);
+          resolve({ url, port: address.port });
         });
       });
     },

@@ -1,22 +1,28 @@
 /**
- * Demo data, on an empty database only: the agent `agent` / `agent`, a web Flex Flow that
- * routes chats to agents, and one TaskQueue everyone is in.
+ * Demo data, on an empty database only: the agent `agent` / `agent`, the demo bot flow, a web
+ * Flex Flow that runs the bot before handing over to agents, and one TaskQueue everyone is in.
  */
 import type { Store } from '../store/types.ts';
 import type { Agents } from './agents.ts';
+import type { FlowDefinition } from './bot/definition.ts';
+import demoFlow from './bot/demo-flow.json' with { type: 'json' };
 
 export const DEMO_AGENT = { username: 'agent', password: 'agent', friendlyName: 'Alex Morgan' };
 
 export async function seedDemo(store: Store, agents: Agents): Promise<boolean> {
   if (!(await store.isEmpty())) return false;
   await store.queues.create({ friendlyName: 'Everyone', targetWorkers: '1==1' });
+  const bot = await store.flows.create({
+    friendlyName: 'Northwind assistant',
+    definition: demoFlow as FlowDefinition,
+  });
   await store.flexFlows.create({
     friendlyName: 'Demo shop webchat',
     channelType: 'web',
     contactIdentity: 'webchat',
     enabled: true,
-    integrationType: 'task',
-    integration: { priority: 0 },
+    integrationType: 'studio',
+    integration: { flowSid: bot.sid, botName: 'Northwind assistant', priority: 0 },
     longLived: false,
     janitorEnabled: true,
     allowedOrigins: ['self'],

@@ -8,7 +8,9 @@ import { demoFlexFlowSid } from '../core/seed.ts';
 import { ParleyError, toErrorBody } from '../errors.ts';
 import { requireAdmin } from './admin-auth.ts';
 import { channelsRouter } from './channels.ts';
+import { demoOrdersRouter } from './demo-orders.ts';
 import { flexFlowsRouter } from './flex-flows.ts';
+import { flowsRouter } from './flows.ts';
 import { pagesRouter } from './pages.ts';
 import { type PublicLimits, publicRouter } from './public.ts';
 import { routingRouter } from './routing.ts';
@@ -20,9 +22,11 @@ export interface AppOptions {
   log: Logger;
   limits: PublicLimits;
   isReady: () => boolean;
+  /** Serve the demo's order service too. */
+  demo?: boolean;
 }
 
-export function createApp({ core, adminKey, distDir, log, limits, isReady }: AppOptions) {
+export function createApp({ core, adminKey, distDir, log, limits, isReady, demo }: AppOptions) {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -42,10 +46,12 @@ export function createApp({ core, adminKey, distDir, log, limits, isReady }: App
   });
 
   app.use(publicRouter(core, limits));
+  if (demo) app.use(demoOrdersRouter());
   const v1 = express.Router();
   v1.use(requireAdmin(adminKey));
   v1.use('/Channels', channelsRouter(core));
   v1.use('/FlexFlows', flexFlowsRouter(core));
+  v1.use('/Flows', flowsRouter(core));
   v1.use(routingRouter(core));
   app.use('/v1', v1);
   app.use('/v1', (req, _res, next) => {

@@ -23,9 +23,16 @@ export interface TestParley {
   stop(): Promise<void>;
 }
 
-export async function startParley(
-  options: Partial<ServerOptions> & { keepDataDir?: string } = {},
-): Promise<TestParley> {
+export interface StartOptions extends Partial<ServerOptions> {
+  keepDataDir?: string;
+  /**
+   * How the demo web Flex Flow starts a chat: `task` (the default in tests) routes the first
+   * message straight to an agent; `studio` runs the demo bot first, as `npm start` does.
+   */
+  integration?: 'task' | 'studio';
+}
+
+export async function startParley(options: StartOptions = {}): Promise<TestParley> {
   const dataDir = options.keepDataDir ?? mkdtempSync(join(tmpdir(), 'parley-test-'));
   const server = await createServer({
     dataDir,
@@ -37,6 +44,9 @@ export async function startParley(
   });
   const { url } = await server.listen(0, '127.0.0.1');
   const flexFlowSid = (await demoFlexFlowSid(server.core.store)) ?? '';
+  if (flexFlowSid && (options.integration ?? 'task') === 'task') {
+    await server.core.store.flexFlows.update(flexFlowSid, { integrationType: 'task' });
+  }
   return {
     url,
     adminKey: ADMIN_KEY,
