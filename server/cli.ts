@@ -2,16 +2,20 @@
  * The `parley` command.
  *   parley demo    build what is missing, seed demo data on an empty database, serve on 127.0.0.1:3000
  *   parley serve   production: needs PARLEY_ADMIN_KEY and PARLEY_SECRET, seeds nothing
+ *   parley flows validate FILE
+ *   parley flows simulate FILE [--script LINES] [--name NAME] [--base-url URL]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, type Mode } from './config.ts';
 import { DEMO_AGENT } from './core/seed.ts';
+import { runFlowsCommand } from './flows-cli.ts';
 import { createServer } from './server.ts';
 
 const root = join(import.meta.dirname, '..');
-const USAGE = 'usage: parley demo | parley serve';
+const USAGE =
+  'usage: parley demo | parley serve | parley flows validate FILE | parley flows simulate FILE [--script LINES] [--name NAME] [--base-url URL]';
 
 /** Builds the widget and pages when a file the demo serves is missing. */
 function buildIfMissing() {
@@ -23,6 +27,9 @@ function buildIfMissing() {
 }
 
 async function main(command: string | undefined) {
+  if (command === 'flows') {
+    process.exit(await runFlowsCommand(process.argv.slice(3)));
+  }
   if (command !== 'demo' && command !== 'serve') {
     console.error(USAGE);
     process.exit(2);

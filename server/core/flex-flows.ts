@@ -1,10 +1,13 @@
 /**
  * Flex Flows: the message handler of a channel type + contact identity. A customer's message
- * on a channel starts an engagement the way its Flex Flow says: `task` routes it to an agent.
+ * on a channel starts an engagement the way its Flex Flow says: `studio` runs its bot flow,
+ * `task` routes it to an agent, `external` posts it to your webhook.
  */
+import { randomBytes } from 'node:crypto';
 import { conflict, notFound } from '../errors.ts';
 import type { Channel, FlexFlow, Message, NewFlexFlow, Store } from '../store/types.ts';
 import type { BotRunner } from './bot/runner.ts';
+import type { ExternalIntegration } from './external.ts';
 import type { Routing } from './routing/index.ts';
 
 export type FlexFlows = ReturnType<typeof createFlexFlows>;
@@ -13,10 +16,10 @@ export interface FlexFlowsDeps {
   store: Store;
   routing: Routing;
   bot: BotRunner;
-  log: { warn(obj: object, msg: string): void };
+  external: ExternalIntegration;
 }
 
-export function createFlexFlows({ store, routing, bot, log }: FlexFlowsDeps) {
+export function createFlexFlows({ store, routing, bot, external }: FlexFlowsDeps) {
   /** At most one enabled Flex Flow answers a channel type + contact identity. */
   async function assertSoleEnabled(candidate: NewFlexFlow, sid?: string) {
     if (!candidate.enabled) return;
@@ -38,14 +41,15 @@ export function createFlexFlows({ store, routing, bot, log }: FlexFlowsDeps) {
   return {
     async create(input: NewFlexFlow): Promise<FlexFlow> {
       await assertSoleEnabled(input);
-      return store.flexFlows.create(input);
+      return store.flexFlows.create(withSecret(input));
     },
 
     async update(sid: string, patch: Partial<NewFlexFlow>): Promise<FlexFlow> {
       const current = await store.flexFlows.get(sid);
       if (!current) throw notFound('Flex Flow', sid);
-      await assertSoleEnabled({ ...current, ...patch }, sid);
-      return store.flexFlows.update(sid, patch);
+      const next = withSecret({ ...current, ...patch });
+      await assertSoleEnabled(next, sid);
+      return store.flexFlows.update(sid, { ...patch, integration: next.integration });
     },
 
     /** A customer wrote on the channel: start or continue the engagement. */
@@ -62,10 +66,7 @@ export function createFlexFlows({ store, routing, bot, log }: FlexFlowsDeps) {
           await routing.createTask(channel, taskAttributes(channel, message), priorityOf(flexFlow));
           return;
         case 'external':
-          log.warn(
-            { flexFlowSid: flexFlow.sid },
-            'integrationType external does not route messages in this version',
-          );
+          await external.deliver(flexFlow, channel, message);
       }
     },
 
@@ -75,6 +76,12 @@ export function createFlexFlows({ store, routing, bot, log }: FlexFlowsDeps) {
       await routing.endByCustomer(channel);
     },
   };
+}
+
+/** An external integration signs its webhooks: it gets a secret unless it brought one. */
+function withSecret<T extends NewFlexFlow>(flow: T): T {
+  if (flow.integrationType !== 'external' || typeof flow.integration.secret === 'string') return flow;
+  return { ...flow, integration: { ...flow.integration, secret: randomBytes(24).toString('hex') } };
 }
 
 function taskAttributes(channel: Channel, message: Message): Record<string, unknown> {

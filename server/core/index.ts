@@ -7,6 +7,7 @@ import { createAgents } from './agents.ts';
 import { BOT_TIMEOUT_KIND, createBotRunner } from './bot/runner.ts';
 import { createConversations } from './conversations.ts';
 import { EventBus } from './events.ts';
+import { createExternalIntegration } from './external.ts';
 import { createFlexFlows, type FlexFlows } from './flex-flows.ts';
 import { type Clock, systemClock } from './ids.ts';
 import { createRouting, RESERVATION_TIMEOUT_KIND } from './routing/index.ts';
@@ -66,7 +67,7 @@ export function createCore({
   });
   let baseUrl: string | null = null;
   const bot = createBotRunner({ store, conversations, routing, clock, log, baseUrl: () => baseUrl });
-  flexFlows = createFlexFlows({ store, routing, bot, log });
+  flexFlows = createFlexFlows({ store, routing, bot, external: createExternalIntegration({ log }) });
   const tokens = createTokens(secret, clock);
   const agents = createAgents({ store, tokens });
   const webChannels = createWebChannels({ store, conversations, routing, tokens, clock });

@@ -14,10 +14,21 @@ describe('sessions', () => {
     const session = await openWebChannel(parley.url, { flexFlowSid: parley.flexFlowSid });
     await expect(connectVisitor(parley.url, '')).rejects.toMatchObject({ message: 'unauthorized' });
     const [payload] = session.token.split('.');
-    await expect(connectVisitor(parley.url, `${payload}.forged`)).rejects.toMatchObject({ message: 'unauthorized' });
-    const past = createTokens('test-secret-0123456789abcdef', () => new Date(Date.now() - 8 * 24 * 3600 * 1000));
-    const expired = past.sign({ kind: 'visitor', contactSid: session.contactSid, channelSid: session.channelSid });
-    await expect(connectVisitor(parley.url, expired.token)).rejects.toMatchObject({ message: 'unauthorized' });
+    await expect(connectVisitor(parley.url, `${payload}.forged`)).rejects.toMatchObject({
+      message: 'unauthorized',
+    });
+    const past = createTokens(
+      'test-secret-0123456789abcdef',
+      () => new Date(Date.now() - 8 * 24 * 3600 * 1000),
+    );
+    const expired = past.sign({
+      kind: 'visitor',
+      contactSid: session.contactSid,
+      channelSid: session.channelSid,
+    });
+    await expect(connectVisitor(parley.url, expired.token)).rejects.toMatchObject({
+      message: 'unauthorized',
+    });
   });
 
   it('refuses a visitor socket from an origin the Flex Flow does not allow', async () => {
@@ -54,7 +65,11 @@ describe('sessions', () => {
     const agent = await connectAgent(parley.url, token);
     const read = await request(agent, 'messages:sync', { channelSid: session.channelSid, afterIndex: -1 });
     expect(read).toMatchObject({ error: { code: 'forbidden' } });
-    const write = await request(agent, 'message:send', { channelSid: session.channelSid, clientId: 'x', body: 'hi' });
+    const write = await request(agent, 'message:send', {
+      channelSid: session.channelSid,
+      clientId: 'x',
+      body: 'hi',
+    });
     expect(write).toMatchObject({ error: { code: 'forbidden' } });
     agent.close();
   });

@@ -1,0 +1,108 @@
+/**
+ * Chat with a bot flow without a server: `parley flows simulate FILE`. Visitor lines come
+ * from a script or the terminal; each step is printed; HTTP widgets are really called;
+ * `/timeout` fires a waiting widget's timeout. Uses the same engine as the server.
+ */
+import type { FlowDefinition } from './definition.ts';
+import { type EngineEvent, type ExecutionState, newExecution, step } from './engine.ts';
+import { performHttpRequest } from './http-request.ts';
+import type { Effect, InboundMessage } from './widgets/types.ts';
+
+export interface SimulateOptions {
+  name?: string;
+  baseUrl?: string | null;
+  print: (line: string) => void;
+}
+
+/** Runs the flow against `lines`; resolves with the final execution state. */
+export async function simulate(
+  definition: FlowDefinition,
+  lines: AsyncIterable<string>,
+  options: SimulateOptions,
+) {
+  const { print } = options;
+  const name = options.name ?? 'Visitor';
+  const inbound = (Body: string): InboundMessage => ({
+    Body,
+    From: 'simulator',
+    ChannelSid: 'CHsimulator',
+    MessageSid: 'IMsimulator',
+    ChannelAttributes: { from: name, channelType: 'web' },
+  });
+  let execution: ExecutionState = newExecution({
+    trigger: {},
+    widgets: {},
+    flow: { variables: {}, channel: { address: 'simulator' }, flow_sid: 'FWsimulator' },
+    contact: { identity: 'simulator', friendlyName: name, channel: { address: 'simulator' } },
+  });
+  let printed = 0;
+
+  async function advance(event: EngineEvent) {
+    let next: EngineEvent | null = event;
+    while (next) {
+      const result = step(definition, execution, next);
+      execution = result.execution;
+      for (const entry of execution.log.slice(printed)) {
+        if (entry.event)
+          print(
+            `  · ${entry.state} (${entry.type}) → ${entry.event}${entry.error ? `  [${entry.error}]` : ''}`,
+          );
+      }
+      printed = execution.log.length;
+      next = await perform(result.effects);
+    }
+    if (execution.status === 'ended') print(`  · execution ended: ${execution.endReason}`);
+    else if (execution.waiting) print(`  · waiting in ${execution.waiting.state}`);
+  }
+
+  async function perform(effects: Effect[]): Promise<EngineEvent | null> {
+    if (effects.length === 0) return null;
+    let outcome: { outcome: string; outputs?: Record<string, unknown> } = { outcome: 'sent' };
+    for (const effect of effects) {
+      switch (effect.type) {
+        case 'sendMessage': {
+          const replies = effect.attributes.quickReplies as string[] | undefined;
+          print(`bot: ${effect.body}${replies ? `  [${replies.join(' | ')}]` : ''}`);
+          outcome = { outcome: 'sent', outputs: { Body: effect.body } };
+          break;
+        }
+        case 'httpRequest':
+          print(`  · ${effect.method} ${effect.url}`);
+          outcome = await performHttpRequest(effect, options.baseUrl ?? null);
+          print(`  · answered ${String(outcome.outputs?.status_code ?? outcome.outputs?.error)}`);
+          break;
+        case 'sendToFlex':
+          print(`  · handed over to an agent, task attributes ${JSON.stringify(effect.attributes)}`);
+          outcome = { outcome: 'callComplete' };
+          break;
+        case 'scheduleTimeout':
+          print(`  · waits up to ${effect.seconds} s for a reply (type /timeout to skip ahead)`);
+          return null;
+        case 'endChat':
+          print('  · the chat is closed');
+          outcome = { outcome: 'ended' };
+          break;
+      }
+    }
+    return { kind: 'effect', ...outcome };
+  }
+
+  let started = false;
+  for await (const raw of lines) {
+    const line = raw.trimEnd();
+    if (!line) continue;
+    if (execution.status === 'ended') break;
+    if (line === '/timeout') {
+      if (execution.waiting) await advance({ kind: 'timeout', waitId: execution.waiting.waitId });
+      continue;
+    }
+    print(`${name}: ${line}`);
+    if (!started) {
+      started = true;
+      await advance({ type: 'start', trigger: 'incomingMessage', message: inbound(line) });
+    } else {
+      await advance({ kind: 'message', inbound: inbound(line) });
+    }
+  }
+  return execution;
+}
