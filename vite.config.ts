@@ -15,6 +15,8 @@ const jsx = { oxc: { jsx: { runtime: 'automatic' as const, importSource: 'preact
 const widgetDir = resolve(root, 'dist/widget');
 /** Browsers with dynamic import, optional chaining and shadow DOM: everything the widget needs. */
 const target = 'es2020';
+/** Widget modules loaded only when needed: other locales, the forms, markdown, attachments. */
+const lazyModule = /widget\/(i18n\/(de|fr|es)|ui\/(forms|markdown|media))\.tsx?$/;
 
 /** The app chunk's file, from the manifest the default build wrote into `outDir`. */
 function appChunkFile(outDir: string): string {
@@ -126,7 +128,13 @@ export default defineConfig(({ mode, command }): UserConfig => {
       rollupOptions: {
         input: { 'parley-app': resolve(root, 'widget/boot.ts') },
         preserveEntrySignatures: 'exports-only' as const,
-        output: { entryFileNames: '[name]-[hash].js', chunkFileNames: '[name]-[hash].js' },
+        output: {
+          entryFileNames: '[name]-[hash].js',
+          chunkFileNames: '[name]-[hash].js',
+          // Everything an open widget needs in one file (one request, better compression); only
+          // the rarely needed parts stay apart, loaded when used.
+          codeSplitting: { groups: [{ name: 'parley-core', test: (id: string) => !lazyModule.test(id) }] },
+        },
       },
     },
   };

@@ -9,12 +9,25 @@ import type { Webchat, WebchatOptions } from './types';
 export type Command = [name: string, ...args: unknown[]];
 export type Dispatch = (...command: Command) => unknown;
 
-const commands = new Set(['open', 'close', 'toggle', 'identify', 'setContext', 'on', 'off', 'shutdown']);
+const commands = new Set([
+  'open',
+  'close',
+  'toggle',
+  'identify',
+  'setContext',
+  'setLocale',
+  'on',
+  'off',
+  'shutdown',
+]);
 
 export function boot(host: HTMLElement, settings: WebchatOptions, queue: Command[]): Dispatch {
   const webchat = createWebchat({ ...settings, host });
+  let live = true;
   const dispatch: Dispatch = (name, ...args) => {
     if (!commands.has(name)) return console.warn(`[parley] unknown command "${name}"`);
+    if (!live) return console.warn(`[parley] "${name}" after shutdown: reload the page to chat again`);
+    if (name === 'shutdown') live = false;
     return (webchat[name as keyof Webchat] as (...a: unknown[]) => unknown)(...args);
   };
   for (const command of queue.splice(0)) dispatch(...command);

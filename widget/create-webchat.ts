@@ -1,74 +1,110 @@
 /**
  * `createWebchat(options)`: mounts the widget into an open shadow root and returns the instance
  * API. Nothing reaches the network or writes to storage until the visitor first opens the
- * window, except resuming a conversation a stored session says exists.
+ * window, except resuming a conversation a stored session says exists (or
+ * `startEngagementOnInit`). Unmounting removes every listener, socket and node it added.
  */
 import { h, render } from 'preact';
 import { createChatClient } from './client/chat-client';
 import { createEmitter } from './client/emitter';
 import { createOutbox } from './client/outbox';
 import { createSessionStore } from './client/session-store';
-import { defaultStrings, loadStrings, type Strings } from './i18n';
+import { loadSettings } from './client/settings';
+import { storageFor } from './client/storage';
+import { defaultStrings, loadStrings, pickLocale, type Strings } from './i18n';
+import { chime, titleBadge } from './page/attention';
+import { watchPageUrl } from './page/page-url';
 import { initialChatState } from './state/chat-state';
 import { createStore } from './state/store';
-import { setOpen } from './state/updates';
+import { clearUnread, setOpen } from './state/updates';
 import type { Webchat, WebchatEvents, WebchatOptions } from './types';
 import { App } from './ui/app';
 import type { Actions } from './ui/app-context';
 import { adoptSheet } from './ui/sheet';
+import { applyTheme } from './ui/theme';
 
 /** Options the script-tag loader adds: the host it already drew the launcher in. */
 export interface MountOptions extends WebchatOptions {
   host?: HTMLElement;
 }
 
+/** Custom element name: host-page rules for `div` cannot hide or restyle it. */
+const HOST_TAG = 'parley-webchat';
+
 export function createWebchat(options: MountOptions): Webchat {
   if (!options?.flexFlowSid) {
     throw new Error('createWebchat: `flexFlowSid` is required, e.g. createWebchat({ flexFlowSid: "FO…" })');
   }
   const serverUrl = (options.serverUrl ?? location.origin).replace(/\/+$/, '');
-  const host = options.host ?? document.createElement('div');
+  const host = options.host ?? document.createElement(HOST_TAG);
   host.id ||= 'parley-webchat';
-  // Inherited host-page styles stop at the host; custom properties (the theme) still pass.
-  host.style.cssText = 'all: initial';
+  // Inherited host-page styles stop at the host, even `* { all: unset !important }`;
+  // custom properties (the theme) still pass.
+  host.style.setProperty('all', 'initial', 'important');
+  applyTheme(host, options.theme);
   const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
   root.replaceChildren();
-  const disposeSheet = adoptSheet(root);
+  const disposeSheet = adoptSheet(root, options.nonce);
   const mountPoint = document.createElement('div');
   root.append(mountPoint);
   if (!host.isConnected) (options.container ?? document.body).append(host);
 
   const store = createStore(initialChatState);
   const events = createEmitter<WebchatEvents>();
-  const sessions = createSessionStore(options.flexFlowSid);
+  const { durable, perTab } = storageFor(options.storage);
+  const sessions = createSessionStore(options.flexFlowSid, durable, perTab);
   let friendlyName = options.customerFriendlyName;
-  let context = { ...options.context };
+  let context: Record<string, string> = { ...options.context };
+  let pageUrl = location.href;
   const client = createChatClient({
     serverUrl,
     flexFlowSid: options.flexFlowSid,
     store,
     sessions,
-    outbox: createOutbox(options.flexFlowSid),
+    outbox: createOutbox(options.flexFlowSid, durable),
     events,
+    settings: () => loadSettings(serverUrl, options),
     engagement: () => ({
+      pageUrl,
       ...(friendlyName ? { customerFriendlyName: friendlyName } : {}),
       ...(Object.keys(context).length ? { preEngagementData: context } : {}),
     }),
   });
+  // The page URL follows SPA navigation; it is sent when the conversation starts.
+  const stopWatchingUrl = watchPageUrl((url) => {
+    pageUrl = url;
+  });
 
+  let opener: Element | null = null;
   const setWindow = (open: boolean) => {
     if (store.get().open === open) return;
+    if (open) opener = document.activeElement;
     store.update(setOpen(open));
     sessions.rememberOpen(open);
     if (open) {
+      store.update(clearUnread);
       client.ensureStarted();
       client.markRead();
     } else {
-      // Back to the launcher, so keyboard users do not lose their place.
-      setTimeout(() => (root.querySelector('button') as HTMLElement | null)?.focus());
+      // Back to the launcher (or the page's own button that opened it), so keyboard users keep their place.
+      setTimeout(() => {
+        const back = opener instanceof HTMLElement && opener !== host ? opener : root.querySelector('button');
+        back?.focus();
+      });
     }
     events.emit(open ? 'open' : 'close');
   };
+
+  // The unread count: an event, the launcher's badge (in the UI) and the page title.
+  const showInTitle = titleBadge();
+  let unread = 0;
+  const unsubscribe = store.subscribe((state) => {
+    if (state.unread === unread) return;
+    if (state.unread > unread && options.sounds) chime();
+    unread = state.unread;
+    showInTitle(unread);
+    events.emit('unread', unread);
+  });
 
   const actions: Actions = {
     open: () => setWindow(true),
@@ -78,33 +114,60 @@ export function createWebchat(options: MountOptions): Webchat {
     end: () => void client.end(),
     startNew: client.restart,
     retry: client.ensureStarted,
+    submitForm: client.submitForm,
+    sendOffline: client.sendOffline,
+    session: client.session,
   };
-  const draw = (strings: Strings) => render(h(App, { services: { store, strings, actions } }), mountPoint);
-  draw(defaultStrings);
-  if (options.locale)
-    void loadStrings(options.locale).then((strings) => strings !== defaultStrings && draw(strings));
+  let strings: Strings = defaultStrings;
+  const draw = () =>
+    render(
+      h(App, { services: { store, strings: { ...strings, ...options.strings }, actions, serverUrl } }),
+      mountPoint,
+    );
+  const setLocale = async (locale: string) => {
+    strings = await loadStrings(pickLocale(locale));
+    draw();
+  };
+  const locale = pickLocale(options.locale);
+  if (locale.startsWith('en')) draw();
+  else void setLocale(locale);
 
   const resumed = client.resume();
   if (options.startOpen || (resumed && sessions.wasOpen())) setWindow(true);
+  else if (options.startEngagementOnInit && !resumed) client.ensureStarted();
+  // After the caller (or the loader's queue) had the chance to subscribe.
+  queueMicrotask(() => events.emit('ready'));
+
+  let mounted = true;
+  const unmount = (forget: boolean) => {
+    if (!mounted) return;
+    mounted = false;
+    client.dispose(forget);
+    stopWatchingUrl();
+    unsubscribe();
+    showInTitle(0);
+    render(null, mountPoint);
+    disposeSheet();
+    host.remove();
+  };
 
   return {
     element: host,
     open: actions.open,
     close: actions.close,
     toggle: () => setWindow(!store.get().open),
-    identify: (identity) => {
+    identify(identity) {
       friendlyName = identity?.name ?? friendlyName;
+      const { userId, email } = identity ?? {};
+      context = { ...context, ...(userId && { userId }), ...(email && { email }) };
     },
-    setContext: (extra) => {
+    setContext(extra) {
       context = { ...context, ...extra };
     },
+    setLocale,
     on: events.on,
     off: events.off,
-    shutdown() {
-      client.dispose();
-      render(null, mountPoint);
-      disposeSheet();
-      host.remove();
-    },
+    shutdown: () => unmount(true),
+    destroy: () => unmount(false),
   };
 }

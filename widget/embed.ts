@@ -7,6 +7,10 @@
  *
  *   <script src="https://chat.example.com/widget/parley.js" data-flex-flow="FO…" async></script>
  *   Parley('open');  Parley('identify', { name: 'Ada' });  Parley('on', 'message', fn);
+ *
+ * Options come from `window.parleySettings` and the tag's `data-` attributes (which win):
+ * `data-server-url`, `data-locale`, `data-storage`, `data-start-open="true"`,
+ * `data-theme='{"position":"left"}'` (JSON for objects and booleans).
  */
 import type { Command, Dispatch } from './boot';
 import type { WebchatOptions } from './types';
@@ -21,19 +25,23 @@ type ParleyWindow = Window & { Parley?: ParleyFunction; parleySettings?: Partial
   if (w.Parley?.loaded) return; // the script tag is on the page twice
   const script = d.currentScript as HTMLScriptElement | null;
   const src = script?.src || location.href;
+  const settings = { ...w.parleySettings } as WebchatOptions & Record<string, unknown>;
   const data = script?.dataset ?? {};
-  const settings: WebchatOptions = {
-    ...w.parleySettings,
-    flexFlowSid: data.flexFlow || w.parleySettings?.flexFlowSid || '',
-    serverUrl: data.serverUrl || w.parleySettings?.serverUrl || new URL(src).origin,
-  };
+  for (const key in data) {
+    const value = data[key] as string;
+    settings[key === 'flexFlow' ? 'flexFlowSid' : key] = /^[[{]|^(true|false)$/.test(value)
+      ? JSON.parse(value)
+      : value;
+  }
+  settings.serverUrl ||= new URL(src).origin;
+  settings.nonce ||= script?.nonce;
   if (!settings.flexFlowSid) {
     console.error('[parley] add data-flex-flow="FO…" to the parley.js script tag');
     return;
   }
   // Calls made before this script ran (a snippet's stub) are kept and replayed in order.
   const queue: Command[] = w.Parley?.q ?? [];
-  const host = d.createElement('div');
+  const host = d.createElement('parley-webchat');
   let loading = false;
   // A script in <head> without async runs before <body> exists; everything waits for it.
   const ready = new Promise<void>((resolve) =>
@@ -58,7 +66,7 @@ type ParleyWindow = Window & { Parley?: ParleyFunction; parleySettings?: Partial
   };
   const parley: ParleyFunction = (...command) => {
     queue.push(command);
-    if (command[0] === 'open' || command[0] === 'toggle') load();
+    if (/^(open|toggle)$/.test(command[0])) load();
   };
   parley.q = queue;
   parley.loaded = true;
@@ -66,22 +74,32 @@ type ParleyWindow = Window & { Parley?: ParleyFunction; parleySettings?: Partial
 
   const mount = () => {
     host.id = 'parley-webchat';
-    host.style.cssText = 'all:initial';
+    host.style.setProperty('all', 'initial', 'important');
+    const theme = settings.theme ?? {};
+    const left = theme.position === 'left';
+    const x = `${theme.offsetX ?? 20}px`;
+    host.style.setProperty('--parley-right', left ? 'auto' : x);
+    host.style.setProperty('--parley-left', left ? x : 'auto');
+    if (theme.offsetY !== undefined) host.style.setProperty('--parley-offset-y', `${theme.offsetY}px`);
+    if (theme.colors?.primary) host.style.setProperty('--parley-primary', theme.colors.primary);
     const root = host.attachShadow({ mode: 'open' });
-    // Looks like the app's launcher (ui/launcher.tsx), which replaces it once loaded.
+    // Looks like the app's launcher (ui/launcher.tsx), which replaces it once loaded. A <style>
+    // with the page's nonce, not style attributes, so a strict CSP allows it.
     root.innerHTML =
-      '<button type="button" aria-label="Open chat" style="position:fixed;right:20px;bottom:20px;z-index:2147483000;width:56px;height:56px;border:0;border-radius:50%;background:var(--parley-primary,#1d4ed8);color:var(--parley-on-primary,#fff);box-shadow:0 4px 14px rgba(0,0,0,.25);cursor:pointer;display:grid;place-items:center"><svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true"><path fill="currentColor" d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 2-2zm3 6v2h10V9H7zm0-3v2h10V6H7zm0 6v2h7v-2H7z"/></svg></button>';
-    const button = root.firstChild as HTMLButtonElement;
+      '<style>button{position:fixed;bottom:var(--parley-offset-y,20px);right:var(--parley-right);left:var(--parley-left);z-index:var(--parley-z-index,2147483000);width:56px;height:56px;border:0;border-radius:50%;background:var(--parley-primary,#1d4ed8);color:var(--parley-on-primary,#fff);box-shadow:0 4px 14px rgba(0,0,0,.25);cursor:pointer;display:grid;place-items:center}</style><button type="button" aria-label="Open chat"><svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true"><path fill="currentColor" d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 2-2zm3 6v2h10V9H7zm0-3v2h10V6H7zm0 6v2h7v-2H7z"/></svg></button>';
+    (root.firstChild as HTMLStyleElement).nonce = settings.nonce ?? '';
+    const button = root.lastChild as HTMLButtonElement;
     button.onclick = () => parley('open');
     button.onpointerenter = button.onfocus = load;
     d.body.append(host);
     try {
-      if (localStorage.getItem(`parley:session:${settings.flexFlowSid}`)) load();
+      const store = settings.storage === 'session' ? sessionStorage : localStorage;
+      if (settings.storage !== 'none' && store.getItem(`parley:session:${settings.flexFlowSid}`)) load();
     } catch {
       // No storage, so no session to resume.
     }
-    if (settings.startOpen) parley('open');
-    if (queue.some(([name]) => name === 'open' || name === 'toggle')) load();
+    if (settings.startOpen || settings.startEngagementOnInit) load();
+    if (queue.some(([name]) => /^(open|toggle)$/.test(name))) load();
   };
   void ready.then(mount);
 })(window, document);

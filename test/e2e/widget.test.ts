@@ -14,6 +14,7 @@ import type { AgentChatDTO, MessageDTO, OfferDTO, TypingEvent } from '../../serv
 import { launchBrowser } from '../helpers/browser.ts';
 import { type AgentSocket, connectAgent, next, request, signIn } from '../helpers/clients.ts';
 import { startParley, type TestParley } from '../helpers/server.ts';
+import { pretendAvailable } from './widget-helpers.ts';
 
 const AGENT_NAME = 'Alex Morgan';
 const projectRoot = join(import.meta.dirname, '..', '..');
@@ -78,6 +79,13 @@ beforeAll(async () => {
   cleanupBuild = build.cleanup;
   parley = await startParley({ distDir: build.distDir });
   browser = await launchBrowser();
+  // Every visitor here is answered as if an agent were available (the offline form has its own tests).
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    await pretendAvailable(context);
+    return context;
+  };
 });
 
 afterEach(async () => {
@@ -293,6 +301,7 @@ describe('the widget on the demo shop', () => {
     const first = await storedSession(page);
 
     await page.getByRole('button', { name: 'End chat' }).click();
+    await page.getByRole('button', { name: 'Yes, end it' }).click();
     await page.getByText('This chat has ended.').waitFor();
     expect(await messageBox(page).count()).toBe(0);
     const ended = await parley.api<{ status: string }>('GET', `/v1/Channels/${first?.channelSid}`);

@@ -1,11 +1,11 @@
 /**
- * Messages the visitor wrote that the server has not acknowledged, persisted in localStorage
+ * Messages the visitor wrote that the server has not acknowledged, persisted in the chosen storage
  * (`parley:outbox:<flexFlowSid>`) so they survive a dropped connection or a reload. Each keeps
  * the clientId it was born with: every retry reuses it and the server answers a repeated
  * clientId with the original message, so a message is delivered exactly once.
  */
 import type { PendingMessage } from '../state/chat-state';
-import { local, readJson, writeJson } from './storage';
+import { type KeyValue, readJson, writeJson } from './storage';
 
 export interface OutboxEntry extends PendingMessage {
   channelSid: string;
@@ -21,7 +21,7 @@ export interface Outbox {
   clear(): void;
 }
 
-export function createOutbox(flexFlowSid: string): Outbox {
+export function createOutbox(flexFlowSid: string, local: () => KeyValue): Outbox {
   const key = `parley:outbox:${flexFlowSid}`;
   // Memory is the source of truth; storage is its copy, so a failing storage loses nothing now.
   let entries: OutboxEntry[] = readJson<OutboxEntry[]>(local, key) ?? [];

@@ -4,7 +4,7 @@
  * Whether the window was open is remembered per tab, so a reload restores it.
  */
 import type { WebChannelResponse } from '../../server/protocol';
-import { local, perTab, readJson, writeJson } from './storage';
+import { type KeyValue, readJson, writeJson } from './storage';
 
 export type StoredSession = Pick<
   WebChannelResponse,
@@ -21,7 +21,11 @@ export interface SessionStore {
 
 export const sessionKey = (flexFlowSid: string): string => `parley:session:${flexFlowSid}`;
 
-export function createSessionStore(flexFlowSid: string): SessionStore {
+export function createSessionStore(
+  flexFlowSid: string,
+  local: () => KeyValue,
+  perTab: () => KeyValue,
+): SessionStore {
   const key = sessionKey(flexFlowSid);
   const openKey = `parley:open:${flexFlowSid}`;
   return {

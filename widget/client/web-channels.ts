@@ -1,8 +1,15 @@
 /**
- * `POST /v1/WebChannels`: the widget's one REST call, which creates (or, given a previous
- * token, renews for the same contact) the visitor's conversation.
+ * The widget's REST calls under `/v1/WebChannels`: create (or, given a previous token, renew
+ * for the same contact) the visitor's conversation, read the Flex Flow's widget settings and
+ * availability, and leave an offline message.
  */
-import type { ErrorBody, WebChannelRequest, WebChannelResponse } from '../../server/protocol';
+import type {
+  ErrorBody,
+  OfflineMessageRequest,
+  WebChannelConfigResponse,
+  WebChannelRequest,
+  WebChannelResponse,
+} from '../../server/protocol';
 
 export class WebChannelError extends Error {
   constructor(
@@ -14,23 +21,32 @@ export class WebChannelError extends Error {
   }
 }
 
-export async function createWebChannel(
-  serverUrl: string,
-  request: WebChannelRequest,
-): Promise<WebChannelResponse> {
-  const response = await fetch(`${serverUrl}/v1/WebChannels`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(request),
-  });
-  const body = (await response.json().catch(() => null)) as WebChannelResponse | ErrorBody | null;
-  if (!response.ok || !body || 'code' in body) {
-    const error = body && 'code' in body ? body : null;
+async function call<T>(url: string, body?: unknown): Promise<T> {
+  const response = await fetch(
+    url,
+    body === undefined
+      ? {}
+      : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+  );
+  const reply = (await response.json().catch(() => null)) as T | ErrorBody | null;
+  if (!response.ok || !reply || (reply as ErrorBody).code) {
+    const error = reply as ErrorBody | null;
     throw new WebChannelError(
       error?.code ?? 'http_error',
       error?.message ?? response.statusText,
       response.status,
     );
   }
-  return body;
+  return reply as T;
 }
+
+export const createWebChannel = (serverUrl: string, request: WebChannelRequest) =>
+  call<WebChannelResponse>(`${serverUrl}/v1/WebChannels`, request);
+
+export const fetchWidgetConfig = (serverUrl: string, flexFlowSid: string) =>
+  call<WebChannelConfigResponse>(
+    `${serverUrl}/v1/WebChannels/Config?flexFlowSid=${encodeURIComponent(flexFlowSid)}`,
+  );
+
+export const sendOfflineMessage = (serverUrl: string, request: OfflineMessageRequest) =>
+  call<{ taskSid: string }>(`${serverUrl}/v1/WebChannels/OfflineMessages`, request);

@@ -1,11 +1,14 @@
 /**
  * English strings, built into the widget. Other locales mirror this object's keys and are
- * loaded on demand (see ./index.ts). `{name}` is replaced by `format`.
+ * loaded on demand (see ./index.ts). `{name}` and `{size}` are replaced by `format`.
  */
 export const en = {
   openChat: 'Open chat',
   closeChat: 'Close chat',
   endChat: 'End chat',
+  endChatConfirm: 'End this chat?',
+  confirmEnd: 'Yes, end it',
+  cancel: 'Cancel',
   startNewChat: 'Start new chat',
   title: 'Chat with us',
   subtitle: 'We usually reply in a few minutes',
@@ -15,13 +18,36 @@ export const en = {
   send: 'Send',
   typing: '{name} is typing…',
   sending: 'Sending…',
+  seen: 'Seen',
   notDelivered: 'Not delivered: {name}',
   you: 'You',
+  unread: '{name} unread messages',
   offline: 'Connection lost. Your messages will be sent when it is back.',
   connecting: 'Connecting…',
   ended: 'This chat has ended.',
   startFailed: 'The chat could not start: {name}',
   retry: 'Try again',
+  transcript: 'Download transcript',
+  attachFile: 'Attach file',
+  dropFile: 'Drop a file to send it',
+  uploading: 'Uploading {name}…',
+  fileTooLarge: '{name} is larger than {size}.',
+  fileTypeRefused: '{name} cannot be sent: only {size} files are accepted.',
+  uploadFailed: '{name} could not be sent: {size}',
+  download: 'Download {name}',
+  startChat: 'Start chat',
+  required: 'Please fill in this field.',
+  invalid: 'Please check this field.',
+  invalidEmail: 'Please enter an email address such as name@example.com.',
+  awayTitle: 'We are away right now',
+  outsideHours: 'Our team is outside business hours.',
+  noAgents: 'All our agents are busy or offline.',
+  leaveMessage: 'Leave a message and we will answer by email.',
+  name: 'Name',
+  email: 'Email',
+  sendMessage: 'Send message',
+  offlineSent: 'Thank you! We will get back to you by email.',
+  dismiss: 'Dismiss',
 };
 
 export type Strings = typeof en;

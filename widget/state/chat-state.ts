@@ -3,7 +3,8 @@
  * the visitor's unsent messages, and the connection. Derived facts (who the agent is, whether
  * the chat ended) are small selectors here so components stay declarative.
  */
-import type { ChannelDTO, MemberDTO, MessageDTO } from '../../server/protocol';
+import type { ChannelDTO, MemberDTO, MessageDTO, UnavailableReason } from '../../server/protocol';
+import type { FileAttachmentConfig, PreEngagementConfig } from '../types';
 
 /** A message the visitor wrote that the server has not acknowledged yet. */
 export interface PendingMessage {
@@ -13,7 +14,24 @@ export interface PendingMessage {
   dateCreated: string;
   /** Set when the server refused it for good (it is not retried). */
   failed?: string;
+  /** Sent along (an attachment's `media`). */
+  attributes?: Record<string, unknown>;
 }
+
+/** The Flex Flow's widget settings, the site's local options laid over them. */
+export interface WidgetSettings {
+  preEngagementConfig?: PreEngagementConfig;
+  offlineMessage?: string;
+  fileAttachment: FileAttachmentConfig;
+  available: boolean;
+  reason: UnavailableReason | null;
+}
+
+/**
+ * What stands before the conversation when there is none yet: the settings being fetched,
+ * the pre-engagement form, or (nobody answers now) the offline form.
+ */
+export type Gate = 'loading' | 'form' | 'offline' | null;
 
 export type Phase =
   /** No conversation yet: the widget has not been opened, or a session was dropped. */
@@ -41,6 +59,14 @@ export interface ChatState {
   /** Who is typing, until when (epoch ms). */
   typing: { name: string; until: number } | null;
   error: string | null;
+  /** Messages from others that arrived while the window was closed. */
+  unread: number;
+  settings: WidgetSettings | null;
+  gate: Gate;
+  /** The offline form was sent. */
+  offlineSent: boolean;
+  /** About attachments: an upload in progress, or a problem (too large, wrong type, refused). */
+  notice: { text: string; error: boolean } | null;
 }
 
 export const initialChatState: ChatState = {
@@ -55,6 +81,11 @@ export const initialChatState: ChatState = {
   pending: [],
   typing: null,
   error: null,
+  unread: 0,
+  settings: null,
+  gate: null,
+  offlineSent: false,
+  notice: null,
 };
 
 export const isEnded = (state: ChatState): boolean => state.channel?.status === 'inactive';
@@ -65,3 +96,25 @@ export const currentAgent = (state: ChatState): MemberDTO | undefined =>
 
 /** The last message index the widget holds, -1 when it holds none. */
 export const lastIndex = (state: ChatState): number => state.messages.at(-1)?.index ?? -1;
+
+/** How far the agents have read. */
+const agentsReadUpTo = (state: ChatState): number =>
+  Math.max(-1, ...state.members.filter((m) => m.role === 'agent').map((m) => m.lastReadIndex));
+
+/** The index of the visitor's newest message an agent has read ("Seen"), -1 when none. */
+export const seenIndex = (state: ChatState): number => {
+  const horizon = agentsReadUpTo(state);
+  const mine = state.messages.filter((m) => m.from === state.identity && m.index <= horizon);
+  return mine.at(-1)?.index ?? -1;
+};
+
+/**
+ * The quick replies to offer: those of the newest message, while the visitor has not answered
+ * (nothing of theirs after it, nothing pending).
+ */
+export const quickReplies = (state: ChatState): string[] => {
+  const newest = state.messages.at(-1);
+  const replies = newest?.attributes?.quickReplies;
+  if (!newest || state.pending.length || newest.from === state.identity || !Array.isArray(replies)) return [];
+  return replies.filter((reply): reply is string => typeof reply === 'string');
+};

@@ -4,7 +4,13 @@
  * and are unit-tested without a browser.
  */
 import type { ChannelDTO, MemberDTO, MessageDTO } from '../../server/protocol';
-import { type ChatState, initialChatState, type PendingMessage } from './chat-state';
+import {
+  type ChatState,
+  type Gate,
+  initialChatState,
+  type PendingMessage,
+  type WidgetSettings,
+} from './chat-state';
 
 /**
  * Merges messages by index (the server's gapless order) and drops the pending copies they
@@ -94,8 +100,9 @@ export const enterConversation =
   (state: ChatState): ChatState => {
     const same = state.channelSid === channelSid;
     return {
-      ...(same ? state : { ...initialChatState, open: state.open }),
+      ...(same ? state : { ...initialChatState, open: state.open, settings: state.settings }),
       phase: 'ready',
+      gate: null,
       channelSid,
       identity,
       pending,
@@ -107,4 +114,29 @@ export const enterConversation =
 export const leaveConversation = (state: ChatState): ChatState => ({
   ...initialChatState,
   open: state.open,
+  settings: state.settings,
 });
+
+/** Counts messages from others that arrive while the window is closed; opening clears it. */
+export const countUnread =
+  (fresh: number) =>
+  (state: ChatState): ChatState =>
+    state.open || fresh === 0 ? state : { ...state, unread: state.unread + fresh };
+
+export const clearUnread = (state: ChatState): ChatState =>
+  state.unread === 0 ? state : { ...state, unread: 0 };
+
+export const setSettings =
+  (settings: WidgetSettings) =>
+  (state: ChatState): ChatState => ({ ...state, settings });
+
+export const setGate =
+  (gate: Gate) =>
+  (state: ChatState): ChatState =>
+    state.gate === gate ? state : { ...state, gate };
+
+export const setNotice =
+  (notice: ChatState['notice']) =>
+  (state: ChatState): ChatState => ({ ...state, notice });
+
+export const markOfflineSent = (state: ChatState): ChatState => ({ ...state, offlineSent: true });

@@ -1,56 +1,142 @@
-/** The open chat window: header, status, the conversation, and the composer (or the ended panel). */
+/**
+ * The open chat window: header, status, then what comes first (settings loading, the
+ * pre-engagement form, the offline form) or the conversation with its composer (or the ended
+ * panel). Takes focus when it opens, closes on Escape, accepts dropped files, and fills the
+ * screen on phones, following the on-screen keyboard.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { isEnded } from '../state/chat-state';
 import { useApp, useChatState } from './app-context';
+import { activeIn, attach } from './attach';
 import { ChatEnded } from './chat-ended';
 import { Composer } from './composer';
 import { Header } from './header';
+import { loadForms, useLazy } from './lazy';
 import { MessageLog } from './message-log';
+import { QuickReplies } from './quick-replies';
 import { css } from './sheet';
 import { StatusBanner } from './status-banner';
-import { color, font, zIndex } from './theme';
+import { color, corner, font, radius, zIndex } from './theme';
 import { TypingIndicator } from './typing-indicator';
 
 const panel = css`
   position: fixed;
-  right: 20px;
-  bottom: 20px;
+  ${corner}
   z-index: ${zIndex};
   width: 370px;
   height: min(600px, calc(100vh - 40px));
   display: flex;
   flex-direction: column;
   overflow: hidden;
-  border-radius: 14px;
+  border-radius: ${radius};
   background: ${color.surface};
   color: ${color.text};
   font-family: ${font};
   font-size: 15px;
+  line-height: normal;
+  text-align: left;
   box-shadow: 0 12px 40px rgba(0, 0, 0, 0.25);
-  @media (max-width: 480px) {
-    inset: 0;
-    width: auto;
-    height: auto;
+  &:focus {
+    outline: none;
+  }
+  @media (max-width: 639px) {
+    inset: 0 0 auto 0;
+    width: 100%;
+    height: var(--parley-viewport-height, 100%);
     border-radius: 0;
   }
 `;
+const dropZone = css`
+  position: absolute;
+  inset: 0;
+  display: grid;
+  place-items: center;
+  background: rgba(255, 255, 255, 0.92);
+  color: ${color.primary};
+  font-weight: 600;
+  border: 3px dashed ${color.primary};
+  border-radius: inherit;
+  pointer-events: none;
+`;
+const waiting = css`
+  flex: 1;
+  padding: 16px;
+  color: ${color.muted};
+`;
+
+/** The window's height follows the visual viewport, so the on-screen keyboard never hides the composer. */
+function useViewportHeight(ref: { current: HTMLElement | null }) {
+  useEffect(() => {
+    const viewport = globalThis.visualViewport;
+    if (!viewport) return;
+    const follow = () => ref.current?.style.setProperty('--parley-viewport-height', `${viewport.height}px`);
+    follow();
+    viewport.addEventListener('resize', follow);
+    return () => viewport.removeEventListener('resize', follow);
+  }, []);
+}
+
+function Body() {
+  const state = useChatState();
+  const { strings } = useApp();
+  const forms = useLazy(loadForms, state.gate === 'form' || state.gate === 'offline');
+  if (state.gate === 'form' || state.gate === 'offline') {
+    if (!forms) return <p class={waiting}>{strings.connecting}</p>;
+    return state.gate === 'form' ? <forms.PreEngagementForm /> : <forms.OfflineForm />;
+  }
+  if (state.gate === 'loading') return <p class={waiting}>{strings.connecting}</p>;
+  return (
+    <>
+      <MessageLog />
+      <QuickReplies />
+      <TypingIndicator />
+      {isEnded(state) ? <ChatEnded /> : <Composer />}
+    </>
+  );
+}
 
 export function ChatWindow() {
-  const state = useChatState();
-  const { strings, actions } = useApp();
+  const services = useApp();
+  const { strings, actions } = services;
+  const { settings, phase } = useChatState();
+  const ref = useRef<HTMLElement>(null);
+  const [dragging, setDragging] = useState(false);
+  useViewportHeight(ref);
+  useEffect(() => {
+    // Focus moves into the window; the composer or a form field takes it once usable.
+    const window = ref.current;
+    if (window && !window.contains(activeIn(window))) window.focus();
+  }, []);
+  const canDrop = phase === 'ready' && settings?.fileAttachment.enabled;
   return (
     <section
+      ref={ref}
       class={panel}
       role="dialog"
       aria-label={strings.title}
+      tabIndex={-1}
       onKeyDown={(event) => {
         if (event.key === 'Escape') actions.close();
+      }}
+      onDragOver={(event) => {
+        if (!canDrop) return;
+        event.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(event) => {
+        if (event.target === ref.current) setDragging(false);
+      }}
+      onDrop={(event) => {
+        setDragging(false);
+        if (!canDrop) return;
+        event.preventDefault();
+        attach([...(event.dataTransfer?.files ?? [])], services);
       }}
     >
       <Header />
       <StatusBanner />
-      <MessageLog />
-      <TypingIndicator />
-      {isEnded(state) ? <ChatEnded /> : <Composer />}
+      <Body />
+      {dragging && <div class={dropZone}>{strings.dropFile}</div>}
     </section>
   );
 }

@@ -1,8 +1,12 @@
-/** The window's header: who the visitor talks to (the agent, once one joined) and the window's buttons. */
+/**
+ * The window's header: who the visitor talks to (the agent, once one joined) and the window's
+ * buttons: transcript download, End chat (asking first), Close chat.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { currentAgent, isEnded } from '../state/chat-state';
 import { useApp, useChatState } from './app-context';
 import { Avatar } from './avatar';
-import { CloseIcon } from './icons';
+import { CloseIcon, DownloadIcon } from './icons';
 import { css } from './sheet';
 import { color } from './theme';
 
@@ -54,26 +58,109 @@ const iconButton = css`
   }
 `;
 
+const confirmBar = css`
+  display: flex;
+  align-items: center;
+  gap: 8px;
+  padding: 8px 12px;
+  background: ${color.agentBubble};
+  span {
+    flex: 1;
+  }
+  button {
+    font: inherit;
+    font-size: 14px;
+    border-radius: 6px;
+    padding: 5px 10px;
+    cursor: pointer;
+    border: 1px solid ${color.primary};
+    background: ${color.surface};
+    color: ${color.primary};
+  }
+  button:first-of-type {
+    background: ${color.primary};
+    color: ${color.onPrimary};
+  }
+`;
+
+/** Saves the conversation as a text file (built in the page: nothing is fetched). */
+function downloadTranscript(state: ReturnType<typeof useChatState>, title: string) {
+  const lines = state.messages.map(
+    (m) => `[${new Date(m.dateCreated).toLocaleString()}] ${m.authorName || m.from}: ${m.body}`,
+  );
+  const url = URL.createObjectURL(new Blob([`${title}\n\n${lines.join('\n')}\n`], { type: 'text/plain' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `chat-${state.channelSid ?? 'transcript'}.txt`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** "End this chat?" with the answer focused first. */
+function ConfirmEnd({ onDone }: { onDone: () => void }) {
+  const { strings, actions } = useApp();
+  const yes = useRef<HTMLButtonElement>(null);
+  useEffect(() => yes.current?.focus(), []);
+  return (
+    // biome-ignore lint/a11y/useSemanticElements: a fieldset's legend cannot sit in this one-line bar.
+    <div class={confirmBar} role="group" aria-label={strings.endChatConfirm}>
+      <span>{strings.endChatConfirm}</span>
+      <button
+        ref={yes}
+        type="button"
+        onClick={() => {
+          onDone();
+          actions.end();
+        }}
+      >
+        {strings.confirmEnd}
+      </button>
+      <button type="button" onClick={onDone}>
+        {strings.cancel}
+      </button>
+    </div>
+  );
+}
+
 export function Header() {
   const state = useChatState();
   const { strings, actions } = useApp();
+  const [confirming, setConfirming] = useState(false);
   const agent = currentAgent(state);
   const canEnd = state.phase === 'ready' && state.channel !== null && !isEnded(state);
   return (
-    <header class={header}>
-      {agent && <Avatar name={agent.friendlyName} />}
-      <div class={titles}>
-        <h2>{agent ? agent.friendlyName : strings.title}</h2>
-        {!agent && <p>{strings.subtitle}</p>}
-      </div>
-      {canEnd && (
-        <button type="button" class={textButton} onClick={actions.end}>
-          {strings.endChat}
+    <>
+      <header class={header}>
+        {agent && <Avatar name={agent.friendlyName} />}
+        <div class={titles}>
+          <h2>{agent ? agent.friendlyName : strings.title}</h2>
+          {!agent && <p>{strings.subtitle}</p>}
+        </div>
+        {state.messages.length > 0 && (
+          <button
+            type="button"
+            class={iconButton}
+            aria-label={strings.transcript}
+            onClick={() => downloadTranscript(state, strings.title)}
+          >
+            <DownloadIcon />
+          </button>
+        )}
+        {canEnd && (
+          <button
+            type="button"
+            class={textButton}
+            aria-expanded={confirming}
+            onClick={() => setConfirming(!confirming)}
+          >
+            {strings.endChat}
+          </button>
+        )}
+        <button type="button" class={iconButton} aria-label={strings.closeChat} onClick={actions.close}>
+          <CloseIcon />
         </button>
-      )}
-      <button type="button" class={iconButton} aria-label={strings.closeChat} onClick={actions.close}>
-        <CloseIcon />
-      </button>
-    </header>
+      </header>
+      {canEnd && confirming && <ConfirmEnd onDone={() => setConfirming(false)} />}
+    </>
   );
 }

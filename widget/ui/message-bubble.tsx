@@ -1,12 +1,15 @@
 /**
  * One entry of the conversation: a bubble for the visitor, an agent or the bot (each styled
  * apart), or a centred notice for system messages such as "<agent> joined the chat".
- * Bodies are rendered as text nodes, never as HTML.
+ * Bodies are rendered as text nodes, never as HTML: markdown-lite and attachments come from
+ * lazily loaded chunks, fetched only when a message needs them.
  */
 import type { MessageDTO } from '../../server/protocol';
 import { format } from '../i18n';
 import type { PendingMessage } from '../state/chat-state';
 import { useApp } from './app-context';
+import { loadMarkdown, loadMedia, useLazy } from './lazy';
+import type { MediaInfo } from './media';
 import { css } from './sheet';
 import { color } from './theme';
 
@@ -67,15 +70,39 @@ const meta = css`
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 const time = (iso: string) => <time dateTime={iso}>{timeFormat.format(new Date(iso))}</time>;
 
-export function MessageBubble({ message, mine }: { message: MessageDTO; mine: boolean }) {
+/** Characters that may start markdown-lite or a link: only then is the formatter fetched. */
+const MARKUP = /[*_`]|https?:\/\/|mailto:/;
+
+function Body({ message }: { message: MessageDTO }) {
+  const media = message.attributes.media as MediaInfo | undefined;
+  const formatted = MARKUP.test(message.body);
+  const markdown = useLazy(loadMarkdown, formatted && !media);
+  const attachments = useLazy(loadMedia, !!media);
+  if (media) return attachments ? <attachments.MediaView media={media} /> : message.body;
+  return <>{markdown && formatted ? markdown.renderMarkdown(message.body) : message.body}</>;
+}
+
+export function MessageBubble({
+  message,
+  mine,
+  seen,
+}: {
+  message: MessageDTO;
+  mine: boolean;
+  seen?: boolean;
+}) {
+  const { strings } = useApp();
   const role = mine ? 'customer' : message.authorRole;
   const showName = role === 'agent' || role === 'bot';
   return (
     <li class={item} data-role={role} data-index={message.index}>
-      <div class={bubble}>{message.body}</div>
+      <div class={bubble}>
+        <Body message={message} />
+      </div>
       <div class={meta}>
         {showName && `${message.authorName} · `}
         {time(message.dateCreated)}
+        {seen && <span data-seen="">{` · ${strings.seen}`}</span>}
       </div>
     </li>
   );

@@ -3,6 +3,7 @@
  * index order, then the visitor's pending ones. Keeps the newest message in view.
  */
 import { useEffect, useRef } from 'preact/hooks';
+import { seenIndex } from '../state/chat-state';
 import { useApp, useChatState } from './app-context';
 import { MessageBubble, PendingBubble } from './message-bubble';
 import { css } from './sheet';
@@ -22,7 +23,9 @@ const log = css`
 `;
 
 export function MessageLog() {
-  const { messages, pending, identity } = useChatState();
+  const state = useChatState();
+  const { messages, pending, identity } = state;
+  const seen = seenIndex(state);
   const { strings } = useApp();
   const ref = useRef<HTMLDivElement>(null);
   const count = messages.length + pending.length;
@@ -39,6 +42,7 @@ export function MessageLog() {
             key={message.sid}
             message={message}
             mine={message.authorRole === 'customer' && message.from === identity}
+            seen={message.index === seen}
           />
         ))}
         {pending.map((message) => (

@@ -5,6 +5,7 @@
  * these rules never leak into the host page.
  */
 import { css as gooberCss, type keyframes as gooberKeyframes } from 'goober';
+import { baseCss } from './theme';
 
 let holder: HTMLElement | undefined;
 
@@ -29,16 +30,21 @@ export const keyframes: typeof gooberKeyframes = gooberCss.bind(
   Object.defineProperties({ k: 1 }, Object.getOwnPropertyDescriptors(context)),
 );
 
-/** Gives a shadow root a `<style>` that follows the shared sheet; returns its disposer. */
-export function adoptSheet(root: ShadowRoot): () => void {
+/**
+ * Gives a shadow root a `<style>` that follows the shared sheet; returns its disposer. Under a
+ * strict CSP (`style-src 'nonce-…'`, no `unsafe-inline`) the style carries the page's nonce.
+ */
+export function adoptSheet(root: ShadowRoot, nonce?: string): () => void {
   const text = target()?.firstChild?.firstChild as Text;
   const style = document.createElement('style');
-  style.textContent = text.data;
+  if (nonce) style.nonce = nonce;
+  const copy = () => {
+    style.textContent = baseCss + text.data;
+  };
+  copy();
   root.prepend(style);
   // Styles are added as components first render; a microtask later, before paint, they are copied.
-  const observer = new MutationObserver(() => {
-    style.textContent = text.data;
-  });
+  const observer = new MutationObserver(copy);
   observer.observe(text, { characterData: true });
   return () => {
     observer.disconnect();

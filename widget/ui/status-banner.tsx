@@ -1,9 +1,10 @@
 /**
- * Tells the visitor when something is in the way: the conversation could not start, or the
- * connection dropped (messages wait in the outbox). A short fade-in delay keeps the banner from
+ * Tells the visitor when something is in the way: an attachment refused or uploading, the
+ * conversation could not start, or the connection dropped (messages wait in the outbox). A short fade-in delay keeps the banner from
  * flashing during an ordinary connect.
  */
 import { format } from '../i18n';
+import { setNotice } from '../state/updates';
 import { useApp, useChatState } from './app-context';
 import { css, keyframes } from './sheet';
 import { color } from './theme';
@@ -18,6 +19,9 @@ const banner = css`
   background: #fef3c7;
   color: #78350f;
   animation: ${appear} 0.2s ease-out 1s both;
+  &[data-kind='info'] {
+    animation: none;
+  }
   &[data-kind='error'] {
     animation: none;
     background: #fee2e2;
@@ -35,8 +39,24 @@ const banner = css`
 `;
 
 export function StatusBanner() {
-  const { phase, connected, error } = useChatState();
+  const { phase, connected, error, notice, store } = { ...useChatState(), ...useApp() };
   const { strings, actions } = useApp();
+  if (notice) {
+    return (
+      <div
+        class={banner}
+        data-kind={notice.error ? 'error' : 'info'}
+        role={notice.error ? 'alert' : 'status'}
+      >
+        {notice.text}
+        {notice.error && (
+          <button type="button" onClick={() => store.update(setNotice(null))}>
+            {strings.dismiss}
+          </button>
+        )}
+      </div>
+    );
+  }
   if (phase === 'error') {
     return (
       <div class={banner} data-kind="error" role="alert">

@@ -1,0 +1,90 @@
+/**
+ * Shared steps of the widget's browser tests: a real server, Chromium, visitors in fresh
+ * contexts, and the widget's accessible names (DESIGN.md) as locators.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import type { MessageDTO, WebChannelConfigResponse } from '../../server/protocol.ts';
+import type { TestParley } from '../helpers/server.ts';
+
+export const conversation = (page: Page) => page.getByRole('log', { name: 'Conversation' });
+export const messageBox = (page: Page) => page.getByRole('textbox', { name: 'Message' });
+export const eventually = <T>(read: () => Promise<T>, timeout = 10_000) => expect.poll(read, { timeout });
+
+/**
+ * Answers the widget's settings request as if an agent were available (the server says
+ * `no_agents` when none is), keeping everything else the server says; `patch` may change it.
+ */
+export async function pretendAvailable(
+  context: BrowserContext,
+  patch: (config: WebChannelConfigResponse) => WebChannelConfigResponse = (c) => c,
+): Promise<void> {
+  await context.route('**/v1/WebChannels/Config*', async (route) => {
+    const response = await route.fetch();
+    const config = (await response.json()) as WebChannelConfigResponse;
+    await route.fulfill({
+      response,
+      json: patch({ ...config, availability: { available: true, reason: null } }),
+    });
+  });
+}
+
+export interface Visitors {
+  /** A visitor in a fresh context (own storage); closed after each test by `closeAll`. */
+  context(options?: Parameters<Browser['newContext']>[0]): Promise<BrowserContext>;
+  page(path?: string, options?: Parameters<Browser['newContext']>[0]): Promise<Page>;
+  closeAll(): Promise<void>;
+}
+
+export function visitors(browser: () => Browser, parley: () => TestParley): Visitors {
+  const contexts: BrowserContext[] = [];
+  const api: Visitors = {
+    async context(options) {
+      const context = await browser().newContext({ viewport: { width: 1280, height: 800 }, ...options });
+      contexts.push(context);
+      await pretendAvailable(context);
+      return context;
+    },
+    async page(path = '/', options) {
+      const page = await (await api.context(options)).newPage();
+      page.setDefaultTimeout(10_000);
+      await page.goto(`${parley().url}${path}`);
+      return page;
+    },
+    async closeAll() {
+      for (const context of contexts.splice(0)) await context.close();
+    },
+  };
+  return api;
+}
+
+export async function openChat(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Open chat' }).click();
+  await eventually(() => messageBox(page).isEnabled()).toBe(true);
+}
+
+export async function write(page: Page, body: string): Promise<void> {
+  await messageBox(page).fill(body);
+  await messageBox(page).press('Enter');
+}
+
+/** Waits until no message of the visitor's is still pending. */
+export async function delivered(page: Page): Promise<void> {
+  await eventually(() => conversation(page).textContent()).not.toContain('Sending…');
+}
+
+/** The session the widget stored for a Flex Flow. */
+export async function storedSession(
+  page: Page,
+  flexFlowSid: string,
+): Promise<{ channelSid: string; contactSid: string; token: string } | null> {
+  return page.evaluate(
+    (key) => JSON.parse(localStorage.getItem(key) ?? 'null'),
+    `parley:session:${flexFlowSid}`,
+  );
+}
+
+export async function storedMessages(parley: TestParley, channelSid: string): Promise<MessageDTO[]> {
+  const { body } = await parley.api<{ messages: MessageDTO[] }>('GET', `/v1/Channels/${channelSid}/Messages`);
+  return body.messages;
+}

@@ -1,0 +1,11 @@
+/** Small helpers shared by the window and the composer. */
+import type { AppServices } from './app-context';
+import { loadMedia } from './lazy';
+
+/** The focused element within the shadow root holding `element`. */
+export const activeIn = (element: Element): Element | null =>
+  (element.getRootNode() as ShadowRoot).activeElement;
+
+/** Uploads files through the lazily loaded attachments chunk. */
+export const attach = (files: File[], services: AppServices): void =>
+  void loadMedia().then((media) => media.attachFiles(files, services));
