@@ -6,10 +6,10 @@
 import type { CompareOp, Expression, Scope, Value } from './expression.ts';
 
 export function evaluate(expression: Expression, scope: Scope): boolean {
-  return truthy(valueOf(expression, scope));
+  return truthy(resolve(expression, scope));
 }
 
-function valueOf(e: Expression, scope: Scope): unknown {
+function resolve(e: Expression, scope: Scope): unknown {
   switch (e.kind) {
     case 'literal':
       return e.value;
@@ -22,7 +22,7 @@ function valueOf(e: Expression, scope: Scope): unknown {
         ? evaluate(e.left, scope) && evaluate(e.right, scope)
         : evaluate(e.left, scope) || evaluate(e.right, scope);
     case 'compare':
-      return compare(e.op, valueOf(e.left, scope), valueOf(e.right, scope));
+      return compare(e.op, resolve(e.left, scope), resolve(e.right, scope));
   }
 }
 
