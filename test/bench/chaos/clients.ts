@@ -26,6 +26,8 @@ export interface ClientStats {
   acked: number;
   attempts: number;
   ackTimeouts: number;
+  /** Retries the server answered with the message an earlier, unacknowledged attempt stored. */
+  deduplicated: number;
   ackErrors: Record<string, number>;
   syncs: number;
   reconnects: number;
@@ -55,6 +57,7 @@ abstract class ChaosClient {
     acked: 0,
     attempts: 0,
     ackTimeouts: 0,
+    deduplicated: 0,
     ackErrors: {},
     syncs: 0,
     reconnects: 0,
@@ -165,6 +168,7 @@ abstract class ChaosClient {
         continue;
       }
       this.stats.attempts++;
+      const attemptAt = Date.now();
       let reply: Reply<SentAck>;
       try {
         reply = await this.call<SentAck>('message:send', this.sendRequest(item));
@@ -179,6 +183,7 @@ abstract class ChaosClient {
       }
       this.outbox.shift();
       this.stats.acked++;
+      if (Date.parse(reply.message.dateCreated) < attemptAt) this.stats.deduplicated++;
       this.acked.push({ ...item, sid: reply.sid, index: reply.index });
       this.merge(reply.message);
     }

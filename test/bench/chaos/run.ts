@@ -29,6 +29,7 @@ export interface ChaosReport extends Verdict {
   acked: number;
   attempts: number;
   ackTimeouts: number;
+  deduplicated: number;
   ackErrors: Record<string, number>;
   kills: number;
   /** Enqueued but never acknowledged by the end (the outbox could not drain). */
@@ -182,6 +183,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       acked: sum((c) => c.stats.acked),
       attempts: sum((c) => c.stats.attempts),
       ackTimeouts: sum((c) => c.stats.ackTimeouts),
+      deduplicated: sum((c) => c.stats.deduplicated),
       ackErrors,
       kills: server.starts - 1,
       unacked: sum((c) => c.outbox.length),
@@ -203,7 +205,7 @@ export function formatReport(r: ChaosReport): string {
   return [
     `chaos: ${o.visitors} visitors, ${o.agents} agents, ${r.kills} kills (SIGKILL) in ${r.seconds} s, seed ${o.seed}`,
     `  messages sent ${r.sent}, acknowledged ${r.acked}, unacknowledged at the end ${r.unacked}`,
-    `  send attempts ${r.attempts} (ack lost with a connection ${r.ackTimeouts}, ack errors ${JSON.stringify(r.ackErrors)})`,
+    `  send attempts ${r.attempts} (ack lost with a connection ${r.ackTimeouts}, retries answered with the stored original ${r.deduplicated}, ack errors ${JSON.stringify(r.ackErrors)})`,
     `  stored ${r.storedMessages} messages in ${r.channels} channels`,
     `  lost ${r.lost}, duplicated ${r.duplicated}, index gaps ${r.gaps}, client views differing from the store ${r.viewMismatches}`,
     `  ${isClean(r) ? 'PASS' : 'FAIL'}`,
