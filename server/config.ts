@@ -24,10 +24,9 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
     throw new ConfigError(`PORT must be a whole number from 0 to 65535, got "${env.PORT}"`);
   }
   const dataDir = resolve(env.PARLEY_DATA_DIR ?? './data');
-  if (env.DATABASE_URL) {
-    throw new ConfigError(
-      'DATABASE_URL: the PostgreSQL store is not available in this version; unset it to use SQLite',
-    );
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must be a PostgreSQL URL, e.g. postgres://parley:secret@db.internal:5432/parley');
   }
   const sync = (env.PARLEY_SQLITE_SYNCHRONOUS ?? 'NORMAL').toUpperCase();
   if (sync !== 'NORMAL' && sync !== 'FULL') {
@@ -54,6 +53,7 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
     secret: env.PARLEY_SECRET ?? demoSecret(dataDir),
     seedDemo: mode === 'demo',
     sqliteSynchronous: sync,
+    databaseUrl,
   };
 }
 

@@ -11,6 +11,7 @@ import { seedDemo } from './core/seed.ts';
 import { createApp } from './http/app.ts';
 import type { PublicLimits } from './http/public.ts';
 import { attachRealtime } from './realtime/index.ts';
+import { createPostgresStore } from './store/postgres/index.ts';
 import { createSqliteStore } from './store/sqlite/index.ts';
 import type { Store } from './store/types.ts';
 
@@ -19,6 +20,8 @@ export interface ServerOptions {
   dataDir: string;
   /** A store of your own (tests, other engines); else SQLite under dataDir. */
   store?: Store;
+  /** `postgres://…`: the PostgreSQL store instead of SQLite. */
+  databaseUrl?: string;
   /** SQLite durability: see `createSqliteStore`. */
   sqliteSynchronous?: 'NORMAL' | 'FULL';
   adminKey: string;
@@ -44,7 +47,9 @@ export async function createServer(options: ServerOptions): Promise<ParleyServer
   const log = options.log ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const store =
     options.store ??
-    createSqliteStore({ file: join(options.dataDir, 'parley.db'), synchronous: options.sqliteSynchronous });
+    (options.databaseUrl
+      ? await createPostgresStore({ url: options.databaseUrl })
+      : createSqliteStore({ file: join(options.dataDir, 'parley.db'), synchronous: options.sqliteSynchronous }));
   const core = createCore({
     store,
     secret: options.secret,
@@ -62,6 +67,7 @@ export async function createServer(options: ServerOptions): Promise<ParleyServer
     limits: { signInPerMinute: 10, webChannelsPerMinute: 60, ...options.limits },
     isReady: () => accepting,
     demo: options.seedDemo,
+    dataDir: options.dataDir,
   });
   const httpServer = createHttpServer(app);
   const io = attachRealtime(httpServer, core, log);

@@ -10,7 +10,8 @@ import demoFlow from './bot/demo-flow.json' with { type: 'json' };
 export const DEMO_AGENT = { username: 'agent', password: 'agent', friendlyName: 'Alex Morgan' };
 
 export async function seedDemo(store: Store, agents: Agents): Promise<boolean> {
-  if (!(await store.isEmpty())) return false;
+  // Several nodes may start at once on an empty database: one of them seeds.
+  if (!(await store.isEmpty()) || !(await store.claimOnce('demo-seed'))) return false;
   await store.queues.create({ friendlyName: 'Everyone', targetWorkers: '1==1' });
   const bot = await store.flows.create({
     friendlyName: 'Northwind assistant',

@@ -22,9 +22,12 @@ import type {
   ReservationDTO,
   ReservationStatus,
   TaskDTO,
+  TaskQueueDTO,
   TaskStatus,
   WidgetConfig,
   WorkerDTO,
+  WorkflowConfiguration,
+  WorkflowDTO,
 } from '../protocol.ts';
 
 export type Contact = ContactDTO;
@@ -32,20 +35,27 @@ export type Channel = ChannelDTO;
 export type Member = MemberDTO;
 export type Message = MessageDTO;
 export type FlexFlow = FlexFlowDTO;
-export type Task = TaskDTO;
 export type Reservation = ReservationDTO;
+export type TaskQueue = TaskQueueDTO;
+export type Workflow = WorkflowDTO;
+
+/** Where a task is in its workflow: the filter that matched and the target it waits in. */
+export interface TaskRouting {
+  /** The matched filter's `filter_friendly_name`; null for the default filter (or no workflow). */
+  filterName: string | null;
+  targetIndex: number;
+  /** The target's expression, evaluated with the queue's targetWorkers for each worker. */
+  targetExpression: string | null;
+  /** A transfer to a named agent: only this worker is offered the task. */
+  targetWorkerSid: string | null;
+}
+
+export interface Task extends Omit<TaskDTO, 'age'>, TaskRouting {}
 
 export interface Worker extends WorkerDTO {
   passwordHash: string | null;
   /** When the worker last accepted a task (or was created): the longest idle gets the next offer. */
   lastAssignedAt: string;
-}
-
-export interface TaskQueue {
-  sid: string;
-  friendlyName: string;
-  targetWorkers: string;
-  dateCreated: string;
 }
 
 export interface Flow {
@@ -133,11 +143,21 @@ export interface NewWorker {
   attributes?: Record<string, unknown>;
 }
 
-export interface NewTask {
+export interface NewTask extends TaskRouting {
   channelSid: string;
   queueSid: string;
-  priority?: number;
+  workflowSid: string | null;
+  priority: number;
   attributes: Record<string, unknown>;
+  /** TTL in seconds. */
+  timeout: number;
+}
+
+export interface NewWorkflow {
+  friendlyName: string;
+  configuration: WorkflowConfiguration;
+  taskReservationTimeout: number;
+  reservationTimeoutActivity: Activity | null;
 }
 
 export interface ContactRepository {
@@ -216,6 +236,16 @@ export interface TaskQueueRepository {
   create(input: { friendlyName: string; targetWorkers?: string }): Promise<TaskQueue>;
   get(sid: string): Promise<TaskQueue | null>;
   list(): Promise<TaskQueue[]>;
+  update(sid: string, patch: { friendlyName?: string; targetWorkers?: string }): Promise<TaskQueue | null>;
+  delete(sid: string): Promise<boolean>;
+}
+
+export interface WorkflowRepository {
+  create(input: NewWorkflow): Promise<Workflow>;
+  get(sid: string): Promise<Workflow | null>;
+  list(): Promise<Workflow[]>;
+  update(sid: string, patch: Partial<NewWorkflow>): Promise<Workflow | null>;
+  delete(sid: string): Promise<boolean>;
 }
 
 export interface TaskRepository {
@@ -225,11 +255,43 @@ export interface TaskRepository {
    */
   createUnlessOpen(input: NewTask): Promise<{ task: Task; created: boolean }>;
   get(sid: string): Promise<Task | null>;
-  list(filter: { status?: TaskStatus; workerSid?: string; channelSid?: string }): Promise<Task[]>;
+  list(filter: {
+    status?: TaskStatus;
+    workerSid?: string;
+    channelSid?: string;
+    queueSid?: string;
+  }): Promise<Task[]>;
   /** Pending tasks in dispatch order: priority, then age. */
   listPending(limit: number): Promise<Task[]>;
-  /** Moves the task to `to` only if its status is one of `from`; null when it was not. */
-  transition(sid: string, from: TaskStatus[], to: TaskStatus): Promise<Task | null>;
+  /** Tasks pending or reserved in the queue, in dispatch order (a visitor's place in line). */
+  listWaiting(queueSid: string): Promise<Task[]>;
+  /**
+   * Moves the task to `to` only if its status is one of `from`; null when it was not. Going to
+   * `completed` also completes its accepted reservation.
+   */
+  transition(sid: string, from: TaskStatus[], to: TaskStatus, reason?: string): Promise<Task | null>;
+  /**
+   * Atomically: a pending or reserved task is canceled and its pending reservations with it.
+   * Null when the task was no longer pending or reserved.
+   */
+  cancel(sid: string, reason: string | null): Promise<{ task: Task; reservations: Reservation[] } | null>;
+  /**
+   * Atomically moves a waiting task (pending or reserved, still in target `fromIndex`) to
+   * another target: any pending reservation is rescinded and the task is pending again.
+   */
+  retarget(
+    sid: string,
+    fromIndex: number,
+    next: { queueSid: string; priority: number } & Omit<TaskRouting, 'targetWorkerSid'>,
+  ): Promise<{ task: Task; rescinded: Reservation[] } | null>;
+  update(
+    sid: string,
+    patch: { attributes?: Record<string, unknown>; priority?: number; targetWorkerSid?: null },
+  ): Promise<Task | null>;
+  /** Deletes the task and its reservations, and unlinks its channel. */
+  delete(sid: string): Promise<boolean>;
+  /** Seconds from creation to assignment of the queue's most recently assigned tasks. */
+  recentWaits(queueSid: string, limit: number): Promise<number[]>;
 }
 
 export interface ReservationRepository {
@@ -246,7 +308,7 @@ export interface ReservationRepository {
   /** A pending reservation ends (rejected, timeout, canceled); its task is pending again. */
   release(
     sid: string,
-    status: Extract<ReservationStatus, 'rejected' | 'timeout' | 'canceled'>,
+    status: Extract<ReservationStatus, 'rejected' | 'timeout' | 'canceled' | 'rescinded'>,
   ): Promise<Reservation | null>;
   get(sid: string): Promise<Reservation | null>;
   list(filter: { taskSid?: string; workerSid?: string; status?: ReservationStatus }): Promise<Reservation[]>;
@@ -303,6 +365,7 @@ export interface Store {
   flexFlows: FlexFlowRepository;
   workers: WorkerRepository;
   queues: TaskQueueRepository;
+  workflows: WorkflowRepository;
   tasks: TaskRepository;
   reservations: ReservationRepository;
   timers: TimerRepository;
@@ -310,6 +373,8 @@ export interface Store {
   executions: ExecutionRepository;
   /** True when nothing has been created yet: demo data may be seeded. */
   isEmpty(): Promise<boolean>;
+  /** True for exactly one caller per key, ever (e.g. the node that seeds the demo data). */
+  claimOnce(key: string): Promise<boolean>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

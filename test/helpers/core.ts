@@ -1,16 +1,26 @@
-/** A core on a real SQLite file in a temp dir, for tests that call the services directly. */
+/**
+ * A core on a real store, for tests that call the services directly: a SQLite file in a temp
+ * dir, or a fresh database on a test PostgreSQL (`postgresUrl`).
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { createCore } from '../../server/core/index.ts';
 import { seedDemo } from '../../server/core/seed.ts';
+import { createPostgresStore } from '../../server/store/postgres/index.ts';
 import { createSqliteStore } from '../../server/store/sqlite/index.ts';
 
-export async function createTestCore(options: { reservationTimeoutSeconds?: number } = {}) {
+export async function createTestCore({
+  postgresUrl,
+  ...options
+}: {
+  reservationTimeoutSeconds?: number;
+  postgresUrl?: string;
+} = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'parley-core-'));
   const file = join(dir, 'parley.db');
-  const store = createSqliteStore({ file });
+  const store = postgresUrl ? await createPostgresStore({ url: postgresUrl }) : createSqliteStore({ file });
   const core = createCore({
     store,
     secret: 'unit-test-secret-0123456789',

@@ -73,6 +73,12 @@ export function createSqliteStore({
       };
       return row.n === 0;
     },
+    async claimOnce(key) {
+      const claimed = db
+        .prepare('INSERT INTO claims (key, date_created) VALUES (?, ?) ON CONFLICT (key) DO NOTHING')
+        .run(key, clock().toISOString());
+      return claimed.changes === 1;
+    },
     async ping() {
       db.prepare('SELECT 1').get();
     },

@@ -158,6 +158,36 @@ const migrations: { version: number; sql: string }[] = [
     version: 3,
     sql: `ALTER TABLE flex_flows ADD COLUMN widget_config TEXT NOT NULL DEFAULT '{}';`,
   },
+  {
+    // Routing at contact-center depth: workflows, tasks that know their target, TTL and reason.
+    version: 4,
+    sql: `
+      CREATE TABLE workflows (
+        sid TEXT PRIMARY KEY,
+        friendly_name TEXT NOT NULL,
+        configuration TEXT NOT NULL,
+        task_reservation_timeout INTEGER NOT NULL,
+        reservation_timeout_activity TEXT,
+        date_created TEXT NOT NULL,
+        date_updated TEXT NOT NULL
+      );
+      ALTER TABLE task_queues ADD COLUMN date_updated TEXT;
+      UPDATE task_queues SET date_updated = date_created;
+      ALTER TABLE tasks ADD COLUMN workflow_sid TEXT;
+      ALTER TABLE tasks ADD COLUMN filter_name TEXT;
+      ALTER TABLE tasks ADD COLUMN target_index INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE tasks ADD COLUMN target_expression TEXT;
+      ALTER TABLE tasks ADD COLUMN target_worker_sid TEXT;
+      ALTER TABLE tasks ADD COLUMN timeout INTEGER NOT NULL DEFAULT 86400;
+      ALTER TABLE tasks ADD COLUMN reason TEXT;
+      ALTER TABLE tasks ADD COLUMN date_assigned TEXT;
+      CREATE INDEX tasks_by_queue ON tasks (queue_sid, status);
+    `,
+  },
+  {
+    version: 7,
+    sql: `CREATE TABLE claims (key TEXT PRIMARY KEY, date_created TEXT NOT NULL);`,
+  },
 ];
 
 export function migrate(db: Database.Database): void {

@@ -1,4 +1,7 @@
-/** Row ↔ record mapping for the SQLite store: snake_case columns, JSON text, 0/1 booleans. */
+/**
+ * Row ↔ record mapping, shared by the SQLite and PostgreSQL stores: both use the same
+ * snake_case columns; JSON arrives as text (SQLite) or parsed (jsonb), booleans as 0/1 or true.
+ */
 import type {
   Channel,
   Contact,
@@ -11,12 +14,14 @@ import type {
   Task,
   TaskQueue,
   Worker,
+  Workflow,
 } from '../types.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: rows come untyped from the driver
 export type Row = Record<string, any>;
 
-const json = (text: string) => JSON.parse(text);
+const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
+const bool = (value: unknown) => value === 1 || value === true;
 
 export const toContact = (r: Row): Contact => ({
   sid: r.sid,
@@ -67,11 +72,11 @@ export const toFlexFlow = (r: Row): FlexFlow => ({
   friendlyName: r.friendly_name,
   channelType: r.channel_type,
   contactIdentity: r.contact_identity,
-  enabled: r.enabled === 1,
+  enabled: bool(r.enabled),
   integrationType: r.integration_type,
   integration: json(r.integration),
-  longLived: r.long_lived === 1,
-  janitorEnabled: r.janitor_enabled === 1,
+  longLived: bool(r.long_lived),
+  janitorEnabled: bool(r.janitor_enabled),
   allowedOrigins: json(r.allowed_origins),
   widgetConfig: json(r.widget_config),
   dateCreated: r.date_created,
@@ -96,6 +101,17 @@ export const toQueue = (r: Row): TaskQueue => ({
   friendlyName: r.friendly_name,
   targetWorkers: r.target_workers,
   dateCreated: r.date_created,
+  dateUpdated: r.date_updated ?? r.date_created,
+});
+
+export const toWorkflow = (r: Row): Workflow => ({
+  sid: r.sid,
+  friendlyName: r.friendly_name,
+  configuration: json(r.configuration),
+  taskReservationTimeout: r.task_reservation_timeout,
+  reservationTimeoutActivity: r.reservation_timeout_activity ?? null,
+  dateCreated: r.date_created,
+  dateUpdated: r.date_updated,
 });
 
 export const toTask = (r: Row): Task => ({
@@ -104,8 +120,16 @@ export const toTask = (r: Row): Task => ({
   channelSid: r.channel_sid,
   queueSid: r.queue_sid,
   workerSid: r.worker_sid,
+  workflowSid: r.workflow_sid ?? null,
   priority: r.priority,
   attributes: json(r.attributes),
+  timeout: r.timeout,
+  reason: r.reason ?? null,
+  dateAssigned: r.date_assigned ?? null,
+  filterName: r.filter_name ?? null,
+  targetIndex: r.target_index,
+  targetExpression: r.target_expression ?? null,
+  targetWorkerSid: r.target_worker_sid ?? null,
   dateCreated: r.date_created,
   dateUpdated: r.date_updated,
 });

@@ -1,0 +1,212 @@
+/**
+ * PostgreSQL repositories of contacts, channels, members and messages. Appending a message
+ * locks its channel row, so indexes stay gapless and a repeated clientId is seen under the lock.
+ */
+
+import { toChannel, toContact, toMember, toMessage } from '../sqlite/rows.ts';
+import type { ChannelRepository, ContactRepository, MemberRepository, MessageRepository } from '../types.ts';
+import { all, type Deps, one, transaction } from './db.ts';
+
+const now = (deps: Deps) => deps.clock().toISOString();
+const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+
+export function contactRepository(deps: Deps): ContactRepository {
+  const { pool, newSid } = deps;
+  return {
+    async create(input) {
+      const row = await one(
+        pool,
+        `INSERT INTO contacts (sid, identity, friendly_name, address, attributes, date_created)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+        [
+          newSid('US'),
+          input.identity,
+          input.friendlyName,
+          input.address ?? null,
+          json(input.attributes ?? {}),
+          now(deps),
+        ],
+      );
+      return toContact(row!);
+    },
+    async get(sid) {
+      const row = await one(pool, 'SELECT * FROM contacts WHERE sid = $1', [sid]);
+      return row ? toContact(row) : null;
+    },
+    async findByIdentity(identity) {
+      const row = await one(pool, 'SELECT * FROM contacts WHERE identity = $1', [identity]);
+      return row ? toContact(row) : null;
+    },
+    async update(sid, patch) {
+      const row = await one(
+        pool,
+        `UPDATE contacts SET friendly_name = coalesce($1, friendly_name), attributes = coalesce($2::jsonb, attributes)
+         WHERE sid = $3 RETURNING *`,
+        [patch.friendlyName ?? null, json(patch.attributes), sid],
+      );
+      return toContact(row!);
+    },
+  };
+}
+
+export function channelRepository(deps: Deps): ChannelRepository {
+  const { pool, newSid } = deps;
+  return {
+    async create(input) {
+      const at = now(deps);
+      const row = await one(
+        pool,
+        `INSERT INTO channels (sid, flex_flow_sid, contact_sid, friendly_name, status, attributes, date_created, date_updated)
+         VALUES ($1, $2, $3, $4, 'active', $5, $6, $6) RETURNING *`,
+        [newSid('CH'), input.flexFlowSid, input.contactSid, input.friendlyName, json(input.attributes), at],
+      );
+      return toChannel(row!);
+    },
+    async get(sid) {
+      const row = await one(pool, 'SELECT * FROM channels WHERE sid = $1', [sid]);
+      return row ? toChannel(row) : null;
+    },
+    async findActive(contactSid, flexFlowSid) {
+      const row = await one(
+        pool,
+        `SELECT * FROM channels WHERE contact_sid = $1 AND flex_flow_sid = $2 AND status = 'active'
+         ORDER BY date_created DESC LIMIT 1`,
+        [contactSid, flexFlowSid],
+      );
+      return row ? toChannel(row) : null;
+    },
+    async update(sid, patch) {
+      const { taskSid: _derived, ...attributes } = patch.attributes ?? {};
+      const row = await one(
+        pool,
+        `UPDATE channels SET status = coalesce($1, status), friendly_name = coalesce($2, friendly_name),
+           attributes = coalesce($3::jsonb, attributes), date_updated = $4
+         WHERE sid = $5 RETURNING *`,
+        [
+          patch.status ?? null,
+          patch.friendlyName ?? null,
+          patch.attributes ? json(attributes) : null,
+          now(deps),
+          sid,
+        ],
+      );
+      return toChannel(row!);
+    },
+  };
+}
+
+export function memberRepository(deps: Deps): MemberRepository {
+  const { pool, newSid } = deps;
+  const get = (channelSid: string, identity: string) =>
+    one(pool, 'SELECT * FROM members WHERE channel_sid = $1 AND identity = $2', [channelSid, identity]);
+  return {
+    async add(input) {
+      await pool.query(
+        `INSERT INTO members (sid, channel_sid, identity, role, friendly_name, date_created)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (channel_sid, identity) DO NOTHING`,
+        [newSid('MB'), input.channelSid, input.identity, input.role, input.friendlyName, now(deps)],
+      );
+      return toMember((await get(input.channelSid, input.identity))!);
+    },
+    async get(channelSid, identity) {
+      const row = await get(channelSid, identity);
+      return row ? toMember(row) : null;
+    },
+    async list(channelSid) {
+      return (
+        await all(pool, 'SELECT * FROM members WHERE channel_sid = $1 ORDER BY date_created, seq', [
+          channelSid,
+        ])
+      ).map(toMember);
+    },
+    async advanceReadHorizon(channelSid, identity, index) {
+      const row = await one(
+        pool,
+        `UPDATE members SET last_read_index = $1
+         WHERE channel_sid = $2 AND identity = $3 AND last_read_index < $1
+           AND $1 <= (SELECT last_message_index FROM channels WHERE sid = $2)
+         RETURNING *`,
+        [index, channelSid, identity],
+      );
+      return row ? toMember(row) : null;
+    },
+    async remove(channelSid, identity) {
+      const { rowCount } = await pool.query('DELETE FROM members WHERE channel_sid = $1 AND identity = $2', [
+        channelSid,
+        identity,
+      ]);
+      return (rowCount ?? 0) > 0;
+    },
+  };
+}
+
+export function messageRepository(deps: Deps): MessageRepository {
+  const { pool, newSid } = deps;
+  return {
+    append(input) {
+      return transaction(pool, async (client) => {
+        // The channel row lock orders appends to one channel; other channels go on in parallel.
+        const channel = await one(client, 'SELECT sid FROM channels WHERE sid = $1 FOR UPDATE', [
+          input.channelSid,
+        ]);
+        if (!channel) throw new Error(`channel ${input.channelSid} does not exist`);
+        if (input.clientId) {
+          const existing = await one(
+            client,
+            'SELECT * FROM messages WHERE channel_sid = $1 AND client_id = $2',
+            [input.channelSid, input.clientId],
+          );
+          if (existing) return { message: toMessage(existing), created: false };
+        }
+        const at = now(deps);
+        const next = await one(
+          client,
+          'UPDATE channels SET last_message_index = last_message_index + 1, date_updated = $1 WHERE sid = $2 RETURNING last_message_index',
+          [at, input.channelSid],
+        );
+        const row = await one(
+          client,
+          `INSERT INTO messages (sid, channel_sid, idx, from_identity, author_role, author_name, body, attributes, client_id, date_created)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+          [
+            newSid('IM'),
+            input.channelSid,
+            next!.last_message_index,
+            input.from,
+            input.authorRole,
+            input.authorName,
+            input.body,
+            json(input.attributes ?? {}),
+            input.clientId ?? null,
+            at,
+          ],
+        );
+        return { message: toMessage(row!), created: true };
+      });
+    },
+    async list(channelSid, { afterIndex = -1, limit }) {
+      return (
+        await all(pool, 'SELECT * FROM messages WHERE channel_sid = $1 AND idx > $2 ORDER BY idx LIMIT $3', [
+          channelSid,
+          afterIndex,
+          limit,
+        ])
+      ).map(toMessage);
+    },
+    async findByClientId(channelSid, clientId) {
+      const row = await one(pool, 'SELECT * FROM messages WHERE channel_sid = $1 AND client_id = $2', [
+        channelSid,
+        clientId,
+      ]);
+      return row ? toMessage(row) : null;
+    },
+    async firstByRole(channelSid, role) {
+      const row = await one(
+        pool,
+        'SELECT * FROM messages WHERE channel_sid = $1 AND author_role = $2 ORDER BY idx LIMIT 1',
+        [channelSid, role],
+      );
+      return row ? toMessage(row) : null;
+    },
+  };
+}

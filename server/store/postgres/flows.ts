@@ -1,0 +1,134 @@
+/** PostgreSQL repositories of bot flows (every revision kept) and their executions. */
+import { toExecution, toFlow } from '../sqlite/rows.ts';
+import type { ExecutionRepository, FlowRepository } from '../types.ts';
+import { all, type Deps, one, transaction } from './db.ts';
+
+const FLOW =
+  'SELECT f.*, r.definition FROM flows f JOIN flow_revisions r ON r.flow_sid = f.sid AND r.revision = f.revision';
+
+export function flowRepository(deps: Deps): FlowRepository {
+  const { pool, newSid } = deps;
+  const get = (sid: string) => one(pool, `${FLOW} WHERE f.sid = $1`, [sid]);
+  return {
+    async create({ friendlyName, definition }) {
+      const sid = newSid('FW');
+      await transaction(pool, async (client) => {
+        const at = deps.clock().toISOString();
+        await client.query(
+          'INSERT INTO flows (sid, friendly_name, revision, date_created, date_updated) VALUES ($1, $2, 1, $3, $3)',
+          [sid, friendlyName, at],
+        );
+        await client.query(
+          'INSERT INTO flow_revisions (flow_sid, revision, definition, date_created) VALUES ($1, 1, $2, $3)',
+          [sid, JSON.stringify(definition), at],
+        );
+      });
+      return toFlow((await get(sid))!);
+    },
+    async get(sid) {
+      const row = await get(sid);
+      return row ? toFlow(row) : null;
+    },
+    async getRevision(sid, revision) {
+      const row = await one(
+        pool,
+        'SELECT definition FROM flow_revisions WHERE flow_sid = $1 AND revision = $2',
+        [sid, revision],
+      );
+      return row ? row.definition : null;
+    },
+    async list() {
+      return (await all(pool, `${FLOW} ORDER BY f.date_created, f.seq`)).map(toFlow);
+    },
+    async update(sid, patch) {
+      await transaction(pool, async (client) => {
+        const at = deps.clock().toISOString();
+        const row = await one(
+          client,
+          `UPDATE flows SET friendly_name = coalesce($1, friendly_name),
+             revision = revision + (CASE WHEN $2::boolean THEN 1 ELSE 0 END), date_updated = $3
+           WHERE sid = $4 RETURNING revision`,
+          [patch.friendlyName ?? null, patch.definition !== undefined, at, sid],
+        );
+        if (row && patch.definition !== undefined) {
+          await client.query(
+            'INSERT INTO flow_revisions (flow_sid, revision, definition, date_created) VALUES ($1, $2, $3, $4)',
+            [sid, row.revision, JSON.stringify(patch.definition), at],
+          );
+        }
+      });
+      return toFlow((await get(sid))!);
+    },
+    async delete(sid) {
+      const { rowCount } = await pool.query('DELETE FROM flows WHERE sid = $1', [sid]);
+      return (rowCount ?? 0) > 0;
+    },
+  };
+}
+
+export function executionRepository(deps: Deps): ExecutionRepository {
+  const { pool, newSid } = deps;
+  return {
+    async create(input) {
+      const at = deps.clock().toISOString();
+      const row = await one(
+        pool,
+        `INSERT INTO executions (sid, flow_sid, flow_revision, channel_sid, contact_sid, status, state, date_created, date_updated)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING *`,
+        [
+          newSid('FN'),
+          input.flowSid,
+          input.flowRevision,
+          input.channelSid,
+          input.contactSid,
+          input.state.status,
+          JSON.stringify(input.state),
+          at,
+        ],
+      );
+      return toExecution(row!);
+    },
+    async get(sid) {
+      const row = await one(pool, 'SELECT * FROM executions WHERE sid = $1', [sid]);
+      return row ? toExecution(row) : null;
+    },
+    async list(filter) {
+      const rows = await all(
+        pool,
+        `SELECT * FROM executions WHERE ($1::text IS NULL OR flow_sid = $1) AND ($2::text IS NULL OR channel_sid = $2)
+         ORDER BY date_created DESC, seq DESC LIMIT 500`,
+        [filter.flowSid ?? null, filter.channelSid ?? null],
+      );
+      return rows.map(toExecution);
+    },
+    async findActive(channelSid) {
+      const row = await one(
+        pool,
+        `SELECT * FROM executions WHERE channel_sid = $1 AND status = 'active' ORDER BY date_created DESC, seq DESC LIMIT 1`,
+        [channelSid],
+      );
+      return row ? toExecution(row) : null;
+    },
+    async listWithPendingEffects() {
+      return (await all(pool, `SELECT * FROM executions WHERE pending_effects != '[]'::jsonb`)).map(
+        toExecution,
+      );
+    },
+    async save(sid, version, state, pendingEffects) {
+      const row = await one(
+        pool,
+        `UPDATE executions SET state = $1, status = $2, pending_effects = $3, version = version + 1, date_updated = $4
+         WHERE sid = $5 AND version = $6 RETURNING *`,
+        [
+          JSON.stringify(state),
+          state.status,
+          JSON.stringify(pendingEffects),
+          deps.clock().toISOString(),
+          sid,
+          version,
+        ],
+      );
+      return row ? toExecution(row) : null;
+    },
+  };
+}

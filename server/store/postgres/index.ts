@@ -1,0 +1,80 @@
+/**
+ * The PostgreSQL store, selected by `DATABASE_URL`: the same repositories as the SQLite store,
+ * for several nodes sharing one database.
+ */
+import pg from 'pg';
+import { type Clock, newSid as defaultNewSid, type IdGenerator, systemClock } from '../../core/ids.ts';
+import type { Store } from '../types.ts';
+import {
+  channelRepository,
+  contactRepository,
+  memberRepository,
+  messageRepository,
+} from './conversations.ts';
+import { one } from './db.ts';
+import { flexFlowRepository } from './flex-flows.ts';
+import { executionRepository, flowRepository } from './flows.ts';
+import { migrate } from './migrations.ts';
+import {
+  reservationRepository,
+  taskQueueRepository,
+  taskRepository,
+  timerRepository,
+  workerRepository,
+} from './routing.ts';
+
+export interface PostgresStoreOptions {
+  url: string;
+  clock?: Clock;
+  newSid?: IdGenerator;
+  /** Connections in the pool. */
+  max?: number;
+}
+
+export async function createPostgresStore({
+  url,
+  clock = systemClock,
+  newSid = defaultNewSid,
+  max = 10,
+}: PostgresStoreOptions): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: url, max });
+  // An idle connection that dies (the database restarts) must not crash the process.
+  pool.on('error', () => {});
+  await migrate(pool);
+  const deps = { pool, clock, newSid };
+  return {
+    engine: 'postgres',
+    contacts: contactRepository(deps),
+    channels: channelRepository(deps),
+    members: memberRepository(deps),
+    messages: messageRepository(deps),
+    flexFlows: flexFlowRepository(deps),
+    workers: workerRepository(deps),
+    queues: taskQueueRepository(deps),
+    tasks: taskRepository(deps),
+    reservations: reservationRepository(deps),
+    timers: timerRepository(deps),
+    flows: flowRepository(deps),
+    executions: executionRepository(deps),
+    async isEmpty() {
+      const row = await one(
+        pool,
+        'SELECT (SELECT count(*) FROM flex_flows) + (SELECT count(*) FROM workers) AS n',
+      );
+      return Number(row?.n) === 0;
+    },
+    async claimOnce(key) {
+      const { rowCount } = await pool.query(
+        'INSERT INTO claims (key, date_created) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING',
+        [key, clock().toISOString()],
+      );
+      return rowCount === 1;
+    },
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * Versioned schema of the PostgreSQL store: the same tables and columns as the SQLite store
+ * (so records map the same way), with jsonb for JSON and booleans as booleans. Migrations run
+ * under an advisory lock, so nodes starting together migrate once.
+ */
+import type pg from 'pg';
+
+const migrations: { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE contacts (
+        sid TEXT PRIMARY KEY, identity TEXT NOT NULL UNIQUE, friendly_name TEXT NOT NULL, address TEXT,
+        attributes JSONB NOT NULL DEFAULT '{}', date_created TEXT NOT NULL
+      );
+      CREATE TABLE flex_flows (
+        sid TEXT PRIMARY KEY, friendly_name TEXT NOT NULL, channel_type TEXT NOT NULL, contact_identity TEXT NOT NULL,
+        enabled BOOLEAN NOT NULL, integration_type TEXT NOT NULL, integration JSONB NOT NULL DEFAULT '{}',
+        long_lived BOOLEAN NOT NULL DEFAULT false, janitor_enabled BOOLEAN NOT NULL DEFAULT true,
+        allowed_origins JSONB NOT NULL DEFAULT '[]', widget_config JSONB NOT NULL DEFAULT '{}',
+        date_created TEXT NOT NULL, date_updated TEXT NOT NULL
+      );
+      CREATE TABLE channels (
+        sid TEXT PRIMARY KEY, flex_flow_sid TEXT NOT NULL, contact_sid TEXT NOT NULL REFERENCES contacts(sid),
+        friendly_name TEXT NOT NULL, status TEXT NOT NULL, attributes JSONB NOT NULL DEFAULT '{}', task_sid TEXT,
+        last_message_index INTEGER NOT NULL DEFAULT -1, date_created TEXT NOT NULL, date_updated TEXT NOT NULL
+      );
+      CREATE INDEX channels_by_contact ON channels (contact_sid, flex_flow_sid, status);
+      CREATE TABLE members (
+        sid TEXT PRIMARY KEY, channel_sid TEXT NOT NULL REFERENCES channels(sid), identity TEXT NOT NULL,
+        role TEXT NOT NULL, friendly_name TEXT NOT NULL, last_read_index INTEGER NOT NULL DEFAULT -1,
+        date_created TEXT NOT NULL, seq BIGSERIAL, UNIQUE (channel_sid, identity)
+      );
+      CREATE TABLE messages (
+        sid TEXT PRIMARY KEY, channel_sid TEXT NOT NULL REFERENCES channels(sid), idx INTEGER NOT NULL,
+        from_identity TEXT NOT NULL, author_role TEXT NOT NULL, author_name TEXT NOT NULL, body TEXT NOT NULL,
+        attributes JSONB NOT NULL DEFAULT '{}', client_id TEXT, date_created TEXT NOT NULL,
+        UNIQUE (channel_sid, idx), UNIQUE (channel_sid, client_id)
+      );
+      CREATE TABLE workers (
+        sid TEXT PRIMARY KEY, friendly_name TEXT NOT NULL, username TEXT UNIQUE, password_hash TEXT,
+        activity TEXT NOT NULL, capacity INTEGER NOT NULL, attributes JSONB NOT NULL DEFAULT '{}',
+        last_assigned_at TEXT NOT NULL, date_created TEXT NOT NULL, date_updated TEXT NOT NULL, seq BIGSERIAL
+      );
+      CREATE TABLE task_queues (
+        sid TEXT PRIMARY KEY, friendly_name TEXT NOT NULL, target_workers TEXT NOT NULL, date_created TEXT NOT NULL,
+        seq BIGSERIAL
+      );
+      CREATE TABLE tasks (
+        sid TEXT PRIMARY KEY, channel_sid TEXT NOT NULL REFERENCES channels(sid), queue_sid TEXT NOT NULL,
+        worker_sid TEXT, status TEXT NOT NULL, priority INTEGER NOT NULL DEFAULT 0, attributes JSONB NOT NULL DEFAULT '{}',
+        date_created TEXT NOT NULL, date_updated TEXT NOT NULL, seq BIGSERIAL
+      );
+      CREATE INDEX tasks_by_status ON tasks (status, priority DESC, date_created);
+      CREATE INDEX tasks_by_worker ON tasks (worker_sid, status);
+      CREATE INDEX tasks_by_channel ON tasks (channel_sid, status);
+      CREATE TABLE reservations (
+        sid TEXT PRIMARY KEY, task_sid TEXT NOT NULL REFERENCES tasks(sid), worker_sid TEXT NOT NULL REFERENCES workers(sid),
+        status TEXT NOT NULL, expires_at TEXT NOT NULL, date_created TEXT NOT NULL, seq BIGSERIAL
+      );
+      CREATE INDEX reservations_by_task ON reservations (task_sid);
+      CREATE INDEX reservations_by_worker ON reservations (worker_sid, status);
+      CREATE TABLE timers (
+        id BIGSERIAL PRIMARY KEY, kind TEXT NOT NULL, ref TEXT NOT NULL, due_at TEXT NOT NULL, claimed_at TEXT,
+        UNIQUE (kind, ref)
+      );
+      CREATE INDEX timers_by_due ON timers (due_at);
+      CREATE TABLE flows (
+        sid TEXT PRIMARY KEY, friendly_name TEXT NOT NULL, revision INTEGER NOT NULL,
+        date_created TEXT NOT NULL, date_updated TEXT NOT NULL, seq BIGSERIAL
+      );
+      CREATE TABLE flow_revisions (
+        flow_sid TEXT NOT NULL REFERENCES flows(sid) ON DELETE CASCADE, revision INTEGER NOT NULL,
+        definition JSONB NOT NULL, date_created TEXT NOT NULL, PRIMARY KEY (flow_sid, revision)
+      );
+      CREATE TABLE executions (
+        sid TEXT PRIMARY KEY, flow_sid TEXT NOT NULL, flow_revision INTEGER NOT NULL,
+        channel_sid TEXT NOT NULL REFERENCES channels(sid), contact_sid TEXT NOT NULL, status TEXT NOT NULL,
+        state JSONB NOT NULL, pending_effects JSONB NOT NULL DEFAULT '[]', version INTEGER NOT NULL DEFAULT 0,
+        date_created TEXT NOT NULL, date_updated TEXT NOT NULL, seq BIGSERIAL
+      );
+      CREATE INDEX executions_by_channel ON executions (channel_sid, status);
+      CREATE INDEX executions_by_flow ON executions (flow_sid, date_created);
+      CREATE TABLE claims (key TEXT PRIMARY KEY, date_created TEXT NOT NULL);
+    `,
+  },
+];
+
+const LOCK_KEY = 0x7061726c; // "parl"
+
+export async function migrate(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
+    );
+    const { rows } = await client.query('SELECT version FROM schema_migrations');
+    const applied = new Set(rows.map((r) => r.version as number));
+    for (const { version, sql } of migrations) {
+      if (applied.has(version)) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(sql);
+        await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
+          version,
+          new Date().toISOString(),
+        ]);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw err;
+      }
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => {});
+    client.release();
+  }
+}

@@ -1,0 +1,293 @@
+/**
+ * PostgreSQL repositories of workers, queues, tasks, reservations and timers. Reserving locks
+ * the worker row and conditionally moves the task, so concurrent nodes never double-book a
+ * task or a worker's capacity; due timers are claimed with FOR UPDATE SKIP LOCKED.
+ */
+import { toQueue, toReservation, toTask, toWorker } from '../sqlite/rows.ts';
+import type {
+  ReservationRepository,
+  TaskQueueRepository,
+  TaskRepository,
+  TimerRepository,
+  WorkerRepository,
+} from '../types.ts';
+import { all, type Deps, one, transaction } from './db.ts';
+
+const OPEN = `('reserved', 'assigned', 'wrapping')`;
+const LOAD = `(SELECT count(*) FROM tasks t WHERE t.worker_sid = w.sid AND t.status IN ${OPEN})`;
+const now = (deps: Deps) => deps.clock().toISOString();
+
+export function workerRepository(deps: Deps): WorkerRepository {
+  const { pool, newSid } = deps;
+  return {
+    async create(input) {
+      const at = now(deps);
+      const row = await one(
+        pool,
+        `INSERT INTO workers (sid, friendly_name, username, password_hash, activity, capacity, attributes,
+           last_assigned_at, date_created, date_updated)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8) RETURNING *`,
+        [
+          newSid('WK'),
+          input.friendlyName,
+          input.username ?? null,
+          input.passwordHash ?? null,
+          input.activity ?? 'Offline',
+          input.capacity ?? 3,
+          JSON.stringify(input.attributes ?? {}),
+          at,
+        ],
+      );
+      return toWorker(row!);
+    },
+    async get(sid) {
+      const row = await one(pool, 'SELECT * FROM workers WHERE sid = $1', [sid]);
+      return row ? toWorker(row) : null;
+    },
+    async getByUsername(username) {
+      const row = await one(pool, 'SELECT * FROM workers WHERE username = $1', [username]);
+      return row ? toWorker(row) : null;
+    },
+    async list() {
+      return (await all(pool, 'SELECT * FROM workers ORDER BY date_created, seq')).map(toWorker);
+    },
+    async update(sid, patch) {
+      const row = await one(
+        pool,
+        `UPDATE workers SET activity = coalesce($1, activity), capacity = coalesce($2, capacity),
+           friendly_name = coalesce($3, friendly_name), attributes = coalesce($4::jsonb, attributes), date_updated = $5
+         WHERE sid = $6 RETURNING *`,
+        [
+          patch.activity ?? null,
+          patch.capacity ?? null,
+          patch.friendlyName ?? null,
+          patch.attributes ? JSON.stringify(patch.attributes) : null,
+          now(deps),
+          sid,
+        ],
+      );
+      return toWorker(row!);
+    },
+    async listAvailable(exclude) {
+      const rows = await all(
+        pool,
+        `SELECT w.* FROM workers w
+         WHERE w.activity = 'Available' AND ${LOAD} < w.capacity AND NOT (w.sid = ANY($1::text[]))
+         ORDER BY w.last_assigned_at, w.date_created, w.seq`,
+        [exclude],
+      );
+      return rows.map(toWorker);
+    },
+  };
+}
+
+export function taskQueueRepository(deps: Deps): TaskQueueRepository {
+  const { pool, newSid } = deps;
+  return {
+    async create(input) {
+      const row = await one(
+        pool,
+        'INSERT INTO task_queues (sid, friendly_name, target_workers, date_created) VALUES ($1, $2, $3, $4) RETURNING *',
+        [newSid('WQ'), input.friendlyName, input.targetWorkers ?? '1==1', now(deps)],
+      );
+      return toQueue(row!);
+    },
+    async get(sid) {
+      const row = await one(pool, 'SELECT * FROM task_queues WHERE sid = $1', [sid]);
+      return row ? toQueue(row) : null;
+    },
+    async list() {
+      return (await all(pool, 'SELECT * FROM task_queues ORDER BY date_created, seq')).map(toQueue);
+    },
+  };
+}
+
+export function taskRepository(deps: Deps): TaskRepository {
+  const { pool, newSid } = deps;
+  return {
+    createUnlessOpen(input) {
+      return transaction(pool, async (client) => {
+        // Locking the channel row makes "is a task open here?" and the insert one step.
+        await client.query('SELECT sid FROM channels WHERE sid = $1 FOR UPDATE', [input.channelSid]);
+        const open = await one(
+          client,
+          `SELECT * FROM tasks WHERE channel_sid = $1 AND status IN ('pending', 'reserved', 'assigned', 'wrapping') LIMIT 1`,
+          [input.channelSid],
+        );
+        if (open) return { task: toTask(open), created: false };
+        const at = now(deps);
+        const row = await one(
+          client,
+          `INSERT INTO tasks (sid, channel_sid, queue_sid, status, priority, attributes, date_created, date_updated)
+           VALUES ($1, $2, $3, 'pending', $4, $5, $6, $6) RETURNING *`,
+          [
+            newSid('WT'),
+            input.channelSid,
+            input.queueSid,
+            input.priority ?? 0,
+            JSON.stringify(input.attributes),
+            at,
+          ],
+        );
+        await client.query('UPDATE channels SET task_sid = $1, date_updated = $2 WHERE sid = $3', [
+          row!.sid,
+          at,
+          input.channelSid,
+        ]);
+        return { task: toTask(row!), created: true };
+      });
+    },
+    async get(sid) {
+      const row = await one(pool, 'SELECT * FROM tasks WHERE sid = $1', [sid]);
+      return row ? toTask(row) : null;
+    },
+    async list(filter) {
+      const rows = await all(
+        pool,
+        `SELECT * FROM tasks WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR worker_sid = $2)
+           AND ($3::text IS NULL OR channel_sid = $3) ORDER BY date_created, seq`,
+        [filter.status ?? null, filter.workerSid ?? null, filter.channelSid ?? null],
+      );
+      return rows.map(toTask);
+    },
+    async listPending(limit) {
+      const rows = await all(
+        pool,
+        `SELECT * FROM tasks WHERE status = 'pending' ORDER BY priority DESC, date_created, seq LIMIT $1`,
+        [limit],
+      );
+      return rows.map(toTask);
+    },
+    async transition(sid, from, to) {
+      const row = await one(
+        pool,
+        `UPDATE tasks SET status = $1, date_updated = $2,
+           worker_sid = CASE WHEN $1 = 'pending' THEN NULL ELSE worker_sid END
+         WHERE sid = $3 AND status = ANY($4::text[]) RETURNING *`,
+        [to, now(deps), sid, from],
+      );
+      return row ? toTask(row) : null;
+    },
+  };
+}
+
+export function reservationRepository(deps: Deps): ReservationRepository {
+  const { pool, newSid } = deps;
+  return {
+    reserve(taskSid, workerSid, expiresAt) {
+      return transaction(pool, async (client) => {
+        const at = now(deps);
+        // The worker row lock serialises every reservation for this worker across nodes.
+        const worker = await one(
+          client,
+          'SELECT sid, capacity, activity FROM workers WHERE sid = $1 FOR UPDATE',
+          [workerSid],
+        );
+        if (!worker || worker.activity !== 'Available') return null;
+        const load = await one(
+          client,
+          `SELECT count(*)::int AS n FROM tasks WHERE worker_sid = $1 AND status IN ${OPEN}`,
+          [workerSid],
+        );
+        if ((load?.n ?? 0) >= worker.capacity) return null;
+        const task = await one(
+          client,
+          `UPDATE tasks SET status = 'reserved', worker_sid = $1, date_updated = $2 WHERE sid = $3 AND status = 'pending' RETURNING sid`,
+          [workerSid, at, taskSid],
+        );
+        if (!task) return null;
+        const row = await one(
+          client,
+          `INSERT INTO reservations (sid, task_sid, worker_sid, status, expires_at, date_created)
+           VALUES ($1, $2, $3, 'pending', $4, $5) RETURNING *`,
+          [newSid('WR'), taskSid, workerSid, expiresAt, at],
+        );
+        return toReservation(row!);
+      });
+    },
+    accept(sid) {
+      return transaction(pool, async (client) => {
+        const at = now(deps);
+        const reservation = await one(
+          client,
+          `UPDATE reservations SET status = 'accepted' WHERE sid = $1 AND status = 'pending' RETURNING *`,
+          [sid],
+        );
+        if (!reservation) return null;
+        const task = await one(
+          client,
+          `UPDATE tasks SET status = 'assigned', date_updated = $1 WHERE sid = $2 AND status = 'reserved' AND worker_sid = $3 RETURNING *`,
+          [at, reservation.task_sid, reservation.worker_sid],
+        );
+        if (!task)
+          throw new Error(`task ${reservation.task_sid} is not reserved for ${reservation.worker_sid}`);
+        await client.query('UPDATE workers SET last_assigned_at = $1 WHERE sid = $2', [
+          at,
+          reservation.worker_sid,
+        ]);
+        return { reservation: toReservation(reservation), task: toTask(task) };
+      });
+    },
+    release(sid, status) {
+      return transaction(pool, async (client) => {
+        const reservation = await one(
+          client,
+          `UPDATE reservations SET status = $1 WHERE sid = $2 AND status = 'pending' RETURNING *`,
+          [status, sid],
+        );
+        if (!reservation) return null;
+        await client.query(
+          `UPDATE tasks SET status = 'pending', worker_sid = NULL, date_updated = $1
+           WHERE sid = $2 AND status = 'reserved' AND worker_sid = $3`,
+          [now(deps), reservation.task_sid, reservation.worker_sid],
+        );
+        return toReservation(reservation);
+      });
+    },
+    async get(sid) {
+      const row = await one(pool, 'SELECT * FROM reservations WHERE sid = $1', [sid]);
+      return row ? toReservation(row) : null;
+    },
+    async list(filter) {
+      const rows = await all(
+        pool,
+        `SELECT * FROM reservations WHERE ($1::text IS NULL OR task_sid = $1) AND ($2::text IS NULL OR worker_sid = $2)
+           AND ($3::text IS NULL OR status = $3) ORDER BY date_created, seq`,
+        [filter.taskSid ?? null, filter.workerSid ?? null, filter.status ?? null],
+      );
+      return rows.map(toReservation);
+    },
+  };
+}
+
+const CLAIM_LEASE_MS = 60_000;
+
+export function timerRepository({ pool }: Deps): TimerRepository {
+  return {
+    async schedule(kind, ref, dueAt) {
+      await pool.query(
+        `INSERT INTO timers (kind, ref, due_at) VALUES ($1, $2, $3)
+         ON CONFLICT (kind, ref) DO UPDATE SET due_at = excluded.due_at, claimed_at = NULL`,
+        [kind, ref, dueAt],
+      );
+    },
+    async cancel(kind, ref) {
+      await pool.query('DELETE FROM timers WHERE kind = $1 AND ref = $2', [kind, ref]);
+    },
+    async claimDue(now, limit) {
+      const staleBefore = new Date(Date.parse(now) - CLAIM_LEASE_MS).toISOString();
+      const rows = await all(
+        pool,
+        `UPDATE timers SET claimed_at = $1 WHERE id IN (
+           SELECT id FROM timers WHERE due_at <= $1 AND (claimed_at IS NULL OR claimed_at < $2)
+           ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+         RETURNING id, kind, ref, due_at`,
+        [now, staleBefore, limit],
+      );
+      return rows.map((r) => ({ id: Number(r.id), kind: r.kind, ref: r.ref, dueAt: r.due_at }));
+    },
+    async complete(id) {
+      await pool.query('DELETE FROM timers WHERE id = $1', [id]);
+    },
+  };
+}

@@ -1,0 +1,266 @@
+/**
+ * The store contract, run against every engine: SQLite (a file in a temp dir) and PostgreSQL
+ * (a real server started for this file). Two store instances on one database stand for two
+ * nodes.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createPostgresStore } from '../../server/store/postgres/index.ts';
+import { createSqliteStore } from '../../server/store/sqlite/index.ts';
+import type { Store } from '../../server/store/types.ts';
+import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+
+let postgres: TestPostgres;
+beforeAll(async () => {
+  postgres = await startPostgres();
+}, 60_000);
+afterAll(() => postgres?.stop());
+
+type Open = () => Promise<Store>;
+const engines: [string, () => Promise<{ open: Open; cleanup: () => void }>][] = [
+  [
+    'sqlite',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'parley-store-'));
+      return {
+        open: async () => createSqliteStore({ file: join(dir, 'parley.db') }),
+        cleanup: () => rmSync(dir, { recursive: true, force: true }),
+      };
+    },
+  ],
+  [
+    'postgres',
+    async () => {
+      const url = await postgres.createDatabase();
+      return { open: () => createPostgresStore({ url }), cleanup: () => {} };
+    },
+  ],
+];
+
+describe.each(engines)('the %s store', (_engine, make) => {
+  let stores: Store[] = [];
+  let cleanup = () => {};
+  let open: Open;
+  let store: Store;
+
+  // Each test gets its own empty database.
+  beforeEach(async () => {
+    ({ open, cleanup } = await make());
+  });
+  afterEach(async () => {
+    for (const s of stores) await s.close();
+    stores = [];
+    cleanup();
+  });
+
+  async function node() {
+    const s = await open();
+    stores.push(s);
+    return s;
+  }
+
+  async function channel(s: Store, identity = `c-${Math.random()}`) {
+    const flexFlow =
+      (await s.flexFlows.list())[0] ??
+      (await s.flexFlows.create({
+        friendlyName: 'web',
+        channelType: 'web',
+        contactIdentity: 'web',
+        enabled: true,
+        integrationType: 'task',
+        integration: {},
+        longLived: false,
+        janitorEnabled: true,
+        allowedOrigins: ['self'],
+      }));
+    const contact = await s.contacts.create({ identity, friendlyName: 'Dana' });
+    const ch = await s.channels.create({
+      flexFlowSid: flexFlow.sid,
+      contactSid: contact.sid,
+      friendlyName: 'chat',
+      attributes: { from: 'Dana', channelType: 'web' },
+    });
+    await s.members.add({ channelSid: ch.sid, identity, role: 'customer', friendlyName: 'Dana' });
+    return { channel: ch, identity };
+  }
+
+  const message = (channelSid: string, i: number | string, clientId?: string) => ({
+    channelSid,
+    from: 'x',
+    authorRole: 'customer' as const,
+    authorName: 'Dana',
+    body: `m${i}`,
+    clientId: clientId ?? null,
+  });
+
+  it('gives concurrent appends from two nodes gapless indexes, each clientId stored once', async () => {
+    store = await node();
+    const other = await node();
+    const { channel: ch } = await channel(store);
+    const appends = Array.from({ length: 120 }, (_, i) =>
+      (i % 2 ? store : other).messages.append(message(ch.sid, i, `c${i % 60}`)),
+    );
+    const results = await Promise.all(appends);
+    expect(results.filter((r) => r.created)).toHaveLength(60);
+    const stored = await store.messages.list(ch.sid, { limit: 1000 });
+    expect(stored.map((m) => m.index)).toEqual([...Array(60).keys()]);
+    expect(new Set(stored.map((m) => m.clientId)).size).toBe(60);
+    expect((await store.channels.get(ch.sid))?.lastMessageIndex).toBe(59);
+  });
+
+  it('creates one open task per channel however many ask at once', async () => {
+    store = await node();
+    const other = await node();
+    const { channel: ch } = await channel(store);
+    const queue = await store.queues.create({ friendlyName: 'q' });
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 ? store : other).tasks.createUnlessOpen({
+          channelSid: ch.sid,
+          queueSid: queue.sid,
+          attributes: {},
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.task.sid)).size).toBe(1);
+    expect((await store.channels.get(ch.sid))?.attributes.taskSid).toBe(results[0]?.task.sid);
+  });
+
+  it('reserves each task once and keeps every worker within capacity under a storm from two nodes', async () => {
+    store = await node();
+    const other = await node();
+    const queue = await store.queues.create({ friendlyName: 'q' });
+    const workers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        store.workers.create({ friendlyName: `w${i}`, activity: 'Available', capacity: 2 }),
+      ),
+    );
+    const tasks = [];
+    for (let i = 0; i < 80; i++) {
+      const { channel: ch } = await channel(store);
+      tasks.push(
+        (await store.tasks.createUnlessOpen({ channelSid: ch.sid, queueSid: queue.sid, attributes: {} }))
+          .task,
+      );
+    }
+    const expires = new Date(Date.now() + 60_000).toISOString();
+    // Every worker tries every task, from both nodes, all at once.
+    const attempts = tasks.flatMap((t, i) =>
+      workers.map((w, j) => ((i + j) % 2 ? store : other).reservations.reserve(t.sid, w.sid, expires)),
+    );
+    const reserved = (await Promise.all(attempts)).filter((r) => r !== null);
+    expect(reserved).toHaveLength(40);
+    expect(new Set(reserved.map((r) => r.taskSid)).size).toBe(40);
+    const perWorker = new Map<string, number>();
+    for (const r of reserved) perWorker.set(r.workerSid, (perWorker.get(r.workerSid) ?? 0) + 1);
+    expect(Math.max(...perWorker.values())).toBe(2);
+    expect(await store.workers.listAvailable([])).toEqual([]);
+
+    const accepts = await Promise.all(
+      reserved.flatMap((r) => [store.reservations.accept(r.sid), other.reservations.accept(r.sid)]),
+    );
+    expect(accepts.filter((a) => a !== null)).toHaveLength(40);
+    expect((await store.tasks.list({ status: 'assigned' })).length).toBe(40);
+    expect((await store.tasks.list({ status: 'pending' })).length).toBe(40);
+  });
+
+  it('releases a reservation once, returning its task to pending', async () => {
+    store = await node();
+    const queue = await store.queues.create({ friendlyName: 'q' });
+    const worker = await store.workers.create({ friendlyName: 'w', activity: 'Available' });
+    const { channel: ch } = await channel(store);
+    const { task } = await store.tasks.createUnlessOpen({
+      channelSid: ch.sid,
+      queueSid: queue.sid,
+      attributes: {},
+    });
+    const r = await store.reservations.reserve(task.sid, worker.sid, new Date().toISOString());
+    const [a, b] = await Promise.all([
+      store.reservations.release(r!.sid, 'timeout'),
+      store.reservations.release(r!.sid, 'rejected'),
+    ]);
+    expect([a, b].filter(Boolean)).toHaveLength(1);
+    expect(await store.tasks.get(task.sid)).toMatchObject({ status: 'pending', workerSid: null });
+    expect(await store.reservations.accept(r!.sid)).toBeNull();
+  });
+
+  it('hands each due timer to one node only, and again after its lease if never completed', async () => {
+    store = await node();
+    const other = await node();
+    const due = new Date(Date.now() - 1000).toISOString();
+    for (let i = 0; i < 30; i++) await store.timers.schedule('test', `t${i}`, due);
+    await store.timers.schedule('test', 'later', new Date(Date.now() + 3_600_000).toISOString());
+    const now = new Date().toISOString();
+    const claims = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => (i % 2 ? store : other).timers.claimDue(now, 10)),
+    );
+    const refs = claims.flat().map((t) => t.ref);
+    expect(refs).toHaveLength(30);
+    expect(new Set(refs).size).toBe(30);
+    expect(refs).not.toContain('later');
+    const leaseOver = new Date(Date.now() + 61_000).toISOString();
+    const again = await store.timers.claimDue(leaseOver, 100);
+    expect(again.map((t) => t.ref).filter((r) => r !== 'later')).toHaveLength(30);
+    for (const t of again) await store.timers.complete(t.id);
+    const rest = await store.timers.claimDue(new Date(Date.now() + 7_200_000).toISOString(), 100);
+    expect(rest.map((t) => t.ref)).toEqual(['later']);
+  });
+
+  it('keeps flow revisions and refuses a stale execution save', async () => {
+    store = await node();
+    const def = {
+      initial_state: 'T',
+      states: [{ name: 'T', type: 'trigger', properties: {}, transitions: [] }],
+    };
+    const flow = await store.flows.create({ friendlyName: 'f', definition: def });
+    const v2 = await store.flows.update(flow.sid, { definition: { ...def, description: 'two' } });
+    expect(v2.revision).toBe(2);
+    expect(await store.flows.getRevision(flow.sid, 1)).toEqual(def);
+    expect((await store.flows.getRevision(flow.sid, 2))?.description).toBe('two');
+    const { channel: ch } = await channel(store);
+    const state = {
+      status: 'active' as const,
+      waiting: null,
+      context: {
+        trigger: {},
+        widgets: {},
+        flow: { variables: {}, channel: { address: 'a' }, flow_sid: flow.sid },
+        contact: {},
+      },
+      steps: 0,
+      lastState: null,
+      repeats: 0,
+      log: [],
+      endReason: null,
+    };
+    const execution = await store.executions.create({
+      flowSid: flow.sid,
+      flowRevision: 1,
+      channelSid: ch.sid,
+      contactSid: ch.contactSid,
+      state,
+    });
+    const saved = await store.executions.save(execution.sid, execution.version, { ...state, steps: 1 }, [
+      { type: 'endChat' },
+    ]);
+    expect(saved).toMatchObject({ version: 1, pendingEffects: [{ type: 'endChat' }] });
+    expect(await store.executions.save(execution.sid, execution.version, state, [])).toBeNull();
+    expect((await store.executions.listWithPendingEffects()).map((e) => e.sid)).toEqual([execution.sid]);
+    expect((await store.executions.findActive(ch.sid))?.sid).toBe(execution.sid);
+  });
+
+  it('moves read horizons forward only and finds a contact’s active channel', async () => {
+    store = await node();
+    const { channel: ch, identity } = await channel(store);
+    for (let i = 0; i < 3; i++) await store.messages.append(message(ch.sid, i));
+    expect(await store.members.advanceReadHorizon(ch.sid, identity, 2)).toMatchObject({ lastReadIndex: 2 });
+    expect(await store.members.advanceReadHorizon(ch.sid, identity, 1)).toBeNull();
+    expect((await store.channels.findActive(ch.contactSid, ch.flexFlowSid))?.sid).toBe(ch.sid);
+    await store.channels.update(ch.sid, { status: 'inactive' });
+    expect(await store.channels.findActive(ch.contactSid, ch.flexFlowSid)).toBeNull();
+    expect(await store.isEmpty()).toBe(false);
+  });
+});
