@@ -30,8 +30,10 @@ export async function createTestCore({
   });
   await seedDemo(store, core.agents);
   core.start();
-  const [flexFlow] = await store.flexFlows.list();
-  if (!flexFlow) throw new Error('seed made no Flex Flow');
+  const [seeded] = await store.flexFlows.list();
+  if (!seeded) throw new Error('seed made no Flex Flow');
+  // Core tests route a customer's first message straight to agents, without the demo bot.
+  const flexFlow = await store.flexFlows.update(seeded.sid, { integrationType: 'task' });
   return {
     core,
     store,
