@@ -10,6 +10,7 @@ import { requireAdmin } from './admin-auth.ts';
 import { channelsRouter } from './channels.ts';
 import { demoOrdersRouter } from './demo-orders.ts';
 import { flexFlowsRouter } from './flex-flows.ts';
+import { mediaRouter } from './media.ts';
 import { flowsRouter } from './flows.ts';
 import { pagesRouter } from './pages.ts';
 import { type PublicLimits, publicRouter } from './public.ts';
@@ -24,9 +25,11 @@ export interface AppOptions {
   isReady: () => boolean;
   /** Serve the demo's order service too. */
   demo?: boolean;
+  /** Where uploaded media is stored (`<dataDir>/media`). */
+  dataDir: string;
 }
 
-export function createApp({ core, adminKey, distDir, log, limits, isReady, demo }: AppOptions) {
+export function createApp({ core, adminKey, distDir, log, limits, isReady, demo, dataDir }: AppOptions) {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -57,6 +60,7 @@ export function createApp({ core, adminKey, distDir, log, limits, isReady, demo 
   app.use('/v1', (req, _res, next) => {
     next(new ParleyError('not_found', `No such resource: ${req.method} ${req.originalUrl}`, 404));
   });
+  app.use(mediaRouter({ core, dataDir }));
   app.use(pagesRouter({ distDir, demoFlexFlowSid: () => demoFlexFlowSid(core.store) }));
 
   const onError: ErrorRequestHandler = (err, req, res, _next) => {
