@@ -54,6 +54,7 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
     seedDemo: mode === 'demo',
     sqliteSynchronous: sync,
     databaseUrl,
+    redisUrl: env.REDIS_URL || undefined,
   };
 }
 

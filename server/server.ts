@@ -11,6 +11,7 @@ import { seedDemo } from './core/seed.ts';
 import { createApp } from './http/app.ts';
 import type { PublicLimits } from './http/public.ts';
 import { attachRealtime } from './realtime/index.ts';
+import { connectRedisAdapter } from './realtime/redis.ts';
 import { createPostgresStore } from './store/postgres/index.ts';
 import { createSqliteStore } from './store/sqlite/index.ts';
 import type { Store } from './store/types.ts';
@@ -20,6 +21,8 @@ export interface ServerOptions {
   dataDir: string;
   /** A store of your own (tests, other engines); else SQLite under dataDir. */
   store?: Store;
+  /** `redis://…`: share Socket.IO broadcasts with other nodes through Redis. */
+  redisUrl?: string;
   /** `postgres://…`: the PostgreSQL store instead of SQLite. */
   databaseUrl?: string;
   /** SQLite durability: see `createSqliteStore`. */
@@ -71,6 +74,10 @@ export async function createServer(options: ServerOptions): Promise<ParleyServer
   });
   const httpServer = createHttpServer(app);
   const io = attachRealtime(httpServer, core, log);
+  const redis = options.redisUrl
+    ? await connectRedisAdapter(options.redisUrl, (err) => log.error({ err }, 'redis connection failed'))
+    : null;
+  if (redis) io.adapter(redis.adapter);
   core.start();
 
   return {
@@ -94,6 +101,7 @@ export async function createServer(options: ServerOptions): Promise<ParleyServer
       const closed = new Promise((resolve) => httpServer.close(resolve));
       await core.stop();
       await io.close();
+      await redis?.close();
       httpServer.closeAllConnections();
       await closed;
       await store.close();

@@ -1,0 +1,22 @@
+/**
+ * Several nodes: with `REDIS_URL`, Socket.IO broadcasts go through Redis pub/sub
+ * (@socket.io/redis-adapter), so a visitor on one node and an agent on another chat live, and
+ * room joins (`socketsJoin`) reach sockets on every node.
+ */
+import { createAdapter } from '@socket.io/redis-adapter';
+import { createClient } from 'redis';
+
+export async function connectRedisAdapter(url: string, onError: (err: unknown) => void) {
+  const pub = createClient({ url });
+  const sub = pub.duplicate();
+  // A Redis hiccup is logged and reconnected by the client; it must not crash the process.
+  pub.on('error', onError);
+  sub.on('error', onError);
+  await Promise.all([pub.connect(), sub.connect()]);
+  return {
+    adapter: createAdapter(pub, sub),
+    async close() {
+      await Promise.allSettled([pub.quit(), sub.quit()]);
+    },
+  };
+}
