@@ -1,6 +1,7 @@
 /**
- * Whether a web Flex Flow answers chats now: inside its business hours (when it has any) and
- * with at least one agent Available. Outside them the widget offers the offline form.
+ * Whether a web Flex Flow answers chats now: inside its business hours (when it has any) and,
+ * unless a bot answers first, with at least one agent Available. Otherwise the widget offers
+ * the offline form.
  */
 import type { UnavailableReason, WidgetConfig } from '../protocol.ts';
 import type { FlexFlow, Store } from '../store/types.ts';
@@ -33,6 +34,8 @@ export async function availabilityOf(
   const hours = flexFlow.widgetConfig?.businessHours;
   if (hours && !isWithinBusinessHours(hours, now))
     return { available: false, reason: 'outside_business_hours' };
+  // A bot answers a studio Flex Flow at any hour it is open; it queues the hand-over for agents.
+  if (flexFlow.integrationType === 'studio') return { available: true, reason: null };
   const workers = await store.workers.list();
   if (!workers.some((w) => w.activity === 'Available')) return { available: false, reason: 'no_agents' };
   return { available: true, reason: null };
