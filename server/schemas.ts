@@ -10,6 +10,7 @@ export const LIMITS = {
   friendlyName: 120,
   clientId: 100,
   attributesJson: 16_000,
+  attributesDepth: 10,
 } as const;
 
 const sid = (prefix: string) =>
@@ -17,8 +18,27 @@ const sid = (prefix: string) =>
     .string()
     .regex(new RegExp(`^${prefix}[0-9a-f]{32}$`), `expected a ${prefix}… sid (${prefix} and 32 hex digits)`);
 
+/** How deep attributes nest; measured without recursion, so no input can exhaust the stack. */
+function depthOf(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (depth > deepest) deepest = depth;
+    if (deepest > limit) return deepest;
+    if (node && typeof node === 'object') {
+      for (const child of Object.values(node)) stack.push([child, depth + 1]);
+    }
+  }
+  return deepest;
+}
+
 const attributes = z
   .record(z.string(), z.unknown())
+  .refine((value) => depthOf(value, LIMITS.attributesDepth) <= LIMITS.attributesDepth, {
+    message: `attributes may nest at most ${LIMITS.attributesDepth} levels deep`,
+    abort: true,
+  })
   .refine((value) => JSON.stringify(value).length <= LIMITS.attributesJson, {
     message: `attributes must be at most ${LIMITS.attributesJson} characters of JSON`,
   });
@@ -90,6 +110,28 @@ const widgetConfig = z.object({
     .optional(),
 });
 
+const flexFlowFields = {
+  friendlyName,
+  channelType: z.enum(['web', 'sms', 'whatsapp', 'facebook', 'custom']),
+  contactIdentity: z.string().min(1).max(200),
+  enabled: z.boolean(),
+  integrationType: z.enum(['studio', 'task', 'external']),
+  integration: attributes,
+  longLived: z.boolean(),
+  janitorEnabled: z.boolean(),
+  allowedOrigins: z.array(z.string().max(300)).max(100),
+  widgetConfig,
+};
+const flexFlow = z.object({
+  ...flexFlowFields,
+  integration: flexFlowFields.integration.default({}),
+  longLived: flexFlowFields.longLived.default(false),
+  janitorEnabled: flexFlowFields.janitorEnabled.default(true),
+  allowedOrigins: flexFlowFields.allowedOrigins.default([]),
+  widgetConfig: flexFlowFields.widgetConfig.default({}),
+});
+const flexFlowPatch = z.object(flexFlowFields).partial();
+
 export const schemas = {
   webChannel: z.object({
     flexFlowSid: sid('FO'),
@@ -130,18 +172,9 @@ export const schemas = {
     afterIndex: z.coerce.number().int().min(-1).optional(),
     pageSize: z.coerce.number().int().min(1).max(1000).optional(),
   }),
-  flexFlow: z.object({
-    friendlyName,
-    channelType: z.enum(['web', 'sms', 'whatsapp', 'facebook', 'custom']),
-    contactIdentity: z.string().min(1).max(200),
-    enabled: z.boolean(),
-    integrationType: z.enum(['studio', 'task', 'external']),
-    integration: attributes.default({}),
-    longLived: z.boolean().default(false),
-    janitorEnabled: z.boolean().default(true),
-    allowedOrigins: z.array(z.string().max(300)).max(100).default([]),
-    widgetConfig: widgetConfig.default({}),
-  }),
+  flexFlow,
+  /** An update: only the fields given change (no defaults fill in the others). */
+  flexFlowPatch,
   worker: z.object({
     friendlyName,
     username: z.string().min(1).max(200).optional(),

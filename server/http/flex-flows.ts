@@ -24,7 +24,7 @@ export function flexFlowsRouter(core: Core): Router {
   });
   const update = async (req: import('express').Request<{ sid: string }>, res: import('express').Response) => {
     await get(req.params.sid);
-    const patch = parse(schemas.flexFlow.partial(), req.body);
+    const patch = parse(schemas.flexFlowPatch, req.body);
     res.json(await core.flexFlows.update(req.params.sid, patch));
   };
   router.post('/:sid', update);

@@ -1,0 +1,431 @@
+/**
+ * Every socket event and REST route, with a valid example of its input, for the fuzz and the
+ * authorisation tests. Sids in paths and bodies come from a `World` built on a real server.
+ * A new event or route belongs here, so both tests cover it.
+ */
+import type { OfferDTO } from '../../server/protocol.ts';
+import {
+  type AgentSocket,
+  connectAgent,
+  connectVisitor,
+  next,
+  openWebChannel,
+  request,
+  signIn,
+  type VisitorSocket,
+} from '../helpers/clients.ts';
+import type { TestParley } from '../helpers/server.ts';
+
+export interface World {
+  flexFlowSid: string;
+  /** Visitor A's chat, assigned to the demo agent. */
+  channelA: string;
+  contactA: string;
+  identityA: string;
+  tokenA: string;
+  /** Visitor B's own chat (no agent). */
+  channelB: string;
+  tokenB: string;
+  taskA: string;
+  reservationA: string;
+  agentSid: string;
+  agentToken: string;
+  /** Another agent, holding nothing. */
+  otherAgentSid: string;
+  otherAgentToken: string;
+  /** A worker with the supervisor role. */
+  supervisorSid: string;
+  supervisorToken: string;
+  flowSid: string;
+  queueSid: string;
+}
+
+export const FAKE = {
+  CH: `CH${'0'.repeat(32)}`,
+  WT: `WT${'0'.repeat(32)}`,
+  WR: `WR${'0'.repeat(32)}`,
+  WK: `WK${'0'.repeat(32)}`,
+  FO: `FO${'0'.repeat(32)}`,
+  FW: `FW${'0'.repeat(32)}`,
+  FN: `FN${'0'.repeat(32)}`,
+  US: `US${'0'.repeat(32)}`,
+};
+
+/** Builds the cast: visitors A and B, the agent holding A's chat, another agent, a supervisor. */
+export async function buildWorld(parley: TestParley): Promise<World> {
+  const a = await openWebChannel(parley.url, {
+    flexFlowSid: parley.flexFlowSid,
+    customerFriendlyName: 'Ada',
+  });
+  const b = await openWebChannel(parley.url, { flexFlowSid: parley.flexFlowSid, customerFriendlyName: 'Bo' });
+  const agent = await signIn(parley.url);
+  const agentSocket = await connectAgent(parley.url, agent.token);
+  await request(agentSocket, 'session:sync');
+  await request(agentSocket, 'activity:set', { activity: 'Available' });
+  const offered = next<OfferDTO>(agentSocket, 'offer:new');
+  await parley.api('POST', `/v1/Channels/${a.channelSid}/Messages`, { from: a.identity, body: 'hello' });
+  const offer = await offered;
+  await request(agentSocket, 'reservation:accept', { reservationSid: offer.reservation.sid });
+  // Nobody else gets B's task while the tests run.
+  await request(agentSocket, 'activity:set', { activity: 'Unavailable' });
+  agentSocket.close();
+
+  const other = await parley.api('POST', '/v1/Workers', {
+    friendlyName: 'Other Agent',
+    username: 'other',
+    password: 'other-pw',
+  });
+  const supervisor = await parley.api('POST', '/v1/Workers', {
+    friendlyName: 'Sam Supervisor',
+    username: 'supervisor',
+    password: 'super-pw',
+    attributes: { roles: ['supervisor'] },
+  });
+  const flows = (await parley.api('GET', '/v1/Flows')).body.flows as { sid: string }[];
+  const queues = (await parley.api('GET', '/v1/TaskQueues')).body.taskQueues as { sid: string }[];
+  return {
+    flexFlowSid: parley.flexFlowSid,
+    channelA: a.channelSid,
+    contactA: a.contactSid,
+    identityA: a.identity,
+    tokenA: a.token,
+    channelB: b.channelSid,
+    tokenB: b.token,
+    taskA: offer.task.sid,
+    reservationA: offer.reservation.sid,
+    agentSid: agent.worker.sid,
+    agentToken: agent.token,
+    otherAgentSid: other.body.sid,
+    otherAgentToken: (await signIn(parley.url, 'other', 'other-pw')).token,
+    supervisorSid: supervisor.body.sid,
+    supervisorToken: (await signIn(parley.url, 'supervisor', 'super-pw')).token,
+    flowSid: flows[0]?.sid ?? FAKE.FW,
+    queueSid: queues[0]?.sid ?? '',
+  };
+}
+
+export interface SocketEvent {
+  namespace: '/webchat' | '/agent';
+  event: string;
+  /** A valid payload, aimed at visitor A's chat where it names one. */
+  example: (w: World) => Record<string, unknown>;
+  /** Reads or writes visitor A's channel (so only its members may). */
+  touchesChannel: boolean;
+  /** Writes (a supervisor may watch, never write). */
+  writes: boolean;
+}
+
+export const SOCKET_EVENTS: SocketEvent[] = [
+  {
+    namespace: '/webchat',
+    event: 'messages:sync',
+    example: () => ({ afterIndex: -1 }),
+    touchesChannel: true,
+    writes: false,
+  },
+  {
+    namespace: '/webchat',
+    event: 'message:send',
+    example: () => ({ clientId: `c-${Math.random()}`, body: 'hi', attributes: { k: 'v' } }),
+    touchesChannel: true,
+    writes: true,
+  },
+  { namespace: '/webchat', event: 'typing:start', example: () => ({}), touchesChannel: true, writes: true },
+  {
+    namespace: '/webchat',
+    event: 'channel:read',
+    example: () => ({ index: 0 }),
+    touchesChannel: true,
+    writes: true,
+  },
+  {
+    namespace: '/webchat',
+    event: 'session:refresh',
+    example: () => ({}),
+    touchesChannel: false,
+    writes: false,
+  },
+  // Last of the visitor's: it ends the chat.
+  { namespace: '/webchat', event: 'chat:end', example: () => ({}), touchesChannel: true, writes: true },
+  { namespace: '/agent', event: 'session:sync', example: () => ({}), touchesChannel: false, writes: false },
+  {
+    namespace: '/agent',
+    event: 'activity:set',
+    example: () => ({ activity: 'Unavailable' }),
+    touchesChannel: false,
+    writes: false,
+  },
+  {
+    namespace: '/agent',
+    event: 'messages:sync',
+    example: (w) => ({ channelSid: w.channelA, afterIndex: -1 }),
+    touchesChannel: true,
+    writes: false,
+  },
+  {
+    namespace: '/agent',
+    event: 'message:send',
+    example: (w) => ({ channelSid: w.channelA, clientId: `c-${Math.random()}`, body: 'hello' }),
+    touchesChannel: true,
+    writes: true,
+  },
+  {
+    namespace: '/agent',
+    event: 'typing:start',
+    example: (w) => ({ channelSid: w.channelA }),
+    touchesChannel: true,
+    writes: true,
+  },
+  {
+    namespace: '/agent',
+    event: 'channel:read',
+    example: (w) => ({ channelSid: w.channelA, index: 0 }),
+    touchesChannel: true,
+    writes: true,
+  },
+  {
+    namespace: '/agent',
+    event: 'reservation:accept',
+    example: (w) => ({ reservationSid: w.reservationA }),
+    touchesChannel: true,
+    writes: true,
+  },
+  {
+    namespace: '/agent',
+    event: 'reservation:reject',
+    example: (w) => ({ reservationSid: w.reservationA }),
+    touchesChannel: true,
+    writes: true,
+  },
+  {
+    namespace: '/agent',
+    event: 'task:wrap',
+    example: (w) => ({ taskSid: w.taskA }),
+    touchesChannel: true,
+    writes: true,
+  },
+  {
+    namespace: '/agent',
+    event: 'task:complete',
+    example: (w) => ({ taskSid: w.taskA }),
+    touchesChannel: true,
+    writes: true,
+  },
+];
+
+export type Access = 'public' | 'admin';
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  path: (w: World) => string;
+  /** The route as documented, for test names. */
+  name: string;
+  access: Access;
+  body?: (w: World) => Record<string, unknown>;
+}
+
+const demoFlow = {
+  description: 'fuzz',
+  states: [{ name: 'Trigger', type: 'trigger', transitions: [{ event: 'incomingMessage' }], properties: {} }],
+  initial_state: 'Trigger',
+  flags: { allow_concurrent_calls: true },
+};
+
+export const ROUTES: Route[] = [
+  {
+    method: 'POST',
+    name: 'POST /v1/WebChannels',
+    path: () => '/v1/WebChannels',
+    access: 'public',
+    body: (w) => ({
+      flexFlowSid: w.flexFlowSid,
+      customerFriendlyName: 'Fuzz',
+      preEngagementData: { a: 'b' },
+    }),
+  },
+  {
+    method: 'GET',
+    name: 'GET /v1/WebChannels/Config',
+    path: (w) => `/v1/WebChannels/Config?flexFlowSid=${w.flexFlowSid}`,
+    access: 'public',
+  },
+  {
+    method: 'POST',
+    name: 'POST /v1/WebChannels/OfflineMessages',
+    path: () => '/v1/WebChannels/OfflineMessages',
+    access: 'public',
+    body: (w) => ({ flexFlowSid: w.flexFlowSid, name: 'Fuzz', email: 'f@example.com', body: 'hi' }),
+  },
+  {
+    method: 'POST',
+    name: 'POST /v1/AgentSessions',
+    path: () => '/v1/AgentSessions',
+    access: 'public',
+    body: () => ({ username: 'nobody', password: 'wrong-password' }),
+  },
+  {
+    method: 'POST',
+    name: 'POST /v1/Channels',
+    path: () => '/v1/Channels',
+    access: 'admin',
+    body: (w) => ({ flexFlowSid: w.flexFlowSid, identity: 'fuzz-user', chatUserFriendlyName: 'Fuzz' }),
+  },
+  {
+    method: 'GET',
+    name: 'GET /v1/Channels/:sid',
+    path: (w) => `/v1/Channels/${w.channelA}`,
+    access: 'admin',
+  },
+  {
+    method: 'GET',
+    name: 'GET /v1/Channels/:sid/Messages',
+    path: (w) => `/v1/Channels/${w.channelA}/Messages`,
+    access: 'admin',
+  },
+  {
+    method: 'POST',
+    name: 'POST /v1/Channels/:sid/Messages',
+    path: (w) => `/v1/Channels/${w.channelA}/Messages`,
+    access: 'admin',
+    body: (w) => ({ from: w.identityA, body: 'from REST', clientId: `r-${Math.random()}`, attributes: {} }),
+  },
+  {
+    method: 'GET',
+    name: 'GET /v1/Channels/:sid/Members',
+    path: (w) => `/v1/Channels/${w.channelA}/Members`,
+    access: 'admin',
+  },
+  {
+    method: 'POST',
+    name: 'POST /v1/FlexFlows',
+    path: () => '/v1/FlexFlows',
+    access: 'admin',
+    body: () => ({
+      friendlyName: 'Fuzz flow',
+      channelType: 'custom',
+      contactIdentity: `fuzz-${Math.random()}`,
+      enabled: false,
+      integrationType: 'task',
+      allowedOrigins: ['https://a.example'],
+    }),
+  },
+  { method: 'GET', name: 'GET /v1/FlexFlows', path: () => '/v1/FlexFlows', access: 'admin' },
+  {
+    method: 'GET',
+    name: 'GET /v1/FlexFlows/:sid',
+    path: (w) => `/v1/FlexFlows/${w.flexFlowSid}`,
+    access: 'admin',
+  },
+  {
+    method: 'POST',
+    name: 'POST /v1/FlexFlows/:sid',
+    path: (w) => `/v1/FlexFlows/${w.flexFlowSid}`,
+    access: 'admin',
+    body: () => ({ friendlyName: 'Demo shop webchat' }),
+  },
+  {
+    method: 'PATCH',
+    name: 'PATCH /v1/FlexFlows/:sid',
+    path: (w) => `/v1/FlexFlows/${w.flexFlowSid}`,
+    access: 'admin',
+    body: () => ({ friendlyName: 'Demo shop webchat' }),
+  },
+  {
+    method: 'DELETE',
+    name: 'DELETE /v1/FlexFlows/:sid',
+    path: () => `/v1/FlexFlows/${FAKE.FO}`,
+    access: 'admin',
+  },
+  {
+    method: 'POST',
+    name: 'POST /v1/Flows/validate',
+    path: () => '/v1/Flows/validate',
+    access: 'admin',
+    body: () => ({ definition: demoFlow }),
+  },
+  {
+    method: 'POST',
+    name: 'POST /v1/Flows',
+    path: () => '/v1/Flows',
+    access: 'admin',
+    body: () => ({ friendlyName: 'Fuzz bot', definition: demoFlow }),
+  },
+  { method: 'GET', name: 'GET /v1/Flows', path: () => '/v1/Flows', access: 'admin' },
+  { method: 'GET', name: 'GET /v1/Flows/:sid', path: (w) => `/v1/Flows/${w.flowSid}`, access: 'admin' },
+  {
+    method: 'POST',
+    name: 'POST /v1/Flows/:sid',
+    path: () => `/v1/Flows/${FAKE.FW}`,
+    access: 'admin',
+    body: () => ({ friendlyName: 'Renamed' }),
+  },
+  {
+    method: 'PATCH',
+    name: 'PATCH /v1/Flows/:sid',
+    path: () => `/v1/Flows/${FAKE.FW}`,
+    access: 'admin',
+    body: () => ({ friendlyName: 'Renamed' }),
+  },
+  { method: 'DELETE', name: 'DELETE /v1/Flows/:sid', path: () => `/v1/Flows/${FAKE.FW}`, access: 'admin' },
+  {
+    method: 'GET',
+    name: 'GET /v1/Flows/:sid/Executions',
+    path: (w) => `/v1/Flows/${w.flowSid}/Executions`,
+    access: 'admin',
+  },
+  {
+    method: 'GET',
+    name: 'GET /v1/Flows/:sid/Executions/:sid',
+    path: (w) => `/v1/Flows/${w.flowSid}/Executions/${FAKE.FN}`,
+    access: 'admin',
+  },
+  {
+    method: 'POST',
+    name: 'POST /v1/Flows/:sid/Executions',
+    path: () => `/v1/Flows/${FAKE.FW}/Executions`,
+    access: 'admin',
+    body: (w) => ({ channelSid: w.channelB, parameters: {} }),
+  },
+  {
+    method: 'POST',
+    name: 'POST /v1/Workers',
+    path: () => '/v1/Workers',
+    access: 'admin',
+    body: () => ({ friendlyName: 'Fuzz worker', capacity: 1 }),
+  },
+  { method: 'GET', name: 'GET /v1/Workers', path: () => '/v1/Workers', access: 'admin' },
+  { method: 'GET', name: 'GET /v1/Workers/:sid', path: (w) => `/v1/Workers/${w.agentSid}`, access: 'admin' },
+  {
+    method: 'POST',
+    name: 'POST /v1/Workers/:sid',
+    path: (w) => `/v1/Workers/${w.otherAgentSid}`,
+    access: 'admin',
+    body: () => ({ capacity: 2 }),
+  },
+  {
+    method: 'PATCH',
+    name: 'PATCH /v1/Workers/:sid',
+    path: (w) => `/v1/Workers/${w.otherAgentSid}`,
+    access: 'admin',
+    body: () => ({ capacity: 2 }),
+  },
+  {
+    method: 'POST',
+    name: 'POST /v1/TaskQueues',
+    path: () => '/v1/TaskQueues',
+    access: 'admin',
+    body: () => ({ friendlyName: 'Fuzz queue', targetWorkers: '1==1' }),
+  },
+  { method: 'GET', name: 'GET /v1/TaskQueues', path: () => '/v1/TaskQueues', access: 'admin' },
+  { method: 'GET', name: 'GET /v1/Tasks', path: () => '/v1/Tasks', access: 'admin' },
+  { method: 'GET', name: 'GET /v1/Tasks/:sid', path: (w) => `/v1/Tasks/${w.taskA}`, access: 'admin' },
+  {
+    method: 'GET',
+    name: 'GET /v1/Tasks/:sid/Reservations',
+    path: (w) => `/v1/Tasks/${w.taskA}/Reservations`,
+    access: 'admin',
+  },
+];
+
+export type { AgentSocket, VisitorSocket };
+export { connectAgent, connectVisitor };

@@ -1,0 +1,394 @@
+/**
+ * Fuzz: malformed payloads, wrong types, `__proto__` / `constructor` keys, deep nesting and
+ * oversize frames, to every socket event of both namespaces and every REST route. The server
+ * (in this process) must never crash, answer each bad input with an error, keep its memory
+ * bounded, and serve good traffic afterwards.
+ */
+
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import fc from 'fast-check';
+import type { Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectAgent, connectVisitor, openWebChannel, request } from '../helpers/clients.ts';
+import { startParley, type TestParley } from '../helpers/server.ts';
+import { buildWorld, ROUTES, SOCKET_EVENTS, type World } from './authz-catalog.ts';
+
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+const heapUsed = () => {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+};
+
+const RUNS = 40;
+const figures = { socketInputs: 0, socketErrors: 0, restInputs: 0, rest4xx: 0, rawFrames: 0 };
+let parley: TestParley;
+let world: World;
+let heapBefore = 0;
+
+beforeAll(async () => {
+  parley = await startParley({
+    limits: { signInPerMinute: 100_000, webChannelsPerMinute: 100_000 },
+  });
+  world = await buildWorld(parley);
+  heapBefore = heapUsed();
+});
+afterAll(async () => {
+  console.log(`fuzz figures: ${JSON.stringify(figures)}`);
+  await parley?.stop();
+});
+
+/** `{"__proto__": …}` as JSON.parse makes it: an own key, the way it arrives off the wire. */
+const protoKeys = fc.constantFrom(
+  JSON.parse('{"__proto__":{"polluted":true}}'),
+  JSON.parse('{"constructor":{"prototype":{"polluted":true}}}'),
+  JSON.parse('{"__proto__":{"__proto__":{"polluted":true}},"prototype":1}'),
+  JSON.parse('{"toString":"x","valueOf":1,"hasOwnProperty":null}'),
+);
+const deep = fc.integer({ min: 50, max: 4000 }).map((depth) => {
+  let value: unknown = 'bottom';
+  for (let i = 0; i < depth; i++) value = i % 2 ? [value] : { k: value };
+  return value;
+});
+const wrongTypeFor = (value: unknown): fc.Arbitrary<unknown> => {
+  const kinds: fc.Arbitrary<unknown>[] = [];
+  if (typeof value !== 'string') kinds.push(fc.string({ maxLength: 20 }));
+  if (typeof value !== 'number') kinds.push(fc.oneof(fc.integer(), fc.double({ noNaN: true })));
+  if (typeof value !== 'boolean') kinds.push(fc.boolean());
+  if (!Array.isArray(value)) kinds.push(fc.array(fc.integer(), { maxLength: 3 }));
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) kinds.push(fc.constant({ a: 1 }));
+  kinds.push(fc.constant(null));
+  return fc.oneof(...kinds);
+};
+
+/** A valid example with one field given a value of the wrong type: always a bad input. */
+function mistyped(example: Record<string, unknown>): fc.Arbitrary<unknown> {
+  const keys = Object.keys(example);
+  if (keys.length === 0) {
+    return fc.oneof(fc.integer(), fc.string({ minLength: 1 }), fc.boolean(), fc.array(fc.integer()));
+  }
+  return fc
+    .constantFrom(...keys)
+    .chain((key) => wrongTypeFor(example[key]).map((wrong) => ({ ...example, [key]: wrong })));
+}
+
+/** Anything at all: most of it bad, some of it accidentally valid. */
+function hostile(example: Record<string, unknown>): fc.Arbitrary<unknown> {
+  return fc.oneof(
+    fc.jsonValue({ maxDepth: 5 }),
+    protoKeys,
+    protoKeys.map((extra) => Object.assign(JSON.parse(JSON.stringify(example)), extra)),
+    deep,
+    deep.map((nested) => ({ ...example, attributes: { nested } })),
+    fc.string({ minLength: 1000, maxLength: 20_000 }).map((s) => ({ ...example, body: s, clientId: s })),
+  );
+}
+
+function assertNoPollution() {
+  const probe = {} as Record<string, unknown>;
+  expect(probe.polluted).toBeUndefined();
+  expect(Object.keys(Object.prototype)).toEqual([]);
+}
+
+describe('fuzzing the socket events', () => {
+  const sockets: Record<string, Socket> = {};
+  beforeAll(async () => {
+    sockets['/webchat'] = await connectVisitor(parley.url, world.tokenA);
+    sockets['/agent'] = await connectAgent(parley.url, world.agentToken);
+  });
+  afterAll(() => {
+    for (const socket of Object.values(sockets)) socket.close();
+  });
+
+  for (const spec of SOCKET_EVENTS) {
+    it(`answers every bad ${spec.namespace} ${spec.event} with an error naming the field`, async () => {
+      const socket = sockets[spec.namespace] as Socket;
+      const example = spec.example(world);
+      await fc.assert(
+        fc.asyncProperty(mistyped(example), async (payload) => {
+          figures.socketInputs++;
+          const reply = await request<{ error?: { code: string; message: string } }>(
+            socket,
+            spec.event,
+            payload,
+          );
+          figures.socketErrors++;
+          expect(reply.error?.code).toBe('invalid_request');
+          expect(reply.error?.message.startsWith(`${spec.event}`)).toBe(true);
+        }),
+        { numRuns: RUNS },
+      );
+      await fc.assert(
+        fc.asyncProperty(hostile(example), async (payload) => {
+          figures.socketInputs++;
+          const reply = await request<{ error?: { code: string } }>(socket, spec.event, payload);
+          if (reply?.error) figures.socketErrors++;
+          // Whatever it was, the server answered, and not with its own failure.
+          expect(reply?.error?.code).not.toBe('internal');
+        }),
+        { numRuns: RUNS },
+      );
+      expect(socket.connected).toBe(true);
+      assertNoPollution();
+    });
+  }
+
+  it('survives fire-and-forget events, unknown events and extra arguments', async () => {
+    const socket = sockets['/webchat'] as Socket;
+    for (const spec of SOCKET_EVENTS.filter((s) => s.namespace === '/webchat')) {
+      socket.emit(spec.event);
+      socket.emit(spec.event, 'x', 1, null);
+      socket.emit(spec.event, JSON.parse('{"__proto__":{"polluted":1}}'));
+    }
+    socket.emit('no:such:event', { a: 1 });
+    socket.emit('__proto__', {});
+    socket.emit('constructor', {});
+    const reply = await request(socket, 'messages:sync', { afterIndex: -1 });
+    expect(reply).toHaveProperty('messages');
+    assertNoPollution();
+  });
+});
+
+describe('raw Socket.IO frames', () => {
+  /** Writes an engine.io message as is, bypassing the client's encoder. */
+  const raw = (socket: Socket, frame: string) => {
+    figures.rawFrames++;
+    (socket.io.engine as unknown as { send(data: string): void }).send(frame);
+  };
+  const disconnected = (socket: Socket) =>
+    new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
+
+  it('closes the connection on a frame larger than maxHttpBufferSize and stays up', async () => {
+    const socket = await connectVisitor(parley.url, world.tokenB);
+    const closed = disconnected(socket);
+    raw(socket, `2/webchat,["message:send",{"clientId":"big","body":"${'x'.repeat(70 * 1024)}"}]`);
+    expect(await closed).toMatch(/transport (close|error)/);
+    socket.close();
+    const again = await connectVisitor(parley.url, world.tokenB);
+    expect(await request(again, 'messages:sync', { afterIndex: -1 })).toHaveProperty('messages');
+    again.close();
+  });
+
+  it('drops a connection that sends a malformed packet, and only that one', async () => {
+    const bystander = await connectVisitor(parley.url, world.tokenB);
+    const frames = [
+      '2/webchat,["message:send"',
+      '2/webchat,{"not":"an array"}',
+      '9/webchat,[]',
+      '2/webchat,[]',
+      '2/webchat,[42]',
+      '2/nowhere,["message:send",{}]',
+      '51-/webchat,["message:send",{"_placeholder":true,"num":7}]',
+      '2/webchat,99999999999999999999["messages:sync",{"afterIndex":-1}]',
+    ];
+    for (const frame of frames) {
+      const socket = await connectVisitor(parley.url, world.tokenB);
+      raw(socket, frame);
+      // The server either ignores the packet or closes this connection; either way it answers others.
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      socket.close();
+    }
+    expect(await request(bystander, 'messages:sync', { afterIndex: -1 })).toHaveProperty('messages');
+    bystander.close();
+  });
+
+  let rawAcks = 0;
+  it('answers deeply nested payloads (within the frame limit) with an error, not a crash', async () => {
+    const socket = await connectVisitor(parley.url, world.tokenB);
+    for (const depth of [1000, 10_000, 20_000]) {
+      const nested = `${'['.repeat(depth)}${']'.repeat(depth)}`;
+      const objects = `${'{"a":'.repeat(depth / 2)}1${'}'.repeat(depth / 2)}`;
+      for (const [i, payload] of [
+        nested,
+        `{"clientId":"d${depth}","body":"x","attributes":{"n":${objects}}}`,
+        `{"clientId":"e${depth}","body":"x","attributes":{"n":${nested}}}`,
+      ].entries()) {
+        const reply = new Promise((resolve) => {
+          socket.once('message:new', resolve);
+          setTimeout(() => resolve('no broadcast'), 2000);
+        });
+        const ackId = 100 + rawAcks++;
+        const answered = new Promise<unknown>((resolve) => {
+          const engine = socket.io.engine as unknown as {
+            on(e: string, f: (d: string) => void): void;
+            off(e: string, f: (d: string) => void): void;
+          };
+          const listener = (data: string) => {
+            if (typeof data === 'string' && data.startsWith(`3/webchat,${ackId}`)) {
+              engine.off('message', listener);
+              resolve(JSON.parse(data.slice(`3/webchat,${ackId}`.length)));
+            }
+          };
+          engine.on('message', listener);
+        });
+        raw(socket, `2/webchat,${ackId}["message:send",${payload}]`);
+        const [ack] = (await answered) as [{ error?: { code: string } }];
+        expect(ack.error?.code).toBe('invalid_request');
+        await reply;
+      }
+    }
+    expect(socket.connected).toBe(true);
+    socket.close();
+  });
+});
+
+describe('fuzzing the REST API', () => {
+  const send = async (method: string, path: string, body: unknown, admin = true) => {
+    figures.restInputs++;
+    const res = await fetch(parley.url + path, {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        origin: parley.url,
+        ...(admin && { authorization: `Bearer ${parley.adminKey}` }),
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (res.status >= 400 && res.status < 500) figures.rest4xx++;
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+  const isError = (reply: { status: number; body: unknown }) => {
+    expect(reply.status).toBeGreaterThanOrEqual(400);
+    expect(reply.status).toBeLessThan(500);
+    expect(reply.body).toMatchObject({
+      code: expect.any(String),
+      message: expect.any(String),
+      status: reply.status,
+    });
+  };
+
+  for (const route of ROUTES.filter((r) => r.body)) {
+    it(`answers every bad body of ${route.name} with a 4xx naming the field`, async () => {
+      const example = route.body?.(world) ?? {};
+      await fc.assert(
+        fc.asyncProperty(mistyped(example), async (body) => {
+          const reply = await send(route.method, route.path(world), body);
+          isError(reply);
+          if (reply.status === 400) expect(reply.body.message).toMatch(/^body/);
+        }),
+        { numRuns: RUNS },
+      );
+      await fc.assert(
+        fc.asyncProperty(hostile(example), async (body) => {
+          const reply = await send(route.method, route.path(world), body);
+          expect(reply.status).toBeLessThan(500);
+          if (reply.status >= 400) isError(reply);
+        }),
+        { numRuns: RUNS },
+      );
+      assertNoPollution();
+    });
+  }
+
+  it('answers malformed JSON, wrong content types and oversize bodies with 4xx', async () => {
+    const routes = ROUTES.filter((r) => r.body);
+    for (const route of routes) {
+      for (const raw of [
+        '{',
+        '{"a":',
+        'null',
+        '[]',
+        '"string"',
+        '1e400',
+        `{"body":"${'x'.repeat(70_000)}"}`,
+      ]) {
+        const reply = await send(route.method, route.path(world), raw);
+        expect(reply.status, `${route.name} with ${raw.slice(0, 20)}`).toBeLessThan(500);
+        expect(reply.status).toBeGreaterThanOrEqual(400);
+      }
+      const oversize = await send(route.method, route.path(world), `{"body":"${'x'.repeat(70_000)}"}`);
+      expect(oversize.status).toBe(413);
+    }
+  });
+
+  it('answers bad path parameters and queries with 4xx on every route', async () => {
+    const junk = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom(
+        '..%2F..%2Fetc%2Fpasswd',
+        '%00',
+        '__proto__',
+        'constructor',
+        'CH' + 'f'.repeat(500),
+        '%',
+        '%E0%A4%A',
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...ROUTES), junk, async (route, value) => {
+        const path = route
+          .path(world)
+          .replace(/(CH|WT|WK|FO|FW|FN|WR)[0-9a-f]{32}/, encodeURIComponent(value));
+        const query = `${path.includes('?') ? '&' : '?'}afterIndex=${encodeURIComponent(value)}&pageSize=${encodeURIComponent(value)}&status=${encodeURIComponent(value)}`;
+        const reply = await send(route.method, path + query, route.body?.(world));
+        expect(reply.status, `${route.name} → ${path}${query}`).toBeLessThan(500);
+      }),
+      { numRuns: RUNS * 4 },
+    );
+    const odd = await send('GET', '/v1/Channels/%E0%A4%A/Messages?afterIndex[]=1&pageSize[$gt]=1', undefined);
+    expect(odd.status).toBeLessThan(500);
+    assertNoPollution();
+  });
+});
+
+describe('what the fuzz found', () => {
+  it('changes only the fields an update of a Flex Flow names', async () => {
+    const created = await parley.api('POST', '/v1/FlexFlows', {
+      friendlyName: 'Partial',
+      channelType: 'custom',
+      contactIdentity: 'partial',
+      enabled: false,
+      integrationType: 'task',
+      longLived: true,
+      allowedOrigins: ['https://shop.example'],
+      integration: { priority: 3 },
+    });
+    const updated = await parley.api('POST', `/v1/FlexFlows/${created.body.sid}`, { friendlyName: 'Renamed' });
+    expect(updated.body).toMatchObject({
+      friendlyName: 'Renamed',
+      longLived: true,
+      allowedOrigins: ['https://shop.example'],
+      integration: { priority: 3 },
+    });
+  });
+
+  it('refuses attributes nested deeper than the limit, with a message saying so', async () => {
+    let nested: unknown = 1;
+    for (let i = 0; i < 12; i++) nested = { a: nested };
+    const reply = await parley.api('POST', `/v1/Channels/${world.channelB}/Messages`, {
+      from: 'system',
+      body: 'x',
+      attributes: { nested },
+    });
+    expect(reply).toMatchObject({ status: 400, body: { message: expect.stringMatching(/nest at most 10/) } });
+  });
+});
+
+describe('after the fuzz', () => {
+  it('keeps memory bounded and still serves a visitor and an agent', async () => {
+    const growth = heapUsed() - heapBefore;
+    console.log(`fuzz heap growth: ${(growth / 1024 / 1024).toFixed(1)} MB`);
+    expect(growth).toBeLessThan(64 * 1024 * 1024);
+
+    const session = await openWebChannel(parley.url, {
+      flexFlowSid: world.flexFlowSid,
+      customerFriendlyName: 'After',
+    });
+    const visitor = await connectVisitor(parley.url, session.token);
+    const sent = await request<{ index: number }>(visitor, 'message:send', {
+      clientId: 'after-1',
+      body: 'still there?',
+    });
+    expect(sent.index).toBe(0);
+    const stored = await parley.api('GET', `/v1/Channels/${session.channelSid}/Messages`);
+    expect(stored.body.messages.map((m: { body: string }) => m.body)).toEqual(['still there?']);
+    visitor.close();
+    const agent = await connectAgent(parley.url, world.agentToken);
+    expect(await request(agent, 'session:sync')).toHaveProperty('worker');
+    agent.close();
+    assertNoPollution();
+  });
+});
