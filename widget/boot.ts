@@ -30,6 +30,12 @@ export function boot(host: HTMLElement, settings: WebchatOptions, queue: Command
     if (name === 'shutdown') live = false;
     return (webchat[name as keyof Webchat] as (...a: unknown[]) => unknown)(...args);
   };
-  for (const command of queue.splice(0)) dispatch(...command);
+  // Listeners first, so queued `on('ready')` and `on('open')` hear the events the other
+  // queued commands cause, in that order (`ready` is emitted a microtask after creation).
+  const queued = queue.splice(0);
+  for (const command of queued) if (command[0] === 'on' || command[0] === 'off') dispatch(...command);
+  queueMicrotask(() => {
+    for (const command of queued) if (command[0] !== 'on' && command[0] !== 'off') dispatch(...command);
+  });
   return dispatch;
 }

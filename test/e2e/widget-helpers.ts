@@ -88,3 +88,58 @@ export async function storedMessages(parley: TestParley, channelSid: string): Pr
   const { body } = await parley.api<{ messages: MessageDTO[] }>('GET', `/v1/Channels/${channelSid}/Messages`);
   return body.messages;
 }
+
+/** A Flex Flow straight to agents (no bot), for tests that script the other side themselves. */
+export async function createTaskFlow(parley: TestParley, widgetConfig: Record<string, unknown> = {}) {
+  const { status, body } = await parley.api('POST', '/v1/FlexFlows', {
+    friendlyName: `Widget test ${Math.random().toString(36).slice(2, 8)}`,
+    channelType: 'web',
+    contactIdentity: `widget-test-${Math.random().toString(36).slice(2, 8)}`,
+    enabled: true,
+    integrationType: 'task',
+    allowedOrigins: ['self'],
+    widgetConfig,
+  });
+  if (status !== 201) throw new Error(`FlexFlows answered ${status}: ${JSON.stringify(body)}`);
+  return body.sid as string;
+}
+
+export const AGENT_IDENTITY = 'test-agent';
+export const AGENT_NAME = 'Alex Morgan';
+
+/** An agent member joins the channel (through the core, without routing) and may then speak. */
+export async function agentJoins(parley: TestParley, channelSid: string): Promise<void> {
+  await parley.server.core.conversations.addMember(channelSid, AGENT_IDENTITY, 'agent', AGENT_NAME);
+}
+
+/** The agent member writes in the channel (admin REST, as that member). */
+export async function agentSays(
+  parley: TestParley,
+  channelSid: string,
+  body: string,
+  attributes?: Record<string, unknown>,
+): Promise<MessageDTO> {
+  const res = await parley.api<MessageDTO>('POST', `/v1/Channels/${channelSid}/Messages`, {
+    from: AGENT_IDENTITY,
+    body,
+    ...(attributes && { attributes }),
+  });
+  if (res.status >= 300) throw new Error(`Messages answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** Counts the page's live WebSockets (install before the page loads). */
+export async function countSockets(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const Native = window.WebSocket;
+    const all: WebSocket[] = [];
+    (window as unknown as { liveSockets(): number }).liveSockets = () =>
+      all.filter((socket) => socket.readyState < 2).length;
+    window.WebSocket = class extends Native {
+      constructor(...args: ConstructorParameters<typeof WebSocket>) {
+        super(...args);
+        all.push(this);
+      }
+    } as typeof WebSocket;
+  });
+}

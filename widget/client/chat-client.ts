@@ -70,9 +70,8 @@ export function createChatClient(deps: ChatClientDeps): ChatClient {
       store,
       outbox,
       onFresh: (messages: MessageDTO[]) => {
-        const others = messages.filter((m) => m.from !== next.identity);
-        store.update(update.countUnread(others.length));
         for (const message of messages) events.emit('message', message);
+        store.update(update.countUnread(messages.filter((m) => m.from !== next.identity).length));
       },
       onEnded: () => {
         const channel = store.get().channel;

@@ -4,7 +4,7 @@
  * panel). Takes focus when it opens, closes on Escape, accepts dropped files, and fills the
  * screen on phones, following the on-screen keyboard.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { isEnded } from '../state/chat-state';
 import { useApp, useChatState } from './app-context';
 import { activeIn, attach } from './attach';
@@ -66,7 +66,9 @@ const waiting = css`
 
 /** The window's height follows the visual viewport, so the on-screen keyboard never hides the composer. */
 function useViewportHeight(ref: { current: HTMLElement | null }) {
-  useEffect(() => {
+  // A layout effect: its cleanup runs at unmount itself, not a frame later, so a single-page
+  // app that unmounts the widget is left without our listener at once.
+  useLayoutEffect(() => {
     const viewport = globalThis.visualViewport;
     if (!viewport) return;
     const follow = () => ref.current?.style.setProperty('--parley-viewport-height', `${viewport.height}px`);
