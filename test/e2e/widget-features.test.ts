@@ -1,0 +1,227 @@
+/**
+ * What the visitor sees and does in Chromium: quick replies, markdown-lite, "Seen", sounds,
+ * the transcript, theming, and the phone layout that follows the on-screen keyboard.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { MessageDTO } from '../../server/protocol.ts';
+import { launchBrowser } from '../helpers/browser.ts';
+import { startParley, type TestParley } from '../helpers/server.ts';
+import {
+  AGENT_IDENTITY,
+  agentJoins,
+  agentSays,
+  conversation,
+  createTaskFlow,
+  delivered,
+  eventually,
+  openChat,
+  storedMessages,
+  storedSession,
+  visitors,
+  write,
+} from './widget-helpers.ts';
+
+let parley: TestParley;
+let browser: Browser;
+let flow: string;
+const visitor = visitors(
+  () => browser,
+  () => parley,
+);
+
+beforeAll(async () => {
+  parley = await startParley();
+  browser = await launchBrowser();
+  flow = await createTaskFlow(parley);
+});
+afterEach(() => visitor.closeAll());
+afterAll(async () => {
+  await browser?.close();
+  await parley?.stop();
+});
+
+/** A visitor on the SPA page with the npm widget mounted with `options`, chat open and started. */
+async function chatting(
+  options: object = {},
+  contextOptions?: object,
+): Promise<{ page: Page; channelSid: string }> {
+  const page = await visitor.page(`/spa.html?flow=${flow}`, contextOptions);
+  await page.evaluate(
+    (options) => (window as unknown as { spa: { mount(o: object): void } }).spa.mount(options),
+    options,
+  );
+  await openChat(page);
+  await write(page, 'Hello');
+  await delivered(page);
+  const channelSid = (await storedSession(page, flow))?.channelSid ?? '';
+  await agentJoins(parley, channelSid);
+  return { page, channelSid };
+}
+
+const quickReply = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
+
+describe('messages', () => {
+  it('offers quick replies under the newest message, sends a tapped one, then hides them', async () => {
+    const { page, channelSid } = await chatting();
+    await agentSays(parley, channelSid, 'What can I do for you?', {
+      quickReplies: ['Track my order', 'Talk to a human'],
+    });
+    await quickReply(page, 'Talk to a human').waitFor();
+    await quickReply(page, 'Track my order').click();
+    await delivered(page);
+    await eventually(() => quickReply(page, 'Talk to a human').count()).toBe(0);
+    const sent = (await storedMessages(parley, channelSid)).at(-1) as MessageDTO;
+    expect(sent).toMatchObject({
+      body: 'Track my order',
+      authorRole: 'customer',
+      clientId: expect.any(String),
+    });
+
+    // Replies of an older message are not offered once a newer message arrived.
+    await agentSays(parley, channelSid, 'Pick one', { quickReplies: ['Yes', 'No'] });
+    await quickReply(page, 'Yes').waitFor();
+    await agentSays(parley, channelSid, 'Actually, never mind.');
+    await eventually(() => quickReply(page, 'Yes').count()).toBe(0);
+  });
+
+  it('renders markdown-lite as elements, links only to http, https and mailto', async () => {
+    const { page, channelSid } = await chatting();
+    await agentSays(
+      parley,
+      channelSid,
+      '**Bold** and _italic_ and `code` and [our docs](https://example.com/docs)\nSecond line: [bad](javascript:alert(1)) mailto:help@example.com',
+    );
+    const log = conversation(page);
+    await log.locator('strong').getByText('Bold').waitFor();
+    expect(await log.locator('em').textContent()).toBe('italic');
+    expect(await log.locator('code').textContent()).toBe('code');
+    const links = await log
+      .locator('a')
+      .evaluateAll((as) => as.map((a) => [a.textContent, a.getAttribute('href'), a.getAttribute('rel')]));
+    expect(links).toEqual([
+      ['our docs', 'https://example.com/docs', 'noopener noreferrer nofollow'],
+      ['mailto:help@example.com', 'mailto:help@example.com', 'noopener noreferrer nofollow'],
+    ]);
+    await log.getByText('[bad](javascript:alert(1))', { exact: false }).waitFor();
+    expect(await log.locator('[href^="javascript"]').count()).toBe(0);
+  });
+
+  it('shows "Seen" under the visitor’s newest message the agent has read', async () => {
+    const { page, channelSid } = await chatting();
+    await write(page, 'Did you get this?');
+    await delivered(page);
+    expect(await conversation(page).getByText('Seen').count()).toBe(0);
+    const last = (await storedMessages(parley, channelSid)).at(-1) as MessageDTO;
+    await parley.server.core.conversations.markRead(channelSid, AGENT_IDENTITY, last.index);
+    const seen = conversation(page).locator('li', { hasText: 'Did you get this?' }).getByText('Seen');
+    await seen.waitFor();
+    expect(await conversation(page).getByText('Seen').count()).toBe(1);
+  });
+
+  it('chimes for a message arriving while closed when sounds are on', async () => {
+    const context = await visitor.context();
+    await context.addInitScript(() => {
+      const w = window as unknown as { tones: number; AudioContext: typeof AudioContext };
+      w.tones = 0;
+      const Native = w.AudioContext;
+      w.AudioContext = class extends Native {
+        createOscillator() {
+          w.tones++;
+          return super.createOscillator();
+        }
+      };
+    });
+    const page = await context.newPage();
+    await page.goto(`${parley.url}/spa.html?flow=${flow}`);
+    await page.evaluate(() =>
+      (window as unknown as { spa: { mount(o: object): void } }).spa.mount({ sounds: true }),
+    );
+    await openChat(page);
+    await write(page, 'Ring me');
+    await delivered(page);
+    const channelSid = (await storedSession(page, flow))?.channelSid ?? '';
+    await agentJoins(parley, channelSid);
+    await page.getByRole('button', { name: 'Close chat' }).click();
+    await agentSays(parley, channelSid, 'Ding');
+    await eventually(() =>
+      page.evaluate(() => (window as unknown as { tones: number }).tones),
+    ).toBeGreaterThan(0);
+  });
+
+  it('downloads the transcript as a text file', async () => {
+    const { page, channelSid } = await chatting();
+    await agentSays(parley, channelSid, 'Your order ships tomorrow.');
+    await conversation(page).getByText('Your order ships tomorrow.').waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download transcript' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`chat-${channelSid}.txt`);
+    const text = await readFile((await download.path()) as string, 'utf8');
+    expect(text).toMatch(/: Hello\n/);
+    expect(text).toMatch(/Alex Morgan: Your order ships tomorrow\.\n/);
+  });
+});
+
+describe('looks', () => {
+  it('takes a theme: colors, font, radius, left position, offsets, z-index and dark mode', async () => {
+    const page = await visitor.page(`/spa.html?flow=${flow}`);
+    await page.evaluate(() =>
+      (window as unknown as { spa: { mount(o: object): void } }).spa.mount({
+        theme: {
+          colors: { primary: '#0f766e' },
+          font: 'Georgia, serif',
+          radius: 4,
+          position: 'left',
+          offsetX: 30,
+          offsetY: 40,
+          zIndex: 1000,
+          mode: 'dark',
+        },
+      }),
+    );
+    const launcher = page.getByRole('button', { name: 'Open chat' });
+    await launcher.waitFor();
+    const box = await launcher.boundingBox();
+    expect({ x: box?.x, bottom: 800 - ((box?.y ?? 0) + (box?.height ?? 0)) }).toEqual({ x: 30, bottom: 40 });
+    expect(
+      await launcher.evaluate((b) => [getComputedStyle(b).backgroundColor, getComputedStyle(b).zIndex]),
+    ).toEqual(['rgb(15, 118, 110)', '1000']);
+    await launcher.click();
+    const dialog = page.getByRole('dialog');
+    expect(
+      await dialog.evaluate((d) => {
+        const style = getComputedStyle(d);
+        return [
+          style.borderTopLeftRadius,
+          style.backgroundColor,
+          style.fontFamily,
+          Math.round(d.getBoundingClientRect().x),
+        ];
+      }),
+    ).toEqual(['4px', 'rgb(17, 24, 39)', 'Georgia, serif', 30]);
+  });
+
+  it('fills a phone’s screen and follows the visual viewport when the keyboard opens', async () => {
+    const page = await visitor.page(`/spa.html?flow=${flow}`, {
+      viewport: { width: 375, height: 667 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    await page.evaluate(() => (window as unknown as { spa: { mount(): void } }).spa.mount());
+    await openChat(page);
+    const size = () =>
+      page.getByRole('dialog').evaluate((d) => {
+        const r = d.getBoundingClientRect();
+        return [Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height)];
+      });
+    expect(await size()).toEqual([0, 0, 375, 667]);
+    // The on-screen keyboard shrinks the visual viewport; the window (and its composer) follow.
+    await page.setViewportSize({ width: 375, height: 380 });
+    await eventually(size).toEqual([0, 0, 375, 380]);
+    const composer = await page.getByRole('textbox', { name: 'Message' }).boundingBox();
+    expect((composer?.y ?? 999) + (composer?.height ?? 0)).toBeLessThanOrEqual(380);
+  });
+});
