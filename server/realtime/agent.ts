@@ -7,6 +7,7 @@ import type { Namespace, Socket } from 'socket.io';
 import type { Core, Logger } from '../core/index.ts';
 import type { AgentClientEvents, AgentServerEvents } from '../protocol.ts';
 import { schemas } from '../schemas.ts';
+import { assertCanWatch } from './access.ts';
 import { createHandle, handshakeError } from './handle.ts';
 import { channelRoom, workerRoom } from './rooms.ts';
 
@@ -63,7 +64,10 @@ export function attachAgent(nsp: AgentNamespace, core: Core, log: Logger) {
         'messages:sync',
         schemas.channelRef.extend(schemas.sync.shape),
         async ({ channelSid, afterIndex }) => {
-          await routing.assertHolds(workerSid, channelSid);
+          // A supervisor watching a chat gets its live messages from then on too.
+          if ((await assertCanWatch(core, workerSid, channelSid)) === 'supervisor') {
+            await socket.join(channelRoom(channelSid));
+          }
           return conversations.sync(channelSid, afterIndex);
         },
       );

@@ -1,0 +1,36 @@
+/**
+ * Who may watch a channel on `/agent`: the worker holding its task, or a supervisor (a worker
+ * whose `roles` attribute has "supervisor"), who may read any channel but write none. Writes
+ * stay with `routing.assertHolds`.
+ */
+import type { Core } from '../core/index.ts';
+import { forbidden } from '../errors.ts';
+import type { Worker } from '../store/types.ts';
+
+export const SUPERVISOR_ROLE = 'supervisor';
+
+export function hasSupervisorRole(worker: Pick<Worker, 'attributes'>): boolean {
+  const { roles } = worker.attributes as { roles?: unknown };
+  return Array.isArray(roles) && roles.includes(SUPERVISOR_ROLE);
+}
+
+/**
+ * Throws unless the worker may read the channel; resolves `'holder'` or `'supervisor'`.
+ * A supervisor is checked on every call, so taking the role away takes the access away.
+ */
+export async function assertCanWatch(
+  core: Pick<Core, 'routing' | 'store'>,
+  workerSid: string,
+  channelSid: string,
+): Promise<'holder' | 'supervisor'> {
+  try {
+    await core.routing.assertHolds(workerSid, channelSid);
+    return 'holder';
+  } catch (err) {
+    const worker = await core.store.workers.get(workerSid);
+    if (!worker || !hasSupervisorRole(worker)) throw err;
+    if (!(await core.store.channels.get(channelSid)))
+      throw forbidden(`Channel ${channelSid} is not one you may watch`);
+    return 'supervisor';
+  }
+}

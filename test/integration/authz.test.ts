@@ -1,0 +1,253 @@
+/**
+ * The authorisation table: every socket event and REST route, against visitor A, visitor B,
+ * the agent assigned A's chat, another agent, a supervisor, an expired token and no token.
+ * Each cell says what must happen; the test runs every cell against a real server.
+ */
+import type { Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTokens } from '../../server/core/tokens.ts';
+import type { MessageDTO, SyncReply } from '../../server/protocol.ts';
+import { request } from '../helpers/clients.ts';
+import { startParley, type TestParley } from '../helpers/server.ts';
+import {
+  buildWorld,
+  connectAgent,
+  connectVisitor,
+  ROUTES,
+  SOCKET_EVENTS,
+  type World,
+} from './authz-catalog.ts';
+
+const SECRET = 'test-secret-0123456789abcdef';
+const REFUSED = ['forbidden', 'unauthorized', 'not_a_member'];
+
+type Actor = 'visitorA' | 'visitorB' | 'assignedAgent' | 'otherAgent' | 'supervisor' | 'expired' | 'none';
+const ACTORS: Actor[] = [
+  'visitorA',
+  'visitorB',
+  'assignedAgent',
+  'otherAgent',
+  'supervisor',
+  'expired',
+  'none',
+];
+
+/**
+ * What each actor may do with A's chat on `/agent`:
+ * - `allow`: not refused (it may still fail for another reason, e.g. a conflict);
+ * - `refuse`: answered forbidden;
+ * - `no-connection`: the handshake itself is refused.
+ */
+type Outcome = 'allow' | 'refuse' | 'no-connection';
+
+function agentOutcome(actor: Actor, event: (typeof SOCKET_EVENTS)[number]): Outcome {
+  if (actor === 'visitorA' || actor === 'visitorB' || actor === 'expired' || actor === 'none')
+    return 'no-connection';
+  if (!event.touchesChannel || actor === 'assignedAgent') return 'allow';
+  if (actor === 'supervisor' && !event.writes) return 'allow';
+  return 'refuse';
+}
+
+function webchatOutcome(actor: Actor): Outcome {
+  return actor === 'visitorA' || actor === 'visitorB' ? 'allow' : 'no-connection';
+}
+
+let parley: TestParley;
+let world: World;
+const tokens: Record<Actor, Record<'/webchat' | '/agent', string>> = {} as never;
+
+beforeAll(async () => {
+  parley = await startParley();
+  world = await buildWorld(parley);
+  const past = createTokens(SECRET, () => new Date(Date.now() - 30 * 24 * 3600 * 1000));
+  const expiredVisitor = past.sign({
+    kind: 'visitor',
+    contactSid: world.contactA,
+    channelSid: world.channelA,
+  });
+  const expiredAgent = past.sign({ kind: 'agent', workerSid: world.agentSid });
+  const both = (token: string) => ({ '/webchat': token, '/agent': token });
+  Object.assign(tokens, {
+    visitorA: both(world.tokenA),
+    visitorB: both(world.tokenB),
+    assignedAgent: both(world.agentToken),
+    otherAgent: both(world.otherAgentToken),
+    supervisor: both(world.supervisorToken),
+    expired: { '/webchat': expiredVisitor.token, '/agent': expiredAgent.token },
+    none: both(''),
+  });
+});
+afterAll(async () => {
+  await parley.stop();
+});
+
+async function connectAs(
+  actor: Actor,
+  namespace: '/webchat' | '/agent',
+): Promise<Socket | { refused: string }> {
+  try {
+    const token = tokens[actor][namespace];
+    return namespace === '/webchat'
+      ? await connectVisitor(parley.url, token)
+      : await connectAgent(parley.url, token);
+  } catch (err) {
+    return { refused: (err as Error).message };
+  }
+}
+
+const messagesOfA = async (): Promise<MessageDTO[]> =>
+  (await parley.api('GET', `/v1/Channels/${world.channelA}/Messages?pageSize=1000`)).body.messages;
+
+describe('the authorisation table of the socket events', () => {
+  // Events that end the chat or the task run after the others, so the others meet a live chat.
+  const ending = ['chat:end', 'task:wrap', 'task:complete'];
+  const ordered = [
+    ...SOCKET_EVENTS.filter((e) => !ending.includes(e.event)),
+    ...SOCKET_EVENTS.filter((e) => ending.includes(e.event)),
+  ];
+  for (const spec of ordered) {
+    for (const actor of ACTORS) {
+      const expected = spec.namespace === '/agent' ? agentOutcome(actor, spec) : webchatOutcome(actor);
+      it(`${spec.namespace} ${spec.event} by ${actor}: ${expected}`, async () => {
+        const socket = await connectAs(actor, spec.namespace);
+        if (expected === 'no-connection') {
+          expect(socket).toMatchObject({ refused: 'unauthorized' });
+          return;
+        }
+        if ('refused' in socket) throw new Error(`${actor} could not connect: ${socket.refused}`);
+        const before = await messagesOfA();
+        try {
+          const reply = await request<{ error?: { code: string } } & Partial<SyncReply>>(
+            socket,
+            spec.event,
+            spec.example(world),
+          );
+          if (expected === 'refuse') {
+            expect(reply.error?.code).toBe('forbidden');
+            // Nothing of the refused request reached A's chat.
+            expect((await messagesOfA()).length).toBe(before.length);
+          } else {
+            expect(REFUSED).not.toContain(reply?.error?.code);
+          }
+          // Visitor B's requests only ever touch B's own channel.
+          if (actor === 'visitorB' && reply?.channel) expect(reply.channel.sid).toBe(world.channelB);
+          if (actor === 'visitorB' && spec.event === 'message:send') {
+            expect((await messagesOfA()).length).toBe(before.length);
+          }
+        } finally {
+          socket.close();
+        }
+      });
+    }
+  }
+
+  it('ignores a channelSid smuggled into a visitor request', async () => {
+    const socket = (await connectAs('visitorB', '/webchat')) as Socket;
+    const reply = await request<SyncReply>(socket, 'messages:sync', {
+      afterIndex: -1,
+      channelSid: world.channelA,
+    });
+    expect(reply.channel.sid).toBe(world.channelB);
+    socket.close();
+  });
+
+  it('lets the assigned agent read the chat no longer once the task is completed', async () => {
+    const socket = (await connectAs('assignedAgent', '/agent')) as Socket;
+    const reply = await request(socket, 'messages:sync', { channelSid: world.channelA, afterIndex: -1 });
+    expect(reply).toMatchObject({ error: { code: 'forbidden' } });
+    socket.close();
+  });
+
+  it('lets a supervisor watch live, and takes it away with the role', async () => {
+    const { channelSid, token, identity } = await import('../helpers/clients.ts').then((c) =>
+      c.openWebChannel(parley.url, { flexFlowSid: world.flexFlowSid, customerFriendlyName: 'Watched' }),
+    );
+    const supervisor = (await connectAs('supervisor', '/agent')) as Socket;
+    expect(await request(supervisor, 'messages:sync', { channelSid, afterIndex: -1 })).toHaveProperty(
+      'messages',
+    );
+    const live = new Promise<MessageDTO>((resolve) => supervisor.once('message:new', resolve));
+    const visitor = await connectVisitor(parley.url, token);
+    await request(visitor, 'message:send', { clientId: 'w1', body: 'is anyone there?' });
+    expect((await live).from).toBe(identity);
+    visitor.close();
+    await parley.api('POST', `/v1/Workers/${world.supervisorSid}`, { attributes: { roles: [] } });
+    expect(await request(supervisor, 'messages:sync', { channelSid, afterIndex: -1 })).toMatchObject({
+      error: { code: 'forbidden' },
+    });
+    supervisor.close();
+  });
+
+  it('takes no visitor token on /agent and no agent token on /webchat', async () => {
+    await expect(connectAgent(parley.url, world.tokenA)).rejects.toMatchObject({ message: 'unauthorized' });
+    await expect(connectVisitor(parley.url, world.agentToken)).rejects.toMatchObject({
+      message: 'unauthorized',
+    });
+  });
+});
+
+describe('the authorisation table of the REST routes', () => {
+  const credentials: Record<string, (w: World) => string | null> = {
+    'the admin key': () => `Bearer ${parley.adminKey}`,
+    'no credentials': () => null,
+    'a wrong key': () => 'Bearer not-the-admin-key',
+    "visitor A's token": (w) => `Bearer ${w.tokenA}`,
+    "the assigned agent's token": (w) => `Bearer ${w.agentToken}`,
+    "the supervisor's token": (w) => `Bearer ${w.supervisorToken}`,
+    'the key without Bearer': () => parley.adminKey,
+  };
+  for (const route of ROUTES) {
+    for (const [who, header] of Object.entries(credentials)) {
+      const admitted = route.access === 'public' || who === 'the admin key';
+      it(`${route.name} with ${who}: ${admitted ? 'admitted' : '401'}`, async () => {
+        const auth = header(world);
+        const res = await fetch(parley.url + route.path(world), {
+          method: route.method,
+          headers: {
+            'content-type': 'application/json',
+            origin: parley.url,
+            ...(auth && { authorization: auth }),
+          },
+          body: route.body ? JSON.stringify(route.body(world)) : undefined,
+        });
+        // Admitted: past the guard (a sign-in may still answer 401 invalid_credentials).
+        if (admitted)
+          expect(res.status === 401 ? (await res.json()).code : 'past the guard').not.toBe('unauthorized');
+        else {
+          expect(res.status).toBe(401);
+          expect(await res.json()).toMatchObject({ code: 'unauthorized' });
+        }
+      });
+    }
+  }
+
+  it('refuses the public widget endpoints from an origin the Flex Flow does not allow', async () => {
+    for (const route of ROUTES.filter((r) => r.access === 'public' && r.name.includes('WebChannels'))) {
+      const res = await fetch(parley.url + route.path(world), {
+        method: route.method,
+        headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+        body: route.body ? JSON.stringify(route.body(world)) : undefined,
+      });
+      expect(res.status, route.name).toBe(403);
+    }
+  });
+});
+
+describe('the table covers everything', () => {
+  it('has a row for every client event in the wire contract', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const protocol = await readFile(new URL('../../server/protocol.ts', import.meta.url), 'utf8');
+    for (const [name, namespace] of [
+      ['WebchatClientEvents', '/webchat'],
+      ['AgentClientEvents', '/agent'],
+    ] as const) {
+      const body = protocol.split(`export interface ${name} {`)[1]?.split('\n}')[0] ?? '';
+      const events = [...body.matchAll(/^\s+'([a-z]+:[a-z]+)':/gm)].map((m) => m[1]);
+      expect(events.length).toBeGreaterThan(0);
+      const covered = SOCKET_EVENTS.filter((e) => e.namespace === namespace).map((e) => e.event);
+      expect(covered.sort(), `${name} events without a row in authz-catalog.ts`).toEqual(
+        expect.arrayContaining(events),
+      );
+    }
+  });
+});
