@@ -1,62 +1,70 @@
-/** Latency and throughput of sender → receiver delivery over any pair of sockets. */
-import type { Socket } from 'socket.io-client';
-
-export interface Pair {
-  sender: Socket;
-  receiver: Socket;
-  send(socket: Socket, clientId: string, body: string, ack: () => void): void;
-}
+/** Latency and throughput of sender → receiver delivery over pairs of sockets. */
+import type { Pair } from './setup.ts';
 
 const quantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 
-/** One message at a time: time from send to the receiver's `message:new`. */
-export async function measureLatency(pair: Pair, count: number) {
-  const samples: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const body = `latency ${i}`;
-    const started = performance.now();
-    await new Promise<void>((resolve) => {
-      const onMessage = (m: { body: string }) => {
-        if (m.body !== body) return;
-        pair.receiver.off('message:new', onMessage);
-        resolve();
-      };
-      pair.receiver.on('message:new', onMessage);
-      pair.send(pair.sender, `lat-${i}`, body, () => {});
-    });
-    samples.push(performance.now() - started);
-  }
-  samples.sort((a, b) => a - b);
-  return { p50: quantile(samples, 0.5), p99: quantile(samples, 0.99) };
+/** Resolves the delivery of a body to any receiver; one listener per receiver socket. */
+function deliveries(pairs: Pair[]) {
+  const waiting = new Map<string, () => void>();
+  const receivers = new Set(pairs.map((p) => p.receiver));
+  const onMessage = (m: { body: string }) => {
+    const done = waiting.get(m.body);
+    if (!done) return;
+    waiting.delete(m.body);
+    done();
+  };
+  for (const r of receivers) r.on('message:new', onMessage);
+  return {
+    expect: (body: string) => new Promise<void>((resolve) => waiting.set(body, resolve)),
+    stop: () => {
+      for (const r of receivers) r.off('message:new', onMessage);
+    },
+  };
 }
 
-/** Messages per second with every pair sending at once, until all are acked and delivered. */
-export async function measureThroughput(pairs: Pair[], total: number) {
+/**
+ * Every conversation sends one message at a time (the next when the last was delivered), all
+ * at once, until `total` messages were delivered: latency from send to the receiver's event.
+ */
+export async function measureLatency(pairs: Pair[], total: number, tag: string) {
+  const samples: number[] = [];
+  const delivered = deliveries(pairs);
+  let sent = 0;
+  await Promise.all(
+    pairs.map(async (pair, p) => {
+      while (sent < total) {
+        const n = sent++;
+        const body = `${tag} ${p} ${n}`;
+        const arrived = delivered.expect(body);
+        const started = performance.now();
+        pair.send(`${tag}-${n}`, body, () => {});
+        await arrived;
+        samples.push(performance.now() - started);
+      }
+    }),
+  );
+  delivered.stop();
+  samples.sort((a, b) => a - b);
+  return { p50: quantile(samples, 0.5), p99: quantile(samples, 0.99), count: samples.length };
+}
+
+/** Messages per second with every conversation sending its share at once, all acked and delivered. */
+export async function measureThroughput(pairs: Pair[], total: number, tag: string) {
   const perPair = Math.ceil(total / pairs.length);
+  const delivered = deliveries(pairs);
   const started = performance.now();
   await Promise.all(
-    pairs.map(
-      (pair, p) =>
-        new Promise<void>((resolve) => {
-          let delivered = 0;
-          let acked = 0;
-          const done = () => delivered >= perPair && acked >= perPair && resolve();
-          const onMessage = (m: { body: string }) => {
-            if (!m.body.startsWith('tp ')) return;
-            delivered++;
-            if (delivered >= perPair) pair.receiver.off('message:new', onMessage);
-            done();
-          };
-          pair.receiver.on('message:new', onMessage);
-          for (let i = 0; i < perPair; i++) {
-            pair.send(pair.sender, `tp-${p}-${i}`, `tp ${i}`, () => {
-              acked++;
-              done();
-            });
-          }
-        }),
+    pairs.flatMap((pair, p) =>
+      Array.from({ length: perPair }, (_, i) => {
+        const body = `${tag} ${p} ${i}`;
+        const arrived = delivered.expect(body);
+        const acked = new Promise<void>((resolve) => pair.send(`${tag}-${i}`, body, resolve));
+        return Promise.all([arrived, acked]);
+      }),
     ),
   );
-  return (perPair * pairs.length * 1000) / (performance.now() - started);
+  delivered.stop();
+  const seconds = (performance.now() - started) / 1000;
+  return { perSecond: (perPair * pairs.length) / seconds, messages: perPair * pairs.length, seconds };
 }

@@ -1,165 +1,197 @@
 /**
- * `npm run bench`: measures Parley against a baseline measured in the same run, and writes
- * test/bench/RESULTS.md. The server runs in its own process pinned to core 0 (when `taskset`
- * exists), the load in this process on core 1. Figures are ratios to the baseline, because
- * this machine is shared and noisy.
+ * `npm run bench`: every figure measured in one run on this machine, each against a baseline
+ * measured in the same run (the machine is shared and noisy), written to test/bench/RESULTS.md
+ * and printed. Servers run as child processes on core 0 (when taskset exists), the load here on
+ * core 1; everything is on loopback and bounded. BENCH_QUICK=1 runs a smaller version.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { io, type Socket } from 'socket.io-client';
-import { measureLatency, measureThroughput, type Pair } from './relay.ts';
+import { startPostgres } from '../helpers/postgres.ts';
+import { startRedis } from '../helpers/redis.ts';
+import { type BenchServer, pinLoad, pinned, startServer } from './processes.ts';
+import { measureLatency, measureThroughput } from './relay.ts';
+import {
+  barePairs,
+  closeAll,
+  connect,
+  inBatches,
+  openChannels,
+  type Pair,
+  parleyPairs,
+  taskFlexFlow,
+} from './setup.ts';
 import { widgetSizeReport } from './sizes.ts';
 
-const here = import.meta.dirname;
-const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 2000);
-const PAIRS = Number(process.env.BENCH_PAIRS ?? 20);
+const quick = process.env.BENCH_QUICK === '1';
+const LEVELS = quick ? [10, 100] : [10, 100, 1000];
+const CONNECTIONS = quick ? 1000 : 5000;
+const THROUGHPUT_MESSAGES = quick ? 2000 : 10_000;
+pinLoad();
 
-const hasTaskset = (() => {
+const rows: string[] = [];
+const ratio = (a: number, b: number) => a / b;
+const fmt = (n: number, digits = 2) => n.toFixed(digits);
+const verdict = (value: number, goal: number) =>
+  value <= goal ? `meets ≤ ${goal}×` : `**misses ≤ ${goal}×**`;
+const log = (line: string) => console.error(`[bench] ${line}`);
+
+async function withServer<T>(server: Promise<BenchServer>, work: (s: BenchServer) => Promise<T>): Promise<T> {
+  const s = await server;
   try {
-    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
-    return cpus().length > 1;
-  } catch {
-    return false;
-  }
-})();
-if (hasTaskset) execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
-
-async function startServer(kind: 'parley' | 'bare') {
-  const args = ['--import', 'tsx', join(here, 'server-process.ts'), kind];
-  const child = hasTaskset
-    ? spawn('taskset', ['-c', '0', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
-    : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = out.match(/READY (\S+)/);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
-  });
-  return { url, stop: () => child.kill('SIGKILL') };
-}
-
-function connect(url: string, auth: Record<string, string>): Promise<Socket> {
-  const socket = io(url, {
-    auth,
-    transports: ['websocket'],
-    forceNew: true,
-    extraHeaders: { origin: new URL(url).origin },
-  });
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-}
-
-async function barePairs(url: string, count: number): Promise<Pair[]> {
-  return Promise.all(
-    Array.from({ length: count }, async (_, i) => ({
-      sender: await connect(url, { room: `r${i}` }),
-      receiver: await connect(url, { room: `r${i}` }),
-      send: (socket: Socket, clientId: string, body: string, ack: () => void) =>
-        socket.emit('message:send', { clientId, body }, ack),
-    })),
-  );
-}
-
-/** Visitor → agent pairs on real Parley: each visitor's chat accepted by one of the agents. */
-async function parleyPairs(url: string, count: number): Promise<Pair[]> {
-  const admin = { authorization: 'Bearer bench-admin-key', 'content-type': 'application/json' };
-  const pairs: Pair[] = [];
-  for (let i = 0; i < count; i++) {
-    const username = `bench${i}`;
-    await fetch(`${url}/v1/Workers`, {
-      method: 'POST',
-      headers: admin,
-      body: JSON.stringify({ friendlyName: `Bench ${i}`, username, password: 'bench-pw', capacity: 1 }),
-    });
-    const { token } = await (
-      await fetch(`${url}/v1/AgentSessions`, {
-        method: 'POST',
-        headers: admin,
-        body: JSON.stringify({ username, password: 'bench-pw' }),
-      })
-    ).json();
-    const agent = await connect(`${url}/agent`, { token });
-    await agent.emitWithAck('session:sync', {});
-    await agent.emitWithAck('activity:set', { activity: 'Available' });
-    const flexFlowSid = (await (await fetch(`${url}/v1/FlexFlows`, { headers: admin })).json()).flexFlows[0]
-      .sid;
-    const session = await (
-      await fetch(`${url}/v1/WebChannels`, {
-        method: 'POST',
-        headers: { ...admin, origin: url },
-        body: JSON.stringify({ flexFlowSid, customerFriendlyName: `Visitor ${i}` }),
-      })
-    ).json();
-    const visitor = await connect(`${url}/webchat`, { token: session.token });
-    const offered = new Promise<{ reservation: { sid: string } }>((resolve) =>
-      agent.once('offer:new', resolve),
-    );
-    await visitor.emitWithAck('message:send', { clientId: 'hello', body: 'hello' });
-    const offer = await offered;
-    await agent.emitWithAck('reservation:accept', { reservationSid: offer.reservation.sid });
-    pairs.push({
-      sender: visitor,
-      receiver: agent,
-      send: (socket, clientId, body, ack) => socket.emit('message:send', { clientId, body }, ack),
-    });
-  }
-  return pairs;
-}
-
-async function measure(kind: 'parley' | 'bare') {
-  const server = await startServer(kind);
-  try {
-    const pairs = kind === 'bare' ? await barePairs(server.url, PAIRS) : await parleyPairs(server.url, PAIRS);
-    const [first] = pairs;
-    if (!first) throw new Error('BENCH_PAIRS must be at least 1');
-    const latency = await measureLatency(first, Math.min(MESSAGES, 1000));
-    const throughput = await measureThroughput(pairs, MESSAGES);
-    for (const p of pairs) {
-      p.sender.close();
-      p.receiver.close();
-    }
-    return { latency, throughput };
+    return await work(s);
   } finally {
-    server.stop();
+    s.stop();
   }
 }
 
-const bare = await measure('bare');
-const parley = await measure('parley');
-const ratio = (a: number, b: number) => (a / b).toFixed(2);
-const ms = (n: number) => n.toFixed(2);
-const sizes = widgetSizeReport();
+async function cpuPerMessage(server: BenchServer, pairs: Pair[], tag: string) {
+  const before = server.cpuSeconds();
+  const result = await measureThroughput(pairs, THROUGHPUT_MESSAGES, tag);
+  return { ...result, cpuMicros: ((server.cpuSeconds() - before) * 1e6) / result.messages };
+}
+
+// 1–2. Latency at each level, throughput and CPU per message: bare relay vs Parley on SQLite.
+log('latency and throughput: bare relay');
+const bare = await withServer(startServer('bare'), async (server) => {
+  const pairs = await barePairs(server.url, Math.max(...LEVELS));
+  const latency = [];
+  for (const n of LEVELS)
+    latency.push(await measureLatency(pairs.slice(0, n), Math.max(2000, 5 * n), `bare-l${n}`));
+  const throughput = await cpuPerMessage(server, pairs.slice(0, 100), 'bare-tp');
+  closeAll(pairs);
+  return { latency, throughput };
+});
+log('latency and throughput: Parley on SQLite');
+const sqlite = await withServer(startServer('parley'), async (server) => {
+  const pairs = await parleyPairs(server.url, Math.max(...LEVELS));
+  const latency = [];
+  for (const n of LEVELS)
+    latency.push(await measureLatency(pairs.slice(0, n), Math.max(2000, 5 * n), `sq-l${n}`));
+  const throughput = await cpuPerMessage(server, pairs.slice(0, 100), 'sq-tp');
+  closeAll(pairs);
+  return { latency, throughput };
+});
+
+rows.push(
+  `## Visitor → agent delivery latency, with persistence (ratio to a bare Socket.IO room broadcast)\n`,
+  '| concurrent conversations | messages | bare p50 / p99 ms | Parley p50 / p99 ms | ratio p50 (goal ≤ 1.5×) | ratio p99 (goal ≤ 2×) |',
+  '|---|---|---|---|---|---|',
+  ...LEVELS.map((n, i) => {
+    const b = bare.latency[i]!;
+    const p = sqlite.latency[i]!;
+    const r50 = ratio(p.p50, b.p50);
+    const r99 = ratio(p.p99, b.p99);
+    return `| ${n} | ${p.count} | ${fmt(b.p50)} / ${fmt(b.p99)} | ${fmt(p.p50)} / ${fmt(p.p99)} | ${fmt(r50)} (${verdict(r50, 1.5)}) | ${fmt(r99)} (${verdict(r99, 2)}) |`;
+  }),
+);
+
+// PostgreSQL throughput.
+log('throughput: Parley on PostgreSQL');
+const postgres = await startPostgres();
+const pgUrl = await postgres.createDatabase();
+const pgRun = await withServer(startServer('parley', { DATABASE_URL: pgUrl }), async (server) => {
+  const pairs = await parleyPairs(server.url, 100);
+  const throughput = await cpuPerMessage(server, pairs, 'pg-tp');
+  closeAll(pairs);
+  return throughput;
+});
+
+const cpuRatio = (t: { cpuMicros: number }) => ratio(t.cpuMicros, bare.throughput.cpuMicros);
+rows.push(
+  `\n## Sustained messages per second, persisted and acknowledged (100 conversations, ${THROUGHPUT_MESSAGES} messages)\n`,
+  '| server | messages/s | server CPU µs per message | CPU ratio to the bare relay (goal ≤ 2×) |',
+  '|---|---|---|---|',
+  `| bare Socket.IO relay (no storage) | ${fmt(bare.throughput.perSecond, 0)} | ${fmt(bare.throughput.cpuMicros, 0)} | 1.00 |`,
+  `| Parley, SQLite (WAL, synchronous NORMAL) | ${fmt(sqlite.throughput.perSecond, 0)} | ${fmt(sqlite.throughput.cpuMicros, 0)} | ${fmt(cpuRatio(sqlite.throughput))} (${verdict(cpuRatio(sqlite.throughput), 2)}) |`,
+  `| Parley, PostgreSQL 15 (fsync off in the test instance) | ${fmt(pgRun.perSecond, 0)} | ${fmt(pgRun.cpuMicros, 0)} | ${fmt(cpuRatio(pgRun))} (${verdict(cpuRatio(pgRun), 2)}) |`,
+);
+
+// 3–4. Connecting visitors with auth, and heap per idle connection.
+log(`connecting ${CONNECTIONS} visitors`);
+async function connectMany(server: BenchServer, auths: Record<string, unknown>[], namespace: string) {
+  const heapBefore = await server.heapUsed();
+  let failures = 0;
+  const started = performance.now();
+  const sockets = await inBatches(auths, 200, (auth) =>
+    connect(`${server.url}${namespace}`, auth).catch(() => {
+      failures++;
+      return null;
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await new Promise((r) => setTimeout(r, 500));
+  const heapPer = ((await server.heapUsed()) - heapBefore) / auths.length;
+  for (const s of sockets) s?.close();
+  return { seconds, failures, heapPer };
+}
+const bareConnect = await withServer(startServer('bare'), (server) =>
+  connectMany(
+    server,
+    Array.from({ length: CONNECTIONS }, (_, i) => ({ room: `c${i}` })),
+    '',
+  ),
+);
+const parleyConnect = await withServer(startServer('parley'), async (server) => {
+  const sessions = await openChannels(server.url, await taskFlexFlow(server.url), CONNECTIONS);
+  return connectMany(
+    server,
+    sessions.map(({ token }) => ({ token })),
+    '/webchat',
+  );
+});
+const connectRatio = ratio(parleyConnect.seconds, bareConnect.seconds);
+const heapRatio = ratio(parleyConnect.heapPer, bareConnect.heapPer);
+rows.push(
+  `\n## ${CONNECTIONS} visitors connecting, and heap per idle connection\n`,
+  '| server | time to connect all | failures | heap per idle connection |',
+  '|---|---|---|---|',
+  `| bare Socket.IO | ${fmt(bareConnect.seconds)} s | ${bareConnect.failures} | ${fmt(bareConnect.heapPer / 1024, 1)} KB |`,
+  `| Parley (token verified, channel and Origin checked) | ${fmt(parleyConnect.seconds)} s | ${parleyConnect.failures} | ${fmt(parleyConnect.heapPer / 1024, 1)} KB |`,
+  `| ratio | ${fmt(connectRatio)} (${verdict(connectRatio, 1.5)}) | | ${fmt(heapRatio)} (${verdict(heapRatio, 1.3)}) |`,
+);
+
+// 5. Two nodes over PostgreSQL and Redis: cross-node delivery against one node.
+log('two nodes over PostgreSQL and Redis');
+const redis = await startRedis();
+const clusterDb = await postgres.createDatabase();
+const env = { DATABASE_URL: clusterDb, REDIS_URL: redis.url };
+const [nodeA, nodeB] = await Promise.all([startServer('parley', env), startServer('parley', env)]);
+const oneNode = await parleyPairs(nodeA!.url, 10, nodeA!.url, 'one');
+const oneLatency = await measureLatency(oneNode, 2000, 'one');
+closeAll(oneNode);
+const crossNode = await parleyPairs(nodeA!.url, 10, nodeB!.url, 'cross');
+const crossLatency = await measureLatency(crossNode, 2000, 'cross');
+closeAll(crossNode);
+nodeA!.stop();
+nodeB!.stop();
+redis.stop();
+postgres.stop();
+rows.push(
+  '\n## Two nodes (PostgreSQL + Redis adapter), 10 conversations, 2000 messages\n',
+  '| | p50 ms | p99 ms |',
+  '|---|---|---|',
+  `| visitor and agent on one node | ${fmt(oneLatency.p50)} | ${fmt(oneLatency.p99)} |`,
+  `| visitor on node A, agent on node B | ${fmt(crossLatency.p50)} | ${fmt(crossLatency.p99)} |`,
+  `| ratio cross-node / one node | ${fmt(ratio(crossLatency.p50, oneLatency.p50))} | ${fmt(ratio(crossLatency.p99, oneLatency.p99))} |`,
+);
+
+// 6. The widget.
+rows.push('\n## Widget\n', widgetSizeReport());
+const widgetBenchFile = join(import.meta.dirname, 'widget.ts');
+if (existsSync(widgetBenchFile)) {
+  log('widget in Chromium');
+  const { widgetBench } = (await import(widgetBenchFile)) as { widgetBench: () => Promise<string> };
+  rows.push('', await widgetBench());
+}
 
 const report = `# Benchmark results
 
-Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}.
-Server ${hasTaskset ? 'pinned to core 0, load on core 1' : 'and load unpinned (no taskset)'}. Baseline: bare Socket.IO relaying to a room, no storage, no auth.
+Measured by \`npm run bench\`${quick ? ' (BENCH_QUICK=1)' : ''} on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}, ${process.platform}.
+${pinned ? 'Each server pinned to core 0, the load on core 1.' : 'Servers and load unpinned (no taskset).'} Every figure is from this one run; ratios compare with a baseline measured in the same run.
 
-## Visitor → agent delivery, one message at a time (${Math.min(MESSAGES, 1000)} messages)
-
-| | p50 ms | p99 ms | ratio p50 | ratio p99 |
-|---|---|---|---|---|
-| bare Socket.IO relay | ${ms(bare.latency.p50)} | ${ms(bare.latency.p99)} | 1.00 | 1.00 |
-| Parley (SQLite, WAL, synchronous=NORMAL) | ${ms(parley.latency.p50)} | ${ms(parley.latency.p99)} | ${ratio(parley.latency.p50, bare.latency.p50)} | ${ratio(parley.latency.p99, bare.latency.p99)} |
-
-## Sustained throughput (${MESSAGES} messages over ${PAIRS} conversations, every one acknowledged and delivered)
-
-| | messages/s | ratio |
-|---|---|---|
-| bare Socket.IO relay | ${bare.throughput.toFixed(0)} | 1.00 |
-| Parley (persisted, acknowledged after commit) | ${parley.throughput.toFixed(0)} | ${ratio(parley.throughput, bare.throughput)} |
-
-## Widget
-
-${sizes}
+${rows.join('\n')}
 `;
-writeFileSync(join(here, 'RESULTS.md'), report);
+writeFileSync(join(import.meta.dirname, 'RESULTS.md'), report);
 console.log(report);
 process.exit(0);

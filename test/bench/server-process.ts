@@ -1,38 +1,49 @@
 /**
  * A server for the benchmarks, run as its own process (pinned to one core by run.ts):
- *   parley  a real Parley demo server on a temp SQLite file
- *   bare    the baseline: plain Socket.IO relaying each message to the other sockets in a room
- * Prints `READY <url>` once it listens.
+ *   parley  a real Parley server (SQLite in a temp dir, or DATABASE_URL / REDIS_URL from the env)
+ *   bare    the baseline: a plain Socket.IO server relaying each message to the room
+ * Prints `READY <url>` once it listens. Answers `heap` on stdin with `HEAP <bytes>` after a full
+ * garbage collection (run with --expose-gc).
  */
-
 import { mkdtempSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { pino } from 'pino';
 import { Server } from 'socket.io';
 import { createServer } from '../../server/index.ts';
 
 const kind = process.argv[2];
 
+createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line.trim() !== 'heap') return;
+  (globalThis as { gc?: () => void }).gc?.();
+  console.log(`HEAP ${process.memoryUsage().heapUsed}`);
+});
+
 if (kind === 'parley') {
   const server = await createServer({
     dataDir: mkdtempSync(join(tmpdir(), 'parley-bench-')),
+    databaseUrl: process.env.DATABASE_URL,
+    redisUrl: process.env.REDIS_URL,
     adminKey: 'bench-admin-key',
     secret: 'bench-secret-0123456789abcdef',
     seedDemo: true,
-    limits: { signInPerMinute: 10_000, webChannelsPerMinute: 100_000 },
+    limits: { signInPerMinute: 100_000, webChannelsPerMinute: 1_000_000 },
     log: pino({ level: 'warn' }),
   });
   const { url } = await server.listen(0, '127.0.0.1');
   console.log(`READY ${url}`);
 } else if (kind === 'bare') {
+  // The baseline the issue names: a few lines of Socket.IO relaying messages to a room.
   const http = createHttpServer();
   const io = new Server(http, { serveClient: false });
   io.on('connection', (socket) => {
+    // A sender talks in one room; a receiver (like an agent) may listen in several.
     const room = String(socket.handshake.auth.room);
-    void socket.join(room);
+    void socket.join([room, ...((socket.handshake.auth.rooms as string[] | undefined) ?? [])]);
     socket.on('message:send', (payload, ack) => {
       socket.to(room).emit('message:new', payload);
       ack?.({ ok: true });

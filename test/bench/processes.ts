@@ -1,0 +1,79 @@
+/**
+ * Benchmark servers as child processes: pinned to core 0 when `taskset` exists (the load runs
+ * on core 1), with their CPU time read from /proc and their heap asked over stdin.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+
+export const pinned = (() => {
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    return cpus().length > 1;
+  } catch {
+    return false;
+  }
+})();
+
+/** Moves this (load) process to core 1. */
+export function pinLoad() {
+  if (pinned) execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+}
+
+export interface BenchServer {
+  url: string;
+  /** Server CPU seconds (user + system) so far. */
+  cpuSeconds(): number;
+  heapUsed(): Promise<number>;
+  stop(): void;
+}
+
+const TICKS = 100;
+
+export async function startServer(
+  kind: 'parley' | 'bare',
+  env: Record<string, string> = {},
+): Promise<BenchServer> {
+  const args = ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, 'server-process.ts'), kind];
+  const options = {
+    stdio: ['pipe', 'pipe', 'inherit'] as ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  };
+  const child: ChildProcess = pinned
+    ? spawn('taskset', ['-c', '0', process.execPath, ...args], options)
+    : spawn(process.execPath, args, options);
+  let out = '';
+  const waiters: ((line: string) => void)[] = [];
+  child.stdout?.on('data', (chunk) => {
+    out += chunk;
+    let newline = out.indexOf('\n');
+    while (newline >= 0) {
+      const line = out.slice(0, newline);
+      out = out.slice(newline + 1);
+      for (const w of waiters.splice(0)) w(line);
+      newline = out.indexOf('\n');
+    }
+  });
+  const nextLine = (prefix: string) =>
+    new Promise<string>((resolve, reject) => {
+      const wait = (line: string) =>
+        line.startsWith(prefix) ? resolve(line.slice(prefix.length).trim()) : waiters.push(wait);
+      waiters.push(wait);
+      child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
+    });
+  const url = await nextLine('READY ');
+  return {
+    url,
+    cpuSeconds() {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      return (Number(fields[11]) + Number(fields[12])) / TICKS;
+    },
+    async heapUsed() {
+      const reply = nextLine('HEAP ');
+      child.stdin?.write('heap\n');
+      return Number(await reply);
+    },
+    stop: () => child.kill('SIGKILL'),
+  };
+}
