@@ -204,6 +204,19 @@ export interface WebChannelRequest {
   pageUrl?: string;
   /** An existing session's token: resumes that contact's active channel when there is one. */
   token?: string;
+  /** A signed-in user of the site, with proof from its server (see identity verification). */
+  identify?: IdentifyRequest;
+}
+
+/** Who the site says the visitor is; `userHash` or `jwt` proves it. */
+export interface IdentifyRequest {
+  userId: string;
+  name?: string;
+  email?: string;
+  /** hex(HMAC-SHA256(secret, userId)) */
+  userHash?: string;
+  /** An HS256 JWT signed with the secret: `sub` = userId, `exp` required. */
+  jwt?: string;
 }
 
 export interface WebChannelResponse {

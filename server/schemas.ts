@@ -139,6 +139,15 @@ export const schemas = {
     preEngagementData: stringMap.optional(),
     pageUrl: z.string().max(2000).optional(),
     token: z.string().max(2048).optional(),
+    identify: z
+      .object({
+        userId: z.string().min(1).max(200),
+        name: friendlyName.optional(),
+        email: z.email('expected an email address, e.g. "dana@example.com"').max(200).optional(),
+        userHash: z.string().max(128).optional(),
+        jwt: z.string().max(4096).optional(),
+      })
+      .optional(),
   }),
   flow: z.object({
     friendlyName,

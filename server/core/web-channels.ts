@@ -13,6 +13,13 @@ import type {
 import type { FlexFlow, Store } from '../store/types.ts';
 import { availabilityOf } from './availability.ts';
 import type { Conversations } from './conversations.ts';
+import {
+  identityVerificationOf,
+  isVerifiedIdentity,
+  userIdentity,
+  type VerifiedUser,
+  verifyIdentify,
+} from './identity.ts';
 import type { Clock } from './ids.ts';
 import { isOriginAllowed } from './origins.ts';
 import type { Routing } from './routing/index.ts';
@@ -45,6 +52,27 @@ export function createWebChannels({ store, conversations, routing, tokens, clock
     if (!flexFlow.enabled)
       throw new ParleyError('flex_flow_disabled', `Flex Flow ${flexFlow.sid} is disabled`, 409);
     return flexFlow;
+  }
+
+  /** The contact of a verified user: the same on every device. */
+  async function verifiedContact(user: VerifiedUser) {
+    const identity = userIdentity(user.userId);
+    const attributes = { userId: user.userId, verified: true, ...(user.email && { email: user.email }) };
+    const existing = await store.contacts.findByIdentity(identity);
+    if (existing) {
+      return store.contacts.update(existing.sid, {
+        friendlyName: user.name,
+        attributes: { ...existing.attributes, ...attributes },
+      });
+    }
+    try {
+      return await store.contacts.create({ identity, friendlyName: user.name ?? 'Customer', attributes });
+    } catch {
+      // Another device of the same user created it at the same moment.
+      const raced = await store.contacts.findByIdentity(identity);
+      if (!raced) throw new Error(`contact ${identity} could not be created`);
+      return raced;
+    }
   }
 
   return {
@@ -87,7 +115,16 @@ export function createWebChannels({ store, conversations, routing, tokens, clock
     async open(request: WebChannelRequest, context: WebChannelContext): Promise<WebChannelResponse> {
       const flexFlow = await webFlexFlow(request.flexFlowSid, context);
       const previous = request.token ? tokens.verify(request.token) : null;
-      const known = previous?.kind === 'visitor' ? await store.contacts.get(previous.contactSid) : null;
+      let known = previous?.kind === 'visitor' ? await store.contacts.get(previous.contactSid) : null;
+      if (request.identify) {
+        // Whoever the token was, the proven user is who this visitor is now.
+        const user = verifyIdentify(flexFlow, request.identify, clock());
+        if (user) known = await verifiedContact(user);
+      } else if (!known || !isVerifiedIdentity(known.identity)) {
+        // Only a verified user's own session token stands in for the proof; this throws when required.
+        if (identityVerificationOf(flexFlow)?.required) known = null;
+        verifyIdentify(flexFlow, undefined, clock());
+      }
       const friendlyName = request.customerFriendlyName?.trim() || known?.friendlyName || 'Customer';
       const contact =
         known ??
