@@ -30,7 +30,9 @@ afterEach(async () => {
 /** Two nodes started at once on an empty database. */
 async function twoNodes() {
   const databaseUrl = await postgres.createDatabase();
-  nodes = await Promise.all([0, 1].map(() => startParley({ databaseUrl, redisUrl: redis.url })));
+  nodes = await Promise.all(
+    [0, 1].map(() => startParley({ databaseUrl, redisUrl: redis.url, limits: { signInPerMinute: 1000 } })),
+  );
   return nodes as [TestParley, TestParley];
 }
 
