@@ -18,7 +18,14 @@ export type ChannelType = 'web' | 'sms' | 'whatsapp' | 'facebook' | 'custom';
 export type MemberRole = 'customer' | 'agent' | 'bot' | 'system';
 export type Activity = 'Available' | 'Unavailable' | 'Offline';
 export type TaskStatus = 'pending' | 'reserved' | 'assigned' | 'wrapping' | 'completed' | 'canceled';
-export type ReservationStatus = 'pending' | 'accepted' | 'rejected' | 'timeout' | 'canceled' | 'completed';
+export type ReservationStatus =
+  | 'pending'
+  | 'accepted'
+  | 'rejected'
+  | 'timeout'
+  | 'canceled'
+  | 'rescinded'
+  | 'completed';
 export type IntegrationType = 'studio' | 'task' | 'external';
 
 export interface ChannelAttributes {
@@ -97,10 +104,28 @@ export interface TaskDTO {
   channelSid: Sid;
   queueSid: Sid;
   workerSid: Sid | null;
+  /** The workflow that routed it; null when there was none (the first queue took it). */
+  workflowSid: Sid | null;
   priority: number;
   attributes: Record<string, unknown>;
+  /** Seconds the task may wait to be assigned before it is canceled (its TTL). */
+  timeout: number;
+  /** Why it was canceled, completed or transferred, when someone said. */
+  reason: string | null;
+  /** Seconds since it was created. */
+  age: number;
+  dateAssigned: IsoDate | null;
   dateCreated: IsoDate;
   dateUpdated: IsoDate;
+}
+
+/** What a transferred task carries in `attributes.transfer`. */
+export interface TransferInfo {
+  fromWorkerSid: Sid;
+  fromName: string;
+  /** Where it was sent: a queue, or one named agent. */
+  to: { queueSid: Sid } | { workerSid: Sid };
+  note: string | null;
 }
 
 export interface ReservationDTO {
@@ -121,6 +146,8 @@ export interface OfferDTO {
   customerName: string;
   /** The customer's first message, if any. */
   firstMessage: string | null;
+  /** Set when another agent transferred the chat: who, and their note. */
+  transfer: TransferInfo | null;
 }
 
 /** A chat an agent holds (task assigned or wrapping). */
@@ -191,6 +218,101 @@ export interface OfflineMessageRequest {
   email: string;
   body: string;
   pageUrl?: string;
+}
+
+/** `/v1/TaskQueues`: `targetWorkers` is a TaskRouter expression over worker attributes. */
+export interface TaskQueueDTO {
+  sid: Sid;
+  friendlyName: string;
+  targetWorkers: string;
+  dateCreated: IsoDate;
+  dateUpdated: IsoDate;
+}
+
+/** A workflow's `configuration`, in Twilio's format. */
+export interface WorkflowConfiguration {
+  task_routing: {
+    filters: {
+      filter_friendly_name: string;
+      /** Over task attributes; the first filter that matches routes the task. */
+      expression: string;
+      targets: {
+        queue: Sid;
+        /** Over the worker (bare names, `worker.`) and the task (`task.`). */
+        expression?: string;
+        priority?: number;
+        /** Seconds in this target before the task moves to the next one. */
+        timeout?: number;
+      }[];
+    }[];
+    default_filter?: { queue: Sid };
+  };
+}
+
+export interface WorkflowDTO {
+  sid: Sid;
+  friendlyName: string;
+  configuration: WorkflowConfiguration;
+  /** Seconds an offer waits for Accept before it times out. */
+  taskReservationTimeout: number;
+  /** The activity a worker whose offer timed out is given; null keeps it. */
+  reservationTimeoutActivity: Activity | null;
+  dateCreated: IsoDate;
+  dateUpdated: IsoDate;
+}
+
+/** Pushed to a visitor whose task waits for an agent; `position` null once it no longer waits. */
+export interface QueuePositionEvent {
+  channelSid: Sid;
+  taskSid: Sid;
+  /** 1 is next; null when an agent took the task or it ended. */
+  position: number | null;
+  /** From the queue's recent waits; null while there are none to go by. */
+  estimatedWaitSeconds: number | null;
+}
+
+/** A member left the channel (an agent who transferred the chat, the bot). */
+export interface MemberRemovedEvent {
+  channelSid: Sid;
+  identity: string;
+  role: MemberRole;
+  friendlyName: string;
+}
+
+/** `task:transfer`: exactly one of `queueSid` and `workerSid`. */
+export interface TransferRequest {
+  taskSid: Sid;
+  queueSid?: Sid;
+  workerSid?: Sid;
+  note?: string;
+}
+
+/** Where an agent may transfer a chat: every queue, and the agents who could take it now. */
+export interface TransferTargets {
+  queues: { sid: Sid; friendlyName: string }[];
+  workers: { sid: Sid; friendlyName: string; activity: Activity; load: number; capacity: number }[];
+}
+
+/** The supervisor view: queues and agents, live. */
+export interface SupervisorSnapshot {
+  queues: {
+    sid: Sid;
+    friendlyName: string;
+    /** Tasks pending or reserved in the queue. */
+    waiting: number;
+    longestWaitSeconds: number;
+    tasks: { sid: Sid; name: string; status: TaskStatus; priority: number; age: number }[];
+  }[];
+  workers: {
+    sid: Sid;
+    friendlyName: string;
+    activity: Activity;
+    capacity: number;
+    /** Tasks reserved, assigned or wrapping. */
+    load: number;
+    supervisor: boolean;
+  }[];
+  generatedAt: IsoDate;
 }
 
 // ── REST shapes used by the widget and the agent desktop ───────────────────
@@ -292,6 +414,9 @@ export interface WebchatServerEvents {
   'typing:start': (event: TypingEvent) => void;
   'channel:updated': (channel: ChannelDTO) => void;
   'member:updated': (member: MemberDTO) => void;
+  'member:removed': (event: MemberRemovedEvent) => void;
+  /** While the visitor's task waits for an agent: on every change of the queue, and on connect. */
+  'queue:position': (event: QueuePositionEvent) => void;
 }
 
 /** Agent desktop → server on `/agent`. */
@@ -308,6 +433,12 @@ export interface AgentClientEvents {
   /** End chat: the task goes to wrapping and the channel inactive (unless long-lived). */
   'task:wrap': (req: { taskSid: Sid }, ack: AckFn<TaskDTO>) => void;
   'task:complete': (req: { taskSid: Sid }, ack: AckFn<TaskDTO>) => void;
+  /** Queues and agents the chat can go to. */
+  'transfer:targets': (req: Record<string, never>, ack: AckFn<TransferTargets>) => void;
+  /** Hands the chat to a queue or a named agent: a new task; this agent leaves the channel. */
+  'task:transfer': (req: TransferRequest, ack: AckFn<TaskDTO>) => void;
+  /** Supervisors only (worker attribute `roles` has "supervisor"): the live queues and agents. */
+  'supervisor:sync': (req: Record<string, never>, ack: AckFn<SupervisorSnapshot>) => void;
 }
 
 export interface AgentSyncReply {
@@ -327,4 +458,7 @@ export interface AgentServerEvents {
   'typing:start': (event: TypingEvent) => void;
   'channel:updated': (channel: ChannelDTO) => void;
   'member:updated': (member: MemberDTO) => void;
+  'member:removed': (event: MemberRemovedEvent) => void;
+  /** To supervisors, after `supervisor:sync`: a fresh snapshot whenever queues or agents change. */
+  'supervisor:updated': (snapshot: SupervisorSnapshot) => void;
 }

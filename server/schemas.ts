@@ -3,6 +3,7 @@
  * transports validate with these at the edge; inside, the types are trusted.
  */
 import { z } from 'zod';
+import { parseExpression } from './core/routing/expression.ts';
 import { ParleyError } from './errors.ts';
 
 export const LIMITS = {
@@ -48,6 +49,42 @@ const friendlyName = z.string().trim().min(1).max(LIMITS.friendlyName);
 const body = z.string().min(1, 'a message needs a body').max(LIMITS.messageBody);
 const clientId = z.string().min(1).max(LIMITS.clientId);
 const index = z.number().int().min(-1);
+
+/** A TaskRouter expression; the message points at the column that is wrong. */
+const expression = z
+  .string()
+  .max(2000)
+  .superRefine((text, ctx) => {
+    try {
+      parseExpression(text);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  });
+const activityName = z.enum(['Available', 'Unavailable', 'Offline']);
+const workflowConfiguration = z.object({
+  task_routing: z.object({
+    filters: z
+      .array(
+        z.object({
+          filter_friendly_name: z.string().min(1).max(200),
+          expression,
+          targets: z
+            .array(
+              z.object({
+                queue: sid('WQ'),
+                expression: expression.optional(),
+                priority: z.number().int().optional(),
+                timeout: z.number().int().min(1).max(31_536_000).optional(),
+              }),
+            )
+            .min(1, 'a filter needs at least one target'),
+        }),
+      )
+      .max(100),
+    default_filter: z.object({ queue: sid('WQ') }).optional(),
+  }),
+});
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected a time as HH:MM, e.g. "09:00"');
 const compiles = (pattern: string) => {
@@ -170,6 +207,10 @@ export const schemas = {
     chatUserFriendlyName: friendlyName.optional(),
     preEngagementData: stringMap.optional(),
     taskAttributes: attributes.optional(),
+    /** Twilio's names for the same things: a unique name for the chat, the contact's address. */
+    chatUniqueName: z.string().min(1).max(200).optional(),
+    target: z.string().min(1).max(200).optional(),
+    longLived: z.boolean().optional(),
   }),
   postMessage: z.object({
     from: z.string().min(1).max(200),
@@ -192,7 +233,37 @@ export const schemas = {
     capacity: z.number().int().min(1).max(100).optional(),
     attributes: attributes.optional(),
   }),
-  taskQueue: z.object({ friendlyName, targetWorkers: z.string().max(2000).optional() }),
+  taskQueue: z.object({ friendlyName, targetWorkers: expression.optional() }),
+  workflow: z.object({
+    friendlyName,
+    configuration: workflowConfiguration,
+    taskReservationTimeout: z.number().int().min(1).max(86_400).optional(),
+    reservationTimeoutActivity: activityName.nullable().optional(),
+  }),
+  updateTask: z.object({
+    attributes: attributes.optional(),
+    priority: z.number().int().optional(),
+    status: z.enum(['canceled', 'wrapping', 'completed']).optional(),
+    reason: z.string().max(500).optional(),
+  }),
+  listTasks: z.object({
+    status: z.enum(['pending', 'reserved', 'assigned', 'wrapping', 'completed', 'canceled']).optional(),
+    queueSid: sid('WQ').optional(),
+    workerSid: sid('WK').optional(),
+  }),
+  updateReservation: z.object({ status: z.enum(['accepted', 'rejected']) }),
+  updateChannel: z.object({
+    friendlyName: friendlyName.optional(),
+    attributes: attributes.optional(),
+    status: z.enum(['active', 'inactive']).optional(),
+  }),
+  updateMessage: z.object({ attributes: attributes }),
+  addMember: z.object({
+    identity: z.string().min(1).max(200),
+    role: z.enum(['customer', 'agent', 'bot', 'system']).default('agent'),
+    friendlyName: friendlyName.optional(),
+  }),
+  updateMember: z.object({ lastReadIndex: index }),
 
   // Socket payloads.
   sync: z.object({ afterIndex: index }),
@@ -202,6 +273,12 @@ export const schemas = {
   activity: z.object({ activity: z.enum(['Available', 'Unavailable', 'Offline']) }),
   reservationRef: z.object({ reservationSid: sid('WR') }),
   taskRef: z.object({ taskSid: sid('WT') }),
+  transfer: z.object({
+    taskSid: sid('WT'),
+    queueSid: sid('WQ').optional(),
+    workerSid: sid('WK').optional(),
+    note: z.string().max(1000).optional(),
+  }),
   empty: z.object({}),
 };
 

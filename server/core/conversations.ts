@@ -129,7 +129,13 @@ export function createConversations({ store, events, onCustomerMessage }: Conver
     },
 
     async removeMember(channelSid: string, identity: string) {
-      return store.members.remove(channelSid, identity);
+      const member = await store.members.get(channelSid, identity);
+      const removed = await store.members.remove(channelSid, identity);
+      if (removed && member) {
+        const { role, friendlyName } = member;
+        events.emit('member.removed', { channelSid, identity, role, friendlyName });
+      }
+      return removed;
     },
 
     async sync(channelSid: string, afterIndex: number): Promise<SyncReply> {
@@ -153,8 +159,10 @@ export function createConversations({ store, events, onCustomerMessage }: Conver
     },
 
     async setStatus(channelSid: string, status: Channel['status']) {
+      const before = await store.channels.get(channelSid);
       const channel = await store.channels.update(channelSid, { status });
       events.emit('channel.updated', channel);
+      if (before?.status === 'active' && status === 'inactive') events.emit('channel.closed', channel);
       return channel;
     },
   };

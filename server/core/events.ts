@@ -7,12 +7,15 @@ import type {
   AgentChatDTO,
   ChannelDTO,
   MemberDTO,
+  MemberRemovedEvent,
   MessageDTO,
   OfferDTO,
+  QueuePositionEvent,
   ReservationDTO,
   TypingEvent,
   WorkerDTO,
 } from '../protocol.ts';
+import type { Task } from '../store/types.ts';
 
 export interface DomainEvents {
   'message.created': [message: MessageDTO];
@@ -24,6 +27,15 @@ export interface DomainEvents {
   /** A chat an agent holds changed: assigned, wrapping, completed. */
   'chat.updated': [workerSid: string, chat: AgentChatDTO];
   'worker.updated': [worker: WorkerDTO];
+  'member.removed': [event: MemberRemovedEvent];
+  /** The channel went from active to inactive: the chat ended. */
+  'channel.closed': [channel: ChannelDTO];
+  'task.created': [task: Task];
+  /** Any change of a task's status, queue, priority or attributes. */
+  'task.updated': [task: Task];
+  'reservation.accepted': [reservation: ReservationDTO, task: Task];
+  /** A waiting visitor's place in line changed. */
+  'queue.position': [event: QueuePositionEvent];
 }
 
 export class EventBus extends EventEmitter<DomainEvents> {}

@@ -2,15 +2,16 @@
  * The core of Parley, wired from its parts. It knows no transport: HTTP and Socket.IO call
  * these services and publish the events they emit.
  */
+import type { Activity } from '../protocol.ts';
 import type { Store } from '../store/types.ts';
 import { createAgents } from './agents.ts';
-import { BOT_TIMEOUT_KIND, createBotRunner } from './bot/runner.ts';
+import { BOT_TIMEOUT_KIND, type BotRunner, createBotRunner } from './bot/runner.ts';
 import { createConversations } from './conversations.ts';
 import { EventBus } from './events.ts';
 import { createExternalIntegration } from './external.ts';
 import { createFlexFlows, type FlexFlows } from './flex-flows.ts';
 import { type Clock, systemClock } from './ids.ts';
-import { createRouting, RESERVATION_TIMEOUT_KIND } from './routing/index.ts';
+import { createRouting } from './routing/index.ts';
 import { createTimerScheduler } from './timers.ts';
 import { createTokens } from './tokens.ts';
 import { createWebChannels } from './web-channels.ts';
@@ -27,6 +28,12 @@ export interface CoreOptions {
   log: Logger;
   clock?: Clock;
   reservationTimeoutSeconds?: number;
+  /** Activity a worker whose offer timed out is given (default Unavailable); null keeps it. */
+  reservationTimeoutActivity?: Activity | null;
+  /** TTL of a task nobody takes (default 86400 s). */
+  taskTimeoutSeconds?: number;
+  /** An agent desktop disconnected this long sets its worker Offline (default 60 s). */
+  agentDisconnectGraceSeconds?: number;
   timerIntervalMs?: number;
 }
 
@@ -38,6 +45,9 @@ export function createCore({
   log,
   clock = systemClock,
   reservationTimeoutSeconds = 30,
+  reservationTimeoutActivity = 'Unavailable',
+  taskTimeoutSeconds = 86_400,
+  agentDisconnectGraceSeconds = 60,
   timerIntervalMs,
 }: CoreOptions) {
   const events = new EventBus();
@@ -51,6 +61,7 @@ export function createCore({
   }
 
   let flexFlows: FlexFlows;
+  let bot: BotRunner;
   const conversations = createConversations({
     store,
     events,
@@ -62,11 +73,15 @@ export function createCore({
     clock,
     conversations,
     reservationTimeoutSeconds,
+    reservationTimeoutActivity,
+    taskTimeoutSeconds,
+    agentDisconnectGraceSeconds,
     onError,
     track,
+    endBot: (channelSid, reason) => bot.endForChannel(channelSid, reason),
   });
   let baseUrl: string | null = null;
-  const bot = createBotRunner({ store, conversations, routing, clock, log, baseUrl: () => baseUrl });
+  bot = createBotRunner({ store, conversations, routing, clock, log, baseUrl: () => baseUrl });
   flexFlows = createFlexFlows({ store, routing, bot, external: createExternalIntegration({ log }) });
   const tokens = createTokens(secret, clock);
   const agents = createAgents({ store, tokens });
@@ -76,7 +91,7 @@ export function createCore({
     clock,
     intervalMs: timerIntervalMs,
     handlers: {
-      [RESERVATION_TIMEOUT_KIND]: (sid) => routing.expire(sid),
+      ...routing.timerHandlers,
       [BOT_TIMEOUT_KIND]: (ref) => bot.onTimeout(ref),
     },
     onError: (err, timer) => log.error({ err, timer }, 'timer failed'),

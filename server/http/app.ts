@@ -10,11 +10,13 @@ import { requireAdmin } from './admin-auth.ts';
 import { channelsRouter } from './channels.ts';
 import { demoOrdersRouter } from './demo-orders.ts';
 import { flexFlowsRouter } from './flex-flows.ts';
-import { mediaRouter } from './media.ts';
 import { flowsRouter } from './flows.ts';
+import { mediaRouter } from './media.ts';
 import { pagesRouter } from './pages.ts';
 import { type PublicLimits, publicRouter } from './public.ts';
 import { routingRouter } from './routing.ts';
+import { tasksRouter } from './tasks.ts';
+import { workflowsRouter } from './workflows.ts';
 
 export interface AppOptions {
   core: Core;
@@ -55,6 +57,8 @@ export function createApp({ core, adminKey, distDir, log, limits, isReady, demo,
   v1.use('/Channels', channelsRouter(core));
   v1.use('/FlexFlows', flexFlowsRouter(core));
   v1.use('/Flows', flowsRouter(core));
+  v1.use('/Workflows', workflowsRouter(core));
+  v1.use('/Tasks', tasksRouter(core));
   v1.use(routingRouter(core));
   app.use('/v1', v1);
   app.use('/v1', (req, _res, next) => {

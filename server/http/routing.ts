@@ -1,9 +1,17 @@
-/** `/v1/Workers`, `/v1/TaskQueues`, `/v1/Tasks` (+ `/Reservations`): what routing works with. */
-import { Router } from 'express';
+/** `/v1/Workers` and `/v1/TaskQueues`: who routing offers tasks to, and where tasks wait. */
+import { type Request, type Response, Router } from 'express';
 import type { Core } from '../core/index.ts';
 import { workerView } from '../core/routing/views.ts';
 import { notFound } from '../errors.ts';
 import { parse, schemas } from '../schemas.ts';
+
+type Handler = (req: Request<{ sid: string }>, res: Response) => Promise<void>;
+
+/** Twilio updates with POST; PATCH is accepted too. */
+export function postOrPatch(router: Router, path: string, handler: Handler) {
+  router.post(path, handler);
+  router.patch(path, handler);
+}
 
 export function routingRouter(core: Core): Router {
   const { store, agents, routing } = core;
@@ -23,15 +31,10 @@ export function routingRouter(core: Core): Router {
     if (!worker) throw notFound('Worker', req.params.sid);
     res.json(workerView(worker));
   });
-  const updateWorker = async (
-    req: import('express').Request<{ sid: string }>,
-    res: import('express').Response,
-  ) => {
+  postOrPatch(router, '/Workers/:sid', async (req, res) => {
     const { password: _password, username: _username, ...patch } = parse(schemas.worker.partial(), req.body);
     res.json(await routing.updateWorker(req.params.sid, patch));
-  };
-  router.post('/Workers/:sid', updateWorker);
-  router.patch('/Workers/:sid', updateWorker);
+  });
 
   router.post('/TaskQueues', async (req, res) => {
     res.status(201).json(await store.queues.create(parse(schemas.taskQueue, req.body)));
@@ -40,20 +43,19 @@ export function routingRouter(core: Core): Router {
     const taskQueues = await store.queues.list();
     res.json({ taskQueues, meta: { pageSize: taskQueues.length } });
   });
-
-  router.get('/Tasks', async (req, res) => {
-    const status = typeof req.query.status === 'string' ? req.query.status : undefined;
-    const tasks = await store.tasks.list({ status: status as never });
-    res.json({ tasks, meta: { pageSize: tasks.length } });
+  router.get('/TaskQueues/:sid', async (req, res) => {
+    const queue = await store.queues.get(req.params.sid);
+    if (!queue) throw notFound('TaskQueue', req.params.sid);
+    res.json(queue);
   });
-  router.get('/Tasks/:sid', async (req, res) => {
-    const task = await store.tasks.get(req.params.sid);
-    if (!task) throw notFound('Task', req.params.sid);
-    res.json(task);
+  postOrPatch(router, '/TaskQueues/:sid', async (req, res) => {
+    res.json(
+      await routing.resources.updateQueue(req.params.sid, parse(schemas.taskQueue.partial(), req.body)),
+    );
   });
-  router.get('/Tasks/:sid/Reservations', async (req, res) => {
-    const reservations = await store.reservations.list({ taskSid: req.params.sid });
-    res.json({ reservations, meta: { pageSize: reservations.length } });
+  router.delete('/TaskQueues/:sid', async (req, res) => {
+    await routing.resources.deleteQueue(req.params.sid);
+    res.status(204).end();
   });
   return router;
 }

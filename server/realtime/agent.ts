@@ -9,6 +9,7 @@ import type { AgentClientEvents, AgentServerEvents } from '../protocol.ts';
 import { schemas } from '../schemas.ts';
 import { assertCanWatch } from './access.ts';
 import { createHandle, handshakeError } from './handle.ts';
+import { attachRouting } from './agent-routing.ts';
 import { channelRoom, workerRoom } from './rooms.ts';
 
 interface AgentData {
@@ -90,6 +91,7 @@ export function attachAgent(nsp: AgentNamespace, core: Core, log: Logger) {
       });
       handle('task:wrap', schemas.taskRef, ({ taskSid }) => routing.wrap(workerSid, taskSid));
       handle('task:complete', schemas.taskRef, ({ taskSid }) => routing.complete(workerSid, taskSid));
+      attachRouting(socket, handle, core, workerSid);
 
       // Joined at once too, so events are not missed between connect and session:sync.
       await socket.join(workerRoom(workerSid));

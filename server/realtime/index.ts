@@ -3,10 +3,11 @@
  * the core's events to the rooms that should see them.
  */
 import type { Server as HttpServer } from 'node:http';
-import { Server } from 'socket.io';
+import { type Namespace, Server } from 'socket.io';
 import type { Core, Logger } from '../core/index.ts';
 import type { AgentServerEvents, WebchatServerEvents } from '../protocol.ts';
 import { type AgentNamespace, attachAgent } from './agent.ts';
+import { publishSupervision } from './agent-routing.ts';
 import { channelRoom, workerRoom } from './rooms.ts';
 import { attachWebchat, type WebchatNamespace } from './webchat.ts';
 
@@ -50,6 +51,11 @@ export function attachRealtime(
   events.on('typing', (event) => toChannel(event.channelSid, 'typing:start', event));
   events.on('channel.updated', (channel) => toChannel(channel.sid, 'channel:updated', channel));
   events.on('member.updated', (member) => toChannel(member.channelSid, 'member:updated', member));
+  events.on('member.removed', (event) => toChannel(event.channelSid, 'member:removed', event));
+  events.on('queue.position', (event) =>
+    webchat.to(channelRoom(event.channelSid)).emit('queue:position', event),
+  );
+  publishSupervision(agent as unknown as Namespace, core);
   events.on('offer.created', (offer) => {
     agent.to(workerRoom(offer.reservation.workerSid)).emit('offer:new', offer);
   });

@@ -55,6 +55,12 @@ export function attachWebchat(nsp: WebchatNamespace, core: Core, log: Logger) {
     (socket: Socket<WebchatClientEvents, WebchatServerEvents, Record<string, never>, VisitorData>) => {
       const { channelSid, contactSid, identity } = socket.data;
       void socket.join(channelRoom(channelSid));
+      // A visitor waiting for an agent learns their place in line at once, then on every change.
+      core.track(
+        core.routing.queuePositions
+          .current(channelSid)
+          .then((position) => position && socket.emit('queue:position', position)),
+      );
       const handle = createHandle(socket as unknown as Socket, log, core.track);
 
       handle('messages:sync', schemas.sync, ({ afterIndex }) => conversations.sync(channelSid, afterIndex));

@@ -143,14 +143,14 @@ export interface NewWorker {
   attributes?: Record<string, unknown>;
 }
 
-export interface NewTask extends TaskRouting {
+export interface NewTask extends Partial<TaskRouting> {
   channelSid: string;
   queueSid: string;
-  workflowSid: string | null;
-  priority: number;
+  workflowSid?: string | null;
+  priority?: number;
   attributes: Record<string, unknown>;
-  /** TTL in seconds. */
-  timeout: number;
+  /** TTL in seconds (default 86400). */
+  timeout?: number;
 }
 
 export interface NewWorkflow {
@@ -356,6 +356,34 @@ export interface ExecutionRepository {
   ): Promise<Execution | null>;
 }
 
+/** What privacy requests and retention need: everything about a contact, and deleting it. */
+export interface ContactRecord {
+  contact: Contact;
+  channels: Channel[];
+  messages: Message[];
+  members: Member[];
+  tasks: Task[];
+  reservations: Reservation[];
+  executions: Execution[];
+}
+
+export interface PrivacyRepository {
+  /** Everything stored about the contact, or null when there is no such contact. */
+  exportContact(sid: string): Promise<ContactRecord | null>;
+  /**
+   * In one transaction: the contact's messages, memberships and bot executions are deleted,
+   * its channels closed and stripped to their channel type, its tasks' attributes emptied
+   * (open ones canceled), and the contact left as an anonymous tombstone. The channels' sids,
+   * or null when there is no such contact.
+   */
+  eraseContact(sid: string): Promise<{ channelSids: string[] } | null>;
+  /** Channels whose last activity is older than `before` and that have no open task. */
+  listExpiredChannels(before: string, limit: number): Promise<string[]>;
+  /** Deletes channels with their messages, members, executions, tasks and reservations, and
+   * contacts left with no channel. */
+  deleteChannels(sids: string[]): Promise<number>;
+}
+
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
   contacts: ContactRepository;
@@ -371,6 +399,8 @@ export interface Store {
   timers: TimerRepository;
   flows: FlowRepository;
   executions: ExecutionRepository;
+  /** Privacy requests and retention (engines without it answer 501 to them). */
+  privacy?: PrivacyRepository;
   /** True when nothing has been created yet: demo data may be seeded. */
   isEmpty(): Promise<boolean>;
   /** True for exactly one caller per key, ever (e.g. the node that seeds the demo data). */

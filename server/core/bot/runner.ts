@@ -171,7 +171,10 @@ export function createBotRunner({ store, conversations, routing, clock, log, bas
             channelSid,
             ...effect.attributes,
           };
-          const task = await routing.createTask(channel, attributes, effect.priority);
+          const task = await routing.createTask(channel, attributes, effect.priority, {
+            workflowSid: effect.workflow,
+            timeout: effect.timeout,
+          });
           await conversations.removeMember(channelSid, BOT_IDENTITY);
           return { outcome: 'callComplete', outputs: { TaskSid: task.sid } };
         } catch (err) {

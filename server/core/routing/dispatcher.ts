@@ -1,13 +1,15 @@
 /**
  * Offers pending tasks to workers: each task, in priority then age order, is reserved for the
- * longest-idle available worker with free capacity who has not already declined it. The
- * reservation is atomic in the store, so concurrent dispatchers (other nodes) never double-book;
- * runs requested while one is going coalesce into one more pass.
+ * longest-idle eligible worker (Available, with free capacity, matched by the queue's
+ * targetWorkers and the target's expression, and who has not declined it). The reservation is
+ * atomic in the store, so concurrent dispatchers (other nodes) never double-book; runs
+ * requested while one is going coalesce into one more pass.
  */
-import type { Store } from '../../store/types.ts';
+import type { Store, Task, TaskQueue, Worker, Workflow } from '../../store/types.ts';
 import type { EventBus } from '../events.ts';
 import type { Clock } from '../ids.ts';
-import { buildOffer } from './views.ts';
+import { compileExpression, type Scope } from './expression.ts';
+import { buildOffer, transferOf } from './views.ts';
 
 export const RESERVATION_TIMEOUT_KIND = 'reservation.timeout';
 
@@ -28,21 +30,66 @@ export function createDispatcher({
 }: DispatcherDeps) {
   let running: Promise<void> | null = null;
   let again = false;
+  const compiled = new Map<string, (scope: Scope) => boolean>();
+
+  /** A stored expression that no longer parses matches nobody (and is reported once). */
+  function matcher(expression: string): (scope: Scope) => boolean {
+    let match = compiled.get(expression);
+    if (!match) {
+      try {
+        match = compileExpression(expression);
+      } catch (err) {
+        onError(err);
+        match = () => false;
+      }
+      compiled.set(expression, match);
+    }
+    return match;
+  }
+
+  function eligible(task: Task, queue: TaskQueue | undefined, worker: Worker): boolean {
+    if (task.targetWorkerSid) return worker.sid === task.targetWorkerSid;
+    if (!queue || !matcher(queue.targetWorkers)({ root: worker.attributes, worker: worker.attributes }))
+      return false;
+    if (!task.targetExpression) return true;
+    return matcher(task.targetExpression)({
+      root: worker.attributes,
+      worker: worker.attributes,
+      task: task.attributes,
+    });
+  }
 
   async function pass() {
     const pending = await store.tasks.listPending(200);
+    if (pending.length === 0) return;
+    const queues = new Map((await store.queues.list()).map((q) => [q.sid, q]));
+    const workflows = new Map<string, Workflow | null>();
     for (const task of pending) {
       const declined = (await store.reservations.list({ taskSid: task.sid, status: 'rejected' })).map(
         (r) => r.workerSid,
       );
-      const candidates = await store.workers.listAvailable(declined);
+      // A transferred chat does not go back to the agent who handed it on.
+      const from = transferOf(task)?.fromWorkerSid;
+      if (from) declined.push(from);
+      const candidates = (await store.workers.listAvailable(declined)).filter((w) =>
+        eligible(task, queues.get(task.queueSid), w),
+      );
+      if (candidates.length === 0) continue;
+      const workflowSid = task.workflowSid;
+      if (workflowSid && !workflows.has(workflowSid))
+        workflows.set(workflowSid, await store.workflows.get(workflowSid));
+      const seconds =
+        (workflowSid && workflows.get(workflowSid)?.taskReservationTimeout) || reservationTimeoutSeconds;
       for (const worker of candidates) {
-        const expiresAt = new Date(clock().getTime() + reservationTimeoutSeconds * 1000).toISOString();
+        const expiresAt = new Date(clock().getTime() + seconds * 1000).toISOString();
         const reservation = await store.reservations.reserve(task.sid, worker.sid, expiresAt);
         if (!reservation) continue;
         await store.timers.schedule(RESERVATION_TIMEOUT_KIND, reservation.sid, expiresAt);
         const reserved = await store.tasks.get(task.sid);
-        if (reserved) events.emit('offer.created', await buildOffer(store, reservation, reserved));
+        if (reserved) {
+          events.emit('task.updated', reserved);
+          events.emit('offer.created', await buildOffer(store, reservation, reserved, clock()));
+        }
         break;
       }
     }
@@ -69,5 +116,5 @@ export function createDispatcher({
     return running;
   }
 
-  return { dispatch };
+  return { dispatch, eligible };
 }

@@ -1,5 +1,5 @@
-/** What agents are shown of a task: the offer before accepting, the chat after. */
-import type { AgentChatDTO, OfferDTO, WorkerDTO } from '../../protocol.ts';
+/** What agents and the API are shown of routing records: no secrets, no bookkeeping. */
+import type { AgentChatDTO, OfferDTO, TaskDTO, TransferInfo, WorkerDTO } from '../../protocol.ts';
 import type { Reservation, Store, Task, Worker } from '../../store/types.ts';
 
 /** A worker as agents and the API see it: no password hash, no idle bookkeeping. */
@@ -7,7 +7,25 @@ export function workerView({ passwordHash: _hash, lastAssignedAt: _idle, ...work
   return worker;
 }
 
-export async function buildChat(store: Store, task: Task): Promise<AgentChatDTO> {
+/** A task with its age at `now`, without the workflow position it keeps for routing. */
+export function taskView(task: Task, now: Date): TaskDTO {
+  const {
+    filterName: _filter,
+    targetIndex: _index,
+    targetExpression: _expression,
+    targetWorkerSid: _target,
+    ...rest
+  } = task;
+  const age = Math.max(0, Math.floor((now.getTime() - Date.parse(task.dateCreated)) / 1000));
+  return { ...rest, age };
+}
+
+export function transferOf(task: Task): TransferInfo | null {
+  const transfer = task.attributes.transfer as TransferInfo | undefined;
+  return transfer && typeof transfer === 'object' && 'fromWorkerSid' in transfer ? transfer : null;
+}
+
+export async function buildChat(store: Store, task: Task, now: Date): Promise<AgentChatDTO> {
   const channel = await store.channels.get(task.channelSid);
   if (!channel) throw new Error(`task ${task.sid} points at missing channel ${task.channelSid}`);
   const [contact, members] = await Promise.all([
@@ -15,10 +33,15 @@ export async function buildChat(store: Store, task: Task): Promise<AgentChatDTO>
     store.members.list(channel.sid),
   ]);
   if (!contact) throw new Error(`channel ${channel.sid} points at missing contact ${channel.contactSid}`);
-  return { task, channel, contact, members };
+  return { task: taskView(task, now), channel, contact, members };
 }
 
-export async function buildOffer(store: Store, reservation: Reservation, task: Task): Promise<OfferDTO> {
+export async function buildOffer(
+  store: Store,
+  reservation: Reservation,
+  task: Task,
+  now: Date,
+): Promise<OfferDTO> {
   const [channel, first] = await Promise.all([
     store.channels.get(task.channelSid),
     store.messages.firstByRole(task.channelSid, 'customer'),
@@ -26,9 +49,10 @@ export async function buildOffer(store: Store, reservation: Reservation, task: T
   if (!channel) throw new Error(`task ${task.sid} points at missing channel ${task.channelSid}`);
   return {
     reservation,
-    task,
+    task: taskView(task, now),
     channel,
     customerName: channel.attributes.from,
     firstMessage: first?.body ?? null,
+    transfer: transferOf(task),
   };
 }

@@ -18,10 +18,11 @@ import { migrate } from './migrations.ts';
 import {
   reservationRepository,
   taskQueueRepository,
-  taskRepository,
   timerRepository,
   workerRepository,
+  workflowRepository,
 } from './routing.ts';
+import { taskRepository } from './tasks.ts';
 
 export interface PostgresStoreOptions {
   url: string;
@@ -51,6 +52,7 @@ export async function createPostgresStore({
     flexFlows: flexFlowRepository(deps),
     workers: workerRepository(deps),
     queues: taskQueueRepository(deps),
+    workflows: workflowRepository(deps),
     tasks: taskRepository(deps),
     reservations: reservationRepository(deps),
     timers: timerRepository(deps),

@@ -84,6 +84,24 @@ const migrations: { version: number; sql: string }[] = [
       CREATE TABLE claims (key TEXT PRIMARY KEY, date_created TEXT NOT NULL);
     `,
   },
+  {
+    // Routing at contact-center depth: workflows, tasks that know their target, TTL and reason.
+    version: 4,
+    sql: `
+      CREATE TABLE workflows (
+        sid TEXT PRIMARY KEY, friendly_name TEXT NOT NULL, configuration JSONB NOT NULL,
+        task_reservation_timeout INTEGER NOT NULL, reservation_timeout_activity TEXT,
+        date_created TEXT NOT NULL, date_updated TEXT NOT NULL, seq BIGSERIAL
+      );
+      ALTER TABLE task_queues ADD COLUMN date_updated TEXT;
+      UPDATE task_queues SET date_updated = date_created;
+      ALTER TABLE tasks ADD COLUMN workflow_sid TEXT, ADD COLUMN filter_name TEXT,
+        ADD COLUMN target_index INTEGER NOT NULL DEFAULT 0, ADD COLUMN target_expression TEXT,
+        ADD COLUMN target_worker_sid TEXT, ADD COLUMN timeout INTEGER NOT NULL DEFAULT 86400,
+        ADD COLUMN reason TEXT, ADD COLUMN date_assigned TEXT;
+      CREATE INDEX tasks_by_queue ON tasks (queue_sid, status);
+    `,
+  },
 ];
 
 const LOCK_KEY = 0x7061726c; // "parl"

@@ -3,13 +3,13 @@
  * the worker row and conditionally moves the task, so concurrent nodes never double-book a
  * task or a worker's capacity; due timers are claimed with FOR UPDATE SKIP LOCKED.
  */
-import { toQueue, toReservation, toTask, toWorker } from '../sqlite/rows.ts';
+import { toQueue, toReservation, toTask, toWorker, toWorkflow } from '../sqlite/rows.ts';
 import type {
   ReservationRepository,
   TaskQueueRepository,
-  TaskRepository,
   TimerRepository,
   WorkerRepository,
+  WorkflowRepository,
 } from '../types.ts';
 import { all, type Deps, one, transaction } from './db.ts';
 
@@ -87,10 +87,24 @@ export function taskQueueRepository(deps: Deps): TaskQueueRepository {
     async create(input) {
       const row = await one(
         pool,
-        'INSERT INTO task_queues (sid, friendly_name, target_workers, date_created) VALUES ($1, $2, $3, $4) RETURNING *',
+        `INSERT INTO task_queues (sid, friendly_name, target_workers, date_created, date_updated)
+         VALUES ($1, $2, $3, $4, $4) RETURNING *`,
         [newSid('WQ'), input.friendlyName, input.targetWorkers ?? '1==1', now(deps)],
       );
       return toQueue(row!);
+    },
+    async update(sid, patch) {
+      const row = await one(
+        pool,
+        `UPDATE task_queues SET friendly_name = coalesce($1, friendly_name),
+           target_workers = coalesce($2, target_workers), date_updated = $3 WHERE sid = $4 RETURNING *`,
+        [patch.friendlyName ?? null, patch.targetWorkers ?? null, now(deps), sid],
+      );
+      return row ? toQueue(row) : null;
+    },
+    async delete(sid) {
+      const { rowCount } = await pool.query('DELETE FROM task_queues WHERE sid = $1', [sid]);
+      return (rowCount ?? 0) > 0;
     },
     async get(sid) {
       const row = await one(pool, 'SELECT * FROM task_queues WHERE sid = $1', [sid]);
@@ -102,71 +116,56 @@ export function taskQueueRepository(deps: Deps): TaskQueueRepository {
   };
 }
 
-export function taskRepository(deps: Deps): TaskRepository {
+export function workflowRepository(deps: Deps): WorkflowRepository {
   const { pool, newSid } = deps;
   return {
-    createUnlessOpen(input) {
-      return transaction(pool, async (client) => {
-        // Locking the channel row makes "is a task open here?" and the insert one step.
-        await client.query('SELECT sid FROM channels WHERE sid = $1 FOR UPDATE', [input.channelSid]);
-        const open = await one(
-          client,
-          `SELECT * FROM tasks WHERE channel_sid = $1 AND status IN ('pending', 'reserved', 'assigned', 'wrapping') LIMIT 1`,
-          [input.channelSid],
-        );
-        if (open) return { task: toTask(open), created: false };
-        const at = now(deps);
-        const row = await one(
-          client,
-          `INSERT INTO tasks (sid, channel_sid, queue_sid, status, priority, attributes, date_created, date_updated)
-           VALUES ($1, $2, $3, 'pending', $4, $5, $6, $6) RETURNING *`,
-          [
-            newSid('WT'),
-            input.channelSid,
-            input.queueSid,
-            input.priority ?? 0,
-            JSON.stringify(input.attributes),
-            at,
-          ],
-        );
-        await client.query('UPDATE channels SET task_sid = $1, date_updated = $2 WHERE sid = $3', [
-          row!.sid,
-          at,
-          input.channelSid,
-        ]);
-        return { task: toTask(row!), created: true };
-      });
-    },
-    async get(sid) {
-      const row = await one(pool, 'SELECT * FROM tasks WHERE sid = $1', [sid]);
-      return row ? toTask(row) : null;
-    },
-    async list(filter) {
-      const rows = await all(
-        pool,
-        `SELECT * FROM tasks WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR worker_sid = $2)
-           AND ($3::text IS NULL OR channel_sid = $3) ORDER BY date_created, seq`,
-        [filter.status ?? null, filter.workerSid ?? null, filter.channelSid ?? null],
-      );
-      return rows.map(toTask);
-    },
-    async listPending(limit) {
-      const rows = await all(
-        pool,
-        `SELECT * FROM tasks WHERE status = 'pending' ORDER BY priority DESC, date_created, seq LIMIT $1`,
-        [limit],
-      );
-      return rows.map(toTask);
-    },
-    async transition(sid, from, to) {
+    async create(input) {
       const row = await one(
         pool,
-        `UPDATE tasks SET status = $1, date_updated = $2,
-           worker_sid = CASE WHEN $1 = 'pending' THEN NULL ELSE worker_sid END
-         WHERE sid = $3 AND status = ANY($4::text[]) RETURNING *`,
-        [to, now(deps), sid, from],
+        `INSERT INTO workflows (sid, friendly_name, configuration, task_reservation_timeout,
+           reservation_timeout_activity, date_created, date_updated) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING *`,
+        [
+          newSid('WW'),
+          input.friendlyName,
+          JSON.stringify(input.configuration),
+          input.taskReservationTimeout,
+          input.reservationTimeoutActivity,
+          now(deps),
+        ],
       );
-      return row ? toTask(row) : null;
+      return toWorkflow(row!);
+    },
+    async get(sid) {
+      const row = await one(pool, 'SELECT * FROM workflows WHERE sid = $1', [sid]);
+      return row ? toWorkflow(row) : null;
+    },
+    async list() {
+      return (await all(pool, 'SELECT * FROM workflows ORDER BY date_created, seq')).map(toWorkflow);
+    },
+    async update(sid, patch) {
+      const keep = patch.reservationTimeoutActivity === undefined;
+      const row = await one(
+        pool,
+        `UPDATE workflows SET friendly_name = coalesce($1, friendly_name),
+           configuration = coalesce($2::jsonb, configuration),
+           task_reservation_timeout = coalesce($3, task_reservation_timeout),
+           reservation_timeout_activity = CASE WHEN $4 THEN reservation_timeout_activity ELSE $5 END,
+           date_updated = $6 WHERE sid = $7 RETURNING *`,
+        [
+          patch.friendlyName ?? null,
+          patch.configuration ? JSON.stringify(patch.configuration) : null,
+          patch.taskReservationTimeout ?? null,
+          keep,
+          keep ? null : patch.reservationTimeoutActivity,
+          now(deps),
+          sid,
+        ],
+      );
+      return row ? toWorkflow(row) : null;
+    },
+    async delete(sid) {
+      const { rowCount } = await pool.query('DELETE FROM workflows WHERE sid = $1', [sid]);
+      return (rowCount ?? 0) > 0;
     },
   };
 }
@@ -216,7 +215,8 @@ export function reservationRepository(deps: Deps): ReservationRepository {
         if (!reservation) return null;
         const task = await one(
           client,
-          `UPDATE tasks SET status = 'assigned', date_updated = $1 WHERE sid = $2 AND status = 'reserved' AND worker_sid = $3 RETURNING *`,
+          `UPDATE tasks SET status = 'assigned', date_updated = $1, date_assigned = $1
+           WHERE sid = $2 AND status = 'reserved' AND worker_sid = $3 RETURNING *`,
           [at, reservation.task_sid, reservation.worker_sid],
         );
         if (!task)

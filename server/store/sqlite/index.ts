@@ -16,13 +16,10 @@ import {
 import { flexFlowRepository } from './flex-flows.ts';
 import { executionRepository, flowRepository } from './flows.ts';
 import { migrate } from './migrations.ts';
-import {
-  reservationRepository,
-  taskQueueRepository,
-  taskRepository,
-  timerRepository,
-  workerRepository,
-} from './routing.ts';
+import { privacyRepository } from './privacy.ts';
+import { reservationRepository } from './reservations.ts';
+import { taskQueueRepository, timerRepository, workerRepository, workflowRepository } from './routing.ts';
+import { taskRepository } from './tasks.ts';
 
 export interface SqliteStoreOptions {
   /** Path of the database file; `:memory:` for a throwaway store. */
@@ -60,11 +57,13 @@ export function createSqliteStore({
     flexFlows: flexFlowRepository(deps),
     workers: workerRepository(deps),
     queues: taskQueueRepository(deps),
+    workflows: workflowRepository(deps),
     tasks: taskRepository(deps),
     reservations: reservationRepository(deps),
     timers: timerRepository(deps),
     flows: flowRepository(deps),
     executions: executionRepository(deps),
+    privacy: privacyRepository(deps),
     async isEmpty() {
       const row = db
         .prepare('SELECT (SELECT count(*) FROM flex_flows) + (SELECT count(*) FROM workers) AS n')

@@ -185,6 +185,11 @@ const migrations: { version: number; sql: string }[] = [
     `,
   },
   {
+    // Retention finds conversations by their last activity.
+    version: 5,
+    sql: `CREATE INDEX channels_by_activity ON channels (date_updated);`,
+  },
+  {
     version: 7,
     sql: `CREATE TABLE claims (key TEXT PRIMARY KEY, date_created TEXT NOT NULL);`,
   },

@@ -1,20 +1,13 @@
 /**
- * SQLite repositories of workers, queues, tasks, reservations and timers. The routing
- * operations that must be atomic run as IMMEDIATE transactions: SQLite serialises writers,
- * so a task is reserved for one worker only and a worker never exceeds capacity.
+ * SQLite repositories of workers, queues, workflows and timers (tasks and reservations are in
+ * tasks.ts). A worker's load is counted from its tasks, never stored, so it cannot drift.
  */
-import type {
-  ReservationRepository,
-  TaskQueueRepository,
-  TaskRepository,
-  TimerRepository,
-  WorkerRepository,
-} from '../types.ts';
+import type { TaskQueueRepository, TimerRepository, WorkerRepository, WorkflowRepository } from '../types.ts';
 import type { Deps } from './conversations.ts';
-import { type Row, toQueue, toReservation, toTask, toWorker } from './rows.ts';
+import { type Row, toQueue, toWorker, toWorkflow } from './rows.ts';
 
-const OPEN = `('reserved', 'assigned', 'wrapping')`;
-const LOAD = `(SELECT count(*) FROM tasks t WHERE t.worker_sid = w.sid AND t.status IN ${OPEN})`;
+export const OPEN = `('reserved', 'assigned', 'wrapping')`;
+export const LOAD = `(SELECT count(*) FROM tasks t WHERE t.worker_sid = w.sid AND t.status IN ${OPEN})`;
 
 export function workerRepository({ db, clock, newSid }: Deps): WorkerRepository {
   const byId = db.prepare('SELECT * FROM workers WHERE sid = ?');
@@ -86,12 +79,28 @@ export function workerRepository({ db, clock, newSid }: Deps): WorkerRepository 
 export function taskQueueRepository({ db, clock, newSid }: Deps): TaskQueueRepository {
   return {
     async create(input) {
+      const at = clock().toISOString();
       const row = db
         .prepare(
-          `INSERT INTO task_queues (sid, friendly_name, target_workers, date_created) VALUES (?, ?, ?, ?) RETURNING *`,
+          `INSERT INTO task_queues (sid, friendly_name, target_workers, date_created, date_updated)
+           VALUES (?, ?, ?, ?, ?) RETURNING *`,
         )
-        .get(newSid('WQ'), input.friendlyName, input.targetWorkers ?? '1==1', clock().toISOString()) as Row;
+        .get(newSid('WQ'), input.friendlyName, input.targetWorkers ?? '1==1', at, at) as Row;
       return toQueue(row);
+    },
+    async update(sid, patch) {
+      const row = db
+        .prepare(
+          `UPDATE task_queues SET friendly_name = coalesce(?, friendly_name),
+             target_workers = coalesce(?, target_workers), date_updated = ? WHERE sid = ? RETURNING *`,
+        )
+        .get(patch.friendlyName ?? null, patch.targetWorkers ?? null, clock().toISOString(), sid) as
+        | Row
+        | undefined;
+      return row ? toQueue(row) : null;
+    },
+    async delete(sid) {
+      return db.prepare('DELETE FROM task_queues WHERE sid = ?').run(sid).changes > 0;
     },
     async get(sid) {
       const row = db.prepare('SELECT * FROM task_queues WHERE sid = ?').get(sid) as Row | undefined;
@@ -105,155 +114,59 @@ export function taskQueueRepository({ db, clock, newSid }: Deps): TaskQueueRepos
   };
 }
 
-export function taskRepository({ db, clock, newSid }: Deps): TaskRepository {
-  const byId = db.prepare('SELECT * FROM tasks WHERE sid = ?');
-  const openOnChannel = db.prepare(
-    `SELECT * FROM tasks WHERE channel_sid = ? AND status IN ('pending', ${OPEN.slice(1)} LIMIT 1`,
-  );
-  const createUnlessOpen = db.transaction((input: Parameters<TaskRepository['createUnlessOpen']>[0]) => {
-    const open = openOnChannel.get(input.channelSid) as Row | undefined;
-    if (open) return { task: toTask(open), created: false };
-    const at = clock().toISOString();
-    const row = db
-      .prepare(
-        `INSERT INTO tasks (sid, channel_sid, queue_sid, status, priority, attributes, date_created, date_updated)
-         VALUES (?, ?, ?, 'pending', ?, ?, ?, ?) RETURNING *`,
-      )
-      .get(
-        newSid('WT'),
-        input.channelSid,
-        input.queueSid,
-        input.priority ?? 0,
-        JSON.stringify(input.attributes),
-        at,
-        at,
-      ) as Row;
-    db.prepare('UPDATE channels SET task_sid = ?, date_updated = ? WHERE sid = ?').run(
-      row.sid,
-      at,
-      input.channelSid,
-    );
-    return { task: toTask(row), created: true };
-  });
+export function workflowRepository({ db, clock, newSid }: Deps): WorkflowRepository {
+  const byId = db.prepare('SELECT * FROM workflows WHERE sid = ?');
   return {
-    async createUnlessOpen(input) {
-      return createUnlessOpen.immediate(input);
-    },
-    async get(sid) {
-      const row = byId.get(sid) as Row | undefined;
-      return row ? toTask(row) : null;
-    },
-    async list(filter) {
-      const rows = db
-        .prepare(
-          `SELECT * FROM tasks WHERE (@status IS NULL OR status = @status) AND (@worker IS NULL OR worker_sid = @worker)
-             AND (@channel IS NULL OR channel_sid = @channel) ORDER BY date_created, rowid`,
-        )
-        .all({
-          status: filter.status ?? null,
-          worker: filter.workerSid ?? null,
-          channel: filter.channelSid ?? null,
-        });
-      return (rows as Row[]).map(toTask);
-    },
-    async listPending(limit) {
-      const rows = db
-        .prepare(
-          `SELECT * FROM tasks WHERE status = 'pending' ORDER BY priority DESC, date_created, rowid LIMIT ?`,
-        )
-        .all(limit);
-      return (rows as Row[]).map(toTask);
-    },
-    async transition(sid, from, to) {
+    async create(input) {
+      const at = clock().toISOString();
       const row = db
         .prepare(
-          `UPDATE tasks SET status = ?, date_updated = ?,
-             worker_sid = CASE WHEN ? = 'pending' THEN NULL ELSE worker_sid END
-           WHERE sid = ? AND status IN (SELECT value FROM json_each(?)) RETURNING *`,
+          `INSERT INTO workflows (sid, friendly_name, configuration, task_reservation_timeout,
+             reservation_timeout_activity, date_created, date_updated) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
         )
-        .get(to, clock().toISOString(), to, sid, JSON.stringify(from)) as Row | undefined;
-      return row ? toTask(row) : null;
-    },
-  };
-}
-
-export function reservationRepository({ db, clock, newSid }: Deps): ReservationRepository {
-  const byId = db.prepare('SELECT * FROM reservations WHERE sid = ?');
-  const reserve = db.transaction((taskSid: string, workerSid: string, expiresAt: string) => {
-    const at = clock().toISOString();
-    const worker = db
-      .prepare(
-        `SELECT w.sid FROM workers w WHERE w.sid = ? AND w.activity = 'Available' AND ${LOAD} < w.capacity`,
-      )
-      .get(workerSid);
-    if (!worker) return null;
-    const task = db
-      .prepare(
-        `UPDATE tasks SET status = 'reserved', worker_sid = ?, date_updated = ? WHERE sid = ? AND status = 'pending' RETURNING sid`,
-      )
-      .get(workerSid, at, taskSid);
-    if (!task) return null;
-    const row = db
-      .prepare(
-        `INSERT INTO reservations (sid, task_sid, worker_sid, status, expires_at, date_created)
-         VALUES (?, ?, ?, 'pending', ?, ?) RETURNING *`,
-      )
-      .get(newSid('WR'), taskSid, workerSid, expiresAt, at) as Row;
-    return toReservation(row);
-  });
-  const accept = db.transaction((sid: string) => {
-    const at = clock().toISOString();
-    const reservation = db
-      .prepare(`UPDATE reservations SET status = 'accepted' WHERE sid = ? AND status = 'pending' RETURNING *`)
-      .get(sid) as Row | undefined;
-    if (!reservation) return null;
-    const task = db
-      .prepare(
-        `UPDATE tasks SET status = 'assigned', date_updated = ?
-         WHERE sid = ? AND status = 'reserved' AND worker_sid = ? RETURNING *`,
-      )
-      .get(at, reservation.task_sid, reservation.worker_sid) as Row | undefined;
-    if (!task) throw new Error(`task ${reservation.task_sid} is not reserved for ${reservation.worker_sid}`);
-    db.prepare('UPDATE workers SET last_assigned_at = ? WHERE sid = ?').run(at, reservation.worker_sid);
-    return { reservation: toReservation(reservation), task: toTask(task) };
-  });
-  const release = db.transaction((sid: string, status: string) => {
-    const reservation = db
-      .prepare(`UPDATE reservations SET status = ? WHERE sid = ? AND status = 'pending' RETURNING *`)
-      .get(status, sid) as Row | undefined;
-    if (!reservation) return null;
-    db.prepare(
-      `UPDATE tasks SET status = 'pending', worker_sid = NULL, date_updated = ?
-       WHERE sid = ? AND status = 'reserved' AND worker_sid = ?`,
-    ).run(clock().toISOString(), reservation.task_sid, reservation.worker_sid);
-    return toReservation(reservation);
-  });
-  return {
-    async reserve(taskSid, workerSid, expiresAt) {
-      return reserve.immediate(taskSid, workerSid, expiresAt);
-    },
-    async accept(sid) {
-      return accept.immediate(sid);
-    },
-    async release(sid, status) {
-      return release.immediate(sid, status);
+        .get(
+          newSid('WW'),
+          input.friendlyName,
+          JSON.stringify(input.configuration),
+          input.taskReservationTimeout,
+          input.reservationTimeoutActivity,
+          at,
+          at,
+        ) as Row;
+      return toWorkflow(row);
     },
     async get(sid) {
       const row = byId.get(sid) as Row | undefined;
-      return row ? toReservation(row) : null;
+      return row ? toWorkflow(row) : null;
     },
-    async list(filter) {
-      const rows = db
+    async list() {
+      return (db.prepare('SELECT * FROM workflows ORDER BY date_created, rowid').all() as Row[]).map(
+        toWorkflow,
+      );
+    },
+    async update(sid, patch) {
+      const activity =
+        patch.reservationTimeoutActivity === undefined ? 'keep' : patch.reservationTimeoutActivity;
+      const row = db
         .prepare(
-          `SELECT * FROM reservations WHERE (@task IS NULL OR task_sid = @task) AND (@worker IS NULL OR worker_sid = @worker)
-             AND (@status IS NULL OR status = @status) ORDER BY date_created, rowid`,
+          `UPDATE workflows SET friendly_name = coalesce(@name, friendly_name),
+             configuration = coalesce(@configuration, configuration),
+             task_reservation_timeout = coalesce(@timeout, task_reservation_timeout),
+             reservation_timeout_activity = CASE WHEN @activity = 'keep' THEN reservation_timeout_activity ELSE @activity END,
+             date_updated = @at WHERE sid = @sid RETURNING *`,
         )
-        .all({
-          task: filter.taskSid ?? null,
-          worker: filter.workerSid ?? null,
-          status: filter.status ?? null,
-        });
-      return (rows as Row[]).map(toReservation);
+        .get({
+          name: patch.friendlyName ?? null,
+          configuration: patch.configuration ? JSON.stringify(patch.configuration) : null,
+          timeout: patch.taskReservationTimeout ?? null,
+          activity,
+          at: clock().toISOString(),
+          sid,
+        }) as Row | undefined;
+      return row ? toWorkflow(row) : null;
+    },
+    async delete(sid) {
+      return db.prepare('DELETE FROM workflows WHERE sid = ?').run(sid).changes > 0;
     },
   };
 }

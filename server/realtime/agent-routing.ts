@@ -1,0 +1,66 @@
+/**
+ * The routing side of `/agent`: transfer, the supervisor view, and presence (an agent desktop
+ * whose last tab stays disconnected past the grace period sets its worker Offline).
+ */
+import type { Namespace, Socket } from 'socket.io';
+import type { Core } from '../core/index.ts';
+import { isSupervisor } from '../core/routing/supervision.ts';
+import { forbidden } from '../errors.ts';
+import { schemas } from '../schemas.ts';
+import type { createHandle } from './handle.ts';
+import { workerRoom } from './rooms.ts';
+
+export const SUPERVISORS_ROOM = 'supervisors';
+
+export function attachRouting(
+  socket: Socket,
+  handle: ReturnType<typeof createHandle>,
+  core: Core,
+  workerSid: string,
+) {
+  const { routing, store } = core;
+
+  handle('transfer:targets', schemas.empty, () => routing.transferTargets(workerSid));
+  handle('task:transfer', schemas.transfer, (request) => routing.transfer(workerSid, request));
+  handle('supervisor:sync', schemas.empty, async () => {
+    const worker = await store.workers.get(workerSid);
+    if (!worker || !isSupervisor(worker)) {
+      throw forbidden('The supervisor view is for workers whose roles attribute has "supervisor"');
+    }
+    await socket.join(SUPERVISORS_ROOM);
+    return routing.supervisorSnapshot();
+  });
+
+  core.track(routing.agentConnected(workerSid));
+  socket.on('disconnect', () => {
+    core.track(
+      (async () => {
+        const left = await (socket.nsp as Namespace).in(workerRoom(workerSid)).fetchSockets();
+        if (left.length === 0) await routing.agentDisconnected(workerSid);
+      })(),
+    );
+  });
+}
+
+/** Pushes a fresh snapshot to connected supervisors when queues or agents change, at most every `ms`. */
+export function publishSupervision(nsp: Namespace, core: Core, ms = 500) {
+  let timer: NodeJS.Timeout | null = null;
+  const push = () => {
+    timer = null;
+    if ((nsp.adapter.rooms.get(SUPERVISORS_ROOM)?.size ?? 0) === 0) return;
+    core.track(
+      core.routing
+        .supervisorSnapshot()
+        .then((snapshot) => nsp.to(SUPERVISORS_ROOM).emit('supervisor:updated', snapshot)),
+    );
+  };
+  const schedule = () => {
+    timer ??= setTimeout(push, ms);
+    timer.unref();
+  };
+  for (const event of ['task.created', 'task.updated', 'worker.updated'] as const)
+    core.events.on(event, schedule);
+  return () => {
+    if (timer) clearTimeout(timer);
+  };
+}
