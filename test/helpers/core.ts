@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { createCore } from '../../server/core/index.ts';
+import { type CoreOptions, createCore } from '../../server/core/index.ts';
 import { seedDemo } from '../../server/core/seed.ts';
 import { createPostgresStore } from '../../server/store/postgres/index.ts';
 import { createSqliteStore } from '../../server/store/sqlite/index.ts';
@@ -14,10 +14,15 @@ import { createSqliteStore } from '../../server/store/sqlite/index.ts';
 export async function createTestCore({
   postgresUrl,
   ...options
-}: {
-  reservationTimeoutSeconds?: number;
-  postgresUrl?: string;
-} = {}) {
+}: Partial<
+  Pick<
+    CoreOptions,
+    | 'reservationTimeoutSeconds'
+    | 'reservationTimeoutActivity'
+    | 'taskTimeoutSeconds'
+    | 'agentDisconnectGraceSeconds'
+  >
+> & { postgresUrl?: string } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'parley-core-'));
   const file = join(dir, 'parley.db');
   const store = postgresUrl ? await createPostgresStore({ url: postgresUrl }) : createSqliteStore({ file });
