@@ -26,7 +26,9 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
   const dataDir = resolve(env.PARLEY_DATA_DIR ?? './data');
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new ConfigError('DATABASE_URL must be a PostgreSQL URL, e.g. postgres://parley:secret@db.internal:5432/parley');
+    throw new ConfigError(
+      'DATABASE_URL must be a PostgreSQL URL, e.g. postgres://parley:secret@db.internal:5432/parley',
+    );
   }
   const sync = (env.PARLEY_SQLITE_SYNCHRONOUS ?? 'NORMAL').toUpperCase();
   if (sync !== 'NORMAL' && sync !== 'FULL') {
@@ -53,9 +55,21 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
     secret: env.PARLEY_SECRET ?? demoSecret(dataDir),
     seedDemo: mode === 'demo',
     sqliteSynchronous: sync,
+    retentionDays: positive(env, 'PARLEY_RETENTION_DAYS'),
     databaseUrl,
     redisUrl: env.REDIS_URL || undefined,
   };
+}
+
+/** A whole number above 0 from the environment, or undefined when unset. */
+function positive(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const text = env[name];
+  if (text === undefined || text === '') return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new ConfigError(`${name} must be a whole number above 0, got "${text}"`);
+  }
+  return value;
 }
 
 /** The demo's signing key: made once and kept in the data dir, so sessions survive restarts. */

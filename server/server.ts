@@ -34,6 +34,8 @@ export interface ServerOptions {
   /** Where the built widget and pages are (`dist/`). */
   distDir?: string;
   reservationTimeoutSeconds?: number;
+  /** Delete conversations idle longer than this many days (PARLEY_RETENTION_DAYS); none when unset. */
+  retentionDays?: number;
   limits?: Partial<PublicLimits>;
   log?: Logger;
 }
@@ -52,12 +54,17 @@ export async function createServer(options: ServerOptions): Promise<ParleyServer
     options.store ??
     (options.databaseUrl
       ? await createPostgresStore({ url: options.databaseUrl })
-      : createSqliteStore({ file: join(options.dataDir, 'parley.db'), synchronous: options.sqliteSynchronous }));
+      : createSqliteStore({
+          file: join(options.dataDir, 'parley.db'),
+          synchronous: options.sqliteSynchronous,
+        }));
   const core = createCore({
     store,
     secret: options.secret,
     log,
     reservationTimeoutSeconds: options.reservationTimeoutSeconds,
+    retentionDays: options.retentionDays,
+    mediaDir: join(options.dataDir, 'media'),
   });
   if (options.seedDemo && (await seedDemo(store, core.agents))) log.info({}, 'demo data seeded');
 

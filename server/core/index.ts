@@ -11,6 +11,8 @@ import { EventBus } from './events.ts';
 import { createExternalIntegration } from './external.ts';
 import { createFlexFlows, type FlexFlows } from './flex-flows.ts';
 import { type Clock, systemClock } from './ids.ts';
+import { createPrivacy } from './privacy.ts';
+import { createRetention, RETENTION_KIND } from './retention.ts';
 import { createRouting } from './routing/index.ts';
 import { createTimerScheduler } from './timers.ts';
 import { createTokens } from './tokens.ts';
@@ -35,6 +37,10 @@ export interface CoreOptions {
   /** An agent desktop disconnected this long sets its worker Offline (default 60 s). */
   agentDisconnectGraceSeconds?: number;
   timerIntervalMs?: number;
+  /** Delete conversations idle longer than this many days (none when unset). */
+  retentionDays?: number;
+  /** Where the media service keeps files, so privacy requests and retention delete them too. */
+  mediaDir?: string;
 }
 
 export type Core = ReturnType<typeof createCore>;
@@ -49,6 +55,8 @@ export function createCore({
   taskTimeoutSeconds = 86_400,
   agentDisconnectGraceSeconds = 60,
   timerIntervalMs,
+  retentionDays,
+  mediaDir,
 }: CoreOptions) {
   const events = new EventBus();
   const inFlight = new Set<Promise<unknown>>();
@@ -84,6 +92,10 @@ export function createCore({
   bot = createBotRunner({ store, conversations, routing, clock, log, baseUrl: () => baseUrl });
   flexFlows = createFlexFlows({ store, routing, bot, external: createExternalIntegration({ log }) });
   const tokens = createTokens(secret, clock);
+  const privacy = createPrivacy({ store, events, mediaDir });
+  const retention = retentionDays
+    ? createRetention({ store, clock, log, days: retentionDays, mediaDir })
+    : null;
   const agents = createAgents({ store, tokens });
   const webChannels = createWebChannels({ store, conversations, routing, tokens, clock });
   const timers = createTimerScheduler({
@@ -93,6 +105,7 @@ export function createCore({
     handlers: {
       ...routing.timerHandlers,
       [BOT_TIMEOUT_KIND]: (ref) => bot.onTimeout(ref),
+      [RETENTION_KIND]: () => retention?.onTimer() ?? Promise.resolve(),
     },
     onError: (err, timer) => log.error({ err, timer }, 'timer failed'),
   });
@@ -107,6 +120,8 @@ export function createCore({
     tokens,
     agents,
     webChannels,
+    privacy,
+    retention,
     track,
     /** Where this server is reachable; bot flows resolve relative URLs against it. */
     setBaseUrl(url: string) {
@@ -114,6 +129,7 @@ export function createCore({
     },
     start() {
       timers.start();
+      if (retention) track(retention.start());
       track(routing.dispatch());
       track(bot.recover());
     },

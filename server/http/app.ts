@@ -13,6 +13,7 @@ import { flexFlowsRouter } from './flex-flows.ts';
 import { flowsRouter } from './flows.ts';
 import { mediaRouter } from './media.ts';
 import { pagesRouter } from './pages.ts';
+import { privacyRouter } from './privacy.ts';
 import { type PublicLimits, publicRouter } from './public.ts';
 import { routingRouter } from './routing.ts';
 import { tasksRouter } from './tasks.ts';
@@ -55,6 +56,7 @@ export function createApp({ core, adminKey, distDir, log, limits, isReady, demo,
   const v1 = express.Router();
   v1.use(requireAdmin(adminKey));
   v1.use('/Channels', channelsRouter(core));
+  v1.use('/Contacts', privacyRouter(core));
   v1.use('/FlexFlows', flexFlowsRouter(core));
   v1.use('/Flows', flowsRouter(core));
   v1.use('/Workflows', workflowsRouter(core));

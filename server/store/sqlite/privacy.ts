@@ -1,0 +1,133 @@
+/** SQLite repository of privacy requests and retention: export, erase, expire. */
+import type { PrivacyRepository } from '../types.ts';
+import type { Deps } from './conversations.ts';
+import {
+  type Row,
+  toChannel,
+  toContact,
+  toExecution,
+  toMember,
+  toMessage,
+  toReservation,
+  toTask,
+} from './rows.ts';
+
+const OPEN = `('pending', 'reserved', 'assigned', 'wrapping')`;
+
+/** `?, ?, ?` for a list of n values. */
+const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+export function privacyRepository({ db, clock }: Deps): PrivacyRepository {
+  const channelSidsOf = (contactSid: string) =>
+    (
+      db
+        .prepare('SELECT sid FROM channels WHERE contact_sid = ? ORDER BY date_created')
+        .all(contactSid) as Row[]
+    ).map((r) => r.sid as string);
+  const rowsIn = (sql: string, sids: string[]) =>
+    sids.length === 0 ? [] : (db.prepare(sql).all(...sids) as Row[]);
+
+  const erase = db.transaction((contactSid: string) => {
+    const contact = db.prepare('SELECT * FROM contacts WHERE sid = ?').get(contactSid) as Row | undefined;
+    if (!contact) return null;
+    const sids = channelSidsOf(contactSid);
+    const at = clock().toISOString();
+    for (const sid of sids) {
+      db.prepare('DELETE FROM messages WHERE channel_sid = ?').run(sid);
+      db.prepare('DELETE FROM members WHERE channel_sid = ?').run(sid);
+      db.prepare('DELETE FROM executions WHERE channel_sid = ?').run(sid);
+      db.prepare(
+        `UPDATE reservations SET status = 'canceled'
+         WHERE status = 'pending' AND task_sid IN (SELECT sid FROM tasks WHERE channel_sid = ?)`,
+      ).run(sid);
+      db.prepare(
+        `UPDATE tasks SET attributes = '{}', date_updated = ?,
+           status = CASE WHEN status IN ${OPEN} THEN 'canceled' ELSE status END
+         WHERE channel_sid = ?`,
+      ).run(at, sid);
+      db.prepare(
+        `UPDATE channels SET friendly_name = 'Erased', status = 'inactive', date_updated = ?,
+           attributes = json_object('from', 'Erased', 'channelType', json_extract(attributes, '$.channelType'))
+         WHERE sid = ?`,
+      ).run(at, sid);
+    }
+    db.prepare(
+      `UPDATE contacts SET identity = 'erased:' || sid, friendly_name = 'Erased', address = NULL, attributes = '{}'
+       WHERE sid = ?`,
+    ).run(contactSid);
+    return { channelSids: sids };
+  });
+
+  const remove = db.transaction((sids: string[]) => {
+    if (sids.length === 0) return 0;
+    const list = marks(sids.length);
+    const contactSids = (
+      db.prepare(`SELECT DISTINCT contact_sid FROM channels WHERE sid IN (${list})`).all(...sids) as Row[]
+    ).map((r) => r.contact_sid as string);
+    db.prepare(`DELETE FROM messages WHERE channel_sid IN (${list})`).run(...sids);
+    db.prepare(`DELETE FROM members WHERE channel_sid IN (${list})`).run(...sids);
+    db.prepare(`DELETE FROM executions WHERE channel_sid IN (${list})`).run(...sids);
+    db.prepare(
+      `DELETE FROM reservations WHERE task_sid IN (SELECT sid FROM tasks WHERE channel_sid IN (${list}))`,
+    ).run(...sids);
+    db.prepare(`DELETE FROM tasks WHERE channel_sid IN (${list})`).run(...sids);
+    const deleted = db.prepare(`DELETE FROM channels WHERE sid IN (${list})`).run(...sids).changes;
+    if (contactSids.length > 0) {
+      db.prepare(
+        `DELETE FROM contacts WHERE sid IN (${marks(contactSids.length)})
+           AND NOT EXISTS (SELECT 1 FROM channels WHERE contact_sid = contacts.sid)`,
+      ).run(...contactSids);
+    }
+    return deleted;
+  });
+
+  return {
+    async exportContact(sid) {
+      const contact = db.prepare('SELECT * FROM contacts WHERE sid = ?').get(sid) as Row | undefined;
+      if (!contact) return null;
+      const sids = channelSidsOf(sid);
+      const list = marks(sids.length);
+      const tasks = rowsIn(`SELECT * FROM tasks WHERE channel_sid IN (${list}) ORDER BY date_created`, sids);
+      const taskSids = tasks.map((t) => t.sid as string);
+      return {
+        contact: toContact(contact),
+        channels: rowsIn(`SELECT * FROM channels WHERE sid IN (${list}) ORDER BY date_created`, sids).map(
+          toChannel,
+        ),
+        messages: rowsIn(
+          `SELECT * FROM messages WHERE channel_sid IN (${list}) ORDER BY channel_sid, idx`,
+          sids,
+        ).map(toMessage),
+        members: rowsIn(
+          `SELECT * FROM members WHERE channel_sid IN (${list}) ORDER BY date_created`,
+          sids,
+        ).map(toMember),
+        tasks: tasks.map(toTask),
+        reservations: rowsIn(
+          `SELECT * FROM reservations WHERE task_sid IN (${marks(taskSids.length)}) ORDER BY date_created`,
+          taskSids,
+        ).map(toReservation),
+        executions: rowsIn(
+          `SELECT * FROM executions WHERE channel_sid IN (${list}) ORDER BY date_created`,
+          sids,
+        ).map(toExecution),
+      };
+    },
+    async eraseContact(sid) {
+      return erase.immediate(sid);
+    },
+    async listExpiredChannels(before, limit) {
+      const rows = db
+        .prepare(
+          `SELECT sid FROM channels WHERE date_updated < ?
+             AND NOT EXISTS (SELECT 1 FROM tasks WHERE tasks.channel_sid = channels.sid AND tasks.status IN ${OPEN})
+           ORDER BY date_updated LIMIT ?`,
+        )
+        .all(before, limit) as Row[];
+      return rows.map((r) => r.sid as string);
+    },
+    async deleteChannels(sids) {
+      return remove.immediate(sids);
+    },
+  };
+}
