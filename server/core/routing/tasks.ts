@@ -80,6 +80,8 @@ export function createTaskLifecycle(ctx: RoutingContext, janitor: Janitor) {
     await endOffers(result.reservations);
     await ctx.announce(result.task);
     await janitor.onTaskEnded(result.task.channelSid, 'task canceled');
+    // A reserved task held a place in someone's capacity.
+    ctx.dispatchSoon();
     return result.task;
   }
 
