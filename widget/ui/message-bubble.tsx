@@ -57,6 +57,13 @@ const bubble = css`
   [data-pending] > & {
     opacity: 0.7;
   }
+  a {
+    color: inherit;
+  }
+  code {
+    font-family: ui-monospace, monospace;
+    font-size: 0.9em;
+  }
 `;
 const meta = css`
   margin: 2px 4px 0;
