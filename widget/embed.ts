@@ -29,9 +29,13 @@ type ParleyWindow = Window & { Parley?: ParleyFunction; parleySettings?: Partial
   const data = script?.dataset ?? {};
   for (const key in data) {
     const value = data[key] as string;
-    settings[key === 'flexFlow' ? 'flexFlowSid' : key] = /^[[{]|^(true|false)$/.test(value)
-      ? JSON.parse(value)
-      : value;
+    let parsed: unknown = value;
+    try {
+      if (/^[[{]|^(true|false)$/.test(value)) parsed = JSON.parse(value);
+    } catch {
+      console.error(`[parley] data-${key} is not valid JSON`);
+    }
+    settings[key === 'flexFlow' ? 'flexFlowSid' : key] = parsed;
   }
   settings.serverUrl ||= new URL(src).origin;
   settings.nonce ||= script?.nonce;

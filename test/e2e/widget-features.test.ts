@@ -225,3 +225,38 @@ describe('looks', () => {
     expect((composer?.y ?? 999) + (composer?.height ?? 0)).toBeLessThanOrEqual(380);
   });
 });
+
+describe('the session', () => {
+  it('exchanges a token about to expire for a fresh one on connect, and keeps the conversation', async () => {
+    const page = await visitor.page(`/spa.html?flow=${flow}`);
+    await page.evaluate(() => (window as unknown as { spa: { mount(): void } }).spa.mount());
+    await openChat(page);
+    await write(page, 'Before the refresh');
+    await delivered(page);
+    const key = `parley:session:${flow}`;
+    const first = await storedSession(page, flow);
+    // The stored session says its token expires within the day: the widget renews it.
+    await page.evaluate((key) => {
+      const session = JSON.parse(localStorage.getItem(key) ?? '{}');
+      localStorage.setItem(
+        key,
+        JSON.stringify({ ...session, expiresAt: new Date(Date.now() + 3_600_000).toISOString() }),
+      );
+    }, key);
+    await page.reload();
+    await page.evaluate(() => (window as unknown as { spa: { mount(): void } }).spa.mount());
+    await conversation(page).getByText('Before the refresh').waitFor();
+    await eventually(async () => (await storedSession(page, flow))?.token).not.toBe(first?.token);
+    const renewed = (await storedSession(page, flow)) as unknown as { channelSid: string; expiresAt: string };
+    expect(renewed.channelSid).toBe(first?.channelSid);
+    expect(Date.parse(renewed.expiresAt) - Date.now()).toBeGreaterThan(24 * 3_600_000);
+    await write(page, 'After the refresh');
+    await delivered(page);
+  });
+
+  it('announces new messages politely through the conversation log', async () => {
+    const { page } = await chatting();
+    const log = page.getByRole('log', { name: 'Conversation' });
+    expect(await log.getAttribute('aria-live')).toBe('polite');
+  });
+});
