@@ -271,6 +271,13 @@ export interface QueuePositionEvent {
   estimatedWaitSeconds: number | null;
 }
 
+/** A message was deleted through the Channel API; the other indexes stay as they were. */
+export interface MessageRemovedEvent {
+  channelSid: Sid;
+  sid: Sid;
+  index: number;
+}
+
 /** A member left the channel (an agent who transferred the chat, the bot). */
 export interface MemberRemovedEvent {
   channelSid: Sid;
@@ -411,6 +418,9 @@ export interface WebchatClientEvents {
 /** Server → visitor on `/webchat`. */
 export interface WebchatServerEvents {
   'message:new': (message: MessageDTO) => void;
+  /** Its attributes changed (Channel API). */
+  'message:updated': (message: MessageDTO) => void;
+  'message:removed': (event: MessageRemovedEvent) => void;
   'typing:start': (event: TypingEvent) => void;
   'channel:updated': (channel: ChannelDTO) => void;
   'member:updated': (member: MemberDTO) => void;
@@ -455,6 +465,8 @@ export interface AgentServerEvents {
   'offer:ended': (event: { reservationSid: Sid; status: ReservationStatus }) => void;
   'chat:updated': (chat: AgentChatDTO) => void;
   'message:new': (message: MessageDTO) => void;
+  'message:updated': (message: MessageDTO) => void;
+  'message:removed': (event: MessageRemovedEvent) => void;
   'typing:start': (event: TypingEvent) => void;
   'channel:updated': (channel: ChannelDTO) => void;
   'member:updated': (member: MemberDTO) => void;

@@ -9,6 +9,7 @@ import type {
   MemberDTO,
   MemberRemovedEvent,
   MessageDTO,
+  MessageRemovedEvent,
   OfferDTO,
   QueuePositionEvent,
   ReservationDTO,
@@ -19,6 +20,8 @@ import type { Task } from '../store/types.ts';
 
 export interface DomainEvents {
   'message.created': [message: MessageDTO];
+  'message.updated': [message: MessageDTO];
+  'message.removed': [event: MessageRemovedEvent];
   'channel.updated': [channel: ChannelDTO];
   'member.updated': [member: MemberDTO];
   typing: [event: TypingEvent];

@@ -6,6 +6,7 @@ import type { Activity } from '../protocol.ts';
 import type { Store } from '../store/types.ts';
 import { createAgents } from './agents.ts';
 import { BOT_TIMEOUT_KIND, type BotRunner, createBotRunner } from './bot/runner.ts';
+import { createChannelAdmin } from './channel-admin.ts';
 import { createConversations } from './conversations.ts';
 import { EventBus } from './events.ts';
 import { createExternalIntegration } from './external.ts';
@@ -91,6 +92,7 @@ export function createCore({
   let baseUrl: string | null = null;
   bot = createBotRunner({ store, conversations, routing, clock, log, baseUrl: () => baseUrl });
   flexFlows = createFlexFlows({ store, routing, bot, external: createExternalIntegration({ log }) });
+  const channelAdmin = createChannelAdmin({ store, events, conversations, routing, bot: () => bot });
   const tokens = createTokens(secret, clock);
   const privacy = createPrivacy({ store, events, mediaDir });
   const retention = retentionDays
@@ -116,6 +118,7 @@ export function createCore({
     conversations,
     routing,
     flexFlows,
+    channelAdmin,
     bot,
     tokens,
     agents,

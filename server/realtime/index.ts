@@ -8,12 +8,15 @@ import type { Core, Logger } from '../core/index.ts';
 import type { AgentServerEvents, WebchatServerEvents } from '../protocol.ts';
 import { type AgentNamespace, attachAgent } from './agent.ts';
 import { publishSupervision } from './agent-routing.ts';
+import type { MessageLimits } from './rate-limit.ts';
 import { channelRoom, workerRoom } from './rooms.ts';
 import { attachWebchat, type WebchatNamespace } from './webchat.ts';
 
 export interface RealtimeOptions {
   /** Largest frame a client may send; chat needs little. */
   maxHttpBufferSize?: number;
+  /** Message rate limits on /webchat. */
+  messageLimits?: MessageLimits;
 }
 
 export function attachRealtime(
@@ -31,7 +34,15 @@ export function attachRealtime(
   });
   const webchat = io.of('/webchat') as unknown as WebchatNamespace;
   const agent = io.of('/agent') as unknown as AgentNamespace;
-  attachWebchat(webchat, core, log);
+  attachWebchat(webchat, core, log, options.messageLimits);
+  // Who connects and why they left: ids only, never the handshake's token.
+  for (const nsp of [webchat, agent] as unknown as import('socket.io').Namespace[]) {
+    nsp.on('connection', (socket) => {
+      const ids = { namespace: nsp.name, socketId: socket.id, ...socket.data };
+      log.info(ids, 'socket connected');
+      socket.on('disconnect', (reason) => log.info({ ...ids, reason }, 'socket disconnected'));
+    });
+  }
   attachAgent(agent, core, log);
 
   const { events } = core;
@@ -51,6 +62,8 @@ export function attachRealtime(
   events.on('typing', (event) => toChannel(event.channelSid, 'typing:start', event));
   events.on('channel.updated', (channel) => toChannel(channel.sid, 'channel:updated', channel));
   events.on('member.updated', (member) => toChannel(member.channelSid, 'member:updated', member));
+  events.on('message.updated', (message) => toChannel(message.channelSid, 'message:updated', message));
+  events.on('message.removed', (event) => toChannel(event.channelSid, 'message:removed', event));
   events.on('member.removed', (event) => toChannel(event.channelSid, 'member:removed', event));
   events.on('queue.position', (event) =>
     webchat.to(channelRoom(event.channelSid)).emit('queue:position', event),

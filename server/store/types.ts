@@ -179,6 +179,8 @@ export interface ChannelRepository {
     sid: string,
     patch: { status?: ChannelStatus; attributes?: Record<string, unknown>; friendlyName?: string },
   ): Promise<Channel>;
+  /** Deletes the channel with its members, messages, executions, tasks and their reservations. */
+  delete(sid: string): Promise<boolean>;
 }
 
 export interface MemberRepository {
@@ -201,6 +203,15 @@ export interface MessageRepository {
   findByClientId(channelSid: string, clientId: string): Promise<Message | null>;
   /** The first message a member of this role wrote in the channel. */
   firstByRole(channelSid: string, role: MemberRole): Promise<Message | null>;
+  get(channelSid: string, sid: string): Promise<Message | null>;
+  /** Replaces the message's attributes; null when there is no such message. */
+  updateAttributes(
+    channelSid: string,
+    sid: string,
+    attributes: Record<string, unknown>,
+  ): Promise<Message | null>;
+  /** Deletes one message; the indexes of the others stay as they are. */
+  delete(channelSid: string, sid: string): Promise<boolean>;
 }
 
 export interface FlexFlowRepository {

@@ -1,6 +1,7 @@
 /**
  * The janitor of a Flex Flow with `janitorEnabled`: once a task is canceled, wrapping,
- * completed or deleted, its channel is deactivated (unless the flow is long-lived) and any bot
+ * completed or deleted, its channel is deactivated (unless the flow, or the channel's own
+ * `longLived` attribute, keeps it long-lived) and any bot
  * execution on it ends, so no customer message is routed into a dead conversation.
  */
 import type { Channel } from '../../store/types.ts';
@@ -10,7 +11,8 @@ export function createJanitor({ store, conversations, endBot }: RoutingContext) 
   /** Ends a chat on the channel's side: inactive unless the Flex Flow keeps channels long-lived. */
   async function closeChannel(channel: Channel) {
     const flexFlow = await store.flexFlows.get(channel.flexFlowSid);
-    if (flexFlow?.longLived || channel.status === 'inactive') return;
+    const longLived = (channel.attributes.longLived as boolean | undefined) ?? flexFlow?.longLived;
+    if (longLived || channel.status === 'inactive') return;
     await conversations.setStatus(channel.sid, 'inactive');
   }
 

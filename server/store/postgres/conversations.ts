@@ -92,6 +92,19 @@ export function channelRepository(deps: Deps): ChannelRepository {
       );
       return toChannel(row!);
     },
+    delete(sid) {
+      return transaction(pool, async (client) => {
+        await client.query(
+          'DELETE FROM reservations WHERE task_sid IN (SELECT sid FROM tasks WHERE channel_sid = $1)',
+          [sid],
+        );
+        for (const table of ['tasks', 'executions', 'messages', 'members']) {
+          await client.query(`DELETE FROM ${table} WHERE channel_sid = $1`, [sid]);
+        }
+        const { rowCount } = await client.query('DELETE FROM channels WHERE sid = $1', [sid]);
+        return (rowCount ?? 0) > 0;
+      });
+    },
   };
 }
 
@@ -199,6 +212,28 @@ export function messageRepository(deps: Deps): MessageRepository {
         clientId,
       ]);
       return row ? toMessage(row) : null;
+    },
+    async get(channelSid, sid) {
+      const row = await one(pool, 'SELECT * FROM messages WHERE channel_sid = $1 AND sid = $2', [
+        channelSid,
+        sid,
+      ]);
+      return row ? toMessage(row) : null;
+    },
+    async updateAttributes(channelSid, sid, attributes) {
+      const row = await one(
+        pool,
+        'UPDATE messages SET attributes = $1 WHERE channel_sid = $2 AND sid = $3 RETURNING *',
+        [json(attributes), channelSid, sid],
+      );
+      return row ? toMessage(row) : null;
+    },
+    async delete(channelSid, sid) {
+      const { rowCount } = await pool.query('DELETE FROM messages WHERE channel_sid = $1 AND sid = $2', [
+        channelSid,
+        sid,
+      ]);
+      return (rowCount ?? 0) > 0;
     },
     async firstByRole(channelSid, role) {
       const row = await one(

@@ -57,6 +57,15 @@ export function contactRepository({ db, clock, newSid }: Deps): ContactRepositor
 
 export function channelRepository({ db, clock, newSid }: Deps): ChannelRepository {
   const byId = db.prepare('SELECT * FROM channels WHERE sid = ?');
+  const removeChannel = db.transaction((sid: string) => {
+    db.prepare(
+      'DELETE FROM reservations WHERE task_sid IN (SELECT sid FROM tasks WHERE channel_sid = ?)',
+    ).run(sid);
+    for (const table of ['tasks', 'executions', 'messages', 'members']) {
+      db.prepare(`DELETE FROM ${table} WHERE channel_sid = ?`).run(sid);
+    }
+    return db.prepare('DELETE FROM channels WHERE sid = ?').run(sid).changes > 0;
+  });
   return {
     async create(input) {
       const at = now(clock);
@@ -105,6 +114,9 @@ export function channelRepository({ db, clock, newSid }: Deps): ChannelRepositor
           sid,
         ) as Row;
       return toChannel(row);
+    },
+    async delete(sid) {
+      return removeChannel.immediate(sid);
     },
   };
 }
@@ -194,6 +206,23 @@ export function messageRepository({ db, clock, newSid }: Deps): MessageRepositor
     async findByClientId(channelSid, clientId) {
       const row = byClientId.get(channelSid, clientId) as Row | undefined;
       return row ? toMessage(row) : null;
+    },
+    async get(channelSid, sid) {
+      const row = db
+        .prepare('SELECT * FROM messages WHERE channel_sid = ? AND sid = ?')
+        .get(channelSid, sid) as Row | undefined;
+      return row ? toMessage(row) : null;
+    },
+    async updateAttributes(channelSid, sid, attributes) {
+      const row = db
+        .prepare('UPDATE messages SET attributes = ? WHERE channel_sid = ? AND sid = ? RETURNING *')
+        .get(JSON.stringify(attributes), channelSid, sid) as Row | undefined;
+      return row ? toMessage(row) : null;
+    },
+    async delete(channelSid, sid) {
+      return (
+        db.prepare('DELETE FROM messages WHERE channel_sid = ? AND sid = ?').run(channelSid, sid).changes > 0
+      );
     },
     async firstByRole(channelSid, role) {
       const row = db
