@@ -109,11 +109,11 @@ describe('attachments', () => {
     const other = await chatting();
     const media = (sent.attributes.media as { sid: string }).sid;
     const status = await other.evaluate(
-      async ([url, key]) => {
+      async ({ url, key }) => {
         const token = JSON.parse(localStorage.getItem(key) ?? '{}').token;
         return (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).status;
       },
-      [`${parley.url}/media/${media}`, `parley:session:${flow}`],
+      { url: `${parley.url}/media/${media}`, key: `parley:session:${flow}` },
     );
     expect(status).toBe(403);
   });

@@ -127,7 +127,7 @@ describe('messages', () => {
       w.tones = 0;
       const Native = w.AudioContext;
       w.AudioContext = class extends Native {
-        createOscillator() {
+        override createOscillator() {
           w.tones++;
           return super.createOscillator();
         }
