@@ -55,6 +55,7 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
     secret: env.PARLEY_SECRET ?? demoSecret(dataDir),
     seedDemo: mode === 'demo',
     sqliteSynchronous: sync,
+    webhook: webhookOf(env),
     retentionDays: positive(env, 'PARLEY_RETENTION_DAYS'),
     databaseUrl,
     redisUrl: env.REDIS_URL || undefined,
@@ -70,6 +71,20 @@ function positive(env: NodeJS.ProcessEnv, name: string): number | undefined {
     throw new ConfigError(`${name} must be a whole number above 0, got "${text}"`);
   }
   return value;
+}
+
+/** Event webhooks: a URL and the secret that signs what is sent there, or neither. */
+function webhookOf(env: NodeJS.ProcessEnv): Config['webhook'] {
+  const url = env.PARLEY_WEBHOOK_URL;
+  if (!url) return undefined;
+  if (!/^https?:\/\//.test(url)) {
+    throw new ConfigError(`PARLEY_WEBHOOK_URL must be an http(s) URL, got "${url}"`);
+  }
+  const secret = env.PARLEY_WEBHOOK_SECRET ?? '';
+  if (secret.length < 16) {
+    throw new ConfigError('PARLEY_WEBHOOK_URL needs PARLEY_WEBHOOK_SECRET (at least 16 characters) to sign events');
+  }
+  return { url, secret };
 }
 
 /** The demo's signing key: made once and kept in the data dir, so sessions survive restarts. */

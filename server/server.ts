@@ -6,7 +6,7 @@ import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { createCore, type Logger } from './core/index.ts';
+import { type CoreOptions, createCore, type Logger } from './core/index.ts';
 import { seedDemo } from './core/seed.ts';
 import { createApp } from './http/app.ts';
 import type { PublicLimits } from './http/public.ts';
@@ -34,6 +34,14 @@ export interface ServerOptions {
   /** Where the built widget and pages are (`dist/`). */
   distDir?: string;
   reservationTimeoutSeconds?: number;
+  /** Activity a worker whose offer timed out is given (default Unavailable); null keeps it. */
+  reservationTimeoutActivity?: CoreOptions['reservationTimeoutActivity'];
+  /** An agent desktop disconnected this long sets its worker Offline (default 60 s). */
+  agentDisconnectGraceSeconds?: number;
+  /** TTL of a task nobody takes (default 86400 s). */
+  taskTimeoutSeconds?: number;
+  /** Event webhooks (PARLEY_WEBHOOK_URL, PARLEY_WEBHOOK_SECRET). */
+  webhook?: CoreOptions['webhook'];
   /** Delete conversations idle longer than this many days (PARLEY_RETENTION_DAYS); none when unset. */
   retentionDays?: number;
   limits?: Partial<PublicLimits>;
@@ -63,6 +71,10 @@ export async function createServer(options: ServerOptions): Promise<ParleyServer
     secret: options.secret,
     log,
     reservationTimeoutSeconds: options.reservationTimeoutSeconds,
+    reservationTimeoutActivity: options.reservationTimeoutActivity,
+    agentDisconnectGraceSeconds: options.agentDisconnectGraceSeconds,
+    taskTimeoutSeconds: options.taskTimeoutSeconds,
+    webhook: options.webhook,
     retentionDays: options.retentionDays,
     mediaDir: join(options.dataDir, 'media'),
   });

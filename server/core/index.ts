@@ -18,6 +18,7 @@ import { createRouting } from './routing/index.ts';
 import { createTimerScheduler } from './timers.ts';
 import { createTokens } from './tokens.ts';
 import { createWebChannels } from './web-channels.ts';
+import { startWebhooks, type WebhookOptions } from './webhooks.ts';
 
 export interface Logger {
   info(obj: object, msg: string): void;
@@ -37,6 +38,8 @@ export interface CoreOptions {
   taskTimeoutSeconds?: number;
   /** An agent desktop disconnected this long sets its worker Offline (default 60 s). */
   agentDisconnectGraceSeconds?: number;
+  /** Event webhooks: signed JSON POSTs of task, reservation, channel and message events. */
+  webhook?: WebhookOptions;
   timerIntervalMs?: number;
   /** Delete conversations idle longer than this many days (none when unset). */
   retentionDays?: number;
@@ -55,6 +58,7 @@ export function createCore({
   reservationTimeoutActivity = 'Unavailable',
   taskTimeoutSeconds = 86_400,
   agentDisconnectGraceSeconds = 60,
+  webhook,
   timerIntervalMs,
   retentionDays,
   mediaDir,
@@ -92,6 +96,7 @@ export function createCore({
   let baseUrl: string | null = null;
   bot = createBotRunner({ store, conversations, routing, clock, log, baseUrl: () => baseUrl });
   flexFlows = createFlexFlows({ store, routing, bot, external: createExternalIntegration({ log }) });
+  if (webhook) startWebhooks(webhook, { events, log, clock, track });
   const channelAdmin = createChannelAdmin({ store, events, conversations, routing, bot: () => bot });
   const tokens = createTokens(secret, clock);
   const privacy = createPrivacy({ store, events, mediaDir });
