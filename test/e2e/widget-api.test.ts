@@ -269,6 +269,26 @@ describe('a single-page app', () => {
 });
 
 describe('Parley() on the script-tag page', () => {
+  it('takes its options from data- attributes over window.parleySettings', async () => {
+    const context = await visitor.context();
+    await context.route(`${parley.url}/`, async (route) => {
+      const response = await route.fetch();
+      const html = (await response.text()).replace(
+        /<script src="\/widget\/parley\.js"[^>]*><\/script>/,
+        `<script src="/widget/parley.js" data-flex-flow="${flow}" data-locale="de" data-start-open="true" data-theme='{"position":"left","offsetX":12,"colors":{"primary":"#0f766e"}}' data-strings='{"title":"Fragen Sie uns"}' async></script>`,
+      );
+      await route.fulfill({ response, body: html });
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${parley.url}/`);
+    await page.getByRole('heading', { name: 'Fragen Sie uns' }).waitFor();
+    await eventually(() => page.getByRole('textbox', { name: 'Nachricht' }).isEnabled()).toBe(true);
+    const dialog = await page.getByRole('dialog').boundingBox();
+    expect(dialog?.x).toBe(12);
+    expect((await storedSession(page, flow))?.channelSid).toMatch(/^CH/);
+  });
+
   it('answers toggle, on, setLocale, off and shutdown', async () => {
     const page = await visitor.page('/');
     await page.evaluate(() => {
