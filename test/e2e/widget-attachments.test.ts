@@ -118,8 +118,14 @@ describe('attachments', () => {
     expect(status).toBe(403);
   });
 
-  it('uploads a dropped file', async () => {
+  it('uploads a dropped file, also in a conversation resumed after a reload', async () => {
     const page = await chatting();
+    await write(page, 'Before the reload');
+    await delivered(page);
+    await page.reload();
+    await page.evaluate(() => (window as unknown as { spa: { mount(): void } }).spa.mount());
+    await conversation(page).getByText('Before the reload').waitFor();
+    await page.getByRole('button', { name: 'Attach file' }).waitFor();
     await page.getByRole('dialog').evaluate((dialog) => {
       const data = new DataTransfer();
       data.items.add(new File(['Order 1042, please check'], 'note.txt', { type: 'text/plain' }));

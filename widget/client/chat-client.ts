@@ -150,7 +150,14 @@ export function createChatClient(deps: ChatClientDeps): ChatClient {
   return {
     resume() {
       const stored = sessions.load();
-      if (stored) enter(stored);
+      if (stored) {
+        enter(stored);
+        // The conversation needs no gate, but its settings (attachments) still apply.
+        void deps.settings().then(
+          (settings) => store.update(update.setSettings(settings)),
+          () => undefined,
+        );
+      }
       return stored !== null;
     },
     ensureStarted,
