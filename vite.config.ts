@@ -15,8 +15,8 @@ const jsx = { oxc: { jsx: { runtime: 'automatic' as const, importSource: 'preact
 const widgetDir = resolve(root, 'dist/widget');
 /** Browsers with dynamic import, optional chaining and shadow DOM: everything the widget needs. */
 const target = 'es2020';
-/** Widget modules loaded only when needed: other locales, the forms, markdown, attachments. */
-const lazyModule = /widget\/(i18n\/(de|fr|es)|ui\/(forms|markdown|media))\.tsx?$/;
+/** Widget modules loaded only when needed: other locales, the forms, markdown, attachments, transcript, tone. */
+const lazyModule = /widget\/(i18n\/(de|fr|es)|ui\/(forms|markdown|media|transcript)|page\/chime)\.tsx?$/;
 
 /** The app chunk's file, from the manifest the default build wrote into `outDir`. */
 function appChunkFile(outDir: string): string {

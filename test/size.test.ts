@@ -27,6 +27,8 @@ const LAZY_SOURCES = [
   'widget/ui/forms.tsx',
   'widget/ui/markdown.tsx',
   'widget/ui/media.tsx',
+  'widget/ui/transcript.ts',
+  'widget/page/chime.ts',
   'widget/i18n/de.ts',
   'widget/i18n/fr.ts',
   'widget/i18n/es.ts',

@@ -12,7 +12,7 @@ import { createSessionStore } from './client/session-store';
 import { loadSettings } from './client/settings';
 import { storageFor } from './client/storage';
 import { defaultStrings, loadStrings, pickLocale, type Strings } from './i18n';
-import { chime, titleBadge } from './page/attention';
+import { titleBadge } from './page/attention';
 import { watchPageUrl } from './page/page-url';
 import { initialChatState } from './state/chat-state';
 import { createStore } from './state/store';
@@ -100,7 +100,7 @@ export function createWebchat(options: MountOptions): Webchat {
   let unread = 0;
   const unsubscribe = store.subscribe((state) => {
     if (state.unread === unread) return;
-    if (state.unread > unread && options.sounds) chime();
+    if (state.unread > unread && options.sounds) void import('./page/chime').then((sound) => sound.chime());
     unread = state.unread;
     showInTitle(unread);
     events.emit('unread', unread);

@@ -83,19 +83,6 @@ const confirmBar = css`
   }
 `;
 
-/** Saves the conversation as a text file (built in the page: nothing is fetched). */
-function downloadTranscript(state: ReturnType<typeof useChatState>, title: string) {
-  const lines = state.messages.map(
-    (m) => `[${new Date(m.dateCreated).toLocaleString()}] ${m.authorName || m.from}: ${m.body}`,
-  );
-  const url = URL.createObjectURL(new Blob([`${title}\n\n${lines.join('\n')}\n`], { type: 'text/plain' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = `chat-${state.channelSid ?? 'transcript'}.txt`;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
 /** "End this chat?" with the answer focused first. */
 function ConfirmEnd({ onDone }: { onDone: () => void }) {
   const { strings, actions } = useApp();
@@ -141,7 +128,9 @@ export function Header() {
             type="button"
             class={iconButton}
             aria-label={strings.transcript}
-            onClick={() => downloadTranscript(state, strings.title)}
+            onClick={() =>
+              void import('./transcript').then((t) => t.downloadTranscript(state, strings.title))
+            }
           >
             <DownloadIcon />
           </button>
