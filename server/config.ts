@@ -57,6 +57,14 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
     sqliteSynchronous: sync,
     webhook: webhookOf(env),
     retentionDays: positive(env, 'PARLEY_RETENTION_DAYS'),
+    limits: Object.fromEntries(
+      Object.entries({
+        webChannelsPerMinute: positive(env, 'PARLEY_WEBCHANNELS_PER_MINUTE'),
+        signInPerMinute: positive(env, 'PARLEY_SIGNIN_PER_MINUTE'),
+        messagesPerMinute: positive(env, 'PARLEY_MESSAGES_PER_MINUTE'),
+        messagesPerMinutePerIp: positive(env, 'PARLEY_MESSAGES_PER_MINUTE_PER_IP'),
+      }).filter(([, value]) => value !== undefined),
+    ),
     databaseUrl,
     redisUrl: env.REDIS_URL || undefined,
   };

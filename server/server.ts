@@ -9,8 +9,10 @@ import { pino } from 'pino';
 import { type CoreOptions, createCore, type Logger } from './core/index.ts';
 import { seedDemo } from './core/seed.ts';
 import { createApp } from './http/app.ts';
+import { createMetrics } from './http/metrics.ts';
 import type { PublicLimits } from './http/public.ts';
 import { attachRealtime } from './realtime/index.ts';
+import { DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './realtime/rate-limit.ts';
 import { connectRedisAdapter } from './realtime/redis.ts';
 import { createPostgresStore } from './store/postgres/index.ts';
 import { createSqliteStore } from './store/sqlite/index.ts';
@@ -44,7 +46,8 @@ export interface ServerOptions {
   webhook?: CoreOptions['webhook'];
   /** Delete conversations idle longer than this many days (PARLEY_RETENTION_DAYS); none when unset. */
   retentionDays?: number;
-  limits?: Partial<PublicLimits>;
+  /** Rate limits: sign-ins and chats opened per IP, messages per visitor connection and per IP. */
+  limits?: Partial<PublicLimits & MessageLimits>;
   log?: Logger;
 }
 
@@ -56,8 +59,24 @@ export interface ParleyServer {
 
 const projectRoot = join(import.meta.dirname, '..');
 
+/** Never logged, whatever object carries them: tokens, passwords, credentials, message bodies. */
+export const LOG_REDACTIONS = {
+  paths: [
+    'token',
+    '*.token',
+    'password',
+    '*.password',
+    'authorization',
+    '*.authorization',
+    '*.headers.authorization',
+    'body',
+    '*.body',
+  ],
+  censor: '[redacted]',
+};
+
 export async function createServer(options: ServerOptions): Promise<ParleyServer> {
-  const log = options.log ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const log = options.log ?? pino({ level: process.env.LOG_LEVEL ?? 'info', redact: LOG_REDACTIONS });
   const store =
     options.store ??
     (options.databaseUrl
@@ -81,18 +100,27 @@ export async function createServer(options: ServerOptions): Promise<ParleyServer
   if (options.seedDemo && (await seedDemo(store, core.agents))) log.info({}, 'demo data seeded');
 
   let accepting = true;
+  const limits = {
+    signInPerMinute: 10,
+    webChannelsPerMinute: 60,
+    ...DEFAULT_MESSAGE_LIMITS,
+    ...options.limits,
+  };
+  const metrics = createMetrics(core);
   const app = createApp({
+    metrics,
     core,
     adminKey: options.adminKey,
     distDir: options.distDir ?? join(projectRoot, 'dist'),
     log,
-    limits: { signInPerMinute: 10, webChannelsPerMinute: 60, ...options.limits },
+    limits,
     isReady: () => accepting,
     demo: options.seedDemo,
     dataDir: options.dataDir,
   });
   const httpServer = createHttpServer(app);
-  const io = attachRealtime(httpServer, core, log);
+  const io = attachRealtime(httpServer, core, log, { messageLimits: limits });
+  metrics.watch(io);
   const redis = options.redisUrl
     ? await connectRedisAdapter(options.redisUrl, (err) => log.error({ err }, 'redis connection failed'))
     : null;

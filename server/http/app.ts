@@ -12,10 +12,13 @@ import { demoOrdersRouter } from './demo-orders.ts';
 import { flexFlowsRouter } from './flex-flows.ts';
 import { flowsRouter } from './flows.ts';
 import { mediaRouter } from './media.ts';
+import type { Metrics } from './metrics.ts';
 import { pagesRouter } from './pages.ts';
 import { privacyRouter } from './privacy.ts';
 import { type PublicLimits, publicRouter } from './public.ts';
+import { requestLog } from './request-log.ts';
 import { routingRouter } from './routing.ts';
+import { securityHeaders } from './security.ts';
 import { tasksRouter } from './tasks.ts';
 import { workflowsRouter } from './workflows.ts';
 
@@ -25,6 +28,8 @@ export interface AppOptions {
   distDir: string;
   log: Logger;
   limits: PublicLimits;
+  /** Serves `GET /metrics` (admin key). */
+  metrics?: Metrics;
   isReady: () => boolean;
   /** Serve the demo's order service too. */
   demo?: boolean;
@@ -32,11 +37,24 @@ export interface AppOptions {
   dataDir: string;
 }
 
-export function createApp({ core, adminKey, distDir, log, limits, isReady, demo, dataDir }: AppOptions) {
+export function createApp({
+  core,
+  adminKey,
+  distDir,
+  log,
+  limits,
+  isReady,
+  demo,
+  dataDir,
+  metrics,
+}: AppOptions) {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(securityHeaders());
+  app.use(requestLog(log));
   app.use(express.json({ limit: '64kb' }));
+  if (metrics) app.use(metrics.router(adminKey));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -4,15 +4,8 @@
  * stay with `routing.assertHolds`.
  */
 import type { Core } from '../core/index.ts';
+import { isSupervisor } from '../core/routing/supervision.ts';
 import { forbidden } from '../errors.ts';
-import type { Worker } from '../store/types.ts';
-
-export const SUPERVISOR_ROLE = 'supervisor';
-
-export function hasSupervisorRole(worker: Pick<Worker, 'attributes'>): boolean {
-  const { roles } = worker.attributes as { roles?: unknown };
-  return Array.isArray(roles) && roles.includes(SUPERVISOR_ROLE);
-}
 
 /**
  * Throws unless the worker may read the channel; resolves `'holder'` or `'supervisor'`.
@@ -28,7 +21,7 @@ export async function assertCanWatch(
     return 'holder';
   } catch (err) {
     const worker = await core.store.workers.get(workerSid);
-    if (!worker || !hasSupervisorRole(worker)) throw err;
+    if (!worker || !isSupervisor(worker)) throw err;
     if (!(await core.store.channels.get(channelSid)))
       throw forbidden(`Channel ${channelSid} is not one you may watch`);
     return 'supervisor';

@@ -36,9 +36,10 @@ export function attachRealtime(
   const agent = io.of('/agent') as unknown as AgentNamespace;
   attachWebchat(webchat, core, log, options.messageLimits);
   // Who connects and why they left: ids only, never the handshake's token.
-  for (const nsp of [webchat, agent] as unknown as import('socket.io').Namespace[]) {
+  for (const nsp of [webchat, agent] as unknown as Namespace[]) {
     nsp.on('connection', (socket) => {
-      const ids = { namespace: nsp.name, socketId: socket.id, ...socket.data };
+      const { channelSid, contactSid, workerSid } = socket.data as Record<string, string | undefined>;
+      const ids = { namespace: nsp.name, socketId: socket.id, channelSid, contactSid, workerSid };
       log.info(ids, 'socket connected');
       socket.on('disconnect', (reason) => log.info({ ...ids, reason }, 'socket disconnected'));
     });

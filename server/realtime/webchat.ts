@@ -8,6 +8,7 @@ import { isOriginAllowed } from '../core/origins.ts';
 import type { WebchatClientEvents, WebchatServerEvents } from '../protocol.ts';
 import { schemas } from '../schemas.ts';
 import { createHandle, handshakeError } from './handle.ts';
+import { createMessageLimiter, DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './rate-limit.ts';
 import { channelRoom } from './rooms.ts';
 
 interface VisitorData {
@@ -23,7 +24,13 @@ export type WebchatNamespace = Namespace<
   VisitorData
 >;
 
-export function attachWebchat(nsp: WebchatNamespace, core: Core, log: Logger) {
+export function attachWebchat(
+  nsp: WebchatNamespace,
+  core: Core,
+  log: Logger,
+  limits: MessageLimits = DEFAULT_MESSAGE_LIMITS,
+) {
+  const limiter = createMessageLimiter(limits);
   const { store, conversations, flexFlows, tokens } = core;
 
   nsp.use(async (socket, next) => {
@@ -65,6 +72,7 @@ export function attachWebchat(nsp: WebchatNamespace, core: Core, log: Logger) {
 
       handle('messages:sync', schemas.sync, ({ afterIndex }) => conversations.sync(channelSid, afterIndex));
       handle('message:send', schemas.send, async (req) => {
+        limiter.check(socket as unknown as Socket);
         const { message } = await conversations.post({ channelSid, from: identity, ...req });
         return { sid: message.sid, index: message.index, message };
       });

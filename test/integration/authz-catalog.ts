@@ -38,7 +38,15 @@ export interface World {
   supervisorToken: string;
   flowSid: string;
   queueSid: string;
+  /** A file visitor A sent in its chat (null when media is not served). */
+  mediaA: string | null;
 }
+
+/** The smallest valid PNG: a 1×1 transparent pixel. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 export const FAKE = {
   CH: `CH${'0'.repeat(32)}`,
@@ -82,6 +90,11 @@ export async function buildWorld(parley: TestParley): Promise<World> {
     attributes: { roles: ['supervisor'] },
   });
   const flows = (await parley.api('GET', '/v1/Flows')).body.flows as { sid: string }[];
+  const upload = await fetch(`${parley.url}/media/${a.channelSid}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${a.token}`, 'x-filename': 'pixel.png', 'content-type': 'image/png' },
+    body: PNG,
+  });
   const queues = (await parley.api('GET', '/v1/TaskQueues')).body.taskQueues as { sid: string }[];
   return {
     flexFlowSid: parley.flexFlowSid,
@@ -101,6 +114,7 @@ export async function buildWorld(parley: TestParley): Promise<World> {
     supervisorToken: (await signIn(parley.url, 'supervisor', 'super-pw')).token,
     flowSid: flows[0]?.sid ?? FAKE.FW,
     queueSid: queues[0]?.sid ?? '',
+    mediaA: upload.status === 201 ? ((await upload.json()) as { sid: string }).sid : null,
   };
 }
 
@@ -113,6 +127,8 @@ export interface SocketEvent {
   touchesChannel: boolean;
   /** Writes (a supervisor may watch, never write). */
   writes: boolean;
+  /** Only for workers with the supervisor role. */
+  supervisorOnly?: boolean;
 }
 
 export const SOCKET_EVENTS: SocketEvent[] = [
@@ -211,9 +227,32 @@ export const SOCKET_EVENTS: SocketEvent[] = [
     touchesChannel: true,
     writes: true,
   },
+  {
+    namespace: '/agent',
+    event: 'transfer:targets',
+    example: () => ({}),
+    touchesChannel: false,
+    writes: false,
+  },
+  {
+    namespace: '/agent',
+    event: 'task:transfer',
+    example: (w) => ({ taskSid: w.taskA, queueSid: w.queueSid }),
+    touchesChannel: true,
+    writes: true,
+  },
+  {
+    namespace: '/agent',
+    event: 'supervisor:sync',
+    example: () => ({}),
+    touchesChannel: false,
+    writes: false,
+    supervisorOnly: true,
+  },
 ];
 
-export type Access = 'public' | 'admin';
+/** `member`: a session token of the conversation (visitor, or agent holding it). */
+export type Access = 'public' | 'admin' | 'member';
 
 export interface Route {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -424,6 +463,31 @@ export const ROUTES: Route[] = [
     name: 'GET /v1/Tasks/:sid/Reservations',
     path: (w) => `/v1/Tasks/${w.taskA}/Reservations`,
     access: 'admin',
+  },
+  {
+    method: 'GET',
+    name: 'GET /v1/Contacts/:sid/Export',
+    path: (w) => `/v1/Contacts/${w.contactA}/Export`,
+    access: 'admin',
+  },
+  {
+    method: 'DELETE',
+    name: 'DELETE /v1/Contacts/:sid',
+    path: () => `/v1/Contacts/${FAKE.US}`,
+    access: 'admin',
+  },
+  { method: 'GET', name: 'GET /metrics', path: () => '/metrics', access: 'admin' },
+  {
+    method: 'GET',
+    name: 'GET /media/:sid',
+    path: (w) => `/media/${w.mediaA ?? `ME${'0'.repeat(32)}`}`,
+    access: 'member',
+  },
+  {
+    method: 'POST',
+    name: 'POST /media/:channelSid',
+    path: (w) => `/media/${w.channelA}`,
+    access: 'member',
   },
 ];
 
