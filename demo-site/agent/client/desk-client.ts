@@ -3,7 +3,14 @@
  * turns server events into store updates, and exposes the agent's actions. Messages go
  * through an outbox so one written while offline is sent once the desk is back.
  */
-import type { Activity, MessageDTO, Sid, TaskDTO } from '../../../server/protocol.ts';
+import type {
+  Activity,
+  MessageDTO,
+  Sid,
+  TaskDTO,
+  TransferRequest,
+  TransferTargets,
+} from '../../../server/protocol.ts';
 import * as chats from '../state/chat-updates.ts';
 import type { DeskState } from '../state/desk-state.ts';
 import * as desk from '../state/desk-updates.ts';
@@ -22,6 +29,12 @@ export interface DeskClient {
   typing(channelSid: Sid): void;
   select(channelSid: Sid | null): void;
   wrap(taskSid: Sid): Promise<void>;
+  /** Queues and agents the chat could go to. */
+  transferTargets(): Promise<TransferTargets>;
+  transfer(request: TransferRequest): Promise<void>;
+  /** Opens the supervisor view and keeps it live. */
+  supervise(): Promise<void>;
+  showChats(): void;
   complete(taskSid: Sid): Promise<void>;
   close(): void;
 }
@@ -88,6 +101,9 @@ export function connectDesk({
     try {
       store.apply(desk.applySync(await request(socket, 'session:sync', {})));
       await Promise.all(Object.keys(store.get().chats).map(syncMessages));
+      if (store.get().view === 'supervisor') {
+        store.apply(desk.setSupervision(await request(socket, 'supervisor:sync', {})));
+      }
       readSelected();
       outbox.flush();
     } catch (error) {
@@ -122,6 +138,10 @@ export function connectDesk({
   socket.on('message:new', (message) => receive(message.channelSid, [message]));
   socket.on('channel:updated', (channel) => store.apply(chats.updateChannel(channel)));
   socket.on('member:updated', (member) => store.apply(chats.updateMember(member)));
+  socket.on('member:removed', ({ channelSid, identity }) =>
+    store.apply(chats.removeMember(channelSid, identity)),
+  );
+  socket.on('supervisor:updated', (snapshot) => store.apply(desk.setSupervision(snapshot)));
   socket.on('typing:start', ({ channelSid, friendlyName, role }) => {
     if (role === 'agent') return;
     store.apply(chats.setTyping(channelSid, friendlyName));
@@ -168,6 +188,22 @@ export function connectDesk({
     async wrap(taskSid) {
       const task = await request(socket, 'task:wrap', { taskSid });
       updateTask(task.channelSid, task);
+    },
+    transferTargets() {
+      return request(socket, 'transfer:targets', {});
+    },
+    async transfer(req) {
+      await request(socket, 'task:transfer', req);
+      // The chat is no longer this agent's; its chat:updated (completed) may still be on its way.
+      const held = Object.values(store.get().chats).find((c) => c.chat.task.sid === req.taskSid);
+      if (held) store.apply(chats.removeChat(held.chat.channel.sid));
+    },
+    async supervise() {
+      store.apply(desk.setSupervision(await request(socket, 'supervisor:sync', {})));
+      store.apply(desk.setView('supervisor'));
+    },
+    showChats() {
+      store.apply(desk.setView('chats'));
     },
     async complete(taskSid) {
       const task = await request(socket, 'task:complete', { taskSid });

@@ -96,6 +96,17 @@ export function updateMember(member: MemberDTO): Update<DeskState> {
   };
 }
 
+/** A member left (an agent who transferred the chat, the bot). */
+export function removeMember(channelSid: Sid, identity: string): Update<DeskState> {
+  return (state) => {
+    const held = state.chats[channelSid];
+    if (!held) return state;
+    const members = held.chat.members.filter((m) => m.identity !== identity);
+    const chat = { ...held.chat, members };
+    return { ...state, chats: { ...state.chats, [channelSid]: { ...held, chat } } };
+  };
+}
+
 export function setTyping(channelSid: Sid, typingName: string | null): Update<DeskState> {
   return (state) => {
     const held = state.chats[channelSid];

@@ -2,7 +2,14 @@
  * The shape of everything the agent desktop shows. Chats are keyed by channel sid because
  * every server event about a conversation (message, typing, channel, member) names its channel.
  */
-import type { AgentChatDTO, MessageDTO, OfferDTO, Sid, WorkerDTO } from '../../../server/protocol.ts';
+import type {
+  AgentChatDTO,
+  MessageDTO,
+  OfferDTO,
+  Sid,
+  SupervisorSnapshot,
+  WorkerDTO,
+} from '../../../server/protocol.ts';
 
 export type Connection = 'connecting' | 'online' | 'offline';
 
@@ -40,6 +47,10 @@ export interface DeskState {
   notices: Notice[];
   /** The id the next notice gets. */
   nextNoticeId: number;
+  /** What the main area shows: the selected chat, or (supervisors) the live queues. */
+  view: 'chats' | 'supervisor';
+  /** The newest supervisor snapshot, once the supervisor view was opened. */
+  supervision: SupervisorSnapshot | null;
 }
 
 export function createDeskState(worker: WorkerDTO | null, outbox: PendingMessage[] = []): DeskState {
@@ -52,5 +63,7 @@ export function createDeskState(worker: WorkerDTO | null, outbox: PendingMessage
     outbox,
     notices: [],
     nextNoticeId: 1,
+    view: 'chats',
+    supervision: null,
   };
 }

@@ -2,7 +2,13 @@
  * Pure updates for everything around the chats: the connection, the worker, offers, the
  * outbox of unacknowledged messages and the short notices shown to the agent.
  */
-import type { AgentSyncReply, OfferDTO, Sid, WorkerDTO } from '../../../server/protocol.ts';
+import type {
+  AgentSyncReply,
+  OfferDTO,
+  Sid,
+  SupervisorSnapshot,
+  WorkerDTO,
+} from '../../../server/protocol.ts';
 import { replaceChats } from './chat-updates.ts';
 import type { Connection, DeskState, Notice, PendingMessage } from './desk-state.ts';
 import type { Update } from './store.ts';
@@ -52,6 +58,14 @@ export function addNotice(text: string, tone: Notice['tone'] = 'info'): Update<D
     const notice = { id: state.nextNoticeId, text, tone };
     return { ...state, notices: [...state.notices.slice(-3), notice], nextNoticeId: notice.id + 1 };
   };
+}
+
+export function setView(view: DeskState['view']): Update<DeskState> {
+  return (state) => (state.view === view ? state : { ...state, view });
+}
+
+export function setSupervision(supervision: SupervisorSnapshot): Update<DeskState> {
+  return (state) => ({ ...state, supervision });
 }
 
 export function dismissNotice(id: number): Update<DeskState> {

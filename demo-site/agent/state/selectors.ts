@@ -2,7 +2,7 @@
  * Values derived from the desk state. Kept apart from the updates so the UI and the socket
  * client agree on what "unread" and "the agent's member" mean.
  */
-import type { AgentChatDTO, MemberDTO, WorkerDTO } from '../../../server/protocol.ts';
+import type { AgentChatDTO, MemberDTO, MessageDTO, WorkerDTO } from '../../../server/protocol.ts';
 import type { ChatState, DeskState } from './desk-state.ts';
 
 /** The agent's own member in a chat: matched by identity, else the only agent member. */
@@ -34,6 +34,18 @@ export function chatList(state: DeskState): ChatState[] {
   return Object.values(state.chats).sort((a, b) =>
     a.chat.task.dateCreated.localeCompare(b.chat.task.dateCreated),
   );
+}
+
+export function isSupervisor(worker: WorkerDTO | null): boolean {
+  const roles = worker?.attributes.roles;
+  return Array.isArray(roles) && roles.includes('supervisor');
+}
+
+/** What the bot and the customer said before an agent first joined. */
+export function botTranscript(chat: ChatState): MessageDTO[] {
+  const joined = chat.messages.findIndex((m) => m.attributes.event === 'member.joined');
+  const before = joined < 0 ? chat.messages : chat.messages.slice(0, joined);
+  return before.some((m) => m.authorRole === 'bot') ? before.filter((m) => m.authorRole !== 'system') : [];
 }
 
 export function customerName(chat: AgentChatDTO): string {

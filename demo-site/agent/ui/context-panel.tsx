@@ -3,8 +3,9 @@
  * on the site, their browser, what they told the pre-engagement form, and the task's data.
  */
 import type { ComponentChildren } from 'preact';
+import type { TransferInfo } from '../../../server/protocol.ts';
 import { describeBrowser } from '../format/describe-browser.ts';
-import { customerName } from '../state/selectors.ts';
+import { botTranscript, customerName } from '../state/selectors.ts';
 import { useDeskState } from './desk-context.ts';
 
 export function ContextPanel() {
@@ -14,7 +15,12 @@ export function ContextPanel() {
   const { channel, task } = chat.chat;
   const { pageUrl, userAgent, preEngagementData } = channel.attributes;
   // Routing copies the pre-engagement data into the task; it is shown once, above.
-  const { preEngagementData: _shownAbove, ...taskAttributes } = task.attributes;
+  const {
+    preEngagementData: _shownAbove,
+    transfer,
+    ...taskAttributes
+  } = task.attributes as Record<string, unknown> & { transfer?: TransferInfo };
+  const transcript = botTranscript(chat);
 
   return (
     <div class="context">
@@ -37,6 +43,27 @@ export function ContextPanel() {
         <Fact label="Priority">{String(task.priority)}</Fact>
       </dl>
       <FactList values={taskAttributes} />
+      {transfer && (
+        <>
+          <h3 class="context__heading">Transfer</h3>
+          <dl class="facts">
+            <Fact label="From">{transfer.fromName}</Fact>
+            <Fact label="Note">{transfer.note ?? '—'}</Fact>
+          </dl>
+        </>
+      )}
+      {transcript.length > 0 && (
+        <>
+          <h3 class="context__heading">Bot transcript</h3>
+          <ol class="transcript" aria-label="Bot transcript">
+            {transcript.map((m) => (
+              <li key={m.index}>
+                <strong>{m.authorName}:</strong> {m.body}
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { canWrite, customerName } from '../state/selectors.ts';
 import { Composer } from './composer.tsx';
 import { useDesk, useDeskState, useRunAction } from './desk-context.ts';
 import { MessageItem, PendingItem } from './message-item.tsx';
+import { TransferDialog } from './transfer-dialog.tsx';
 
 export function Conversation() {
   const state = useDeskState();
@@ -26,6 +27,7 @@ function ConversationView({ chat, pending }: { chat: ChatState; pending: Pending
   const { connection } = useDeskState();
   const run = useRunAction();
   const [busy, setBusy] = useState(false);
+  const [transferring, setTransferring] = useState(false);
   const log = useRef<HTMLDivElement>(null);
   const { task, channel } = chat.chat;
   const name = customerName(chat.chat);
@@ -48,6 +50,11 @@ function ConversationView({ chat, pending }: { chat: ChatState; pending: Pending
           {task.status === 'wrapping' ? 'Wrapping up' : 'Active'}
         </span>
         <span class="conversation__spacer" />
+        {task.status === 'assigned' && (
+          <button type="button" class="button" disabled={busy} onClick={() => setTransferring(true)}>
+            Transfer
+          </button>
+        )}
         {task.status === 'assigned' && (
           <button
             type="button"
@@ -83,6 +90,7 @@ function ConversationView({ chat, pending }: { chat: ChatState; pending: Pending
       {task.status === 'wrapping' || channel.status === 'inactive' ? (
         <p class="conversation__ended">This chat has ended. Complete it when your wrap-up is done.</p>
       ) : null}
+      {transferring && <TransferDialog taskSid={task.sid} onClose={() => setTransferring(false)} />}
       <Composer
         disabled={!canWrite(chat)}
         onSend={(body) => client.send(channel.sid, body)}

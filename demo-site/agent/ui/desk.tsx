@@ -11,10 +11,16 @@ import { createStore } from '../state/store.ts';
 import { ChatList } from './chat-list.tsx';
 import { ContextPanel } from './context-panel.tsx';
 import { Conversation } from './conversation.tsx';
-import { DeskContext, type DeskContextValue } from './desk-context.ts';
+import { DeskContext, type DeskContextValue, useDeskState } from './desk-context.ts';
 import { Notices } from './notices.tsx';
 import { OfferList } from './offer-list.tsx';
+import { SupervisorView } from './supervisor-view.tsx';
 import { TopBar } from './top-bar.tsx';
+
+/** The selected chat, or the supervisor view when a supervisor opened it. */
+function MainView() {
+  return useDeskState().view === 'supervisor' ? <SupervisorView /> : <Conversation />;
+}
 
 interface DeskProps {
   session: AgentSession;
@@ -62,7 +68,7 @@ export function Desk({ session, onSignedOut }: DeskProps) {
           <ChatList />
         </aside>
         <main class="desk__conversation">
-          <Conversation />
+          <MainView />
         </main>
         <aside class="desk__context" aria-label="Customer context">
           <ContextPanel />

@@ -40,6 +40,12 @@ function OfferCard({ offer }: { offer: OfferDTO }) {
           </span>
         )}
       </header>
+      {offer.transfer && (
+        <p class="offer__transfer">
+          Transferred by {offer.transfer.fromName}
+          {offer.transfer.note ? `: ${offer.transfer.note}` : ''}
+        </p>
+      )}
       {offer.firstMessage && <p class="offer__message">{offer.firstMessage}</p>}
       <div class="offer__actions">
         <button

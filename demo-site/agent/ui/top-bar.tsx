@@ -1,5 +1,6 @@
 /** The bar across the desk: who is signed in, their activity, the connection, sign out. */
 import type { Activity } from '../../../server/protocol.ts';
+import { isSupervisor } from '../state/selectors.ts';
 import { useDesk, useDeskState, useRunAction } from './desk-context.ts';
 
 const ACTIVITIES: Activity[] = ['Available', 'Unavailable', 'Offline'];
@@ -8,7 +9,7 @@ const CONNECTION_LABEL = { connecting: 'Connecting…', online: 'Connected', off
 
 export function TopBar({ onSignOut }: { onSignOut(): void }) {
   const { client } = useDesk();
-  const { worker, connection } = useDeskState();
+  const { worker, connection, view } = useDeskState();
   const run = useRunAction();
   const activity = worker?.activity ?? 'Offline';
 
@@ -43,6 +44,17 @@ export function TopBar({ onSignOut }: { onSignOut(): void }) {
           ))}
         </select>
       </label>
+      {isSupervisor(worker) && (
+        <button
+          type="button"
+          class="top-bar__sign-out"
+          aria-pressed={view === 'supervisor'}
+          disabled={connection !== 'online'}
+          onClick={() => (view === 'supervisor' ? client.showChats() : run(() => client.supervise()))}
+        >
+          Supervisor view
+        </button>
+      )}
       <button type="button" class="top-bar__sign-out" onClick={onSignOut}>
         Sign out
       </button>

@@ -1,0 +1,65 @@
+/**
+ * The supervisor view: every queue with its waiting chats and longest wait, every agent with
+ * activity and load, kept live by the server's `supervisor:updated`.
+ */
+import { useDesk, useDeskState } from './desk-context.ts';
+
+const duration = (seconds: number) =>
+  seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+
+export function SupervisorView() {
+  const { client } = useDesk();
+  const { supervision } = useDeskState();
+  if (!supervision) return <p class="empty empty--center">Loading queues…</p>;
+  return (
+    <section class="supervisor" aria-label="Supervisor view">
+      <header class="conversation__header">
+        <h2>Queues and agents</h2>
+        <span class="conversation__spacer" />
+        <button type="button" class="button" onClick={() => client.showChats()}>
+          Back to chats
+        </button>
+      </header>
+      <table aria-label="Queues">
+        <thead>
+          <tr>
+            <th scope="col">Queue</th>
+            <th scope="col">Waiting</th>
+            <th scope="col">Longest wait</th>
+            <th scope="col">Customers</th>
+          </tr>
+        </thead>
+        <tbody>
+          {supervision.queues.map((q) => (
+            <tr key={q.sid}>
+              <th scope="row">{q.friendlyName}</th>
+              <td>{q.waiting}</td>
+              <td>{q.waiting > 0 ? duration(q.longestWaitSeconds) : '–'}</td>
+              <td>{q.tasks.map((t) => t.name).join(', ')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <table aria-label="Agents">
+        <thead>
+          <tr>
+            <th scope="col">Agent</th>
+            <th scope="col">Activity</th>
+            <th scope="col">Load</th>
+          </tr>
+        </thead>
+        <tbody>
+          {supervision.workers.map((w) => (
+            <tr key={w.sid}>
+              <th scope="row">{w.friendlyName}</th>
+              <td>{w.activity}</td>
+              <td>
+                {w.load} / {w.capacity}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
