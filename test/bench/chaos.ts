@@ -5,7 +5,7 @@
  *   npm run chaos -- --visitors 8 --agents 2 --kills 100 --duration 200 --seed 7
  *
  * Flags (or env CHAOS_VISITORS, CHAOS_AGENTS, CHAOS_KILLS, CHAOS_DURATION seconds,
- * CHAOS_INTERVAL ms, CHAOS_SEED). Exits 1 when anything was lost, duplicated or out of order.
+ * CHAOS_INTERVAL ms, CHAOS_SEED, CHAOS_SIGNAL); `--signal SIGTERM` stops it gracefully instead. Exits 1 when anything was lost, duplicated or out of order.
  */
 import { parseArgs } from 'node:util';
 import { formatReport, isClean, runChaos } from './chaos/run.ts';
@@ -18,6 +18,7 @@ const { values } = parseArgs({
     duration: { type: 'string' },
     interval: { type: 'string' },
     seed: { type: 'string' },
+    signal: { type: 'string' },
   },
 });
 const env = process.env;
@@ -34,6 +35,7 @@ const report = await runChaos({
   durationMs: number(values.duration, env.CHAOS_DURATION, 20) * 1000,
   messageIntervalMs: number(values.interval, env.CHAOS_INTERVAL, 80),
   seed: number(values.seed, env.CHAOS_SEED, Date.now() % 100_000),
+  signal: (values.signal ?? env.CHAOS_SIGNAL) === 'SIGTERM' ? 'SIGTERM' : 'SIGKILL',
   log: (line) => console.log(line),
 });
 console.log(formatReport(report));

@@ -19,6 +19,8 @@ export interface ChaosOptions {
   /** Mean time between two messages of one client, in ms. */
   messageIntervalMs: number;
   seed: number;
+  /** SIGKILL (default): no shutdown code runs. SIGTERM: the graceful shutdown, mid-traffic. */
+  signal?: 'SIGKILL' | 'SIGTERM';
   /** Progress lines go here (none by default). */
   log?: (line: string) => void;
 }
@@ -137,7 +139,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const meanUptime = options.durationMs / Math.max(1, options.kills);
     for (let k = 1; k <= options.kills; k++) {
       await sleep(random() < 0.2 ? random() * 100 : random() * 2 * meanUptime);
-      await server.kill();
+      await (options.signal === 'SIGTERM' ? server.stop() : server.kill());
       if (random() < 0.5) await sleep(random() * 300);
       await server.start();
       if (k % 10 === 0 || k === options.kills) log(`kill ${k}/${options.kills}`);
@@ -203,7 +205,7 @@ export const isClean = (r: ChaosReport) =>
 export function formatReport(r: ChaosReport): string {
   const o = r.options;
   return [
-    `chaos: ${o.visitors} visitors, ${o.agents} agents, ${r.kills} kills (SIGKILL) in ${r.seconds} s, seed ${o.seed}`,
+    `chaos: ${o.visitors} visitors, ${o.agents} agents, ${r.kills} kills (${o.signal ?? 'SIGKILL'}) in ${r.seconds} s, seed ${o.seed}`,
     `  messages sent ${r.sent}, acknowledged ${r.acked}, unacknowledged at the end ${r.unacked}`,
     `  send attempts ${r.attempts} (ack lost with a connection ${r.ackTimeouts}, retries answered with the stored original ${r.deduplicated}, ack errors ${JSON.stringify(r.ackErrors)})`,
     `  stored ${r.storedMessages} messages in ${r.channels} channels`,
