@@ -17,7 +17,7 @@ import { watchPageUrl } from './page/page-url';
 import { initialChatState } from './state/chat-state';
 import { createStore } from './state/store';
 import { clearUnread, setOpen } from './state/updates';
-import type { Webchat, WebchatEvents, WebchatOptions } from './types';
+import type { Webchat, WebchatEvents, WebchatIdentity, WebchatOptions } from './types';
 import { App } from './ui/app';
 import type { Actions } from './ui/app-context';
 import { adoptSheet } from './ui/sheet';
@@ -55,6 +55,7 @@ export function createWebchat(options: MountOptions): Webchat {
   const sessions = createSessionStore(options.flexFlowSid, durable, perTab);
   let friendlyName = options.customerFriendlyName;
   let context: Record<string, string> = { ...options.context };
+  let verified: WebchatIdentity | null = null;
   let pageUrl = location.href;
   const client = createChatClient({
     serverUrl,
@@ -68,6 +69,7 @@ export function createWebchat(options: MountOptions): Webchat {
       pageUrl,
       ...(friendlyName ? { customerFriendlyName: friendlyName } : {}),
       ...(Object.keys(context).length ? { preEngagementData: context } : {}),
+      ...(verified?.userId && { identify: { ...verified, userId: verified.userId } }),
     }),
   });
   // The page URL follows SPA navigation; it is sent when the conversation starts.
@@ -158,8 +160,10 @@ export function createWebchat(options: MountOptions): Webchat {
     toggle: () => setWindow(!store.get().open),
     identify(identity) {
       friendlyName = identity?.name ?? friendlyName;
-      const { userId, email } = identity ?? {};
+      const { userId, email, userHash, jwt } = identity ?? {};
       context = { ...context, ...(userId && { userId }), ...(email && { email }) };
+      // With proof from the site's server, the visitor is that user on every device.
+      verified = userId && (userHash || jwt) ? identity : null;
     },
     setContext(extra) {
       context = { ...context, ...extra };

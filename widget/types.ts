@@ -89,8 +89,10 @@ export interface WebchatIdentity {
   userId?: string;
   name?: string;
   email?: string;
-  /** An HMAC of `userId` by your server, for servers that verify identities. */
+  /** hex(HMAC-SHA256(secret, userId)) from your server, when the Flex Flow verifies identities. */
   userHash?: string;
+  /** Or an HS256 JWT from your server (`sub` = userId, `exp` required). */
+  jwt?: string;
 }
 
 export interface WebchatEvents {

@@ -2,6 +2,7 @@
  * What the visitor sees and does in Chromium: quick replies, markdown-lite, "Seen", sounds,
  * the transcript, theming, and the phone layout that follows the on-screen keyboard.
  */
+import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -258,5 +259,49 @@ describe('the session', () => {
     const { page } = await chatting();
     const log = page.getByRole('log', { name: 'Conversation' });
     expect(await log.getAttribute('aria-live')).toBe('polite');
+  });
+});
+
+describe('the conversation with the server', () => {
+  it('shows the visitor’s place in the queue while the task waits for an agent', async () => {
+    const page = await visitor.page(`/spa.html?flow=${flow}`);
+    await page.evaluate(() => (window as unknown as { spa: { mount(): void } }).spa.mount());
+    await openChat(page);
+    await write(page, 'Is anyone there?');
+    await delivered(page);
+    await page
+      .getByRole('status')
+      .getByText(/You are number \d+ in the queue\./)
+      .waitFor();
+  });
+
+  it('sends a verified identity (userHash) so the visitor is the site’s user on every device', async () => {
+    const secret = 'site-secret-for-tests';
+    const verifying = (
+      await parley.api('POST', '/v1/FlexFlows', {
+        friendlyName: 'Verified',
+        channelType: 'web',
+        contactIdentity: 'verified-test',
+        enabled: true,
+        integrationType: 'task',
+        integration: { identityVerification: { required: false, secret } },
+        allowedOrigins: ['self'],
+      })
+    ).body.sid as string;
+    const userHash = createHmac('sha256', secret).update('u-77').digest('hex');
+    const identities: string[] = [];
+    for (let device = 0; device < 2; device++) {
+      const page = await visitor.page(`/spa.html?flow=${verifying}`);
+      await page.evaluate(
+        (identity) => {
+          const spa = (window as unknown as { spa: { mount(): { identify(i: object): void } } }).spa;
+          spa.mount().identify(identity);
+        },
+        { userId: 'u-77', name: 'Grace Hopper', email: 'grace@example.com', userHash },
+      );
+      await openChat(page);
+      identities.push(((await storedSession(page, verifying)) as unknown as { identity: string }).identity);
+    }
+    expect(identities).toEqual(['user:u-77', 'user:u-77']);
   });
 });

@@ -12,7 +12,9 @@ import {
   countUnread,
   enterConversation,
   mergeMessages,
+  removeMessage,
   setOpen,
+  setQueue,
 } from '../../widget/state/updates.ts';
 import { fieldError } from '../../widget/ui/forms.tsx';
 import { renderMarkdown, safeUrl } from '../../widget/ui/markdown.tsx';
@@ -137,5 +139,22 @@ describe('pre-engagement validation', () => {
     expect(fieldError({ name: 't', label: 'T', type: 'select', options: ['A'] }, 'B', s)).toBe(s.invalid);
     expect(fieldError({ name: 'o', label: 'O', type: 'text', pattern: '\\d{4}' }, '1234', s)).toBeNull();
     expect(fieldError({ name: 'x', label: 'X', type: 'text' }, '', s)).toBeNull();
+  });
+});
+
+describe('Channel API changes and the queue', () => {
+  it('replaces an updated message, drops a removed one, and follows the queue position', () => {
+    let state = withMessages(message(0, ME), message(1, 'bot'));
+    state = mergeMessages([{ ...message(1, 'bot'), body: 'edited' }])(state);
+    expect(state.messages.map((m) => m.body)).toEqual(['message 0', 'edited']);
+    state = removeMessage(CHANNEL, 'IM0')(state);
+    expect(state.messages.map((m) => m.index)).toEqual([1]);
+    expect(removeMessage('CHother', 'IM1')(state)).toBe(state);
+    state = setQueue({ channelSid: CHANNEL, taskSid: 'WT1', position: 2, estimatedWaitSeconds: 90 })(state);
+    expect(state.queue).toEqual({ position: 2, estimatedWaitSeconds: 90 });
+    state = setQueue({ channelSid: CHANNEL, taskSid: 'WT1', position: null, estimatedWaitSeconds: null })(
+      state,
+    );
+    expect(state.queue).toBeNull();
   });
 });

@@ -16,7 +16,10 @@ import type { SessionStore, StoredSession } from './session-store';
 import type { loadSettings } from './settings';
 import { createWebChannel, sendOfflineMessage } from './web-channels';
 
-type Engagement = Pick<WebChannelRequest, 'customerFriendlyName' | 'preEngagementData' | 'pageUrl'>;
+type Engagement = Pick<
+  WebChannelRequest,
+  'customerFriendlyName' | 'preEngagementData' | 'pageUrl' | 'identify'
+>;
 
 export interface ChatClientDeps {
   serverUrl: string;

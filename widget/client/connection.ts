@@ -118,7 +118,11 @@ export function openConnection(session: StoredSession, deps: ConnectionDeps): Co
     if (err.message === 'unauthorized') deps.onRefused();
   });
   socket.on('message:new', (message) => receive([message]));
+  socket.on('message:updated', (message) => store.update(update.mergeMessages([message])));
+  socket.on('message:removed', (event) => store.update(update.removeMessage(event.channelSid, event.sid)));
   socket.on('member:updated', (member) => store.update(update.upsertMember(member)));
+  socket.on('member:removed', (event) => store.update(update.removeMember(event.channelSid, event.identity)));
+  socket.on('queue:position', (event) => store.update(update.setQueue(event)));
   socket.on('channel:updated', setChannel);
   socket.on('typing:start', (event) => {
     if (event.identity === session.identity || event.channelSid !== session.channelSid) return;

@@ -21,6 +21,8 @@ export const strings: Strings = {
   notDelivered: 'Nicht zugestellt: {name}',
   you: 'Sie',
   unread: '{name} ungelesene Nachrichten',
+  queuePosition: 'Sie sind Nummer {name} in der Warteschlange.',
+  queueWait: 'Etwa {name} Min. Wartezeit.',
   offline: 'Verbindung unterbrochen. Ihre Nachrichten werden gesendet, sobald sie wieder besteht.',
   connecting: 'Verbinde…',
   ended: 'Dieser Chat ist beendet.',

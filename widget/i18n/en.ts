@@ -22,6 +22,8 @@ export const en = {
   notDelivered: 'Not delivered: {name}',
   you: 'You',
   unread: '{name} unread messages',
+  queuePosition: 'You are number {name} in the queue.',
+  queueWait: 'About {name} min to wait.',
   offline: 'Connection lost. Your messages will be sent when it is back.',
   connecting: 'Connecting…',
   ended: 'This chat has ended.',

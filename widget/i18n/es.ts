@@ -21,6 +21,8 @@ export const strings: Strings = {
   notDelivered: 'No entregado: {name}',
   you: 'Tú',
   unread: '{name} mensajes sin leer',
+  queuePosition: 'Eres el número {name} en la cola.',
+  queueWait: 'Unos {name} min de espera.',
   offline: 'Conexión perdida. Tus mensajes se enviarán cuando vuelva.',
   connecting: 'Conectando…',
   ended: 'Este chat ha finalizado.',

@@ -21,6 +21,8 @@ export const strings: Strings = {
   notDelivered: 'Non distribué : {name}',
   you: 'Vous',
   unread: '{name} messages non lus',
+  queuePosition: 'Vous êtes numéro {name} dans la file d’attente.',
+  queueWait: 'Environ {name} min d’attente.',
   offline: 'Connexion perdue. Vos messages partiront dès son retour.',
   connecting: 'Connexion…',
   ended: 'Cette conversation est terminée.',

@@ -65,6 +65,8 @@ export interface ChatState {
   gate: Gate;
   /** The offline form was sent. */
   offlineSent: boolean;
+  /** Where the visitor's task waits for an agent, while it waits. */
+  queue: { position: number; estimatedWaitSeconds: number | null } | null;
   /** About attachments: an upload in progress, or a problem (too large, wrong type, refused). */
   notice: { text: string; error: boolean } | null;
 }
@@ -86,6 +88,7 @@ export const initialChatState: ChatState = {
   gate: null,
   offlineSent: false,
   notice: null,
+  queue: null,
 };
 
 export const isEnded = (state: ChatState): boolean => state.channel?.status === 'inactive';

@@ -3,7 +3,7 @@
  * merging rules (no duplicates, pending replaced by the stored message) live in one place
  * and are unit-tested without a browser.
  */
-import type { ChannelDTO, MemberDTO, MessageDTO } from '../../server/protocol';
+import type { ChannelDTO, MemberDTO, MessageDTO, QueuePositionEvent } from '../../server/protocol';
 import {
   type ChatState,
   type Gate,
@@ -138,5 +138,27 @@ export const setGate =
 export const setNotice =
   (notice: ChatState['notice']) =>
   (state: ChatState): ChatState => ({ ...state, notice });
+
+/** A message deleted through the Channel API leaves the log (the other indexes stay). */
+export const removeMessage =
+  (channelSid: string, sid: string) =>
+  (state: ChatState): ChatState =>
+    channelSid === state.channelSid
+      ? { ...state, messages: state.messages.filter((m) => m.sid !== sid) }
+      : state;
+
+export const removeMember =
+  (channelSid: string, identity: string) =>
+  (state: ChatState): ChatState =>
+    channelSid === state.channelSid
+      ? { ...state, members: state.members.filter((m) => m.identity !== identity) }
+      : state;
+
+export const setQueue =
+  ({ channelSid, position, estimatedWaitSeconds }: QueuePositionEvent) =>
+  (state: ChatState): ChatState =>
+    channelSid !== state.channelSid
+      ? state
+      : { ...state, queue: position === null ? null : { position, estimatedWaitSeconds } };
 
 export const markOfflineSent = (state: ChatState): ChatState => ({ ...state, offlineSent: true });

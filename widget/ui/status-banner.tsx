@@ -39,7 +39,7 @@ const banner = css`
 `;
 
 export function StatusBanner() {
-  const { phase, connected, error, notice, store } = { ...useChatState(), ...useApp() };
+  const { phase, connected, error, notice, queue, store } = { ...useChatState(), ...useApp() };
   const { strings, actions } = useApp();
   if (notice) {
     return (
@@ -64,6 +64,15 @@ export function StatusBanner() {
         <button type="button" onClick={actions.retry}>
           {strings.retry}
         </button>
+      </div>
+    );
+  }
+  if (phase === 'ready' && connected && queue) {
+    const wait = queue.estimatedWaitSeconds;
+    return (
+      <div class={banner} data-kind="info" role="status">
+        {format(strings.queuePosition, String(queue.position))}
+        {wait !== null && ` ${format(strings.queueWait, String(Math.max(1, Math.round(wait / 60))))}`}
       </div>
     );
   }
