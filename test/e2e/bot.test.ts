@@ -64,7 +64,7 @@ describe('the demo bot in the browser', () => {
     const agentLog = await logText(agent);
     expect(agentLog).toContain("I'm the Northwind assistant");
     expect(agentLog).toContain('Order 10002: being roasted.');
-    const context = await agent.getByRole('complementary').innerText();
+    const context = await agent.getByRole('complementary', { name: 'Customer context' }).innerText();
     expect(context).toContain('10002');
     expect(context).toContain('being roasted');
 
