@@ -15,8 +15,6 @@ const jsx = { oxc: { jsx: { runtime: 'automatic' as const, importSource: 'preact
 const widgetDir = resolve(root, 'dist/widget');
 /** Browsers with dynamic import, optional chaining and shadow DOM: everything the widget needs. */
 const target = 'es2020';
-/** Widget modules loaded only when needed: other locales, the forms, markdown, attachments, transcript, tone. */
-const lazyModule = /widget\/(i18n\/(de|fr|es)|ui\/(forms|markdown|media|transcript)|page\/chime)\.tsx?$/;
 
 /** The app chunk's file, from the manifest the default build wrote into `outDir`. */
 function appChunkFile(outDir: string): string {
@@ -131,14 +129,11 @@ export default defineConfig(({ mode, command }): UserConfig => {
       modulePreload: false,
       rollupOptions: {
         input: { 'parley-app': resolve(root, 'widget/boot.ts') },
-        preserveEntrySignatures: 'exports-only' as const,
-        output: {
-          entryFileNames: '[name]-[hash].js',
-          chunkFileNames: '[name]-[hash].js',
-          // Everything an open widget needs in one file (one request, better compression); only
-          // the rarely needed parts stay apart, loaded when used.
-          codeSplitting: { groups: [{ name: 'parley-core', test: (id: string) => !lazyModule.test(id) }] },
-        },
+        // Everything an open widget needs in one file (one request, better compression), the
+        // rarely needed parts (import()ed) apart. The entry may export more than `boot`, so the
+        // modules the lazy chunks share with it (preact, the store…) stay in it for them to import.
+        preserveEntrySignatures: 'allow-extension' as const,
+        output: { entryFileNames: '[name]-[hash].js', chunkFileNames: '[name]-[hash].js' },
       },
     },
   };

@@ -19,7 +19,6 @@ export const strings: Strings = {
   sending: 'Wird gesendet…',
   seen: 'Gelesen',
   notDelivered: 'Nicht zugestellt: {name}',
-  you: 'Sie',
   unread: '{name} ungelesene Nachrichten',
   queuePosition: 'Sie sind Nummer {name} in der Warteschlange.',
   queueWait: 'Etwa {name} Min. Wartezeit.',

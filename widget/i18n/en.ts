@@ -20,7 +20,6 @@ export const en = {
   sending: 'Sending…',
   seen: 'Seen',
   notDelivered: 'Not delivered: {name}',
-  you: 'You',
   unread: '{name} unread messages',
   queuePosition: 'You are number {name} in the queue.',
   queueWait: 'About {name} min to wait.',

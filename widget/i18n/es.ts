@@ -19,7 +19,6 @@ export const strings: Strings = {
   sending: 'Enviando…',
   seen: 'Visto',
   notDelivered: 'No entregado: {name}',
-  you: 'Tú',
   unread: '{name} mensajes sin leer',
   queuePosition: 'Eres el número {name} en la cola.',
   queueWait: 'Unos {name} min de espera.',

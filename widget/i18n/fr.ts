@@ -19,7 +19,6 @@ export const strings: Strings = {
   sending: 'Envoi…',
   seen: 'Lu',
   notDelivered: 'Non distribué : {name}',
-  you: 'Vous',
   unread: '{name} messages non lus',
   queuePosition: 'Vous êtes numéro {name} dans la file d’attente.',
   queueWait: 'Environ {name} min d’attente.',
