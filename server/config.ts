@@ -90,7 +90,9 @@ function webhookOf(env: NodeJS.ProcessEnv): Config['webhook'] {
   }
   const secret = env.PARLEY_WEBHOOK_SECRET ?? '';
   if (secret.length < 16) {
-    throw new ConfigError('PARLEY_WEBHOOK_URL needs PARLEY_WEBHOOK_SECRET (at least 16 characters) to sign events');
+    throw new ConfigError(
+      'PARLEY_WEBHOOK_URL needs PARLEY_WEBHOOK_SECRET (at least 16 characters) to sign events',
+    );
   }
   return { url, secret };
 }

@@ -409,6 +409,8 @@ export interface WebchatClientEvents {
   'message:send': (req: SendMessageRequest, ack: AckFn<SentAck>) => void;
   'typing:start': () => void;
   'channel:read': (req: { index: number }) => void;
+  /** The visitor's page changed (single-page-app navigation): the channel's pageUrl follows. */
+  'context:update': (req: { pageUrl: string }) => void;
   /** The visitor ends the chat. */
   'chat:end': (req: Record<string, never>, ack: AckFn<{ ok: true }>) => void;
   /** Exchange the session token for a fresh one before it expires. */

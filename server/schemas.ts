@@ -269,6 +269,7 @@ export const schemas = {
   sync: z.object({ afterIndex: index }),
   send: z.object({ clientId, body, attributes: attributes.optional() }),
   read: z.object({ index: index }),
+  pageContext: z.object({ pageUrl: z.string().max(2000) }),
   channelRef: z.object({ channelSid: sid('CH') }),
   activity: z.object({ activity: z.enum(['Available', 'Unavailable', 'Offline']) }),
   reservationRef: z.object({ reservationSid: sid('WR') }),

@@ -72,9 +72,10 @@ export function createWebchat(options: MountOptions): Webchat {
       ...(verified?.userId && { identify: { ...verified, userId: verified.userId } }),
     }),
   });
-  // The page URL follows SPA navigation; it is sent when the conversation starts.
+  // The page URL follows SPA navigation: sent when the conversation starts, updated as it goes on.
   const stopWatchingUrl = watchPageUrl((url) => {
     pageUrl = url;
+    client.updatePage(url);
   });
 
   let opener: Element | null = null;

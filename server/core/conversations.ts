@@ -158,6 +158,16 @@ export function createConversations({ store, events, onCustomerMessage }: Conver
       events.emit('typing', { channelSid, identity, friendlyName: member.friendlyName, role: member.role });
     },
 
+    /** The visitor's page changed: the channel's pageUrl follows, and its members see it. */
+    async updatePageUrl(channelSid: string, pageUrl: string) {
+      const channel = await getChannel(channelSid);
+      if (channel.attributes.pageUrl === pageUrl) return;
+      const updated = await store.channels.update(channelSid, {
+        attributes: { ...channel.attributes, pageUrl },
+      });
+      events.emit('channel.updated', updated);
+    },
+
     async setStatus(channelSid: string, status: Channel['status']) {
       const before = await store.channels.get(channelSid);
       const channel = await store.channels.update(channelSid, { status });

@@ -1,8 +1,9 @@
 /**
- * The public endpoints: `POST /v1/WebChannels` (the widget's way in, Origin-checked) and
- * `POST /v1/AgentSessions` (agent sign-in). Both are rate-limited per IP.
+ * The public endpoints: `/v1/WebChannels` (the widget's way in: open a chat, its settings, an
+ * offline message; Origin-checked, CORS-enabled) and `POST /v1/AgentSessions` (agent sign-in).
+ * All are rate-limited per IP.
  */
-import { type Request, Router } from 'express';
+import { type Request, type RequestHandler, Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Core } from '../core/index.ts';
 import { parse, schemas } from '../schemas.ts';
@@ -31,8 +32,27 @@ const contextOf = (req: Request) => ({
   userAgent: req.get('user-agent'),
 });
 
+/**
+ * CORS for the widget's endpoints: the widget runs on customers' sites. The browser may ask
+ * from any origin; each request is then checked against its Flex Flow's allowedOrigins by the
+ * service (403 when not allowed), which is where access is decided.
+ */
+const widgetCors: RequestHandler = (req, res, next) => {
+  const origin = req.get('origin');
+  if (origin) {
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    res.setHeader('Vary', 'Origin');
+  }
+  if (req.method !== 'OPTIONS') return next();
+  res.setHeader('Access-Control-Allow-Methods', 'GET, POST');
+  res.setHeader('Access-Control-Allow-Headers', 'content-type');
+  res.setHeader('Access-Control-Max-Age', '600');
+  res.status(204).end();
+};
+
 export function publicRouter(core: Core, limits: PublicLimits): Router {
   const router = Router();
+  router.use('/v1/WebChannels', widgetCors);
 
   router.post(
     '/v1/WebChannels',

@@ -8,8 +8,8 @@ import type { Core, Logger } from '../core/index.ts';
 import type { AgentClientEvents, AgentServerEvents } from '../protocol.ts';
 import { schemas } from '../schemas.ts';
 import { assertCanWatch } from './access.ts';
-import { createHandle, handshakeError } from './handle.ts';
 import { attachRouting } from './agent-routing.ts';
+import { createHandle, handshakeError } from './handle.ts';
 import { channelRoom, workerRoom } from './rooms.ts';
 
 interface AgentData {

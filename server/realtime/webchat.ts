@@ -80,6 +80,9 @@ export function attachWebchat(
       handle('channel:read', schemas.read, ({ index }) =>
         conversations.markRead(channelSid, identity, index),
       );
+      handle('context:update', schemas.pageContext, ({ pageUrl }) =>
+        conversations.updatePageUrl(channelSid, pageUrl),
+      );
       handle('chat:end', schemas.empty, async () => {
         const channel = await conversations.getChannel(channelSid);
         if (channel.status === 'active') await flexFlows.endByCustomer(channel);

@@ -156,6 +156,13 @@ export const SOCKET_EVENTS: SocketEvent[] = [
   },
   {
     namespace: '/webchat',
+    event: 'context:update',
+    example: () => ({ pageUrl: 'https://shop.example/checkout' }),
+    touchesChannel: true,
+    writes: true,
+  },
+  {
+    namespace: '/webchat',
     event: 'session:refresh',
     example: () => ({}),
     touchesChannel: false,

@@ -181,3 +181,22 @@ describe('delivery', () => {
     ]);
   });
 });
+
+describe('the visitor’s page', () => {
+  it('follows single-page-app navigation into the channel, where the agent sees it', async () => {
+    const agent = await availableAgent();
+    const dana = await visitor();
+    const offered = next<OfferDTO>(agent, 'offer:new');
+    await request(dana.socket, 'message:send', { clientId: 'c1', body: 'Hi' });
+    await request(agent, 'reservation:accept', { reservationSid: (await offered).reservation.sid });
+    const updated = next<{ attributes: { pageUrl?: string } }>(
+      agent,
+      'channel:updated',
+      (c) => c.attributes.pageUrl === 'https://shop.example/cart',
+    );
+    dana.socket.emit('context:update', { pageUrl: 'https://shop.example/cart' });
+    await updated;
+    const channel = (await parley.api('GET', `/v1/Channels/${dana.channelSid}`)).body;
+    expect(channel.attributes.pageUrl).toBe('https://shop.example/cart');
+  });
+});

@@ -149,3 +149,37 @@ describe('business hours', () => {
     expect(isWithinBusinessHours(h, new Date('2026-11-28T10:00:00Z'))).toBe(false);
   });
 });
+
+describe('the widget endpoints across origins', () => {
+  it('answer a CORS preflight and let an allowed origin read the answer', async () => {
+    const { body: flow } = await parley.api('POST', '/v1/FlexFlows', {
+      friendlyName: 'Partner site',
+      channelType: 'web',
+      contactIdentity: 'partner-site',
+      enabled: true,
+      integrationType: 'task',
+      allowedOrigins: ['https://shop.partner.example'],
+    });
+    const preflight = await fetch(`${parley.url}/v1/WebChannels`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://shop.partner.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://shop.partner.example');
+    expect(preflight.headers.get('access-control-allow-headers')).toBe('content-type');
+    const open = (origin: string) =>
+      fetch(`${parley.url}/v1/WebChannels`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin },
+        body: JSON.stringify({ flexFlowSid: flow.sid }),
+      });
+    const allowed = await open('https://shop.partner.example');
+    expect(allowed.status).toBe(201);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://shop.partner.example');
+    expect((await open('https://elsewhere.example')).status).toBe(403);
+  });
+});

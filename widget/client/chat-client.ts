@@ -43,6 +43,8 @@ export interface ChatClient {
   sendOffline(message: { name: string; email: string; body: string }): Promise<void>;
   send(body: string, attributes?: Record<string, unknown>): void;
   notifyTyping(): void;
+  /** Tells the agent the page the visitor is on now. */
+  updatePage(pageUrl: string): void;
   markRead(): void;
   end(): Promise<void>;
   /** Starts a new conversation for the same contact after one ended. */
@@ -198,6 +200,7 @@ export function createChatClient(deps: ChatClientDeps): ChatClient {
       connection.typing();
     },
     markRead: () => connection?.markRead(),
+    updatePage: (pageUrl) => connection?.updatePage(pageUrl),
     async end() {
       await connection?.end();
     },

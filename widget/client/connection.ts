@@ -29,6 +29,7 @@ export interface Connection {
   flush(): void;
   markRead(): void;
   typing(): void;
+  updatePage(pageUrl: string): void;
   end(): Promise<boolean>;
   close(): void;
 }
@@ -138,6 +139,7 @@ export function openConnection(session: StoredSession, deps: ConnectionDeps): Co
     flush: () => void flush(),
     markRead,
     typing: () => socket.connected && void socket.emit('typing:start'),
+    updatePage: (pageUrl) => socket.connected && void socket.emit('context:update', { pageUrl }),
     async end() {
       if (!socket.connected) return false;
       const reply = await request(socket, 'chat:end', {});
