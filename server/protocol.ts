@@ -171,8 +171,42 @@ export interface FlexFlowDTO {
   allowedOrigins: string[];
   /** What the widget is told: pre-engagement form, business hours, offline text, attachments. */
   widgetConfig: WidgetConfig;
+  /** Non-web channels: where replies go out and the token that signs both ways (docs/api.md). */
+  messagingConnector?: MessagingConnector | null;
   dateCreated: IsoDate;
   dateUpdated: IsoDate;
+}
+
+/** A messaging provider endpoint in the shape of Twilio's Messages API. */
+export interface MessagingConnector {
+  url: string;
+  authToken: string;
+}
+
+/** Where an outbound message to an SMS / WhatsApp-style channel is (message attribute `deliveryStatus`). */
+export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'failed';
+
+export type ProxySessionStatus = 'open' | 'closed';
+
+export interface ProxyParticipantDTO {
+  /** The customer's contact identity. */
+  identity: string;
+  /** The customer's address: a phone number, `whatsapp:+…`. */
+  address: string;
+  /** The address the customer writes to: the Flex Flow's contact identity. */
+  proxyAddress: string;
+}
+
+/** Maps a customer's address on a non-web Flex Flow to a channel. */
+export interface ProxySessionDTO {
+  sid: Sid;
+  flexFlowSid: Sid;
+  channelSid: Sid;
+  status: ProxySessionStatus;
+  participants: ProxyParticipantDTO[];
+  dateCreated: IsoDate;
+  dateUpdated: IsoDate;
+  dateClosed: IsoDate | null;
 }
 
 export interface PreEngagementField {

@@ -19,6 +19,8 @@ import type {
   MemberDTO,
   MemberRole,
   MessageDTO,
+  MessagingConnector,
+  ProxySessionDTO,
   ReservationDTO,
   ReservationStatus,
   TaskDTO,
@@ -38,6 +40,7 @@ export type FlexFlow = FlexFlowDTO;
 export type Reservation = ReservationDTO;
 export type TaskQueue = TaskQueueDTO;
 export type Workflow = WorkflowDTO;
+export type ProxySession = ProxySessionDTO;
 
 /** Where a task is in its workflow: the filter that matched and the target it waits in. */
 export interface TaskRouting {
@@ -132,6 +135,15 @@ export interface NewFlexFlow {
   janitorEnabled: boolean;
   allowedOrigins: string[];
   widgetConfig?: WidgetConfig;
+  messagingConnector?: MessagingConnector | null;
+}
+
+export interface NewProxySession {
+  flexFlowSid: string;
+  channelSid: string;
+  identity: string;
+  address: string;
+  proxyAddress: string;
 }
 
 export interface NewWorker {
@@ -220,6 +232,20 @@ export interface FlexFlowRepository {
   list(): Promise<FlexFlow[]>;
   update(sid: string, patch: Partial<NewFlexFlow>): Promise<FlexFlow>;
   delete(sid: string): Promise<boolean>;
+}
+
+export interface ProxySessionRepository {
+  /**
+   * Opens a session unless one is already open for the address + proxy address; returns the
+   * open one then (`created: false`).
+   */
+  open(input: NewProxySession): Promise<{ session: ProxySession; created: boolean }>;
+  get(sid: string): Promise<ProxySession | null>;
+  /** The open session of a customer address on a proxy address (contact identity). */
+  findOpen(address: string, proxyAddress: string): Promise<ProxySession | null>;
+  list(filter: { status?: ProxySession['status']; channelSid?: string }): Promise<ProxySession[]>;
+  /** Closes an open session; null when it was not open. */
+  close(sid: string): Promise<ProxySession | null>;
 }
 
 export interface WorkerRepository {
@@ -410,6 +436,7 @@ export interface Store {
   timers: TimerRepository;
   flows: FlowRepository;
   executions: ExecutionRepository;
+  proxySessions: ProxySessionRepository;
   /** Privacy requests and retention (engines without it answer 501 to them). */
   privacy?: PrivacyRepository;
   /** True when nothing has been created yet: demo data may be seeded. */

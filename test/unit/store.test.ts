@@ -263,4 +263,55 @@ describe.each(engines)('the %s store', (_engine, make) => {
     expect(await store.channels.findActive(ch.contactSid, ch.flexFlowSid)).toBeNull();
     expect(await store.isEmpty()).toBe(false);
   });
+
+  it('opens one proxy session per address and proxy address across two nodes, and closes it once', async () => {
+    store = await node();
+    const other = await node();
+    const { channel: ch } = await channel(store);
+    const input = {
+      flexFlowSid: ch.flexFlowSid,
+      channelSid: ch.sid,
+      identity: '+15550001',
+      address: '+15550001',
+      proxyAddress: '+15559999',
+    };
+    const opened = await Promise.all([store.proxySessions.open(input), other.proxySessions.open(input)]);
+    expect(opened.filter((o) => o.created)).toHaveLength(1);
+    const [{ session }] = opened;
+    expect(session).toMatchObject({
+      sid: expect.stringMatching(/^KC/),
+      status: 'open',
+      participants: [{ identity: '+15550001', address: '+15550001', proxyAddress: '+15559999' }],
+    });
+    expect(opened[1].session.sid).toBe(session.sid);
+    expect((await other.proxySessions.findOpen('+15550001', '+15559999'))?.sid).toBe(session.sid);
+    expect(await store.proxySessions.list({ channelSid: ch.sid })).toHaveLength(1);
+    expect(await store.proxySessions.close(session.sid)).toMatchObject({ status: 'closed' });
+    expect(await other.proxySessions.close(session.sid)).toBeNull();
+    expect(await store.proxySessions.findOpen('+15550001', '+15559999')).toBeNull();
+    expect((await store.proxySessions.open(input)).created).toBe(true);
+    expect(await store.proxySessions.list({ status: 'open' })).toHaveLength(1);
+  });
+
+  it('keeps a Flex Flow’s messaging connector', async () => {
+    store = await node();
+    const flexFlow = await store.flexFlows.create({
+      friendlyName: 'sms',
+      channelType: 'sms',
+      contactIdentity: '+15559999',
+      enabled: true,
+      integrationType: 'task',
+      integration: {},
+      longLived: false,
+      janitorEnabled: true,
+      allowedOrigins: [],
+      messagingConnector: { url: 'http://provider.test/Messages', authToken: 't0ken' },
+    });
+    expect((await store.flexFlows.get(flexFlow.sid))?.messagingConnector).toEqual({
+      url: 'http://provider.test/Messages',
+      authToken: 't0ken',
+    });
+    const updated = await store.flexFlows.update(flexFlow.sid, { messagingConnector: null });
+    expect(updated.messagingConnector).toBeNull();
+  });
 });

@@ -17,6 +17,12 @@ const columns = (f: Partial<NewFlexFlow>): [string, unknown][] =>
       ['janitor_enabled', f.janitorEnabled],
       ['allowed_origins', f.allowedOrigins && JSON.stringify(f.allowedOrigins)],
       ['widget_config', f.widgetConfig && JSON.stringify(f.widgetConfig)],
+      [
+        'messaging_connector',
+        f.messagingConnector === undefined
+          ? undefined
+          : f.messagingConnector && JSON.stringify(f.messagingConnector),
+      ],
     ] as [string, unknown][]
   ).filter(([, value]) => value !== undefined);
 

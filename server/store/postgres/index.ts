@@ -15,6 +15,7 @@ import { one } from './db.ts';
 import { flexFlowRepository } from './flex-flows.ts';
 import { executionRepository, flowRepository } from './flows.ts';
 import { migrate } from './migrations.ts';
+import { proxySessionRepository } from './proxy.ts';
 import {
   reservationRepository,
   taskQueueRepository,
@@ -58,6 +59,7 @@ export async function createPostgresStore({
     timers: timerRepository(deps),
     flows: flowRepository(deps),
     executions: executionRepository(deps),
+    proxySessions: proxySessionRepository(deps),
     async isEmpty() {
       const row = await one(
         pool,

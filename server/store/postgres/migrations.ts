@@ -102,6 +102,20 @@ const migrations: { version: number; sql: string }[] = [
       CREATE INDEX tasks_by_queue ON tasks (queue_sid, status);
     `,
   },
+  {
+    // SMS / WhatsApp-style channels: the connector replies go out through, and proxy sessions.
+    version: 5,
+    sql: `
+      ALTER TABLE flex_flows ADD COLUMN messaging_connector JSONB;
+      CREATE TABLE proxy_sessions (
+        sid TEXT PRIMARY KEY, flex_flow_sid TEXT NOT NULL, channel_sid TEXT NOT NULL, identity TEXT NOT NULL,
+        address TEXT NOT NULL, proxy_address TEXT NOT NULL, status TEXT NOT NULL,
+        date_created TEXT NOT NULL, date_updated TEXT NOT NULL, date_closed TEXT, seq BIGSERIAL
+      );
+      CREATE UNIQUE INDEX proxy_sessions_open ON proxy_sessions (address, proxy_address) WHERE status = 'open';
+      CREATE INDEX proxy_sessions_by_channel ON proxy_sessions (channel_sid);
+    `,
+  },
 ];
 
 const LOCK_KEY = 0x7061726c; // "parl"

@@ -14,6 +14,10 @@ const columns = (f: Partial<NewFlexFlow>) => ({
   janitor_enabled: f.janitorEnabled === undefined ? undefined : f.janitorEnabled ? 1 : 0,
   allowed_origins: f.allowedOrigins && JSON.stringify(f.allowedOrigins),
   widget_config: f.widgetConfig && JSON.stringify(f.widgetConfig),
+  messaging_connector:
+    f.messagingConnector === undefined
+      ? undefined
+      : f.messagingConnector && JSON.stringify(f.messagingConnector),
 });
 
 export function flexFlowRepository({ db, clock, newSid }: Deps): FlexFlowRepository {
@@ -24,11 +28,15 @@ export function flexFlowRepository({ db, clock, newSid }: Deps): FlexFlowReposit
       const row = db
         .prepare(
           `INSERT INTO flex_flows (sid, friendly_name, channel_type, contact_identity, enabled, integration_type,
-             integration, long_lived, janitor_enabled, allowed_origins, widget_config, date_created, date_updated)
+             integration, long_lived, janitor_enabled, allowed_origins, widget_config, messaging_connector, date_created, date_updated)
            VALUES (@sid, @friendly_name, @channel_type, @contact_identity, @enabled, @integration_type,
-             @integration, @long_lived, @janitor_enabled, @allowed_origins, @widget_config, @at, @at) RETURNING *`,
+             @integration, @long_lived, @janitor_enabled, @allowed_origins, @widget_config, @messaging_connector, @at, @at) RETURNING *`,
         )
-        .get({ sid: newSid('FO'), ...columns({ widgetConfig: {}, ...input }), at }) as Row;
+        .get({
+          sid: newSid('FO'),
+          ...columns({ widgetConfig: {}, messagingConnector: null, ...input }),
+          at,
+        }) as Row;
       return toFlexFlow(row);
     },
     async get(sid) {

@@ -17,6 +17,7 @@ import { flexFlowRepository } from './flex-flows.ts';
 import { executionRepository, flowRepository } from './flows.ts';
 import { migrate } from './migrations.ts';
 import { privacyRepository } from './privacy.ts';
+import { proxySessionRepository } from './proxy.ts';
 import { reservationRepository } from './reservations.ts';
 import { taskQueueRepository, timerRepository, workerRepository, workflowRepository } from './routing.ts';
 import { taskRepository } from './tasks.ts';
@@ -63,6 +64,7 @@ export function createSqliteStore({
     timers: timerRepository(deps),
     flows: flowRepository(deps),
     executions: executionRepository(deps),
+    proxySessions: proxySessionRepository(deps),
     privacy: privacyRepository(deps),
     async isEmpty() {
       const row = db

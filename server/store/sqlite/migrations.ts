@@ -193,6 +193,27 @@ const migrations: { version: number; sql: string }[] = [
     version: 7,
     sql: `CREATE TABLE claims (key TEXT PRIMARY KEY, date_created TEXT NOT NULL);`,
   },
+  {
+    // SMS / WhatsApp-style channels: the connector replies go out through, and proxy sessions.
+    version: 8,
+    sql: `
+      ALTER TABLE flex_flows ADD COLUMN messaging_connector TEXT;
+      CREATE TABLE proxy_sessions (
+        sid TEXT PRIMARY KEY,
+        flex_flow_sid TEXT NOT NULL,
+        channel_sid TEXT NOT NULL,
+        identity TEXT NOT NULL,
+        address TEXT NOT NULL,
+        proxy_address TEXT NOT NULL,
+        status TEXT NOT NULL,
+        date_created TEXT NOT NULL,
+        date_updated TEXT NOT NULL,
+        date_closed TEXT
+      );
+      CREATE UNIQUE INDEX proxy_sessions_open ON proxy_sessions (address, proxy_address) WHERE status = 'open';
+      CREATE INDEX proxy_sessions_by_channel ON proxy_sessions (channel_sid);
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database): void {

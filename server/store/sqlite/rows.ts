@@ -10,6 +10,7 @@ import type {
   Flow,
   Member,
   Message,
+  ProxySession,
   Reservation,
   Task,
   TaskQueue,
@@ -79,6 +80,7 @@ export const toFlexFlow = (r: Row): FlexFlow => ({
   janitorEnabled: bool(r.janitor_enabled),
   allowedOrigins: json(r.allowed_origins),
   widgetConfig: json(r.widget_config),
+  messagingConnector: r.messaging_connector ? json(r.messaging_connector) : null,
   dateCreated: r.date_created,
   dateUpdated: r.date_updated,
 });
@@ -164,4 +166,15 @@ export const toExecution = (r: Row): Execution => ({
   version: r.version,
   dateCreated: r.date_created,
   dateUpdated: r.date_updated,
+});
+
+export const toProxySession = (r: Row): ProxySession => ({
+  sid: r.sid,
+  flexFlowSid: r.flex_flow_sid,
+  channelSid: r.channel_sid,
+  status: r.status,
+  participants: [{ identity: r.identity, address: r.address, proxyAddress: r.proxy_address }],
+  dateCreated: r.date_created,
+  dateUpdated: r.date_updated,
+  dateClosed: r.date_closed ?? null,
 });
