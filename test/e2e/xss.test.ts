@@ -26,6 +26,8 @@ const short = PAYLOADS.filter((p) => p.length <= 120);
 let parley: TestParley;
 let browser: Browser;
 const alarms: string[] = [];
+/** Every URL the browsers asked for: a session token must never be in one. */
+const urls: string[] = [];
 
 beforeAll(async () => {
   parley = await startParley({ limits: { signInPerMinute: 1000, webChannelsPerMinute: 10_000 } });
@@ -52,6 +54,8 @@ async function watchedPage(): Promise<Page> {
     void dialog.dismiss();
   });
   page.on('pageerror', (err) => alarms.push(`page error: ${err.message}`));
+  page.on('request', (req) => urls.push(req.url()));
+  page.on('websocket', (ws) => urls.push(ws.url()));
   return page;
 }
 
@@ -300,5 +304,8 @@ describe('the XSS corpus through the whole stack', () => {
     expect(await findings(desk)).toEqual([]);
     expect(await findings(shop)).toEqual([]);
     expect(alarms).toEqual([]);
+    // Session tokens (`<base64url payload>.<base64url mac>`) travel in headers and bodies only.
+    expect(urls.length).toBeGreaterThan(10);
+    expect(urls.filter((u) => /token=|[\w-]{40,}\.[\w-]{40,}/i.test(u))).toEqual([]);
   }, 180_000);
 });
