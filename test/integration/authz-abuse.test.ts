@@ -64,7 +64,14 @@ describe('rate limits', () => {
 
 describe('security headers', () => {
   it('send a strict policy with every page and API answer', async () => {
-    for (const path of ['/', '/agent', '/npm-example', '/v1/Channels', '/healthz', '/v1/WebChannels/Config']) {
+    for (const path of [
+      '/',
+      '/agent',
+      '/npm-example',
+      '/v1/Channels',
+      '/healthz',
+      '/v1/WebChannels/Config',
+    ]) {
       const res = await fetch(parley.url + path);
       const csp = res.headers.get('content-security-policy') ?? '';
       expect(csp, path).toContain("script-src 'self'");
