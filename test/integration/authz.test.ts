@@ -243,6 +243,28 @@ describe('the authorisation table of the REST routes', () => {
 });
 
 describe('the table covers everything', () => {
+  it('refuses every documented admin route without the admin key', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const docs = await readFile(new URL('../../docs/api.md', import.meta.url), 'utf8');
+    const routes = new Set(
+      [...docs.matchAll(/`(GET|POST|PATCH|DELETE) (\/v1\/[^`?\s]*|\/metrics)/g)].map(
+        (m) => `${m[1]} ${m[2]}`,
+      ),
+    );
+    const open = /^(POST|GET) \/v1\/(WebChannels|AgentSessions)/;
+    const admin = [...routes].filter((r) => !open.test(r));
+    expect(admin.length).toBeGreaterThan(30);
+    for (const route of admin) {
+      const [method, path] = route.split(' ') as [string, string];
+      const res = await fetch(parley.url + path.replace(/:\w+/g, 'X1'), {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: method === 'GET' || method === 'DELETE' ? undefined : '{}',
+      });
+      expect(res.status, route).toBe(401);
+    }
+  });
+
   it('has a row for every client event in the wire contract', async () => {
     const { readFile } = await import('node:fs/promises');
     const protocol = await readFile(new URL('../../server/protocol.ts', import.meta.url), 'utf8');
