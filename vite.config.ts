@@ -60,6 +60,7 @@ export default defineConfig(({ mode, command }): UserConfig => {
             shop: resolve(root, 'demo-site/index.html'),
             npmExample: resolve(root, 'demo-site/npm-example.html'),
             agent: resolve(root, 'demo-site/agent/index.html'),
+            phone: resolve(root, 'demo-site/phone/index.html'),
             // Test pages of the widget's browser tests: hostile CSS, strict CSP, a single-page app.
             hostile: resolve(root, 'demo-site/hostile.html'),
             csp: resolve(root, 'demo-site/csp.html'),

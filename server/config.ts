@@ -67,6 +67,7 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
     ),
     databaseUrl,
     redisUrl: env.REDIS_URL || undefined,
+    publicUrl: env.PARLEY_PUBLIC_URL || undefined,
   };
 }
 

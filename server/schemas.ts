@@ -158,6 +158,13 @@ const flexFlowFields = {
   janitorEnabled: z.boolean(),
   allowedOrigins: z.array(z.string().max(300)).max(100),
   widgetConfig,
+  /** SMS / WhatsApp-style Flex Flows: where replies are POSTed and the token both sides sign with. */
+  messagingConnector: z
+    .object({
+      url: z.url('expected the provider\'s Messages endpoint, e.g. "https://provider.example.com/Messages"'),
+      authToken: z.string().min(8, 'authToken: at least 8 characters').max(200),
+    })
+    .nullable(),
 };
 const flexFlow = z.object({
   ...flexFlowFields,
@@ -166,6 +173,7 @@ const flexFlow = z.object({
   janitorEnabled: flexFlowFields.janitorEnabled.default(true),
   allowedOrigins: flexFlowFields.allowedOrigins.default([]),
   widgetConfig: flexFlowFields.widgetConfig.default({}),
+  messagingConnector: flexFlowFields.messagingConnector.optional(),
 });
 const flexFlowPatch = z.object(flexFlowFields).partial();
 
@@ -221,6 +229,30 @@ export const schemas = {
   listMessages: z.object({
     afterIndex: z.coerce.number().int().min(-1).optional(),
     pageSize: z.coerce.number().int().min(1).max(1000).optional(),
+  }),
+  interaction: z.object({
+    channel: z.object({
+      type: z.enum(['sms', 'whatsapp', 'facebook', 'custom']),
+      to: z.string().min(1).max(200),
+      from: z.string().min(1).max(200).optional(),
+      flexFlowSid: sid('FO').optional(),
+    }),
+    routing: z
+      .object({
+        workflowSid: sid('WW').optional(),
+        workerSid: sid('WK').optional(),
+        attributes: attributes.optional(),
+      })
+      .optional(),
+    body,
+    creationOnMessage: z.boolean().default(false),
+  }),
+  listSessions: z.object({
+    status: z.enum(['open', 'closed']).optional(),
+    channelSid: sid('CH').optional(),
+  }),
+  updateSession: z.object({
+    status: z.literal('closed', 'a session can only be closed: {"status":"closed"}'),
   }),
   flexFlow,
   /** An update: only the fields given change (no defaults fill in the others). */

@@ -49,6 +49,10 @@ export interface ServerOptions {
   /** Rate limits: sign-ins and chats opened per IP, messages per visitor connection and per IP. */
   limits?: Partial<PublicLimits & MessageLimits>;
   log?: Logger;
+  /** Parley's public URL when behind a proxy (PARLEY_PUBLIC_URL): signed webhooks are checked against it. */
+  publicUrl?: string;
+  /** How replies reach SMS / WhatsApp-style providers; default the Twilio-shaped HTTP connector. */
+  messagingConnector?: CoreOptions['messagingConnector'];
 }
 
 export interface ParleyServer {
@@ -96,6 +100,8 @@ export async function createServer(options: ServerOptions): Promise<ParleyServer
     webhook: options.webhook,
     retentionDays: options.retentionDays,
     mediaDir: join(options.dataDir, 'media'),
+    publicUrl: options.publicUrl,
+    messagingConnector: options.messagingConnector,
   });
   if (options.seedDemo && (await seedDemo(store, core.agents))) log.info({}, 'demo data seeded');
 

@@ -13,6 +13,8 @@ import { createExternalIntegration } from './external.ts';
 import { createFlexFlows, type FlexFlows } from './flex-flows.ts';
 import { type Clock, systemClock } from './ids.ts';
 import { createPrivacy } from './privacy.ts';
+import type { MessagingConnectorClient } from './proxy/connector.ts';
+import { createMessaging } from './proxy/index.ts';
 import { createRetention, RETENTION_KIND } from './retention.ts';
 import { createRouting } from './routing/index.ts';
 import { createTimerScheduler } from './timers.ts';
@@ -45,6 +47,10 @@ export interface CoreOptions {
   retentionDays?: number;
   /** Where the media service keeps files, so privacy requests and retention delete them too. */
   mediaDir?: string;
+  /** Parley's public URL behind a proxy (signatures and status callbacks); else the listen URL. */
+  publicUrl?: string;
+  /** How replies reach SMS / WhatsApp-style providers (default: the Twilio-shaped HTTP connector). */
+  messagingConnector?: MessagingConnectorClient;
 }
 
 export type Core = ReturnType<typeof createCore>;
@@ -62,6 +68,8 @@ export function createCore({
   timerIntervalMs,
   retentionDays,
   mediaDir,
+  publicUrl,
+  messagingConnector,
 }: CoreOptions) {
   const events = new EventBus();
   const inFlight = new Set<Promise<unknown>>();
@@ -104,6 +112,17 @@ export function createCore({
     ? createRetention({ store, clock, log, days: retentionDays, mediaDir })
     : null;
   const agents = createAgents({ store, tokens });
+  const messaging = createMessaging({
+    store,
+    events,
+    conversations,
+    routing,
+    clock,
+    log,
+    track,
+    publicUrl: () => publicUrl?.replace(/\/+$/, '') ?? baseUrl,
+    connector: messagingConnector,
+  });
   const webChannels = createWebChannels({ store, conversations, routing, tokens, clock });
   const timers = createTimerScheduler({
     store,
@@ -130,6 +149,7 @@ export function createCore({
     webChannels,
     privacy,
     retention,
+    messaging,
     track,
     /** Where this server is reachable; bot flows resolve relative URLs against it. */
     setBaseUrl(url: string) {

@@ -9,9 +9,12 @@ import { ParleyError, toErrorBody } from '../errors.ts';
 import { requireAdmin } from './admin-auth.ts';
 import { channelsRouter } from './channels.ts';
 import { demoOrdersRouter } from './demo-orders.ts';
+import { demoPhoneRouter } from './demo-phone.ts';
 import { flexFlowsRouter } from './flex-flows.ts';
 import { flowsRouter } from './flows.ts';
+import { interactionsRouter } from './interactions.ts';
 import { mediaRouter } from './media.ts';
+import { messagingRouter } from './messaging.ts';
 import type { Metrics } from './metrics.ts';
 import { pagesRouter } from './pages.ts';
 import { privacyRouter } from './privacy.ts';
@@ -19,6 +22,7 @@ import { type PublicLimits, publicRouter } from './public.ts';
 import { requestLog } from './request-log.ts';
 import { routingRouter } from './routing.ts';
 import { securityHeaders } from './security.ts';
+import { sessionsRouter } from './sessions.ts';
 import { tasksRouter } from './tasks.ts';
 import { workflowsRouter } from './workflows.ts';
 
@@ -70,7 +74,8 @@ export function createApp({
   });
 
   app.use(publicRouter(core, limits));
-  if (demo) app.use(demoOrdersRouter());
+  app.use(messagingRouter(core));
+  if (demo) app.use(demoOrdersRouter(), demoPhoneRouter(core));
   const v1 = express.Router();
   v1.use(requireAdmin(adminKey));
   v1.use('/Channels', channelsRouter(core));
@@ -79,6 +84,8 @@ export function createApp({
   v1.use('/Flows', flowsRouter(core));
   v1.use('/Workflows', workflowsRouter(core));
   v1.use('/Tasks', tasksRouter(core));
+  v1.use('/Sessions', sessionsRouter(core));
+  v1.use('/Interactions', interactionsRouter(core));
   v1.use(routingRouter(core));
   app.use('/v1', v1);
   app.use('/v1', (req, _res, next) => {

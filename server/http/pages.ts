@@ -1,7 +1,8 @@
 /**
  * The pages Parley serves: the widget files at `/widget`, the demo shop at `/`, the npm
- * example at `/npm-example` and the agent desktop at `/agent`. Pages may carry the
- * placeholder `__PARLEY_DEMO_FLEX_FLOW__`, replaced by the demo's web Flex Flow sid.
+ * example at `/npm-example`, the agent desktop at `/agent` and the phone simulator at
+ * `/phone`. Pages may carry the placeholder `__PARLEY_DEMO_FLEX_FLOW__`, replaced by the
+ * demo's web Flex Flow sid.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -50,6 +51,7 @@ export function pagesRouter({ distDir, demoFlexFlowSid }: PagesOptions): Router 
   router.get('/', page('index.html'));
   router.get('/npm-example', page('npm-example.html'));
   router.get(['/agent', '/agent/'], page('agent/index.html'));
+  router.get(['/phone', '/phone/'], page('phone/index.html'));
   router.use(express.static(pagesDir, { index: false }));
   return router;
 }

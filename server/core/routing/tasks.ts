@@ -17,6 +17,8 @@ export interface CreateTaskOptions {
   workflowSid?: string;
   /** TTL in seconds; else the Flex Flow's `integration.timeout`, else the server's default. */
   timeout?: number;
+  /** Offer the task to this worker only (an agent's own outbound conversation). */
+  targetWorkerSid?: string;
 }
 
 export function createTaskLifecycle(ctx: RoutingContext, janitor: Janitor) {
@@ -136,7 +138,7 @@ export function createTaskLifecycle(ctx: RoutingContext, janitor: Janitor) {
           filterName: placement.filterName,
           targetIndex: placement.targetIndex,
           targetExpression: placement.targetExpression,
-          targetWorkerSid: null,
+          targetWorkerSid: options.targetWorkerSid ?? null,
         },
         placement.timeout,
       );

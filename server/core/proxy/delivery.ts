@@ -1,0 +1,97 @@
+/**
+ * Outbound delivery: a message an agent or the bot writes into a channel of a non-web Flex
+ * Flow with a `messagingConnector` goes out to the customer's address through the connector.
+ * Its `deliveryStatus` attribute follows it: queued when handed over, then sent / delivered /
+ * failed as the provider reports on the status callback; each change is `message.updated`.
+ */
+import type { DeliveryStatus } from '../../protocol.ts';
+import type { Message, Store } from '../../store/types.ts';
+import type { EventBus } from '../events.ts';
+import type { Logger } from '../index.ts';
+import type { MessagingConnectorClient } from './connector.ts';
+
+/** Twilio's MessageStatus values, as Parley records them. */
+const STATUS_OF: Record<string, DeliveryStatus> = {
+  accepted: 'queued',
+  queued: 'queued',
+  sending: 'queued',
+  sent: 'sent',
+  delivered: 'delivered',
+  read: 'delivered',
+  undelivered: 'failed',
+  failed: 'failed',
+};
+const RANK: Record<DeliveryStatus, number> = { queued: 0, sent: 1, delivered: 2, failed: 2 };
+
+export interface DeliveryDeps {
+  store: Store;
+  events: EventBus;
+  log: Logger;
+  connector: MessagingConnectorClient;
+  /** Parley's public base URL, for the status callback. */
+  publicUrl: () => string | null;
+}
+
+export type Delivery = ReturnType<typeof createDelivery>;
+
+export function createDelivery({ store, events, log, connector, publicUrl }: DeliveryDeps) {
+  async function record(channelSid: string, messageSid: string, status: DeliveryStatus, extra = {}) {
+    const message = await store.messages.get(channelSid, messageSid);
+    if (!message) return null;
+    const current = message.attributes.deliveryStatus as DeliveryStatus | undefined;
+    // Callbacks may arrive out of order: a status never moves back.
+    if (current && RANK[current] > RANK[status]) return message;
+    if (current === status && Object.keys(extra).length === 0) return message;
+    const updated = await store.messages.updateAttributes(channelSid, messageSid, {
+      ...message.attributes,
+      ...extra,
+      deliveryStatus: status,
+    });
+    if (updated) events.emit('message.updated', updated);
+    return updated;
+  }
+
+  return {
+    /** Sends the message out when it was written by an agent or the bot on a messaging channel. */
+    async onMessage(message: Message): Promise<void> {
+      if (message.authorRole !== 'agent' && message.authorRole !== 'bot') return;
+      const channel = await store.channels.get(message.channelSid);
+      const flexFlow = channel && (await store.flexFlows.get(channel.flexFlowSid));
+      if (!channel || !flexFlow || flexFlow.channelType === 'web' || !flexFlow.messagingConnector) return;
+      const [session] = await store.proxySessions.list({ channelSid: channel.sid, status: 'open' });
+      const participant = session?.participants[0];
+      if (!participant) {
+        log.warn({ channelSid: channel.sid }, 'no open proxy session: message not delivered');
+        await record(channel.sid, message.sid, 'failed');
+        return;
+      }
+      await record(channel.sid, message.sid, 'queued');
+      const base = publicUrl() ?? '';
+      const mediaUrls = Array.isArray(message.attributes.mediaUrls)
+        ? (message.attributes.mediaUrls as unknown[]).filter((u): u is string => typeof u === 'string')
+        : [];
+      const result = await connector.send(flexFlow.messagingConnector, {
+        flexFlowSid: flexFlow.sid,
+        to: participant.address,
+        from: participant.proxyAddress,
+        body: message.body,
+        mediaUrls,
+        statusCallback: `${base}/webhooks/messaging/status/${message.sid}?channelSid=${channel.sid}`,
+      });
+      if (!result.ok) await record(channel.sid, message.sid, 'failed');
+      else if (result.providerSid) {
+        await record(channel.sid, message.sid, 'queued', { providerMessageSid: result.providerSid });
+      }
+    },
+
+    /**
+     * A provider's status callback (`MessageStatus`); returns the updated message, or null
+     * when there is no such message. An unknown status is refused by the caller.
+     */
+    async onStatus(channelSid: string, messageSid: string, providerStatus: string) {
+      const status = STATUS_OF[providerStatus];
+      if (!status) return undefined;
+      return record(channelSid, messageSid, status);
+    },
+  };
+}
