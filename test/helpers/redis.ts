@@ -30,7 +30,8 @@ export async function startRedis(): Promise<TestRedis> {
       socket.once('error', () => resolve(false));
     });
     if (up) break;
-    if (Date.now() > deadline) throw new Error('redis-server did not start: is it installed (apt-get install -y redis-server)?');
+    if (Date.now() > deadline)
+      throw new Error('redis-server did not start: is it installed (apt-get install -y redis-server)?');
     await new Promise((r) => setTimeout(r, 50));
   }
   return {

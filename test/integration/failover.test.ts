@@ -130,11 +130,16 @@ describe('a node failure', () => {
       }
       const pumps = clients.map((c) => c.pump());
       let talking = true;
+      // A small deterministic sequence picks which chat each agent answers.
       let turn = 0;
+      const pick = () => {
+        turn = (turn * 9301 + 49297) % 233280;
+        return turn / 233280;
+      };
       const talkers = clients.map(async (c) => {
         while (talking) {
           if (c instanceof ChaosVisitor) c.say();
-          else c.say(() => (turn = (turn * 9301 + 49297) % 233280) / 233280);
+          else c.say(pick);
           await sleep(40);
         }
       });

@@ -60,7 +60,7 @@ export function connectDesk({
   const typingTimers = new Map<Sid, ReturnType<typeof setTimeout>>();
 
   const notifyError = (error: unknown) =>
-    store.apply(desk.addNotice(error instanceof Error ? error.message : String(error), 'error'));
+    store.update(desk.addNotice(error instanceof Error ? error.message : String(error), 'error'));
 
   /** Marks the selected chat read up to its newest message, when the agent can see it. */
   function readSelected(): void {
@@ -70,7 +70,7 @@ export function connectDesk({
     if (!sid || !chat || document.visibilityState !== 'visible') return;
     const index = lastIndex(chat);
     if (index <= chat.readIndex) return;
-    store.apply(chats.markRead(sid, index));
+    store.update(chats.markRead(sid, index));
     if (socket.connected) socket.emit('channel:read', { channelSid: sid, index });
   }
 
@@ -78,14 +78,14 @@ export function connectDesk({
     const held = store.get().chats[channelSid];
     if (!held) return;
     const reply = await request(socket, 'messages:sync', { channelSid, afterIndex: lastIndex(held) });
-    store.apply(chats.updateChannel(reply.channel));
-    for (const member of reply.members) store.apply(chats.updateMember(member));
+    store.update(chats.updateChannel(reply.channel));
+    for (const member of reply.members) store.update(chats.updateMember(member));
     receive(channelSid, reply.messages);
   }
 
   function receive(channelSid: Sid, messages: MessageDTO[]): void {
-    store.apply(chats.addMessages(channelSid, messages));
-    for (const message of messages) if (message.clientId) store.apply(desk.dequeueMessage(message.clientId));
+    store.update(chats.addMessages(channelSid, messages));
+    for (const message of messages) if (message.clientId) store.update(desk.dequeueMessage(message.clientId));
     if (store.get().selectedChannelSid === channelSid) readSelected();
   }
 
@@ -97,12 +97,12 @@ export function connectDesk({
   });
 
   socket.on('connect', async () => {
-    store.apply(desk.setConnection('online'));
+    store.update(desk.setConnection('online'));
     try {
-      store.apply(desk.applySync(await request(socket, 'session:sync', {})));
+      store.update(desk.applySync(await request(socket, 'session:sync', {})));
       await Promise.all(Object.keys(store.get().chats).map(syncMessages));
       if (store.get().view === 'supervisor') {
-        store.apply(desk.setSupervision(await request(socket, 'supervisor:sync', {})));
+        store.update(desk.setSupervision(await request(socket, 'supervisor:sync', {})));
       }
       readSelected();
       outbox.flush();
@@ -112,43 +112,45 @@ export function connectDesk({
   });
   socket.on('disconnect', () => {
     outbox.reset();
-    store.apply(desk.setConnection('offline'));
+    store.update(desk.setConnection('offline'));
   });
   socket.on('connect_error', (error) => {
     if (error.message === 'unauthorized') onUnauthorized();
-    else store.apply(desk.setConnection('offline'));
+    else store.update(desk.setConnection('offline'));
   });
 
-  socket.on('worker:updated', (worker) => store.apply(desk.setWorker(worker)));
-  socket.on('offer:new', (offer) => store.apply(desk.addOffer(offer)));
+  socket.on('worker:updated', (worker) => store.update(desk.setWorker(worker)));
+  socket.on('offer:new', (offer) => store.update(desk.addOffer(offer)));
   socket.on('offer:ended', ({ reservationSid, status }) => {
     const offer = store.get().offers.find((o) => o.reservation.sid === reservationSid);
-    store.apply(desk.removeOffer(reservationSid));
+    store.update(desk.removeOffer(reservationSid));
     if (offer && status === 'timeout') {
-      store.apply(desk.addNotice(`The chat from ${offer.customerName} timed out before it was accepted.`));
+      store.update(desk.addNotice(`The chat from ${offer.customerName} timed out before it was accepted.`));
     } else if (offer && status === 'canceled') {
-      store.apply(desk.addNotice(`${offer.customerName} left before the chat was accepted.`));
+      store.update(desk.addNotice(`${offer.customerName} left before the chat was accepted.`));
     }
   });
   socket.on('chat:updated', (chat) => {
     const isNew = !store.get().chats[chat.channel.sid];
-    store.apply(chats.upsertChat(chat));
+    store.update(chats.upsertChat(chat));
     if (isNew && store.get().chats[chat.channel.sid]) syncMessages(chat.channel.sid).catch(notifyError);
   });
   socket.on('message:new', (message) => receive(message.channelSid, [message]));
-  socket.on('channel:updated', (channel) => store.apply(chats.updateChannel(channel)));
-  socket.on('member:updated', (member) => store.apply(chats.updateMember(member)));
+  // A reply's delivery status (SMS / WhatsApp-style channels) replaces it by index.
+  socket.on('message:updated', (message) => receive(message.channelSid, [message]));
+  socket.on('channel:updated', (channel) => store.update(chats.updateChannel(channel)));
+  socket.on('member:updated', (member) => store.update(chats.updateMember(member)));
   socket.on('member:removed', ({ channelSid, identity }) =>
-    store.apply(chats.removeMember(channelSid, identity)),
+    store.update(chats.removeMember(channelSid, identity)),
   );
-  socket.on('supervisor:updated', (snapshot) => store.apply(desk.setSupervision(snapshot)));
+  socket.on('supervisor:updated', (snapshot) => store.update(desk.setSupervision(snapshot)));
   socket.on('typing:start', ({ channelSid, friendlyName, role }) => {
     if (role === 'agent') return;
-    store.apply(chats.setTyping(channelSid, friendlyName));
+    store.update(chats.setTyping(channelSid, friendlyName));
     clearTimeout(typingTimers.get(channelSid));
     typingTimers.set(
       channelSid,
-      setTimeout(() => store.apply(chats.setTyping(channelSid, null)), TYPING_SHOWN_MS),
+      setTimeout(() => store.update(chats.setTyping(channelSid, null)), TYPING_SHOWN_MS),
     );
   });
 
@@ -157,22 +159,22 @@ export function connectDesk({
 
   return {
     async setActivity(activity) {
-      store.apply(desk.setWorker(await request(socket, 'activity:set', { activity })));
+      store.update(desk.setWorker(await request(socket, 'activity:set', { activity })));
     },
     async accept(reservationSid) {
       const chat = await request(socket, 'reservation:accept', { reservationSid });
-      store.apply(desk.removeOffer(reservationSid));
-      store.apply(chats.upsertChat(chat));
-      store.apply(chats.selectChat(chat.channel.sid));
+      store.update(desk.removeOffer(reservationSid));
+      store.update(chats.upsertChat(chat));
+      store.update(chats.selectChat(chat.channel.sid));
       await syncMessages(chat.channel.sid);
     },
     async reject(reservationSid) {
       await request(socket, 'reservation:reject', { reservationSid });
-      store.apply(desk.removeOffer(reservationSid));
+      store.update(desk.removeOffer(reservationSid));
     },
     send(channelSid, body) {
       const createdAt = new Date().toISOString();
-      store.apply(desk.enqueueMessage({ clientId: createClientId(), channelSid, body, createdAt }));
+      store.update(desk.enqueueMessage({ clientId: createClientId(), channelSid, body, createdAt }));
       outbox.flush();
     },
     typing(channelSid) {
@@ -182,7 +184,7 @@ export function connectDesk({
       socket.emit('typing:start', { channelSid });
     },
     select(channelSid) {
-      store.apply(chats.selectChat(channelSid));
+      store.update(chats.selectChat(channelSid));
       readSelected();
     },
     async wrap(taskSid) {
@@ -196,14 +198,14 @@ export function connectDesk({
       await request(socket, 'task:transfer', req);
       // The chat is no longer this agent's; its chat:updated (completed) may still be on its way.
       const held = Object.values(store.get().chats).find((c) => c.chat.task.sid === req.taskSid);
-      if (held) store.apply(chats.removeChat(held.chat.channel.sid));
+      if (held) store.update(chats.removeChat(held.chat.channel.sid));
     },
     async supervise() {
-      store.apply(desk.setSupervision(await request(socket, 'supervisor:sync', {})));
-      store.apply(desk.setView('supervisor'));
+      store.update(desk.setSupervision(await request(socket, 'supervisor:sync', {})));
+      store.update(desk.setView('supervisor'));
     },
     showChats() {
-      store.apply(desk.setView('chats'));
+      store.update(desk.setView('chats'));
     },
     async complete(taskSid) {
       const task = await request(socket, 'task:complete', { taskSid });
@@ -219,6 +221,6 @@ export function connectDesk({
 
   function updateTask(channelSid: Sid, task: TaskDTO): void {
     const held = store.get().chats[channelSid];
-    if (held) store.apply(chats.upsertChat({ ...held.chat, task }));
+    if (held) store.update(chats.upsertChat({ ...held.chat, task }));
   }
 }

@@ -43,7 +43,7 @@ export function createOutboxSender({
         .then((ack) => onStored(channelSid, ack.message))
         .catch((error: unknown) => {
           if (error instanceof RequestError) {
-            store.apply(dequeueMessage(clientId));
+            store.update(dequeueMessage(clientId));
             onRefused(error);
           } else if (socket.connected) {
             clearTimeout(retry);

@@ -1,35 +1,12 @@
 /**
- * A minimal observable store: the desk's whole state is one immutable value, changed only by
- * pure update functions (see updates.ts), so every change can be read and tested in isolation.
+ * The desk's state lives in the widget's small store (one immutable value, changed only by
+ * pure update functions, see desk-updates.ts and chat-updates.ts); this adds the Preact hook
+ * that re-renders a component when it changes.
  */
 import { useEffect, useState } from 'preact/hooks';
+import type { Store } from '../../../widget/state/store.ts';
 
-export type Update<S> = (state: S) => S;
-
-export interface Store<S> {
-  get(): S;
-  /** Applies a pure update and notifies subscribers when the value changed. */
-  apply(update: Update<S>): void;
-  subscribe(listener: (state: S) => void): () => void;
-}
-
-export function createStore<S>(initial: S): Store<S> {
-  let state = initial;
-  const listeners = new Set<(state: S) => void>();
-  return {
-    get: () => state,
-    apply(update) {
-      const next = update(state);
-      if (next === state) return;
-      state = next;
-      for (const listener of listeners) listener(state);
-    },
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-}
+export { createStore, type Store, type Update } from '../../../widget/state/store.ts';
 
 /** Re-renders the calling component whenever the store changes. */
 export function useStoreState<S>(store: Store<S>): S {

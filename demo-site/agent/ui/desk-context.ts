@@ -34,7 +34,7 @@ export function useRunAction(): (action: () => Promise<unknown>) => Promise<void
     try {
       await action();
     } catch (error) {
-      store.apply(addNotice(error instanceof Error ? error.message : String(error), 'error'));
+      store.update(addNotice(error instanceof Error ? error.message : String(error), 'error'));
     }
   };
 }

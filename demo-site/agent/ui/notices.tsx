@@ -22,7 +22,7 @@ export function Notices() {
 
 function NoticeItem({ notice }: { notice: Notice }) {
   const { store } = useDesk();
-  const dismiss = () => store.apply(dismissNotice(notice.id));
+  const dismiss = () => store.update(dismissNotice(notice.id));
   useEffect(() => {
     const timer = setTimeout(dismiss, SHOWN_MS);
     return () => clearTimeout(timer);
