@@ -2,13 +2,16 @@
  * A waiting visitor's place in line: position 1 is next (tasks pending or reserved in the same
  * queue, in dispatch order), and an estimate of the wait: the mean of the queue's recent waits
  * (creation to assignment of its last 20 assigned tasks) times the position. Recomputed for the
- * whole queue whenever one of its tasks changes; `position: null` once the task stops waiting.
+ * whole queue when one of its tasks changes, at most every REFRESH_MS per queue so a busy queue
+ * costs the same as a quiet one; only changed places are announced; `position: null` once the
+ * task stops waiting.
  */
 import type { QueuePositionEvent } from '../../protocol.ts';
 import type { Store, Task } from '../../store/types.ts';
 import type { EventBus } from '../events.ts';
 
 const RECENT = 20;
+const REFRESH_MS = 250;
 const isWaiting = (task: Task) => task.status === 'pending' || task.status === 'reserved';
 
 export function createQueuePositions({
@@ -20,8 +23,8 @@ export function createQueuePositions({
   events: EventBus;
   track: (work: Promise<unknown>) => void;
 }) {
-  /** The queue each announced task was last told about, to tell it when it leaves. */
-  const announced = new Map<string, string>();
+  /** What each waiting task was last told, and in which queue, to tell it when it leaves. */
+  const announced = new Map<string, { queueSid: string; told: string }>();
   const dirty = new Set<string>();
   let running: Promise<void> | null = null;
 
@@ -44,7 +47,7 @@ export function createQueuePositions({
   async function refresh(queueSid: string) {
     const positions = await positionsIn(queueSid);
     const present = new Set(positions.map((p) => p.taskSid));
-    for (const [taskSid, queue] of announced) {
+    for (const [taskSid, { queueSid: queue }] of announced) {
       if (queue !== queueSid || present.has(taskSid)) continue;
       const task = await store.tasks.get(taskSid);
       if (task && isWaiting(task)) continue; // moved to another queue: that one tells it
@@ -54,7 +57,9 @@ export function createQueuePositions({
         events.emit('queue.position', { channelSid, taskSid, position: null, estimatedWaitSeconds: null });
     }
     for (const position of positions) {
-      announced.set(position.taskSid, queueSid);
+      const told = `${position.position}:${position.estimatedWaitSeconds}`;
+      if (announced.get(position.taskSid)?.told === told) continue;
+      announced.set(position.taskSid, { queueSid, told });
       events.emit('queue.position', position);
     }
   }
@@ -67,6 +72,8 @@ export function createQueuePositions({
         const [next] = dirty;
         dirty.delete(next as string);
         await refresh(next as string);
+        // Changes arriving meanwhile are taken together in the next pass.
+        if (dirty.size > 0) await new Promise((resolve) => setTimeout(resolve, REFRESH_MS));
       }
     })().finally(() => {
       running = null;
@@ -75,7 +82,7 @@ export function createQueuePositions({
   }
 
   const onTask = (task: Task) => {
-    const previous = announced.get(task.sid);
+    const previous = announced.get(task.sid)?.queueSid;
     if (previous && previous !== task.queueSid) schedule(previous);
     schedule(task.queueSid);
   };
