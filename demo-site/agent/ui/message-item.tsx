@@ -2,7 +2,7 @@
  * One message in the log. Customer, agent, bot and system messages look different so the
  * agent can scan a long conversation; bodies are rendered as text, never as HTML.
  */
-import type { MessageDTO } from '../../../server/protocol.ts';
+import type { DeliveryStatus, MessageDTO } from '../../../server/protocol.ts';
 import { formatTime } from '../format/time.ts';
 import type { PendingMessage } from '../state/desk-state.ts';
 
@@ -26,8 +26,23 @@ export function MessageItem({ message }: { message: MessageDTO }) {
         </time>
       </div>
       <p class="message__body">{message.body}</p>
+      <DeliveryBadge message={message} />
     </div>
   );
+}
+
+const DELIVERY_TEXT: Record<DeliveryStatus, string> = {
+  queued: 'Sending',
+  sent: 'Sent',
+  delivered: 'Delivered',
+  failed: 'Not delivered',
+};
+
+/** Where a reply on an SMS / WhatsApp-style channel is, as its provider reports it. */
+function DeliveryBadge({ message }: { message: MessageDTO }) {
+  const status = message.attributes.deliveryStatus as DeliveryStatus | undefined;
+  if (!status || !DELIVERY_TEXT[status]) return null;
+  return <span class={`message__delivery message__delivery--${status}`}>{DELIVERY_TEXT[status]}</span>;
 }
 
 /** A message the server has not stored yet: shown where it will land, marked as pending. */
