@@ -314,4 +314,47 @@ describe.each(engines)('the %s store', (_engine, make) => {
     const updated = await store.flexFlows.update(flexFlow.sid, { messagingConnector: null });
     expect(updated.messagingConnector).toBeNull();
   });
+
+  it('exports everything about a contact, then erases it, keeping other contacts intact', async () => {
+    store = await node();
+    const { channel: ch, identity } = await channel(store);
+    const other = await channel(store);
+    const queue = await store.queues.create({ friendlyName: 'q' });
+    await store.messages.append({ ...message(ch.sid, 'secret'), from: identity });
+    await store.messages.append(message(other.channel.sid, 'keep'));
+    await store.tasks.createUnlessOpen({
+      channelSid: ch.sid,
+      queueSid: queue.sid,
+      attributes: { email: 'dana@example.com' },
+    });
+    const privacy = store.privacy!;
+    const record = await privacy.exportContact(ch.contactSid);
+    expect(record?.contact.friendlyName).toBe('Dana');
+    expect(record?.messages.map((m) => m.body)).toEqual(['msecret']);
+    expect(record?.tasks[0]?.attributes).toEqual({ email: 'dana@example.com' });
+
+    expect(await privacy.eraseContact(ch.contactSid)).toEqual({ channelSids: [ch.sid] });
+    const after = await privacy.exportContact(ch.contactSid);
+    expect(after?.messages).toEqual([]);
+    expect(after?.contact.friendlyName).toBe('Erased');
+    expect(after?.tasks[0]).toMatchObject({ status: 'canceled', attributes: {} });
+    expect(await store.messages.list(other.channel.sid, { limit: 10 })).toHaveLength(1);
+    expect(await privacy.eraseContact('US00000000000000000000000000000000')).toBeNull();
+  });
+
+  it('deletes expired channels without an open task, and contacts left without a channel', async () => {
+    store = await node();
+    const { channel: old } = await channel(store);
+    const { channel: busy } = await channel(store);
+    const queue = await store.queues.create({ friendlyName: 'q' });
+    await store.tasks.createUnlessOpen({ channelSid: busy.sid, queueSid: queue.sid, attributes: {} });
+    await store.messages.append(message(old.sid, 1));
+    const later = new Date(Date.now() + 60_000).toISOString();
+    const expired = await store.privacy!.listExpiredChannels(later, 10);
+    expect(expired).toEqual([old.sid]);
+    expect(await store.privacy!.deleteChannels(expired)).toBe(1);
+    expect(await store.channels.get(old.sid)).toBeNull();
+    expect(await store.contacts.get(old.contactSid)).toBeNull();
+    expect(await store.channels.get(busy.sid)).not.toBeNull();
+  });
 });

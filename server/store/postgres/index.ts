@@ -15,6 +15,7 @@ import { one } from './db.ts';
 import { flexFlowRepository } from './flex-flows.ts';
 import { executionRepository, flowRepository } from './flows.ts';
 import { migrate } from './migrations.ts';
+import { privacyRepository } from './privacy.ts';
 import { proxySessionRepository } from './proxy.ts';
 import {
   reservationRepository,
@@ -60,6 +61,7 @@ export async function createPostgresStore({
     flows: flowRepository(deps),
     executions: executionRepository(deps),
     proxySessions: proxySessionRepository(deps),
+    privacy: privacyRepository(deps),
     async isEmpty() {
       const row = await one(
         pool,

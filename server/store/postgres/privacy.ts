@@ -1,0 +1,120 @@
+/** PostgreSQL repository of privacy requests and retention: export, erase, expire. */
+import {
+  toChannel,
+  toContact,
+  toExecution,
+  toMember,
+  toMessage,
+  toReservation,
+  toTask,
+} from '../sqlite/rows.ts';
+import type { PrivacyRepository } from '../types.ts';
+import { all, type Deps, one, transaction } from './db.ts';
+
+const OPEN = `('pending', 'reserved', 'assigned', 'wrapping')`;
+
+export function privacyRepository(deps: Deps): PrivacyRepository {
+  const { pool } = deps;
+  return {
+    async exportContact(sid) {
+      const contact = await one(pool, 'SELECT * FROM contacts WHERE sid = $1', [sid]);
+      if (!contact) return null;
+      const channels = await all(
+        pool,
+        'SELECT * FROM channels WHERE contact_sid = $1 ORDER BY date_created',
+        [sid],
+      );
+      const sids = channels.map((c) => c.sid as string);
+      const tasks = await all(
+        pool,
+        'SELECT * FROM tasks WHERE channel_sid = ANY($1) ORDER BY date_created, seq',
+        [sids],
+      );
+      const [messages, members, reservations, executions] = await Promise.all([
+        all(pool, 'SELECT * FROM messages WHERE channel_sid = ANY($1) ORDER BY channel_sid, idx', [sids]),
+        all(pool, 'SELECT * FROM members WHERE channel_sid = ANY($1) ORDER BY date_created, seq', [sids]),
+        all(pool, 'SELECT * FROM reservations WHERE task_sid = ANY($1) ORDER BY date_created, seq', [
+          tasks.map((t) => t.sid as string),
+        ]),
+        all(pool, 'SELECT * FROM executions WHERE channel_sid = ANY($1) ORDER BY date_created, seq', [sids]),
+      ]);
+      return {
+        contact: toContact(contact),
+        channels: channels.map(toChannel),
+        messages: messages.map(toMessage),
+        members: members.map(toMember),
+        tasks: tasks.map(toTask),
+        reservations: reservations.map(toReservation),
+        executions: executions.map(toExecution),
+      };
+    },
+    eraseContact(sid) {
+      return transaction(pool, async (client) => {
+        const contact = await one(client, 'SELECT sid FROM contacts WHERE sid = $1 FOR UPDATE', [sid]);
+        if (!contact) return null;
+        const sids = (await all(client, 'SELECT sid FROM channels WHERE contact_sid = $1', [sid])).map(
+          (r) => r.sid as string,
+        );
+        const at = deps.clock().toISOString();
+        await client.query('DELETE FROM messages WHERE channel_sid = ANY($1)', [sids]);
+        await client.query('DELETE FROM members WHERE channel_sid = ANY($1)', [sids]);
+        await client.query('DELETE FROM executions WHERE channel_sid = ANY($1)', [sids]);
+        await client.query(
+          `UPDATE reservations SET status = 'canceled'
+           WHERE status = 'pending' AND task_sid IN (SELECT sid FROM tasks WHERE channel_sid = ANY($1))`,
+          [sids],
+        );
+        await client.query(
+          `UPDATE tasks SET attributes = '{}', date_updated = $2,
+             status = CASE WHEN status IN ${OPEN} THEN 'canceled' ELSE status END
+           WHERE channel_sid = ANY($1)`,
+          [sids, at],
+        );
+        await client.query(
+          `UPDATE channels SET friendly_name = 'Erased', status = 'inactive', date_updated = $2,
+             attributes = jsonb_build_object('from', 'Erased', 'channelType', attributes->'channelType')
+           WHERE sid = ANY($1)`,
+          [sids, at],
+        );
+        await client.query(
+          `UPDATE contacts SET identity = 'erased:' || sid, friendly_name = 'Erased', address = NULL, attributes = '{}'
+           WHERE sid = $1`,
+          [sid],
+        );
+        return { channelSids: sids };
+      });
+    },
+    async listExpiredChannels(before, limit) {
+      const rows = await all(
+        pool,
+        `SELECT sid FROM channels WHERE date_updated < $1
+           AND NOT EXISTS (SELECT 1 FROM tasks WHERE tasks.channel_sid = channels.sid AND tasks.status IN ${OPEN})
+         ORDER BY date_updated LIMIT $2`,
+        [before, limit],
+      );
+      return rows.map((r) => r.sid as string);
+    },
+    deleteChannels(sids) {
+      if (sids.length === 0) return Promise.resolve(0);
+      return transaction(pool, async (client) => {
+        const contactSids = (
+          await all(client, 'SELECT DISTINCT contact_sid FROM channels WHERE sid = ANY($1)', [sids])
+        ).map((r) => r.contact_sid as string);
+        await client.query('DELETE FROM messages WHERE channel_sid = ANY($1)', [sids]);
+        await client.query('DELETE FROM members WHERE channel_sid = ANY($1)', [sids]);
+        await client.query('DELETE FROM executions WHERE channel_sid = ANY($1)', [sids]);
+        await client.query(
+          'DELETE FROM reservations WHERE task_sid IN (SELECT sid FROM tasks WHERE channel_sid = ANY($1))',
+          [sids],
+        );
+        await client.query('DELETE FROM tasks WHERE channel_sid = ANY($1)', [sids]);
+        const { rowCount } = await client.query('DELETE FROM channels WHERE sid = ANY($1)', [sids]);
+        await client.query(
+          `DELETE FROM contacts WHERE sid = ANY($1) AND NOT EXISTS (SELECT 1 FROM channels WHERE contact_sid = contacts.sid)`,
+          [contactSids],
+        );
+        return rowCount ?? 0;
+      });
+    },
+  };
+}
