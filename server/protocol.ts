@@ -485,6 +485,20 @@ export interface AgentClientEvents {
   'task:transfer': (req: TransferRequest, ack: AckFn<TaskDTO>) => void;
   /** Supervisors only (worker attribute `roles` has "supervisor"): the live queues and agents. */
   'supervisor:sync': (req: Record<string, never>, ack: AckFn<SupervisorSnapshot>) => void;
+  /** Starts an outbound conversation (SMS / WhatsApp-style): the task is this agent's at once. */
+  'interaction:create': (req: NewConversationRequest, ack: AckFn<NewConversationReply>) => void;
+}
+
+export interface NewConversationRequest {
+  channelType: Exclude<ChannelType, 'web'>;
+  /** The customer's address: a phone number, `whatsapp:+…`. */
+  to: string;
+  body: string;
+}
+
+export interface NewConversationReply {
+  channelSid: Sid;
+  taskSid: Sid | null;
 }
 
 export interface AgentSyncReply {

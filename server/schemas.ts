@@ -247,6 +247,11 @@ export const schemas = {
     body,
     creationOnMessage: z.boolean().default(false),
   }),
+  newConversation: z.object({
+    channelType: z.enum(['sms', 'whatsapp', 'facebook', 'custom']),
+    to: z.string().trim().min(1, 'the customer\'s address, e.g. "+15557777"').max(200),
+    body,
+  }),
   listSessions: z.object({
     status: z.enum(['open', 'closed']).optional(),
     channelSid: sid('CH').optional(),

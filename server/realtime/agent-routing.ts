@@ -1,6 +1,7 @@
 /**
- * The routing side of `/agent`: transfer, the supervisor view, and presence (an agent desktop
- * whose last tab stays disconnected past the grace period sets its worker Offline).
+ * The routing side of `/agent`: transfer, outbound conversations, the supervisor view, and
+ * presence (an agent desktop whose last tab stays disconnected past the grace period sets its
+ * worker Offline).
  */
 import type { Namespace, Socket } from 'socket.io';
 import type { Core } from '../core/index.ts';
@@ -22,6 +23,14 @@ export function attachRouting(
 
   handle('transfer:targets', schemas.empty, () => routing.transferTargets(workerSid));
   handle('task:transfer', schemas.transfer, (request) => routing.transfer(workerSid, request));
+  handle('interaction:create', schemas.newConversation, async ({ channelType, to, body }) => {
+    const { channel, task } = await core.messaging.interactions.create({
+      channel: { type: channelType, to },
+      routing: { workerSid },
+      body,
+    });
+    return { channelSid: channel.sid, taskSid: task?.sid ?? null };
+  });
   handle('supervisor:sync', schemas.empty, async () => {
     const worker = await store.workers.get(workerSid);
     if (!worker || !isSupervisor(worker)) {

@@ -31,6 +31,18 @@ async function open(path: string): Promise<Page> {
   return page;
 }
 
+async function availableDesk(): Promise<Page> {
+  const desk = await open('/agent');
+  await desk.getByRole('textbox', { name: 'Username' }).fill('agent');
+  await desk.getByRole('textbox', { name: 'Password' }).fill('agent');
+  await desk.getByRole('button', { name: 'Sign in' }).click();
+  const activity = desk.getByRole('combobox', { name: 'Activity' });
+  await eventually(() => activity.isEnabled()).toBe(true);
+  await activity.selectOption('Available');
+  await eventually(() => activity.inputValue()).toBe('Available');
+  return desk;
+}
+
 const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 10_000 });
 
 describe('the phone simulator', () => {
@@ -42,13 +54,7 @@ describe('the phone simulator', () => {
     const texts = phone.getByRole('log', { name: 'Text messages' });
     await texts.getByText('Do you ship to Canada?').waitFor();
 
-    const desk = await open('/agent');
-    await desk.getByRole('textbox', { name: 'Username' }).fill('agent');
-    await desk.getByRole('textbox', { name: 'Password' }).fill('agent');
-    await desk.getByRole('button', { name: 'Sign in' }).click();
-    const activity = desk.getByRole('combobox', { name: 'Activity' });
-    await eventually(() => activity.isEnabled()).toBe(true);
-    await activity.selectOption('Available');
+    const desk = await availableDesk();
 
     const offer = desk.getByRole('article', { name: 'Incoming chat from +15557777' });
     await offer.getByText('Do you ship to Canada?').waitFor();
@@ -60,5 +66,29 @@ describe('the phone simulator', () => {
     await texts.getByText('Yes, in 3 to 5 days').waitFor();
     const conversation = desk.getByRole('log', { name: 'Conversation' });
     await conversation.getByText('Delivered').waitFor();
+  });
+
+  it('lets the agent start a conversation from the desk, and the customer’s answer comes back to it', async () => {
+    const phone = await open('/phone');
+    const address = phone.getByRole('textbox', { name: 'Your number' });
+    await address.fill('+15558888');
+    await address.dispatchEvent('change');
+
+    const desk = await availableDesk();
+    await desk.getByRole('button', { name: 'New conversation' }).click();
+    const form = desk.getByRole('form', { name: 'New conversation' });
+    await form.getByRole('textbox', { name: 'Address' }).fill('+15558888');
+    await form.getByRole('combobox', { name: 'Channel' }).selectOption('sms');
+    await form.getByRole('textbox', { name: 'First message' }).fill('Your beans are back in stock');
+    await form.getByRole('button', { name: 'Start conversation' }).click();
+
+    const conversation = desk.getByRole('log', { name: 'Conversation' });
+    await conversation.getByText('Your beans are back in stock').waitFor();
+    const texts = phone.getByRole('log', { name: 'Text messages' });
+    await texts.getByText('Your beans are back in stock').waitFor();
+
+    await phone.getByRole('textbox', { name: 'Text message' }).fill('Great, two bags please');
+    await phone.getByRole('button', { name: 'Send text' }).click();
+    await conversation.getByText('Great, two bags please').waitFor();
   });
 });

@@ -249,6 +249,14 @@ export const SOCKET_EVENTS: SocketEvent[] = [
     writes: true,
   },
   {
+    // Opens a conversation of its own (no SMS Flex Flow here: not found), never touches A's.
+    namespace: '/agent',
+    event: 'interaction:create',
+    example: () => ({ channelType: 'sms', to: '+15550001', body: 'hello' }),
+    touchesChannel: false,
+    writes: true,
+  },
+  {
     namespace: '/agent',
     event: 'supervisor:sync',
     example: () => ({}),

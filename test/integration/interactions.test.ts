@@ -122,7 +122,9 @@ describe('outbound conversations (POST /v1/Interactions)', () => {
       body: 'hi',
     });
     expect(res.status).toBe(409);
+    expect(res.body.message).toContain('Available');
     await parley.server.core.idle();
     expect(provider.received).toEqual([]);
+    expect((await parley.api('GET', '/v1/Sessions')).body.sessions).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@
 import type {
   Activity,
   MessageDTO,
+  NewConversationRequest,
   Sid,
   TaskDTO,
   TransferRequest,
@@ -32,6 +33,8 @@ export interface DeskClient {
   /** Queues and agents the chat could go to. */
   transferTargets(): Promise<TransferTargets>;
   transfer(request: TransferRequest): Promise<void>;
+  /** Starts an outbound SMS / WhatsApp-style conversation and opens it. */
+  startConversation(request: NewConversationRequest): Promise<void>;
   /** Opens the supervisor view and keeps it live. */
   supervise(): Promise<void>;
   showChats(): void;
@@ -199,6 +202,10 @@ export function connectDesk({
       // The chat is no longer this agent's; its chat:updated (completed) may still be on its way.
       const held = Object.values(store.get().chats).find((c) => c.chat.task.sid === req.taskSid);
       if (held) store.update(chats.removeChat(held.chat.channel.sid));
+    },
+    async startConversation(req) {
+      const { channelSid } = await request(socket, 'interaction:create', req);
+      store.update(chats.selectChat(channelSid));
     },
     async supervise() {
       store.update(desk.setSupervision(await request(socket, 'supervisor:sync', {})));

@@ -2,6 +2,7 @@
 import type { ChatState } from '../state/desk-state.ts';
 import { chatList, customerName, unreadCount } from '../state/selectors.ts';
 import { useDesk, useDeskState } from './desk-context.ts';
+import { NewConversation } from './new-conversation.tsx';
 
 export function ChatList() {
   const state = useDeskState();
@@ -26,6 +27,7 @@ export function ChatList() {
           ))}
         </ul>
       )}
+      <NewConversation />
     </nav>
   );
 }

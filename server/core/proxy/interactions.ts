@@ -48,7 +48,10 @@ export function createInteractions(deps: {
     const flexFlow = channel.flexFlowSid
       ? await store.flexFlows.get(channel.flexFlowSid)
       : ((await store.flexFlows.list()).find(
-          (f) => f.enabled && f.channelType === channel.type && f.contactIdentity === channel.from,
+          (f) =>
+            f.enabled &&
+            f.channelType === channel.type &&
+            (channel.from ? f.contactIdentity === channel.from : f.messagingConnector),
         ) ?? null);
     if (!flexFlow) {
       throw notFound('Flex Flow', channel.flexFlowSid ?? `${channel.type} ${channel.from ?? '(no from)'}`);
@@ -110,6 +113,11 @@ export function createInteractions(deps: {
           'invalid_request',
           'routing.workerSid: immediate task creation reserves the task for the initiating worker; give one, or set creationOnMessage',
           400,
+        );
+      }
+      if (worker && !input.creationOnMessage && worker.activity !== 'Available') {
+        throw conflict(
+          `Worker ${worker.sid} must be Available to start a conversation (is ${worker.activity})`,
         );
       }
       const opened = await sessions.openFor(flexFlow, input.channel.to);
