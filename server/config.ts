@@ -54,6 +54,7 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
     adminKey: env.PARLEY_ADMIN_KEY ?? DEMO_ADMIN_KEY,
     secret: env.PARLEY_SECRET ?? demoSecret(dataDir),
     seedDemo: mode === 'demo',
+    demoPhone: mode === 'demo',
     sqliteSynchronous: sync,
     webhook: webhookOf(env),
     retentionDays: positive(env, 'PARLEY_RETENTION_DAYS'),

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { type CoreOptions, createCore, type Logger } from './core/index.ts';
-import { seedDemo } from './core/seed.ts';
+import { seedDemo, seedDemoPhone } from './core/seed.ts';
 import { createApp } from './http/app.ts';
 import { createMetrics } from './http/metrics.ts';
 import type { PublicLimits } from './http/public.ts';
@@ -33,6 +33,8 @@ export interface ServerOptions {
   secret: string;
   /** Seed the demo data when the database is empty. */
   seedDemo?: boolean;
+  /** Also the phone simulator's SMS Flex Flow, unless it exists (`parley demo`). */
+  demoPhone?: boolean;
   /** Where the built widget and pages are (`dist/`). */
   distDir?: string;
   reservationTimeoutSeconds?: number;
@@ -104,6 +106,7 @@ export async function createServer(options: ServerOptions): Promise<ParleyServer
     messagingConnector: options.messagingConnector,
   });
   if (options.seedDemo && (await seedDemo(store, core.agents))) log.info({}, 'demo data seeded');
+  if (options.seedDemo && options.demoPhone) await seedDemoPhone(store, core.flexFlows);
 
   let accepting = true;
   const limits = {

@@ -1,7 +1,7 @@
 /**
  * The phone simulator's fake messaging provider, served by `parley demo` only, at
- * `/demo/phone/*`. It plays Twilio for a demo SMS Flex Flow (created on first use, number
- * `DEMO_PHONE_NUMBER`): Parley's outbound messages arrive at `POST /demo/phone/Messages` and
+ * `/demo/phone/*`. It plays Twilio for the demo SMS Flex Flow (number `DEMO_PHONE_NUMBER`,
+ * connector URL the relative `/demo/phone/Messages`): Parley's outbound messages arrive at `POST /demo/phone/Messages` and
  * are reported sent, then delivered; the page at `/phone` reads the conversation with
  * `GET /demo/phone/messages` and texts with `POST /demo/phone/send`, which this router signs
  * with the Flex Flow's authToken and posts to the inbound webhook. The token never reaches
@@ -11,10 +11,10 @@ import { randomBytes } from 'node:crypto';
 import express, { Router } from 'express';
 import type { Core } from '../core/index.ts';
 import { TWILIO_SIGNATURE_HEADER, twilioSignature, verifyTwilioSignature } from '../core/proxy/signature.ts';
+import { DEMO_PHONE_CONNECTOR_PATH, DEMO_PHONE_NUMBER, seedDemoPhone } from '../core/seed.ts';
 import { forbidden, ParleyError } from '../errors.ts';
 import type { FlexFlow } from '../store/types.ts';
 
-export const DEMO_PHONE_NUMBER = '+15550100';
 const MAX_KEPT = 500;
 
 interface PhoneMessage {
@@ -36,31 +36,13 @@ export function demoPhoneRouter(core: Core): Router {
   };
   const base = () => core.messaging.publicUrl() ?? '';
 
-  /** The demo SMS Flex Flow, created on first use and pointed at this server's own URL. */
+  /** The demo SMS Flex Flow (`npm start` seeds it; created here when it does not exist). */
   async function demoFlexFlow(): Promise<
     FlexFlow & { messagingConnector: { url: string; authToken: string } }
   > {
-    const url = `${base()}/demo/phone/Messages`;
-    let flow = (await core.store.flexFlows.list()).find(
-      (f) => f.channelType === 'sms' && f.contactIdentity === DEMO_PHONE_NUMBER,
-    );
-    if (!flow) {
-      flow = await core.flexFlows.create({
-        friendlyName: 'Demo phone (SMS)',
-        channelType: 'sms',
-        contactIdentity: DEMO_PHONE_NUMBER,
-        enabled: true,
-        integrationType: 'task',
-        integration: { priority: 0 },
-        longLived: false,
-        janitorEnabled: true,
-        allowedOrigins: [],
-        messagingConnector: { url, authToken: randomBytes(24).toString('hex') },
-      });
-    } else if (flow.messagingConnector?.url !== url) {
-      const authToken = flow.messagingConnector?.authToken ?? randomBytes(24).toString('hex');
-      flow = await core.flexFlows.update(flow.sid, { messagingConnector: { url, authToken } });
-    }
+    const flow = await seedDemoPhone(core.store, core.flexFlows);
+    if (!flow.messagingConnector)
+      throw new ParleyError('conflict', 'The demo SMS Flex Flow has no connector', 409);
     return flow as FlexFlow & { messagingConnector: { url: string; authToken: string } };
   }
 
@@ -113,7 +95,7 @@ export function demoPhoneRouter(core: Core): Router {
     const flow = await demoFlexFlow();
     const form = req.body as Record<string, string>;
     const signature = req.get(TWILIO_SIGNATURE_HEADER);
-    const url = `${base()}/demo/phone/Messages`;
+    const url = base() + DEMO_PHONE_CONNECTOR_PATH;
     if (!verifyTwilioSignature(flow.messagingConnector.authToken, url, form, signature)) {
       throw forbidden('The demo phone only takes messages signed with its Flex Flow authToken');
     }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_PHONE_NUMBER } from '../../server/http/demo-phone.ts';
+import { DEMO_PHONE_NUMBER } from '../../server/core/seed.ts';
 import { startParley, type TestParley } from '../helpers/server.ts';
 
 let parley: TestParley;
@@ -66,5 +66,35 @@ describe('the demo phone (a fake provider for the phone simulator)', () => {
       body: new URLSearchParams({ To: '+15557777', From: DEMO_PHONE_NUMBER, Body: 'spoof' }),
     });
     expect(res.status).toBe(403);
+  });
+
+  it('is seeded by `parley demo` after the web Flex Flow, and carries an outbound conversation before /phone is opened', async () => {
+    const demo = await startParley({ demoPhone: true });
+    try {
+      const { flexFlows } = (await demo.api('GET', '/v1/FlexFlows')).body;
+      const sms = flexFlows.find((f: { channelType: string }) => f.channelType === 'sms');
+      expect(sms).toMatchObject({
+        contactIdentity: DEMO_PHONE_NUMBER,
+        messagingConnector: { url: '/demo/phone/Messages' },
+      });
+      expect(flexFlows.find((f: { channelType: string }) => f.channelType === 'web').sid).toBe(
+        demo.flexFlowSid,
+      );
+
+      const started = await demo.api('POST', '/v1/Interactions', {
+        channel: { type: 'sms', to: '+15551234' },
+        body: 'Your order shipped',
+        creationOnMessage: true,
+      });
+      expect(started.status).toBe(201);
+      await expect
+        .poll(async () => {
+          const res = await fetch(`${demo.url}/demo/phone/messages?address=%2B15551234`);
+          return ((await res.json()) as { messages: unknown[] }).messages;
+        })
+        .toMatchObject([{ direction: 'outbound', body: 'Your order shipped' }]);
+    } finally {
+      await demo.stop();
+    }
   });
 });

@@ -70,14 +70,19 @@ export function createDelivery({ store, events, log, connector, publicUrl }: Del
       const mediaUrls = Array.isArray(message.attributes.mediaUrls)
         ? (message.attributes.mediaUrls as unknown[]).filter((u): u is string => typeof u === 'string')
         : [];
-      const result = await connector.send(flexFlow.messagingConnector, {
-        flexFlowSid: flexFlow.sid,
-        to: participant.address,
-        from: participant.proxyAddress,
-        body: message.body,
-        mediaUrls,
-        statusCallback: `${base}/webhooks/messaging/status/${message.sid}?channelSid=${channel.sid}`,
-      });
+      // A relative connector URL (the demo's own fake provider) is resolved against Parley's URL.
+      const url = new URL(flexFlow.messagingConnector.url, base || undefined).toString();
+      const result = await connector.send(
+        { ...flexFlow.messagingConnector, url },
+        {
+          flexFlowSid: flexFlow.sid,
+          to: participant.address,
+          from: participant.proxyAddress,
+          body: message.body,
+          mediaUrls,
+          statusCallback: `${base}/webhooks/messaging/status/${message.sid}?channelSid=${channel.sid}`,
+        },
+      );
       if (!result.ok) await record(channel.sid, message.sid, 'failed');
       else if (result.providerSid) {
         await record(channel.sid, message.sid, 'queued', { providerMessageSid: result.providerSid });
