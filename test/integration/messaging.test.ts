@@ -218,4 +218,15 @@ describe('the janitor and proxy sessions', () => {
     expect((await parley.api('DELETE', `/v1/Sessions/${session.sid}`)).status).toBe(204);
     expect((await parley.api('GET', '/v1/Sessions/KC00000000000000000000000000000000')).status).toBe(404);
   });
+
+  it('forgets the customer’s number when the contact is erased or the channel deleted', async () => {
+    await inbound('hello', 'SM0400');
+    await inbound('hi', 'SM0401', '+15558888');
+    const [first, second] = (await parley.api('GET', '/v1/Sessions')).body.sessions;
+    const channel = (await parley.api('GET', `/v1/Channels/${first.channelSid}`)).body;
+    expect((await parley.api('DELETE', `/v1/Contacts/${channel.contactSid}`)).status).toBeLessThan(300);
+    expect((await parley.api('GET', `/v1/Sessions/${first.sid}`)).status).toBe(404);
+    expect((await parley.api('DELETE', `/v1/Channels/${second.channelSid}`)).status).toBe(204);
+    expect((await parley.api('GET', '/v1/Sessions')).body.sessions).toEqual([]);
+  });
 });

@@ -98,7 +98,7 @@ export function channelRepository(deps: Deps): ChannelRepository {
           'DELETE FROM reservations WHERE task_sid IN (SELECT sid FROM tasks WHERE channel_sid = $1)',
           [sid],
         );
-        for (const table of ['tasks', 'executions', 'messages', 'members']) {
+        for (const table of ['tasks', 'executions', 'messages', 'members', 'proxy_sessions']) {
           await client.query(`DELETE FROM ${table} WHERE channel_sid = $1`, [sid]);
         }
         const { rowCount } = await client.query('DELETE FROM channels WHERE sid = $1', [sid]);

@@ -61,7 +61,7 @@ export function channelRepository({ db, clock, newSid }: Deps): ChannelRepositor
     db.prepare(
       'DELETE FROM reservations WHERE task_sid IN (SELECT sid FROM tasks WHERE channel_sid = ?)',
     ).run(sid);
-    for (const table of ['tasks', 'executions', 'messages', 'members']) {
+    for (const table of ['tasks', 'executions', 'messages', 'members', 'proxy_sessions']) {
       db.prepare(`DELETE FROM ${table} WHERE channel_sid = ?`).run(sid);
     }
     return db.prepare('DELETE FROM channels WHERE sid = ?').run(sid).changes > 0;

@@ -36,6 +36,8 @@ export function privacyRepository({ db, clock }: Deps): PrivacyRepository {
       db.prepare('DELETE FROM messages WHERE channel_sid = ?').run(sid);
       db.prepare('DELETE FROM members WHERE channel_sid = ?').run(sid);
       db.prepare('DELETE FROM executions WHERE channel_sid = ?').run(sid);
+      // A proxy session holds the customer's phone number.
+      db.prepare('DELETE FROM proxy_sessions WHERE channel_sid = ?').run(sid);
       db.prepare(
         `UPDATE reservations SET status = 'canceled'
          WHERE status = 'pending' AND task_sid IN (SELECT sid FROM tasks WHERE channel_sid = ?)`,
@@ -67,6 +69,7 @@ export function privacyRepository({ db, clock }: Deps): PrivacyRepository {
     db.prepare(`DELETE FROM messages WHERE channel_sid IN (${list})`).run(...sids);
     db.prepare(`DELETE FROM members WHERE channel_sid IN (${list})`).run(...sids);
     db.prepare(`DELETE FROM executions WHERE channel_sid IN (${list})`).run(...sids);
+    db.prepare(`DELETE FROM proxy_sessions WHERE channel_sid IN (${list})`).run(...sids);
     db.prepare(
       `DELETE FROM reservations WHERE task_sid IN (SELECT sid FROM tasks WHERE channel_sid IN (${list}))`,
     ).run(...sids);
