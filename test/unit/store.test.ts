@@ -293,6 +293,26 @@ describe.each(engines)('the %s store', (_engine, make) => {
     expect(await store.proxySessions.list({ status: 'open' })).toHaveLength(1);
   });
 
+  it('forgets proxy sessions with an erased contact and with deleted channels', async () => {
+    store = await node();
+    const session = (s: { sid: string; flexFlowSid: string }, address: string) =>
+      store.proxySessions.open({
+        flexFlowSid: s.flexFlowSid,
+        channelSid: s.sid,
+        identity: address,
+        address,
+        proxyAddress: '+15559999',
+      });
+    const { channel: erased } = await channel(store);
+    const { channel: expired } = await channel(store);
+    await session(erased, '+15550001');
+    await session(expired, '+15550002');
+    await store.privacy?.eraseContact(erased.contactSid);
+    expect(await store.proxySessions.findOpen('+15550001', '+15559999')).toBeNull();
+    await store.privacy?.deleteChannels([expired.sid]);
+    expect(await store.proxySessions.list({})).toEqual([]);
+  });
+
   it('keeps a Flex Flow’s messaging connector', async () => {
     store = await node();
     const flexFlow = await store.flexFlows.create({
