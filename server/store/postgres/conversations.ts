@@ -3,7 +3,7 @@
  * locks its channel row, so indexes stay gapless and a repeated clientId is seen under the lock.
  */
 
-import { toChannel, toContact, toMember, toMessage } from '../sqlite/rows.ts';
+import { toChannel, toContact, toMember, toMessage } from '../rows.ts';
 import type { ChannelRepository, ContactRepository, MemberRepository, MessageRepository } from '../types.ts';
 import { all, type Deps, one, transaction } from './db.ts';
 

@@ -1,7 +1,7 @@
 /** The PostgreSQL connection pool and a transaction helper. */
 import type pg from 'pg';
 import type { Clock, IdGenerator } from '../../core/ids.ts';
-import type { Row } from '../sqlite/rows.ts';
+import type { Row } from '../rows.ts';
 
 export interface Deps {
   pool: pg.Pool;

@@ -1,5 +1,5 @@
 /** PostgreSQL repository of Flex Flows. */
-import { toFlexFlow } from '../sqlite/rows.ts';
+import { toFlexFlow } from '../rows.ts';
 import type { FlexFlowRepository, NewFlexFlow } from '../types.ts';
 import { all, type Deps, one } from './db.ts';
 

@@ -1,5 +1,5 @@
 /** PostgreSQL repositories of bot flows (every revision kept) and their executions. */
-import { toExecution, toFlow } from '../sqlite/rows.ts';
+import { toExecution, toFlow } from '../rows.ts';
 import type { ExecutionRepository, FlowRepository } from '../types.ts';
 import { all, type Deps, one, transaction } from './db.ts';
 

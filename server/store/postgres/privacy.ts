@@ -1,13 +1,5 @@
 /** PostgreSQL repository of privacy requests and retention: export, erase, expire. */
-import {
-  toChannel,
-  toContact,
-  toExecution,
-  toMember,
-  toMessage,
-  toReservation,
-  toTask,
-} from '../sqlite/rows.ts';
+import { toChannel, toContact, toExecution, toMember, toMessage, toReservation, toTask } from '../rows.ts';
 import type { PrivacyRepository } from '../types.ts';
 import { all, type Deps, one, transaction } from './db.ts';
 

@@ -1,5 +1,5 @@
 /** PostgreSQL repository of proxy sessions: at most one open per address + proxy address. */
-import { toProxySession } from '../sqlite/rows.ts';
+import { toProxySession } from '../rows.ts';
 import type { ProxySessionRepository } from '../types.ts';
 import { all, type Deps, one } from './db.ts';
 

@@ -3,7 +3,7 @@
  * the worker row and conditionally moves the task, so concurrent nodes never double-book a
  * task or a worker's capacity; due timers are claimed with FOR UPDATE SKIP LOCKED.
  */
-import { toQueue, toReservation, toTask, toWorker, toWorkflow } from '../sqlite/rows.ts';
+import { toQueue, toReservation, toTask, toWorker, toWorkflow } from '../rows.ts';
 import type {
   ReservationRepository,
   TaskQueueRepository,

@@ -2,7 +2,7 @@
  * PostgreSQL repository of tasks: the same operations as the SQLite one, each atomic change a
  * single statement or one transaction, so several nodes never interleave inside one.
  */
-import { toReservation, toTask } from '../sqlite/rows.ts';
+import { toReservation, toTask } from '../rows.ts';
 import type { TaskRepository } from '../types.ts';
 import { all, type Deps, one, type Queryable, transaction } from './db.ts';
 

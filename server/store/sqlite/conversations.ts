@@ -1,8 +1,8 @@
 /** SQLite repositories of contacts, channels, members and messages. */
 import type Database from 'better-sqlite3';
 import type { Clock, IdGenerator } from '../../core/ids.ts';
+import { type Row, toChannel, toContact, toMember, toMessage } from '../rows.ts';
 import type { ChannelRepository, ContactRepository, MemberRepository, MessageRepository } from '../types.ts';
-import { type Row, toChannel, toContact, toMember, toMessage } from './rows.ts';
 
 export interface Deps {
   db: Database.Database;

@@ -1,7 +1,8 @@
 /** SQLite repository of Flex Flows. */
+
+import { type Row, toFlexFlow } from '../rows.ts';
 import type { FlexFlowRepository, NewFlexFlow } from '../types.ts';
 import type { Deps } from './conversations.ts';
-import { type Row, toFlexFlow } from './rows.ts';
 
 const columns = (f: Partial<NewFlexFlow>) => ({
   friendly_name: f.friendlyName,

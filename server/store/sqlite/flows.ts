@@ -1,7 +1,8 @@
 /** SQLite repositories of bot flows (with every revision kept) and their executions. */
+
+import { type Row, toExecution, toFlow } from '../rows.ts';
 import type { ExecutionRepository, FlowRepository } from '../types.ts';
 import type { Deps } from './conversations.ts';
-import { type Row, toExecution, toFlow } from './rows.ts';
 
 const FLOW = `SELECT f.*, r.definition FROM flows f JOIN flow_revisions r ON r.flow_sid = f.sid AND r.revision = f.revision`;
 

@@ -1,6 +1,5 @@
 /** SQLite repository of privacy requests and retention: export, erase, expire. */
-import type { PrivacyRepository } from '../types.ts';
-import type { Deps } from './conversations.ts';
+
 import {
   type Row,
   toChannel,
@@ -10,7 +9,9 @@ import {
   toMessage,
   toReservation,
   toTask,
-} from './rows.ts';
+} from '../rows.ts';
+import type { PrivacyRepository } from '../types.ts';
+import type { Deps } from './conversations.ts';
 
 const OPEN = `('pending', 'reserved', 'assigned', 'wrapping')`;
 

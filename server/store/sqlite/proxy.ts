@@ -1,7 +1,8 @@
 /** SQLite repository of proxy sessions: at most one open per address + proxy address. */
+
+import { type Row, toProxySession } from '../rows.ts';
 import type { ProxySession, ProxySessionRepository } from '../types.ts';
 import type { Deps } from './conversations.ts';
-import { type Row, toProxySession } from './rows.ts';
 
 export function proxySessionRepository({ db, clock, newSid }: Deps): ProxySessionRepository {
   const byId = db.prepare('SELECT * FROM proxy_sessions WHERE sid = ?');

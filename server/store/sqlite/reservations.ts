@@ -3,10 +3,11 @@
  * IMMEDIATE transaction over the task, the reservation and the worker's load, so a task is
  * reserved for one worker only and a worker never exceeds capacity.
  */
+
+import { type Row, toReservation, toTask } from '../rows.ts';
 import type { ReservationRepository } from '../types.ts';
 import type { Deps } from './conversations.ts';
 import { LOAD } from './routing.ts';
-import { type Row, toReservation, toTask } from './rows.ts';
 
 export function reservationRepository({ db, clock, newSid }: Deps): ReservationRepository {
   const byId = db.prepare('SELECT * FROM reservations WHERE sid = ?');

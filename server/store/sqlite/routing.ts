@@ -2,9 +2,10 @@
  * SQLite repositories of workers, queues, workflows and timers (tasks and reservations are in
  * tasks.ts). A worker's load is counted from its tasks, never stored, so it cannot drift.
  */
+
+import { type Row, toQueue, toWorker, toWorkflow } from '../rows.ts';
 import type { TaskQueueRepository, TimerRepository, WorkerRepository, WorkflowRepository } from '../types.ts';
 import type { Deps } from './conversations.ts';
-import { type Row, toQueue, toWorker, toWorkflow } from './rows.ts';
 
 export const OPEN = `('reserved', 'assigned', 'wrapping')`;
 export const LOAD = `(SELECT count(*) FROM tasks t WHERE t.worker_sid = w.sid AND t.status IN ${OPEN})`;

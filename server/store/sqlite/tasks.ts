@@ -3,10 +3,11 @@
  * open task per channel, cancel with its offers, move to the next target) is one IMMEDIATE
  * transaction: SQLite serialises writers, so two nodes never interleave inside one.
  */
+
+import { type Row, toReservation, toTask } from '../rows.ts';
 import type { TaskRepository } from '../types.ts';
 import type { Deps } from './conversations.ts';
 import { OPEN } from './routing.ts';
-import { type Row, toReservation, toTask } from './rows.ts';
 
 const WAITING = `('pending', 'reserved')`;
 const ORDER = 'ORDER BY priority DESC, date_created, rowid';

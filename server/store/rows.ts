@@ -16,7 +16,7 @@ import type {
   TaskQueue,
   Worker,
   Workflow,
-} from '../types.ts';
+} from './types.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: rows come untyped from the driver
 export type Row = Record<string, any>;
