@@ -3,6 +3,7 @@
  * locks its channel row, so indexes stay gapless and a repeated clientId is seen under the lock.
  */
 
+import type { Row } from '../rows.ts';
 import { toChannel, toContact, toMember, toMessage } from '../rows.ts';
 import type { ChannelRepository, ContactRepository, MemberRepository, MessageRepository } from '../types.ts';
 import { all, type Deps, one, transaction } from './db.ts';
@@ -153,49 +154,59 @@ export function memberRepository(deps: Deps): MemberRepository {
   };
 }
 
+const APPEND = `
+  WITH existing AS (
+    SELECT * FROM messages WHERE channel_sid = $2::text AND client_id = $8::text
+  ), next AS (
+    UPDATE channels SET last_message_index = last_message_index + 1, date_updated = $9::text
+    WHERE sid = $2::text AND NOT EXISTS (SELECT 1 FROM existing)
+    RETURNING last_message_index
+  ), inserted AS (
+    INSERT INTO messages (sid, channel_sid, idx, from_identity, author_role, author_name, body, attributes, client_id, date_created)
+    SELECT $1::text, $2::text, next.last_message_index, $3::text, $4::text, $5::text, $6::text, $7::jsonb, $8::text, $9::text
+    FROM next
+    RETURNING *
+  )
+  SELECT inserted.*, true AS created FROM inserted
+  UNION ALL
+  SELECT existing.*, false AS created FROM existing`;
+
 export function messageRepository(deps: Deps): MessageRepository {
   const { pool, newSid } = deps;
   return {
-    append(input) {
-      return transaction(pool, async (client) => {
-        // The channel row lock orders appends to one channel; other channels go on in parallel.
-        const channel = await one(client, 'SELECT sid FROM channels WHERE sid = $1 FOR UPDATE', [
-          input.channelSid,
-        ]);
-        if (!channel) throw new Error(`channel ${input.channelSid} does not exist`);
-        if (input.clientId) {
-          const existing = await one(
-            client,
-            'SELECT * FROM messages WHERE channel_sid = $1 AND client_id = $2',
-            [input.channelSid, input.clientId],
-          );
-          if (existing) return { message: toMessage(existing), created: false };
-        }
-        const at = now(deps);
-        const next = await one(
-          client,
-          'UPDATE channels SET last_message_index = last_message_index + 1, date_updated = $1 WHERE sid = $2 RETURNING last_message_index',
-          [at, input.channelSid],
+    /**
+     * One statement, one round trip: a stored clientId returns the original; otherwise the
+     * channel's index is bumped (its row lock orders appends to a channel) and the message
+     * inserted with it. Two retries of one clientId racing: the second fails the unique index,
+     * the whole statement rolls back (no index is used up), and it returns the first.
+     */
+    async append(input) {
+      const params = [
+        newSid('IM'),
+        input.channelSid,
+        input.from,
+        input.authorRole,
+        input.authorName,
+        input.body,
+        json(input.attributes ?? {}),
+        input.clientId ?? null,
+        now(deps),
+      ];
+      let rows: Row[];
+      try {
+        rows = await all(pool, APPEND, params);
+      } catch (err) {
+        if ((err as { code?: string }).code !== '23505' || !input.clientId) throw err;
+        rows = await all(
+          pool,
+          'SELECT *, false AS created FROM messages WHERE channel_sid = $1 AND client_id = $2',
+          [input.channelSid, input.clientId],
         );
-        const row = await one(
-          client,
-          `INSERT INTO messages (sid, channel_sid, idx, from_identity, author_role, author_name, body, attributes, client_id, date_created)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
-          [
-            newSid('IM'),
-            input.channelSid,
-            next!.last_message_index,
-            input.from,
-            input.authorRole,
-            input.authorName,
-            input.body,
-            json(input.attributes ?? {}),
-            input.clientId ?? null,
-            at,
-          ],
-        );
-        return { message: toMessage(row!), created: true };
-      });
+      }
+      const [row] = rows;
+      if (!row) throw new Error(`channel ${input.channelSid} does not exist`);
+      const { created, ...message } = row;
+      return { message: toMessage(message), created: created === true };
     },
     async list(channelSid, { afterIndex = -1, limit }) {
       return (
