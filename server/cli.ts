@@ -47,6 +47,7 @@ async function main(command: string | undefined) {
     Shop with the widget   ${url}/
     Agent desktop          ${url}/agent     sign in as ${DEMO_AGENT.username} / ${DEMO_AGENT.password}
     npm import example     ${url}/npm-example
+    Phone simulator (SMS)  ${url}/phone
     REST API               ${url}/v1        Authorization: Bearer ${config.adminKey}
 
   Data: ${config.dataDir}. Stop with Ctrl+C.
