@@ -6,9 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser.ts';
-import { startParley, type TestParley } from '../helpers/server.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestParley } from '../helpers/server.ts';
 import {
   agentJoins,
   agentSays,
@@ -18,7 +17,7 @@ import {
   eventually,
   openChat,
   storedSession,
-  visitors,
+  widgetSuite,
   write,
 } from './widget-helpers.ts';
 
@@ -27,20 +26,8 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 let parley: TestParley;
 let browser: Browser;
 let flow: string;
-const visitor = visitors(
-  () => browser,
-  () => parley,
-);
-
-beforeAll(async () => {
-  parley = await startParley();
-  browser = await launchBrowser();
-  flow = await createTaskFlow(parley);
-});
-afterEach(() => visitor.closeAll());
-afterAll(async () => {
-  await browser?.close();
-  await parley?.stop();
+const visitor = widgetSuite((suite) => {
+  ({ parley, browser, flow } = suite);
 });
 
 interface Violation {

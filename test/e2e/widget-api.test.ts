@@ -4,43 +4,29 @@
  * unmounting the widget without leaving sockets, DOM or listeners behind.
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChannelDTO } from '../../server/protocol.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { startParley, type TestParley } from '../helpers/server.ts';
+import type { TestParley } from '../helpers/server.ts';
 import {
   AGENT_NAME,
   agentJoins,
   agentSays,
   conversation,
   countSockets,
-  createTaskFlow,
   delivered,
   eventually,
   messageBox,
   openChat,
   storedSession,
-  visitors,
+  widgetSuite,
   write,
 } from './widget-helpers.ts';
 
 let parley: TestParley;
 let browser: Browser;
 let flow: string;
-const visitor = visitors(
-  () => browser,
-  () => parley,
-);
-
-beforeAll(async () => {
-  parley = await startParley();
-  browser = await launchBrowser();
-  flow = await createTaskFlow(parley);
-});
-afterEach(() => visitor.closeAll());
-afterAll(async () => {
-  await browser?.close();
-  await parley?.stop();
+const visitor = widgetSuite((suite) => {
+  ({ parley, browser, flow } = suite);
 });
 
 type SpaWindow = Window & {

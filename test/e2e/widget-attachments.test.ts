@@ -4,10 +4,9 @@
  * and the server's refusal shown, and another visitor refused the file.
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MessageDTO } from '../../server/protocol.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { startParley, type TestParley } from '../helpers/server.ts';
+import type { TestParley } from '../helpers/server.ts';
 import {
   conversation,
   createTaskFlow,
@@ -16,7 +15,7 @@ import {
   openChat,
   storedMessages,
   storedSession,
-  visitors,
+  widgetSuite,
   write,
 } from './widget-helpers.ts';
 
@@ -28,20 +27,8 @@ const PNG = Buffer.from(
 let parley: TestParley;
 let browser: Browser;
 let flow: string;
-const visitor = visitors(
-  () => browser,
-  () => parley,
-);
-
-beforeAll(async () => {
-  parley = await startParley();
-  browser = await launchBrowser();
-  flow = await createTaskFlow(parley);
-});
-afterEach(() => visitor.closeAll());
-afterAll(async () => {
-  await browser?.close();
-  await parley?.stop();
+const visitor = widgetSuite((suite) => {
+  ({ parley, browser, flow } = suite);
 });
 
 async function chatting(options: object = {}, flexFlowSid = flow): Promise<Page> {

@@ -5,42 +5,28 @@
 import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MessageDTO } from '../../server/protocol.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { startParley, type TestParley } from '../helpers/server.ts';
+import type { TestParley } from '../helpers/server.ts';
 import {
   AGENT_IDENTITY,
   agentJoins,
   agentSays,
   conversation,
-  createTaskFlow,
   delivered,
   eventually,
   openChat,
   storedMessages,
   storedSession,
-  visitors,
+  widgetSuite,
   write,
 } from './widget-helpers.ts';
 
 let parley: TestParley;
 let browser: Browser;
 let flow: string;
-const visitor = visitors(
-  () => browser,
-  () => parley,
-);
-
-beforeAll(async () => {
-  parley = await startParley();
-  browser = await launchBrowser();
-  flow = await createTaskFlow(parley);
-});
-afterEach(() => visitor.closeAll());
-afterAll(async () => {
-  await browser?.close();
-  await parley?.stop();
+const visitor = widgetSuite((suite) => {
+  ({ parley, browser, flow } = suite);
 });
 
 /** A visitor on the SPA page with the npm widget mounted with `options`, chat open and started. */

@@ -3,9 +3,10 @@
  * contexts, and the widget's accessible names (DESIGN.md) as locators.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { MessageDTO, WebChannelConfigResponse } from '../../server/protocol.ts';
-import type { TestParley } from '../helpers/server.ts';
+import { launchBrowser } from '../helpers/browser.ts';
+import { startParley, type TestParley } from '../helpers/server.ts';
 
 export const conversation = (page: Page) => page.getByRole('log', { name: 'Conversation' });
 export const messageBox = (page: Page) => page.getByRole('textbox', { name: 'Message' });
@@ -142,4 +143,35 @@ export async function countSockets(context: BrowserContext): Promise<void> {
       }
     } as typeof WebSocket;
   });
+}
+
+export interface WidgetSuite {
+  parley: TestParley;
+  browser: Browser;
+  /** A Flex Flow routing straight to agents, allowed from Parley's own origin. */
+  flow: string;
+}
+
+/**
+ * The start-up every widget browser test file shares: a real server, Chromium, a task Flex
+ * Flow, and visitors whose pages close after each test. `bind` receives them once started.
+ */
+export function widgetSuite(bind: (suite: WidgetSuite) => void): Visitors {
+  let parley: TestParley | undefined;
+  let browser: Browser | undefined;
+  const visitor = visitors(
+    () => browser as Browser,
+    () => parley as TestParley,
+  );
+  beforeAll(async () => {
+    parley = await startParley();
+    browser = await launchBrowser();
+    bind({ parley, browser, flow: await createTaskFlow(parley) });
+  });
+  afterEach(() => visitor.closeAll());
+  afterAll(async () => {
+    await browser?.close();
+    await parley?.stop();
+  });
+  return visitor;
 }

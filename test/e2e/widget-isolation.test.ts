@@ -5,37 +5,23 @@
  * the site allows (`storage`).
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser.ts';
-import { startParley, type TestParley } from '../helpers/server.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestParley } from '../helpers/server.ts';
 import {
   conversation,
-  createTaskFlow,
   delivered,
   eventually,
   messageBox,
   openChat,
-  visitors,
+  widgetSuite,
   write,
 } from './widget-helpers.ts';
 
 let parley: TestParley;
 let browser: Browser;
 let flow: string;
-const visitor = visitors(
-  () => browser,
-  () => parley,
-);
-
-beforeAll(async () => {
-  parley = await startParley();
-  browser = await launchBrowser();
-  flow = await createTaskFlow(parley);
-});
-afterEach(() => visitor.closeAll());
-afterAll(async () => {
-  await browser?.close();
-  await parley?.stop();
+const visitor = widgetSuite((suite) => {
+  ({ parley, browser, flow } = suite);
 });
 
 /** The exact header a site with a strict policy sends (documented in demo-site/csp.html). */
