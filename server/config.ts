@@ -5,6 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseTrustProxy } from './http/proxy-trust.ts';
+import { parseAllowList } from './core/egress.ts';
 import type { ServerOptions } from './server.ts';
 
 export type Mode = 'demo' | 'serve';
@@ -18,11 +20,14 @@ export class ConfigError extends Error {}
 
 export const DEMO_ADMIN_KEY = 'demo-admin-key';
 
-export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Config {
-  const port = env.PORT === undefined ? 3000 : Number(env.PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new ConfigError(`PORT must be a whole number from 0 to 65535, got "${env.PORT}"`);
-  }
+export interface StoreConfig {
+  dataDir: string;
+  databaseUrl?: string;
+  sqliteSynchronous: 'NORMAL' | 'FULL';
+}
+
+/** Where the data lives: all that `parley migrate` needs (no secrets). */
+export function loadStoreConfig(env: NodeJS.ProcessEnv = process.env): StoreConfig {
   const dataDir = resolve(env.PARLEY_DATA_DIR ?? './data');
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -36,6 +41,15 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
       `PARLEY_SQLITE_SYNCHRONOUS must be NORMAL or FULL, got "${env.PARLEY_SQLITE_SYNCHRONOUS}"`,
     );
   }
+  return { dataDir, databaseUrl, sqliteSynchronous: sync };
+}
+
+export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Config {
+  const port = env.PORT === undefined ? 3000 : Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`PORT must be a whole number from 0 to 65535, got "${env.PORT}"`);
+  }
+  const { dataDir, databaseUrl, sqliteSynchronous: sync } = loadStoreConfig(env);
   if (mode === 'serve') {
     const missing = ['PARLEY_ADMIN_KEY', 'PARLEY_SECRET'].filter((name) => !env[name]);
     if (missing.length > 0) {
@@ -58,6 +72,7 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
     sqliteSynchronous: sync,
     webhook: webhookOf(env),
     retentionDays: positive(env, 'PARLEY_RETENTION_DAYS'),
+    sessionMaxDays: positive(env, 'PARLEY_SESSION_MAX_DAYS'),
     limits: Object.fromEntries(
       Object.entries({
         webChannelsPerMinute: positive(env, 'PARLEY_WEBCHANNELS_PER_MINUTE'),
@@ -69,7 +84,20 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
     databaseUrl,
     redisUrl: env.REDIS_URL || undefined,
     publicUrl: env.PARLEY_PUBLIC_URL || undefined,
+    egress: { allow: httpAllowOf(env), allowLoopback: mode === 'demo' },
+    trustProxy: trustProxyOf(env),
   };
+}
+
+/** PARLEY_TRUST_PROXY, checked here so a typo stops the start with its fix. */
+function trustProxyOf(env: NodeJS.ProcessEnv): string | undefined {
+  const text = env.PARLEY_TRUST_PROXY || undefined;
+  try {
+    parseTrustProxy(text);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  return text;
 }
 
 /** A whole number above 0 from the environment, or undefined when unset. */
@@ -81,6 +109,15 @@ function positive(env: NodeJS.ProcessEnv, name: string): number | undefined {
     throw new ConfigError(`${name} must be a whole number above 0, got "${text}"`);
   }
   return value;
+}
+
+/** PARLEY_HTTP_ALLOW: hosts and networks bot requests and webhooks may reach though private. */
+function httpAllowOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    return parseAllowList(env.PARLEY_HTTP_ALLOW);
+  } catch (err) {
+    throw new ConfigError(`PARLEY_HTTP_ALLOW: ${(err as Error).message}`);
+  }
 }
 
 /** Event webhooks: a URL and the secret that signs what is sent there, or neither. */

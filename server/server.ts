@@ -10,6 +10,7 @@ import { type CoreOptions, createCore, type Logger } from './core/index.ts';
 import { seedDemo, seedDemoPhone } from './core/seed.ts';
 import { createApp } from './http/app.ts';
 import { createMetrics } from './http/metrics.ts';
+import { parseTrustProxy } from './http/proxy-trust.ts';
 import type { PublicLimits } from './http/public.ts';
 import { attachRealtime } from './realtime/index.ts';
 import { DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './realtime/rate-limit.ts';
@@ -48,13 +49,22 @@ export interface ServerOptions {
   webhook?: CoreOptions['webhook'];
   /** Delete conversations idle longer than this many days (PARLEY_RETENTION_DAYS); none when unset. */
   retentionDays?: number;
+  /** A visitor session's absolute lifetime in days, however often refreshed (PARLEY_SESSION_MAX_DAYS, 30). */
+  sessionMaxDays?: number;
   /** Rate limits: sign-ins and chats opened per IP, messages per visitor connection and per IP. */
   limits?: Partial<PublicLimits & MessageLimits>;
   log?: Logger;
   /** Parley's public URL when behind a proxy (PARLEY_PUBLIC_URL): signed webhooks are checked against it. */
   publicUrl?: string;
+  /** Proxies whose X-Forwarded-For is believed (PARLEY_TRUST_PROXY): a hop count or a list of addresses / CIDRs; default loopback. */
+  trustProxy?: string | number;
   /** How replies reach SMS / WhatsApp-style providers; default the Twilio-shaped HTTP connector. */
   messagingConnector?: CoreOptions['messagingConnector'];
+  /**
+   * Where bot HTTP requests, the external integration and webhooks may go (PARLEY_HTTP_ALLOW).
+   * Loopback is allowed when the demo is seeded, unless `allowLoopback` says otherwise.
+   */
+  egress?: CoreOptions['egress'];
 }
 
 export interface ParleyServer {
@@ -101,9 +111,11 @@ export async function createServer(options: ServerOptions): Promise<ParleyServer
     taskTimeoutSeconds: options.taskTimeoutSeconds,
     webhook: options.webhook,
     retentionDays: options.retentionDays,
+    sessionMaxDays: options.sessionMaxDays,
     mediaDir: join(options.dataDir, 'media'),
     publicUrl: options.publicUrl,
     messagingConnector: options.messagingConnector,
+    egress: { allowLoopback: Boolean(options.seedDemo), ...options.egress },
   });
   if (options.seedDemo && (await seedDemo(store, core.agents))) log.info({}, 'demo data seeded');
   if (options.seedDemo && options.demoPhone) await seedDemoPhone(store, core.flexFlows);
@@ -126,6 +138,7 @@ export async function createServer(options: ServerOptions): Promise<ParleyServer
     isReady: () => accepting,
     demo: options.seedDemo,
     dataDir: options.dataDir,
+    trustProxy: parseTrustProxy(options.trustProxy),
   });
   const httpServer = createHttpServer(app);
   const io = attachRealtime(httpServer, core, log, { messageLimits: limits });

@@ -18,6 +18,7 @@ import { messagingRouter } from './messaging.ts';
 import type { Metrics } from './metrics.ts';
 import { pagesRouter } from './pages.ts';
 import { privacyRouter } from './privacy.ts';
+import { parseTrustProxy, type TrustProxy } from './proxy-trust.ts';
 import { type PublicLimits, publicRouter } from './public.ts';
 import { requestLog } from './request-log.ts';
 import { routingRouter } from './routing.ts';
@@ -35,8 +36,10 @@ export interface AppOptions {
   /** Serves `GET /metrics` (admin key). */
   metrics?: Metrics;
   isReady: () => boolean;
-  /** Serve the demo's order service too. */
+  /** Serve the demo's order service, the phone simulator and the demo pages too (`parley demo`). */
   demo?: boolean;
+  /** Which proxies' X-Forwarded-For is believed for `req.ip` (default: loopback). */
+  trustProxy?: TrustProxy;
   /** Where uploaded media is stored (`<dataDir>/media`). */
   dataDir: string;
 }
@@ -51,10 +54,11 @@ export function createApp({
   demo,
   dataDir,
   metrics,
+  trustProxy = parseTrustProxy(undefined),
 }: AppOptions) {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', trustProxy);
   app.use(securityHeaders());
   app.use(requestLog(log));
   app.use(express.json({ limit: '64kb' }));
@@ -92,7 +96,7 @@ export function createApp({
     next(new ParleyError('not_found', `No such resource: ${req.method} ${req.originalUrl}`, 404));
   });
   app.use(mediaRouter({ core, dataDir }));
-  app.use(pagesRouter({ distDir, demoFlexFlowSid: () => demoFlexFlowSid(core.store) }));
+  app.use(pagesRouter({ distDir, demo, demoFlexFlowSid: () => demoFlexFlowSid(core.store) }));
 
   const onError: ErrorRequestHandler = (err, req, res, _next) => {
     // Express's body parser reports bad JSON and oversize bodies with a status of its own.

@@ -1,8 +1,10 @@
 /**
- * The pages Parley serves: the widget files at `/widget`, the demo shop at `/`, the npm
- * example at `/npm-example`, the agent desktop at `/agent` and the phone simulator at
- * `/phone`. Pages may carry the placeholder `__PARLEY_DEMO_FLEX_FLOW__`, replaced by the
- * demo's web Flex Flow sid.
+ * The pages Parley serves. Always: the widget files at `/widget` (customers' sites load them)
+ * and the agent desktop at `/agent`. `parley serve` answers `/` with a short status page and
+ * publishes nothing else. `parley demo` adds the demo site: the shop at `/`, the npm example at
+ * `/npm-example`, the phone simulator at `/phone` and the browser tests' pages (hostile.html,
+ * csp.html, spa.html). Pages may carry the placeholder `__PARLEY_DEMO_FLEX_FLOW__`, replaced by
+ * the demo's web Flex Flow sid.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,10 +14,12 @@ export const DEMO_FLEX_FLOW_PLACEHOLDER = '__PARLEY_DEMO_FLEX_FLOW__';
 
 export interface PagesOptions {
   distDir: string;
+  /** Publish the demo site too (`parley demo`); never in production. */
+  demo?: boolean;
   demoFlexFlowSid: () => Promise<string | null>;
 }
 
-export function pagesRouter({ distDir, demoFlexFlowSid }: PagesOptions): Router {
+export function pagesRouter({ distDir, demo = false, demoFlexFlowSid }: PagesOptions): Router {
   const router = Router();
   const pagesDir = join(distDir, 'pages');
 
@@ -48,10 +52,28 @@ export function pagesRouter({ distDir, demoFlexFlowSid }: PagesOptions): Router 
     }
     res.type('html').setHeader('Cache-Control', 'no-cache').send(html);
   };
+  router.get(['/agent', '/agent/'], page('agent/index.html'));
+  if (!demo) {
+    router.get('/', (_req, res) => {
+      res.type('html').setHeader('Cache-Control', 'no-store').send(STATUS_PAGE);
+    });
+    return router;
+  }
   router.get('/', page('index.html'));
   router.get('/npm-example', page('npm-example.html'));
-  router.get(['/agent', '/agent/'], page('agent/index.html'));
   router.get(['/phone', '/phone/'], page('phone/index.html'));
   router.use(express.static(pagesDir, { index: false }));
   return router;
 }
+
+/** What `/` answers in production: proof the server runs, and where the product pages are. */
+const STATUS_PAGE = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Parley</title><meta name="robots" content="noindex"></head>
+<body style="font: 16px/1.5 system-ui, sans-serif; max-width: 32rem; margin: 4rem auto; padding: 0 1rem">
+<h1>Parley is running</h1>
+<p>Agents sign in at the <a href="/agent">agent desktop</a>.
+Websites embed the widget from <code>/widget/parley.js</code>.</p>
+</body>
+</html>
+`;
