@@ -94,6 +94,8 @@ export interface WorkerDTO {
   activity: Activity;
   capacity: number;
   attributes: Record<string, unknown>;
+  /** A disabled worker cannot sign in and is offered no task. */
+  disabled: boolean;
   dateCreated: IsoDate;
   dateUpdated: IsoDate;
 }

@@ -269,6 +269,7 @@ export const schemas = {
     activity: z.enum(['Available', 'Unavailable', 'Offline']).optional(),
     capacity: z.number().int().min(1).max(100).optional(),
     attributes: attributes.optional(),
+    disabled: z.boolean().optional(),
   }),
   taskQueue: z.object({ friendlyName, targetWorkers: expression.optional() }),
   workflow: z.object({

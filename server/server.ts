@@ -60,6 +60,8 @@ export interface ServerOptions {
   trustProxy?: string | number;
   /** How replies reach SMS / WhatsApp-style providers; default the Twilio-shaped HTTP connector. */
   messagingConnector?: CoreOptions['messagingConnector'];
+  /** Per-account sign-in backoff: see `SignInBackoffOptions` (5 free failures, then 15 s doubling to 1 h). */
+  signInBackoff?: CoreOptions['signInBackoff'];
   /**
    * Where bot HTTP requests, the external integration and webhooks may go (PARLEY_HTTP_ALLOW).
    * Loopback is allowed when the demo is seeded, unless `allowLoopback` says otherwise.
@@ -115,6 +117,7 @@ export async function createServer(options: ServerOptions): Promise<ParleyServer
     mediaDir: join(options.dataDir, 'media'),
     publicUrl: options.publicUrl,
     messagingConnector: options.messagingConnector,
+    signInBackoff: options.signInBackoff,
     egress: { allowLoopback: Boolean(options.seedDemo), ...options.egress },
   });
   if (options.seedDemo && (await seedDemo(store, core.agents))) log.info({}, 'demo data seeded');

@@ -30,6 +30,8 @@ export interface DomainEvents {
   /** A chat an agent holds changed: assigned, wrapping, completed. */
   'chat.updated': [workerSid: string, chat: AgentChatDTO];
   'worker.updated': [worker: WorkerDTO];
+  /** The worker's sessions ended (deleted, disabled, password changed): close its sockets. */
+  'worker.revoked': [workerSid: string];
   'member.removed': [event: MemberRemovedEvent];
   /** The channel went from active to inactive: the chat ended. */
   'channel.closed': [channel: ChannelDTO];

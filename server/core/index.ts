@@ -17,6 +17,7 @@ import type { MessagingConnectorClient } from './proxy/connector.ts';
 import { createMessaging } from './proxy/index.ts';
 import { createRetention, RETENTION_KIND } from './retention.ts';
 import { createRouting } from './routing/index.ts';
+import type { SignInBackoffOptions } from './sign-in-backoff.ts';
 import { createTimerScheduler } from './timers.ts';
 import { createTokens } from './tokens.ts';
 import { createWebChannels } from './web-channels.ts';
@@ -51,6 +52,8 @@ export interface CoreOptions {
   publicUrl?: string;
   /** How replies reach SMS / WhatsApp-style providers (default: the Twilio-shaped HTTP connector). */
   messagingConnector?: MessagingConnectorClient;
+  /** Per-account sign-in backoff (failures per username before a lock, lock lengths). */
+  signInBackoff?: Partial<SignInBackoffOptions>;
 }
 
 export type Core = ReturnType<typeof createCore>;
@@ -70,6 +73,7 @@ export function createCore({
   mediaDir,
   publicUrl,
   messagingConnector,
+  signInBackoff,
 }: CoreOptions) {
   const events = new EventBus();
   const inFlight = new Set<Promise<unknown>>();
@@ -111,7 +115,7 @@ export function createCore({
   const retention = retentionDays
     ? createRetention({ store, clock, log, days: retentionDays, mediaDir })
     : null;
-  const agents = createAgents({ store, tokens });
+  const agents = createAgents({ store, tokens, events, routing, clock, signInBackoff });
   const messaging = createMessaging({
     store,
     events,

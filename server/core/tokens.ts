@@ -8,7 +8,8 @@ import type { Clock } from './ids.ts';
 
 export type TokenClaims =
   | { kind: 'visitor'; contactSid: string; channelSid: string }
-  | { kind: 'agent'; workerSid: string };
+  /** `version`: the worker's token version when signed; a token of an older version is revoked. */
+  | { kind: 'agent'; workerSid: string; version?: number };
 
 export interface SignedToken {
   token: string;

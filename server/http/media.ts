@@ -41,6 +41,8 @@ export function mediaRouter({
       if (claims.channelSid !== channelSid) throw notMember();
       return claims.contactSid;
     }
+    // A revoked agent token (worker deleted, disabled, password changed) is no token at all.
+    if (!(await core.agents.authenticate(token))) throw unauthorized();
     await core.routing.assertHolds(claims.workerSid, channelSid);
     return claims.workerSid;
   }

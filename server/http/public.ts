@@ -1,11 +1,12 @@
 /**
  * The public endpoints: `/v1/WebChannels` (the widget's way in: open a chat, its settings, an
  * offline message; Origin-checked, CORS-enabled) and `POST /v1/AgentSessions` (agent sign-in).
- * All are rate-limited per IP.
+ * All are rate-limited per IP; sign-in is also backed off per username (`SignInLocked`).
  */
 import { type Request, type RequestHandler, Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Core } from '../core/index.ts';
+import { SignInLocked } from '../core/sign-in-backoff.ts';
 import { parse, schemas } from '../schemas.ts';
 
 export interface PublicLimits {
@@ -86,7 +87,13 @@ export function publicRouter(core: Core, limits: PublicLimits): Router {
     limiter(limits.signInPerMinute, 'Too many sign-in attempts: wait a minute and try again'),
     async (req, res) => {
       const { username, password } = parse(schemas.agentSession, req.body);
-      res.status(201).json(await core.agents.signIn(username, password));
+      try {
+        res.status(201).json(await core.agents.signIn(username, password));
+      } catch (err) {
+        // The per-account backoff says when the username may try again.
+        if (err instanceof SignInLocked) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+        throw err;
+      }
     },
   );
 

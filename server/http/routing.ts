@@ -1,4 +1,8 @@
-/** `/v1/Workers` and `/v1/TaskQueues`: who routing offers tasks to, and where tasks wait. */
+/**
+ * `/v1/Workers` and `/v1/TaskQueues`: who routing offers tasks to, and where tasks wait. A
+ * worker's password, username and `disabled` flag change through the same update; a new
+ * password, disabling or deleting ends the worker's sessions at once.
+ */
 import { type Request, type Response, Router } from 'express';
 import type { Core } from '../core/index.ts';
 import { workerView } from '../core/routing/views.ts';
@@ -20,7 +24,7 @@ export function routingRouter(core: Core): Router {
   router.post('/Workers', async (req, res) => {
     const { activity, ...input } = parse(schemas.worker, req.body);
     const worker = await agents.createWorker(input);
-    res.status(201).json(activity ? await routing.updateWorker(worker.sid, { activity }) : worker);
+    res.status(201).json(activity ? await agents.updateWorker(worker.sid, { activity }) : worker);
   });
   router.get('/Workers', async (_req, res) => {
     const workers = (await store.workers.list()).map(workerView);
@@ -32,8 +36,11 @@ export function routingRouter(core: Core): Router {
     res.json(workerView(worker));
   });
   postOrPatch(router, '/Workers/:sid', async (req, res) => {
-    const { password: _password, username: _username, ...patch } = parse(schemas.worker.partial(), req.body);
-    res.json(await routing.updateWorker(req.params.sid, patch));
+    res.json(await agents.updateWorker(req.params.sid, parse(schemas.worker.partial(), req.body)));
+  });
+  router.delete('/Workers/:sid', async (req, res) => {
+    await agents.deleteWorker(req.params.sid);
+    res.status(204).end();
   });
 
   router.post('/TaskQueues', async (req, res) => {

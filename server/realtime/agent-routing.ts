@@ -1,6 +1,6 @@
 /**
- * The routing side of `/agent`: transfer, outbound conversations, the supervisor view, and
- * presence (an agent desktop whose last tab stays disconnected past the grace period sets its
+ * The routing side of `/agent`: transfer, outbound conversations, the supervisor view (and
+ * its loss when the role is taken away), and presence (an agent desktop whose last tab stays disconnected past the grace period sets its
  * worker Offline).
  */
 import type { Namespace, Socket } from 'socket.io';
@@ -9,7 +9,7 @@ import { isSupervisor } from '../core/routing/supervision.ts';
 import { forbidden } from '../errors.ts';
 import { schemas } from '../schemas.ts';
 import type { createHandle } from './handle.ts';
-import { workerRoom } from './rooms.ts';
+import { channelRoom, workerRoom } from './rooms.ts';
 
 export const SUPERVISORS_ROOM = 'supervisors';
 
@@ -49,6 +49,32 @@ export function attachRouting(
       })(),
     );
   });
+}
+
+/**
+ * A worker who is no longer a supervisor stops seeing what only supervisors see on the sockets
+ * it has open too: they leave the supervisors' room and every channel room whose task the
+ * worker does not hold. Room operations reach every node through the adapter.
+ */
+export function watchSupervisorRoles(nsp: Namespace, core: Core) {
+  core.events.on('worker.updated', (worker) => {
+    if (!isSupervisor(worker)) core.track(revokeSupervision(nsp, core, worker.sid));
+  });
+}
+
+async function revokeSupervision(nsp: Namespace, core: Core, workerSid: string) {
+  const sockets = nsp.in(workerRoom(workerSid));
+  sockets.socketsLeave(SUPERVISORS_ROOM);
+  const prefix = channelRoom('');
+  const watched = new Set(
+    (await sockets.fetchSockets()).flatMap((s) => [...s.rooms].filter((room) => room.startsWith(prefix))),
+  );
+  if (watched.size === 0) return;
+  for (const task of await core.store.tasks.list({ workerSid })) {
+    if (task.status === 'assigned' || task.status === 'wrapping')
+      watched.delete(channelRoom(task.channelSid));
+  }
+  if (watched.size > 0) sockets.socketsLeave([...watched]);
 }
 
 /** Pushes a fresh snapshot to connected supervisors when queues or agents change, at most every `ms`. */

@@ -1,14 +1,15 @@
 /**
  * Namespace `/agent`: a signed-in worker, possibly in several tabs. Each socket joins its
  * worker's room and the rooms of the channels whose tasks the worker holds; every event is
- * authorised against those tasks on the server.
+ * authorised against those tasks on the server. A worker whose sessions are revoked loses
+ * every socket at once.
  */
 import type { Namespace, Socket } from 'socket.io';
 import type { Core, Logger } from '../core/index.ts';
 import type { AgentClientEvents, AgentServerEvents } from '../protocol.ts';
 import { schemas } from '../schemas.ts';
 import { assertCanWatch } from './access.ts';
-import { attachRouting } from './agent-routing.ts';
+import { attachRouting, watchSupervisorRoles } from './agent-routing.ts';
 import { createHandle, handshakeError } from './handle.ts';
 import { channelRoom, workerRoom } from './rooms.ts';
 
@@ -24,12 +25,13 @@ export type AgentNamespace = Namespace<
 >;
 
 export function attachAgent(nsp: AgentNamespace, core: Core, log: Logger) {
-  const { store, conversations, routing, tokens } = core;
+  const { conversations, routing, agents } = core;
 
   nsp.use(async (socket, next) => {
     try {
-      const claims = tokens.verify(socket.handshake.auth?.token);
-      const worker = claims?.kind === 'agent' ? await store.workers.get(claims.workerSid) : null;
+      // Valid, and still current: a token of a deleted or disabled worker, or from before a
+      // password change, is refused like a missing one.
+      const worker = await agents.authenticate(socket.handshake.auth?.token);
       if (!worker)
         return next(handshakeError('unauthorized', 'Sign in again: the session is missing or expired'));
       socket.data = { workerSid: worker.sid };
@@ -95,6 +97,13 @@ export function attachAgent(nsp: AgentNamespace, core: Core, log: Logger) {
 
       // Joined at once too, so events are not missed between connect and session:sync.
       await socket.join(workerRoom(workerSid));
+      // A revocation racing this handshake found no socket in the room yet: check once more.
+      if (!(await agents.authenticate(socket.handshake.auth?.token))) socket.disconnect(true);
     },
   );
+
+  // Deleted, disabled or given a new password: every tab of the worker, on every node (the
+  // Redis adapter carries room operations), is disconnected at once.
+  core.events.on('worker.revoked', (workerSid) => nsp.in(workerRoom(workerSid)).disconnectSockets(true));
+  watchSupervisorRoles(nsp as unknown as Namespace, core);
 }

@@ -53,6 +53,8 @@ export interface Task extends Omit<TaskDTO, 'age'>, TaskRouting {}
 
 export interface Worker extends WorkerDTO {
   passwordHash: string | null;
+  /** Agent tokens carry the version they were signed at; bumping it ends every session. */
+  tokenVersion: number;
   /** When the worker last accepted a task (or was created): the longest idle gets the next offer. */
   lastAssignedAt: string;
 }
@@ -149,6 +151,15 @@ export interface NewWorker {
   activity?: Activity;
   capacity?: number;
   attributes?: Record<string, unknown>;
+  disabled?: boolean;
+}
+
+/** Failed sign-ins of one username (known or not), for the per-account backoff. */
+export interface SignInAttempts {
+  username: string;
+  failures: number;
+  lockedUntil: string | null;
+  lastAttemptAt: string;
 }
 
 export interface NewTask extends Partial<TaskRouting> {

@@ -26,6 +26,7 @@ import type {
   NewWorkflow,
   ProxySession,
   Reservation,
+  SignInAttempts,
   Task,
   TaskQueue,
   TaskRouting,
@@ -122,8 +123,30 @@ export interface WorkerRepository {
       capacity?: number;
       friendlyName?: string;
       attributes?: Record<string, unknown>;
+      username?: string;
+      passwordHash?: string;
+      disabled?: boolean;
+      /** Bump the worker's token version: every token signed before stops working. */
+      revokeSessions?: boolean;
     },
   ): Promise<Worker>;
+  /** Deletes the worker and its reservations (tasks keep its sid); false when there was none. */
+  delete(sid: string): Promise<boolean>;
+  /** The failed sign-ins counted for a username, or null. */
+  getSignInAttempts(username: string): Promise<SignInAttempts | null>;
+  /**
+   * Counts one more attempt, only if the count is still `expectedFailures` (0: no row yet), so
+   * concurrent attempts on several nodes each get their own number; false when it moved.
+   */
+  recordSignInAttempt(
+    username: string,
+    expectedFailures: number,
+    next: { failures: number; lockedUntil: string | null; at: string },
+  ): Promise<boolean>;
+  /** Forgets a username's failures (a successful sign-in). */
+  clearSignInAttempts(username: string): Promise<void>;
+  /** Forgets failures last attempted before `before`. */
+  pruneSignInAttempts(before: string): Promise<void>;
   /**
    * Available workers with free capacity (tasks reserved, assigned or wrapping count against
    * it), longest idle first, leaving out `exclude`.

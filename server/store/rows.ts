@@ -93,6 +93,8 @@ export const toWorker = (r: Row): Worker => ({
   activity: r.activity,
   capacity: r.capacity,
   attributes: json(r.attributes),
+  disabled: bool(r.disabled),
+  tokenVersion: Number(r.token_version ?? 0),
   lastAssignedAt: r.last_assigned_at,
   dateCreated: r.date_created,
   dateUpdated: r.date_updated,

@@ -2,8 +2,13 @@
 import type { AgentChatDTO, OfferDTO, TaskDTO, TransferInfo, WorkerDTO } from '../../protocol.ts';
 import type { Reservation, Store, Task, Worker } from '../../store/types.ts';
 
-/** A worker as agents and the API see it: no password hash, no idle bookkeeping. */
-export function workerView({ passwordHash: _hash, lastAssignedAt: _idle, ...worker }: Worker): WorkerDTO {
+/** A worker as agents and the API see it: no password hash, no session version, no idle bookkeeping. */
+export function workerView({
+  passwordHash: _hash,
+  tokenVersion: _version,
+  lastAssignedAt: _idle,
+  ...worker
+}: Worker): WorkerDTO {
   return worker;
 }
 

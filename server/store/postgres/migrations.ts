@@ -116,6 +116,19 @@ const migrations: { version: number; sql: string }[] = [
       CREATE INDEX proxy_sessions_by_channel ON proxy_sessions (channel_sid);
     `,
   },
+  {
+    // Revocable agents: a disabled flag, a session version that signed tokens must match, and
+    // failed sign-ins per username (known or not) for the per-account backoff.
+    version: 20,
+    sql: `
+      ALTER TABLE workers ADD COLUMN disabled BOOLEAN NOT NULL DEFAULT false,
+        ADD COLUMN token_version INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE sign_in_attempts (
+        username TEXT PRIMARY KEY, failures INTEGER NOT NULL, locked_until TEXT, last_attempt_at TEXT NOT NULL
+      );
+      CREATE INDEX sign_in_attempts_by_age ON sign_in_attempts (last_attempt_at);
+    `,
+  },
 ];
 
 const LOCK_KEY = 0x7061726c; // "parl"

@@ -12,6 +12,7 @@ import type {
   WorkflowRepository,
 } from '../types.ts';
 import { all, type Deps, one, transaction } from './db.ts';
+import { signInAttemptMethods } from './sign-in-attempts.ts';
 
 const OPEN = `('reserved', 'assigned', 'wrapping')`;
 const LOAD = `(SELECT count(*) FROM tasks t WHERE t.worker_sid = w.sid AND t.status IN ${OPEN})`;
@@ -25,8 +26,8 @@ export function workerRepository(deps: Deps): WorkerRepository {
       const row = await one(
         pool,
         `INSERT INTO workers (sid, friendly_name, username, password_hash, activity, capacity, attributes,
-           last_assigned_at, date_created, date_updated)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8) RETURNING *`,
+           last_assigned_at, date_created, date_updated, disabled)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8, $9) RETURNING *`,
         [
           newSid('WK'),
           input.friendlyName,
@@ -36,6 +37,7 @@ export function workerRepository(deps: Deps): WorkerRepository {
           input.capacity ?? 3,
           JSON.stringify(input.attributes ?? {}),
           at,
+          input.disabled ?? false,
         ],
       );
       return toWorker(row!);
@@ -55,7 +57,9 @@ export function workerRepository(deps: Deps): WorkerRepository {
       const row = await one(
         pool,
         `UPDATE workers SET activity = coalesce($1, activity), capacity = coalesce($2, capacity),
-           friendly_name = coalesce($3, friendly_name), attributes = coalesce($4::jsonb, attributes), date_updated = $5
+           friendly_name = coalesce($3, friendly_name), attributes = coalesce($4::jsonb, attributes), date_updated = $5,
+           username = coalesce($7, username), password_hash = coalesce($8, password_hash),
+           disabled = coalesce($9::boolean, disabled), token_version = token_version + $10
          WHERE sid = $6 RETURNING *`,
         [
           patch.activity ?? null,
@@ -64,20 +68,32 @@ export function workerRepository(deps: Deps): WorkerRepository {
           patch.attributes ? JSON.stringify(patch.attributes) : null,
           now(deps),
           sid,
+          patch.username ?? null,
+          patch.passwordHash ?? null,
+          patch.disabled ?? null,
+          patch.revokeSessions ? 1 : 0,
         ],
       );
       return toWorker(row!);
+    },
+    async delete(sid) {
+      return transaction(pool, async (client) => {
+        await client.query('DELETE FROM reservations WHERE worker_sid = $1', [sid]);
+        const { rowCount } = await client.query('DELETE FROM workers WHERE sid = $1', [sid]);
+        return (rowCount ?? 0) > 0;
+      });
     },
     async listAvailable(exclude) {
       const rows = await all(
         pool,
         `SELECT w.* FROM workers w
-         WHERE w.activity = 'Available' AND ${LOAD} < w.capacity AND NOT (w.sid = ANY($1::text[]))
+         WHERE w.activity = 'Available' AND NOT w.disabled AND ${LOAD} < w.capacity AND NOT (w.sid = ANY($1::text[]))
          ORDER BY w.last_assigned_at, w.date_created, w.seq`,
         [exclude],
       );
       return rows.map(toWorker);
     },
+    ...signInAttemptMethods({ pool }),
   };
 }
 

@@ -6,20 +6,25 @@
 import { type Row, toQueue, toWorker, toWorkflow } from '../rows.ts';
 import type { TaskQueueRepository, TimerRepository, WorkerRepository, WorkflowRepository } from '../types.ts';
 import type { Deps } from './conversations.ts';
+import { signInAttemptMethods } from './sign-in-attempts.ts';
 
 export const OPEN = `('reserved', 'assigned', 'wrapping')`;
 export const LOAD = `(SELECT count(*) FROM tasks t WHERE t.worker_sid = w.sid AND t.status IN ${OPEN})`;
 
 export function workerRepository({ db, clock, newSid }: Deps): WorkerRepository {
   const byId = db.prepare('SELECT * FROM workers WHERE sid = ?');
+  const remove = db.transaction((sid: string) => {
+    db.prepare('DELETE FROM reservations WHERE worker_sid = ?').run(sid);
+    return db.prepare('DELETE FROM workers WHERE sid = ?').run(sid).changes > 0;
+  });
   return {
     async create(input) {
       const at = clock().toISOString();
       const row = db
         .prepare(
           `INSERT INTO workers (sid, friendly_name, username, password_hash, activity, capacity, attributes,
-             last_assigned_at, date_created, date_updated)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+             disabled, last_assigned_at, date_created, date_updated)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
         )
         .get(
           newSid('WK'),
@@ -29,6 +34,7 @@ export function workerRepository({ db, clock, newSid }: Deps): WorkerRepository 
           input.activity ?? 'Offline',
           input.capacity ?? 3,
           JSON.stringify(input.attributes ?? {}),
+          input.disabled ? 1 : 0,
           at,
           at,
           at,
@@ -49,31 +55,41 @@ export function workerRepository({ db, clock, newSid }: Deps): WorkerRepository 
     async update(sid, patch) {
       const row = db
         .prepare(
-          `UPDATE workers SET activity = coalesce(?, activity), capacity = coalesce(?, capacity),
-             friendly_name = coalesce(?, friendly_name), attributes = coalesce(?, attributes), date_updated = ?
-           WHERE sid = ? RETURNING *`,
+          `UPDATE workers SET activity = coalesce(@activity, activity), capacity = coalesce(@capacity, capacity),
+             friendly_name = coalesce(@friendlyName, friendly_name), attributes = coalesce(@attributes, attributes),
+             username = coalesce(@username, username), password_hash = coalesce(@passwordHash, password_hash),
+             disabled = coalesce(@disabled, disabled), token_version = token_version + @bump, date_updated = @at
+           WHERE sid = @sid RETURNING *`,
         )
-        .get(
-          patch.activity ?? null,
-          patch.capacity ?? null,
-          patch.friendlyName ?? null,
-          patch.attributes ? JSON.stringify(patch.attributes) : null,
-          clock().toISOString(),
+        .get({
+          activity: patch.activity ?? null,
+          capacity: patch.capacity ?? null,
+          friendlyName: patch.friendlyName ?? null,
+          attributes: patch.attributes ? JSON.stringify(patch.attributes) : null,
+          username: patch.username ?? null,
+          passwordHash: patch.passwordHash ?? null,
+          disabled: patch.disabled === undefined ? null : patch.disabled ? 1 : 0,
+          bump: patch.revokeSessions ? 1 : 0,
+          at: clock().toISOString(),
           sid,
-        ) as Row;
+        }) as Row;
       return toWorker(row);
+    },
+    async delete(sid) {
+      return remove(sid);
     },
     async listAvailable(exclude) {
       const rows = db
         .prepare(
           `SELECT w.* FROM workers w
-           WHERE w.activity = 'Available' AND ${LOAD} < w.capacity
+           WHERE w.activity = 'Available' AND w.disabled = 0 AND ${LOAD} < w.capacity
              AND w.sid NOT IN (SELECT value FROM json_each(?))
            ORDER BY w.last_assigned_at, w.date_created`,
         )
         .all(JSON.stringify(exclude));
       return (rows as Row[]).map(toWorker);
     },
+    ...signInAttemptMethods({ db }),
   };
 }
 
