@@ -79,6 +79,10 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
         signInPerMinute: positive(env, 'PARLEY_SIGNIN_PER_MINUTE'),
         messagesPerMinute: positive(env, 'PARLEY_MESSAGES_PER_MINUTE'),
         messagesPerMinutePerIp: positive(env, 'PARLEY_MESSAGES_PER_MINUTE_PER_IP'),
+        connectionsPerSession: positive(env, 'PARLEY_CONNECTIONS_PER_SESSION'),
+        connectionsPerIp: positive(env, 'PARLEY_CONNECTIONS_PER_IP'),
+        tcpConnectionsPerIp: positive(env, 'PARLEY_TCP_CONNECTIONS_PER_IP'),
+        eventBudgets: onOff(env, 'PARLEY_EVENT_BUDGETS'),
       }).filter(([, value]) => value !== undefined),
     ),
     databaseUrl,
@@ -98,6 +102,15 @@ function trustProxyOf(env: NodeJS.ProcessEnv): string | undefined {
     throw new ConfigError((err as Error).message);
   }
   return text;
+}
+
+/** `on` / `off` (also true/false, 1/0) from the environment, or undefined when unset. */
+function onOff(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const text = (env[name] ?? '').trim().toLowerCase();
+  if (text === '') return undefined;
+  if (['on', 'true', '1'].includes(text)) return true;
+  if (['off', 'false', '0'].includes(text)) return false;
+  throw new ConfigError(`${name} must be on or off, got "${env[name]}"`);
 }
 
 /** A whole number above 0 from the environment, or undefined when unset. */

@@ -254,6 +254,8 @@ export interface OfflineMessageRequest {
   email: string;
   body: string;
   pageUrl?: string;
+  /** Required when the Flex Flow requires verified users (see identity verification). */
+  identify?: IdentifyRequest;
 }
 
 /** `/v1/TaskQueues`: `targetWorkers` is a TaskRouter expression over worker attributes. */
@@ -427,8 +429,10 @@ export interface SentAck {
 export interface SyncReply {
   channel: ChannelDTO;
   members: MemberDTO[];
-  /** Every message after the requested index, in index order. */
+  /** Messages after the requested index, in index order: one page, bounded by count and size. */
   messages: MessageDTO[];
+  /** More messages follow the last one here: ask again from its index. */
+  hasMore: boolean;
 }
 
 export interface TypingEvent {

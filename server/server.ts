@@ -7,14 +7,23 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { type CoreOptions, createCore, type Logger } from './core/index.ts';
+import { createRedisCounter } from './core/rate-counter.ts';
+import { DEFAULT_MEDIA_LIMITS, type MediaLimits } from './core/media.ts';
 import { seedDemo, seedDemoPhone } from './core/seed.ts';
 import { createApp } from './http/app.ts';
+import {
+  DEFAULT_HTTP_CONNECTION_LIMITS,
+  type HttpConnectionLimits,
+  limitHttpConnections,
+} from './http/connection-limits.ts';
 import { createMetrics } from './http/metrics.ts';
 import { parseTrustProxy } from './http/proxy-trust.ts';
 import type { PublicLimits } from './http/public.ts';
+import { DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './realtime/budgets.ts';
+import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from './realtime/connection-gate.ts';
 import { attachRealtime } from './realtime/index.ts';
-import { DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './realtime/rate-limit.ts';
 import { connectRedisAdapter } from './realtime/redis.ts';
+import { createFileStorage, type FileStorage, type S3StorageOptions } from './store/files/index.ts';
 import { createPostgresStore } from './store/postgres/index.ts';
 import { createSqliteStore } from './store/sqlite/index.ts';
 import type { Store } from './store/types.ts';
@@ -28,6 +37,12 @@ export interface ServerOptions {
   redisUrl?: string;
   /** `postgres://…`: the PostgreSQL store instead of SQLite. */
   databaseUrl?: string;
+  /** S3-compatible storage for uploaded files (PARLEY_S3_*); else PostgreSQL with `databaseUrl`, else `<dataDir>/media`. */
+  s3?: S3StorageOptions;
+  /** A file storage of your own (tests, other backends); it is closed with the server. */
+  files?: FileStorage;
+  /** Upload limits: largest file, files and bytes per conversation, visitor uploads per address a minute. */
+  uploads?: Partial<MediaLimits>;
   /** SQLite durability: see `createSqliteStore`. */
   sqliteSynchronous?: 'NORMAL' | 'FULL';
   adminKey: string;
@@ -51,8 +66,14 @@ export interface ServerOptions {
   retentionDays?: number;
   /** A visitor session's absolute lifetime in days, however often refreshed (PARLEY_SESSION_MAX_DAYS, 30). */
   sessionMaxDays?: number;
-  /** Rate limits: sign-ins and chats opened per IP, messages per visitor connection and per IP. */
-  limits?: Partial<PublicLimits & MessageLimits>;
+  /**
+   * Rate limits: sign-ins and chats opened per IP, messages per visitor connection and per IP,
+   * open sockets per session and per IP, TCP connections per IP. `eventBudgets: false` lifts
+   * the per-event socket budgets (load tests that drive one session hard).
+   */
+  limits?: Partial<PublicLimits & MessageLimits & ConnectionLimits & HttpConnectionLimits> & {
+    eventBudgets?: boolean;
+  };
   log?: Logger;
   /** Parley's public URL when behind a proxy (PARLEY_PUBLIC_URL): signed webhooks are checked against it. */
   publicUrl?: string;
@@ -103,8 +124,22 @@ export async function createServer(options: ServerOptions): Promise<ParleyServer
           file: join(options.dataDir, 'parley.db'),
           synchronous: options.sqliteSynchronous,
         }));
+  // Redis first: it carries the rate-limit counters as well as the broadcasts.
+  const redis = options.redisUrl
+    ? await connectRedisAdapter(options.redisUrl, (err) => log.error({ err }, 'redis connection failed'))
+    : null;
+  const files =
+    options.files ??
+    createFileStorage({
+      dataDir: options.dataDir,
+      databaseUrl: store.engine === 'postgres' ? options.databaseUrl : undefined,
+      s3: options.s3,
+    });
   const core = createCore({
     store,
+    counter: redis
+      ? createRedisCounter(redis.client, (err) => log.warn({ err }, 'rate limits counted in memory'))
+      : undefined,
     secret: options.secret,
     log,
     reservationTimeoutSeconds: options.reservationTimeoutSeconds,
@@ -114,7 +149,8 @@ export async function createServer(options: ServerOptions): Promise<ParleyServer
     webhook: options.webhook,
     retentionDays: options.retentionDays,
     sessionMaxDays: options.sessionMaxDays,
-    mediaDir: join(options.dataDir, 'media'),
+    files,
+    mediaLimits: { ...DEFAULT_MEDIA_LIMITS, ...options.uploads },
     publicUrl: options.publicUrl,
     messagingConnector: options.messagingConnector,
     signInBackoff: options.signInBackoff,
@@ -128,8 +164,11 @@ export async function createServer(options: ServerOptions): Promise<ParleyServer
     signInPerMinute: 10,
     webChannelsPerMinute: 60,
     ...DEFAULT_MESSAGE_LIMITS,
+    ...DEFAULT_CONNECTION_LIMITS,
+    ...DEFAULT_HTTP_CONNECTION_LIMITS,
     ...options.limits,
   };
+  const trustProxy = parseTrustProxy(options.trustProxy);
   const metrics = createMetrics(core);
   const app = createApp({
     metrics,
@@ -140,15 +179,17 @@ export async function createServer(options: ServerOptions): Promise<ParleyServer
     limits,
     isReady: () => accepting,
     demo: options.seedDemo,
-    dataDir: options.dataDir,
-    trustProxy: parseTrustProxy(options.trustProxy),
+    trustProxy,
   });
   const httpServer = createHttpServer(app);
-  const io = attachRealtime(httpServer, core, log, { messageLimits: limits });
+  limitHttpConnections(httpServer, limits, trustProxy);
+  const io = attachRealtime(httpServer, core, log, {
+    messageLimits: limits,
+    connectionLimits: limits,
+    eventBudgets: limits.eventBudgets,
+    trustProxy,
+  });
   metrics.watch(io);
-  const redis = options.redisUrl
-    ? await connectRedisAdapter(options.redisUrl, (err) => log.error({ err }, 'redis connection failed'))
-    : null;
   if (redis) io.adapter(redis.adapter);
   core.start();
 
@@ -177,6 +218,7 @@ export async function createServer(options: ServerOptions): Promise<ParleyServer
       httpServer.closeAllConnections();
       await closed;
       await store.close();
+      await files.close();
     },
   };
 }

@@ -8,8 +8,13 @@ import type { MemberRole, SyncReply } from '../protocol.ts';
 import type { Channel, FlexFlow, Message, Store } from '../store/types.ts';
 import type { EventBus } from './events.ts';
 
-/** The most a single sync returns; a client asks again from the last index it got. */
-export const SYNC_PAGE = 1000;
+/**
+ * The most a single sync returns, by count and by size: a client asks again from the last
+ * index it got while `hasMore` is set. The size bound keeps each reply, and so what a slow
+ * reader can make the server hold, small whatever the messages hold.
+ */
+export const SYNC_PAGE = 200;
+export const SYNC_PAGE_BYTES = 256 * 1024;
 
 export interface ConversationsDeps {
   store: Store;
@@ -140,11 +145,13 @@ export function createConversations({ store, events, onCustomerMessage }: Conver
 
     async sync(channelSid: string, afterIndex: number): Promise<SyncReply> {
       const channel = await getChannel(channelSid);
-      const [members, messages] = await Promise.all([
+      const [members, page] = await Promise.all([
         store.members.list(channelSid),
         store.messages.list(channelSid, { afterIndex, limit: SYNC_PAGE }),
       ]);
-      return { channel, members, messages };
+      const messages = fitPage(page);
+      const hasMore = messages.length < page.length || page.length === SYNC_PAGE;
+      return { channel, members, messages, hasMore };
     },
 
     async markRead(channelSid: string, identity: string, index: number) {
@@ -176,4 +183,22 @@ export function createConversations({ store, events, onCustomerMessage }: Conver
       return channel;
     },
   };
+}
+
+/** The leading messages of a page that fit in SYNC_PAGE_BYTES (always at least one). */
+function fitPage(page: Message[]): Message[] {
+  let bytes = 0;
+  for (let i = 0; i < page.length; i++) {
+    const message = page[i] as Message;
+    // Bodies counted at UTF-8's worst case; attributes are rare and small, so measured exactly.
+    const attributes = message.attributes;
+    let size = 300 + message.body.length * 3;
+    for (const _ in attributes) {
+      size += JSON.stringify(attributes).length;
+      break;
+    }
+    bytes += size;
+    if (bytes > SYNC_PAGE_BYTES && i > 0) return page.slice(0, i);
+  }
+  return page;
 }

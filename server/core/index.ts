@@ -2,19 +2,24 @@
  * The core of Parley, wired from its parts. It knows no transport: HTTP and Socket.IO call
  * these services and publish the events they emit.
  */
+
 import type { Activity } from '../protocol.ts';
+import type { FileStorage } from '../store/files/types.ts';
 import type { Store } from '../store/types.ts';
 import { createAgents } from './agents.ts';
 import { BOT_TIMEOUT_KIND, type BotRunner, createBotRunner } from './bot/runner.ts';
 import { createChannelAdmin } from './channel-admin.ts';
 import { createConversations } from './conversations.ts';
+import { createEgressPolicy, type EgressOptions } from './egress.ts';
 import { EventBus } from './events.ts';
 import { createExternalIntegration } from './external.ts';
 import { createFlexFlows, type FlexFlows } from './flex-flows.ts';
 import { type Clock, systemClock } from './ids.ts';
+import { createMediaService, type MediaLimits } from './media.ts';
 import { createPrivacy } from './privacy.ts';
 import type { MessagingConnectorClient } from './proxy/connector.ts';
 import { createMessaging } from './proxy/index.ts';
+import { createMemoryCounter, type RateCounter } from './rate-counter.ts';
 import { createRetention, RETENTION_KIND } from './retention.ts';
 import { createRouting } from './routing/index.ts';
 import type { SignInBackoffOptions } from './sign-in-backoff.ts';
@@ -46,14 +51,22 @@ export interface CoreOptions {
   timerIntervalMs?: number;
   /** Delete conversations idle longer than this many days (none when unset). */
   retentionDays?: number;
-  /** Where the media service keeps files, so privacy requests and retention delete them too. */
-  mediaDir?: string;
+  /** A visitor session's absolute lifetime in days (default 30); fractions allowed for tests. */
+  sessionMaxDays?: number;
+  /** Where uploaded files' bytes are kept (disk, PostgreSQL or S3); without it uploads are refused. */
+  files?: FileStorage;
+  /** Upload limits: the largest file, and files and bytes per conversation. */
+  mediaLimits?: MediaLimits;
   /** Parley's public URL behind a proxy (signatures and status callbacks); else the listen URL. */
   publicUrl?: string;
   /** How replies reach SMS / WhatsApp-style providers (default: the Twilio-shaped HTTP connector). */
   messagingConnector?: MessagingConnectorClient;
   /** Per-account sign-in backoff (failures per username before a lock, lock lengths). */
   signInBackoff?: Partial<SignInBackoffOptions>;
+  /** Where bot HTTP requests, the external integration and webhooks may go (PARLEY_HTTP_ALLOW). */
+  egress?: EgressOptions;
+  /** Where rate limits count (Redis with several nodes); in memory by default. */
+  counter?: RateCounter;
 }
 
 export type Core = ReturnType<typeof createCore>;
@@ -68,11 +81,15 @@ export function createCore({
   taskTimeoutSeconds = 86_400,
   agentDisconnectGraceSeconds = 60,
   webhook,
+  egress: egressOptions,
   timerIntervalMs,
   retentionDays,
-  mediaDir,
+  sessionMaxDays,
+  files,
+  mediaLimits,
   publicUrl,
   messagingConnector,
+  counter = createMemoryCounter(),
   signInBackoff,
 }: CoreOptions) {
   const events = new EventBus();
@@ -106,15 +123,22 @@ export function createCore({
     endBot: (channelSid, reason) => bot.endForChannel(channelSid, reason),
   });
   let baseUrl: string | null = null;
-  bot = createBotRunner({ store, conversations, routing, clock, log, baseUrl: () => baseUrl });
-  flexFlows = createFlexFlows({ store, routing, bot, external: createExternalIntegration({ log }) });
-  if (webhook) startWebhooks(webhook, { events, log, clock, track });
+  const egress = createEgressPolicy(egressOptions);
+  bot = createBotRunner({ store, conversations, routing, clock, log, baseUrl: () => baseUrl, egress });
+  flexFlows = createFlexFlows({
+    store,
+    routing,
+    bot,
+    external: createExternalIntegration({ log, egress }),
+  });
+  if (webhook) startWebhooks(webhook, { events, log, clock, egress, track });
   const channelAdmin = createChannelAdmin({ store, events, conversations, routing, bot: () => bot });
-  const tokens = createTokens(secret, clock);
-  const privacy = createPrivacy({ store, events, mediaDir });
-  const retention = retentionDays
-    ? createRetention({ store, clock, log, days: retentionDays, mediaDir })
-    : null;
+  const tokens = createTokens(secret, clock, {
+    ...(sessionMaxDays !== undefined && { sessionMaxSeconds: Math.round(sessionMaxDays * 86_400) }),
+  });
+  const media = createMediaService({ store, files, limits: mediaLimits, clock });
+  const privacy = createPrivacy({ store, events, media });
+  const retention = retentionDays ? createRetention({ store, clock, log, days: retentionDays, media }) : null;
   const agents = createAgents({ store, tokens, events, routing, clock, signInBackoff });
   const messaging = createMessaging({
     store,
@@ -151,9 +175,11 @@ export function createCore({
     tokens,
     agents,
     webChannels,
+    media,
     privacy,
     retention,
     messaging,
+    counter,
     track,
     /** Where this server is reachable; bot flows resolve relative URLs against it. */
     setBaseUrl(url: string) {

@@ -1,21 +1,18 @@
 /**
  * `POST /media/:channelSid` (upload) and `GET /media/:mediaSid` (download) for conversation
  * members only: a visitor with a token for that channel, or an agent holding a task on it.
- * Tokens come in `Authorization: Bearer …` (never in a URL). Downloads carry the sniffed
- * type, `Content-Disposition` (inline only for images), `nosniff` and no caching. CORS is
- * open to any origin: no cookies are involved, the bearer token is the only credential.
+ * Tokens come in `Authorization: Bearer …` (never in a URL). Uploads stream into the file
+ * storage (the body is never held whole in memory); visitors' uploads are limited per
+ * address per minute. Downloads stream back with the sniffed type, `Content-Disposition`
+ * (inline only for images), `nosniff` and no caching. CORS is open to any origin: no cookies
+ * are involved, the bearer token is the only credential.
  */
-import express, { type NextFunction, type Request, type Response, Router } from 'express';
+import { type NextFunction, type Request, type Response, Router } from 'express';
 import type { Core } from '../core/index.ts';
-import { createMediaService, DEFAULT_MAX_FILE_SIZE, type MediaService } from '../core/media.ts';
 import { ParleyError } from '../errors.ts';
 
 export interface MediaRouterOptions {
   core: Core;
-  dataDir: string;
-  maxFileSize?: number;
-  /** A media service of your own (tests); else files under `<dataDir>/media`. */
-  media?: MediaService;
 }
 
 const unauthorized = () =>
@@ -23,28 +20,26 @@ const unauthorized = () =>
 const notMember = () =>
   new ParleyError('forbidden', 'Only members of this conversation may use its files', 403);
 
-export function mediaRouter({
-  core,
-  dataDir,
-  maxFileSize = DEFAULT_MAX_FILE_SIZE,
-  media,
-}: MediaRouterOptions) {
-  const service = media ?? createMediaService({ dataDir, maxFileSize });
+export function mediaRouter({ core }: MediaRouterOptions) {
   const router = Router();
+  const { uploadsPerMinutePerIp } = core.media.limits;
+  /** True while this address is under its upload budget (shared across nodes with Redis). */
+  const perAddress = async (address: string) =>
+    (await core.counter.hit(`upload:ip:${address}`, 60_000)) <= uploadsPerMinutePerIp;
 
-  /** Who may touch a channel's files: its visitor, or an agent holding it. Returns the uploader id. */
-  async function authorize(req: Request, channelSid: string): Promise<string> {
+  /** Who may touch a channel's files: its visitor, or an agent holding it. */
+  async function authorize(req: Request, channelSid: string) {
     const token = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
     const claims = token ? core.tokens.verify(token) : null;
     if (!claims) throw unauthorized();
     if (claims.kind === 'visitor') {
       if (claims.channelSid !== channelSid) throw notMember();
-      return claims.contactSid;
+      return { kind: 'visitor' as const, uploadedBy: claims.contactSid };
     }
     // A revoked agent token (worker deleted, disabled, password changed) is no token at all.
     if (!(await core.agents.authenticate(token))) throw unauthorized();
     await core.routing.assertHolds(claims.workerSid, channelSid);
-    return claims.workerSid;
+    return { kind: 'agent' as const, uploadedBy: claims.workerSid };
   }
 
   router.use('/media', (req: Request, res: Response, next: NextFunction) => {
@@ -57,32 +52,47 @@ export function mediaRouter({
     else next();
   });
 
-  router.post(
-    '/media/:channelSid',
-    express.raw({ type: () => true, limit: maxFileSize }),
-    async (req: Request<{ channelSid: string }>, res: Response) => {
-      const uploadedBy = await authorize(req, req.params.channelSid);
+  router.post('/media/:channelSid', async (req: Request<{ channelSid: string }>, res: Response) => {
+    try {
+      const { kind, uploadedBy } = await authorize(req, req.params.channelSid);
+      if (kind === 'visitor' && !(await perAddress(req.ip ?? ''))) {
+        throw new ParleyError(
+          'rate_limited',
+          `Too many files sent from this address: at most ${uploadsPerMinutePerIp} a minute; wait a minute and send it again`,
+          429,
+        );
+      }
       let filename = 'file';
       try {
         filename = decodeURIComponent(req.get('x-filename') ?? 'file');
       } catch {
         throw new ParleyError('invalid_request', 'X-Filename must be URI-encoded (encodeURIComponent)', 400);
       }
-      const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const record = await service.store({ channelSid: req.params.channelSid, filename, bytes, uploadedBy });
+      const length = req.get('content-length');
+      const record = await core.media.upload({
+        channelSid: req.params.channelSid,
+        filename,
+        body: req,
+        declaredSize: length === undefined ? undefined : Number(length),
+        uploadedBy,
+      });
       const { sid, contentType, size } = record;
       res.status(201).json({ sid, filename: record.filename, contentType, size });
-    },
-  );
+    } catch (err) {
+      dropRestOfBody(req, res);
+      throw err;
+    }
+  });
 
   router.get('/media/:mediaSid', async (req: Request<{ mediaSid: string }>, res: Response) => {
-    const record = await service.describe(req.params.mediaSid);
+    const record = await core.media.describe(req.params.mediaSid);
     if (!record) throw new ParleyError('not_found', `Media ${req.params.mediaSid} was not found`, 404);
     await authorize(req, record.channelSid);
-    const stored = await service.read(record.sid);
+    const stored = await core.media.open(record.sid);
     if (!stored) throw new ParleyError('not_found', `Media ${record.sid} was not found`, 404);
     const inline = record.contentType.startsWith('image/');
     res.setHeader('Content-Type', record.contentType);
+    res.setHeader('Content-Length', String(record.size));
     res.setHeader(
       'Content-Disposition',
       `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(record.filename)}`,
@@ -90,15 +100,22 @@ export function mediaRouter({
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Cache-Control', 'private, no-store');
     res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
-    res.send(stored.bytes);
-  });
-
-  // An oversize body is refused by express.raw before it is read to the end.
-  router.use('/media', (err: unknown, _req: Request, _res: Response, next: NextFunction) => {
-    const status = (err as { status?: number })?.status;
-    if (status === 413) {
-      next(new ParleyError('file_too_large', `The file is larger than ${maxFileSize} bytes`, 413));
-    } else next(err);
+    stored.body.on('error', () => res.destroy());
+    stored.body.pipe(res);
   });
   return router;
+}
+
+/**
+ * Before a refused upload is answered: the client may still be sending the body. The answer
+ * goes out with `Connection: close`, what is left of the body is read and dropped (never
+ * stored), and the connection is cut if the client keeps sending long after the answer.
+ */
+function dropRestOfBody(req: Request, res: Response) {
+  if (req.complete) return;
+  res.setHeader('Connection', 'close');
+  req.resume();
+  const cut = setTimeout(() => req.socket.destroy(), 5_000);
+  cut.unref();
+  req.once('end', () => clearTimeout(cut));
 }

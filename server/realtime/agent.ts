@@ -10,11 +10,14 @@ import type { AgentClientEvents, AgentServerEvents } from '../protocol.ts';
 import { schemas } from '../schemas.ts';
 import { assertCanWatch } from './access.ts';
 import { attachRouting, watchSupervisorRoles } from './agent-routing.ts';
+import { type Budgets, createEventGuard } from './budgets.ts';
+import type { ConnectionGate } from './connection-gate.ts';
 import { createHandle, handshakeError } from './handle.ts';
 import { channelRoom, workerRoom } from './rooms.ts';
 
 interface AgentData {
   workerSid: string;
+  address: string;
 }
 
 export type AgentNamespace = Namespace<
@@ -24,7 +27,12 @@ export type AgentNamespace = Namespace<
   AgentData
 >;
 
-export function attachAgent(nsp: AgentNamespace, core: Core, log: Logger) {
+export interface AgentOptions {
+  budgets: Budgets | null;
+  gate: ConnectionGate;
+}
+
+export function attachAgent(nsp: AgentNamespace, core: Core, log: Logger, { budgets, gate }: AgentOptions) {
   const { conversations, routing, agents } = core;
 
   nsp.use(async (socket, next) => {
@@ -34,7 +42,10 @@ export function attachAgent(nsp: AgentNamespace, core: Core, log: Logger) {
       const worker = await agents.authenticate(socket.handshake.auth?.token);
       if (!worker)
         return next(handshakeError('unauthorized', 'Sign in again: the session is missing or expired'));
-      socket.data = { workerSid: worker.sid };
+      const address = gate.addressOf(socket);
+      const refused = gate.admit(socket, `worker:${worker.sid}`, address);
+      if (refused) return next(refused);
+      socket.data = { workerSid: worker.sid, address };
       next();
     } catch (err) {
       log.error({ err }, 'agent handshake failed');
@@ -46,7 +57,9 @@ export function attachAgent(nsp: AgentNamespace, core: Core, log: Logger) {
     'connection',
     async (socket: Socket<AgentClientEvents, AgentServerEvents, Record<string, never>, AgentData>) => {
       const { workerSid } = socket.data;
-      const handle = createHandle(socket as unknown as Socket, log, core.track);
+      const actor = { identity: `worker:${workerSid}`, address: socket.data.address };
+      const admit = budgets && createEventGuard(socket as unknown as Socket, actor, budgets, core.counter);
+      const handle = createHandle(socket as unknown as Socket, log, core.track, admit ?? undefined);
 
       handle('session:sync', schemas.empty, async () => {
         const state = await routing.agentState(workerSid);

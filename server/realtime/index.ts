@@ -5,10 +5,13 @@
 import type { Server as HttpServer } from 'node:http';
 import { type Namespace, Server } from 'socket.io';
 import type { Core, Logger } from '../core/index.ts';
+import { parseTrustProxy, type TrustProxy } from '../http/proxy-trust.ts';
 import type { AgentServerEvents, WebchatServerEvents } from '../protocol.ts';
 import { type AgentNamespace, attachAgent } from './agent.ts';
 import { publishSupervision } from './agent-routing.ts';
-import type { MessageLimits } from './rate-limit.ts';
+import { DEFAULT_MAX_QUEUED_BYTES, enforceBackpressure } from './backpressure.ts';
+import { AGENT_BUDGETS, DEFAULT_MESSAGE_LIMITS, type MessageLimits, webchatBudgets } from './budgets.ts';
+import { type ConnectionLimits, createConnectionGate, DEFAULT_CONNECTION_LIMITS } from './connection-gate.ts';
 import { channelRoom, workerRoom } from './rooms.ts';
 import { attachWebchat, type WebchatNamespace } from './webchat.ts';
 
@@ -17,7 +20,24 @@ export interface RealtimeOptions {
   maxHttpBufferSize?: number;
   /** Message rate limits on /webchat. */
   messageLimits?: MessageLimits;
+  /** Open sockets per session and per address. */
+  connectionLimits?: ConnectionLimits;
+  /** False lifts the per-event budgets (load tests driving one session hard); on by default. */
+  eventBudgets?: boolean;
+  /** Bytes that may wait for one client before it is cut off. */
+  maxQueuedBytes?: number;
+  /** Which proxies' X-Forwarded-For is believed (default: loopback). */
+  trustProxy?: TrustProxy;
 }
+
+/** Headers on every Engine.IO response (long-polling and the WebSocket upgrade). */
+const SOCKET_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  'Cache-Control': 'no-store',
+};
 
 export function attachRealtime(
   httpServer: HttpServer,
@@ -32,9 +52,23 @@ export function attachRealtime(
     cors: { origin: true, credentials: false },
     serveClient: false,
   });
+  const addHeaders = (headers: Record<string, string>) => Object.assign(headers, SOCKET_HEADERS);
+  io.engine.on('initial_headers', addHeaders);
+  io.engine.on('headers', addHeaders);
+  enforceBackpressure(io, options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES, (queued) =>
+    log.warn({ queued }, 'client cut off: it stopped reading while its queue grew'),
+  );
+  const gate = createConnectionGate(
+    options.connectionLimits ?? DEFAULT_CONNECTION_LIMITS,
+    options.trustProxy ?? parseTrustProxy(undefined),
+  );
+  const budgetsOn = options.eventBudgets !== false;
   const webchat = io.of('/webchat') as unknown as WebchatNamespace;
   const agent = io.of('/agent') as unknown as AgentNamespace;
-  attachWebchat(webchat, core, log, options.messageLimits);
+  attachWebchat(webchat, core, log, {
+    gate,
+    budgets: budgetsOn ? webchatBudgets(options.messageLimits ?? DEFAULT_MESSAGE_LIMITS) : null,
+  });
   // Who connects and why they left: ids only, never the handshake's token.
   for (const nsp of [webchat, agent] as unknown as Namespace[]) {
     nsp.on('connection', (socket) => {
@@ -44,7 +78,7 @@ export function attachRealtime(
       socket.on('disconnect', (reason) => log.info({ ...ids, reason }, 'socket disconnected'));
     });
   }
-  attachAgent(agent, core, log);
+  attachAgent(agent, core, log, { gate, budgets: budgetsOn ? AGENT_BUDGETS : null });
 
   const { events } = core;
   /** Both sides of a channel: the visitor's sockets and the agents holding it. */

@@ -1,7 +1,8 @@
 /**
  * Several nodes: with `REDIS_URL`, Socket.IO broadcasts go through Redis pub/sub
  * (@socket.io/redis-adapter), so a visitor on one node and an agent on another chat live, and
- * room joins (`socketsJoin`) reach sockets on every node.
+ * room joins (`socketsJoin`) reach sockets on every node. The same connection counts the
+ * rate limits every node shares.
  */
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
@@ -15,6 +16,8 @@ export async function connectRedisAdapter(url: string, onError: (err: unknown) =
   await Promise.all([pub.connect(), sub.connect()]);
   return {
     adapter: createAdapter(pub, sub),
+    /** The commands connection, for other shared state (rate-limit counters). */
+    client: pub,
     async close() {
       await Promise.allSettled([pub.quit(), sub.quit()]);
     },

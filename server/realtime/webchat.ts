@@ -3,18 +3,21 @@
  * `auth` (never the URL); the connection's Origin must be one the Flex Flow allows.
  */
 import type { Namespace, Socket } from 'socket.io';
+import { isErasedIdentity } from '../core/identity.ts';
 import type { Core, Logger } from '../core/index.ts';
 import { isOriginAllowed } from '../core/origins.ts';
 import type { WebchatClientEvents, WebchatServerEvents } from '../protocol.ts';
 import { schemas } from '../schemas.ts';
+import { type Budgets, createEventGuard } from './budgets.ts';
+import type { ConnectionGate } from './connection-gate.ts';
 import { createHandle, handshakeError } from './handle.ts';
-import { createMessageLimiter, DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './rate-limit.ts';
 import { channelRoom } from './rooms.ts';
 
 interface VisitorData {
   contactSid: string;
   channelSid: string;
   identity: string;
+  address: string;
 }
 
 export type WebchatNamespace = Namespace<
@@ -24,13 +27,13 @@ export type WebchatNamespace = Namespace<
   VisitorData
 >;
 
-export function attachWebchat(
-  nsp: WebchatNamespace,
-  core: Core,
-  log: Logger,
-  limits: MessageLimits = DEFAULT_MESSAGE_LIMITS,
-) {
-  const limiter = createMessageLimiter(limits);
+export interface WebchatOptions {
+  budgets: Budgets | null;
+  gate: ConnectionGate;
+}
+
+export function attachWebchat(nsp: WebchatNamespace, core: Core, log: Logger, options: WebchatOptions) {
+  const { budgets, gate } = options;
   const { store, conversations, flexFlows, tokens } = core;
 
   nsp.use(async (socket, next) => {
@@ -41,7 +44,10 @@ export function attachWebchat(
         store.contacts.get(claims.contactSid),
         store.channels.get(claims.channelSid),
       ]);
-      if (!contact || !channel || channel.contactSid !== contact.sid) return next(unauthorized());
+      // An erased contact's tokens are revoked with it.
+      if (!contact || !channel || channel.contactSid !== contact.sid || isErasedIdentity(contact.identity)) {
+        return next(unauthorized());
+      }
       const flexFlow = await store.flexFlows.get(channel.flexFlowSid);
       const { origin, host } = socket.handshake.headers;
       if (!flexFlow || !isOriginAllowed(flexFlow.allowedOrigins, origin, host)) {
@@ -49,7 +55,10 @@ export function attachWebchat(
           handshakeError('forbidden_origin', `Origin ${origin ?? '(none)'} may not open this chat`),
         );
       }
-      socket.data = { contactSid: contact.sid, channelSid: channel.sid, identity: contact.identity };
+      const address = gate.addressOf(socket);
+      const refused = gate.admit(socket, `channel:${channel.sid}`, address);
+      if (refused) return next(refused);
+      socket.data = { contactSid: contact.sid, channelSid: channel.sid, identity: contact.identity, address };
       next();
     } catch (err) {
       log.error({ err }, 'webchat handshake failed');
@@ -60,7 +69,7 @@ export function attachWebchat(
   nsp.on(
     'connection',
     (socket: Socket<WebchatClientEvents, WebchatServerEvents, Record<string, never>, VisitorData>) => {
-      const { channelSid, contactSid, identity } = socket.data;
+      const { channelSid, identity, contactSid, address } = socket.data;
       void socket.join(channelRoom(channelSid));
       // A visitor waiting for an agent learns their place in line at once, then on every change.
       core.track(
@@ -68,11 +77,18 @@ export function attachWebchat(
           .current(channelSid)
           .then((position) => position && socket.emit('queue:position', position)),
       );
-      const handle = createHandle(socket as unknown as Socket, log, core.track);
+      const admit =
+        budgets &&
+        createEventGuard(
+          socket as unknown as Socket,
+          { identity: `contact:${contactSid}`, address },
+          budgets,
+          core.counter,
+        );
+      const handle = createHandle(socket as unknown as Socket, log, core.track, admit ?? undefined);
 
       handle('messages:sync', schemas.sync, ({ afterIndex }) => conversations.sync(channelSid, afterIndex));
       handle('message:send', schemas.send, async (req) => {
-        limiter.check(socket as unknown as Socket);
         const { message } = await conversations.post({ channelSid, from: identity, ...req });
         return { sid: message.sid, index: message.index, message };
       });
@@ -88,9 +104,8 @@ export function attachWebchat(
         if (channel.status === 'active') await flexFlows.endByCustomer(channel);
         return { ok: true };
       });
-      handle('session:refresh', schemas.empty, async () =>
-        tokens.sign({ kind: 'visitor', contactSid, channelSid }),
-      );
+      // The token this socket connected with carries when the session began, which caps it.
+      handle('session:refresh', schemas.empty, async () => tokens.refresh(socket.handshake.auth?.token));
     },
   );
 }

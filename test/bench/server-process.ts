@@ -37,6 +37,9 @@ if (kind === 'parley') {
       webChannelsPerMinute: 1_000_000,
       messagesPerMinute: 1_000_000,
       messagesPerMinutePerIp: 10_000_000,
+      connectionsPerIp: 1_000_000,
+      tcpConnectionsPerIp: 1_000_000,
+      eventBudgets: false,
     },
     log: pino({ level: 'warn' }),
   });

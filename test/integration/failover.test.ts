@@ -74,6 +74,7 @@ describe('a node failure', () => {
       PARLEY_SIGNIN_PER_MINUTE: '100000',
       PARLEY_MESSAGES_PER_MINUTE: '100000',
       PARLEY_MESSAGES_PER_MINUTE_PER_IP: '1000000',
+      PARLEY_EVENT_BUDGETS: 'off',
     };
     const nodes = [0, 1].map(() => new ServerProcess({ dataDir, adminKey: ADMIN_KEY, secret: SECRET, env }));
     const ports: number[] = [];

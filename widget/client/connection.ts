@@ -71,6 +71,7 @@ export function openConnection(session: StoredSession, deps: ConnectionDeps): Co
     store.update(update.setMembers(reply.members));
     setChannel(reply.channel);
     receive(reply.messages);
+    if (reply.hasMore && reply.messages.length) void sync();
   }
 
   function setChannel(channel: Parameters<typeof update.setChannel>[0]) {

@@ -84,6 +84,8 @@ export function connectDesk({
     store.update(chats.updateChannel(reply.channel));
     for (const member of reply.members) store.update(chats.updateMember(member));
     receive(channelSid, reply.messages);
+    // Long chats come a page at a time.
+    if (reply.hasMore && reply.messages.length) await syncMessages(channelSid);
   }
 
   function receive(channelSid: Sid, messages: MessageDTO[]): void {
@@ -113,9 +115,12 @@ export function connectDesk({
       notifyError(error);
     }
   });
-  socket.on('disconnect', () => {
+  socket.on('disconnect', (reason) => {
     outbox.reset();
     store.update(desk.setConnection('offline'));
+    // The server ended the session (the worker was removed, disabled or given a new password):
+    // asking again gets the handshake refused, which brings back the sign-in form.
+    if (reason === 'io server disconnect') socket.connect();
   });
   socket.on('connect_error', (error) => {
     if (error.message === 'unauthorized') onUnauthorized();

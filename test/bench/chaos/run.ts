@@ -70,6 +70,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       PARLEY_SIGNIN_PER_MINUTE: '100000',
       PARLEY_MESSAGES_PER_MINUTE: '100000',
       PARLEY_MESSAGES_PER_MINUTE_PER_IP: '1000000',
+      PARLEY_EVENT_BUDGETS: 'off',
     },
   });
   const clients: (ChaosVisitor | ChaosAgent)[] = [];

@@ -1,0 +1,82 @@
+/**
+ * Counting hits per key in fixed windows: the one budget every limit in Parley draws on (chats
+ * opened, sign-ins, messages, socket events, uploads). In memory on one node; in Redis when
+ * `REDIS_URL` is set, so a visitor who spreads requests over several nodes meets one budget.
+ *
+ * A counter never throws for the caller's sake: when Redis cannot be reached the hit is
+ * counted in memory instead, so an outage of the limiter degrades to per-node limits rather
+ * than to no limits or to refusing everyone.
+ */
+
+export interface RateCounter {
+  /** Counts one hit on `key` in its current window and returns the window's count so far. */
+  hit(key: string, windowMs: number): Promise<number>;
+  /** When the current window of `key` ends (ms since epoch), for Retry-After. */
+  resetAt(key: string, windowMs: number): number;
+}
+
+/** Fixed windows in a Map, swept as it grows; entries for idle keys go with the sweep. */
+export function createMemoryCounter(now: () => number = Date.now): RateCounter & { size(): number } {
+  const windows = new Map<string, { start: number; count: number; windowMs: number }>();
+  let nextSweep = 0;
+  function sweep(at: number) {
+    if (at < nextSweep && windows.size < 50_000) return;
+    nextSweep = at + 10_000;
+    for (const [key, w] of windows) if (at - w.start >= w.windowMs) windows.delete(key);
+  }
+  function hitNow(key: string, windowMs: number): number {
+    const at = now();
+    sweep(at);
+    let window = windows.get(key);
+    if (!window || at - window.start >= windowMs) {
+      window = { start: at, count: 0, windowMs };
+      windows.set(key, window);
+    }
+    return ++window.count;
+  }
+  return {
+    hit: (key, windowMs) => Promise.resolve(hitNow(key, windowMs)),
+    resetAt(key, windowMs) {
+      const window = windows.get(key);
+      return (window?.start ?? now()) + windowMs;
+    },
+    size: () => windows.size,
+  };
+}
+
+/** The part of a node-redis client this counter uses. */
+export interface RedisLike {
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  isReady: boolean;
+}
+
+// INCR and set the expiry on the first hit of a window, in one round trip.
+const HIT_SCRIPT = `local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return n`;
+
+/** Windows in Redis keyed by `parley:rl:<key>:<window number>`; memory when Redis is down. */
+export function createRedisCounter(
+  redis: RedisLike,
+  onError: (err: unknown) => void,
+  now: () => number = Date.now,
+): RateCounter {
+  const fallback = createMemoryCounter(now);
+  return {
+    async hit(key, windowMs) {
+      if (!redis.isReady) return fallback.hit(key, windowMs);
+      const slot = Math.floor(now() / windowMs);
+      try {
+        const count = await redis.eval(HIT_SCRIPT, {
+          keys: [`parley:rl:${key}:${slot}`],
+          arguments: [String(windowMs)],
+        });
+        return Number(count);
+      } catch (err) {
+        onError(err);
+        return fallback.hit(key, windowMs);
+      }
+    },
+    resetAt: (_key, windowMs) => (Math.floor(now() / windowMs) + 1) * windowMs,
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * How many sockets one session (a visitor's chat, an agent's worker) and one address may hold
+ * open on a node. Real use is a few tabs; more is a client trying to exhaust descriptors and
+ * memory. Counted per node: a connection's cost (a descriptor, its buffers) is paid by the
+ * node that holds it. Addresses are the client's, read through the trusted proxies.
+ */
+import type { Socket } from 'socket.io';
+import { clientAddress, type TrustProxy } from '../http/proxy-trust.ts';
+import { handshakeError } from './handle.ts';
+
+export interface ConnectionLimits {
+  /** Sockets one session (a visitor's chat, or an agent) may hold open. */
+  connectionsPerSession: number;
+  /** Sockets one address may hold open, across namespaces. */
+  connectionsPerIp: number;
+}
+
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
+  connectionsPerSession: 20,
+  connectionsPerIp: 500,
+};
+
+export function createConnectionGate(limits: ConnectionLimits, trust: TrustProxy) {
+  const open = new Map<string, number>();
+  const take = (key: string) => open.set(key, (open.get(key) ?? 0) + 1);
+  function release(key: string) {
+    const count = (open.get(key) ?? 1) - 1;
+    if (count <= 0) open.delete(key);
+    else open.set(key, count);
+  }
+
+  return {
+    addressOf(socket: Socket): string {
+      return clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], trust);
+    },
+    /**
+     * Takes a slot for the socket under its session and address, freed when it goes; returns
+     * the handshake error to refuse it with when either is full.
+     */
+    admit(socket: Socket, session: string, address: string): Error | null {
+      const byAddress = `ip:${address}`;
+      if ((open.get(session) ?? 0) >= limits.connectionsPerSession) {
+        return handshakeError(
+          'too_many_connections',
+          `This session already has ${limits.connectionsPerSession} open connections: close a tab and try again`,
+        );
+      }
+      if ((open.get(byAddress) ?? 0) >= limits.connectionsPerIp) {
+        return handshakeError('too_many_connections', 'Too many open connections from this address');
+      }
+      take(session);
+      take(byAddress);
+      let released = false;
+      const done = () => {
+        if (released) return;
+        released = true;
+        release(session);
+        release(byAddress);
+      };
+      // Whichever comes first: the socket leaving its namespace, or the connection closing
+      // (also when the client went away before the handshake finished).
+      socket.once('disconnect', done);
+      socket.conn.once('close', done);
+      return null;
+    },
+    count: (key: string) => open.get(key) ?? 0,
+  };
+}
+
+export type ConnectionGate = ReturnType<typeof createConnectionGate>;
