@@ -1,17 +1,47 @@
-/** The admin REST API's guard: `Authorization: Bearer <PARLEY_ADMIN_KEY>`, compared in constant time. */
+/**
+ * The admin API's guard: `Authorization: Bearer <PARLEY_ADMIN_KEY>`, or HTTP Basic as Twilio's
+ * libraries send it (username an account SID `AC…` or API key SID `SK…`, any; password the
+ * admin key). The key is compared in constant time.
+ */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { ParleyError } from '../errors.ts';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-export function requireAdmin(adminKey: string): RequestHandler {
+/** An account SID or API key SID: what Twilio's libraries send as the Basic username. */
+export const TWILIO_USERNAME = /^(AC|SK)[0-9a-fA-F]{32}$/;
+
+/** The secret a request presents: the Bearer token, or the password of Basic credentials. */
+function presentedKey(header: string): string {
+  if (header.startsWith('Bearer ')) return header.slice(7);
+  if (!header.startsWith('Basic ')) return '';
+  const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0 || !TWILIO_USERNAME.test(decoded.slice(0, colon))) return '';
+  return decoded.slice(colon + 1);
+}
+
+/** Whether the request carries the admin key, as a Bearer token or as Basic credentials. */
+export function adminCheck(adminKey: string): (req: Request) => boolean {
   const expected = digest(adminKey);
+  return (req) => {
+    const given = presentedKey(req.get('authorization') ?? '');
+    return given !== '' && timingSafeEqual(digest(given), expected);
+  };
+}
+
+export function requireAdmin(adminKey: string): RequestHandler {
+  const isAdmin = adminCheck(adminKey);
   return (req, _res, next) => {
-    const header = req.get('authorization') ?? '';
-    const given = header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (!given || !timingSafeEqual(digest(given), expected)) {
-      next(new ParleyError('unauthorized', 'This API needs Authorization: Bearer <PARLEY_ADMIN_KEY>', 401));
+    if (!isAdmin(req)) {
+      next(
+        new ParleyError(
+          'unauthorized',
+          'This API needs Authorization: Bearer <PARLEY_ADMIN_KEY> (or Basic <account SID>:<PARLEY_ADMIN_KEY>)',
+          401,
+        ),
+      );
       return;
     }
     next();

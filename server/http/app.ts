@@ -13,6 +13,7 @@ import { demoPhoneRouter } from './demo-phone.ts';
 import { flexFlowsRouter } from './flex-flows.ts';
 import { flowsRouter } from './flows.ts';
 import { interactionsRouter } from './interactions.ts';
+import { requireJsonBody } from './json-body.ts';
 import { mediaRouter } from './media.ts';
 import { messagingRouter } from './messaging.ts';
 import type { Metrics } from './metrics.ts';
@@ -25,6 +26,7 @@ import { routingRouter } from './routing.ts';
 import { securityHeaders } from './security.ts';
 import { sessionsRouter } from './sessions.ts';
 import { tasksRouter } from './tasks.ts';
+import { twilioRouter } from './twilio/index.ts';
 import { workflowsRouter } from './workflows.ts';
 
 export interface AppOptions {
@@ -77,6 +79,8 @@ export function createApp({
     }
   });
 
+  app.use(twilioRouter(core, adminKey, log));
+  app.use('/v1', requireJsonBody);
   app.use(publicRouter(core, limits));
   app.use(messagingRouter(core));
   if (demo) app.use(demoOrdersRouter(), demoPhoneRouter(core));

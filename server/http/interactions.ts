@@ -15,7 +15,7 @@ export function interactionsRouter(core: Core): Router {
     res.status(201).json({
       sessionSid: session.sid,
       channelSid: channel.sid,
-      messageSid: message.sid,
+      messageSid: message?.sid ?? null,
       taskSid: task?.sid ?? null,
       session,
       channel,

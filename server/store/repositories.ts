@@ -48,6 +48,8 @@ export interface ContactRepository {
 export interface ChannelRepository {
   create(input: NewChannel): Promise<Channel>;
   get(sid: string): Promise<Channel | null>;
+  /** Channels oldest first, a page at a time. */
+  list(page: { limit: number; offset: number }): Promise<Channel[]>;
   /** The contact's newest active channel on a Flex Flow. */
   findActive(contactSid: string, flexFlowSid: string): Promise<Channel | null>;
   update(

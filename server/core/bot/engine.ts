@@ -23,7 +23,13 @@ export const LIMITS = { steps: 1000, repeats: 10 } as const;
 export interface ExecutionContext {
   trigger: Record<string, unknown>;
   widgets: Record<string, Record<string, unknown>>;
-  flow: { variables: Record<string, unknown>; channel: { address: string }; flow_sid: string };
+  flow: {
+    variables: Record<string, unknown>;
+    channel: { address: string };
+    flow_sid: string;
+    /** A REST-started execution's `Parameters`, as Studio's `{{flow.data}}`. */
+    data?: Record<string, unknown>;
+  };
   contact: Record<string, unknown>;
 }
 
@@ -92,6 +98,7 @@ export function step(definition: FlowDefinition, current: ExecutionState, event:
       event.trigger === 'incomingMessage'
         ? { message: event.message }
         : { request: { parameters: event.parameters } };
+    if (event.trigger === 'incomingRequest') execution.context.flow.data = event.parameters;
     execution.steps = 1;
     execution.lastState = state.name;
     result = { event: event.trigger };

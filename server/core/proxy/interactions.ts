@@ -18,7 +18,8 @@ import type { ProxySessions } from './sessions.ts';
 export interface InteractionInput {
   channel: { type: ChannelType; to: string; from?: string; flexFlowSid?: string };
   routing?: { workflowSid?: string; workerSid?: string; attributes?: Record<string, unknown> };
-  body: string;
+  /** The first message; null opens the conversation for a first message sent afterwards. */
+  body: string | null;
   /** Task creation on the customer's response instead of at once. */
   creationOnMessage?: boolean;
 }
@@ -26,7 +27,7 @@ export interface InteractionInput {
 export interface Interaction {
   session: ProxySession;
   channel: Channel;
-  message: Message;
+  message: Message | null;
   task: TaskDTO | null;
 }
 
@@ -138,11 +139,11 @@ export function createInteractions(deps: {
         await conversations.addMember(opened.channel.sid, OUTBOUND_IDENTITY, 'bot', flexFlow.friendlyName);
         author = OUTBOUND_IDENTITY;
       }
-      const { message } = await conversations.post({
-        channelSid: opened.channel.sid,
-        from: author,
-        body: input.body,
-      });
+      const message =
+        input.body === null
+          ? null
+          : (await conversations.post({ channelSid: opened.channel.sid, from: author, body: input.body }))
+              .message;
       const channel = await conversations.getChannel(opened.channel.sid);
       return { session: opened.session, channel, message, task };
     },

@@ -67,6 +67,13 @@ export function channelRepository(deps: Deps): ChannelRepository {
       const row = await one(pool, 'SELECT * FROM channels WHERE sid = $1', [sid]);
       return row ? toChannel(row) : null;
     },
+    async list({ limit, offset }) {
+      const rows = await all(pool, 'SELECT * FROM channels ORDER BY date_created, sid LIMIT $1 OFFSET $2', [
+        limit,
+        offset,
+      ]);
+      return rows.map(toChannel);
+    },
     async findActive(contactSid, flexFlowSid) {
       const row = await one(
         pool,

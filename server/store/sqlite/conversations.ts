@@ -89,6 +89,12 @@ export function channelRepository({ db, clock, newSid }: Deps): ChannelRepositor
       const row = byId.get(sid) as Row | undefined;
       return row ? toChannel(row) : null;
     },
+    async list({ limit, offset }) {
+      const rows = db
+        .prepare('SELECT * FROM channels ORDER BY date_created, sid LIMIT ? OFFSET ?')
+        .all(limit, offset) as Row[];
+      return rows.map(toChannel);
+    },
     async findActive(contactSid, flexFlowSid) {
       const row = db
         .prepare(

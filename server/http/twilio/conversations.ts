@@ -1,0 +1,261 @@
+/**
+ * Conversations v1 in Twilio's shape, under `/v1/Conversations`, mapped onto channels: a
+ * conversation is a channel (a Flex chat, or a plain channel when created here), its messages
+ * and participants the channel's messages and members. A message's `Author` is free text, as
+ * in Twilio: one who is not yet a participant joins as a system member.
+ */
+import { type Request, Router } from 'express';
+import type { Core } from '../../core/index.ts';
+import { ParleyError } from '../../errors.ts';
+import type { MemberRole } from '../../protocol.ts';
+import { LIMITS, parse, schemas } from '../../schemas.ts';
+import type { Channel, Member, Message } from '../../store/types.ts';
+import { CHAT_SERVICE_SID } from './flex-api.ts';
+import { createPlainChannel, listChannels } from './plain-channels.ts';
+import { accountSidOf, baseUrlOf, Form, listPage, pageOf, pageRequest, twilioDate } from './wire.ts';
+
+const conversationUrl = (req: Request, sid: string) => `${baseUrlOf(req)}/v1/Conversations/${sid}`;
+
+function conversationView(req: Request, channel: Channel) {
+  const url = conversationUrl(req, channel.sid);
+  const { uniqueName, ...attributes } = channel.attributes;
+  return {
+    account_sid: accountSidOf(req),
+    chat_service_sid: CHAT_SERVICE_SID,
+    messaging_service_sid: null,
+    sid: channel.sid,
+    friendly_name: channel.friendlyName || null,
+    unique_name: typeof uniqueName === 'string' ? uniqueName : null,
+    attributes: JSON.stringify(attributes),
+    state: channel.status === 'active' ? 'active' : 'closed',
+    timers: {},
+    bindings: null,
+    date_created: twilioDate(channel.dateCreated),
+    date_updated: twilioDate(channel.dateUpdated),
+    url,
+    links: { participants: `${url}/Participants`, messages: `${url}/Messages`, webhooks: `${url}/Webhooks` },
+  };
+}
+
+const messageView = (req: Request, message: Message, participantSid: string | null) => {
+  const url = `${conversationUrl(req, message.channelSid)}/Messages/${message.sid}`;
+  return {
+    account_sid: accountSidOf(req),
+    conversation_sid: message.channelSid,
+    sid: message.sid,
+    index: message.index,
+    author: message.from,
+    body: message.body,
+    media: null,
+    attributes: JSON.stringify(message.attributes),
+    participant_sid: participantSid,
+    delivery: null,
+    content_sid: null,
+    date_created: twilioDate(message.dateCreated),
+    date_updated: twilioDate(message.dateCreated),
+    url,
+    links: { delivery_receipts: `${url}/Receipts`, channel_metadata: `${url}/ChannelMetadata` },
+  };
+};
+
+const participantView = (req: Request, member: Member) => ({
+  account_sid: accountSidOf(req),
+  conversation_sid: member.channelSid,
+  sid: member.sid,
+  identity: member.identity,
+  attributes: JSON.stringify({ role: member.role, friendlyName: member.friendlyName }),
+  messaging_binding: null,
+  role_sid: null,
+  last_read_message_index: member.lastReadIndex >= 0 ? member.lastReadIndex : null,
+  last_read_timestamp: null,
+  date_created: twilioDate(member.dateCreated),
+  date_updated: twilioDate(member.dateCreated),
+  url: `${conversationUrl(req, member.channelSid)}/Participants/${member.sid}`,
+});
+
+/** `State` as Parley's channel status: closed and inactive both end the chat. */
+function statusOf(form: Form): Channel['status'] | undefined {
+  const state = form.string('State');
+  if (state === undefined) return undefined;
+  if (state === 'active') return 'active';
+  if (state === 'closed' || state === 'inactive') return 'inactive';
+  throw new ParleyError('invalid_request', 'body.State: expected active, inactive or closed', 400);
+}
+
+export function conversationsRouter(core: Core): Router {
+  const { store, conversations, channelAdmin } = core;
+  const router = Router();
+  const participantSids = async (channelSid: string) =>
+    new Map((await store.members.list(channelSid)).map((m) => [m.identity, m.sid]));
+
+  router.post('/', async (req, res) => {
+    const form = Form.body(req);
+    const friendlyName = form.string('FriendlyName');
+    const uniqueName = form.string('UniqueName');
+    const attributes = form.object('Attributes');
+    const status = statusOf(form);
+    form.ignore('MessagingServiceSid', 'DateCreated', 'DateUpdated').done();
+    const input = parse(schemas.updateChannel, { friendlyName, attributes });
+    let channel = await createPlainChannel(core, {
+      friendlyName: input.friendlyName,
+      attributes: { ...input.attributes, ...(uniqueName && { uniqueName }) },
+    });
+    if (status === 'inactive') channel = await channelAdmin.updateChannel(channel.sid, { status });
+    res.status(201).json(conversationView(req, channel));
+  });
+  router.get('/', async (req, res) => {
+    const form = Form.query(req);
+    const page = pageRequest(form);
+    form.done();
+    res.json(await listChannels(req, store, 'conversations', page, (c) => conversationView(req, c)));
+  });
+  router.get('/:sid', async (req, res) => {
+    res.json(conversationView(req, await conversations.getChannel(req.params.sid)));
+  });
+  router.post('/:sid', async (req, res) => {
+    const current = await conversations.getChannel(req.params.sid);
+    const form = Form.body(req);
+    const friendlyName = form.string('FriendlyName');
+    const uniqueName = form.string('UniqueName');
+    const attributes = form.object('Attributes');
+    const status = statusOf(form);
+    form.ignore('MessagingServiceSid', 'DateCreated', 'DateUpdated').done();
+    const keep = uniqueName ?? current.attributes.uniqueName;
+    const patch = parse(schemas.updateChannel, {
+      friendlyName,
+      status,
+      attributes:
+        attributes || uniqueName !== undefined
+          ? { ...(attributes ?? current.attributes), ...(keep !== undefined && { uniqueName: keep }) }
+          : undefined,
+    });
+    res.json(conversationView(req, await channelAdmin.updateChannel(current.sid, patch)));
+  });
+  router.delete('/:sid', async (req, res) => {
+    await channelAdmin.deleteChannel(req.params.sid);
+    res.status(204).end();
+  });
+
+  router.post('/:sid/Messages', async (req, res) => {
+    const channel = await conversations.getChannel(req.params.sid);
+    const form = Form.body(req);
+    const author = form.string('Author') || 'system';
+    const body = form.required('Body');
+    const attributes = form.object('Attributes');
+    form.ignore('DateCreated', 'DateUpdated').done();
+    if (author.length > 200)
+      throw new ParleyError('invalid_request', 'body.Author: at most 200 characters', 400);
+    if (body.length > LIMITS.messageBody)
+      throw new ParleyError('invalid_request', `body.Body: at most ${LIMITS.messageBody} characters`, 400);
+    let member = await store.members.get(channel.sid, author);
+    if (!member) member = await conversations.addMember(channel.sid, author, 'system', author);
+    const input = parse(schemas.postMessage, { from: author, body, attributes });
+    const { message } = await conversations.post({ channelSid: channel.sid, ...input });
+    res.status(201).json(messageView(req, message, member.sid));
+  });
+  router.get('/:sid/Messages', async (req, res) => {
+    const channel = await conversations.getChannel(req.params.sid);
+    const form = Form.query(req);
+    const order = form.string('Order') ?? 'asc';
+    const page = pageRequest(form);
+    form.done();
+    if (order !== 'asc' && order !== 'desc')
+      throw new ParleyError('invalid_request', 'query.Order: expected asc or desc', 400);
+    const sids = await participantSids(channel.sid);
+    const view = (m: Message) => messageView(req, m, sids.get(m.from) ?? null);
+    if (order === 'desc') {
+      const all = await store.messages.list(channel.sid, {
+        afterIndex: -1,
+        limit: channel.lastMessageIndex + 1,
+      });
+      res.json(pageOf(req, 'messages', all.reverse(), page, view));
+      return;
+    }
+    // Ascending pages follow the index: the token is the last index of the page before.
+    const afterIndex = page.token !== undefined ? Number(page.token) : -1;
+    if (!Number.isInteger(afterIndex))
+      throw new ParleyError('invalid_request', 'query.PageToken: use the next_page_url Parley gave', 400);
+    const messages = await store.messages.list(channel.sid, { afterIndex, limit: page.pageSize + 1 });
+    const items = messages.slice(0, page.pageSize);
+    const next = messages.length > page.pageSize ? String(items.at(-1)?.index) : null;
+    res.json(listPage(req, 'messages', items.map(view), page, next));
+  });
+  router.get('/:sid/Messages/:messageSid', async (req, res) => {
+    const message = await channelAdmin.getMessage(req.params.sid, req.params.messageSid);
+    res.json(messageView(req, message, (await participantSids(req.params.sid)).get(message.from) ?? null));
+  });
+  router.post('/:sid/Messages/:messageSid', async (req, res) => {
+    const form = Form.body(req);
+    const attributes = form.object('Attributes');
+    form.ignore('DateCreated', 'DateUpdated').done();
+    const current = await channelAdmin.getMessage(req.params.sid, req.params.messageSid);
+    const message = attributes
+      ? await channelAdmin.updateMessage(
+          req.params.sid,
+          current.sid,
+          parse(schemas.updateMessage, { attributes }).attributes,
+        )
+      : current;
+    res.json(messageView(req, message, (await participantSids(req.params.sid)).get(message.from) ?? null));
+  });
+  router.delete('/:sid/Messages/:messageSid', async (req, res) => {
+    await channelAdmin.deleteMessage(req.params.sid, req.params.messageSid);
+    res.status(204).end();
+  });
+
+  const memberBySid = async (channelSid: string, sid: string) => {
+    const member = (await store.members.list(channelSid)).find((m) => m.sid === sid || m.identity === sid);
+    if (!member) throw new ParleyError('not_found', `Participant ${sid} was not found`, 404);
+    return member;
+  };
+  router.post('/:sid/Participants', async (req, res) => {
+    const form = Form.body(req);
+    const identity = form.string('Identity') ?? form.string('MessagingBinding.Address');
+    const attributes = form.object('Attributes') ?? {};
+    form.ignore('DateCreated', 'DateUpdated', 'RoleSid').done();
+    if (!identity)
+      throw new ParleyError(
+        'invalid_request',
+        'body.Identity: give an Identity (or MessagingBinding.Address)',
+        400,
+      );
+    // A worker joins as the agent; anyone else is the customer side of the conversation.
+    const worker =
+      (await store.workers.get(identity)) ?? (await store.workers.getByUsername(identity).catch(() => null));
+    const role: MemberRole = worker ? 'agent' : 'customer';
+    const friendlyName =
+      typeof attributes.friendlyName === 'string'
+        ? attributes.friendlyName
+        : (worker?.friendlyName ?? identity);
+    const input = parse(schemas.addMember, { identity, role, friendlyName });
+    res.status(201).json(participantView(req, await channelAdmin.addMember(req.params.sid, input)));
+  });
+  router.get('/:sid/Participants', async (req, res) => {
+    const channel = await conversations.getChannel(req.params.sid);
+    const form = Form.query(req);
+    const page = pageRequest(form);
+    form.done();
+    const members = await store.members.list(channel.sid);
+    res.json(pageOf(req, 'participants', members, page, (m) => participantView(req, m)));
+  });
+  router.get('/:sid/Participants/:participantSid', async (req, res) => {
+    res.json(participantView(req, await memberBySid(req.params.sid, req.params.participantSid)));
+  });
+  router.post('/:sid/Participants/:participantSid', async (req, res) => {
+    const member = await memberBySid(req.params.sid, req.params.participantSid);
+    const form = Form.body(req);
+    const lastRead = form.integer('LastReadMessageIndex');
+    form.ignore('DateCreated', 'DateUpdated', 'LastReadTimestamp').done();
+    const updated =
+      lastRead === undefined
+        ? member
+        : await channelAdmin.updateReadHorizon(req.params.sid, member.identity, lastRead);
+    res.json(participantView(req, updated));
+  });
+  router.delete('/:sid/Participants/:participantSid', async (req, res) => {
+    const member = await memberBySid(req.params.sid, req.params.participantSid);
+    await channelAdmin.removeMember(req.params.sid, member.identity);
+    res.status(204).end();
+  });
+  return router;
+}

@@ -1,0 +1,69 @@
+/**
+ * The Twilio-shaped surface: Twilio's paths, form-encoded requests, snake_case responses and
+ * numeric error codes, so code written with Twilio's helper libraries runs against Parley with
+ * only the host changed. One adapter over the same core as Parley's JSON API.
+ *
+ * Which shape answers is decided here, in one place: a request with HTTP Basic auth or a
+ * form-encoded body is Twilio's; so is anything under the paths only Twilio has
+ * (`/v1/Workspaces`, `/v1/Conversations`, `/v2/`). Everything else (JSON with a Bearer key,
+ * the widget's requests) goes on to Parley's own routes at the same paths.
+ */
+import express, { type ErrorRequestHandler, type Request, Router } from 'express';
+import type { Core, Logger } from '../../core/index.ts';
+import { ParleyError, toErrorBody } from '../../errors.ts';
+import { adminCheck } from '../admin-auth.ts';
+import { conversationsRouter } from './conversations.ts';
+import { flexApiRouter } from './flex-api.ts';
+import { studioRouter } from './studio.ts';
+import { taskRouterRouter } from './taskrouter.ts';
+import { twilioErrorBody } from './wire.ts';
+
+const TWILIO_ONLY = /^\/(v2\/|v1\/(Workspaces|Conversations)(\/|$))/;
+
+/** Whether Twilio's wire format answers this request (see the module header). */
+export function isTwilioShaped(req: Request): boolean {
+  return (
+    TWILIO_ONLY.test(req.path) ||
+    (req.get('authorization') ?? '').startsWith('Basic ') ||
+    Boolean(req.is('application/x-www-form-urlencoded'))
+  );
+}
+
+export function twilioRouter(core: Core, adminKey: string, log: Logger): Router {
+  const isAdmin = adminCheck(adminKey);
+  const router = Router();
+  router.use((req, _res, next) =>
+    next(isTwilioShaped(req) && /^\/v[12]\//.test(req.path) ? undefined : 'router'),
+  );
+  router.use((req, _res, next) => {
+    if (!isAdmin(req))
+      throw new ParleyError(
+        'unauthorized',
+        'Authenticate with HTTP Basic: username an account SID (AC…) or API key SID (SK…), password PARLEY_ADMIN_KEY',
+        401,
+      );
+    next();
+  });
+  router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 1000 }));
+  router.use(flexApiRouter(core));
+  router.use('/v1/Workspaces', taskRouterRouter(core));
+  router.use('/v1/Conversations', conversationsRouter(core));
+  router.use('/v2', studioRouter(core));
+  router.use((req, _res, next) => {
+    if (!TWILIO_ONLY.test(req.path)) return next();
+    throw new ParleyError('not_found', `The requested resource ${req.path} was not found`, 404);
+  });
+  const onError: ErrorRequestHandler = (err, req, res, _next) => {
+    const status = typeof err?.status === 'number' && !(err instanceof ParleyError) ? err.status : undefined;
+    const body = status
+      ? twilioErrorBody(
+          status,
+          status === 413 ? 'The request body is larger than 64 KB' : `body: ${err.message}`,
+        )
+      : (({ status: s, message }) => twilioErrorBody(s, message))(toErrorBody(err));
+    if (body.status >= 500) log.error({ err, method: req.method, path: req.path }, 'request failed');
+    res.status(body.status).json(body);
+  };
+  router.use(onError);
+  return router;
+}

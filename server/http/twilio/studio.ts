@@ -1,0 +1,217 @@
+/**
+ * Studio v2 in Twilio's shape, under `/v2/Flows`: bot flows (always published: Parley runs the
+ * newest revision), their Executions started by request (`To`, `From`, `Parameters` as
+ * `{{flow.data}}`), each execution's Context and Steps.
+ */
+import { type Request, Router } from 'express';
+import { type FlowDefinition, validateDefinition } from '../../core/bot/definition.ts';
+import type { Core } from '../../core/index.ts';
+import { notFound, ParleyError } from '../../errors.ts';
+import type { Channel, Execution, Flow } from '../../store/types.ts';
+import { accountSidOf, baseUrlOf, Form, fixedSid, pageOf, pageRequest, twilioDate } from './wire.ts';
+
+function checked(definition: unknown): FlowDefinition {
+  const problems = validateDefinition(definition);
+  if (problems.length > 0)
+    throw new ParleyError(
+      'invalid_flow',
+      `body.Definition: ${problems.map((p) => p.message).join('; ')}`,
+      400,
+    );
+  return definition as FlowDefinition;
+}
+
+const flowUrl = (req: Request, sid: string) => `${baseUrlOf(req)}/v2/Flows/${sid}`;
+
+const flowView = (req: Request, flow: Flow, commitMessage: string | null = null) => ({
+  account_sid: accountSidOf(req),
+  sid: flow.sid,
+  friendly_name: flow.friendlyName,
+  definition: flow.definition,
+  status: 'published',
+  revision: flow.revision,
+  commit_message: commitMessage,
+  valid: true,
+  errors: [],
+  warnings: [],
+  author_sid: null,
+  webhook_url: `${baseUrlOf(req)}/v2/Flows/${flow.sid}/Executions`,
+  date_created: twilioDate(flow.dateCreated),
+  date_updated: twilioDate(flow.dateUpdated),
+  url: flowUrl(req, flow.sid),
+  links: {
+    executions: `${flowUrl(req, flow.sid)}/Executions`,
+    revisions: `${flowUrl(req, flow.sid)}/Revisions`,
+  },
+});
+
+function executionView(req: Request, execution: Execution) {
+  const url = `${flowUrl(req, execution.flowSid)}/Executions/${execution.sid}`;
+  return {
+    account_sid: accountSidOf(req),
+    sid: execution.sid,
+    flow_sid: execution.flowSid,
+    contact_sid: execution.contactSid,
+    contact_channel_address: execution.state.context.flow.channel.address,
+    context: execution.state.context,
+    status: execution.status,
+    initiated_by: null,
+    date_created: twilioDate(execution.dateCreated),
+    date_updated: twilioDate(execution.dateUpdated),
+    url,
+    links: { steps: `${url}/Steps`, execution_context: `${url}/Context` },
+  };
+}
+
+export function studioRouter(core: Core): Router {
+  const { store, bot, conversations, channelAdmin, messaging } = core;
+  const router = Router();
+  const getFlow = async (sid: string) => {
+    const flow = await store.flows.get(sid);
+    if (!flow) throw notFound('Flow', sid);
+    return flow;
+  };
+  const getExecution = async (flowSid: string, sid: string) => {
+    const execution = await store.executions.get(sid);
+    if (!execution || execution.flowSid !== flowSid) throw notFound('Execution', sid);
+    return execution;
+  };
+
+  /** `Status` is accepted for Twilio's sake: every revision Parley stores is the one that runs. */
+  const readStatus = (form: Form) => {
+    const status = form.string('Status');
+    if (status !== undefined && !['draft', 'published'].includes(status))
+      throw new ParleyError('invalid_request', 'body.Status: expected draft or published', 400);
+  };
+
+  router.post('/Flows', async (req, res) => {
+    const form = Form.body(req);
+    const friendlyName = form.required('FriendlyName');
+    form.required('Status');
+    readStatus(form);
+    form.required('Definition');
+    const definition = checked(form.json('Definition'));
+    const commitMessage = form.string('CommitMessage') ?? null;
+    form.done();
+    res
+      .status(201)
+      .json(flowView(req, await store.flows.create({ friendlyName, definition }), commitMessage));
+  });
+  router.get('/Flows', async (req, res) => {
+    const form = Form.query(req);
+    const page = pageRequest(form);
+    form.done();
+    res.json(pageOf(req, 'flows', await store.flows.list(), page, (f) => flowView(req, f)));
+  });
+  router.get('/Flows/:sid', async (req, res) => {
+    res.json(flowView(req, await getFlow(req.params.sid)));
+  });
+  router.post('/Flows/:sid', async (req, res) => {
+    await getFlow(req.params.sid);
+    const form = Form.body(req);
+    form.required('Status');
+    readStatus(form);
+    const friendlyName = form.string('FriendlyName');
+    const definition = form.has('Definition') ? checked(form.json('Definition')) : undefined;
+    const commitMessage = form.string('CommitMessage') ?? null;
+    form.done();
+    res.json(
+      flowView(req, await store.flows.update(req.params.sid, { friendlyName, definition }), commitMessage),
+    );
+  });
+  router.delete('/Flows/:sid', async (req, res) => {
+    await getFlow(req.params.sid);
+    await store.flows.delete(req.params.sid);
+    res.status(204).end();
+  });
+
+  /**
+   * Where an execution runs: `To` a channel sid; or `To` a contact's address with `From` the
+   * contact identity of a Flex Flow (a messaging one opens a proxy session, as an SMS would).
+   */
+  async function channelFor(to: string, from: string): Promise<Channel> {
+    if (/^CH[0-9a-f]{32}$/.test(to)) return conversations.getChannel(to);
+    const flexFlow = (await store.flexFlows.list()).find((f) => f.enabled && f.contactIdentity === from);
+    if (!flexFlow)
+      throw new ParleyError(
+        'invalid_request',
+        `body.From: no enabled Flex Flow has contact identity ${from}; give a Flex Flow's ContactIdentity, or To a channel sid`,
+        400,
+      );
+    if (flexFlow.messagingConnector) return (await messaging.sessions.openFor(flexFlow, to)).channel;
+    return channelAdmin.createChannel({ flexFlowSid: flexFlow.sid, identity: to });
+  }
+
+  router.post('/Flows/:sid/Executions', async (req, res) => {
+    await getFlow(req.params.sid);
+    const form = Form.body(req);
+    const to = form.required('To');
+    const from = form.required('From');
+    const parameters = form.object('Parameters') ?? {};
+    form.done();
+    const channel = await channelFor(to, from);
+    const execution = await bot.startByRequest(req.params.sid, channel, parameters);
+    res.status(201).json(executionView(req, execution));
+  });
+  router.get('/Flows/:sid/Executions', async (req, res) => {
+    const form = Form.query(req);
+    const page = pageRequest(form);
+    form.ignore('DateCreatedFrom', 'DateCreatedTo');
+    const from = form.string('DateCreatedFrom');
+    const to = form.string('DateCreatedTo');
+    form.done();
+    await getFlow(req.params.sid);
+    const all = (await store.executions.list({ flowSid: req.params.sid })).filter(
+      (e) => (!from || e.dateCreated >= from) && (!to || e.dateCreated <= to),
+    );
+    res.json(pageOf(req, 'executions', all, page, (e) => executionView(req, e)));
+  });
+  router.get('/Flows/:sid/Executions/:executionSid', async (req, res) => {
+    res.json(executionView(req, await getExecution(req.params.sid, req.params.executionSid)));
+  });
+  router.post('/Flows/:sid/Executions/:executionSid', async (req, res) => {
+    const execution = await getExecution(req.params.sid, req.params.executionSid);
+    const form = Form.body(req);
+    const status = form.required('Status');
+    form.done();
+    if (status !== 'ended')
+      throw new ParleyError('invalid_request', 'body.Status: the only change is "ended"', 400);
+    await bot.endForChannel(execution.channelSid, 'ended by request');
+    res.json(executionView(req, await getExecution(req.params.sid, execution.sid)));
+  });
+  router.get('/Flows/:sid/Executions/:executionSid/Context', async (req, res) => {
+    const execution = await getExecution(req.params.sid, req.params.executionSid);
+    res.json({
+      account_sid: accountSidOf(req),
+      context: execution.state.context,
+      flow_sid: execution.flowSid,
+      execution_sid: execution.sid,
+      url: `${flowUrl(req, execution.flowSid)}/Executions/${execution.sid}/Context`,
+    });
+  });
+  router.get('/Flows/:sid/Executions/:executionSid/Steps', async (req, res) => {
+    const execution = await getExecution(req.params.sid, req.params.executionSid);
+    const form = Form.query(req);
+    const page = pageRequest(form);
+    form.done();
+    const url = `${flowUrl(req, execution.flowSid)}/Executions/${execution.sid}/Steps`;
+    const steps = execution.state.log.map((entry, i) => ({ ...entry, i }));
+    res.json(
+      pageOf(req, 'steps', steps, page, (step) => ({
+        account_sid: accountSidOf(req),
+        sid: fixedSid('FT', `${execution.sid}:${step.i}`),
+        flow_sid: execution.flowSid,
+        execution_sid: execution.sid,
+        name: step.event ?? step.state,
+        transitioned_from: step.state,
+        transitioned_to: execution.state.log[step.i + 1]?.state ?? 'Ended',
+        context: {},
+        date_created: null,
+        date_updated: null,
+        url: `${url}/${fixedSid('FT', `${execution.sid}:${step.i}`)}`,
+        links: { step_context: `${url}/${fixedSid('FT', `${execution.sid}:${step.i}`)}/Context` },
+      })),
+    );
+  });
+  return router;
+}

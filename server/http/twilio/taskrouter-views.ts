@@ -1,0 +1,156 @@
+/**
+ * TaskRouter resources as Twilio returns them. Parley has one workspace and the three
+ * activities of its workers, each with a stable sid.
+ */
+import type { Request } from 'express';
+import type { Activity, TaskDTO, WorkerDTO } from '../../protocol.ts';
+import type { Reservation, TaskQueue, Workflow } from '../../store/types.ts';
+import { accountSidOf, baseUrlOf, fixedSid, twilioDate } from './wire.ts';
+
+export const WORKSPACE_SID = fixedSid('WS', 'workspace');
+export const ACTIVITIES: Activity[] = ['Available', 'Unavailable', 'Offline'];
+export const activitySid = (name: Activity) => fixedSid('WA', `activity:${name}`);
+export const activityBySid = (sid: string) => ACTIVITIES.find((name) => activitySid(name) === sid);
+const TASK_CHANNEL_SID = fixedSid('TC', 'task-channel:chat');
+
+const workspaceUrl = (req: Request) => `${baseUrlOf(req)}/v1/Workspaces/${WORKSPACE_SID}`;
+const common = (req: Request) => ({ account_sid: accountSidOf(req), workspace_sid: WORKSPACE_SID });
+
+export function workspaceView(req: Request) {
+  const url = workspaceUrl(req);
+  return {
+    account_sid: accountSidOf(req),
+    sid: WORKSPACE_SID,
+    friendly_name: 'Parley',
+    default_activity_name: 'Offline',
+    default_activity_sid: activitySid('Offline'),
+    timeout_activity_name: 'Unavailable',
+    timeout_activity_sid: activitySid('Unavailable'),
+    event_callback_url: null,
+    events_filter: null,
+    multi_task_enabled: true,
+    prioritize_queue_order: 'FIFO',
+    date_created: null,
+    date_updated: null,
+    url,
+    links: Object.fromEntries(
+      ['activities', 'task_queues', 'tasks', 'workers', 'workflows'].map((name) => [
+        name,
+        `${url}/${name.replace(/(^|_)(\w)/g, (_m, _s, c: string) => c.toUpperCase())}`,
+      ]),
+    ),
+  };
+}
+
+export const activityView = (req: Request, name: Activity) => ({
+  ...common(req),
+  sid: activitySid(name),
+  friendly_name: name,
+  available: name === 'Available',
+  date_created: null,
+  date_updated: null,
+  url: `${workspaceUrl(req)}/Activities/${activitySid(name)}`,
+  links: { workspace: workspaceUrl(req) },
+});
+
+export function workerView(req: Request, worker: WorkerDTO) {
+  const url = `${workspaceUrl(req)}/Workers/${worker.sid}`;
+  return {
+    ...common(req),
+    sid: worker.sid,
+    friendly_name: worker.friendlyName,
+    activity_name: worker.activity,
+    activity_sid: activitySid(worker.activity),
+    available: worker.activity === 'Available',
+    attributes: JSON.stringify(worker.attributes),
+    date_created: twilioDate(worker.dateCreated),
+    date_updated: twilioDate(worker.dateUpdated),
+    date_status_changed: twilioDate(worker.dateUpdated),
+    url,
+    links: {
+      activity: `${workspaceUrl(req)}/Activities/${activitySid(worker.activity)}`,
+      workspace: workspaceUrl(req),
+    },
+  };
+}
+
+export const taskQueueView = (req: Request, queue: TaskQueue) => ({
+  ...common(req),
+  sid: queue.sid,
+  friendly_name: queue.friendlyName,
+  target_workers: queue.targetWorkers,
+  task_order: 'FIFO',
+  max_reserved_workers: 1,
+  assignment_activity_sid: null,
+  assignment_activity_name: null,
+  reservation_activity_sid: null,
+  reservation_activity_name: null,
+  date_created: twilioDate(queue.dateCreated),
+  date_updated: twilioDate(queue.dateUpdated),
+  url: `${workspaceUrl(req)}/TaskQueues/${queue.sid}`,
+  links: { workspace: workspaceUrl(req) },
+});
+
+export const workflowView = (req: Request, workflow: Workflow) => ({
+  ...common(req),
+  sid: workflow.sid,
+  friendly_name: workflow.friendlyName,
+  configuration: JSON.stringify(workflow.configuration),
+  document_content_type: 'application/json',
+  task_reservation_timeout: workflow.taskReservationTimeout,
+  assignment_callback_url: null,
+  fallback_assignment_callback_url: null,
+  date_created: twilioDate(workflow.dateCreated),
+  date_updated: twilioDate(workflow.dateUpdated),
+  url: `${workspaceUrl(req)}/Workflows/${workflow.sid}`,
+  links: { workspace: workspaceUrl(req) },
+});
+
+export function taskView(
+  req: Request,
+  task: TaskDTO,
+  names: { queues: Map<string, string>; workflows: Map<string, string> },
+) {
+  const url = `${workspaceUrl(req)}/Tasks/${task.sid}`;
+  return {
+    ...common(req),
+    sid: task.sid,
+    assignment_status: task.status,
+    attributes: JSON.stringify(task.attributes),
+    addons: '{}',
+    age: task.age,
+    priority: task.priority,
+    reason: task.reason,
+    timeout: task.timeout,
+    task_queue_sid: task.queueSid,
+    task_queue_friendly_name: names.queues.get(task.queueSid) ?? null,
+    task_queue_entered_date: twilioDate(task.dateCreated),
+    workflow_sid: task.workflowSid,
+    workflow_friendly_name: task.workflowSid ? (names.workflows.get(task.workflowSid) ?? null) : null,
+    task_channel_sid: TASK_CHANNEL_SID,
+    task_channel_unique_name: 'chat',
+    virtual_start_time: twilioDate(task.dateCreated),
+    ignore_capacity: false,
+    routing_target: null,
+    date_created: twilioDate(task.dateCreated),
+    date_updated: twilioDate(task.dateUpdated),
+    url,
+    links: { reservations: `${url}/Reservations`, workspace: workspaceUrl(req) },
+  };
+}
+
+export const reservationView = (req: Request, reservation: Reservation, workerName: string | null) => ({
+  ...common(req),
+  sid: reservation.sid,
+  task_sid: reservation.taskSid,
+  worker_sid: reservation.workerSid,
+  worker_name: workerName,
+  reservation_status: reservation.status,
+  date_created: twilioDate(reservation.dateCreated),
+  date_updated: twilioDate(reservation.dateCreated),
+  url: `${workspaceUrl(req)}/Tasks/${reservation.taskSid}/Reservations/${reservation.sid}`,
+  links: {
+    task: `${workspaceUrl(req)}/Tasks/${reservation.taskSid}`,
+    worker: `${workspaceUrl(req)}/Workers/${reservation.workerSid}`,
+  },
+});

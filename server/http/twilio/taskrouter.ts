@@ -1,0 +1,341 @@
+/**
+ * TaskRouter in Twilio's shape, under `/v1/Workspaces`: the one workspace, its activities,
+ * Workers, TaskQueues, Workflows, Tasks (a task created without a channel gets a plain channel
+ * of its own) and their Reservations, over Parley's routing core.
+ */
+import { Router } from 'express';
+import type { Core } from '../../core/index.ts';
+import { taskView as coreTaskView, workerView as coreWorkerView } from '../../core/routing/views.ts';
+import { notFound, ParleyError } from '../../errors.ts';
+import type { Activity } from '../../protocol.ts';
+import { parse, schemas } from '../../schemas.ts';
+import { createPlainChannel } from './plain-channels.ts';
+import {
+  ACTIVITIES,
+  activityBySid,
+  activityView,
+  reservationView,
+  taskQueueView,
+  taskView,
+  WORKSPACE_SID,
+  workerView,
+  workflowView,
+  workspaceView,
+} from './taskrouter-views.ts';
+import { Form, pageOf, pageRequest } from './wire.ts';
+
+function activityOf(form: Form): Activity | undefined {
+  const sid = form.string('ActivitySid');
+  if (sid === undefined) return undefined;
+  const name = activityBySid(sid);
+  if (!name) throw notFound('Activity', sid);
+  return name;
+}
+
+/** Drops fields not given, so a parse of a partial schema changes only what was sent. */
+const given = <T extends Record<string, unknown>>(fields: T) =>
+  Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+export function taskRouterRouter(core: Core): Router {
+  const { store, routing, agents } = core;
+  const router = Router();
+
+  router.get('/', (req, res) => {
+    const form = Form.query(req);
+    const friendlyName = form.string('FriendlyName');
+    const page = pageRequest(form);
+    form.done();
+    const all = friendlyName && friendlyName !== 'Parley' ? [] : [null];
+    res.json(pageOf(req, 'workspaces', all, page, () => workspaceView(req)));
+  });
+  router.use('/:workspaceSid', (req, _res, next) => {
+    if (req.params.workspaceSid !== WORKSPACE_SID) throw notFound('Workspace', req.params.workspaceSid);
+    next();
+  });
+  const ws = Router();
+  router.use(`/${WORKSPACE_SID}`, ws);
+  ws.get('/', (req, res) => {
+    res.json(workspaceView(req));
+  });
+
+  ws.get('/Activities', (req, res) => {
+    const form = Form.query(req);
+    const friendlyName = form.string('FriendlyName');
+    const available = form.boolean('Available');
+    const page = pageRequest(form);
+    form.done();
+    const all = ACTIVITIES.filter(
+      (a) =>
+        (!friendlyName || a === friendlyName) &&
+        (available === undefined || (a === 'Available') === available),
+    );
+    res.json(pageOf(req, 'activities', all, page, (a) => activityView(req, a)));
+  });
+  ws.get('/Activities/:sid', (req, res) => {
+    const name = activityBySid(req.params.sid);
+    if (!name) throw notFound('Activity', req.params.sid);
+    res.json(activityView(req, name));
+  });
+
+  ws.post('/Workers', async (req, res) => {
+    const form = Form.body(req);
+    const input = parse(
+      schemas.worker,
+      given({ friendlyName: form.required('FriendlyName'), attributes: form.object('Attributes') }),
+    );
+    const activity = activityOf(form);
+    form.done();
+    const worker = await agents.createWorker(input);
+    res
+      .status(201)
+      .json(workerView(req, activity ? await routing.updateWorker(worker.sid, { activity }) : worker));
+  });
+  ws.get('/Workers', async (req, res) => {
+    const form = Form.query(req);
+    const activity = form.string('ActivityName') ?? activityOf(form);
+    const available = form.boolean('Available');
+    const friendlyName = form.string('FriendlyName');
+    const page = pageRequest(form);
+    form.done();
+    const all = (await store.workers.list())
+      .map(coreWorkerView)
+      .filter(
+        (w) =>
+          (!activity || w.activity === activity) &&
+          (available === undefined || (w.activity === 'Available') === available) &&
+          (!friendlyName || w.friendlyName === friendlyName),
+      );
+    res.json(pageOf(req, 'workers', all, page, (w) => workerView(req, w)));
+  });
+  ws.get('/Workers/:sid', async (req, res) => {
+    const worker = await store.workers.get(req.params.sid);
+    if (!worker) throw notFound('Worker', req.params.sid);
+    res.json(workerView(req, coreWorkerView(worker)));
+  });
+  ws.post('/Workers/:sid', async (req, res) => {
+    const form = Form.body(req);
+    const patch = parse(
+      schemas.worker.partial(),
+      given({
+        friendlyName: form.string('FriendlyName'),
+        attributes: form.object('Attributes'),
+        activity: activityOf(form),
+      }),
+    );
+    form.ignore('RejectPendingReservations').done();
+    res.json(workerView(req, await routing.updateWorker(req.params.sid, patch)));
+  });
+
+  ws.post('/TaskQueues', async (req, res) => {
+    const form = Form.body(req);
+    const input = parse(
+      schemas.taskQueue,
+      given({ friendlyName: form.required('FriendlyName'), targetWorkers: form.string('TargetWorkers') }),
+    );
+    form.done();
+    res.status(201).json(taskQueueView(req, await store.queues.create(input)));
+  });
+  ws.get('/TaskQueues', async (req, res) => {
+    const form = Form.query(req);
+    const friendlyName = form.string('FriendlyName');
+    const page = pageRequest(form);
+    form.done();
+    const all = (await store.queues.list()).filter((q) => !friendlyName || q.friendlyName === friendlyName);
+    res.json(pageOf(req, 'task_queues', all, page, (q) => taskQueueView(req, q)));
+  });
+  ws.get('/TaskQueues/:sid', async (req, res) => {
+    const queue = await store.queues.get(req.params.sid);
+    if (!queue) throw notFound('TaskQueue', req.params.sid);
+    res.json(taskQueueView(req, queue));
+  });
+  ws.post('/TaskQueues/:sid', async (req, res) => {
+    const form = Form.body(req);
+    const patch = parse(
+      schemas.taskQueue.partial(),
+      given({ friendlyName: form.string('FriendlyName'), targetWorkers: form.string('TargetWorkers') }),
+    );
+    form.done();
+    res.json(taskQueueView(req, await routing.resources.updateQueue(req.params.sid, patch)));
+  });
+  ws.delete('/TaskQueues/:sid', async (req, res) => {
+    await routing.resources.deleteQueue(req.params.sid);
+    res.status(204).end();
+  });
+
+  const workflowFields = (form: Form) =>
+    given({
+      friendlyName: form.string('FriendlyName'),
+      configuration: form.object('Configuration'),
+      taskReservationTimeout: form.integer('TaskReservationTimeout'),
+    });
+  ws.post('/Workflows', async (req, res) => {
+    const form = Form.body(req);
+    form.required('FriendlyName');
+    form.required('Configuration');
+    const input = parse(schemas.workflow, workflowFields(form));
+    form.done();
+    res.status(201).json(workflowView(req, await routing.resources.createWorkflow(input)));
+  });
+  ws.get('/Workflows', async (req, res) => {
+    const form = Form.query(req);
+    const friendlyName = form.string('FriendlyName');
+    const page = pageRequest(form);
+    form.done();
+    const all = (await store.workflows.list()).filter(
+      (w) => !friendlyName || w.friendlyName === friendlyName,
+    );
+    res.json(pageOf(req, 'workflows', all, page, (w) => workflowView(req, w)));
+  });
+  ws.get('/Workflows/:sid', async (req, res) => {
+    const workflow = await store.workflows.get(req.params.sid);
+    if (!workflow) throw notFound('Workflow', req.params.sid);
+    res.json(workflowView(req, workflow));
+  });
+  ws.post('/Workflows/:sid', async (req, res) => {
+    const form = Form.body(req);
+    const patch = parse(schemas.workflow.partial(), workflowFields(form));
+    form.ignore('ReEvaluateTasks').done();
+    res.json(workflowView(req, await routing.resources.updateWorkflow(req.params.sid, patch)));
+  });
+  ws.delete('/Workflows/:sid', async (req, res) => {
+    await routing.resources.deleteWorkflow(req.params.sid);
+    res.status(204).end();
+  });
+
+  /** Queue and workflow names, which Twilio's task carries beside their sids. */
+  const names = async () => ({
+    queues: new Map((await store.queues.list()).map((q) => [q.sid, q.friendlyName])),
+    workflows: new Map((await store.workflows.list()).map((w) => [w.sid, w.friendlyName])),
+  });
+  const getTask = async (sid: string) => {
+    const task = await store.tasks.get(sid);
+    if (!task) throw notFound('Task', sid);
+    return coreTaskView(task, new Date());
+  };
+
+  ws.post('/Tasks', async (req, res) => {
+    const form = Form.body(req);
+    const attributes = form.object('Attributes') ?? {};
+    const priority = form.integer('Priority');
+    const timeout = form.integer('Timeout');
+    const workflowSid = form.string('WorkflowSid');
+    const taskChannel = form.string('TaskChannel');
+    form.done();
+    if (taskChannel && !['chat', 'default'].includes(taskChannel))
+      throw new ParleyError(
+        'invalid_request',
+        'body.TaskChannel: Parley routes chats; use "chat" or leave it out',
+        400,
+      );
+    if (workflowSid && !(await store.workflows.get(workflowSid))) throw notFound('Workflow', workflowSid);
+    // Flex names the chat in `channelSid`; a task with none gets a plain channel to be held in.
+    const named =
+      typeof attributes.channelSid === 'string' ? await store.channels.get(attributes.channelSid) : null;
+    const name = typeof attributes.name === 'string' ? { name: attributes.name } : undefined;
+    const channel = named ?? (await createPlainChannel(core, { attributes: name, withCustomer: true }));
+    const task = await routing.createTask(channel, attributes, priority, { workflowSid, timeout });
+    res.status(201).json(taskView(req, coreTaskView(task, new Date()), await names()));
+  });
+  ws.get('/Tasks', async (req, res) => {
+    const form = Form.query(req);
+    const statuses = form.list('AssignmentStatus');
+    const workflowSid = form.string('WorkflowSid');
+    const workflowName = form.string('WorkflowName');
+    const queueSid = form.string('TaskQueueSid');
+    const queueName = form.string('TaskQueueName');
+    const priority = form.integer('Priority');
+    const ordering = form.string('Ordering');
+    const page = pageRequest(form);
+    form.done();
+    if (
+      ordering &&
+      !/^(DateCreated|Priority):(asc|desc)(,(DateCreated|Priority):(asc|desc))?$/.test(ordering)
+    )
+      throw new ParleyError(
+        'invalid_request',
+        'query.Ordering: expected e.g. "DateCreated:asc" or "Priority:desc"',
+        400,
+      );
+    const known = await names();
+    let all = (await store.tasks.list(given({ queueSid })))
+      .map((t) => coreTaskView(t, new Date()))
+      .filter(
+        (t) =>
+          (statuses.length === 0 || statuses.includes(t.status)) &&
+          (!workflowSid || t.workflowSid === workflowSid) &&
+          (!workflowName || (t.workflowSid && known.workflows.get(t.workflowSid) === workflowName)) &&
+          (!queueName || known.queues.get(t.queueSid) === queueName) &&
+          (priority === undefined || t.priority === priority),
+      );
+    all = all.sort((a, b) => a.dateCreated.localeCompare(b.dateCreated) || a.sid.localeCompare(b.sid));
+    for (const rule of (ordering ?? '').split(',').filter(Boolean).reverse()) {
+      const [field, direction] = rule.split(':');
+      const sign = direction === 'desc' ? -1 : 1;
+      all = [...all].sort(
+        (a, b) =>
+          sign *
+          (field === 'Priority' ? a.priority - b.priority : a.dateCreated.localeCompare(b.dateCreated)),
+      );
+    }
+    res.json(pageOf(req, 'tasks', all, page, (t) => taskView(req, t, known)));
+  });
+  ws.get('/Tasks/:sid', async (req, res) => {
+    res.json(taskView(req, await getTask(req.params.sid), await names()));
+  });
+  ws.post('/Tasks/:sid', async (req, res) => {
+    const form = Form.body(req);
+    const patch = parse(
+      schemas.updateTask,
+      given({
+        attributes: form.object('Attributes'),
+        priority: form.integer('Priority'),
+        status: form.string('AssignmentStatus'),
+        reason: form.string('Reason'),
+      }),
+    );
+    form.ignore('TaskChannel', 'VirtualStartTime').done();
+    const task = await routing.updateTask(req.params.sid, patch);
+    res.json(taskView(req, coreTaskView(task, new Date()), await names()));
+  });
+  ws.delete('/Tasks/:sid', async (req, res) => {
+    await routing.deleteTask(req.params.sid);
+    res.status(204).end();
+  });
+
+  const workerName = async (sid: string) => (await store.workers.get(sid))?.friendlyName ?? null;
+  const reservationOf = async (taskSid: string, sid: string) => {
+    const reservation = await store.reservations.get(sid);
+    if (!reservation || reservation.taskSid !== taskSid) throw notFound('Reservation', sid);
+    return reservation;
+  };
+  ws.get('/Tasks/:sid/Reservations', async (req, res) => {
+    const form = Form.query(req);
+    const status = form.string('ReservationStatus');
+    const workerSid = form.string('WorkerSid');
+    const page = pageRequest(form);
+    form.done();
+    await getTask(req.params.sid);
+    const all = await store.reservations.list(
+      given({ taskSid: req.params.sid, workerSid, status: status as never }),
+    );
+    const names = new Map<string, string | null>();
+    for (const r of all) if (!names.has(r.workerSid)) names.set(r.workerSid, await workerName(r.workerSid));
+    res.json(
+      pageOf(req, 'reservations', all, page, (r) => reservationView(req, r, names.get(r.workerSid) ?? null)),
+    );
+  });
+  ws.get('/Tasks/:sid/Reservations/:reservationSid', async (req, res) => {
+    const reservation = await reservationOf(req.params.sid, req.params.reservationSid);
+    res.json(reservationView(req, reservation, await workerName(reservation.workerSid)));
+  });
+  ws.post('/Tasks/:sid/Reservations/:reservationSid', async (req, res) => {
+    const form = Form.body(req);
+    const { status } = parse(schemas.updateReservation, { status: form.required('ReservationStatus') });
+    form.done();
+    const { sid, workerSid } = await reservationOf(req.params.sid, req.params.reservationSid);
+    if (status === 'accepted') await routing.accept(null, sid);
+    else await routing.reject(null, sid);
+    res.json(reservationView(req, await reservationOf(req.params.sid, sid), await workerName(workerSid)));
+  });
+  return router;
+}
