@@ -2,20 +2,25 @@
  * The `parley` command.
  *   parley demo    build what is missing, seed demo data on an empty database, serve on 127.0.0.1:3000
  *   parley serve   production: needs PARLEY_ADMIN_KEY and PARLEY_SECRET, seeds nothing
+ *   parley migrate create or update the database's tables, then exit (serve and demo do it too)
+ *   parley doctor  check configuration, data directory, database, Redis and SMTP; exit 1 on a problem
  *   parley flows validate FILE
  *   parley flows simulate FILE [--script LINES] [--name NAME] [--base-url URL]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, type Mode } from './config.ts';
+import { ConfigError, loadConfig, loadStoreConfig, type Mode } from './config.ts';
 import { DEMO_AGENT } from './core/seed.ts';
+import { redact, runDoctor } from './doctor.ts';
 import { runFlowsCommand } from './flows-cli.ts';
-import { createServer } from './server.ts';
+import { createServer, type ParleyServer } from './server.ts';
+import { createPostgresStore } from './store/postgres/index.ts';
+import { createSqliteStore } from './store/sqlite/index.ts';
 
 const root = join(import.meta.dirname, '..');
 const USAGE =
-  'usage: parley demo | parley serve | parley flows validate FILE | parley flows simulate FILE [--script LINES] [--name NAME] [--base-url URL]';
+  'usage: parley demo | parley serve | parley migrate | parley doctor | parley flows validate FILE | parley flows simulate FILE [--script LINES] [--name NAME] [--base-url URL]';
 
 /** Builds the widget and pages when a file the demo serves is missing. */
 function buildIfMissing() {
@@ -30,6 +35,13 @@ async function main(command: string | undefined) {
   if (command === 'flows') {
     process.exit(await runFlowsCommand(process.argv.slice(3)));
   }
+  if (command === 'migrate') {
+    await migrate();
+    process.exit(0);
+  }
+  if (command === 'doctor') {
+    process.exit(await runDoctor());
+  }
   if (command !== 'demo' && command !== 'serve') {
     console.error(USAGE);
     process.exit(2);
@@ -38,6 +50,8 @@ async function main(command: string | undefined) {
   const config = loadConfig(mode);
   if (mode === 'demo') buildIfMissing();
   const server = await createServer(config);
+  // Before anything is printed: whoever waits for the URL may signal as soon as they see it.
+  stopOnSignals(server);
   const { url } = await server.listen(config.port, config.host);
 
   if (mode === 'demo') {
@@ -55,19 +69,56 @@ async function main(command: string | undefined) {
   } else {
     console.log(`Parley listening on ${url}`);
   }
+}
 
+/** Opens the store, which migrates it (under a lock on PostgreSQL), and closes it. */
+async function migrate() {
+  const { dataDir, databaseUrl, sqliteSynchronous } = loadStoreConfig();
+  const store = databaseUrl
+    ? await createPostgresStore({ url: databaseUrl, max: 1 })
+    : createSqliteStore({ file: join(dataDir, 'parley.db'), synchronous: sqliteSynchronous });
+  await store.close();
+  const where = databaseUrl ? `PostgreSQL ${redact(databaseUrl)}` : `SQLite ${join(dataDir, 'parley.db')}`;
+  console.log(`Migrated: ${where} is up to date.`);
+}
+
+/**
+ * SIGTERM and SIGINT stop the server gracefully (stop accepting, finish running writes, close
+ * sockets and the database) and exit 0; a second signal, or 10 s without finishing, exits 1
+ * at once. The handlers also make it stop as a container's PID 1, which has no default ones.
+ *
+ * `npx parley` and `npm start` run Parley under `sh -c`, and on SIGTERM npm passes the signal
+ * to that shell, which dies without passing it on: Parley would run on, orphaned. So when
+ * started by npm, a change of parent process is taken as the signal.
+ */
+function stopOnSignals(server: ParleyServer) {
   let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
+  const stop = async (reason: string) => {
+    if (stopping) {
+      console.log(`${reason}: stopping now`);
+      process.exit(1);
+    }
     stopping = true;
-    console.log(`${signal}: shutting down…`);
-    const force = setTimeout(() => process.exit(1), 10_000);
+    console.log(`${reason}: shutting down…`);
+    const force = setTimeout(() => {
+      console.error('shutdown took longer than 10 s: exiting');
+      process.exit(1);
+    }, 10_000);
     force.unref();
     await server.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  if (process.env.npm_lifecycle_event) {
+    const parent = process.ppid;
+    const watch = setInterval(() => {
+      if (process.ppid === parent) return;
+      clearInterval(watch);
+      void stop('npm stopped');
+    }, 250);
+    watch.unref();
+  }
 }
 
 main(process.argv[2]).catch((err) => {
