@@ -5,8 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseTrustProxy } from './http/proxy-trust.ts';
 import { parseAllowList } from './core/egress.ts';
+import { parseTrustProxy } from './http/proxy-trust.ts';
 import type { ServerOptions } from './server.ts';
 
 export type Mode = 'demo' | 'serve';

@@ -3,9 +3,12 @@
  * `integration.url`, signed with HMAC-SHA256 of the body under `integration.secret` in the
  * `X-Parley-Signature: sha256=<hex>` header, and retried `retryCount` times (0–3, default 3)
  * with backoff. The service answers through the REST API (post messages, create the task).
+ * Deliveries go through the egress policy like the bot's requests (PARLEY_HTTP_ALLOW for an
+ * integration on a private network).
  */
 import { createHmac } from 'node:crypto';
 import type { Channel, FlexFlow, Message } from '../store/types.ts';
+import type { EgressPolicy } from './egress.ts';
 import type { Logger } from './index.ts';
 
 export const EXTERNAL_TIMEOUT_MS = 10_000;
@@ -17,13 +20,14 @@ export function signBody(secret: string, body: string): string {
 
 export interface ExternalDeps {
   log: Logger;
+  egress: EgressPolicy;
   /** Waits between attempts: attempt 1 → base, 2 → 2×base, … */
   backoffMs?: number;
 }
 
 export type ExternalIntegration = ReturnType<typeof createExternalIntegration>;
 
-export function createExternalIntegration({ log, backoffMs = 500 }: ExternalDeps) {
+export function createExternalIntegration({ log, egress, backoffMs = 500 }: ExternalDeps) {
   return {
     async deliver(flexFlow: FlexFlow, channel: Channel, message: Message): Promise<boolean> {
       const { url, secret, retryCount } = flexFlow.integration as {
@@ -54,13 +58,15 @@ export function createExternalIntegration({ log, backoffMs = 500 }: ExternalDeps
       const attempts = 1 + Math.min(3, Math.max(0, retryCount ?? 3));
       for (let attempt = 1; attempt <= attempts; attempt++) {
         try {
-          const res = await fetch(url, {
+          const res = await egress.request({
             method: 'POST',
+            url: new URL(url),
             headers,
             body,
-            signal: AbortSignal.timeout(EXTERNAL_TIMEOUT_MS),
+            timeoutMs: EXTERNAL_TIMEOUT_MS,
+            maxBody: 4096,
           });
-          if (res.ok) return true;
+          if (res.status >= 200 && res.status < 300) return true;
           log.warn(
             { flexFlowSid: flexFlow.sid, status: res.status, attempt },
             'external integration answered with an error',

@@ -4,9 +4,11 @@
  * follow. The body is `{ id, event, timestamp, data }`, signed like the external integration
  * (`X-Parley-Signature: sha256=<HMAC-SHA256 of the body under the secret>`), and retried with
  * backoff when the receiver fails or cannot be reached. Delivery is at least once: a receiver
- * deduplicates by `id`.
+ * deduplicates by `id`. Deliveries go through the egress policy (PARLEY_HTTP_ALLOW for a
+ * receiver on a private network).
  */
 import { randomUUID } from 'node:crypto';
+import type { EgressPolicy } from './egress.ts';
 import type { EventBus } from './events.ts';
 import { EXTERNAL_TIMEOUT_MS, SIGNATURE_HEADER, signBody } from './external.ts';
 import type { Clock } from './ids.ts';
@@ -33,9 +35,15 @@ export interface WebhookOptions {
 
 export function startWebhooks(
   options: WebhookOptions,
-  deps: { events: EventBus; log: Logger; clock: Clock; track: (work: Promise<unknown>) => void },
+  deps: {
+    events: EventBus;
+    log: Logger;
+    clock: Clock;
+    egress: EgressPolicy;
+    track: (work: Promise<unknown>) => void;
+  },
 ) {
-  const { events, log, clock, track } = deps;
+  const { events, log, clock, egress, track } = deps;
   const { url, secret, retries = 3, backoffMs = 500 } = options;
 
   async function deliver(event: WebhookEvent, data: unknown) {
@@ -43,13 +51,15 @@ export function startWebhooks(
     const headers = { 'content-type': 'application/json', [SIGNATURE_HEADER]: signBody(secret, body) };
     for (let attempt = 1; attempt <= 1 + retries; attempt++) {
       try {
-        const res = await fetch(url, {
+        const res = await egress.request({
           method: 'POST',
+          url: new URL(url),
           headers,
           body,
-          signal: AbortSignal.timeout(EXTERNAL_TIMEOUT_MS),
+          timeoutMs: EXTERNAL_TIMEOUT_MS,
+          maxBody: 4096,
         });
-        if (res.ok) return;
+        if (res.status >= 200 && res.status < 300) return;
         log.warn({ event, status: res.status, attempt }, 'webhook receiver answered with an error');
       } catch (err) {
         log.warn({ event, attempt, err: (err as Error).message }, 'webhook receiver unreachable');

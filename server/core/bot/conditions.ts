@@ -1,9 +1,11 @@
 /**
  * Studio's split conditions. Text comparisons ignore case and surrounding spaces;
  * `matches_any_of` / `does_not_match_any_of` take a comma-separated list; `less_than` and
- * `greater_than` compare numbers (false when either side is not a number).
+ * `greater_than` compare numbers (false when either side is not a number). `regex` is
+ * case-sensitive unless the pattern starts with `(?i)`, and runs in linear time (RE2).
  */
 import type { ConditionType } from './definition.ts';
+import { testRegex } from './regex.ts';
 
 const norm = (s: string) => s.trim().toLowerCase();
 const list = (s: string) => s.split(',').map(norm).filter(Boolean);
@@ -34,7 +36,7 @@ export function testCondition(type: ConditionType, input: string, value: string)
     case 'is_not_blank':
       return a !== '';
     case 'regex':
-      return new RegExp(value).test(input);
+      return testRegex(value, input);
     case 'less_than':
       return number(input) < number(value);
     case 'greater_than':

@@ -2,6 +2,7 @@
  * Bot flows in Twilio Studio's JSON format, and their validation. A definition is frozen data;
  * `validateDefinition` reports every problem with the state it is in and how to fix it.
  */
+import { regexProblem } from './regex.ts';
 import { widgets } from './widgets/index.ts';
 
 export interface Transition {
@@ -151,12 +152,15 @@ export function validateDefinition(input: unknown): ValidationProblem[] {
               message: `state "${name}" has a condition of unknown type "${isObject(c) ? String(c.type) : c}": use one of ${CONDITION_TYPES.join(', ')}`,
             });
           } else if (c.type === 'regex') {
-            try {
-              new RegExp(String(c.value ?? ''));
-            } catch {
+            // A templated pattern is only known at run time; a literal one is checked now.
+            const pattern = String(c.value ?? '');
+            const problem = pattern.includes('{{') || pattern.includes('{%') ? null : regexProblem(pattern);
+            if (problem) {
+              const label =
+                typeof c.friendly_name === 'string' && c.friendly_name ? ` "${c.friendly_name}"` : '';
               problems.push({
                 state: name,
-                message: `state "${name}" has an invalid regex "${String(c.value)}"`,
+                message: `state "${name}": the regex condition${label} /${pattern}/ cannot run: ${problem}`,
               });
             }
           }

@@ -115,7 +115,8 @@ export function step(definition: FlowDefinition, current: ExecutionState, event:
         event,
       );
     } catch (err) {
-      return end(`state "${state.name}" failed to resume: ${(err as Error).message}`);
+      const reason = err instanceof TemplateError ? err.message : ((err as Error)?.name ?? 'error');
+      return end(`state "${state.name}" failed to resume: ${reason}`);
     }
     if (!resumed) return { execution: current, effects: [] };
     result = resumed;
@@ -166,7 +167,11 @@ function enter(
   try {
     return widget.enter(state.properties ?? {}, { scope, state, waitId: String(execution.steps) });
   } catch (err) {
-    const message = err instanceof TemplateError ? err.message : `${(err as Error).message}`;
+    // Only a TemplateError's message is known to carry no visitor text.
+    const message =
+      err instanceof TemplateError
+        ? err.message
+        : `${state.type} failed (${(err as Error)?.name ?? 'error'})`;
     const failure = ['failed', 'failedToEnqueue', 'deliveryFailure'].find((e) => widget.events.includes(e));
     return { event: failure ?? '__error', outputs: { error: message } };
   }

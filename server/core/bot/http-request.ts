@@ -1,8 +1,11 @@
 /**
  * The make-http-request effect: Studio's rules (2xx within 10 s is success; JSON answers are
- * parsed), and a relative URL is resolved against Parley's own address.
+ * parsed), a relative URL resolved against Parley's own address, and every request (and each
+ * redirect) within the egress policy. A failure's `error` output names no visitor text: the
+ * URL may hold some, so it is never quoted.
  */
 
+import { EgressError, type EgressPolicy } from '../egress.ts';
 import { HTTP_TIMEOUT_MS } from './widgets/make-http-request.ts';
 import type { Effect } from './widgets/types.ts';
 
@@ -10,18 +13,12 @@ type HttpEffect = Extract<Effect, { type: 'httpRequest' }>;
 
 const MAX_BODY = 256 * 1024;
 
-export async function performHttpRequest(effect: HttpEffect, baseUrl: string | null) {
+export async function performHttpRequest(effect: HttpEffect, baseUrl: string | null, egress: EgressPolicy) {
   let url: URL;
   try {
     url = new URL(effect.url, baseUrl ?? undefined);
   } catch {
-    return { outcome: 'failed', outputs: { error: `"${effect.url}" is not a URL` } };
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return {
-      outcome: 'failed',
-      outputs: { error: `only http and https URLs are allowed, got ${url.protocol}` },
-    };
+    return { outcome: 'failed', outputs: { error: 'the url is not a URL' } };
   }
   const headers: Record<string, string> = {};
   let body: string | undefined;
@@ -35,18 +32,19 @@ export async function performHttpRequest(effect: HttpEffect, baseUrl: string | n
     body = effect.body;
   }
   try {
-    const res = await fetch(url, {
+    const res = await egress.request({
       method: effect.method,
+      url,
       headers,
       body,
-      signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+      timeoutMs: HTTP_TIMEOUT_MS,
+      maxBody: MAX_BODY,
     });
-    const text = (await res.text()).slice(0, MAX_BODY);
-    const contentType = res.headers.get('content-type') ?? '';
+    const contentType = res.headers['content-type'] ?? '';
     let parsed: unknown;
     if (contentType.includes('json')) {
       try {
-        parsed = JSON.parse(text);
+        parsed = JSON.parse(res.body);
       } catch {
         parsed = undefined;
       }
@@ -54,15 +52,12 @@ export async function performHttpRequest(effect: HttpEffect, baseUrl: string | n
     const outputs = {
       status_code: res.status,
       content_type: contentType,
-      body: text,
+      body: res.body,
       ...(parsed !== undefined && { parsed }),
     };
-    return { outcome: res.ok ? 'success' : 'failed', outputs };
+    return { outcome: res.status >= 200 && res.status < 300 ? 'success' : 'failed', outputs };
   } catch (err) {
-    const timedOut = (err as Error).name === 'TimeoutError';
-    return {
-      outcome: 'failed',
-      outputs: { error: timedOut ? `no answer within ${HTTP_TIMEOUT_MS / 1000} s` : (err as Error).message },
-    };
+    const message = err instanceof EgressError ? err.message : 'the request failed';
+    return { outcome: 'failed', outputs: { error: message } };
   }
 }

@@ -9,6 +9,7 @@
 import { notFound, ParleyError } from '../../errors.ts';
 import type { Channel, Contact, Execution, FlexFlow, Message, Store } from '../../store/types.ts';
 import type { Conversations } from '../conversations.ts';
+import type { EgressPolicy } from '../egress.ts';
 import type { Clock } from '../ids.ts';
 import type { Logger } from '../index.ts';
 import type { Routing } from '../routing/index.ts';
@@ -28,11 +29,21 @@ export interface BotRunnerDeps {
   log: Logger;
   /** Parley's own address, for relative URLs in make-http-request. */
   baseUrl: () => string | null;
+  /** Where make-http-request may go. */
+  egress: EgressPolicy;
 }
 
 export type BotRunner = ReturnType<typeof createBotRunner>;
 
-export function createBotRunner({ store, conversations, routing, clock, log, baseUrl }: BotRunnerDeps) {
+export function createBotRunner({
+  store,
+  conversations,
+  routing,
+  clock,
+  log,
+  baseUrl,
+  egress,
+}: BotRunnerDeps) {
   const queues = new Map<string, Promise<unknown>>();
 
   /** Runs `work` after everything already queued for the same execution. */
@@ -161,7 +172,7 @@ export function createBotRunner({ store, conversations, routing, clock, log, bas
         }
       }
       case 'httpRequest':
-        return performHttpRequest(effect, baseUrl());
+        return performHttpRequest(effect, baseUrl(), egress);
       case 'sendToFlex': {
         try {
           const channel = await conversations.getChannel(channelSid);

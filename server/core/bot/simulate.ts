@@ -3,6 +3,7 @@
  * from a script or the terminal; each step is printed; HTTP widgets are really called;
  * `/timeout` fires a waiting widget's timeout. Uses the same engine as the server.
  */
+import { createEgressPolicy, type EgressPolicy } from '../egress.ts';
 import type { FlowDefinition } from './definition.ts';
 import { type EngineEvent, type ExecutionState, newExecution, step } from './engine.ts';
 import { performHttpRequest } from './http-request.ts';
@@ -12,6 +13,8 @@ export interface SimulateOptions {
   name?: string;
   baseUrl?: string | null;
   print: (line: string) => void;
+  /** Where HTTP widgets may go; default: public addresses and this machine. */
+  egress?: EgressPolicy;
 }
 
 /** Runs the flow against `lines`; resolves with the final execution state. */
@@ -21,6 +24,8 @@ export async function simulate(
   options: SimulateOptions,
 ) {
   const { print } = options;
+  // The simulator runs on the flow author's machine, usually against a local Parley.
+  const egress = options.egress ?? createEgressPolicy({ allowLoopback: true });
   const name = options.name ?? 'Visitor';
   const inbound = (Body: string): InboundMessage => ({
     Body,
@@ -68,7 +73,7 @@ export async function simulate(
         }
         case 'httpRequest':
           print(`  · ${effect.method} ${effect.url}`);
-          outcome = await performHttpRequest(effect, options.baseUrl ?? null);
+          outcome = await performHttpRequest(effect, options.baseUrl ?? null, egress);
           print(`  · answered ${String(outcome.outputs?.status_code ?? outcome.outputs?.error)}`);
           break;
         case 'sendToFlex':

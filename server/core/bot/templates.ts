@@ -5,14 +5,30 @@
  */
 import { Liquid } from 'liquidjs';
 
+/**
+ * A template that could not be rendered. Its message says what kind of failure it was and
+ * never quotes rendered values: those may hold visitor text, and the message reaches the
+ * server log and the execution's step log. Syntax errors quote the template, which the flow's
+ * author wrote.
+ */
 export class TemplateError extends Error {
   constructor(
-    readonly template: string,
-    cause: unknown,
+    /** `syntax`, `limit`, `too long`, `not JSON`, `render`, or a widget's own kind (`url`, `regex`). */
+    readonly kind: string,
+    detail?: string,
   ) {
-    super(`template ${JSON.stringify(template.slice(0, 80))} failed: ${(cause as Error)?.message ?? cause}`);
+    super(`template failed (${kind})${detail ? `: ${detail}` : ''}`);
     this.name = 'TemplateError';
   }
+}
+
+/** A Liquid failure as a TemplateError that carries no rendered value. */
+function templateError(err: unknown): TemplateError {
+  const name = (err as Error)?.name;
+  if (name === 'ParseError' || name === 'TokenizationError')
+    return new TemplateError('syntax', (err as Error).message);
+  if (/limit exceeded/.test(String((err as Error)?.message))) return new TemplateError('limit');
+  return new TemplateError('render', name && name !== 'RenderError' ? name : undefined);
 }
 
 const liquid = new Liquid({
@@ -36,10 +52,9 @@ export function render(template: unknown, scope: TemplateScope): string {
   try {
     out = liquid.parseAndRenderSync(text, scope);
   } catch (err) {
-    throw new TemplateError(text, err);
+    throw templateError(err);
   }
-  if (out.length > MAX_OUTPUT)
-    throw new TemplateError(text, new Error(`output longer than ${MAX_OUTPUT} characters`));
+  if (out.length > MAX_OUTPUT) throw new TemplateError('too long', `output over ${MAX_OUTPUT} characters`);
   return out;
 }
 
@@ -53,8 +68,9 @@ export function renderJson(template: unknown, scope: TemplateScope): unknown {
     if (text.trim() === '') return {};
     try {
       return JSON.parse(text);
-    } catch (err) {
-      throw new TemplateError(template, new Error(`rendered text is not JSON (${(err as Error).message})`));
+    } catch {
+      // JSON.parse quotes the text it read, which may be the visitor's.
+      throw new TemplateError('not JSON', 'the rendered text is not valid JSON');
     }
   }
   if (Array.isArray(template)) return template.map((item) => renderJson(item, scope));

@@ -2,9 +2,11 @@
  * `make-http-request`: `method`, `url`, `content_type`, `body`, `parameters`. `success` on a
  * 2xx answer within 10 s, else `failed`; outputs `status_code`, `content_type`, `body`, and
  * `parsed` when the answer is JSON. A relative `url` (`/path`) is resolved against Parley's
- * own address (a Parley addition, so a flow can call the server it runs on).
+ * own address (a Parley addition, so a flow can call the server it runs on). Values in the URL
+ * are encoded by their position in it (see url-template.ts).
  */
 import { render } from '../templates.ts';
+import { renderUrl } from '../url-template.ts';
 import type { Widget } from './types.ts';
 
 export const HTTP_TIMEOUT_MS = 10_000;
@@ -34,7 +36,7 @@ export const makeHttpRequest: Widget = {
         {
           type: 'httpRequest',
           method: String(properties.method).toUpperCase(),
-          url: render(properties.url, scope).trim(),
+          url: renderUrl(properties.url, scope),
           contentType: String(properties.content_type ?? 'application/x-www-form-urlencoded;charset=utf-8'),
           body: properties.body === undefined ? undefined : render(properties.body, scope),
           parameters,

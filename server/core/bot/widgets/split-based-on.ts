@@ -3,7 +3,7 @@
  * conditions hold (each condition's `value` is templated too), else `noMatch`.
  */
 import { testCondition } from '../conditions.ts';
-import { render } from '../templates.ts';
+import { render, TemplateError } from '../templates.ts';
 import type { Widget } from './types.ts';
 
 export const splitBasedOn: Widget = {
@@ -14,9 +14,15 @@ export const splitBasedOn: Widget = {
     const input = render(properties.input, scope);
     for (const transition of state.transitions) {
       if (transition.event !== 'match' || !transition.conditions?.length) continue;
-      const holds = transition.conditions.every((c) =>
-        testCondition(c.type, input, render(c.value ?? '', scope)),
-      );
+      const holds = transition.conditions.every((c) => {
+        const value = render(c.value ?? '', scope);
+        try {
+          return testCondition(c.type, input, value);
+        } catch {
+          // Only a templated pattern gets here (literal ones are checked at validation).
+          throw new TemplateError('regex', 'the rendered pattern is not a regular expression RE2 can run');
+        }
+      });
       if (holds) return { event: 'match', next: transition.next ?? '', outputs: { input } };
     }
     return { event: 'noMatch', outputs: { input } };
