@@ -177,6 +177,15 @@ const flexFlow = z.object({
 });
 const flexFlowPatch = z.object(flexFlowFields).partial();
 
+/** Who the site says the visitor is, with its server's proof (see core/identity.ts). */
+const identify = z.object({
+  userId: z.string().min(1).max(200),
+  name: friendlyName.optional(),
+  email: z.email('expected an email address, e.g. "dana@example.com"').max(200).optional(),
+  userHash: z.string().max(128).optional(),
+  jwt: z.string().max(4096).optional(),
+});
+
 export const schemas = {
   webChannel: z.object({
     flexFlowSid: sid('FO'),
@@ -184,15 +193,7 @@ export const schemas = {
     preEngagementData: stringMap.optional(),
     pageUrl: z.string().max(2000).optional(),
     token: z.string().max(2048).optional(),
-    identify: z
-      .object({
-        userId: z.string().min(1).max(200),
-        name: friendlyName.optional(),
-        email: z.email('expected an email address, e.g. "dana@example.com"').max(200).optional(),
-        userHash: z.string().max(128).optional(),
-        jwt: z.string().max(4096).optional(),
-      })
-      .optional(),
+    identify: identify.optional(),
   }),
   flow: z.object({
     friendlyName,
@@ -206,6 +207,7 @@ export const schemas = {
     email: z.email('expected an email address, e.g. "dana@example.com"').max(200),
     body,
     pageUrl: z.string().max(2000).optional(),
+    identify: identify.optional(),
   }),
   agentSession: z.object({ username: z.string().min(1).max(200), password: z.string().min(1).max(200) }),
   createChannel: z.object({

@@ -3,7 +3,8 @@
  * takes a signed-in user of the customer's site as who they say they are only with proof made
  * by the site's server: `userHash = hex(HMAC-SHA256(secret, userId))`, or an HS256 JWT signed
  * with the secret whose `sub` is the userId and which has an `exp`. A verified user is the
- * contact `user:<userId>` on every device; an anonymous visitor can never become one.
+ * contact `user:<flexFlowSid>:<userId>` on every device: each Flex Flow vouches only for its own
+ * users (another site's user 42 is someone else), and an anonymous visitor can never become one.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ParleyError } from '../errors.ts';
@@ -22,8 +23,17 @@ export interface VerifiedUser {
 }
 
 export const USER_IDENTITY_PREFIX = 'user:';
-export const userIdentity = (userId: string) => `${USER_IDENTITY_PREFIX}${userId}`;
+/** The contact identity of a user verified by this Flex Flow. */
+export const userIdentity = (flexFlowSid: string, userId: string) =>
+  `${USER_IDENTITY_PREFIX}${flexFlowSid}:${userId}`;
 export const isVerifiedIdentity = (identity: string) => identity.startsWith(USER_IDENTITY_PREFIX);
+/** Whether a contact is a user this Flex Flow verified (not another Flex Flow's). */
+export const isVerifiedOn = (flexFlowSid: string, identity: string) =>
+  identity.startsWith(userIdentity(flexFlowSid, ''));
+
+/** An erased contact's tombstone (see the privacy repositories): nothing resumes it. */
+export const ERASED_IDENTITY_PREFIX = 'erased:';
+export const isErasedIdentity = (identity: string) => identity.startsWith(ERASED_IDENTITY_PREFIX);
 
 export function identityVerificationOf(flexFlow: FlexFlow): IdentityVerificationConfig | null {
   const config = (flexFlow.integration as { identityVerification?: unknown }).identityVerification;

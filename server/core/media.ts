@@ -1,66 +1,50 @@
 /**
- * Media: files sent in a conversation. Each is stored outside the web root under a random
- * name, `<dataDir>/media/ME<32 hex>`, beside a JSON sidecar (`ME….json`) recording its channel,
- * file name, sniffed content type, size and uploader. The content type is never the client's:
- * it is read from the file's first bytes (magic numbers), and only images (png, jpeg, gif,
- * webp), pdf and plain text are kept.
+ * Media: files sent in a conversation. The bytes go to the file storage (disk, PostgreSQL or
+ * S3) under a random sid, streamed through the upload checks (size, real type) without ever
+ * being held whole in memory; the record (channel, file name, sniffed type, size, uploader)
+ * goes to the store, so any node can describe and serve any file.
+ *
+ * Guarantees: a file is only recorded while its channel is active and within the channel's
+ * quota (checked atomically with the insert, so uploads finishing together on several nodes
+ * cannot pass it); a refused or broken upload leaves no bytes behind; deleting a channel's
+ * media removes the bytes before the records, so a record never outlives a failure silently.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileTypeFromBuffer } from 'file-type';
-import { ParleyError } from '../errors.ts';
+import type { Readable } from 'node:stream';
+import { notFound, ParleyError } from '../errors.ts';
+import type { FileStorage } from '../store/files/types.ts';
+import type { MediaRecord, Store } from '../store/types.ts';
+import { type Clock, systemClock } from './ids.ts';
+import { fileTooLarge, TYPE_OF_EXTENSION, UploadCheck, unsupportedType } from './upload-check.ts';
 
-export interface MediaRecord {
-  sid: string;
-  channelSid: string;
-  filename: string;
-  contentType: string;
-  size: number;
-  /** The identity (visitor) or worker sid (agent) who uploaded it. */
-  uploadedBy: string;
-}
+export type { MediaRecord } from '../store/types.ts';
 
-export interface MediaService {
-  /** Checks and stores a file; throws a ParleyError naming the file when it is refused. */
-  store(input: {
-    channelSid: string;
-    filename: string;
-    bytes: Buffer;
-    uploadedBy: string;
-  }): Promise<MediaRecord>;
-  /** The record and bytes of a stored file, or null when there is none. */
-  read(sid: string): Promise<{ record: MediaRecord; bytes: Buffer } | null>;
-  /** Just the record (to authorise before reading the bytes). */
-  describe(sid: string): Promise<MediaRecord | null>;
+export interface MediaLimits {
+  /** The largest file, in bytes (PARLEY_UPLOAD_MAX_BYTES). */
+  maxFileSize: number;
+  /** Files one conversation may hold (PARLEY_CHANNEL_MAX_FILES). */
+  channelMaxFiles: number;
+  /** Bytes one conversation's files may total (PARLEY_CHANNEL_MAX_BYTES). */
+  channelMaxBytes: number;
+  /** Uploads by visitors from one address per minute, counted by the HTTP transport (PARLEY_UPLOADS_PER_MINUTE_PER_IP). */
+  uploadsPerMinutePerIp: number;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
-const SID = /^ME[0-9a-f]{32}$/;
-const ALLOWED = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf']);
-/** What each accepted extension must really contain. */
-const TYPE_OF_EXTENSION: Record<string, string> = {
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  gif: 'image/gif',
-  webp: 'image/webp',
-  pdf: 'application/pdf',
-  txt: 'text/plain',
+export const DEFAULT_MEDIA_LIMITS: MediaLimits = {
+  maxFileSize: DEFAULT_MAX_FILE_SIZE,
+  channelMaxFiles: 50,
+  channelMaxBytes: 100 * 1024 * 1024,
+  uploadsPerMinutePerIp: 20,
 };
 
-/** Plain text: valid UTF-8 without control characters other than tab, newlines and form feed. */
-function isPlainText(bytes: Buffer): boolean {
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for.
-  return !text.includes('\uFFFD') && !/[\u0000-\u0008\u000B\u000E-\u001F\u007F]/.test(text);
-}
-
-/** The real content type of the bytes, or null when they are none of the allowed kinds. */
-export async function sniffContentType(bytes: Buffer): Promise<string | null> {
-  const detected = await fileTypeFromBuffer(bytes);
-  if (detected) return ALLOWED.has(detected.mime) ? detected.mime : null;
-  return isPlainText(bytes) ? 'text/plain' : null;
+export interface UploadInput {
+  channelSid: string;
+  filename: string;
+  body: Readable;
+  /** The length the client announced (Content-Length), refused at once when over the limit. */
+  declaredSize?: number;
+  uploadedBy: string;
 }
 
 /** A file name safe to store and to echo: no path, no control characters, at most 200 characters. */
@@ -71,71 +55,129 @@ export function cleanFilename(name: string): string {
   return base.slice(0, 200) || 'file';
 }
 
-export function createMediaService({
-  dataDir,
-  maxFileSize = DEFAULT_MAX_FILE_SIZE,
-}: {
-  dataDir: string;
-  maxFileSize?: number;
-}): MediaService {
-  const dir = join(dataDir, 'media');
-  const ready = mkdir(dir, { recursive: true, mode: 0o700 });
+const channelEnded = (channelSid: string) =>
+  new ParleyError(
+    'channel_ended',
+    `Conversation ${channelSid} has ended: files can no longer be sent to it; start a new chat to send one`,
+    409,
+  );
+const tooManyFiles = (limits: MediaLimits) =>
+  new ParleyError(
+    'too_many_files',
+    `This conversation already holds ${limits.channelMaxFiles} files, the most it may hold (PARLEY_CHANNEL_MAX_FILES)`,
+    409,
+  );
+const quotaReason = (limits: MediaLimits) =>
+  `what is left of this conversation's ${limits.channelMaxBytes} bytes for files (PARLEY_CHANNEL_MAX_BYTES)`;
+const SIZE_REASON = 'the largest file allowed (PARLEY_UPLOAD_MAX_BYTES)';
 
-  async function describe(sid: string): Promise<MediaRecord | null> {
-    if (!SID.test(sid)) return null;
-    try {
-      return JSON.parse(await readFile(join(dir, `${sid}.json`), 'utf8')) as MediaRecord;
-    } catch {
-      return null;
-    }
-  }
+export type MediaService = ReturnType<typeof createMediaService>;
+
+export function createMediaService({
+  store,
+  files,
+  limits = DEFAULT_MEDIA_LIMITS,
+  clock = systemClock,
+}: {
+  store: Store;
+  /** Where the bytes go; without it uploads are refused (records can still be listed and deleted). */
+  files?: FileStorage;
+  limits?: MediaLimits;
+  clock?: Clock;
+}) {
+  const quota = { maxFiles: limits.channelMaxFiles, maxBytes: limits.channelMaxBytes };
 
   return {
-    async store({ channelSid, filename, bytes, uploadedBy }) {
+    limits,
+
+    /**
+     * Streams a file into storage and records it; throws a ParleyError naming the file and
+     * the limit when it is refused (before reading a byte whenever that can be known).
+     */
+    async upload({
+      channelSid,
+      filename,
+      body,
+      declaredSize,
+      uploadedBy,
+    }: UploadInput): Promise<MediaRecord> {
+      if (!files) throw new ParleyError('not_implemented', 'This server has no file storage', 501);
       const name = cleanFilename(filename);
-      if (bytes.length === 0) throw new ParleyError('invalid_file', `${name} is empty`, 400);
-      if (bytes.length > maxFileSize) {
-        throw new ParleyError('file_too_large', `${name} is larger than ${maxFileSize} bytes`, 413);
-      }
-      const contentType = await sniffContentType(bytes);
       const extension = name.includes('.') ? name.split('.').pop()?.toLowerCase() : undefined;
       const claimed = extension ? TYPE_OF_EXTENSION[extension] : 'text/plain';
-      if (!contentType || !claimed) {
-        throw new ParleyError(
-          'unsupported_file_type',
-          `${name} is not an image (png, jpeg, gif, webp), a pdf or plain text (.txt)`,
-          415,
-        );
-      }
-      // A name that promises one kind over bytes of another (a "cat.png" that is a script) is refused.
-      if (claimed !== contentType) {
-        throw new ParleyError(
-          'unsupported_file_type',
-          `${name} is not really a .${extension} file: its content is ${contentType}`,
-          415,
-        );
-      }
-      await ready;
+      if (!claimed) throw unsupportedType(name);
+
+      const channel = await store.channels.get(channelSid);
+      if (!channel) throw notFound('Channel', channelSid);
+      if (channel.status !== 'active') throw channelEnded(channelSid);
+      const used = await store.media.usage(channelSid);
+      if (used.files >= limits.channelMaxFiles) throw tooManyFiles(limits);
+      const left = limits.channelMaxBytes - used.bytes;
+      const [limit, reason] =
+        left < limits.maxFileSize
+          ? [Math.max(0, left), quotaReason(limits)]
+          : [limits.maxFileSize, SIZE_REASON];
+      if (declaredSize !== undefined && declaredSize > limit) throw fileTooLarge(name, limit, reason);
+
       const sid = `ME${randomBytes(16).toString('hex')}`;
+      const check = new UploadCheck(name, claimed, limit, reason);
+      // A client that goes away mid-upload fails the write, which removes the partial file.
+      const abort = (err?: Error) =>
+        check.destroy(err ?? new ParleyError('upload_aborted', 'The upload was interrupted', 400));
+      body.once('error', abort);
+      body.once('aborted', () => abort());
+      check.once('error', () => body.unpipe(check));
+      body.pipe(check);
+      try {
+        await files.put(sid, check);
+      } finally {
+        body.off('error', abort);
+      }
+
       const record: MediaRecord = {
         sid,
         channelSid,
         filename: name,
-        contentType,
-        size: bytes.length,
+        contentType: check.contentType ?? claimed,
+        size: check.size,
         uploadedBy,
+        dateCreated: clock().toISOString(),
       };
-      // The bytes land under a temporary name first, so a reader never sees half a file.
-      await writeFile(join(dir, `${sid}.part`), bytes, { mode: 0o600 });
-      await rename(join(dir, `${sid}.part`), join(dir, sid));
-      await writeFile(join(dir, `${sid}.json`), JSON.stringify(record), { mode: 0o600 });
-      return record;
+      const added = await store.media.add(record, quota).catch(async (err) => {
+        await files.delete([sid]);
+        throw err;
+      });
+      if (added === 'added') return record;
+      await files.delete([sid]);
+      if (added === 'channel_inactive') throw channelEnded(channelSid);
+      if (added === 'too_many_files') throw tooManyFiles(limits);
+      throw fileTooLarge(name, limit, quotaReason(limits));
     },
-    async read(sid) {
-      const record = await describe(sid);
-      if (!record) return null;
-      return { record, bytes: await readFile(join(dir, sid)) };
+
+    /** The record of a file (to authorise before reading its bytes), or null. */
+    async describe(sid: string): Promise<MediaRecord | null> {
+      return /^ME[0-9a-f]{32}$/.test(sid) ? store.media.get(sid) : null;
     },
-    describe,
+
+    /** The record and a stream of the bytes, or null when either is missing. */
+    async open(sid: string): Promise<{ record: MediaRecord; body: Readable } | null> {
+      const record = await this.describe(sid);
+      const body = record && files ? await files.get(sid) : null;
+      return record && body ? { record, body } : null;
+    },
+
+    list(channelSids: string[]): Promise<MediaRecord[]> {
+      return store.media.listByChannels(channelSids);
+    },
+
+    /** Deletes the files of these channels, bytes and records; how many there were. */
+    async deleteOfChannels(channelSids: string[]): Promise<number> {
+      const records = await store.media.listByChannels(channelSids);
+      const sids = records.map((r) => r.sid);
+      if (sids.length === 0) return 0;
+      await files?.delete(sids);
+      await store.media.delete(sids);
+      return sids.length;
+    },
   };
 }

@@ -7,7 +7,7 @@
 import type { Store } from '../store/types.ts';
 import type { Clock } from './ids.ts';
 import type { Logger } from './index.ts';
-import { deleteMediaOf } from './privacy.ts';
+import { createMediaService, type MediaService } from './media.ts';
 
 export const RETENTION_KIND = 'retention.sweep';
 const BATCH = 200;
@@ -18,7 +18,8 @@ export interface RetentionOptions {
   log: Logger;
   /** Conversations idle longer than this many days are deleted. */
   days: number;
-  mediaDir?: string;
+  /** Its files are deleted with each conversation, wherever they are stored (default: records only). */
+  media?: MediaService;
   /** Time between sweeps (default one hour). */
   intervalMs?: number;
 }
@@ -30,7 +31,7 @@ export function createRetention({
   clock,
   log,
   days,
-  mediaDir,
+  media = createMediaService({ store }),
   intervalMs = 3_600_000,
 }: RetentionOptions) {
   async function sweep(): Promise<number> {
@@ -41,7 +42,7 @@ export function createRetention({
     for (;;) {
       const sids = await privacy.listExpiredChannels(before, BATCH);
       if (sids.length === 0) break;
-      await deleteMediaOf(mediaDir, sids);
+      await media.deleteOfChannels(sids);
       deleted += await privacy.deleteChannels(sids);
       if (sids.length < BATCH) break;
     }

@@ -1,6 +1,7 @@
 /**
  * The widget's way in: a visitor gets (or resumes) a contact and a channel on a web Flex Flow,
- * and a session token bound to both.
+ * and a session token bound to both and to the Flex Flow. A token or proof from one Flex Flow
+ * never opens a chat on another, and an erased contact's tokens resume nothing.
  */
 import { randomBytes } from 'node:crypto';
 import { forbidden, notFound, ParleyError } from '../errors.ts';
@@ -10,12 +11,14 @@ import type {
   WebChannelRequest,
   WebChannelResponse,
 } from '../protocol.ts';
-import type { FlexFlow, Store } from '../store/types.ts';
+import type { Contact, FlexFlow, Store } from '../store/types.ts';
 import { availabilityOf } from './availability.ts';
 import type { Conversations } from './conversations.ts';
 import {
   identityVerificationOf,
+  isErasedIdentity,
   isVerifiedIdentity,
+  isVerifiedOn,
   userIdentity,
   type VerifiedUser,
   verifyIdentify,
@@ -54,9 +57,9 @@ export function createWebChannels({ store, conversations, routing, tokens, clock
     return flexFlow;
   }
 
-  /** The contact of a verified user: the same on every device. */
-  async function verifiedContact(user: VerifiedUser) {
-    const identity = userIdentity(user.userId);
+  /** The contact of a user this Flex Flow verified: the same on every device. */
+  async function verifiedContact(flexFlow: FlexFlow, user: VerifiedUser) {
+    const identity = userIdentity(flexFlow.sid, user.userId);
     const attributes = { userId: user.userId, verified: true, ...(user.email && { email: user.email }) };
     const existing = await store.contacts.findByIdentity(identity);
     if (existing) {
@@ -75,6 +78,26 @@ export function createWebChannels({ store, conversations, routing, tokens, clock
     }
   }
 
+  /**
+   * The contact a session token may resume on this Flex Flow, with when its session began;
+   * null when the token is invalid, was issued on another Flex Flow, or its contact is gone
+   * or erased (erasing a contact revokes its tokens).
+   */
+  async function resumable(
+    token: string | undefined,
+    flexFlow: FlexFlow,
+  ): Promise<{ contact: Contact; since?: number } | null> {
+    const claims = token ? tokens.verify(token) : null;
+    if (claims?.kind !== 'visitor') return null;
+    // Tokens from before scoping name no Flex Flow; their channel does.
+    const issuedOn = claims.flexFlowSid ?? (await store.channels.get(claims.channelSid))?.flexFlowSid;
+    if (issuedOn !== flexFlow.sid) return null;
+    const contact = await store.contacts.get(claims.contactSid);
+    if (!contact || isErasedIdentity(contact.identity)) return null;
+    if (isVerifiedIdentity(contact.identity) && !isVerifiedOn(flexFlow.sid, contact.identity)) return null;
+    return { contact, since: claims.since };
+  }
+
   return {
     /** What the widget shows before a chat: its configuration and whether anyone answers now. */
     async config(flexFlowSid: string, context: WebChannelContext): Promise<WebChannelConfigResponse> {
@@ -86,11 +109,15 @@ export function createWebChannels({ store, conversations, routing, tokens, clock
     /** A message left while nobody answers: a channel with the message and a task for later. */
     async leaveOfflineMessage(request: OfflineMessageRequest, context: WebChannelContext) {
       const flexFlow = await webFlexFlow(request.flexFlowSid, context);
-      const contact = await store.contacts.create({
-        identity: `visitor-${randomBytes(12).toString('hex')}`,
-        friendlyName: request.name,
-        attributes: { email: request.email },
-      });
+      // A Flex Flow that requires verified users takes their offline messages only with proof.
+      const user = verifyIdentify(flexFlow, request.identify, clock());
+      const contact = user
+        ? await verifiedContact(flexFlow, user)
+        : await store.contacts.create({
+            identity: `visitor-${randomBytes(12).toString('hex')}`,
+            friendlyName: request.name,
+            attributes: { email: request.email },
+          });
       const channel = await conversations.startChannel({
         flexFlow,
         contactSid: contact.sid,
@@ -114,14 +141,20 @@ export function createWebChannels({ store, conversations, routing, tokens, clock
 
     async open(request: WebChannelRequest, context: WebChannelContext): Promise<WebChannelResponse> {
       const flexFlow = await webFlexFlow(request.flexFlowSid, context);
-      const previous = request.token ? tokens.verify(request.token) : null;
-      let known = previous?.kind === 'visitor' ? await store.contacts.get(previous.contactSid) : null;
+      const resumed = await resumable(request.token, flexFlow);
+      let known = resumed?.contact ?? null;
+      // A resumed session keeps its start, so reopening never extends its absolute lifetime.
+      let since = resumed?.since;
       if (request.identify) {
-        // Whoever the token was, the proven user is who this visitor is now.
+        // Whoever the token was, the proven user is who this visitor is now: a new session.
         const user = verifyIdentify(flexFlow, request.identify, clock());
-        if (user) known = await verifiedContact(user);
+        if (user) {
+          known = await verifiedContact(flexFlow, user);
+          since = undefined;
+        }
       } else if (!known || !isVerifiedIdentity(known.identity)) {
-        // Only a verified user's own session token stands in for the proof; this throws when required.
+        // Only this Flex Flow's verified user's own session token stands in for the proof;
+        // this throws when proof is required.
         if (identityVerificationOf(flexFlow)?.required) known = null;
         verifyIdentify(flexFlow, undefined, clock());
       }
@@ -147,6 +180,8 @@ export function createWebChannels({ store, conversations, routing, tokens, clock
         kind: 'visitor',
         contactSid: contact.sid,
         channelSid: channel.sid,
+        flexFlowSid: flexFlow.sid,
+        ...(since !== undefined && { since }),
       });
       return {
         channelSid: channel.sid,

@@ -42,8 +42,6 @@ export interface AppOptions {
   demo?: boolean;
   /** Which proxies' X-Forwarded-For is believed for `req.ip` (default: loopback). */
   trustProxy?: TrustProxy;
-  /** Where uploaded media is stored (`<dataDir>/media`). */
-  dataDir: string;
 }
 
 export function createApp({
@@ -54,7 +52,6 @@ export function createApp({
   limits,
   isReady,
   demo,
-  dataDir,
   metrics,
   trustProxy = parseTrustProxy(undefined),
 }: AppOptions) {
@@ -99,7 +96,7 @@ export function createApp({
   app.use('/v1', (req, _res, next) => {
     next(new ParleyError('not_found', `No such resource: ${req.method} ${req.originalUrl}`, 404));
   });
-  app.use(mediaRouter({ core, dataDir }));
+  app.use(mediaRouter({ core }));
   app.use(pagesRouter({ distDir, demo, demoFlexFlowSid: () => demoFlexFlowSid(core.store) }));
 
   const onError: ErrorRequestHandler = (err, req, res, _next) => {

@@ -4,12 +4,15 @@
  * `POST /webhooks/messaging/status/:messageSid?channelSid=CH…`. Both must carry
  * `X-Twilio-Signature` under the Flex Flow's `messagingConnector.authToken`, computed over
  * Parley's public URL (PARLEY_PUBLIC_URL behind a proxy) with the request's path and query.
+ * A signed inbound form is then checked field by field (see messaging-form.ts): a duplicate
+ * field, a body over 1,600 characters or a sender that is not a messaging address is a 400.
  */
 import express, { type Request, Router } from 'express';
 import type { Core } from '../core/index.ts';
 import { TWILIO_SIGNATURE_HEADER, verifyTwilioSignature } from '../core/proxy/signature.ts';
 import { forbidden, notFound, ParleyError } from '../errors.ts';
 import type { FlexFlow } from '../store/types.ts';
+import { parseInboundForm } from './messaging-form.ts';
 
 export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
@@ -17,7 +20,11 @@ type Form = Record<string, string | undefined>;
 
 export function messagingRouter(core: Core): Router {
   const router = Router();
-  router.use('/webhooks/messaging', express.urlencoded({ extended: false, limit: '64kb' }));
+  // Twilio sends a few dozen fields at most; a form of hundreds is not a provider's.
+  router.use(
+    '/webhooks/messaging',
+    express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }),
+  );
 
   async function messagingFlexFlow(
     sid: string,
@@ -65,7 +72,7 @@ export function messagingRouter(core: Core): Router {
     assertSigned(req, flexFlow.messagingConnector.authToken);
     if (!flexFlow.enabled)
       throw new ParleyError('flex_flow_disabled', `Flex Flow ${flexFlow.sid} is disabled`, 409);
-    await core.messaging.inbound.receive(flexFlow, req.body as Form);
+    await core.messaging.inbound.receive(flexFlow, parseInboundForm(req.body));
     res.type('text/xml').send(EMPTY_TWIML);
   });
   return router;

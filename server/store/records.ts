@@ -178,3 +178,17 @@ export interface NewWorkflow {
   taskReservationTimeout: number;
   reservationTimeoutActivity: Activity | null;
 }
+
+/** A file sent in a conversation; its bytes are in the file storage under `sid`. */
+export interface MediaRecord {
+  sid: string;
+  channelSid: string;
+  /** Cleaned of any path and control characters. */
+  filename: string;
+  /** Sniffed from the file's bytes, never the client's word. */
+  contentType: string;
+  size: number;
+  /** The visitor's contact sid or the agent's worker sid. */
+  uploadedBy: string;
+  dateCreated: string;
+}

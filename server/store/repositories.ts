@@ -13,6 +13,7 @@ import type {
   Execution,
   FlexFlow,
   Flow,
+  MediaRecord,
   Member,
   Message,
   NewChannel,
@@ -306,4 +307,27 @@ export interface PrivacyRepository {
   /** Deletes channels with their messages, members, executions, tasks and reservations, and
    * contacts left with no channel. */
   deleteChannels(sids: string[]): Promise<number>;
+}
+
+/** What a channel may hold in files. */
+export interface MediaQuota {
+  maxFiles: number;
+  maxBytes: number;
+}
+
+/** `added`, or why not: the channel ended (or is gone), or a quota would be passed. */
+export type MediaAddResult = 'added' | 'channel_inactive' | 'too_many_files' | 'too_many_bytes';
+
+export interface MediaRepository {
+  /**
+   * Records a stored file, atomically with its checks: its channel exists and is active, and
+   * the channel's files stay within `quota` with this one counted.
+   */
+  add(record: MediaRecord, quota: MediaQuota): Promise<MediaAddResult>;
+  get(sid: string): Promise<MediaRecord | null>;
+  /** Files and bytes a channel holds now. */
+  usage(channelSid: string): Promise<{ files: number; bytes: number }>;
+  listByChannels(channelSids: string[]): Promise<MediaRecord[]>;
+  /** Deletes these records (their bytes are the file storage's to delete); how many there were. */
+  delete(sids: string[]): Promise<number>;
 }

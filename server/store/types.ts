@@ -10,6 +10,7 @@ import type {
   ExecutionRepository,
   FlexFlowRepository,
   FlowRepository,
+  MediaRepository,
   MemberRepository,
   MessageRepository,
   PrivacyRepository,
@@ -41,6 +42,8 @@ export interface Store {
   flows: FlowRepository;
   executions: ExecutionRepository;
   proxySessions: ProxySessionRepository;
+  /** Media records: what each stored file is and which channel holds it. */
+  media: MediaRepository;
   /** Privacy requests and retention (engines without it answer 501 to them). */
   privacy?: PrivacyRepository;
   /** True when nothing has been created yet: demo data may be seeded. */

@@ -288,6 +288,6 @@ describe('the conversation with the server', () => {
       await openChat(page);
       identities.push(((await storedSession(page, verifying)) as unknown as { identity: string }).identity);
     }
-    expect(identities).toEqual(['user:u-77', 'user:u-77']);
+    expect(identities).toEqual([`user:${verifying}:u-77`, `user:${verifying}:u-77`]);
   });
 });

@@ -61,9 +61,11 @@ describe('identity verification', () => {
       userHash: userHashOf(SECRET, 'u-42'),
     };
     const laptop = await open({ identify });
-    expect(laptop).toMatchObject({ status: 201, body: { identity: 'user:u-42' } });
+    // A verified user is scoped to the Flex Flow that vouches for them.
+    const identity = `user:${parley.flexFlowSid}:u-42`;
+    expect(laptop).toMatchObject({ status: 201, body: { identity } });
     await parley.api('POST', `/v1/Channels/${laptop.body.channelSid}/Messages`, {
-      from: 'user:u-42',
+      from: identity,
       body: 'from my laptop',
     });
     const phone = await open({ identify: { userId: 'u-42', jwt: jwt({ sub: 'u-42', exp: inAnHour() }) } });
@@ -107,7 +109,7 @@ describe('identity verification', () => {
     expect(anonymous.body.identity).toMatch(/^visitor-/);
     // A customer name or pre-engagement data never turns into the user identity.
     const named = await open({ customerFriendlyName: 'user:u-42', preEngagementData: { userId: 'u-42' } });
-    expect(named.body.identity).not.toBe('user:u-42');
+    expect(named.body.identity).not.toMatch(/^user:/);
     expect(await open({ token: anonymous.body.token, identify: { userId: 'u-42' } })).toMatchObject({
       status: 401,
     });

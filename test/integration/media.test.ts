@@ -91,7 +91,7 @@ afterAll(async () => {
 });
 
 describe('media upload and download', () => {
-  it('stores a visitor’s image under a random name with a sidecar, outside the web root', async () => {
+  it('stores a visitor’s image under a random name outside the web root, described by the store', async () => {
     const res = await upload(visitorA.channelSid, PNG, visitorA.token, 'my screen.png', 'text/html');
     expect(res.status).toBe(201);
     const media = await res.json();
@@ -102,7 +102,14 @@ describe('media upload and download', () => {
       size: PNG.length,
     });
     const files = readdirSync(join(parley.dataDir, 'media'));
-    expect(files.sort()).toEqual([media.sid, `${media.sid}.json`].sort());
+    expect(files).toContain(media.sid);
+    expect(files.filter((f) => !f.startsWith('ME'))).toEqual([]);
+    expect(await parley.server.core.store.media.get(media.sid)).toMatchObject({
+      channelSid: visitorA.channelSid,
+      filename: 'my screen.png',
+      contentType: 'image/png',
+      size: PNG.length,
+    });
     expect(existsSync(join(parley.dataDir, 'media', 'my screen.png'))).toBe(false);
   });
 

@@ -14,6 +14,7 @@ import {
 import { one } from './db.ts';
 import { flexFlowRepository } from './flex-flows.ts';
 import { executionRepository, flowRepository } from './flows.ts';
+import { mediaRepository } from './media.ts';
 import { migrate } from './migrations.ts';
 import { privacyRepository } from './privacy.ts';
 import { proxySessionRepository } from './proxy.ts';
@@ -61,6 +62,7 @@ export async function createPostgresStore({
     flows: flowRepository(deps),
     executions: executionRepository(deps),
     proxySessions: proxySessionRepository(deps),
+    media: mediaRepository(deps),
     privacy: privacyRepository(deps),
     async isEmpty() {
       const row = await one(

@@ -117,6 +117,19 @@ const migrations: { version: number; sql: string }[] = [
     `,
   },
   {
+    // Media records (which channel a file belongs to, its name, sniffed type and size) and the
+    // files' bytes in 256 KiB chunks, so every node on the database serves every file.
+    version: 10,
+    sql: `
+      CREATE TABLE media (
+        sid TEXT PRIMARY KEY, channel_sid TEXT NOT NULL, filename TEXT NOT NULL, content_type TEXT NOT NULL,
+        size BIGINT NOT NULL, uploaded_by TEXT NOT NULL, date_created TEXT NOT NULL, seq BIGSERIAL
+      );
+      CREATE INDEX media_by_channel ON media (channel_sid);
+      CREATE TABLE file_chunks (key TEXT NOT NULL, seq INTEGER NOT NULL, data BYTEA NOT NULL, PRIMARY KEY (key, seq));
+    `,
+  },
+  {
     // Revocable agents: a disabled flag, a session version that signed tokens must match, and
     // failed sign-ins per username (known or not) for the per-account backoff.
     version: 20,

@@ -15,6 +15,7 @@ import {
 } from './conversations.ts';
 import { flexFlowRepository } from './flex-flows.ts';
 import { executionRepository, flowRepository } from './flows.ts';
+import { mediaRepository } from './media.ts';
 import { migrate } from './migrations.ts';
 import { privacyRepository } from './privacy.ts';
 import { proxySessionRepository } from './proxy.ts';
@@ -65,6 +66,7 @@ export function createSqliteStore({
     flows: flowRepository(deps),
     executions: executionRepository(deps),
     proxySessions: proxySessionRepository(deps),
+    media: mediaRepository(deps),
     privacy: privacyRepository(deps),
     async isEmpty() {
       const row = db

@@ -215,6 +215,23 @@ const migrations: { version: number; sql: string }[] = [
     `,
   },
   {
+    // Media records: which channel a stored file belongs to, its name, sniffed type and size.
+    // The bytes are in the file storage (disk, PostgreSQL or S3), keyed by the media sid.
+    version: 10,
+    sql: `
+      CREATE TABLE media (
+        sid TEXT PRIMARY KEY,
+        channel_sid TEXT NOT NULL,
+        filename TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        uploaded_by TEXT NOT NULL,
+        date_created TEXT NOT NULL
+      );
+      CREATE INDEX media_by_channel ON media (channel_sid);
+    `,
+  },
+  {
     // Revocable agents: a disabled flag, a session version that signed tokens must match, and
     // failed sign-ins per username (known or not) for the per-account backoff.
     version: 20,
