@@ -142,6 +142,38 @@ const migrations: { version: number; sql: string }[] = [
       CREATE INDEX sign_in_attempts_by_age ON sign_in_attempts (last_attempt_at);
     `,
   },
+  {
+    // Verified users are scoped to the Flex Flow that vouches for them: a legacy contact
+    // `user:<userId>` becomes `user:<flexFlowSid>:<userId>`, one contact per Flex Flow it has
+    // channels on (the first keeps its sid, the others are copies that take their channels),
+    // and the channels' members and messages follow the new identity. A legacy user contact
+    // with no channel is left as it was: nothing resumes it, retention removes it.
+    version: 30,
+    sql: `
+      CREATE TEMP TABLE contact_scopes ON COMMIT DROP AS
+        SELECT DISTINCT c.sid AS old_sid, ch.flex_flow_sid AS flex_flow_sid, c.identity AS old_identity,
+          'user:' || ch.flex_flow_sid || ':' || substr(c.identity, 6) AS new_identity, c.sid AS new_sid
+        FROM contacts c JOIN channels ch ON ch.contact_sid = c.sid
+        WHERE c.identity LIKE 'user:%';
+      UPDATE contact_scopes SET new_sid = 'US' || md5(random()::text || clock_timestamp()::text || flex_flow_sid)
+        WHERE flex_flow_sid <> (SELECT min(s.flex_flow_sid) FROM contact_scopes s WHERE s.old_sid = contact_scopes.old_sid);
+      INSERT INTO contacts (sid, identity, friendly_name, address, attributes, date_created)
+        SELECT s.new_sid, s.new_identity, c.friendly_name, c.address, c.attributes, c.date_created
+        FROM contact_scopes s JOIN contacts c ON c.sid = s.old_sid WHERE s.new_sid <> s.old_sid;
+      UPDATE members m SET identity = s.new_identity
+        FROM channels ch JOIN contact_scopes s ON s.old_sid = ch.contact_sid AND s.flex_flow_sid = ch.flex_flow_sid
+        WHERE ch.sid = m.channel_sid AND m.identity = s.old_identity;
+      UPDATE messages m SET from_identity = s.new_identity
+        FROM channels ch JOIN contact_scopes s ON s.old_sid = ch.contact_sid AND s.flex_flow_sid = ch.flex_flow_sid
+        WHERE ch.sid = m.channel_sid AND m.from_identity = s.old_identity;
+      UPDATE channels ch SET contact_sid = s.new_sid
+        FROM contact_scopes s WHERE s.old_sid = ch.contact_sid AND s.flex_flow_sid = ch.flex_flow_sid;
+      UPDATE executions e SET contact_sid = ch.contact_sid
+        FROM channels ch WHERE ch.sid = e.channel_sid AND e.contact_sid IN (SELECT old_sid FROM contact_scopes);
+      UPDATE contacts c SET identity = s.new_identity
+        FROM contact_scopes s WHERE s.new_sid = c.sid AND s.new_sid = s.old_sid;
+    `,
+  },
 ];
 
 const LOCK_KEY = 0x7061726c; // "parl"

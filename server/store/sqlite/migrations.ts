@@ -247,6 +247,51 @@ const migrations: { version: number; sql: string }[] = [
       CREATE INDEX sign_in_attempts_by_age ON sign_in_attempts (last_attempt_at);
     `,
   },
+  {
+    // Verified users are scoped to the Flex Flow that vouches for them: a legacy contact
+    // `user:<userId>` becomes `user:<flexFlowSid>:<userId>`, one contact per Flex Flow it has
+    // channels on (the first keeps its sid, the others are copies that take their channels),
+    // and the channels' members and messages follow the new identity. A legacy user contact
+    // with no channel is left as it was: nothing resumes it, retention removes it.
+    version: 30,
+    sql: `
+      CREATE TEMP TABLE contact_scopes AS
+        SELECT DISTINCT c.sid AS old_sid, ch.flex_flow_sid AS flex_flow_sid, c.identity AS old_identity,
+          'user:' || ch.flex_flow_sid || ':' || substr(c.identity, 6) AS new_identity, c.sid AS new_sid
+        FROM contacts c JOIN channels ch ON ch.contact_sid = c.sid
+        WHERE c.identity LIKE 'user:%';
+      UPDATE contact_scopes SET new_sid = 'US' || lower(hex(randomblob(16)))
+        WHERE flex_flow_sid <> (SELECT min(s.flex_flow_sid) FROM contact_scopes s WHERE s.old_sid = contact_scopes.old_sid);
+      INSERT INTO contacts (sid, identity, friendly_name, address, attributes, date_created)
+        SELECT s.new_sid, s.new_identity, c.friendly_name, c.address, c.attributes, c.date_created
+        FROM contact_scopes s JOIN contacts c ON c.sid = s.old_sid WHERE s.new_sid <> s.old_sid;
+      UPDATE members SET identity = (
+          SELECT s.new_identity FROM channels ch
+          JOIN contact_scopes s ON s.old_sid = ch.contact_sid AND s.flex_flow_sid = ch.flex_flow_sid
+          WHERE ch.sid = members.channel_sid)
+        WHERE EXISTS (
+          SELECT 1 FROM channels ch
+          JOIN contact_scopes s ON s.old_sid = ch.contact_sid AND s.flex_flow_sid = ch.flex_flow_sid
+          WHERE ch.sid = members.channel_sid AND s.old_identity = members.identity);
+      UPDATE messages SET from_identity = (
+          SELECT s.new_identity FROM channels ch
+          JOIN contact_scopes s ON s.old_sid = ch.contact_sid AND s.flex_flow_sid = ch.flex_flow_sid
+          WHERE ch.sid = messages.channel_sid)
+        WHERE from_identity LIKE 'user:%' AND EXISTS (
+          SELECT 1 FROM channels ch
+          JOIN contact_scopes s ON s.old_sid = ch.contact_sid AND s.flex_flow_sid = ch.flex_flow_sid
+          WHERE ch.sid = messages.channel_sid AND s.old_identity = messages.from_identity);
+      UPDATE channels SET contact_sid = (
+          SELECT s.new_sid FROM contact_scopes s
+          WHERE s.old_sid = channels.contact_sid AND s.flex_flow_sid = channels.flex_flow_sid)
+        WHERE contact_sid IN (SELECT old_sid FROM contact_scopes);
+      UPDATE executions SET contact_sid = (SELECT ch.contact_sid FROM channels ch WHERE ch.sid = executions.channel_sid)
+        WHERE contact_sid IN (SELECT old_sid FROM contact_scopes);
+      UPDATE contacts SET identity = (SELECT s.new_identity FROM contact_scopes s WHERE s.new_sid = contacts.sid)
+        WHERE sid IN (SELECT old_sid FROM contact_scopes WHERE new_sid = old_sid);
+      DROP TABLE contact_scopes;
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database): void {
