@@ -242,6 +242,55 @@ describe('the twilio library, pointed at Parley', () => {
     expect(provider.received.map((r) => r.form.get('Body'))).toContain('Your order is ready');
   });
 
+  it('follows pages of every list and deletes what it created', async () => {
+    const [workspace] = await client.taskrouter.v1.workspaces.list();
+    const ws = client.taskrouter.v1.workspaces(workspace?.sid ?? '');
+    const created = [];
+    for (let i = 0; i < 5; i++) created.push((await ws.workers.create({ friendlyName: `Paged ${i}` })).sid);
+    const first = await ws.workers.page({ pageSize: 2 });
+    expect(first.instances).toHaveLength(2);
+    expect(first.nextPageUrl).toContain('PageSize=2');
+    const everyone = await ws.workers.list({ pageSize: 2 });
+    expect(everyone.map((w) => w.sid)).toEqual(expect.arrayContaining(created));
+    expect(new Set(everyone.map((w) => w.sid)).size).toBe(everyone.length);
+
+    await ws.workers(created[0] ?? '').remove();
+    await expect(ws.workers(created[0] ?? '').fetch()).rejects.toMatchObject({ status: 404, code: 20404 });
+
+    const queue = await ws.taskQueues.create({ friendlyName: 'Short-lived' });
+    expect((await ws.taskQueues(queue.sid).update({ friendlyName: 'Renamed' })).friendlyName).toBe('Renamed');
+    await ws.taskQueues(queue.sid).remove();
+    await expect(ws.taskQueues(queue.sid).fetch()).rejects.toMatchObject({ code: 20404 });
+
+    const flexFlow = await client.flexApi.v1.flexFlow.create({
+      friendlyName: 'Temporary',
+      chatServiceSid: `IS${'0'.repeat(32)}`,
+      channelType: 'web',
+      enabled: false,
+    });
+    expect((await client.flexApi.v1.flexFlow.list({ pageSize: 1 })).map((f) => f.sid)).toContain(
+      flexFlow.sid,
+    );
+    await client.flexApi.v1.flexFlow(flexFlow.sid).remove();
+    await expect(client.flexApi.v1.flexFlow(flexFlow.sid).fetch()).rejects.toMatchObject({ code: 20404 });
+
+    const conversation = await client.conversations.v1.conversations.create({ uniqueName: 'paged' });
+    const messages = client.conversations.v1.conversations(conversation.sid).messages;
+    for (let i = 0; i < 9; i++) await messages.create({ body: `m${i}` });
+    const newestFirst = await messages.list({ order: 'desc', pageSize: 4 });
+    expect(newestFirst.map((m) => m.body)).toEqual(['m8', 'm7', 'm6', 'm5', 'm4', 'm3', 'm2', 'm1', 'm0']);
+    expect((await client.conversations.v1.conversations.list({ pageSize: 3 })).map((c) => c.sid)).toContain(
+      conversation.sid,
+    );
+    const closed = await client.conversations.v1.conversations(conversation.sid).update({ state: 'closed' });
+    expect(closed.state).toBe('closed');
+    expect(closed.uniqueName).toBe('paged');
+    await client.conversations.v1.conversations(conversation.sid).remove();
+    await expect(client.conversations.v1.conversations(conversation.sid).fetch()).rejects.toMatchObject({
+      code: 20404,
+    });
+  });
+
   it('answers Twilio errors: numeric codes, a field named, bad credentials refused', async () => {
     await expect(client.flexApi.v1.flexFlow(`FO${'9'.repeat(32)}`).fetch()).rejects.toMatchObject({
       status: 404,

@@ -156,7 +156,6 @@ export function studioRouter(core: Core): Router {
   router.get('/Flows/:sid/Executions', async (req, res) => {
     const form = Form.query(req);
     const page = pageRequest(form);
-    form.ignore('DateCreatedFrom', 'DateCreatedTo');
     const from = form.string('DateCreatedFrom');
     const to = form.string('DateCreatedTo');
     form.done();

@@ -92,7 +92,9 @@ export function taskRouterRouter(core: Core): Router {
   });
   ws.get('/Workers', async (req, res) => {
     const form = Form.query(req);
-    const activity = form.string('ActivityName') ?? activityOf(form);
+    const byName = form.string('ActivityName');
+    const bySid = activityOf(form);
+    const activity = byName ?? bySid;
     const available = form.boolean('Available');
     const friendlyName = form.string('FriendlyName');
     const page = pageRequest(form);
@@ -124,6 +126,11 @@ export function taskRouterRouter(core: Core): Router {
     );
     form.ignore('RejectPendingReservations').done();
     res.json(workerView(req, await routing.updateWorker(req.params.sid, patch)));
+  });
+
+  ws.delete('/Workers/:sid', async (req, res) => {
+    await agents.deleteWorker(req.params.sid);
+    res.status(204).end();
   });
 
   ws.post('/TaskQueues', async (req, res) => {
