@@ -173,10 +173,13 @@ export function createChatClient(deps: ChatClientDeps): ChatClient {
       );
     },
     async sendOffline(message) {
+      const { pageUrl, identify } = deps.engagement();
       await sendOfflineMessage(deps.serverUrl, {
         flexFlowSid: deps.flexFlowSid,
         ...message,
-        ...(deps.engagement().pageUrl && { pageUrl: deps.engagement().pageUrl }),
+        ...(pageUrl && { pageUrl }),
+        // A Flex Flow that requires verified users takes offline messages only with the proof.
+        ...(identify && { identify }),
       });
       store.update(update.markOfflineSent);
     },
