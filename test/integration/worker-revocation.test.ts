@@ -120,6 +120,15 @@ describe('deleting a worker', () => {
     expect((await upload(customer.channelSid, ana.token)).status).toBe(201);
     const ben = await agent('Ben');
 
+    // Only the admin key deletes a worker; the agent's own token is no admin key.
+    for (const authorization of [undefined, `Bearer ${ana.token}`]) {
+      const res = await fetch(`${parley.url}/v1/Workers/${ana.sid}`, {
+        method: 'DELETE',
+        headers: authorization ? { authorization } : {},
+      });
+      expect(res.status).toBe(401);
+    }
+
     const tabsClosed = Promise.all([closedByServer(ana.socket), closedByServer(secondTab)]);
     const toBen = next<OfferDTO>(ben.socket, 'offer:new');
     const { status } = await parley.api('DELETE', `/v1/Workers/${ana.sid}`);
