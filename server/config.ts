@@ -90,6 +90,8 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
     publicUrl: env.PARLEY_PUBLIC_URL || undefined,
     egress: { allow: httpAllowOf(env), allowLoopback: mode === 'demo' },
     trustProxy: trustProxyOf(env),
+    uploads: uploadsOf(env),
+    s3: s3Of(env),
   };
 }
 
@@ -157,4 +159,64 @@ function demoSecret(dataDir: string): string {
   const secret = randomBytes(32).toString('hex');
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
+}
+
+/** Upload limits from the environment (PARLEY_UPLOAD_MAX_BYTES and friends); unset ones keep their defaults. */
+function uploadsOf(env: NodeJS.ProcessEnv): Config['uploads'] {
+  return Object.fromEntries(
+    Object.entries({
+      maxFileSize: positive(env, 'PARLEY_UPLOAD_MAX_BYTES'),
+      channelMaxFiles: positive(env, 'PARLEY_CHANNEL_MAX_FILES'),
+      channelMaxBytes: positive(env, 'PARLEY_CHANNEL_MAX_BYTES'),
+      uploadsPerMinutePerIp: positive(env, 'PARLEY_UPLOADS_PER_MINUTE_PER_IP'),
+    }).filter(([, value]) => value !== undefined),
+  );
+}
+
+const S3_VARIABLES = [
+  'PARLEY_S3_ENDPOINT',
+  'PARLEY_S3_REGION',
+  'PARLEY_S3_ACCESS_KEY_ID',
+  'PARLEY_S3_SECRET_ACCESS_KEY',
+  'PARLEY_S3_FORCE_PATH_STYLE',
+];
+
+/** PARLEY_S3_*: S3-compatible storage for uploaded files, or undefined when no bucket is set. */
+function s3Of(env: NodeJS.ProcessEnv): Config['s3'] {
+  const bucket = env.PARLEY_S3_BUCKET || undefined;
+  if (!bucket) {
+    const stray = S3_VARIABLES.filter((name) => env[name]);
+    if (stray.length > 0) {
+      throw new ConfigError(
+        `${stray.join(', ')} ${stray.length > 1 ? 'are' : 'is'} set but PARLEY_S3_BUCKET is not: set the bucket to store files in S3, or unset ${stray.length > 1 ? 'them' : 'it'}`,
+      );
+    }
+    return undefined;
+  }
+  const endpoint = env.PARLEY_S3_ENDPOINT || undefined;
+  if (endpoint && !/^https?:\/\/[^/]/.test(endpoint)) {
+    throw new ConfigError(
+      `PARLEY_S3_ENDPOINT must be an http(s) URL, e.g. https://minio.internal:9000, got "${endpoint}"`,
+    );
+  }
+  // Self-hosted stores ignore the region but the protocol signs with one.
+  const region = env.PARLEY_S3_REGION || env.AWS_REGION || (endpoint ? 'us-east-1' : undefined);
+  if (!region) {
+    throw new ConfigError('PARLEY_S3_BUCKET on AWS needs PARLEY_S3_REGION, e.g. PARLEY_S3_REGION=eu-west-1');
+  }
+  const accessKeyId = env.PARLEY_S3_ACCESS_KEY_ID || undefined;
+  const secretAccessKey = env.PARLEY_S3_SECRET_ACCESS_KEY || undefined;
+  if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) {
+    throw new ConfigError(
+      "PARLEY_S3_ACCESS_KEY_ID and PARLEY_S3_SECRET_ACCESS_KEY go together: set both, or neither to use the AWS SDK's usual credentials (AWS_* variables, an instance role)",
+    );
+  }
+  return {
+    bucket,
+    endpoint,
+    region,
+    accessKeyId,
+    secretAccessKey,
+    forcePathStyle: onOff(env, 'PARLEY_S3_FORCE_PATH_STYLE'),
+  };
 }
