@@ -48,6 +48,13 @@ export const VISITOR_TOKEN_TTL = 7 * 24 * 3600;
 export const AGENT_TOKEN_TTL = 12 * 3600;
 export const SESSION_MAX_DAYS = 30;
 
+/**
+ * When a visitor session began, in seconds; a token from before `since` existed began when it
+ * was issued, a TTL before its expiry.
+ */
+export const sessionStartOf = (claims: VisitorClaims & { exp: number; iat?: number }) =>
+  claims.since ?? claims.iat ?? claims.exp - VISITOR_TOKEN_TTL;
+
 export interface TokenOptions {
   /** The absolute lifetime of a visitor session in seconds (default 30 days). */
   sessionMaxSeconds?: number;
@@ -74,10 +81,6 @@ export function createTokens(secret: string, clock: Clock, options: TokenOptions
     }
   }
 
-  /** When a visitor session began; a token from before `since` existed started at most a TTL before its expiry. */
-  const sessionStart = (claims: VerifiedClaims & VisitorClaims) =>
-    claims.since ?? claims.iat ?? claims.exp - VISITOR_TOKEN_TTL;
-
   function sign(claims: TokenClaims, ttlSeconds?: number): SignedToken {
     const iat = nowSeconds();
     let exp = iat + (ttlSeconds ?? (claims.kind === 'visitor' ? VISITOR_TOKEN_TTL : AGENT_TOKEN_TTL));
@@ -99,7 +102,8 @@ export function createTokens(secret: string, clock: Clock, options: TokenOptions
     verify(token) {
       const claims = signedClaims(token);
       if (!claims || claims.exp <= nowSeconds()) return null;
-      if (claims.kind === 'visitor' && sessionStart(claims) + sessionMaxSeconds <= nowSeconds()) return null;
+      if (claims.kind === 'visitor' && sessionStartOf(claims) + sessionMaxSeconds <= nowSeconds())
+        return null;
       return claims;
     },
 
@@ -110,7 +114,7 @@ export function createTokens(secret: string, clock: Clock, options: TokenOptions
       if (claims?.kind !== 'visitor') {
         throw new ParleyError('unauthorized', 'Only a visitor session can be refreshed', 401);
       }
-      const since = sessionStart(claims);
+      const since = sessionStartOf(claims);
       if (since + sessionMaxSeconds <= nowSeconds()) {
         throw new ParleyError(
           'session_expired',

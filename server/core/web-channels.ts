@@ -26,7 +26,7 @@ import {
 import type { Clock } from './ids.ts';
 import { isOriginAllowed } from './origins.ts';
 import type { Routing } from './routing/index.ts';
-import type { Tokens } from './tokens.ts';
+import { sessionStartOf, type Tokens } from './tokens.ts';
 
 export interface WebChannelContext {
   origin: string | undefined;
@@ -95,7 +95,7 @@ export function createWebChannels({ store, conversations, routing, tokens, clock
     const contact = await store.contacts.get(claims.contactSid);
     if (!contact || isErasedIdentity(contact.identity)) return null;
     if (isVerifiedIdentity(contact.identity) && !isVerifiedOn(flexFlow.sid, contact.identity)) return null;
-    return { contact, since: claims.since };
+    return { contact, since: sessionStartOf(claims) };
   }
 
   return {
