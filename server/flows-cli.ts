@@ -5,10 +5,14 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { type FlowDefinition, validateDefinition } from './core/bot/definition.ts';
+import { checkDefinition, type FlowDefinition, type ValidationProblem } from './core/bot/definition.ts';
 import { simulate } from './core/bot/simulate.ts';
 
-function load(file: string | undefined): { definition?: FlowDefinition; error?: string } {
+function load(file: string | undefined): {
+  definition?: FlowDefinition;
+  warnings?: ValidationProblem[];
+  error?: string;
+} {
   if (!file) return { error: 'name the flow file: parley flows validate FILE' };
   let parsed: unknown;
   try {
@@ -18,10 +22,10 @@ function load(file: string | undefined): { definition?: FlowDefinition; error?: 
   }
   // A flow exported from the REST API carries its definition inside.
   const definition = (parsed as { definition?: unknown }).definition ?? parsed;
-  const problems = validateDefinition(definition);
+  const { errors: problems, warnings } = checkDefinition(definition);
   if (problems.length > 0)
     return { error: `${file} is not a valid flow:\n${problems.map((p) => `  - ${p.message}`).join('\n')}` };
-  return { definition: definition as FlowDefinition };
+  return { definition: definition as FlowDefinition, warnings };
 }
 
 export async function runFlowsCommand(args: string[]): Promise<number> {
@@ -37,11 +41,12 @@ export async function runFlowsCommand(args: string[]): Promise<number> {
     );
     return 2;
   }
-  const { definition, error } = load(file);
+  const { definition, warnings = [], error } = load(file);
   if (!definition) {
     console.error(error);
     return 1;
   }
+  for (const warning of warnings) console.log(`warning: ${warning.message}`);
   if (verb === 'validate') {
     console.log(
       `${file} is valid: ${definition.states.length} states, starting at "${definition.initial_state}"`,

@@ -5,15 +5,18 @@
  */
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import { type FlowDefinition, validateDefinition } from '../core/bot/definition.ts';
+import { checkDefinition, type FlowDefinition, type ValidationProblem } from '../core/bot/definition.ts';
 import type { Core } from '../core/index.ts';
 import { notFound, ParleyError } from '../errors.ts';
 import { parse, schemas } from '../schemas.ts';
 import type { Execution } from '../store/types.ts';
 
-/** A definition that can run, or a 400 whose message names every offending state. */
-function checked(definition: unknown): FlowDefinition {
-  const problems = validateDefinition(definition);
+/**
+ * A definition that can run, with its warnings (unreachable states: Studio publishes those), or
+ * a 400 whose message names every offending state.
+ */
+function checked(definition: unknown): { definition: FlowDefinition; warnings: ValidationProblem[] } {
+  const { errors: problems, warnings } = checkDefinition(definition);
   if (problems.length > 0) {
     throw new ParleyError(
       'invalid_flow',
@@ -21,7 +24,7 @@ function checked(definition: unknown): FlowDefinition {
       400,
     );
   }
-  return definition as FlowDefinition;
+  return { definition: definition as FlowDefinition, warnings };
 }
 
 const executionView = (e: Execution, withLog: boolean) => ({
@@ -50,12 +53,13 @@ export function flowsRouter(core: Core): Router {
 
   router.post('/validate', (req, res) => {
     const { definition } = parse(z.object({ definition: z.unknown() }), req.body);
-    checked(definition);
-    res.json({ valid: true });
+    const { warnings } = checked(definition);
+    res.json({ valid: true, warnings });
   });
   router.post('/', async (req, res) => {
     const { friendlyName, definition } = parse(schemas.flow, req.body);
-    res.status(201).json(await store.flows.create({ friendlyName, definition: checked(definition) }));
+    const { definition: valid, warnings } = checked(definition);
+    res.status(201).json({ ...(await store.flows.create({ friendlyName, definition: valid })), warnings });
   });
   router.get('/', async (_req, res) => {
     const flows = await store.flows.list();
@@ -67,8 +71,9 @@ export function flowsRouter(core: Core): Router {
   const update = async (req: Request<{ sid: string }>, res: Response) => {
     await get(req.params.sid);
     const { friendlyName, definition } = parse(schemas.flow.partial(), req.body);
-    const patch = { friendlyName, definition: definition === undefined ? undefined : checked(definition) };
-    res.json(await store.flows.update(req.params.sid, patch));
+    const check = definition === undefined ? undefined : checked(definition);
+    const patch = { friendlyName, definition: check?.definition };
+    res.json({ ...(await store.flows.update(req.params.sid, patch)), warnings: check?.warnings ?? [] });
   };
   router.post('/:sid', update);
   router.patch('/:sid', update);

@@ -177,7 +177,19 @@ describe('a Studio flow through the REST Channel API', () => {
     );
     expect((await parley.api('POST', '/v1/Flows/validate', { definition: supportFlow })).body).toEqual({
       valid: true,
+      warnings: [],
     });
+    // A spare widget nothing leads to is a warning, as Studio publishes such flows.
+    const spare = { name: 'spare', type: 'send-message', properties: { body: 'unused' }, transitions: [] };
+    const withSpare = { ...supportFlow, states: [...supportFlow.states, spare] };
+    const warned = await parley.api('POST', '/v1/Flows', { friendlyName: 'spare', definition: withSpare });
+    expect(warned.status).toBe(201);
+    expect(warned.body.warnings).toEqual([
+      {
+        state: 'spare',
+        message: 'state "spare" is unreachable: no transition leads to it from "Trigger" (it never runs)',
+      },
+    ]);
     expect((await parley.api('POST', '/v1/Flows', { friendlyName: 'x', definition: broken })).status).toBe(
       400,
     );

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { testCondition } from '../../server/core/bot/conditions.ts';
 import {
   CONDITION_TYPES,
+  checkDefinition,
   type FlowDefinition,
   validateDefinition,
 } from '../../server/core/bot/definition.ts';
@@ -476,24 +477,46 @@ describe('definition validation', () => {
       messages(flow([trigger('a'), { name: 'a', type: 'send-message', properties: {}, transitions: [] }])),
     ).toContain('state "a" (send-message) is missing required property "body"');
   });
-  it('names an unknown widget type and lists the known ones', () => {
-    const [message] = messages(
-      flow([trigger('a'), { name: 'a', type: 'say-play', properties: {}, transitions: [] }]),
-    );
-    expect(message).toMatch(
-      /^state "a" has unknown widget type "say-play": use one of trigger, send-message/,
-    );
-  });
-  it('names an unreachable state', () => {
+  it('names an unknown widget type, and lists the known ones once', () => {
     expect(
       messages(
         flow([
           trigger('a'),
-          { name: 'a', type: 'send-message', properties: { body: 'x' }, transitions: [] },
-          { name: 'orphan', type: 'send-message', properties: { body: 'y' }, transitions: [] },
+          { name: 'a', type: 'fancy-widget', properties: {}, transitions: [{ event: 'next', next: 'b' }] },
+          { name: 'b', type: 'other-widget', properties: {}, transitions: [] },
         ]),
       ),
-    ).toContain('state "orphan" is unreachable: no transition leads to it from "Trigger"');
+    ).toEqual([
+      'state "a" has unknown widget type "fancy-widget"',
+      'state "b" has unknown widget type "other-widget"',
+      expect.stringMatching(/^the widget types Parley runs are trigger, send-message, /),
+    ]);
+  });
+  it('refuses voice-only and retired widgets by name, with the messaging widget to use', () => {
+    const found = messages(
+      flow([
+        trigger('a'),
+        { name: 'a', type: 'say-play', properties: {}, transitions: [{ event: 'audioComplete', next: 'b' }] },
+        { name: 'b', type: 'send-to-auto-pilot', properties: {}, transitions: [] },
+      ]),
+    );
+    expect(found).toContain(
+      'state "a" is a say-play widget, which is voice-only: a chat has no call; use send-message instead',
+    );
+    expect(found.some((m) => m.startsWith('state "b" is a send-to-auto-pilot widget, which is retired'))).toBe(true);
+  });
+  it('warns of an unreachable state, and still accepts the flow', () => {
+    const check = checkDefinition(
+      flow([
+        trigger('a'),
+        { name: 'a', type: 'send-message', properties: { body: 'x' }, transitions: [] },
+        { name: 'orphan', type: 'send-message', properties: { body: 'y' }, transitions: [] },
+      ]),
+    );
+    expect(check.errors).toEqual([]);
+    expect(check.warnings.map((w) => w.message)).toEqual([
+      'state "orphan" is unreachable: no transition leads to it from "Trigger" (it never runs)',
+    ]);
   });
   it('names duplicate state names', () => {
     expect(

@@ -56,14 +56,51 @@ export interface ValidationProblem {
   message: string;
 }
 
+export interface DefinitionCheck {
+  /** What keeps the flow from running; the flow is refused while there are any. */
+  errors: ValidationProblem[];
+  /** What runs but deserves a look (Studio publishes such flows too): unreachable states. */
+  warnings: ValidationProblem[];
+}
+
+/** Studio widgets that only work on a voice call, with the messaging widget to use instead. */
+const VOICE_ONLY: Record<string, string> = {
+  'say-play': 'send-message',
+  'gather-input-on-call': 'send-and-wait-for-reply',
+  'connect-call-to': 'send-to-flex',
+  'record-voicemail': 'send-and-wait-for-reply',
+  'enqueue-call': 'send-to-flex',
+  'fork-stream': 'make-http-request',
+  'add-twiml-redirect': 'make-http-request',
+  'make-outgoing-call-v2': 'send-message',
+  'record-call': 'send-message',
+  'capture-payments': 'make-http-request',
+  'connect-virtual-agent': 'make-http-request',
+};
+/** Studio widgets Twilio has retired. */
+const RETIRED: Record<string, string> = {
+  'send-to-auto-pilot': 'make-http-request (to your bot service) or send-and-wait-for-reply',
+};
+
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Every problem in a definition; an empty list means it can run. */
+/** Every problem in a definition that keeps it from running; an empty list means it can run. */
 export function validateDefinition(input: unknown): ValidationProblem[] {
+  return checkDefinition(input).errors;
+}
+
+/** Errors (the flow cannot run) and warnings (it runs; look at these) of a definition. */
+export function checkDefinition(input: unknown): DefinitionCheck {
+  const warnings: ValidationProblem[] = [];
+  return { errors: findProblems(input, warnings), warnings };
+}
+
+function findProblems(input: unknown, warnings: ValidationProblem[]): ValidationProblem[] {
   if (!isObject(input))
     return [{ state: null, message: 'the definition must be a JSON object with initial_state and states' }];
   const problems: ValidationProblem[] = [];
+  let unknownTypes = 0;
   const { initial_state: initial, states } = input;
   if (typeof initial !== 'string' || !initial) {
     problems.push({
@@ -100,11 +137,18 @@ export function validateDefinition(input: unknown): ValidationProblem[] {
   for (const state of states.filter(isObject)) {
     const name = String(state.name ?? '');
     if (!name) continue;
+    const type = String(state.type);
     const widget = typeof state.type === 'string' ? widgets[state.type] : undefined;
     if (!widget) {
+      const instead = VOICE_ONLY[type] ?? RETIRED[type];
+      const why = VOICE_ONLY[type] ? 'is voice-only' : RETIRED[type] ? 'is retired by Twilio' : null;
+      // The list of known types is given once, after the last unknown one.
+      unknownTypes += 1;
       problems.push({
         state: name,
-        message: `state "${name}" has unknown widget type "${String(state.type)}": use one of ${Object.keys(widgets).join(', ')}`,
+        message: why
+          ? `state "${name}" is a ${type} widget, which ${why}: a chat has no call; use ${instead} instead`
+          : `state "${name}" has unknown widget type "${type}"`,
       });
       continue;
     }
@@ -185,12 +229,17 @@ export function validateDefinition(input: unknown): ValidationProblem[] {
     }
     for (const name of names.keys()) {
       if (!reachable.has(name)) {
-        problems.push({
+        warnings.push({
           state: name,
-          message: `state "${name}" is unreachable: no transition leads to it from "${initial}"`,
+          message: `state "${name}" is unreachable: no transition leads to it from "${initial}" (it never runs)`,
         });
       }
     }
   }
+  if (unknownTypes > 0)
+    problems.push({
+      state: null,
+      message: `the widget types Parley runs are ${Object.keys(widgets).join(', ')}`,
+    });
   return problems;
 }

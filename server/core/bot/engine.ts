@@ -29,6 +29,8 @@ export interface ExecutionContext {
     flow_sid: string;
     /** A REST-started execution's `Parameters`, as Studio's `{{flow.data}}`. */
     data?: Record<string, unknown>;
+    /** The execution (FN…), as Studio's `flow.sid`. */
+    sid?: string;
   };
   contact: Record<string, unknown>;
 }
@@ -52,10 +54,44 @@ export interface ExecutionState {
   endReason: string | null;
 }
 
+/** `executionSid` becomes `flow.sid`. */
 export type EngineEvent =
-  | { type: 'start'; trigger: 'incomingMessage'; message: InboundMessage }
-  | { type: 'start'; trigger: 'incomingRequest'; parameters: Record<string, unknown> }
+  | { type: 'start'; trigger: 'incomingMessage'; message: InboundMessage; executionSid?: string }
+  | {
+      type: 'start';
+      trigger: 'incomingRequest';
+      parameters: Record<string, unknown>;
+      executionSid?: string;
+    }
   | ResumeInput;
+
+/** Studio's `trigger.conversation` for a chat message (Flex Conversations-era flows read it). */
+function conversationOf(message: InboundMessage): Record<string, unknown> {
+  const attributes = message.ChannelAttributes;
+  const channelType = String(attributes.channel_type ?? attributes.channelType ?? 'web');
+  return {
+    Body: message.Body,
+    Author: message.From,
+    ConversationSid: message.ChannelSid,
+    MessageSid: message.MessageSid,
+    ParticipantSid: message.ParticipantSid ?? null,
+    Source: channelType === 'web' ? 'SDK' : channelType.toUpperCase(),
+    Attributes: JSON.stringify(message.Attributes ?? {}),
+    ChannelAttributes: attributes,
+  };
+}
+
+/**
+ * The trigger event a chat message fires: `incomingMessage`, or `incomingConversationMessage`
+ * for a flow whose trigger only leads somewhere on that one (as Flex Conversations flows do).
+ */
+function messageTrigger(definition: FlowDefinition): 'incomingMessage' | 'incomingConversationMessage' {
+  const trigger = definition.states.find((s) => s.name === definition.initial_state);
+  const leads = (event: string) => trigger?.transitions.some((t) => t.event === event && t.next);
+  return !leads('incomingMessage') && leads('incomingConversationMessage')
+    ? 'incomingConversationMessage'
+    : 'incomingMessage';
+}
 
 export interface StepResult {
   execution: ExecutionState;
@@ -94,14 +130,21 @@ export function step(definition: FlowDefinition, current: ExecutionState, event:
     if (execution.steps > 0) return { execution: current, effects: [] };
     state = byName.get(definition.initial_state);
     if (!state) return end(`initial_state "${definition.initial_state}" does not exist`);
-    execution.context.trigger =
-      event.trigger === 'incomingMessage'
-        ? { message: event.message }
-        : { request: { parameters: event.parameters } };
-    if (event.trigger === 'incomingRequest') execution.context.flow.data = event.parameters;
+    let fired: string = event.trigger;
+    if (event.trigger === 'incomingMessage') {
+      fired = messageTrigger(definition);
+      execution.context.trigger =
+        fired === 'incomingMessage'
+          ? { message: event.message }
+          : { conversation: conversationOf(event.message) };
+    } else {
+      execution.context.trigger = { request: { parameters: event.parameters } };
+      execution.context.flow.data = event.parameters;
+    }
+    if (event.executionSid) execution.context.flow.sid = event.executionSid;
     execution.steps = 1;
     execution.lastState = state.name;
-    result = { event: event.trigger };
+    result = { event: fired };
   } else {
     if (!execution.waiting) return { execution: current, effects: [] };
     state = byName.get(execution.waiting.state);

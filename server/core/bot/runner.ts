@@ -14,6 +14,7 @@ import type { Clock } from '../ids.ts';
 import type { Logger } from '../index.ts';
 import type { Routing } from '../routing/index.ts';
 import { type EngineEvent, newExecution, step } from './engine.ts';
+import { flexChannelAttributes } from './flex-attributes.ts';
 import { performHttpRequest } from './http-request.ts';
 import type { Effect, InboundMessage } from './widgets/types.ts';
 
@@ -62,7 +63,8 @@ export function createBotRunner({
       From: message.from,
       ChannelSid: channel.sid,
       MessageSid: message.sid,
-      ChannelAttributes: channel.attributes,
+      ChannelAttributes: flexChannelAttributes(channel.attributes),
+      Attributes: message.attributes,
     };
   }
 
@@ -100,7 +102,7 @@ export function createBotRunner({
         },
       }),
     });
-    await drive(execution.sid, event);
+    await drive(execution.sid, 'type' in event ? { ...event, executionSid: execution.sid } : event);
     return (await store.executions.get(execution.sid)) as Execution;
   }
 
@@ -178,7 +180,7 @@ export function createBotRunner({
           const channel = await conversations.getChannel(channelSid);
           const attributes = {
             name: channel.attributes.from,
-            channelType: channel.attributes.channelType,
+            channelType: channel.attributes.channelType ?? channel.attributes.channel_type,
             channelSid,
             ...effect.attributes,
           };

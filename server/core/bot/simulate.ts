@@ -32,7 +32,7 @@ export async function simulate(
     From: 'simulator',
     ChannelSid: 'CHsimulator',
     MessageSid: 'IMsimulator',
-    ChannelAttributes: { from: name, channelType: 'web' },
+    ChannelAttributes: { from: name, channelType: 'web', channel_type: 'web' },
   });
   let execution: ExecutionState = newExecution({
     trigger: {},

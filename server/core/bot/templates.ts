@@ -40,6 +40,9 @@ const liquid = new Liquid({
   memoryLimit: 1_000_000,
 });
 
+// Studio's `to_json`: any value as JSON, nil as null.
+liquid.registerFilter('to_json', (value: unknown) => JSON.stringify(value ?? null));
+
 const MAX_OUTPUT = 20_000;
 
 export type TemplateScope = Record<string, unknown>;

@@ -7,7 +7,11 @@ export interface InboundMessage {
   From: string;
   ChannelSid: string;
   MessageSid: string;
+  /** With Flex's names (`from`, `channel_type`, `pre_engagement_data`, `initial_question`) and Parley's camelCase ones. */
   ChannelAttributes: Record<string, unknown>;
+  /** The message's own attributes. */
+  Attributes?: Record<string, unknown>;
+  ParticipantSid?: string;
 }
 
 /** Work the runner does for the engine; its outcome comes back as a resume input. */
