@@ -158,6 +158,9 @@ export function createAgents({ store, tokens, events, routing, clock, signInBack
           throw err;
         }
       }
+      // A new password set by an administrator lifts a lock someone else's guesses put on the account.
+      const signsInAs = username ?? current.username;
+      if (password !== undefined && signsInAs) await backoff.succeeded(signsInAs);
       const worker = await routing.updateWorker(workerSid, {
         ...routingPatch,
         ...(disabling && { activity: 'Offline' as const }),

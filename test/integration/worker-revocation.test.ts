@@ -336,6 +336,15 @@ describe('sign-in backoff per username', () => {
     expect((await signInStatus('agent', 'agent')).status).toBe(201);
   });
 
+  it('lifts the lock when an administrator sets a new password', async () => {
+    await start({ signInBackoff: { ...backoff, baseSeconds: 60 } });
+    const ana = await agent('Ana');
+    for (let i = 0; i < 4; i++) await signInStatus('ana', 'wrong-password');
+    expect((await signInStatus('ana', 'pw-test')).status).toBe(429);
+    expect((await parley.api('POST', `/v1/Workers/${ana.sid}`, { password: 'new-secret' })).status).toBe(200);
+    expect((await signInStatus('ana', 'new-secret')).status).toBe(201);
+  });
+
   it('lets no more than the free attempts and one more through a burst of parallel guesses', async () => {
     await start({ signInBackoff: backoff });
     const burst = await Promise.all(
