@@ -50,8 +50,10 @@ function body(bytes: Buffer, error?: Error): Readable {
   );
 }
 
+type Kind = 'disk' | 'postgres' | 's3';
+
 /** What is left behind by the backend besides finished files (for the failed-upload check). */
-const leftovers: Record<string, () => Promise<string[]>> = {
+const leftovers: Record<Kind, () => Promise<string[]>> = {
   disk: async () => readdirSync(dir).filter((name) => name.endsWith('.part')),
   postgres: async () => {
     const client = new pg.Client({ connectionString: postgresUrl });
@@ -63,7 +65,7 @@ const leftovers: Record<string, () => Promise<string[]>> = {
   s3: async () => readdirSync(spoolDir),
 };
 
-const backends: [string, () => FileStorage][] = [
+const backends: [Kind, () => FileStorage][] = [
   ['disk', () => createDiskFileStorage({ dir })],
   ['postgres', () => createPostgresFileStorage({ url: postgresUrl })],
   ['s3', () => createS3FileStorage({ ...s3.options, spoolDir })],
@@ -117,8 +119,8 @@ describe.each(backends)('the %s file storage', (kind, make) => {
       'client went away',
     );
     expect(await files.get(k)).toBeNull();
-    expect(await leftovers[kind]!()).not.toContain(k);
-    if (kind !== 'postgres') expect(await leftovers[kind]!()).toEqual([]);
+    expect(await leftovers[kind]()).not.toContain(k);
+    if (kind !== 'postgres') expect(await leftovers[kind]()).toEqual([]);
   });
 
   it('refuses a key that is not a media sid (nothing a client chose reaches a path)', async () => {
