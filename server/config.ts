@@ -89,6 +89,7 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
     redisUrl: env.REDIS_URL || undefined,
     publicUrl: env.PARLEY_PUBLIC_URL || undefined,
     egress: { allow: httpAllowOf(env), allowLoopback: mode === 'demo' },
+    functionsDir: env.PARLEY_FUNCTIONS_DIR ? resolve(env.PARLEY_FUNCTIONS_DIR) : undefined,
     trustProxy: trustProxyOf(env),
     uploads: uploadsOf(env),
     s3: s3Of(env),

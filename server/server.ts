@@ -88,6 +88,8 @@ export interface ServerOptions {
    * Loopback is allowed when the demo is seeded, unless `allowLoopback` says otherwise.
    */
   egress?: CoreOptions['egress'];
+  /** Local functions for bot flows' run-function (PARLEY_FUNCTIONS_DIR). */
+  functionsDir?: string;
 }
 
 export interface ParleyServer {
@@ -155,6 +157,7 @@ export async function createServer(options: ServerOptions): Promise<ParleyServer
     messagingConnector: options.messagingConnector,
     signInBackoff: options.signInBackoff,
     egress: { allowLoopback: Boolean(options.seedDemo), ...options.egress },
+    functionsDir: options.functionsDir,
   });
   if (options.seedDemo && (await seedDemo(store, core.agents))) log.info({}, 'demo data seeded');
   if (options.seedDemo && options.demoPhone) await seedDemoPhone(store, core.flexFlows);

@@ -65,6 +65,8 @@ export interface CoreOptions {
   signInBackoff?: Partial<SignInBackoffOptions>;
   /** Where bot HTTP requests, the external integration and webhooks may go (PARLEY_HTTP_ALLOW). */
   egress?: EgressOptions;
+  /** Local functions that bot flows' run-function calls (PARLEY_FUNCTIONS_DIR). */
+  functionsDir?: string;
   /** Where rate limits count (Redis with several nodes); in memory by default. */
   counter?: RateCounter;
 }
@@ -82,6 +84,7 @@ export function createCore({
   agentDisconnectGraceSeconds = 60,
   webhook,
   egress: egressOptions,
+  functionsDir,
   timerIntervalMs,
   retentionDays,
   sessionMaxDays,
@@ -124,7 +127,7 @@ export function createCore({
   });
   let baseUrl: string | null = null;
   const egress = createEgressPolicy(egressOptions);
-  bot = createBotRunner({ store, conversations, routing, clock, log, baseUrl: () => baseUrl, egress });
+  bot = createBotRunner({ store, conversations, routing, clock, log, baseUrl: () => baseUrl, egress, functionsDir });
   flexFlows = createFlexFlows({
     store,
     routing,

@@ -215,7 +215,9 @@ function enter(
       err instanceof TemplateError
         ? err.message
         : `${state.type} failed (${(err as Error)?.name ?? 'error'})`;
-    const failure = ['failed', 'failedToEnqueue', 'deliveryFailure'].find((e) => widget.events.includes(e));
+    const failure = ['failed', 'fail', 'failedToEnqueue', 'deliveryFailure'].find((e) =>
+      widget.events.includes(e),
+    );
     return { event: failure ?? '__error', outputs: { error: message } };
   }
 }

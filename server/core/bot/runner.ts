@@ -15,6 +15,7 @@ import type { Logger } from '../index.ts';
 import type { Routing } from '../routing/index.ts';
 import { type EngineEvent, newExecution, step } from './engine.ts';
 import { flexChannelAttributes } from './flex-attributes.ts';
+import { performRunFunction } from './functions.ts';
 import { performHttpRequest } from './http-request.ts';
 import type { Effect, InboundMessage } from './widgets/types.ts';
 
@@ -32,6 +33,8 @@ export interface BotRunnerDeps {
   baseUrl: () => string | null;
   /** Where make-http-request may go. */
   egress: EgressPolicy;
+  /** Local functions for run-function (PARLEY_FUNCTIONS_DIR). */
+  functionsDir?: string;
 }
 
 export type BotRunner = ReturnType<typeof createBotRunner>;
@@ -44,6 +47,7 @@ export function createBotRunner({
   log,
   baseUrl,
   egress,
+  functionsDir,
 }: BotRunnerDeps) {
   const queues = new Map<string, Promise<unknown>>();
 
@@ -175,6 +179,12 @@ export function createBotRunner({
       }
       case 'httpRequest':
         return performHttpRequest(effect, baseUrl(), egress);
+      case 'runFunction':
+        return performRunFunction(effect, {
+          functionsDir,
+          egress,
+          context: { FLOW_SID: execution.flowSid, EXECUTION_SID: execution.sid, CHANNEL_SID: channelSid },
+        });
       case 'sendToFlex': {
         try {
           const channel = await conversations.getChannel(channelSid);

@@ -6,6 +6,7 @@
 import { createEgressPolicy, type EgressPolicy } from '../egress.ts';
 import type { FlowDefinition } from './definition.ts';
 import { type EngineEvent, type ExecutionState, newExecution, step } from './engine.ts';
+import { performRunFunction } from './functions.ts';
 import { performHttpRequest } from './http-request.ts';
 import type { Effect, InboundMessage } from './widgets/types.ts';
 
@@ -75,6 +76,10 @@ export async function simulate(
           print(`  · ${effect.method} ${effect.url}`);
           outcome = await performHttpRequest(effect, options.baseUrl ?? null, egress);
           print(`  · answered ${String(outcome.outputs?.status_code ?? outcome.outputs?.error)}`);
+          break;
+        case 'runFunction':
+          print(`  · runs the function ${effect.functionSid ?? effect.url}`);
+          outcome = await performRunFunction(effect, { egress, context: {} });
           break;
         case 'sendToFlex':
           print(`  · handed over to an agent, task attributes ${JSON.stringify(effect.attributes)}`);

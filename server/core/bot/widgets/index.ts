@@ -1,6 +1,7 @@
 /** The registry of widget types: `type` → widget. */
 import { endChat } from './end-chat.ts';
 import { makeHttpRequest } from './make-http-request.ts';
+import { runFunction } from './run-function.ts';
 import { sendAndWaitForReply } from './send-and-wait-for-reply.ts';
 import { sendMessage } from './send-message.ts';
 import { sendToFlex } from './send-to-flex.ts';
@@ -17,6 +18,7 @@ export const widgets: Record<string, Widget> = Object.fromEntries(
     splitBasedOn,
     setVariables,
     makeHttpRequest,
+    runFunction,
     sendToFlex,
     endChat,
   ].map((w) => [w.type, w]),

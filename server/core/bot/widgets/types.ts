@@ -33,6 +33,7 @@ export type Effect =
       priority: number;
       timeout: number;
     }
+  | { type: 'runFunction'; url?: string; functionSid?: string; parameters: Record<string, string> }
   | { type: 'scheduleTimeout'; seconds: number; waitId: string }
   | { type: 'endChat' };
 

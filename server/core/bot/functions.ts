@@ -1,0 +1,128 @@
+/**
+ * `run-function` calls: a local function from `PARLEY_FUNCTIONS_DIR` when the widget names
+ * one, else a form-encoded POST of its parameters to its `url` (within the egress policy), as
+ * Studio does. A local function is a Node module written like a Twilio Function
+ * (`exports.handler = (context, event, callback) => …`); each call runs in a child process of
+ * its own, so it shares no state with the server and is killed after 10 s.
+ */
+import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { EgressError, type EgressPolicy } from '../egress.ts';
+import type { Effect } from './widgets/types.ts';
+
+export const FUNCTION_TIMEOUT_MS = 10_000;
+const MAX_BODY = 256 * 1024;
+const CHILD = join(import.meta.dirname, 'function-child.cjs');
+
+type FunctionEffect = Extract<Effect, { type: 'runFunction' }>;
+type Outcome = { outcome: string; outputs: Record<string, unknown> };
+
+/** The local module a widget names: `function_sid` or the URL's last path segment, in `dir`. */
+export function localFunction(dir: string | undefined, effect: FunctionEffect): string | null {
+  if (!dir) return null;
+  const names = [effect.functionSid, lastSegment(effect.url)].filter(
+    (n): n is string => !!n && /^[\w.-]+$/.test(n) && !n.startsWith('.'),
+  );
+  for (const name of names)
+    for (const file of [`${name}.js`, `${name}.cjs`, name])
+      if (file.endsWith('js') && existsSync(join(dir, file))) return join(dir, file);
+  return null;
+}
+
+function lastSegment(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url, 'http://local').pathname.split('/').filter(Boolean).pop();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Studio's outputs of an answer: body, parsed when JSON, status_code. */
+function outputsOf(status: number, body: unknown): Outcome {
+  const text = typeof body === 'string' ? body : JSON.stringify(body ?? null);
+  let parsed: unknown;
+  if (typeof body === 'object' && body !== null) parsed = body;
+  else {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  return {
+    outcome: status >= 200 && status < 300 ? 'success' : 'fail',
+    outputs: { status_code: status, body: text.slice(0, MAX_BODY), ...(parsed !== undefined && { parsed }) },
+  };
+}
+
+function runLocal(file: string, effect: FunctionEffect, context: Record<string, unknown>): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const child = fork(CHILD, [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], execArgv: [] });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve({
+        outcome: 'fail',
+        outputs: { error: `the function did not answer within ${FUNCTION_TIMEOUT_MS / 1000} s` },
+      });
+    }, FUNCTION_TIMEOUT_MS);
+    const done = (outcome: Outcome) => {
+      clearTimeout(timer);
+      resolve(outcome);
+    };
+    child.once('message', (m: { ok: boolean; status?: number; body?: unknown; error?: string }) => {
+      // The function's own error text is the author's, but may quote the visitor: not logged.
+      done(
+        m.ok
+          ? outputsOf(m.status ?? 200, m.body)
+          : { outcome: 'fail', outputs: { error: 'the function returned an error' } },
+      );
+    });
+    child.once('exit', () =>
+      done({ outcome: 'fail', outputs: { error: 'the function exited without answering' } }),
+    );
+    child.send({ file, event: effect.parameters, context });
+  });
+}
+
+async function runRemote(effect: FunctionEffect, egress: EgressPolicy): Promise<Outcome> {
+  let url: URL;
+  try {
+    url = new URL(effect.url ?? '');
+  } catch {
+    return {
+      outcome: 'fail',
+      outputs: { error: 'no local function of that name, and the url is not a URL' },
+    };
+  }
+  try {
+    const res = await egress.request({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8' },
+      body: new URLSearchParams(effect.parameters).toString(),
+      timeoutMs: FUNCTION_TIMEOUT_MS,
+      maxBody: MAX_BODY,
+    });
+    return outputsOf(res.status, res.body);
+  } catch (err) {
+    return {
+      outcome: 'fail',
+      outputs: { error: err instanceof EgressError ? err.message : 'the request failed' },
+    };
+  }
+}
+
+/** Runs the widget's function; `success` on a 2xx answer, `fail` otherwise. */
+export function performRunFunction(
+  effect: FunctionEffect,
+  {
+    functionsDir,
+    egress,
+    context,
+  }: { functionsDir?: string; egress: EgressPolicy; context: Record<string, unknown> },
+): Promise<Outcome> {
+  const file = localFunction(functionsDir, effect);
+  return file ? runLocal(file, effect, context) : runRemote(effect, egress);
+}
