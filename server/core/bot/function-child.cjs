@@ -8,7 +8,7 @@ process.once('message', ({ file, event, context }) => {
     process.send(result, () => process.exit(0));
   };
   const callback = (error, response) => {
-    if (error) return answer({ ok: false, error: String(error && error.message ? error.message : error) });
+    if (error) return answer({ ok: false, error: String(error?.message ? error.message : error) });
     if (response && typeof response === 'object' && '_body' in response)
       return answer({
         ok: true,
