@@ -4,7 +4,8 @@
  * line per check with ✓ or ✗, and for each ✗ what to change. Read-only apart from a probe
  * file in the data directory; a check that cannot answer in a few seconds fails.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { connect as connectTcp, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { connect as connectTls } from 'node:tls';
@@ -23,11 +24,17 @@ export interface CheckResult {
 interface Check {
   name: string;
   run(): Promise<CheckResult>;
+  /** What to do when the check throws or does not answer in time. */
+  fix: string;
 }
 
 const TIMEOUT_MS = 5_000;
 const MIN_POSTGRES = 13;
 const MIN_REDIS = 6;
+const REDIS_FIX =
+  'check REDIS_URL (redis://[:password@]host:6379) and that Redis listens on an address this machine reaches';
+const SMTP_FIX =
+  'check PARLEY_SMTP_URL (smtp://user:password@host:587 or smtps://…:465) and that this machine may reach that port (port 25 is often blocked)';
 
 /** Runs every check, printing as it goes; resolves with the exit code (1 when any failed). */
 export async function runDoctor(
@@ -38,7 +45,7 @@ export async function runDoctor(
   print('Checking what parley serve needs:');
   for (const check of checks(env)) {
     const result = await withTimeout(check.run(), `no answer within ${TIMEOUT_MS / 1000} s`).catch(
-      (err: Error): CheckResult => ({ ok: false, detail: err.message }),
+      (err: Error): CheckResult => ({ ok: false, detail: err.message, fix: check.fix }),
     );
     const mark = result.ok === null ? '-' : result.ok ? '✓' : '✗';
     print(`  ${mark} ${check.name}: ${result.detail}`);
@@ -53,11 +60,23 @@ export async function runDoctor(
 
 function checks(env: NodeJS.ProcessEnv): Check[] {
   return [
-    { name: 'Configuration', run: async () => configuration(env) },
-    { name: 'Data directory', run: async () => dataDirectory(loadStoreConfig(env).dataDir) },
-    { name: 'Database', run: () => database(loadStoreConfig(env)) },
-    { name: 'Redis', run: () => redis(env.REDIS_URL) },
-    { name: 'SMTP', run: () => smtp(env.PARLEY_SMTP_URL) },
+    {
+      name: 'Configuration',
+      run: async () => configuration(env),
+      fix: 'see the environment variables in docs/deploy.md',
+    },
+    {
+      name: 'Data directory',
+      run: () => dataDirectory(loadStoreConfig(env).dataDir),
+      fix: 'set PARLEY_DATA_DIR to a local directory that the user running Parley owns',
+    },
+    {
+      name: 'Database',
+      run: () => database(loadStoreConfig(env)),
+      fix: 'check DATABASE_URL, or PARLEY_DATA_DIR for SQLite, and that the database answers',
+    },
+    { name: 'Redis', run: () => redis(env.REDIS_URL), fix: REDIS_FIX },
+    { name: 'SMTP', run: () => smtp(env.PARLEY_SMTP_URL), fix: SMTP_FIX },
   ];
 }
 
@@ -70,20 +89,18 @@ function configuration(env: NodeJS.ProcessEnv): CheckResult {
     };
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    return {
-      ok: false,
-      detail: err.message,
-      fix: 'set the variable as the message says, then run parley doctor again',
-    };
+    // The message names the variable and the value it expects.
+    return { ok: false, detail: err.message };
   }
 }
 
-function dataDirectory(dir: string): CheckResult {
+/** Asynchronous, so a directory that never answers (a hung network mount) times out. */
+async function dataDirectory(dir: string): Promise<CheckResult> {
   const probe = join(dir, `.parley-doctor-${process.pid}`);
   try {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(probe, 'probe');
-    rmSync(probe);
+    await mkdir(dir, { recursive: true });
+    await writeFile(probe, 'probe');
+    await rm(probe);
     return { ok: true, detail: `${dir} is writable` };
   } catch (err) {
     return {
@@ -146,7 +163,7 @@ async function redis(url: string | undefined): Promise<CheckResult> {
     return {
       ok: false,
       detail: `cannot connect to ${redact(url)}: ${(err as Error).message || (err as Error).name}`,
-      fix: 'check REDIS_URL (redis://[:password@]host:6379) and that Redis listens on an address this machine reaches',
+      fix: REDIS_FIX,
     };
   }
   try {
@@ -168,8 +185,7 @@ async function redis(url: string | undefined): Promise<CheckResult> {
 /** Connects and reads the server's greeting, then says goodbye; sends no credentials or mail. */
 async function smtp(url: string | undefined): Promise<CheckResult> {
   if (!url) return { ok: null, detail: 'PARLEY_SMTP_URL not set (Parley sends no email)' };
-  const fix =
-    'check PARLEY_SMTP_URL (smtp://user:password@host:587 or smtps://…:465) and that this machine may reach that port (port 25 is often blocked)';
+  const fix = SMTP_FIX;
   let target: URL;
   try {
     target = new URL(url);
