@@ -84,6 +84,7 @@ describe('parley doctor', () => {
         DATABASE_URL: databaseUrl,
         REDIS_URL: redis.url,
         PARLEY_SMTP_URL: smtpUrl,
+        PARLEY_SMTP_FROM: 'Support <support@shop.test>',
       }),
     );
     expect(result.code, result.output).toBe(0);
