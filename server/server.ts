@@ -24,6 +24,7 @@ import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from './realtime/con
 import { attachRealtime } from './realtime/index.ts';
 import { connectRedisAdapter } from './realtime/redis.ts';
 import { createFileStorage, type FileStorage, type S3StorageOptions } from './store/files/index.ts';
+import { adoptSidecars } from './store/files/sidecars.ts';
 import { createPostgresStore } from './store/postgres/index.ts';
 import { createSqliteStore } from './store/sqlite/index.ts';
 import type { Store } from './store/types.ts';
@@ -159,6 +160,10 @@ export async function createServer(options: ServerOptions): Promise<ParleyServer
     egress: { allowLoopback: Boolean(options.seedDemo), ...options.egress },
     functionsDir: options.functionsDir,
   });
+  if (!options.files && files.kind === 'disk') {
+    const adopted = await adoptSidecars(join(options.dataDir, 'media'), store.media);
+    if (adopted > 0) log.info({ adopted }, 'files uploaded before media records recorded in the store');
+  }
   if (options.seedDemo && (await seedDemo(store, core.agents))) log.info({}, 'demo data seeded');
   if (options.seedDemo && options.demoPhone) await seedDemoPhone(store, core.flexFlows);
 

@@ -330,4 +330,6 @@ export interface MediaRepository {
   listByChannels(channelSids: string[]): Promise<MediaRecord[]>;
   /** Deletes these records (their bytes are the file storage's to delete); how many there were. */
   delete(sids: string[]): Promise<number>;
+  /** Records a file kept from before records were in the store, unchecked; false when already recorded. */
+  adopt(record: MediaRecord): Promise<boolean>;
 }

@@ -4,7 +4,8 @@
  * engines. A file uploaded through one node downloads through another; erasing a contact and
  * retention delete the bytes in the storage itself, not just the record.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pino } from 'pino';
@@ -155,4 +156,43 @@ describe.each(setups)('with %s', (_name, engine, where) => {
       }
     });
   }
+});
+
+describe('files uploaded before media records were in the store', () => {
+  it('are recorded at start from their sidecars and served again', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'parley-sidecars-'));
+    try {
+      const first = await startParley({ keepDataDir: dataDir });
+      const { channelSid, token } = await chat(first);
+      await first.stop();
+      // The layout an older Parley left: the bytes and a JSON sidecar beside them.
+      const sid = `ME${'ab'.repeat(16)}`;
+      mkdirSync(join(dataDir, 'media'), { recursive: true });
+      writeFileSync(join(dataDir, 'media', sid), PNG);
+      writeFileSync(
+        join(dataDir, 'media', `${sid}.json`),
+        JSON.stringify({
+          sid,
+          channelSid,
+          filename: 'old.png',
+          contentType: 'image/png',
+          size: PNG.length,
+          uploadedBy: 'US1',
+        }),
+      );
+      const second = await startParley({ keepDataDir: dataDir });
+      nodes.push(second);
+      const res = await download(second, sid, token);
+      expect(res.status).toBe(200);
+      expect(Buffer.from(await res.arrayBuffer()).equals(PNG)).toBe(true);
+      expect(existsSync(join(dataDir, 'media', `${sid}.json`))).toBe(false);
+      expect(await second.server.core.store.media.get(sid)).toMatchObject({
+        channelSid,
+        filename: 'old.png',
+      });
+    } finally {
+      for (const node of nodes.splice(0)) await node.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });

@@ -57,5 +57,13 @@ export function mediaRepository({ pool }: Deps): MediaRepository {
       const { rowCount } = await pool.query('DELETE FROM media WHERE sid = ANY($1)', [sids]);
       return rowCount ?? 0;
     },
+    async adopt(m) {
+      const { rowCount } = await pool.query(
+        `INSERT INTO media (sid, channel_sid, filename, content_type, size, uploaded_by, date_created)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (sid) DO NOTHING`,
+        [m.sid, m.channelSid, m.filename, m.contentType, m.size, m.uploadedBy, m.dateCreated],
+      );
+      return rowCount === 1;
+    },
   };
 }

@@ -62,5 +62,14 @@ export function mediaRepository({ db }: Deps): MediaRepository {
       if (sids.length === 0) return 0;
       return db.prepare(`DELETE FROM media WHERE sid IN (${marks(sids.length)})`).run(...sids).changes;
     },
+    async adopt(m) {
+      const { changes } = db
+        .prepare(
+          `INSERT INTO media (sid, channel_sid, filename, content_type, size, uploaded_by, date_created)
+           VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sid) DO NOTHING`,
+        )
+        .run(m.sid, m.channelSid, m.filename, m.contentType, m.size, m.uploadedBy, m.dateCreated);
+      return changes === 1;
+    },
   };
 }
