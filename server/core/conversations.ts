@@ -13,7 +13,7 @@ import type { EventBus } from './events.ts';
  * index it got while `hasMore` is set. The size bound keeps each reply, and so what a slow
  * reader can make the server hold, small whatever the messages hold.
  */
-export const SYNC_PAGE = 200;
+export const SYNC_PAGE = 100;
 export const SYNC_PAGE_BYTES = 256 * 1024;
 
 export interface ConversationsDeps {

@@ -11,6 +11,7 @@ import { BOT_TIMEOUT_KIND, type BotRunner, createBotRunner } from './bot/runner.
 import { createChannelAdmin } from './channel-admin.ts';
 import { createConversations } from './conversations.ts';
 import { createEgressPolicy, type EgressOptions } from './egress.ts';
+import { createEmail, type EmailOptions } from './email/index.ts';
 import { EventBus } from './events.ts';
 import { createExternalIntegration } from './external.ts';
 import { createFlexFlows, type FlexFlows } from './flex-flows.ts';
@@ -69,6 +70,8 @@ export interface CoreOptions {
   functionsDir?: string;
   /** Where rate limits count (Redis with several nodes); in memory by default. */
   counter?: RateCounter;
+  /** Email: SMTP for replies (PARLEY_SMTP_URL/_FROM), the receiver, the inbound webhook's key. */
+  email?: EmailOptions;
 }
 
 export type Core = ReturnType<typeof createCore>;
@@ -94,6 +97,7 @@ export function createCore({
   messagingConnector,
   counter = createMemoryCounter(),
   signInBackoff,
+  email: emailOptions,
 }: CoreOptions) {
   const events = new EventBus();
   const inFlight = new Set<Promise<unknown>>();
@@ -127,7 +131,16 @@ export function createCore({
   });
   let baseUrl: string | null = null;
   const egress = createEgressPolicy(egressOptions);
-  bot = createBotRunner({ store, conversations, routing, clock, log, baseUrl: () => baseUrl, egress, functionsDir });
+  bot = createBotRunner({
+    store,
+    conversations,
+    routing,
+    clock,
+    log,
+    baseUrl: () => baseUrl,
+    egress,
+    functionsDir,
+  });
   flexFlows = createFlexFlows({
     store,
     routing,
@@ -154,7 +167,15 @@ export function createCore({
     publicUrl: () => publicUrl?.replace(/\/+$/, '') ?? baseUrl,
     connector: messagingConnector,
   });
-  const webChannels = createWebChannels({ store, conversations, routing, tokens, clock });
+  const email = createEmail({ store, events, conversations, routing, log, track }, emailOptions);
+  const webChannels = createWebChannels({
+    store,
+    conversations,
+    routing,
+    tokens,
+    clock,
+    offlineByEmail: email.offline.leave,
+  });
   const timers = createTimerScheduler({
     store,
     clock,
@@ -182,7 +203,10 @@ export function createCore({
     privacy,
     retention,
     messaging,
+    email,
     counter,
+    /** PARLEY_PUBLIC_URL, when set: what `self` origins and signed webhooks are checked against. */
+    publicUrl,
     track,
     /** Where this server is reachable; bot flows resolve relative URLs against it. */
     setBaseUrl(url: string) {
@@ -200,7 +224,9 @@ export function createCore({
     },
     async stop() {
       await timers.stop();
+      await email.stopReceiving();
       while (inFlight.size > 0) await Promise.all(inFlight);
+      email.close();
     },
   };
 }

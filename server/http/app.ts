@@ -10,6 +10,8 @@ import { requireAdmin } from './admin-auth.ts';
 import { channelsRouter } from './channels.ts';
 import { demoOrdersRouter } from './demo-orders.ts';
 import { demoPhoneRouter } from './demo-phone.ts';
+import { emailTranscriptsRouter } from './email-transcripts.ts';
+import { emailWebhooksRouter } from './email-webhooks.ts';
 import { flexFlowsRouter } from './flex-flows.ts';
 import { flowsRouter } from './flows.ts';
 import { interactionsRouter } from './interactions.ts';
@@ -80,6 +82,7 @@ export function createApp({
   app.use('/v1', requireJsonBody);
   app.use(publicRouter(core, limits));
   app.use(messagingRouter(core));
+  app.use(emailWebhooksRouter(core), emailTranscriptsRouter(core));
   if (demo) app.use(demoOrdersRouter(), demoPhoneRouter(core));
   const v1 = express.Router();
   v1.use(requireAdmin(adminKey));
@@ -111,6 +114,8 @@ export function createApp({
             status,
           };
     if (body.status >= 500) log.error({ err, method: req.method, path: req.path }, 'request failed');
+    // CORS-enabled routes reflect the caller's origin; a refusal is not for that page to read.
+    if (body.status === 403) res.removeHeader('Access-Control-Allow-Origin');
     res.status(body.status).json(body);
   };
   app.use(onError);

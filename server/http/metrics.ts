@@ -4,6 +4,7 @@
  * and delivery latency (a socket request received → its ack sent, i.e. stored and answered).
  * One registry per server, nothing global, so several servers in one process do not mix.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Router } from 'express';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Server } from 'socket.io';
@@ -28,6 +29,27 @@ export function createMetrics(core: Core) {
       for (const namespace of ['/webchat', '/agent']) {
         this.set({ namespace }, io ? io.of(namespace).sockets.size : 0);
       }
+    },
+  });
+  // How long the event loop was held up, worst case since the last scrape: what a flood of
+  // work from one client would show first.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  new Gauge({
+    name: 'parley_event_loop_delay_max_seconds',
+    help: 'Longest event-loop delay since the previous scrape',
+    registers: [registry],
+    collect() {
+      this.set(loopDelay.max / 1e9);
+      loopDelay.reset();
+    },
+  });
+  new Gauge({
+    name: 'parley_resident_memory_bytes',
+    help: 'Resident memory of this process',
+    registers: [registry],
+    collect() {
+      this.set(process.memoryUsage.rss());
     },
   });
   const messages = new Counter({

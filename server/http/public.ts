@@ -6,8 +6,10 @@
 import { type Request, type RequestHandler, Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Core } from '../core/index.ts';
+import { selfHost } from '../core/origins.ts';
 import { SignInLocked } from '../core/sign-in-backoff.ts';
 import { parse, schemas } from '../schemas.ts';
+import { counterStore } from './rate-limit-store.ts';
 
 export interface PublicLimits {
   /** Sign-in attempts per IP per minute. */
@@ -16,10 +18,11 @@ export interface PublicLimits {
   webChannelsPerMinute: number;
 }
 
-const limiter = (limit: number, message: string) =>
+const limiter = (core: Core, name: string, limit: number, message: string) =>
   rateLimit({
     windowMs: 60_000,
     limit,
+    store: counterStore(core.counter, `http:${name}`),
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     handler: (_req, res) => {
@@ -27,9 +30,10 @@ const limiter = (limit: number, message: string) =>
     },
   });
 
-const contextOf = (req: Request) => ({
+const contextOf = (req: Request, publicUrl: string | undefined) => ({
   origin: req.get('origin'),
-  host: req.get('host'),
+  // The host `self` origins stand for: never a Host header an outsider could choose.
+  host: selfHost(req.get('host'), publicUrl),
   userAgent: req.get('user-agent'),
 });
 
@@ -58,33 +62,51 @@ export function publicRouter(core: Core, limits: PublicLimits): Router {
   router.post(
     '/v1/WebChannels',
     limiter(
+      core,
+      'webchannels',
       limits.webChannelsPerMinute,
       'Too many chats opened from this address: wait a minute and try again',
     ),
     async (req, res) => {
       const request = parse(schemas.webChannel, req.body);
-      const session = await core.webChannels.open(request, contextOf(req));
+      const session = await core.webChannels.open(request, contextOf(req, core.publicUrl));
       res.status(201).json(session);
     },
   );
 
-  router.get('/v1/WebChannels/Config', async (req, res) => {
-    const { flexFlowSid } = parse(schemas.webChannelConfig, req.query, 'query');
-    res.json(await core.webChannels.config(flexFlowSid, contextOf(req)));
-  });
+  router.get(
+    '/v1/WebChannels/Config',
+    limiter(
+      core,
+      'config',
+      limits.webChannelsPerMinute * 10,
+      'Too many requests: wait a minute and try again',
+    ),
+    async (req, res) => {
+      const { flexFlowSid } = parse(schemas.webChannelConfig, req.query, 'query');
+      res.json(await core.webChannels.config(flexFlowSid, contextOf(req, core.publicUrl)));
+    },
+  );
 
   router.post(
     '/v1/WebChannels/OfflineMessages',
-    limiter(limits.webChannelsPerMinute, 'Too many messages from this address: wait a minute and try again'),
+    limiter(
+      core,
+      'offline',
+      limits.webChannelsPerMinute,
+      'Too many messages from this address: wait a minute and try again',
+    ),
     async (req, res) => {
       const request = parse(schemas.offlineMessage, req.body);
-      res.status(201).json(await core.webChannels.leaveOfflineMessage(request, contextOf(req)));
+      res
+        .status(201)
+        .json(await core.webChannels.leaveOfflineMessage(request, contextOf(req, core.publicUrl)));
     },
   );
 
   router.post(
     '/v1/AgentSessions',
-    limiter(limits.signInPerMinute, 'Too many sign-in attempts: wait a minute and try again'),
+    limiter(core, 'signin', limits.signInPerMinute, 'Too many sign-in attempts: wait a minute and try again'),
     async (req, res) => {
       const { username, password } = parse(schemas.agentSession, req.body);
       try {

@@ -118,30 +118,37 @@ export function createEventGuard(socket: Socket, actor: Actor, budgets: Budgets,
       if (count > budget.perSocket * ABUSE_FACTOR) socket.disconnect(true);
       throw rateLimited(noun, budget.perSocket, windowMs, '');
     }
+    const limited = budget.concurrent !== undefined;
     const inFlight = running.get(event) ?? 0;
-    if (budget.concurrent !== undefined && inFlight >= budget.concurrent) {
+    if (limited && inFlight >= (budget.concurrent as number)) {
       throw new ParleyError(
         'rate_limited',
         `Wait for the answer to the last ${event} before sending another`,
         429,
       );
     }
-    const [byIdentity, byAddress] = await Promise.all([
-      budget.perIdentity ? counter.hit(`${event}:id:${actor.identity}`, windowMs) : 0,
-      budget.perAddress ? counter.hit(`${event}:ip:${actor.address}`, windowMs) : 0,
-    ]);
-    if (budget.perIdentity && byIdentity > budget.perIdentity)
-      throw rateLimited(noun, budget.perIdentity, windowMs, ' from this visitor or agent');
-    if (budget.perAddress && byAddress > budget.perAddress)
-      throw rateLimited(noun, budget.perAddress, windowMs, ' from this address');
-    if (budget.concurrent === undefined) return noop;
-    running.set(event, inFlight + 1);
-    let released = false;
-    return () => {
+    // The slot is taken before waiting on the shared counters, so a burst cannot slip past it.
+    let released = !limited;
+    const release = () => {
       if (released) return;
       released = true;
       running.set(event, (running.get(event) ?? 1) - 1);
     };
+    if (limited) running.set(event, inFlight + 1);
+    try {
+      const [byIdentity, byAddress] = await Promise.all([
+        budget.perIdentity ? counter.hit(`${event}:id:${actor.identity}`, windowMs) : 0,
+        budget.perAddress ? counter.hit(`${event}:ip:${actor.address}`, windowMs) : 0,
+      ]);
+      if (budget.perIdentity && byIdentity > budget.perIdentity)
+        throw rateLimited(noun, budget.perIdentity, windowMs, ' from this visitor or agent');
+      if (budget.perAddress && byAddress > budget.perAddress)
+        throw rateLimited(noun, budget.perAddress, windowMs, ' from this address');
+    } catch (err) {
+      release();
+      throw err;
+    }
+    return limited ? release : noop;
   };
 }
 

@@ -37,17 +37,23 @@ export function createConnectionGate(limits: ConnectionLimits, trust: TrustProxy
      * Takes a slot for the socket under its session and address, freed when it goes; returns
      * the handshake error to refuse it with when either is full.
      */
-    admit(socket: Socket, session: string, address: string): Error | null {
-      const byAddress = `ip:${address}`;
+    /** The handshake error when the session or address is full; checked before any lookup. */
+    refusal(session: string, address: string): Error | null {
       if ((open.get(session) ?? 0) >= limits.connectionsPerSession) {
         return handshakeError(
           'too_many_connections',
           `This session already has ${limits.connectionsPerSession} open connections: close a tab and try again`,
         );
       }
-      if ((open.get(byAddress) ?? 0) >= limits.connectionsPerIp) {
+      if ((open.get(`ip:${address}`) ?? 0) >= limits.connectionsPerIp) {
         return handshakeError('too_many_connections', 'Too many open connections from this address');
       }
+      return null;
+    },
+    admit(socket: Socket, session: string, address: string): Error | null {
+      const byAddress = `ip:${address}`;
+      const refused = this.refusal(session, address);
+      if (refused) return refused;
       take(session);
       take(byAddress);
       let released = false;

@@ -5,7 +5,8 @@
 import type { Server as HttpServer } from 'node:http';
 import { type Namespace, Server } from 'socket.io';
 import type { Core, Logger } from '../core/index.ts';
-import { parseTrustProxy, type TrustProxy } from '../http/proxy-trust.ts';
+import { createMemoryCounter } from '../core/rate-counter.ts';
+import { clientAddress, parseTrustProxy, type TrustProxy } from '../http/proxy-trust.ts';
 import type { AgentServerEvents, WebchatServerEvents } from '../protocol.ts';
 import { type AgentNamespace, attachAgent } from './agent.ts';
 import { publishSupervision } from './agent-routing.ts';
@@ -30,6 +31,8 @@ export interface RealtimeOptions {
   trustProxy?: TrustProxy;
 }
 
+const HANDSHAKE_WINDOW_MS = 10_000;
+
 /** Headers on every Engine.IO response (long-polling and the WebSocket upgrade). */
 const SOCKET_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
@@ -45,7 +48,21 @@ export function attachRealtime(
   log: Logger,
   options: RealtimeOptions = {},
 ) {
+  const trust = options.trustProxy ?? parseTrustProxy(undefined);
+  const connectionLimits = options.connectionLimits ?? DEFAULT_CONNECTION_LIMITS;
+  const handshakes = createMemoryCounter();
   const io = new Server(httpServer, {
+    // New connections per address (a fifth of the open-socket limit per 10 s), counted before
+    // the WebSocket upgrade or any namespace work: a burst of handshakes from one address is
+    // refused for the price of a counter, and clients retry with backoff. Counted per node,
+    // since each node pays for its own handshakes.
+    allowRequest(req, callback) {
+      const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trust);
+      void handshakes.hit(address, HANDSHAKE_WINDOW_MS).then((count) => {
+        const allowed = count <= connectionLimits.connectionsPerIp / 5;
+        callback(allowed ? null : 'too many new connections from this address', allowed);
+      });
+    },
     maxHttpBufferSize: options.maxHttpBufferSize ?? 64 * 1024,
     // The widget runs on customers' sites; each connection's Origin is checked against its
     // Flex Flow's allowedOrigins in the namespace middleware.
@@ -58,10 +75,7 @@ export function attachRealtime(
   enforceBackpressure(io, options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES, (queued) =>
     log.warn({ queued }, 'client cut off: it stopped reading while its queue grew'),
   );
-  const gate = createConnectionGate(
-    options.connectionLimits ?? DEFAULT_CONNECTION_LIMITS,
-    options.trustProxy ?? parseTrustProxy(undefined),
-  );
+  const gate = createConnectionGate(connectionLimits, trust);
   const budgetsOn = options.eventBudgets !== false;
   const webchat = io.of('/webchat') as unknown as WebchatNamespace;
   const agent = io.of('/agent') as unknown as AgentNamespace;

@@ -5,7 +5,7 @@
 import type { Namespace, Socket } from 'socket.io';
 import { isErasedIdentity } from '../core/identity.ts';
 import type { Core, Logger } from '../core/index.ts';
-import { isOriginAllowed } from '../core/origins.ts';
+import { isOriginAllowed, selfHost } from '../core/origins.ts';
 import type { WebchatClientEvents, WebchatServerEvents } from '../protocol.ts';
 import { schemas } from '../schemas.ts';
 import { type Budgets, createEventGuard } from './budgets.ts';
@@ -40,6 +40,10 @@ export function attachWebchat(nsp: WebchatNamespace, core: Core, log: Logger, op
     try {
       const claims = tokens.verify(socket.handshake.auth?.token);
       if (claims?.kind !== 'visitor') return next(unauthorized());
+      // Refused before any lookup: a flood of handshakes on one session costs a signature check.
+      const address = gate.addressOf(socket);
+      const full = gate.refusal(`channel:${claims.channelSid}`, address);
+      if (full) return next(full);
       const [contact, channel] = await Promise.all([
         store.contacts.get(claims.contactSid),
         store.channels.get(claims.channelSid),
@@ -50,12 +54,11 @@ export function attachWebchat(nsp: WebchatNamespace, core: Core, log: Logger, op
       }
       const flexFlow = await store.flexFlows.get(channel.flexFlowSid);
       const { origin, host } = socket.handshake.headers;
-      if (!flexFlow || !isOriginAllowed(flexFlow.allowedOrigins, origin, host)) {
+      if (!flexFlow || !isOriginAllowed(flexFlow.allowedOrigins, origin, selfHost(host, core.publicUrl))) {
         return next(
           handshakeError('forbidden_origin', `Origin ${origin ?? '(none)'} may not open this chat`),
         );
       }
-      const address = gate.addressOf(socket);
       const refused = gate.admit(socket, `channel:${channel.sid}`, address);
       if (refused) return next(refused);
       socket.data = { contactSid: contact.sid, channelSid: channel.sid, identity: contact.identity, address };

@@ -1,0 +1,111 @@
+/**
+ * Runs attacks against one server, watching it around each: its resident memory above idle,
+ * the slowest `/healthz` answer, the worst event-loop delay. A fresh server per run; each
+ * attack leaves the server as it found it or the next one shows it.
+ */
+import type { Attack, Attacker, AttackOutcome } from './attacks.ts';
+import { startTarget, type Watch, watch } from './target.ts';
+
+/** What each attack may cost the server at most. */
+export const BOUNDS = { rssGrowthBytes: 300 * 1024 * 1024, healthzMs: 200, loopDelayMs: 200 };
+
+export interface AttackReport extends AttackOutcome {
+  finding: string;
+  name: string;
+  idleRssBytes: number;
+  peakRssBytes: number;
+  worstHealthzMs: number;
+  healthzFailures: number;
+  loopDelayMs: number;
+  cpuMs: number;
+  /** The server still answered after the attack. */
+  alive: boolean;
+  absorbed: boolean;
+}
+
+export async function runAttacks(
+  attacks: Attack[],
+  scale: number,
+  onReport: (report: AttackReport) => void = () => {},
+): Promise<AttackReport[]> {
+  const target = await startTarget({
+    // The attacker fills a chat fast; the limits under attack are the others.
+    PARLEY_MESSAGES_PER_MINUTE: '100000',
+    PARLEY_MESSAGES_PER_MINUTE_PER_IP: '1000000',
+  });
+  const reports: AttackReport[] = [];
+  try {
+    for (const [i, attack] of attacks.entries()) {
+      const attacker = { target, scale, address: `127.0.0.${10 + i}` };
+      const report = await runOne(attacker, attack);
+      reports.push(report);
+      onReport(report);
+    }
+  } finally {
+    await target.stop();
+  }
+  return reports;
+}
+
+async function runOne(attacker: Attacker, attack: Attack): Promise<AttackReport> {
+  const { target } = attacker;
+  const idleRssBytes = target.rssBytes();
+  let outcome: AttackOutcome;
+  let watcher: Watch | null = null;
+  try {
+    const prepared = await attack.prepare?.(attacker);
+    watcher = await watch(target);
+    outcome = await attack.run(attacker, prepared);
+  } catch (err) {
+    outcome = {
+      tried: 0,
+      seen: `the attack failed: ${(err as Error).message}`,
+      checks: { 'the attack ran': false },
+    };
+  }
+  watcher ??= await watch(target);
+  const figures = await watcher.stop();
+  const alive = await fetch(`${target.url}/healthz`).then(
+    (r) => r.ok,
+    () => false,
+  );
+  const absorbed =
+    alive &&
+    Object.values(outcome.checks).every(Boolean) &&
+    figures.peakRssBytes - idleRssBytes <= BOUNDS.rssGrowthBytes &&
+    figures.worstHealthzMs <= BOUNDS.healthzMs &&
+    figures.healthzFailures === 0;
+  return {
+    finding: attack.finding,
+    name: attack.name,
+    ...outcome,
+    idleRssBytes,
+    ...figures,
+    alive,
+    absorbed,
+  };
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+/** The reports as a Markdown table (docs/security.md keeps the last full run). */
+export function formatReports(reports: AttackReport[]): string {
+  const rows = reports.map(
+    (r) =>
+      `| ${r.finding} | ${r.name} | ${r.tried.toLocaleString('en')} | ${mb(r.idleRssBytes)} → ${mb(r.peakRssBytes)} | ${r.worstHealthzMs.toFixed(0)} ms | ${r.loopDelayMs.toFixed(0)} ms | ${r.cpuMs.toFixed(0)} ms | ${r.seen} | ${
+        r.absorbed
+          ? 'absorbed'
+          : `**not absorbed**: ${
+              Object.entries(r.checks)
+                .filter(([, ok]) => !ok)
+                .map(([what]) => what)
+                .join('; ') || 'bounds'
+            }`
+      } |`,
+  );
+  return [
+    '| finding | attack | tried | memory idle → peak | worst /healthz | worst loop delay | server CPU | what the server did | result |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}

@@ -1,0 +1,184 @@
+/**
+ * The server under attack: `parley demo` as a child process on loopback (its own data dir, no
+ * trusted proxy, so every connection counts as the client it is), watched while an attack
+ * runs: resident memory sampled from /proc, `/healthz` asked every 50 ms over one kept-alive
+ * connection opened before the attack, and the event loop's worst delay read from /metrics.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '../..');
+export const ADMIN_KEY = 'attack-admin-key-0123456789';
+
+export interface Target {
+  url: string;
+  pid: number;
+  /** The demo's web Flex Flow. */
+  flexFlowSid: string;
+  admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  rssBytes(): number;
+  /** CPU time the server has used so far (user + system), in ms. */
+  cpuMs(): number;
+  openDescriptors(): number;
+  stop(): Promise<void>;
+}
+
+export async function startTarget(env: Record<string, string> = {}): Promise<Target> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'parley-attack-'));
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs(), join(root, 'bin/parley.js'), 'demo'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      PARLEY_DATA_DIR: dataDir,
+      PARLEY_ADMIN_KEY: ADMIN_KEY,
+      PARLEY_TRUST_PROXY: '0',
+      LOG_LEVEL: 'error',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      // Gracefully first (a profile or log is written on the way out), by force after 10 s.
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    let output = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`parley demo did not start:\n${output}`)), 60_000);
+      child.stderr?.on('data', (chunk) => {
+        output += chunk;
+      });
+      child.stdout?.on('data', (chunk) => {
+        output += chunk;
+        const match = output.match(/(http:\/\/127\.0\.0\.1:\d+)/);
+        if (match?.[1]) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`parley demo exited (${code}):\n${output}`)));
+    });
+    const admin = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : null };
+    };
+    const flows = await admin('GET', '/v1/FlexFlows');
+    const web = flows.body.flexFlows.find((f: { channelType: string }) => f.channelType === 'web');
+    const pid = child.pid as number;
+    return {
+      url,
+      pid,
+      flexFlowSid: web.sid,
+      admin,
+      rssBytes: () => rssOf(pid),
+      cpuMs: () => cpuOf(pid),
+      openDescriptors: () => readdirSync(`/proc/${pid}/fd`).length,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** utime + stime from /proc/PID/stat, in clock ticks of 10 ms. */
+function cpuOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** ATTACK_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under attack. */
+const nodeArgs = () => (process.env.ATTACK_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
+function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb * 1024;
+}
+
+export interface Watch {
+  /** Stops watching; the figures of the watched span. */
+  stop(): Promise<{
+    peakRssBytes: number;
+    worstHealthzMs: number;
+    healthzFailures: number;
+    loopDelayMs: number;
+    /** Server CPU used while watched: what the attack cost, however busy the machine. */
+    cpuMs: number;
+  }>;
+}
+
+/** Watches memory and `/healthz` from now until `stop()`. */
+export async function watch(target: Target): Promise<Watch> {
+  // One connection, opened now, so the attack's own connection limits never refuse the probe.
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const healthz = () =>
+    new Promise<number>((resolve) => {
+      const started = performance.now();
+      const req = request(`${target.url}/healthz`, { agent, timeout: 5_000 }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode === 200 ? performance.now() - started : -1));
+      });
+      req.on('timeout', () => req.destroy());
+      req.on('error', () => resolve(-1));
+      req.end();
+    });
+  await healthz();
+  await loopDelayMs(target); // resets the server's delay figure
+  let peakRssBytes = target.rssBytes();
+  const cpuAtStart = target.cpuMs();
+  let worstHealthzMs = 0;
+  let healthzFailures = 0;
+  let running = true;
+  const sampler = setInterval(() => {
+    try {
+      peakRssBytes = Math.max(peakRssBytes, target.rssBytes());
+    } catch {
+      // The process is gone: the attack's own checks say so.
+    }
+  }, 50);
+  const prober = (async () => {
+    while (running) {
+      const ms = await healthz();
+      if (ms < 0) healthzFailures++;
+      else worstHealthzMs = Math.max(worstHealthzMs, ms);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await prober;
+      clearInterval(sampler);
+      agent.destroy();
+      const cpuMs = target.cpuMs() - cpuAtStart;
+      return { peakRssBytes, worstHealthzMs, healthzFailures, loopDelayMs: await loopDelayMs(target), cpuMs };
+    },
+  };
+}
+
+/** The server's worst event-loop delay since the last call (its /metrics gauge). */
+async function loopDelayMs(target: Target): Promise<number> {
+  const res = await fetch(`${target.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+  const text = await res.text();
+  const seconds = Number(/^parley_event_loop_delay_max_seconds (\S+)$/m.exec(text)?.[1] ?? Number.NaN);
+  return seconds * 1000;
+}
