@@ -7,6 +7,7 @@
  * (inline only for images), `nosniff` and no caching. CORS is open to any origin: no cookies
  * are involved, the bearer token is the only credential.
  */
+import { pipeline } from 'node:stream';
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import type { Core } from '../core/index.ts';
 import { ParleyError } from '../errors.ts';
@@ -100,8 +101,10 @@ export function mediaRouter({ core }: MediaRouterOptions) {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Cache-Control', 'private, no-store');
     res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
-    stored.body.on('error', () => res.destroy());
-    stored.body.pipe(res);
+    // pipeline, not pipe: a reader who goes away also closes the storage's stream (an S3
+    // response would otherwise hold its connection). Once the headers are out, a failure can
+    // only cut the response short, which pipeline does; the client sees a truncated body.
+    pipeline(stored.body, res, () => {});
   });
   return router;
 }
