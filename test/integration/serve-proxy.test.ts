@@ -1,0 +1,152 @@
+/**
+ * deploy/nginx.conf in front of two real Parley nodes, run by a real nginx when one is
+ * installed: HTTP goes to HTTPS, requests reach Parley over TLS, Socket.IO upgrades to a
+ * WebSocket through it, and long-polling works, which needs every request of a session on the
+ * same node (round-robin would send the second request to the other node, which refuses it).
+ * Only the addresses, ports and certificate differ from the file operators deploy.
+ */
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/ports.ts';
+import { startParley, type TestParley } from '../helpers/server.ts';
+import { root } from './serve-helpers.ts';
+
+const hasNginx = spawnSync('sh', ['-c', 'command -v nginx && command -v openssl']).status === 0;
+
+describe.skipIf(!hasNginx)('the sample nginx proxy in front of two nodes', () => {
+  let nodes: TestParley[] = [];
+  let nginx: ChildProcess | undefined;
+  let dir = '';
+  let https = '';
+  let http = '';
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    nodes = await Promise.all([startParley({ trustProxy: '1' }), startParley({ trustProxy: '1' })]);
+    dir = mkdtempSync(join(tmpdir(), 'parley-proxy-'));
+    mkdirSync(join(dir, 'logs'));
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost'].concat([
+        '-keyout',
+        join(dir, 'privkey.pem'),
+        '-out',
+        join(dir, 'fullchain.pem'),
+      ]),
+      { stdio: 'pipe' },
+    );
+    const [httpPort, httpsPort] = [await freePort(), await freePort()];
+    const ports = nodes.map((node) => new URL(node.url).port);
+    const config = readFileSync(join(root, 'deploy/nginx.conf'), 'utf8')
+      .replace('worker_processes auto;', 'worker_processes 1;')
+      .replace('worker_connections 8192;', 'worker_connections 256;')
+      .replaceAll('/etc/nginx/certs', dir)
+      .replace('server parley-1:3000', `server 127.0.0.1:${ports[0]}`)
+      .replace('server parley-2:3000', `server 127.0.0.1:${ports[1]}`)
+      .replace('listen 80;', `listen 127.0.0.1:${httpPort};`)
+      .replace('listen 443 ssl http2;', `listen 127.0.0.1:${httpsPort} ssl http2;`);
+    expect(config).not.toMatch(/parley-\d:3000|listen 80;|listen 443/);
+    writeFileSync(join(dir, 'nginx.conf'), config);
+    nginx = spawn(
+      'nginx',
+      ['-c', join(dir, 'nginx.conf'), '-p', dir, '-g', `daemon off; pid ${dir}/nginx.pid; error_log stderr;`],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    await listening(httpsPort);
+    https = `https://localhost:${httpsPort}`;
+    http = `http://127.0.0.1:${httpPort}`;
+  });
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    if (nginx?.pid) {
+      const exited = new Promise((resolve) => nginx?.once('exit', resolve));
+      nginx.kill('SIGTERM');
+      await exited;
+    }
+    await Promise.all(nodes.map((node) => node.stop()));
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sends plain HTTP to HTTPS', async () => {
+    const res = await request(`${http}/agent`);
+    expect(res.status).toBe(301);
+    expect(res.headers.location).toMatch(/^https:\/\/127\.0\.0\.1(:\d+)?\/agent$/);
+  });
+
+  it('reaches Parley over TLS', async () => {
+    const res = await request(`${https}/readyz`);
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toMatchObject({ status: 'ready' });
+    expect(res.headers['strict-transport-security']).toContain('max-age=');
+  });
+
+  it('upgrades Socket.IO to a WebSocket through the proxy', async () => {
+    const socket = await connected(['websocket']);
+    expect(socket.io.engine.transport.name).toBe('websocket');
+  });
+
+  it('keeps a long-polling session on one node', async () => {
+    const socket = await connected(['polling']);
+    expect(socket.io.engine.transport.name).toBe('polling');
+    // More round trips (each emit is a POST): each must land on the node holding the session,
+    // else that request fails and the connection closes.
+    const engine = socket.io.engine;
+    for (let i = 0; i < 5; i++) {
+      socket.emit('hello', i);
+      await new Promise((resolve, reject) => {
+        engine.once('drain', resolve);
+        engine.once('close', (reason: string) => reject(new Error(`polling session closed: ${reason}`)));
+      });
+    }
+    expect(socket.connected).toBe(true);
+  });
+
+  /** Connects to the main namespace through the proxy with only the given transports. */
+  function connected(transports: ('websocket' | 'polling')[]): Promise<Socket> {
+    const socket = io(https, { transports, rejectUnauthorized: false, reconnection: false });
+    sockets.push(socket);
+    return new Promise((resolve, reject) => {
+      socket.once('connect', () => resolve(socket));
+      socket.once('connect_error', reject);
+    });
+  }
+});
+
+function request(url: string): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+  const get = url.startsWith('https:') ? httpsGet : httpGet;
+  return new Promise((resolve, reject) => {
+    get(url, { rejectUnauthorized: false }, (res) => {
+      let body = '';
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers as Record<string, string>, body }),
+      );
+    }).on('error', reject);
+  });
+}
+
+/** Resolves once something accepts connections on the port (nginx starting). */
+async function listening(port: number): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const up = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (up) return;
+    if (Date.now() > deadline) throw new Error(`nginx did not listen on ${port} within 15 s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
