@@ -93,7 +93,49 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
     trustProxy: trustProxyOf(env),
     uploads: uploadsOf(env),
     s3: s3Of(env),
+    email: emailOf(env),
   };
+}
+
+/**
+ * Email: PARLEY_SMTP_URL and PARLEY_SMTP_FROM (replies go out), PARLEY_SMTP_LISTEN (Parley's
+ * own SMTP receiver, `host:port`) and PARLEY_EMAIL_SIGNING_KEY (the inbound-parse webhook).
+ */
+function emailOf(env: NodeJS.ProcessEnv): Config['email'] {
+  const smtpUrl = env.PARLEY_SMTP_URL || undefined;
+  const from = env.PARLEY_SMTP_FROM || undefined;
+  if (smtpUrl && !/^smtps?:\/\/[^/]/.test(smtpUrl)) {
+    throw new ConfigError(
+      `PARLEY_SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587, got "${smtpUrl.replace(/\/\/[^@/]*@/, '//…@')}"`,
+    );
+  }
+  if (Boolean(smtpUrl) !== Boolean(from)) {
+    throw new ConfigError(
+      smtpUrl
+        ? 'PARLEY_SMTP_URL needs PARLEY_SMTP_FROM, the address replies are sent from, e.g. "Shop support <support@shop.example>"'
+        : 'PARLEY_SMTP_FROM is set but PARLEY_SMTP_URL is not: set the SMTP server to send through, or unset PARLEY_SMTP_FROM',
+    );
+  }
+  const signingKey = env.PARLEY_EMAIL_SIGNING_KEY || undefined;
+  if (signingKey && signingKey.length < 16) {
+    throw new ConfigError(
+      "PARLEY_EMAIL_SIGNING_KEY must be at least 16 characters (your provider's webhook signing key)",
+    );
+  }
+  const listenText = env.PARLEY_SMTP_LISTEN || undefined;
+  let listen: { host: string; port: number } | undefined;
+  if (listenText) {
+    const match = /^(?:(.+):)?(\d{1,5})$/.exec(listenText);
+    const port = Number(match?.[2]);
+    if (!match || port > 65535) {
+      throw new ConfigError(
+        `PARLEY_SMTP_LISTEN must be a port or host:port, e.g. 0.0.0.0:25, got "${listenText}"`,
+      );
+    }
+    listen = { host: (match[1] ?? '0.0.0.0').replace(/^\[|\]$/g, ''), port };
+  }
+  if (!smtpUrl && !listen && !signingKey) return undefined;
+  return { smtpUrl, from, listen, signingKey };
 }
 
 /** PARLEY_TRUST_PROXY, checked here so a typo stops the start with its fix. */

@@ -14,7 +14,7 @@ export type IsoDate = string;
 // ── DTOs ──────────────────────────────────────────────────────────────────
 
 export type ChannelStatus = 'active' | 'inactive';
-export type ChannelType = 'web' | 'sms' | 'whatsapp' | 'facebook' | 'custom';
+export type ChannelType = 'web' | 'sms' | 'whatsapp' | 'facebook' | 'custom' | 'email';
 export type MemberRole = 'customer' | 'agent' | 'bot' | 'system';
 export type Activity = 'Available' | 'Unavailable' | 'Offline';
 export type TaskStatus = 'pending' | 'reserved' | 'assigned' | 'wrapping' | 'completed' | 'canceled';

@@ -42,9 +42,21 @@ export interface WebChannelsDeps {
   routing: Routing;
   tokens: Tokens;
   clock: Clock;
+  /** Answers offline messages by email where email is set up; null leaves them web conversations. */
+  offlineByEmail?: (
+    flexFlow: FlexFlow,
+    request: OfflineMessageRequest,
+  ) => Promise<{ taskSid: string } | null>;
 }
 
-export function createWebChannels({ store, conversations, routing, tokens, clock }: WebChannelsDeps) {
+export function createWebChannels({
+  store,
+  conversations,
+  routing,
+  tokens,
+  clock,
+  offlineByEmail,
+}: WebChannelsDeps) {
   /** The enabled web Flex Flow, if this origin may use it. */
   async function webFlexFlow(flexFlowSid: string, context: WebChannelContext): Promise<FlexFlow> {
     const flexFlow = await store.flexFlows.get(flexFlowSid);
@@ -111,6 +123,8 @@ export function createWebChannels({ store, conversations, routing, tokens, clock
       const flexFlow = await webFlexFlow(request.flexFlowSid, context);
       // A Flex Flow that requires verified users takes their offline messages only with proof.
       const user = verifyIdentify(flexFlow, request.identify, clock());
+      const emailed = await offlineByEmail?.(flexFlow, request);
+      if (emailed) return emailed;
       const contact = user
         ? await verifiedContact(flexFlow, user)
         : await store.contacts.create({

@@ -1,0 +1,46 @@
+/**
+ * `POST /v1/WebChannels/Transcripts` `{ token, email }`: the visitor has their conversation
+ * mailed to them. The session token proves whose conversation it is (it is in the body, as on
+ * `POST /v1/WebChannels`, so the widget's CORS stays simple); each conversation is mailed at
+ * most a few times (core/email/transcript.ts).
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Core } from '../core/index.ts';
+import { ParleyError } from '../errors.ts';
+import { parse } from '../schemas.ts';
+
+const transcriptRequest = z.object({
+  token: z.string().min(1).max(2048),
+  email: z.email('expected an email address, e.g. "dana@example.com"').max(200),
+});
+
+/** The channel a visitor's session token is for; 401 for any other token. */
+export async function visitorChannel(core: Core, token: string) {
+  const claims = core.tokens.verify(token);
+  const channel = claims?.kind === 'visitor' ? await core.store.channels.get(claims.channelSid) : null;
+  if (claims?.kind !== 'visitor' || channel?.contactSid !== claims.contactSid) {
+    throw new ParleyError('unauthorized', 'token: send the session token the widget was given', 401);
+  }
+  return channel;
+}
+
+/** Transcripts one address may ask for in an hour, across all its chats (they are mail to strangers otherwise). */
+export const TRANSCRIPTS_PER_HOUR_PER_IP = 10;
+
+export function emailTranscriptsRouter(core: Core): Router {
+  const router = Router();
+  router.post('/v1/WebChannels/Transcripts', async (req, res) => {
+    const { token, email } = parse(transcriptRequest, req.body);
+    const channel = await visitorChannel(core, token);
+    if ((await core.counter.hit(`transcript:ip:${req.ip ?? ''}`, 3_600_000)) > TRANSCRIPTS_PER_HOUR_PER_IP) {
+      throw new ParleyError(
+        'rate_limited',
+        'Too many transcripts asked for from this address: try again later',
+        429,
+      );
+    }
+    res.status(202).json(await core.email.transcripts.send(channel.sid, email));
+  });
+  return router;
+}
