@@ -14,6 +14,7 @@ import {
   type Effect,
   type InboundMessage,
   type ResumeInput,
+  type SubflowCall,
   type WidgetResult,
   widgets,
 } from './widgets/index.ts';
@@ -41,6 +42,23 @@ export interface StepLog {
   /** The event it left by; null while it waits. */
   event: string | null;
   error?: string;
+  /** Set on the steps of a subflow: the flow they belong to. */
+  flowSid?: string;
+}
+
+/**
+ * The flows run-subflow states may call, loaded by the runner before a step: the key `FW…`
+ * holds the latest revision, `FW…@N` revision N.
+ */
+export type SubflowDefinitions = ReadonlyMap<string, { revision: number; definition: FlowDefinition }>;
+
+/** A subflow being run: where it returns to, and the parent's context to restore then. */
+export interface SubflowFrame {
+  /** The parent's run-subflow state. */
+  state: string;
+  flowSid: string;
+  revision: number;
+  parent: ExecutionContext;
 }
 
 export interface ExecutionState {
@@ -52,6 +70,8 @@ export interface ExecutionState {
   repeats: number;
   log: StepLog[];
   endReason: string | null;
+  /** While a subflow runs: the frame it returns through. */
+  subflow?: SubflowFrame | null;
 }
 
 /** `executionSid` becomes `flow.sid`. */
@@ -111,10 +131,24 @@ export function newExecution(context: ExecutionContext): ExecutionState {
   };
 }
 
-export function step(definition: FlowDefinition, current: ExecutionState, event: EngineEvent): StepResult {
+/**
+ * One step of the execution: the event goes to the waiting widget (or starts the flow), and
+ * widgets run until one waits for effects or the flow ends. A run-subflow state runs the
+ * subflow from `subflows` in the same execution, as Studio does.
+ */
+export function step(
+  definition: FlowDefinition,
+  current: ExecutionState,
+  event: EngineEvent,
+  subflows: SubflowDefinitions = new Map(),
+): StepResult {
   if (current.status === 'ended') return { execution: current, effects: [] };
   const execution: ExecutionState = structuredClone(current);
-  const byName = new Map(definition.states.map((s) => [s.name, s]));
+  const indexOf = (flow: FlowDefinition) => new Map(flow.states.map((s) => [s.name, s]));
+  const frameFlow = execution.subflow
+    ? subflows.get(`${execution.subflow.flowSid}@${execution.subflow.revision}`)?.definition
+    : undefined;
+  let byName = indexOf(frameFlow ?? definition);
   const scope = () => execution.context as unknown as Record<string, unknown>;
   const end = (reason: string) => {
     execution.status = 'ended';
@@ -147,6 +181,12 @@ export function step(definition: FlowDefinition, current: ExecutionState, event:
     result = { event: fired };
   } else {
     if (!execution.waiting) return { execution: current, effects: [] };
+    if (execution.subflow && !frameFlow) {
+      // The subflow's revision was deleted while it waited.
+      execution.waiting = null;
+      ({ state, result } = leaveSubflow('failed', `flow ${execution.subflow.flowSid} is gone`));
+      return run(state, result);
+    }
     state = byName.get(execution.waiting.state);
     const widget = state && widgets[state.type];
     if (!state || !widget?.resume) return end(`waiting state "${execution.waiting.state}" cannot resume`);
@@ -165,37 +205,125 @@ export function step(definition: FlowDefinition, current: ExecutionState, event:
     result = resumed;
     execution.waiting = null;
   }
+  return run(state, result);
 
-  for (;;) {
-    if ('effects' in result) {
-      effects.push(...result.effects);
-      execution.waiting = { state: state.name, waitId: String(execution.steps) };
-      execution.log.push({ state: state.name, type: state.type, event: null });
-      return { execution, effects };
-    }
-    if (result.outputs) {
-      execution.context.widgets[state.name] = { ...execution.context.widgets[state.name], ...result.outputs };
-      if (state.type === 'set-variables') {
-        Object.assign(execution.context.flow.variables, (result.outputs as { variables: object }).variables);
+  /** Back from the subflow to its run-subflow state, which leaves by `outcome`. */
+  function leaveSubflow(
+    outcome: 'completed' | 'failed',
+    error?: string,
+  ): { state: StateDefinition; result: WidgetResult } {
+    const frame = execution.subflow as SubflowFrame;
+    // What the subflow stored with set-variables is the parent's widgets.NAME.KEY.
+    const variables = execution.context.flow.variables;
+    execution.context = frame.parent;
+    execution.subflow = null;
+    byName = indexOf(definition);
+    return {
+      state: byName.get(frame.state) as StateDefinition,
+      result: { event: outcome, outputs: { ...variables, ...(error !== undefined && { error }) } },
+    };
+  }
+
+  /** Starts `call` under the run-subflow `state`: the subflow's trigger, or why it cannot. */
+  function enterSubflow(
+    state: StateDefinition,
+    call: SubflowCall,
+  ): { state: StateDefinition; result: WidgetResult } {
+    const fail = (error: string) => ({ state, result: { event: 'failed', outputs: { error } } });
+    // Studio's error 81024: a subflow cannot run another subflow.
+    if (execution.subflow) return fail('a subflow cannot run another subflow');
+    const found = subflows.get(call.revision ? `${call.flowSid}@${call.revision}` : call.flowSid);
+    if (!found)
+      return fail(
+        `flow ${call.flowSid}${call.revision ? ` revision ${call.revision}` : ''} does not exist here`,
+      );
+    const parent = execution.context;
+    execution.subflow = { state: state.name, flowSid: call.flowSid, revision: found.revision, parent };
+    // One execution, as in Studio: the trigger, the contact and the widgets so far are shared;
+    // flow.variables are the subflow's own, and flow.data holds the parameters.
+    execution.context = {
+      trigger: parent.trigger,
+      widgets: { ...parent.widgets },
+      flow: {
+        variables: {},
+        channel: parent.flow.channel,
+        flow_sid: call.flowSid,
+        data: call.parameters,
+        ...(parent.flow.sid && { sid: parent.flow.sid }),
+      },
+      contact: parent.contact,
+    };
+    byName = indexOf(found.definition);
+    const trigger = byName.get(found.definition.initial_state);
+    if (!trigger) return leaveSubflow('failed', `the subflow's initial_state does not exist`);
+    return { state: trigger, result: { event: 'incomingParent' } };
+  }
+
+  function run(first: StateDefinition, firstResult: WidgetResult): StepResult {
+    let state = first;
+    let result = firstResult;
+    for (;;) {
+      if ('effects' in result) {
+        effects.push(...result.effects);
+        execution.waiting = { state: state.name, waitId: String(execution.steps) };
+        execution.log.push({ state: state.name, type: state.type, event: null, ...inSubflow() });
+        return { execution, effects };
       }
-    }
-    const leaving = result.event;
-    const error = result.outputs?.error === undefined ? undefined : String(result.outputs.error);
-    execution.log.push({ state: state.name, type: state.type, event: leaving, ...(error && { error }) });
-    const next = result.next ?? state.transitions.find((t) => t.event === leaving)?.next;
-    if (!next)
-      return end(error ? `"${state.name}" failed: ${error}` : `"${state.name}" ended the flow on ${leaving}`);
-    const target = byName.get(next);
-    if (!target) return end(`"${state.name}" goes to unknown state "${next}"`);
+      if ('subflow' in result) {
+        ({ state, result } = enterSubflow(state, result.subflow));
+        continue;
+      }
+      if (result.outputs) {
+        execution.context.widgets[state.name] = {
+          ...execution.context.widgets[state.name],
+          ...result.outputs,
+        };
+        if (state.type === 'set-variables') {
+          Object.assign(
+            execution.context.flow.variables,
+            (result.outputs as { variables: object }).variables,
+          );
+        }
+      }
+      const leaving = result.event;
+      const error = result.outputs?.error === undefined ? undefined : String(result.outputs.error);
+      execution.log.push({
+        state: state.name,
+        type: state.type,
+        event: leaving,
+        ...(error && { error }),
+        ...inSubflow(),
+      });
+      const next = result.next ?? state.transitions.find((t) => t.event === leaving)?.next;
+      // A subflow that reaches its end returns to its parent; one that fails returns `failed`.
+      if (!next && execution.subflow) {
+        ({ state, result } = leaveSubflow(error ? 'failed' : 'completed', error));
+        continue;
+      }
+      if (!next)
+        return end(
+          error ? `"${state.name}" failed: ${error}` : `"${state.name}" ended the flow on ${leaving}`,
+        );
+      const target = byName.get(next);
+      if (!target && execution.subflow) {
+        ({ state, result } = leaveSubflow('failed', `"${state.name}" goes to unknown state "${next}"`));
+        continue;
+      }
+      if (!target) return end(`"${state.name}" goes to unknown state "${next}"`);
 
-    execution.steps += 1;
-    if (execution.steps > LIMITS.steps) return end(`the execution reached ${LIMITS.steps} steps`);
-    execution.repeats = target.name === execution.lastState ? execution.repeats + 1 : 1;
-    if (execution.repeats >= LIMITS.repeats)
-      return end(`"${target.name}" ran ${LIMITS.repeats} times in a row`);
-    execution.lastState = target.name;
-    state = target;
-    result = enter(state, execution, scope());
+      execution.steps += 1;
+      if (execution.steps > LIMITS.steps) return end(`the execution reached ${LIMITS.steps} steps`);
+      execution.repeats = target.name === execution.lastState ? execution.repeats + 1 : 1;
+      if (execution.repeats >= LIMITS.repeats)
+        return end(`"${target.name}" ran ${LIMITS.repeats} times in a row`);
+      execution.lastState = target.name;
+      state = target;
+      result = enter(state, execution, scope());
+    }
+  }
+
+  function inSubflow(): { flowSid?: string } {
+    return execution.subflow ? { flowSid: execution.subflow.flowSid } : {};
   }
 }
 

@@ -17,6 +17,7 @@ import { type EngineEvent, newExecution, step } from './engine.ts';
 import { flexChannelAttributes } from './flex-attributes.ts';
 import { performRunFunction } from './functions.ts';
 import { performHttpRequest } from './http-request.ts';
+import { loadSubflows } from './subflows.ts';
 import type { Effect, InboundMessage } from './widgets/types.ts';
 
 export const BOT_TIMEOUT_KIND = 'bot.timeout';
@@ -120,7 +121,8 @@ export function createBotRunner({
         const definition = await store.flows.getRevision(execution.flowSid, execution.flowRevision);
         if (!definition)
           throw new Error(`flow ${execution.flowSid} revision ${execution.flowRevision} is gone`);
-        const result = step(definition, execution.state, next);
+        const subflows = await loadSubflows(store.flows, definition, execution.state);
+        const result = step(definition, execution.state, next, subflows);
         if (result.execution === execution.state) return;
         const saved = await store.executions.save(
           execution.sid,

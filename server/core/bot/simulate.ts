@@ -5,7 +5,13 @@
  */
 import { createEgressPolicy, type EgressPolicy } from '../egress.ts';
 import type { FlowDefinition } from './definition.ts';
-import { type EngineEvent, type ExecutionState, newExecution, step } from './engine.ts';
+import {
+  type EngineEvent,
+  type ExecutionState,
+  newExecution,
+  type SubflowDefinitions,
+  step,
+} from './engine.ts';
 import { performRunFunction } from './functions.ts';
 import { performHttpRequest } from './http-request.ts';
 import type { Effect, InboundMessage } from './widgets/types.ts';
@@ -16,6 +22,10 @@ export interface SimulateOptions {
   print: (line: string) => void;
   /** Where HTTP widgets may go; default: public addresses and this machine. */
   egress?: EgressPolicy;
+  /** The flows run-subflow states call (`FW…` → the latest revision). */
+  subflows?: SubflowDefinitions;
+  /** Local functions for run-function. */
+  functionsDir?: string;
 }
 
 /** Runs the flow against `lines`; resolves with the final execution state. */
@@ -46,7 +56,7 @@ export async function simulate(
   async function advance(event: EngineEvent) {
     let next: EngineEvent | null = event;
     while (next) {
-      const result = step(definition, execution, next);
+      const result = step(definition, execution, next, options.subflows);
       execution = result.execution;
       for (const entry of execution.log.slice(printed)) {
         if (entry.event)
@@ -79,7 +89,11 @@ export async function simulate(
           break;
         case 'runFunction':
           print(`  · runs the function ${effect.functionSid ?? effect.url}`);
-          outcome = await performRunFunction(effect, { egress, context: {} });
+          outcome = await performRunFunction(effect, {
+            egress,
+            functionsDir: options.functionsDir,
+            context: {},
+          });
           break;
         case 'sendToFlex':
           print(`  · handed over to an agent, task attributes ${JSON.stringify(effect.attributes)}`);

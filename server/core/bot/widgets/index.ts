@@ -2,6 +2,7 @@
 import { endChat } from './end-chat.ts';
 import { makeHttpRequest } from './make-http-request.ts';
 import { runFunction } from './run-function.ts';
+import { runSubflow } from './run-subflow.ts';
 import { sendAndWaitForReply } from './send-and-wait-for-reply.ts';
 import { sendMessage } from './send-message.ts';
 import { sendToFlex } from './send-to-flex.ts';
@@ -19,9 +20,10 @@ export const widgets: Record<string, Widget> = Object.fromEntries(
     setVariables,
     makeHttpRequest,
     runFunction,
+    runSubflow,
     sendToFlex,
     endChat,
   ].map((w) => [w.type, w]),
 );
 
-export type { Effect, InboundMessage, ResumeInput, Widget, WidgetResult } from './types.ts';
+export type { Effect, InboundMessage, ResumeInput, SubflowCall, Widget, WidgetResult } from './types.ts';

@@ -41,7 +41,17 @@ export type WidgetResult =
   /** Go on at once along the transition for `event` (or straight to `next`). */
   | { event: string; next?: string; outputs?: Record<string, unknown> }
   /** Ask the runner for the effects and pause until `resume` gets their outcome. */
-  | { effects: Effect[]; outputs?: Record<string, unknown> };
+  | { effects: Effect[]; outputs?: Record<string, unknown> }
+  /** Run another flow inside this execution; the engine comes back on `completed` or `failed`. */
+  | { subflow: SubflowCall };
+
+export interface SubflowCall {
+  flowSid: string;
+  /** A revision number, or null for the latest one. */
+  revision: number | null;
+  /** The subflow's `flow.data`. */
+  parameters: Record<string, unknown>;
+}
 
 export type ResumeInput =
   | { kind: 'effect'; outcome: string; outputs?: Record<string, unknown> }
