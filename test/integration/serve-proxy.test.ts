@@ -101,8 +101,8 @@ describe.skipIf(!hasNginx)('the sample nginx proxy in front of two nodes', () =>
     const engine = socket.io.engine;
     for (let i = 0; i < 5; i++) {
       socket.emit('hello', i);
-      await new Promise((resolve, reject) => {
-        engine.once('drain', resolve);
+      await new Promise<void>((resolve, reject) => {
+        engine.once('drain', () => resolve());
         engine.once('close', (reason: string) => reject(new Error(`polling session closed: ${reason}`)));
       });
     }
