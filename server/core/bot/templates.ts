@@ -43,6 +43,23 @@ const liquid = new Liquid({
 // Studio's `to_json`: any value as JSON, nil as null.
 liquid.registerFilter('to_json', (value: unknown) => JSON.stringify(value ?? null));
 
+// Studio's Liquid has no files to include; liquidjs would read them from the server's disk.
+export const FILE_TAGS = ['include', 'render', 'layout', 'block'] as const;
+for (const tag of FILE_TAGS) delete liquid.tags[tag];
+
+/**
+ * Compiles a template as `render` would, without rendering it: throws a TemplateError on a
+ * syntax error, an unknown filter or an unknown tag. Returns the variables it reads, each as
+ * its path (`['widgets', 'ask', 'inbound', 'Body']`), the ones it assigns itself left out.
+ */
+export function compileTemplate(text: string): (string | number)[][] {
+  try {
+    return liquid.globalVariableSegmentsSync(liquid.parse(text)) as (string | number)[][];
+  } catch (err) {
+    throw templateError(err);
+  }
+}
+
 const MAX_OUTPUT = 20_000;
 
 export type TemplateScope = Record<string, unknown>;
