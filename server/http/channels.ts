@@ -5,9 +5,10 @@
  */
 import { Router } from 'express';
 import type { Core } from '../core/index.ts';
-import { parse, schemas } from '../schemas.ts';
+import { parse } from '../schemas.ts';
 import type { Channel } from '../store/types.ts';
 import { postOrPatch } from './routing.ts';
+import { schemas } from './schemas.ts';
 
 const withTaskSid = (channel: Channel) => ({ ...channel, taskSid: channel.attributes.taskSid ?? null });
 
@@ -68,6 +69,7 @@ export function channelsRouter(core: Core): Router {
   });
 
   router.get('/:sid/Members', async (req, res) => {
+    parse(schemas.noQuery, req.query, 'query');
     const channel = await conversations.getChannel(req.params.sid);
     const members = await store.members.list(channel.sid);
     res.json({ members, meta: { pageSize: members.length } });

@@ -2,7 +2,8 @@
 import { Router } from 'express';
 import type { Core } from '../core/index.ts';
 import { notFound } from '../errors.ts';
-import { parse, schemas } from '../schemas.ts';
+import { parse } from '../schemas.ts';
+import { schemas } from './schemas.ts';
 
 export function flexFlowsRouter(core: Core): Router {
   const router = Router();
@@ -15,7 +16,8 @@ export function flexFlowsRouter(core: Core): Router {
   router.post('/', async (req, res) => {
     res.status(201).json(await core.flexFlows.create(parse(schemas.flexFlow, req.body)));
   });
-  router.get('/', async (_req, res) => {
+  router.get('/', async (req, res) => {
+    parse(schemas.noQuery, req.query, 'query');
     const flexFlows = await core.store.flexFlows.list();
     res.json({ flexFlows, meta: { pageSize: flexFlows.length } });
   });

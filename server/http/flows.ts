@@ -4,12 +4,12 @@
  * log, and create: start the flow on a channel by request).
  */
 import { type Request, type Response, Router } from 'express';
-import { z } from 'zod';
 import { checkDefinition, type FlowDefinition, type ValidationProblem } from '../core/bot/definition.ts';
 import type { Core } from '../core/index.ts';
 import { notFound, ParleyError } from '../errors.ts';
-import { parse, schemas } from '../schemas.ts';
+import { parse } from '../schemas.ts';
 import type { Execution } from '../store/types.ts';
+import { schemas } from './schemas.ts';
 
 /**
  * A definition that can run, with its warnings (unreachable states: Studio publishes those), or
@@ -52,7 +52,7 @@ export function flowsRouter(core: Core): Router {
   };
 
   router.post('/validate', (req, res) => {
-    const { definition } = parse(z.object({ definition: z.unknown() }), req.body);
+    const { definition } = parse(schemas.validateFlow, req.body);
     const { warnings } = checked(definition);
     res.json({ valid: true, warnings });
   });
@@ -61,7 +61,8 @@ export function flowsRouter(core: Core): Router {
     const { definition: valid, warnings } = checked(definition);
     res.status(201).json({ ...(await store.flows.create({ friendlyName, definition: valid })), warnings });
   });
-  router.get('/', async (_req, res) => {
+  router.get('/', async (req, res) => {
+    parse(schemas.noQuery, req.query, 'query');
     const flows = await store.flows.list();
     res.json({ flows, meta: { pageSize: flows.length } });
   });
@@ -84,6 +85,7 @@ export function flowsRouter(core: Core): Router {
   });
 
   router.get('/:sid/Executions', async (req, res) => {
+    parse(schemas.noQuery, req.query, 'query');
     await get(req.params.sid);
     const executions = (await store.executions.list({ flowSid: req.params.sid })).map((e) =>
       executionView(e, false),

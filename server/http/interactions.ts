@@ -5,7 +5,8 @@
  */
 import { Router } from 'express';
 import type { Core } from '../core/index.ts';
-import { parse, schemas } from '../schemas.ts';
+import { parse } from '../schemas.ts';
+import { schemas } from './schemas.ts';
 
 export function interactionsRouter(core: Core): Router {
   const router = Router();

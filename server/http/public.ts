@@ -8,8 +8,9 @@ import { rateLimit } from 'express-rate-limit';
 import type { Core } from '../core/index.ts';
 import { selfHost } from '../core/origins.ts';
 import { SignInLocked } from '../core/sign-in-backoff.ts';
-import { parse, schemas } from '../schemas.ts';
+import { parse } from '../schemas.ts';
 import { counterStore } from './rate-limit-store.ts';
+import { schemas } from './schemas.ts';
 
 export interface PublicLimits {
   /** Sign-in attempts per IP per minute. */

@@ -7,7 +7,8 @@ import { type Request, type Response, Router } from 'express';
 import type { Core } from '../core/index.ts';
 import { workerView } from '../core/routing/views.ts';
 import { notFound } from '../errors.ts';
-import { parse, schemas } from '../schemas.ts';
+import { parse } from '../schemas.ts';
+import { schemas } from './schemas.ts';
 
 type Handler = (req: Request<{ sid: string }>, res: Response) => Promise<void>;
 
@@ -26,7 +27,8 @@ export function routingRouter(core: Core): Router {
     const worker = await agents.createWorker(input);
     res.status(201).json(activity ? await agents.updateWorker(worker.sid, { activity }) : worker);
   });
-  router.get('/Workers', async (_req, res) => {
+  router.get('/Workers', async (req, res) => {
+    parse(schemas.noQuery, req.query, 'query');
     const workers = (await store.workers.list()).map(workerView);
     res.json({ workers, meta: { pageSize: workers.length } });
   });
@@ -46,7 +48,8 @@ export function routingRouter(core: Core): Router {
   router.post('/TaskQueues', async (req, res) => {
     res.status(201).json(await store.queues.create(parse(schemas.taskQueue, req.body)));
   });
-  router.get('/TaskQueues', async (_req, res) => {
+  router.get('/TaskQueues', async (req, res) => {
+    parse(schemas.noQuery, req.query, 'query');
     const taskQueues = await store.queues.list();
     res.json({ taskQueues, meta: { pageSize: taskQueues.length } });
   });

@@ -2,7 +2,8 @@
 import { type Request, type Response, Router } from 'express';
 import type { Core } from '../core/index.ts';
 import { notFound } from '../errors.ts';
-import { parse, schemas } from '../schemas.ts';
+import { parse } from '../schemas.ts';
+import { schemas } from './schemas.ts';
 
 export function sessionsRouter(core: Core): Router {
   const { store, messaging } = core;

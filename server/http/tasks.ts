@@ -3,8 +3,9 @@ import { Router } from 'express';
 import type { Core } from '../core/index.ts';
 import { taskView } from '../core/routing/views.ts';
 import { notFound } from '../errors.ts';
-import { parse, schemas } from '../schemas.ts';
+import { parse } from '../schemas.ts';
 import { postOrPatch } from './routing.ts';
+import { schemas } from './schemas.ts';
 
 export function tasksRouter(core: Core): Router {
   const { store, routing } = core;
@@ -36,6 +37,7 @@ export function tasksRouter(core: Core): Router {
   });
 
   router.get('/:sid/Reservations', async (req, res) => {
+    parse(schemas.noQuery, req.query, 'query');
     if (!(await store.tasks.get(req.params.sid))) throw notFound('Task', req.params.sid);
     const reservations = await store.reservations.list({ taskSid: req.params.sid });
     res.json({ reservations, meta: { pageSize: reservations.length } });

@@ -2,8 +2,9 @@
 import { Router } from 'express';
 import type { Core } from '../core/index.ts';
 import { notFound } from '../errors.ts';
-import { parse, schemas } from '../schemas.ts';
+import { parse } from '../schemas.ts';
 import { postOrPatch } from './routing.ts';
+import { schemas } from './schemas.ts';
 
 export function workflowsRouter(core: Core): Router {
   const { store, routing } = core;
@@ -12,7 +13,8 @@ export function workflowsRouter(core: Core): Router {
   router.post('/', async (req, res) => {
     res.status(201).json(await routing.resources.createWorkflow(parse(schemas.workflow, req.body)));
   });
-  router.get('/', async (_req, res) => {
+  router.get('/', async (req, res) => {
+    parse(schemas.noQuery, req.query, 'query');
     const workflows = await store.workflows.list();
     res.json({ workflows, meta: { pageSize: workflows.length } });
   });

@@ -7,9 +7,9 @@ import type { Namespace, Socket } from 'socket.io';
 import type { Core } from '../core/index.ts';
 import { isSupervisor } from '../core/routing/supervision.ts';
 import { forbidden } from '../errors.ts';
-import { schemas } from '../schemas.ts';
 import type { createHandle } from './handle.ts';
 import { channelRoom, workerRoom } from './rooms.ts';
+import { schemas } from './schemas.ts';
 
 export const SUPERVISORS_ROOM = 'supervisors';
 

@@ -7,7 +7,7 @@
 import type { Namespace, Socket } from 'socket.io';
 import type { Core, Logger } from '../core/index.ts';
 import type { AgentClientEvents, AgentServerEvents } from '../protocol.ts';
-import { schemas } from '../schemas.ts';
+import { schemas } from './schemas.ts';
 import { assertCanWatch } from './access.ts';
 import { attachRouting, watchSupervisorRoles } from './agent-routing.ts';
 import { type Budgets, createEventGuard } from './budgets.ts';

@@ -7,7 +7,7 @@ import { isErasedIdentity } from '../core/identity.ts';
 import type { Core, Logger } from '../core/index.ts';
 import { isOriginAllowed, selfHost } from '../core/origins.ts';
 import type { WebchatClientEvents, WebchatServerEvents } from '../protocol.ts';
-import { schemas } from '../schemas.ts';
+import { schemas } from './schemas.ts';
 import { type Budgets, createEventGuard } from './budgets.ts';
 import type { ConnectionGate } from './connection-gate.ts';
 import { createHandle, handshakeError } from './handle.ts';

@@ -7,8 +7,9 @@ import { type Request, Router } from 'express';
 import type { Core } from '../../core/index.ts';
 import { notFound, ParleyError } from '../../errors.ts';
 import type { ChannelType, IntegrationType } from '../../protocol.ts';
-import { parse, schemas } from '../../schemas.ts';
+import { parse } from '../../schemas.ts';
 import type { Channel, FlexFlow } from '../../store/types.ts';
+import { schemas } from '../schemas.ts';
 import { listChannels } from './plain-channels.ts';
 import { accountSidOf, baseUrlOf, Form, fixedSid, pageOf, pageRequest, twilioDate } from './wire.ts';
 

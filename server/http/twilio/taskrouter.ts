@@ -8,7 +8,8 @@ import type { Core } from '../../core/index.ts';
 import { taskView as coreTaskView, workerView as coreWorkerView } from '../../core/routing/views.ts';
 import { notFound, ParleyError } from '../../errors.ts';
 import type { Activity } from '../../protocol.ts';
-import { parse, schemas } from '../../schemas.ts';
+import { parse } from '../../schemas.ts';
+import { schemas } from '../schemas.ts';
 import { createPlainChannel } from './plain-channels.ts';
 import {
   ACTIVITIES,
