@@ -40,6 +40,8 @@ export interface PostInput {
   body: string;
   clientId?: string | null;
   attributes?: Record<string, unknown>;
+  /** The socket that sent it, which its ack answers: the broadcast skips it. */
+  origin?: string;
 }
 
 export type Conversations = ReturnType<typeof createConversations>;
@@ -84,33 +86,35 @@ export function createConversations({ store, events, onCustomerMessage }: Conver
      * returns the original message and announces nothing.
      */
     async post(input: PostInput): Promise<{ message: Message; created: boolean }> {
-      const channel = await getChannel(input.channelSid);
-      const member = await store.members.get(channel.sid, input.from);
-      if (!member) {
-        throw new ParleyError('not_a_member', `${input.from} is not a member of channel ${channel.sid}`, 403);
-      }
-      if (channel.status !== 'active') {
-        // A retry of a message stored before the chat ended still gets its original back.
-        const retried = input.clientId
-          ? await store.messages.findByClientId(channel.sid, input.clientId)
-          : null;
-        if (retried) return { message: retried, created: false };
-        throw conflict(`Channel ${channel.sid} is inactive: the chat has ended, start a new one`);
-      }
-      const result = await store.messages.append({
-        channelSid: channel.sid,
-        from: member.identity,
-        authorRole: member.role,
-        authorName: member.friendlyName,
+      // One step in the store: channel and membership checked where the message is written.
+      const outcome = await store.messages.post({
+        channelSid: input.channelSid,
+        from: input.from,
         body: input.body,
         attributes: input.attributes,
         clientId: input.clientId ?? null,
       });
-      if (result.created) {
-        events.emit('message.created', result.message);
-        if (member.role === 'customer') onCustomerMessage(channel, result.message);
+      switch (outcome.status) {
+        case 'no_channel':
+          throw notFound('Channel', input.channelSid);
+        case 'not_a_member':
+          throw new ParleyError(
+            'not_a_member',
+            `${input.from} is not a member of channel ${input.channelSid}`,
+            403,
+          );
+        case 'inactive':
+          throw conflict(`Channel ${input.channelSid} is inactive: the chat has ended, start a new one`);
       }
-      return result;
+      const { message, created, engaged } = outcome;
+      if (created) {
+        events.emit('message.created', message, input.origin);
+        // While a task is open the agent (or the queue) has the conversation: nothing to start.
+        if (message.authorRole === 'customer' && !engaged) {
+          onCustomerMessage(await getChannel(message.channelSid), message);
+        }
+      }
+      return { message, created };
     },
 
     /** A message from the system (joined, ended) in the channel. */

@@ -19,7 +19,8 @@ import type {
 import type { Task } from '../store/types.ts';
 
 export interface DomainEvents {
-  'message.created': [message: MessageDTO];
+  /** `origin`: the socket that sent it, answered by its ack (opaque to the core). */
+  'message.created': [message: MessageDTO, origin?: string];
   'message.updated': [message: MessageDTO];
   'message.removed': [event: MessageRemovedEvent];
   'channel.updated': [channel: ChannelDTO];

@@ -7,13 +7,13 @@
 import type { Namespace, Socket } from 'socket.io';
 import type { Core, Logger } from '../core/index.ts';
 import type { AgentClientEvents, AgentServerEvents } from '../protocol.ts';
-import { schemas } from './schemas.ts';
 import { assertCanWatch } from './access.ts';
 import { attachRouting, watchSupervisorRoles } from './agent-routing.ts';
 import { type Budgets, createEventGuard } from './budgets.ts';
 import type { ConnectionGate } from './connection-gate.ts';
 import { createHandle, handshakeError } from './handle.ts';
 import { channelRoom, workerRoom } from './rooms.ts';
+import { schemas } from './schemas.ts';
 
 interface AgentData {
   workerSid: string;
@@ -92,7 +92,8 @@ export function attachAgent(nsp: AgentNamespace, core: Core, log: Logger, { budg
         schemas.channelRef.extend(schemas.send.shape),
         async ({ channelSid, ...req }) => {
           await routing.assertHolds(workerSid, channelSid);
-          const { message } = await conversations.post({ channelSid, from: workerSid, ...req });
+          const post = { channelSid, from: workerSid, origin: socket.id, ...req };
+          const { message } = await conversations.post(post);
           return { sid: message.sid, index: message.index, message };
         },
       );

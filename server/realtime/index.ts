@@ -107,7 +107,14 @@ export function attachRealtime(
     }
   }
 
-  events.on('message.created', (message) => toChannel(message.channelSid, 'message:new', message));
+  // The sender's own socket is answered by its ack, which carries the stored message.
+  events.on('message.created', (message, origin) => {
+    const room = channelRoom(message.channelSid);
+    if (origin) {
+      webchat.to(room).except(origin).emit('message:new', message);
+      agent.to(room).except(origin).emit('message:new', message);
+    } else toChannel(message.channelSid, 'message:new', message);
+  });
   events.on('typing', (event) => toChannel(event.channelSid, 'typing:start', event));
   events.on('channel.updated', (channel) => toChannel(channel.sid, 'channel:updated', channel));
   events.on('member.updated', (member) => toChannel(member.channelSid, 'member:updated', member));

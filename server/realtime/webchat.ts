@@ -7,11 +7,11 @@ import { isErasedIdentity } from '../core/identity.ts';
 import type { Core, Logger } from '../core/index.ts';
 import { isOriginAllowed, selfHost } from '../core/origins.ts';
 import type { WebchatClientEvents, WebchatServerEvents } from '../protocol.ts';
-import { schemas } from './schemas.ts';
 import { type Budgets, createEventGuard } from './budgets.ts';
 import type { ConnectionGate } from './connection-gate.ts';
 import { createHandle, handshakeError } from './handle.ts';
 import { channelRoom } from './rooms.ts';
+import { schemas } from './schemas.ts';
 
 interface VisitorData {
   contactSid: string;
@@ -92,7 +92,12 @@ export function attachWebchat(nsp: WebchatNamespace, core: Core, log: Logger, op
 
       handle('messages:sync', schemas.sync, ({ afterIndex }) => conversations.sync(channelSid, afterIndex));
       handle('message:send', schemas.send, async (req) => {
-        const { message } = await conversations.post({ channelSid, from: identity, ...req });
+        const { message } = await conversations.post({
+          channelSid,
+          from: identity,
+          origin: socket.id,
+          ...req,
+        });
         return { sid: message.sid, index: message.index, message };
       });
       handle('typing:start', schemas.empty, () => conversations.typing(channelSid, identity));

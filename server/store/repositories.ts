@@ -77,6 +77,13 @@ export interface MessageRepository {
    * already used in the channel it stores nothing and returns the original (`created: false`).
    */
   append(input: NewMessage): Promise<{ message: Message; created: boolean }>;
+  /**
+   * A member's message, checked and stored in one step: the channel must exist and be active
+   * and `from` be its member (author role and name come from the membership). A `clientId`
+   * already used in the channel returns the original, even once the channel has ended.
+   * `engaged` tells whether the channel's task is still open when the message was stored.
+   */
+  post(input: MemberMessage): Promise<PostOutcome>;
   list(channelSid: string, options: { afterIndex?: number; limit: number }): Promise<Message[]>;
   findByClientId(channelSid: string, clientId: string): Promise<Message | null>;
   /** The first message a member of this role wrote in the channel. */
@@ -91,6 +98,18 @@ export interface MessageRepository {
   /** Deletes one message; the indexes of the others stay as they are. */
   delete(channelSid: string, sid: string): Promise<boolean>;
 }
+
+export interface MemberMessage {
+  channelSid: string;
+  from: string;
+  body: string;
+  attributes?: Record<string, unknown>;
+  clientId?: string | null;
+}
+
+export type PostOutcome =
+  | { status: 'stored'; message: Message; created: boolean; engaged: boolean }
+  | { status: 'no_channel' | 'not_a_member' | 'inactive' };
 
 export interface FlexFlowRepository {
   create(input: NewFlexFlow): Promise<FlexFlow>;

@@ -35,7 +35,16 @@ export async function startServer(
   kind: 'parley' | 'bare',
   env: Record<string, string> = {},
 ): Promise<BenchServer> {
-  const args = ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, 'server-process.ts'), kind];
+  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the servers under the load.
+  const extra = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const args = [
+    ...extra,
+    '--expose-gc',
+    '--import',
+    'tsx',
+    join(import.meta.dirname, 'server-process.ts'),
+    kind,
+  ];
   const options = {
     stdio: ['pipe', 'pipe', 'inherit'] as ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, ...env },
@@ -74,6 +83,7 @@ export async function startServer(
       child.stdin?.write('heap\n');
       return Number(await reply);
     },
-    stop: () => child.kill('SIGKILL'),
+    // SIGTERM when profiling, so that node writes the profile on its way out.
+    stop: () => child.kill(extra.length ? 'SIGTERM' : 'SIGKILL'),
   };
 }

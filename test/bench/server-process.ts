@@ -16,6 +16,8 @@ import { Server } from 'socket.io';
 import { createServer } from '../../server/index.ts';
 
 const kind = process.argv[2];
+// A clean exit on SIGTERM lets --cpu-prof write its profile.
+process.on('SIGTERM', () => process.exit(0));
 
 createInterface({ input: process.stdin }).on('line', (line) => {
   if (line.trim() !== 'heap') return;

@@ -178,9 +178,72 @@ const APPEND = `
   UNION ALL
   SELECT existing.*, false AS created FROM existing`;
 
+/**
+ * A member's message in one statement: the channel's state, the author's membership and the
+ * task's status are read, the channel's index bumped (its row lock orders appends; the status
+ * is checked again on the locked row) and the message inserted, all before the one reply.
+ */
+const POST = `
+  WITH context AS (
+    SELECT c.sid, c.status, m.role, m.friendly_name, t.status AS task_status
+    FROM channels c
+      LEFT JOIN members m ON m.channel_sid = c.sid AND m.identity = $3::text
+      LEFT JOIN tasks t ON t.sid = c.task_sid
+    WHERE c.sid = $2::text
+  ), existing AS (
+    SELECT * FROM messages WHERE channel_sid = $2::text AND client_id = $6::text
+  ), next AS (
+    UPDATE channels SET last_message_index = last_message_index + 1, date_updated = $7::text
+    FROM context
+    WHERE channels.sid = context.sid AND channels.status = 'active' AND context.role IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM existing)
+    RETURNING channels.last_message_index, context.role, context.friendly_name
+  ), inserted AS (
+    INSERT INTO messages (sid, channel_sid, idx, from_identity, author_role, author_name, body, attributes, client_id, date_created)
+    SELECT $1::text, $2::text, next.last_message_index, $3::text, next.role, next.friendly_name, $4::text, $5::jsonb, $6::text, $7::text
+    FROM next
+    RETURNING *
+  ), stored AS (
+    SELECT inserted.*, true AS created FROM inserted
+    UNION ALL
+    SELECT existing.*, false AS created FROM existing
+  )
+  SELECT context.status AS channel_status, context.role AS member_role, context.task_status, stored.*
+  FROM context LEFT JOIN stored ON true`;
+
+const CLOSED_TASK = new Set(['completed', 'canceled']);
+
 export function messageRepository(deps: Deps): MessageRepository {
   const { pool, newSid } = deps;
   return {
+    async post(input) {
+      const values = [
+        newSid('IM'),
+        input.channelSid,
+        input.from,
+        input.body,
+        json(input.attributes ?? {}),
+        input.clientId ?? null,
+        now(deps),
+      ];
+      let row: Row | undefined;
+      try {
+        // Named: prepared once per connection, not planned again for every message.
+        row = (await pool.query({ name: 'parley_post_message', text: POST, values })).rows[0];
+      } catch (err) {
+        if ((err as { code?: string }).code !== '23505' || !input.clientId) throw err;
+        // Two retries of one clientId raced: the loser's statement rolled back whole.
+        const original = await this.findByClientId(input.channelSid, input.clientId);
+        if (original) return { status: 'stored', message: original, created: false, engaged: true };
+        throw err;
+      }
+      if (!row) return { status: 'no_channel' };
+      if (!row.member_role) return { status: 'not_a_member' };
+      if (!row.sid) return { status: 'inactive' };
+      const { channel_status: _s, member_role: _r, task_status, created, ...message } = row;
+      const engaged = task_status != null && !CLOSED_TASK.has(task_status);
+      return { status: 'stored', message: toMessage(message), created: created === true, engaged };
+    },
     /**
      * One statement, one round trip: a stored clientId returns the original; otherwise the
      * channel's index is bumped (its row lock orders appends to a channel) and the message

@@ -2,7 +2,19 @@
 import type Database from 'better-sqlite3';
 import type { Clock, IdGenerator } from '../../core/ids.ts';
 import { type Row, toChannel, toContact, toMember, toMessage } from '../rows.ts';
-import type { ChannelRepository, ContactRepository, MemberRepository, MessageRepository } from '../types.ts';
+import type {
+  ChannelRepository,
+  ContactRepository,
+  MemberMessage,
+  MemberRepository,
+  Message,
+  MessageRepository,
+  NewMessage,
+  PostOutcome,
+} from '../types.ts';
+import type { GroupCommit } from './group-commit.ts';
+
+const CLOSED_TASK = new Set(['completed', 'canceled']);
 
 export interface Deps {
   db: Database.Database;
@@ -167,42 +179,87 @@ export function memberRepository({ db, clock, newSid }: Deps): MemberRepository 
   };
 }
 
-export function messageRepository({ db, clock, newSid }: Deps): MessageRepository {
+export function messageRepository({ db, clock, newSid }: Deps, group: GroupCommit): MessageRepository {
   const byClientId = db.prepare('SELECT * FROM messages WHERE channel_sid = ? AND client_id = ?');
-  const nextIndex = db.prepare(
-    `UPDATE channels SET last_message_index = last_message_index + 1, date_updated = ?
-     WHERE sid = ? RETURNING last_message_index`,
+  // What a post needs to know, in one read: the channel's state, the author's membership and
+  // whether the channel's task is still open.
+  const postContext = db.prepare(
+    `SELECT c.status, m.role, m.friendly_name, t.status AS task_status
+     FROM channels c
+       LEFT JOIN members m ON m.channel_sid = c.sid AND m.identity = ?
+       LEFT JOIN tasks t ON t.sid = c.task_sid
+     WHERE c.sid = ?`,
   );
-  const insert = db.prepare(
-    `INSERT INTO messages (sid, channel_sid, idx, from_identity, author_role, author_name, body, attributes, client_id, date_created)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-  );
-  // IMMEDIATE: the index is read and written under the write lock, so it stays gapless.
-  const append = db.transaction((input: Parameters<MessageRepository['append']>[0]) => {
-    if (input.clientId) {
-      const existing = byClientId.get(input.channelSid, input.clientId) as Row | undefined;
-      if (existing) return { message: toMessage(existing), created: false };
-    }
+  // The index is read inside the insert, so a refused insert uses no index up.
+  const insert = db
+    .prepare(
+      `INSERT INTO messages (sid, channel_sid, idx, from_identity, author_role, author_name, body, attributes, client_id, date_created)
+     VALUES (?, ?, (SELECT last_message_index + 1 FROM channels WHERE sid = ?), ?, ?, ?, ?, ?, ?, ?)
+     RETURNING idx`,
+    )
+    .pluck();
+  const setIndex = db.prepare('UPDATE channels SET last_message_index = ?, date_updated = ? WHERE sid = ?');
+
+  /** Inside the group transaction (which holds the write lock, so the index stays gapless). */
+  function store(input: NewMessage): Message {
+    const sid = newSid('IM');
     const at = now(clock);
-    const { last_message_index: index } = nextIndex.get(at, input.channelSid) as Row;
-    const row = insert.get(
-      newSid('IM'),
+    const attributes = input.attributes ?? {};
+    const clientId = input.clientId ?? null;
+    const index = insert.get(
+      sid,
       input.channelSid,
-      index,
+      input.channelSid,
       input.from,
       input.authorRole,
       input.authorName,
       input.body,
-      JSON.stringify(input.attributes ?? {}),
-      input.clientId ?? null,
+      JSON.stringify(attributes),
+      clientId,
       at,
-    ) as Row;
-    return { message: toMessage(row), created: true };
-  });
+    ) as number;
+    setIndex.run(index, at, input.channelSid);
+    // Built from what was written: no read back, no parse.
+    return {
+      sid,
+      channelSid: input.channelSid,
+      index,
+      from: input.from,
+      authorRole: input.authorRole,
+      authorName: input.authorName,
+      body: input.body,
+      attributes,
+      clientId,
+      dateCreated: at,
+    };
+  }
+
+  function original(channelSid: string, clientId: string | null | undefined) {
+    const row = clientId ? (byClientId.get(channelSid, clientId) as Row | undefined) : undefined;
+    return row ? toMessage(row) : null;
+  }
+
+  const append = (input: NewMessage) => () => {
+    const existing = original(input.channelSid, input.clientId);
+    if (existing) return { message: existing, created: false };
+    return { message: store(input), created: true };
+  };
+
+  const post = (input: MemberMessage) => (): PostOutcome => {
+    const context = postContext.get(input.from, input.channelSid) as Row | undefined;
+    if (!context) return { status: 'no_channel' };
+    if (!context.role) return { status: 'not_a_member' };
+    const engaged = context.task_status != null && !CLOSED_TASK.has(context.task_status);
+    const existing = original(input.channelSid, input.clientId);
+    if (existing) return { status: 'stored', message: existing, created: false, engaged };
+    if (context.status !== 'active') return { status: 'inactive' };
+    const message = store({ ...input, authorRole: context.role, authorName: context.friendly_name });
+    return { status: 'stored', message, created: true, engaged };
+  };
+
   return {
-    async append(input) {
-      return append.immediate(input);
-    },
+    append: (input) => group.run(append(input)),
+    post: (input) => group.run(post(input)),
     async list(channelSid, { afterIndex = -1, limit }) {
       const rows = db
         .prepare('SELECT * FROM messages WHERE channel_sid = ? AND idx > ? ORDER BY idx LIMIT ?')

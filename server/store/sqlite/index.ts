@@ -15,6 +15,7 @@ import {
 } from './conversations.ts';
 import { flexFlowRepository } from './flex-flows.ts';
 import { executionRepository, flowRepository } from './flows.ts';
+import { createGroupCommit } from './group-commit.ts';
 import { mediaRepository } from './media.ts';
 import { migrate } from './migrations.ts';
 import { privacyRepository } from './privacy.ts';
@@ -50,12 +51,13 @@ export function createSqliteStore({
   db.pragma('busy_timeout = 5000');
   migrate(db);
   const deps = { db, clock, newSid };
+  const group = createGroupCommit(db);
   return {
     engine: 'sqlite',
     contacts: contactRepository(deps),
     channels: channelRepository(deps),
     members: memberRepository(deps),
-    messages: messageRepository(deps),
+    messages: messageRepository(deps, group),
     flexFlows: flexFlowRepository(deps),
     workers: workerRepository(deps),
     queues: taskQueueRepository(deps),
@@ -86,7 +88,9 @@ export function createSqliteStore({
       db.prepare('SELECT 1').get();
     },
     async close() {
-      if (db.open) db.close();
+      if (!db.open) return;
+      group.flush();
+      db.close();
     },
   };
 }

@@ -1,0 +1,45 @@
+/**
+ * `node --import tsx test/bench/cpu.ts [sqlite] [postgres] [bot]`: server CPU per message only,
+ * against the bare relay in the same run — the quick loop for work on the hot path (the full
+ * `npm run bench` measures it too). BENCH_MESSAGES sets the flood's size (default 4000).
+ */
+import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { cpuFlood, cpuInFlight } from './cpu-measure.ts';
+import { pinLoad, startServer } from './processes.ts';
+import { barePairs, closeAll, parleyPairs } from './setup.ts';
+
+const wanted = new Set(process.argv.slice(2));
+if (wanted.size === 0) wanted.add('sqlite');
+const messages = Number(process.env.BENCH_MESSAGES ?? 4000);
+pinLoad();
+
+const results: Record<string, { flood: number; inFlight: number }> = {};
+async function measure(name: string, kind: 'bare' | 'parley', env: Record<string, string> = {}) {
+  const server = await startServer(kind, env);
+  try {
+    const pairs = kind === 'bare' ? await barePairs(server.url, 100) : await parleyPairs(server.url, 100);
+    const flood = await cpuFlood(server, pairs, messages, `${name}-f`);
+    const inFlight = await cpuInFlight(server, pairs, messages / 2, `${name}-i`);
+    closeAll(pairs);
+    results[name] = { flood, inFlight };
+  } finally {
+    server.stop();
+  }
+}
+
+await measure('bare', 'bare');
+if (wanted.has('sqlite')) await measure('sqlite', 'parley');
+let postgres: TestPostgres | undefined;
+if (wanted.has('postgres')) {
+  postgres = await startPostgres();
+  await measure('postgres', 'parley', { DATABASE_URL: await postgres.createDatabase() });
+  postgres.stop();
+}
+const bare = results.bare as { flood: number; inFlight: number };
+for (const [name, r] of Object.entries(results)) {
+  console.log(
+    `${name.padEnd(9)} flood ${r.flood.toFixed(0).padStart(5)} µs (${(r.flood / bare.flood).toFixed(2)}×)  ` +
+      `one in flight ${r.inFlight.toFixed(0).padStart(5)} µs (${(r.inFlight / bare.inFlight).toFixed(2)}×)`,
+  );
+}
+process.exit(0);
