@@ -1,373 +1,48 @@
 /**
- * Each finding of the threat model, run as an attacker would against a running server. An
- * attack returns what it tried and what it saw; the suite watches memory and `/healthz`
- * around it and decides. `scale` 1 is the short form inside `npm test`; `npm run attack` runs
- * larger counts.
+ * Every attack of the suite, one or more per finding of the threat model (docs/security.md),
+ * in the order they run. Each runs as an attacker would against a running server; the suite
+ * watches memory, `/healthz`, the event loop and CPU around it and decides.
  */
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { type Socket as TcpSocket, connect as tcpConnect } from 'node:net';
-import { io, type Socket } from 'socket.io-client';
-import type { Target } from './target.ts';
+import { deletedAgent, demotedSupervisor, passwordGuessing } from './agents.ts';
+import { privateDestination, regexBacktracking, urlPathEscape } from './bots.ts';
+import {
+  connectionFlood,
+  eventFlood,
+  hostileOrigin,
+  slowloris,
+  syncFloodParallel,
+  syncFloodUnread,
+} from './floods.ts';
+import {
+  crossFlexFlowTakeover,
+  endlessRefresh,
+  erasedContactToken,
+  offlineWithoutProof,
+} from './identity.ts';
+import type { Attack } from './tools.ts';
+import { uploadsAfterEnd, uploadsAtLimit, uploadsOverQuota, uploadsOverRate } from './uploads.ts';
+import { webhookAbuse } from './webhooks.ts';
 
-export interface AttackOutcome {
-  /** Requests, events or connections the attacker sent. */
-  tried: number;
-  /** What the server did, in a line. */
-  seen: string;
-  /** Each must hold for the attack to count as absorbed. */
-  checks: Record<string, boolean>;
-}
-
-/** Where the attacker stands: a loopback address of its own, so attacks do not share budgets. */
-export interface Attacker {
-  target: Target;
-  address: string;
-  scale: number;
-}
-
-export interface Attack<P = unknown> {
-  finding: string;
-  name: string;
-  /** Sets the stage (unwatched): chats, flows, filled histories. */
-  prepare?(attacker: Attacker): Promise<P>;
-  /** The attack itself, watched. */
-  run(attacker: Attacker, prepared: P): Promise<AttackOutcome>;
-}
-
-// --- the attacker's tools -------------------------------------------------------------------
-
-export async function openChat(target: Target, flexFlowSid = target.flexFlowSid) {
-  const res = await fetch(`${target.url}/v1/WebChannels`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: target.url },
-    body: JSON.stringify({ flexFlowSid, friendlyName: 'Mallory' }),
-  });
-  if (res.status !== 201) throw new Error(`WebChannels answered ${res.status}: ${await res.text()}`);
-  return (await res.json()) as { token: string; channelSid: string; contactSid: string };
-}
-
-export function connectSocket(
-  { target, address }: Attacker,
-  namespace: string,
-  token: string,
-): Promise<Socket> {
-  const socket = io(`${target.url}${namespace}`, {
-    auth: { token },
-    transports: ['websocket'],
-    extraHeaders: { origin: target.url },
-    forceNew: true,
-    reconnection: false,
-    localAddress: address,
-  } as Parameters<typeof io>[1]);
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (err) => {
-      socket.close();
-      reject(err);
-    });
-  });
-}
-
-export function ask<T>(
-  socket: Socket,
-  event: string,
-  payload: unknown = {},
-  timeoutMs = 10_000,
-): Promise<T | null> {
-  return new Promise((resolve) => {
-    socket
-      .timeout(timeoutMs)
-      .emit(event, payload, (err: Error | null, reply: T) => resolve(err ? null : reply));
-  });
-}
-
-/** The socket's TCP connection, to stop and resume reading it. */
-function tcpOf(socket: Socket): TcpSocket | undefined {
-  const transport = (socket.io.engine as unknown as { transport: { ws?: { _socket?: TcpSocket } } })
-    .transport;
-  return transport.ws?._socket;
-}
-
-const untilDisconnected = (socket: Socket, ms: number) =>
-  new Promise<boolean>((resolve) => {
-    if (socket.disconnected) return resolve(true);
-    const timer = setTimeout(() => resolve(false), ms);
-    socket.once('disconnect', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-
-/** A Flex Flow that hands chats straight to agents (no bot), open to the demo's origin. */
-export async function taskFlexFlow(target: Target): Promise<string> {
-  const res = await target.admin('POST', '/v1/FlexFlows', {
-    friendlyName: `attack ${Date.now()}`,
-    channelType: 'web',
-    integrationType: 'task',
-    contactIdentity: `attack-${Date.now()}`,
-    enabled: true,
-    allowedOrigins: ['self'],
-  });
-  if (res.status !== 201) throw new Error(`FlexFlows answered ${res.status}: ${JSON.stringify(res.body)}`);
-  return res.body.sid;
-}
-
-/** Fills the attacker's own chat with `count` messages of 4,000 characters. */
-async function fillChat(attacker: Attacker, token: string, count: number) {
-  const socket = await connectSocket(attacker, '/webchat', token);
-  const body = 'x'.repeat(4_000);
-  for (let i = 0; i < count; i += 20) {
-    await Promise.all(
-      Array.from({ length: Math.min(20, count - i) }, (_, k) =>
-        ask(socket, 'message:send', { clientId: `fill-${i + k}`, body }),
-      ),
-    );
-  }
-  socket.close();
-}
-
-/** A POST with headers fetch would not send as given (Host). */
-function rawPost(url: string, body: string, headers: Record<string, string>) {
-  return new Promise<{ status: number; headers: IncomingHttpHeaders }>((resolve, reject) => {
-    const req = httpRequest(url, { method: 'POST', headers }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-// --- the attacks ----------------------------------------------------------------------------
-
-export const syncFloodUnread: Attack = {
-  finding: '1',
-  name: 'messages:sync flood on a socket that never reads',
-  async prepare(attacker) {
-    const chat = await openChat(attacker.target, await taskFlexFlow(attacker.target));
-    await fillChat(attacker, chat.token, 250);
-    return chat;
-  },
-  async run(attacker, chat) {
-    const socket = await connectSocket(attacker, '/webchat', (chat as { token: string }).token);
-    tcpOf(socket)?.pause();
-    const syncs = 3_000 * attacker.scale;
-    for (let i = 0; i < syncs; i++) socket.emit('messages:sync', { afterIndex: -1 }, () => {});
-    // Reading again shows what the server did meanwhile: replies, or the end of the connection.
-    await new Promise((resolve) => setImmediate(resolve));
-    tcpOf(socket)?.resume();
-    const cutOff = await untilDisconnected(socket, 20_000);
-    socket.close();
-    return {
-      tried: syncs,
-      seen: cutOff ? 'refused over budget, then disconnected' : 'still connected',
-      checks: { 'the socket is disconnected': cutOff },
-    };
-  },
-};
-
-export const syncFloodParallel: Attack = {
-  finding: '1',
-  name: '200 sockets on one session, each syncing a full chat while reading',
-  async prepare(attacker) {
-    const chat = await openChat(attacker.target, await taskFlexFlow(attacker.target));
-    await fillChat(attacker, chat.token, 250);
-    return chat;
-  },
-  async run(attacker, chat) {
-    const { token } = chat as { token: string };
-    const attempts = await Promise.allSettled(
-      Array.from({ length: 200 }, () => connectSocket(attacker, '/webchat', token)),
-    );
-    const sockets = attempts.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
-    let syncs = 0;
-    let largest = 0;
-    const rounds = 5 * attacker.scale;
-    for (let round = 0; round < rounds; round++) {
-      const replies = await Promise.all(
-        sockets.map((s) =>
-          ask<{ messages?: unknown[]; error?: unknown }>(s, 'messages:sync', { afterIndex: -1 }),
-        ),
-      );
-      syncs += sockets.length;
-      for (const reply of replies) largest = Math.max(largest, JSON.stringify(reply ?? '').length);
-    }
-    for (const s of sockets) s.close();
-    return {
-      tried: 200 + syncs,
-      seen: `${sockets.length} of 200 connections accepted; largest sync reply ${(largest / 1024).toFixed(0)} KB`,
-      checks: {
-        'at most 20 sockets for one session': sockets.length <= 20,
-        'a sync reply is at most 400 KB': largest <= 400 * 1024,
-      },
-    };
-  },
-};
-
-export const eventFlood: Attack = {
-  finding: '3',
-  name: '20,000 typing/read/context/refresh/sync events from one socket, an agent holding the chat',
-  async prepare(attacker) {
-    const { target } = attacker;
-    const flexFlowSid = await taskFlexFlow(target);
-    const session = await fetch(`${target.url}/v1/AgentSessions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'agent', password: 'agent' }),
-    }).then((r) => r.json() as Promise<{ token: string }>);
-    const agent = await connectSocket(attacker, '/agent', session.token);
-    await ask(agent, 'session:sync');
-    await ask(agent, 'activity:set', { activity: 'Available' });
-    const offered = new Promise<{ reservation: { sid: string } }>((resolve) =>
-      agent.once('offer:new', resolve),
-    );
-    const chat = await openChat(target, flexFlowSid);
-    const visitor = await connectSocket(attacker, '/webchat', chat.token);
-    await ask(visitor, 'message:send', { clientId: 'hello', body: 'hello' });
-    const offer = await offered;
-    await ask(agent, 'reservation:accept', { reservationSid: offer.reservation.sid });
-    return { agent, visitor };
-  },
-  async run(attacker, prepared) {
-    const { target, scale } = attacker;
-    const { agent, visitor } = prepared as { agent: Socket; visitor: Socket };
-    let agentBytes = 0;
-    agent.onAny((_event, payload) => {
-      agentBytes += JSON.stringify(payload ?? null).length;
-    });
-    const events = 20_000 * scale;
-    for (let i = 0; i < events; i++) {
-      switch (i % 5) {
-        case 0:
-          visitor.emit('typing:start');
-          break;
-        case 1:
-          visitor.emit('channel:read', { index: 0 });
-          break;
-        case 2:
-          visitor.emit('context:update', { pageUrl: `${target.url}/page/${i}` });
-          break;
-        case 3:
-          visitor.emit('session:refresh', {}, () => {});
-          break;
-        default:
-          visitor.emit('messages:sync', { afterIndex: -1 }, () => {});
-      }
-      if (i % 1000 === 999) await new Promise((resolve) => setImmediate(resolve));
-    }
-    const cutOff = await untilDisconnected(visitor, 20_000);
-    await ask(agent, 'session:sync');
-    agent.close();
-    visitor.close();
-    return {
-      tried: events,
-      seen: `the agent desktop received ${(agentBytes / 1024).toFixed(0)} KB; visitor ${cutOff ? 'disconnected' : 'still connected'}`,
-      checks: {
-        'the flooding socket is disconnected': cutOff,
-        'the agent desktop receives under 256 KB': agentBytes < 256 * 1024,
-      },
-    };
-  },
-};
-
-export const connectionFlood: Attack = {
-  finding: '8',
-  name: '1,000 sockets from one token',
-  prepare: (attacker) => openChat(attacker.target),
-  async run(attacker, chat) {
-    const count = 1_000 * attacker.scale;
-    const { token } = chat as { token: string };
-    const attempts = await Promise.allSettled(
-      Array.from({ length: count }, () => connectSocket(attacker, '/webchat', token)),
-    );
-    const open = attempts.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
-    for (const s of open) s.close();
-    return {
-      tried: count,
-      seen: `${open.length} accepted`,
-      checks: { 'at most 20 sockets for one session': open.length <= 20 },
-    };
-  },
-};
-
-export const slowloris: Attack = {
-  finding: '8',
-  name: 'slowloris: connections that never finish their headers',
-  async run({ target, address, scale }) {
-    const { port } = new URL(target.url);
-    const count = Math.round(1_200 * scale);
-    const sockets: TcpSocket[] = [];
-    let closedByServer = 0;
-    await Promise.all(
-      Array.from(
-        { length: count },
-        () =>
-          new Promise<void>((resolve) => {
-            const socket = tcpConnect(
-              { port: Number(port), host: '127.0.0.1', localAddress: address },
-              () => {
-                socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ');
-                resolve();
-              },
-            );
-            socket.on('error', () => resolve());
-            socket.on('close', () => {
-              closedByServer++;
-              resolve();
-            });
-            sockets.push(socket);
-          }),
-      ),
-    );
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const descriptors = target.openDescriptors();
-    for (const s of sockets) s.destroy();
-    return {
-      tried: count,
-      seen: `${closedByServer} closed by the server at once; ${descriptors} descriptors open in the server`,
-      checks: {
-        'the server holds at most ~1,000 of them': descriptors < 1_150,
-        'the rest are closed at once': closedByServer >= count - 1_000,
-      },
-    };
-  },
-};
-
-export const hostileOrigin: Attack = {
-  finding: '8',
-  name: '`self` claimed through a chosen Host header; CORS and headers on refusals',
-  async run({ target }) {
-    const evil = 'http://evil.example:8080';
-    // A DNS name rebound to Parley's address: the browser sends that name as Host and Origin.
-    const res = await rawPost(
-      `${target.url}/v1/WebChannels`,
-      JSON.stringify({ flexFlowSid: target.flexFlowSid }),
-      {
-        'content-type': 'application/json',
-        origin: evil,
-        host: 'evil.example:8080',
-      },
-    );
-    const polling = await fetch(`${target.url}/socket.io/?EIO=4&transport=polling`);
-    await polling.text();
-    return {
-      tried: 2,
-      seen: `WebChannels answered ${res.status}; socket.io polling nosniff=${polling.headers.get('x-content-type-options')}`,
-      checks: {
-        'a rebound Host is not self': res.status === 403,
-        'the refusal is not readable cross-origin': res.headers['access-control-allow-origin'] === undefined,
-        '/socket.io/ answers with security headers':
-          polling.headers.get('x-content-type-options') === 'nosniff',
-      },
-    };
-  },
-};
-
-export const ATTACKS: Attack[] = [
+export const ATTACKS = [
   hostileOrigin,
   syncFloodUnread,
   syncFloodParallel,
+  crossFlexFlowTakeover,
   eventFlood,
+  uploadsAtLimit,
+  uploadsOverRate,
+  uploadsOverQuota,
+  uploadsAfterEnd,
+  regexBacktracking,
+  deletedAgent,
+  demotedSupervisor,
+  urlPathEscape,
+  webhookAbuse,
+  erasedContactToken,
+  offlineWithoutProof,
+  passwordGuessing,
+  endlessRefresh,
   connectionFlood,
   slowloris,
-];
+  privateDestination,
+] as Attack[];

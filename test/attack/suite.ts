@@ -1,10 +1,11 @@
 /**
- * Runs attacks against one server, watching it around each: its resident memory above idle,
- * the slowest `/healthz` answer, the worst event-loop delay. A fresh server per run; each
- * attack leaves the server as it found it or the next one shows it.
+ * Runs attacks against a running server, watching it around each: its resident memory above
+ * idle, the slowest `/healthz` answer, the worst event-loop delay, its CPU time. A fresh
+ * `parley demo` per run for most attacks, then a fresh `parley serve` for those that need the
+ * production defaults; each attack leaves the server as it found it or the next one shows it.
  */
-import type { Attack, Attacker, AttackOutcome } from './attacks.ts';
 import { startTarget, type Watch, watch } from './target.ts';
+import type { Attack, Attacker, AttackOutcome } from './tools.ts';
 
 /** What each attack may cost the server at most. */
 export const BOUNDS = { rssGrowthBytes: 300 * 1024 * 1024, healthzMs: 200, loopDelayMs: 200 };
@@ -12,6 +13,7 @@ export const BOUNDS = { rssGrowthBytes: 300 * 1024 * 1024, healthzMs: 200, loopD
 export interface AttackReport extends AttackOutcome {
   finding: string;
   name: string;
+  mode: 'demo' | 'serve';
   idleRssBytes: number;
   peakRssBytes: number;
   worstHealthzMs: number;
@@ -28,24 +30,34 @@ export async function runAttacks(
   scale: number,
   onReport: (report: AttackReport) => void = () => {},
 ): Promise<AttackReport[]> {
-  const target = await startTarget({
-    // The attacker fills a chat fast; the limits under attack are the others.
-    PARLEY_MESSAGES_PER_MINUTE: '100000',
-    PARLEY_MESSAGES_PER_MINUTE_PER_IP: '1000000',
-  });
   const reports: AttackReport[] = [];
-  try {
-    for (const [i, attack] of attacks.entries()) {
-      const attacker = { target, scale, address: `127.0.0.${10 + i}` };
-      const report = await runOne(attacker, attack);
-      reports.push(report);
-      onReport(report);
+  for (const mode of ['demo', 'serve'] as const) {
+    const mine = attacks.filter((a) => (a.mode ?? 'demo') === mode);
+    if (mine.length === 0) continue;
+    const target = await startTarget(ENV[mode], mode);
+    try {
+      for (const attack of mine) {
+        const attacker = { target, scale, address: `127.0.0.${10 + reports.length}` };
+        const report = await runOne(attacker, attack);
+        reports.push(report);
+        onReport(report);
+      }
+    } finally {
+      await target.stop();
     }
-  } finally {
-    await target.stop();
   }
   return reports;
 }
+
+const ENV = {
+  demo: {
+    // The attacker fills a chat fast; the limits under attack are the others.
+    PARLEY_MESSAGES_PER_MINUTE: '100000',
+    PARLEY_MESSAGES_PER_MINUTE_PER_IP: '1000000',
+  },
+  // A partner API on 127.0.0.1 is listed; the rest of the machine's network is not.
+  serve: { PARLEY_HTTP_ALLOW: '127.0.0.1' },
+};
 
 async function runOne(attacker: Attacker, attack: Attack): Promise<AttackReport> {
   const { target } = attacker;
@@ -78,6 +90,7 @@ async function runOne(attacker: Attacker, attack: Attack): Promise<AttackReport>
   return {
     finding: attack.finding,
     name: attack.name,
+    mode: target.mode,
     ...outcome,
     idleRssBytes,
     ...figures,
@@ -92,7 +105,7 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 export function formatReports(reports: AttackReport[]): string {
   const rows = reports.map(
     (r) =>
-      `| ${r.finding} | ${r.name} | ${r.tried.toLocaleString('en')} | ${mb(r.idleRssBytes)} → ${mb(r.peakRssBytes)} | ${r.worstHealthzMs.toFixed(0)} ms | ${r.loopDelayMs.toFixed(0)} ms | ${r.cpuMs.toFixed(0)} ms | ${r.seen} | ${
+      `| ${r.finding} | ${r.name}${r.mode === 'serve' ? ' (serve)' : ''} | ${r.tried.toLocaleString('en')} | ${mb(r.idleRssBytes)} → ${mb(r.peakRssBytes)} | ${r.worstHealthzMs.toFixed(0)} ms | ${r.loopDelayMs.toFixed(0)} ms | ${r.cpuMs.toFixed(0)} ms | ${r.seen} | ${
         r.absorbed
           ? 'absorbed'
           : `**not absorbed**: ${

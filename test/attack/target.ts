@@ -1,6 +1,7 @@
 /**
- * The server under attack: `parley demo` as a child process on loopback (its own data dir, no
- * trusted proxy, so every connection counts as the client it is), watched while an attack
+ * The server under attack: `parley demo` (or `parley serve`, without the demo's allowances) as
+ * a child process on loopback (its own data dir, no trusted proxy, so every connection counts
+ * as the client it is), watched while an attack
  * runs: resident memory sampled from /proc, `/healthz` asked every 50 ms over one kept-alive
  * connection opened before the attack, and the event loop's worst delay read from /metrics.
  */
@@ -12,12 +13,19 @@ import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '../..');
 export const ADMIN_KEY = 'attack-admin-key-0123456789';
+/**
+ * The target's PARLEY_SECRET. Attackers never use it, except to stand in for time: the token an
+ * endless refresh chain would hold on day 31 is signed with it, since no attack can wait a month.
+ */
+export const SECRET = 'attack-secret-0123456789abcdef';
 
 export interface Target {
   url: string;
   pid: number;
-  /** The demo's web Flex Flow. */
+  mode: 'demo' | 'serve';
+  /** The demo's web Flex Flow (under `serve`, one made at start, handing chats to agents). */
   flexFlowSid: string;
+  // biome-ignore lint/suspicious/noExplicitAny: attacks read whatever JSON the admin API answers
   admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   rssBytes(): number;
   /** CPU time the server has used so far (user + system), in ms. */
@@ -26,9 +34,12 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-export async function startTarget(env: Record<string, string> = {}): Promise<Target> {
+export async function startTarget(
+  env: Record<string, string> = {},
+  mode: 'demo' | 'serve' = 'demo',
+): Promise<Target> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-attack-'));
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs(), join(root, 'bin/parley.js'), 'demo'], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs(), join(root, 'bin/parley.js'), mode], {
     cwd: root,
     env: {
       ...process.env,
@@ -36,6 +47,7 @@ export async function startTarget(env: Record<string, string> = {}): Promise<Tar
       HOST: '127.0.0.1',
       PARLEY_DATA_DIR: dataDir,
       PARLEY_ADMIN_KEY: ADMIN_KEY,
+      PARLEY_SECRET: SECRET,
       PARLEY_TRUST_PROXY: '0',
       LOG_LEVEL: 'error',
       ...env,
@@ -56,7 +68,7 @@ export async function startTarget(env: Record<string, string> = {}): Promise<Tar
   try {
     let output = '';
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`parley demo did not start:\n${output}`)), 60_000);
+      const timer = setTimeout(() => reject(new Error(`parley ${mode} did not start:\n${output}`)), 60_000);
       child.stderr?.on('data', (chunk) => {
         output += chunk;
       });
@@ -68,7 +80,7 @@ export async function startTarget(env: Record<string, string> = {}): Promise<Tar
           resolve(match[1]);
         }
       });
-      child.once('exit', (code) => reject(new Error(`parley demo exited (${code}):\n${output}`)));
+      child.once('exit', (code) => reject(new Error(`parley ${mode} exited (${code}):\n${output}`)));
     });
     const admin = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(`${url}${path}`, {
@@ -79,13 +91,12 @@ export async function startTarget(env: Record<string, string> = {}): Promise<Tar
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : null };
     };
-    const flows = await admin('GET', '/v1/FlexFlows');
-    const web = flows.body.flexFlows.find((f: { channelType: string }) => f.channelType === 'web');
     const pid = child.pid as number;
     return {
       url,
       pid,
-      flexFlowSid: web.sid,
+      mode,
+      flexFlowSid: await webFlexFlowOf(mode, admin),
       admin,
       rssBytes: () => rssOf(pid),
       cpuMs: () => cpuOf(pid),
@@ -96,6 +107,24 @@ export async function startTarget(env: Record<string, string> = {}): Promise<Tar
     await stop();
     throw err;
   }
+}
+
+/** The demo's seeded web Flex Flow; `serve` seeds nothing, so one is made. */
+async function webFlexFlowOf(mode: 'demo' | 'serve', admin: Target['admin']): Promise<string> {
+  if (mode === 'demo') {
+    const flows = await admin('GET', '/v1/FlexFlows');
+    return flows.body.flexFlows.find((f: { channelType: string }) => f.channelType === 'web').sid;
+  }
+  const made = await admin('POST', '/v1/FlexFlows', {
+    friendlyName: 'Web',
+    channelType: 'web',
+    integrationType: 'task',
+    contactIdentity: 'webchat',
+    enabled: true,
+    allowedOrigins: ['self'],
+  });
+  if (made.status !== 201) throw new Error(`FlexFlows answered ${made.status}: ${JSON.stringify(made.body)}`);
+  return made.body.sid;
 }
 
 /** utime + stime from /proc/PID/stat, in clock ticks of 10 ms. */
