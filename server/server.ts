@@ -133,11 +133,11 @@ export async function createServer(options: ServerOptions): Promise<ParleyServer
     : null;
   const files =
     options.files ??
-    createFileStorage({
+    (await createFileStorage({
       dataDir: options.dataDir,
       databaseUrl: store.engine === 'postgres' ? options.databaseUrl : undefined,
       s3: options.s3,
-    });
+    }));
   const core = createCore({
     store,
     counter: redis
