@@ -27,9 +27,11 @@ function distance(a: string, b: string): number {
 
 /**
  * The closest of `known` to `name`, ignoring case, `_` and `-`, or `undefined` when none is
- * close enough to be a typo (about one edit in four characters).
+ * close enough to be a typo (about one edit in four characters). Failing that, a known name the
+ * given one ends with: Twilio's longer name for the same field (`AssignmentStatus` → `status`).
  *
  * @example didYouMean('assignmentstatus', ['status', 'assignmentStatus']) // 'assignmentStatus'
+ * @example didYouMean('AssignmentStatus', ['priority', 'status']) // 'status'
  */
 export function didYouMean(name: string, known: readonly string[]): string | undefined {
   const fold = (s: string) => s.toLowerCase().replace(/[_-]/g, '');
@@ -41,5 +43,9 @@ export function didYouMean(name: string, known: readonly string[]): string | und
     if (cost <= Math.max(1, Math.floor(candidate.length / 4)) && (!best || cost < best.cost))
       best = { name: candidate, cost };
   }
-  return best?.name;
+  if (best) return best.name;
+  const endings = known.filter(
+    (candidate) => fold(candidate).length >= 4 && wanted.endsWith(fold(candidate)),
+  );
+  return endings.sort((a, b) => b.length - a.length)[0];
 }

@@ -89,7 +89,7 @@ export function taskRouterRouter(core: Core): Router {
     const worker = await agents.createWorker(input);
     res
       .status(201)
-      .json(workerView(req, activity ? await routing.updateWorker(worker.sid, { activity }) : worker));
+      .json(workerView(req, activity ? await agents.updateWorker(worker.sid, { activity }) : worker));
   });
   ws.get('/Workers', async (req, res) => {
     const form = Form.query(req);
@@ -126,7 +126,8 @@ export function taskRouterRouter(core: Core): Router {
       }),
     );
     form.ignore('RejectPendingReservations').done();
-    res.json(workerView(req, await routing.updateWorker(req.params.sid, patch)));
+    // Through the agents service, as /v1/Workers does: a disabled worker cannot be made Available.
+    res.json(workerView(req, await agents.updateWorker(req.params.sid, patch)));
   });
 
   ws.delete('/Workers/:sid', async (req, res) => {

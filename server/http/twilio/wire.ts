@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
+import { didYouMean } from '../../did-you-mean.ts';
 import { ParleyError } from '../../errors.ts';
 
 /** A stable fake SID: Twilio resources Parley has one of (workspace, chat service, activities). */
@@ -118,14 +119,18 @@ export class Form {
     return this;
   }
 
-  /** Refuses any field no getter read: a body Parley cannot read is an error, never ignored. */
+  /**
+   * Refuses any field no getter read: a body Parley cannot read is an error, never ignored. By
+   * then every getter has run, so the fields read are the ones to suggest for a typo.
+   */
   done(): void {
     for (const key of Object.keys(this.values)) {
-      if (!this.seen.has(key))
-        throw invalid(
-          `${this.where}.${key}`,
-          `${key} is not a parameter of this resource in Parley (docs/twilio.md)`,
-        );
+      if (this.seen.has(key)) continue;
+      const closest = didYouMean(key, [...this.seen]);
+      throw invalid(
+        `${this.where}.${key}`,
+        `${key} is not a parameter of this resource in Parley${closest ? `; did you mean ${closest}?` : ' (docs/twilio.md)'}`,
+      );
     }
   }
 }
