@@ -1,10 +1,12 @@
 /**
  * Builds, by mode (`npm run build` runs them in this order):
- * - default:  the widget app for the script tag: dist/widget/parley-app-[hash].js (boot.ts) and
+ * - default:  the widget app for the script tag: widget/dist/parley-app-[hash].js (boot.ts) and
  *             its chunks, plus a manifest the loader build reads;
- * - `loader`: dist/widget/parley.js, the classic-script loader (embed.ts), told the app's file name;
- * - `lib`:    the npm entry (dist/widget/index.js; its .d.ts come from tsc, see widget/tsconfig.dts.json);
- * - `pages`:  the demo-site pages the server serves (dist/pages: shop, npm example, agent desktop).
+ * - `loader`: widget/dist/parley.js, the classic-script loader (embed.ts), told the app's file name;
+ * - `lib`:    the npm entry (widget/dist/index.js; its .d.ts come from tsc, see widget/tsconfig.dts.json);
+ * - `desk`:   the agent desktop, server/dist/desk (served at /agent by every server);
+ * - `pages`:  the demo site, server/dist/demo (shop, npm example, phone simulator, test pages),
+ *             served by `parley demo` only.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -12,7 +14,7 @@ import { defineConfig, type Plugin, type UserConfig } from 'vite';
 
 const root = import.meta.dirname;
 const jsx = { oxc: { jsx: { runtime: 'automatic' as const, importSource: 'preact' } } };
-const widgetDir = resolve(root, 'dist/widget');
+const widgetDir = resolve(root, 'widget/dist');
 /** Browsers with dynamic import, optional chaining and shadow DOM: everything the widget needs. */
 const target = 'es2020';
 
@@ -46,6 +48,14 @@ export default defineConfig(({ mode, command }): UserConfig => {
   // A build run from a test (vitest sets NODE_ENV=test) would otherwise resolve development
   // builds of dependencies (socket.io-client's debug logging: +3 KB brotli for every visitor).
   if (command === 'build') process.env.NODE_ENV = 'production';
+  if (mode === 'desk') {
+    return {
+      ...jsx,
+      root: resolve(root, 'server/ui/desk'),
+      base: '/agent/',
+      build: { outDir: resolve(root, 'server/dist/desk'), emptyOutDir: true },
+    };
+  }
   if (mode === 'pages') {
     return {
       ...jsx,
@@ -53,13 +63,12 @@ export default defineConfig(({ mode, command }): UserConfig => {
       base: '/',
       resolve: { alias: { 'parley-webchat': resolve(root, 'widget/index.ts') } },
       build: {
-        outDir: resolve(root, 'dist/pages'),
+        outDir: resolve(root, 'server/dist/demo'),
         emptyOutDir: true,
         rollupOptions: {
           input: {
             shop: resolve(root, 'demo-site/index.html'),
             npmExample: resolve(root, 'demo-site/npm-example.html'),
-            agent: resolve(root, 'demo-site/agent/index.html'),
             phone: resolve(root, 'demo-site/phone/index.html'),
             // Test pages of the widget's browser tests: hostile CSS, strict CSP, a single-page app.
             hostile: resolve(root, 'demo-site/hostile.html'),

@@ -7,6 +7,7 @@
  *   parley flows validate FILE
  *   parley flows simulate FILE [--script LINES] [--name NAME] [--base-url URL]
  */
+
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,20 +15,28 @@ import { ConfigError, loadConfig, loadStoreConfig, type Mode } from './config.ts
 import { DEMO_AGENT } from './core/seed.ts';
 import { redact, runDoctor } from './doctor.ts';
 import { runFlowsCommand } from './flows-cli.ts';
+import { builtAssets, serverPackageRoot } from './http/built-assets.ts';
 import { createServer, type ParleyServer } from './server.ts';
 import { createPostgresStore } from './store/postgres/index.ts';
 import { createSqliteStore } from './store/sqlite/index.ts';
 
-const root = join(import.meta.dirname, '..');
 const USAGE =
   'usage: parley demo | parley serve | parley migrate | parley doctor | parley flows validate FILE | parley flows simulate FILE [--script LINES] [--name NAME] [--base-url URL]';
 
-/** Builds the widget and pages when a file the demo serves is missing. */
+/**
+ * Builds the widget, the desk and the demo pages when a file the demo serves is missing: in
+ * the repository, on the first `npm start`. An installed package ships them built.
+ */
 function buildIfMissing() {
-  const needed = ['dist/widget/parley.js', 'dist/pages/index.html', 'dist/pages/agent/index.html'];
-  if (needed.every((file) => existsSync(join(root, file)))) return;
-  console.log('Building the widget and the demo pages (first run)…');
-  const result = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  const { widgetDir, deskDir, demoDir } = builtAssets();
+  const needed = [join(widgetDir, 'parley.js'), join(deskDir, 'index.html'), join(demoDir, 'index.html')];
+  if (needed.every((file) => existsSync(file))) return;
+  const repo = join(serverPackageRoot(), '..');
+  if (!existsSync(join(repo, 'vite.config.ts'))) {
+    throw new Error(`The built pages are missing (${needed.join(', ')}): reinstall parley-server`);
+  }
+  console.log('Building the widget, the agent desktop and the demo pages (first run)…');
+  const result = spawnSync('npm', ['run', 'build'], { cwd: repo, stdio: 'inherit' });
   if (result.status !== 0) throw new Error('npm run build failed; see the output above');
 }
 

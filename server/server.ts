@@ -11,6 +11,7 @@ import { createRedisCounter } from './core/rate-counter.ts';
 import { DEFAULT_MEDIA_LIMITS, type MediaLimits } from './core/media.ts';
 import { seedDemo, seedDemoPhone } from './core/seed.ts';
 import { createApp } from './http/app.ts';
+import { builtAssets } from './http/built-assets.ts';
 import {
   DEFAULT_HTTP_CONNECTION_LIMITS,
   type HttpConnectionLimits,
@@ -52,7 +53,10 @@ export interface ServerOptions {
   seedDemo?: boolean;
   /** Also the phone simulator's SMS Flex Flow, unless it exists (`parley demo`). */
   demoPhone?: boolean;
-  /** Where the built widget and pages are (`dist/`). */
+  /**
+   * A folder of built browser files of one's own, with `widget/`, `desk/` and `demo/` in it;
+   * by default the widget comes from the parley-webchat package and the rest from this one's dist/.
+   */
   distDir?: string;
   reservationTimeoutSeconds?: number;
   /** Activity a worker whose offer timed out is given (default Unavailable); null keeps it. */
@@ -89,6 +93,8 @@ export interface ServerOptions {
    * Loopback is allowed when the demo is seeded, unless `allowLoopback` says otherwise.
    */
   egress?: CoreOptions['egress'];
+  /** Email: SMTP for replies and transcripts, the SMTP receiver, the inbound webhook's key (PARLEY_SMTP_*). */
+  email?: CoreOptions['email'];
   /** Local functions for bot flows' run-function (PARLEY_FUNCTIONS_DIR). */
   functionsDir?: string;
 }
@@ -98,8 +104,6 @@ export interface ParleyServer {
   close(): Promise<void>;
   core: ReturnType<typeof createCore>;
 }
-
-const projectRoot = join(import.meta.dirname, '..');
 
 /** Never logged, whatever object carries them: tokens, passwords, credentials, message bodies. */
 export const LOG_REDACTIONS = {
@@ -158,6 +162,7 @@ export async function createServer(options: ServerOptions): Promise<ParleyServer
     messagingConnector: options.messagingConnector,
     signInBackoff: options.signInBackoff,
     egress: { allowLoopback: Boolean(options.seedDemo), ...options.egress },
+    email: options.email,
     functionsDir: options.functionsDir,
   });
   if (!options.files && files.kind === 'disk') {
@@ -182,7 +187,7 @@ export async function createServer(options: ServerOptions): Promise<ParleyServer
     metrics,
     core,
     adminKey: options.adminKey,
-    distDir: options.distDir ?? join(projectRoot, 'dist'),
+    assets: builtAssets(options.distDir),
     log,
     limits,
     isReady: () => accepting,
@@ -200,6 +205,16 @@ export async function createServer(options: ServerOptions): Promise<ParleyServer
   metrics.watch(io);
   if (redis) io.adapter(redis.adapter);
   core.start();
+  try {
+    await core.email.start();
+  } catch (err) {
+    // A receiver that cannot listen stops the start, as a port in use for HTTP would.
+    await core.stop();
+    await io.close();
+    await store.close();
+    await files.close();
+    throw err;
+  }
 
   return {
     core,

@@ -9,7 +9,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
-const widgetDir = join(root, 'dist', 'widget');
+const widgetDir = join(root, 'widget', 'dist');
 const manifestPath = join(widgetDir, '.vite', 'manifest.json');
 
 const LOADER_BUDGET = 2 * 1024;
@@ -66,10 +66,10 @@ function appClosure(): string[] {
 
 beforeAll(() => {
   // Build only when nothing is built; a partial build is a broken build, reported as such.
-  if (!existsSync(join(root, 'dist'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
+  if (!existsSync(widgetDir)) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
   for (const file of ['parley.js', 'index.js', 'index.d.ts', '.vite/manifest.json']) {
     if (!existsSync(join(widgetDir, file)))
-      throw new Error(`dist/widget/${file} is missing: run npm run build`);
+      throw new Error(`widget/dist/${file} is missing: run npm run build`);
   }
 });
 

@@ -1,6 +1,6 @@
 /**
- * The script-tag loader, `dist/widget/parley.js`: a classic script with no imports that must
- * stay under 2 KB. It installs the `window.Parley(...)` command queue, draws only the launcher,
+ * The script-tag loader, `widget/dist/parley.js` (served at `/widget/parley.js`): a classic
+ * script with no imports that must stay under 2 KB. It installs the `window.Parley(...)` command queue, draws only the launcher,
  * and imports the app chunk (boot.ts) when it is needed: on first open, on hover/focus of the
  * launcher (to be ready by the click), or at once when a stored session says a conversation
  * is in progress. It never blocks the host page.

@@ -7,6 +7,7 @@ import type { Core, Logger } from '../core/index.ts';
 import { demoFlexFlowSid } from '../core/seed.ts';
 import { ParleyError, toErrorBody } from '../errors.ts';
 import { requireAdmin } from './admin-auth.ts';
+import type { BuiltAssets } from './built-assets.ts';
 import { channelsRouter } from './channels.ts';
 import { demoOrdersRouter } from './demo-orders.ts';
 import { demoPhoneRouter } from './demo-phone.ts';
@@ -34,7 +35,7 @@ import { workflowsRouter } from './workflows.ts';
 export interface AppOptions {
   core: Core;
   adminKey: string;
-  distDir: string;
+  assets: BuiltAssets;
   log: Logger;
   limits: PublicLimits;
   /** Serves `GET /metrics` (admin key). */
@@ -49,7 +50,7 @@ export interface AppOptions {
 export function createApp({
   core,
   adminKey,
-  distDir,
+  assets,
   log,
   limits,
   isReady,
@@ -100,7 +101,7 @@ export function createApp({
     next(new ParleyError('not_found', `No such resource: ${req.method} ${req.originalUrl}`, 404));
   });
   app.use(mediaRouter({ core }));
-  app.use(pagesRouter({ distDir, demo, demoFlexFlowSid: () => demoFlexFlowSid(core.store) }));
+  app.use(pagesRouter({ assets, demo, demoFlexFlowSid: () => demoFlexFlowSid(core.store) }));
 
   const onError: ErrorRequestHandler = (err, req, res, _next) => {
     // Express's body parser reports bad JSON and oversize bodies with a status of its own.

@@ -9,23 +9,24 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import express, { Router } from 'express';
+import type { BuiltAssets } from './built-assets.ts';
 
 export const DEMO_FLEX_FLOW_PLACEHOLDER = '__PARLEY_DEMO_FLEX_FLOW__';
 
 export interface PagesOptions {
-  distDir: string;
+  assets: BuiltAssets;
   /** Publish the demo site too (`parley demo`); never in production. */
   demo?: boolean;
   demoFlexFlowSid: () => Promise<string | null>;
 }
 
-export function pagesRouter({ distDir, demo = false, demoFlexFlowSid }: PagesOptions): Router {
+export function pagesRouter({ assets, demo = false, demoFlexFlowSid }: PagesOptions): Router {
   const router = Router();
-  const pagesDir = join(distDir, 'pages');
+  const { widgetDir, deskDir, demoDir } = assets;
 
   router.use(
     '/widget',
-    express.static(join(distDir, 'widget'), {
+    express.static(widgetDir, {
       // The loader keeps one URL forever, so it is revalidated; chunks are content-hashed.
       setHeaders: (res, path) => {
         const immutable = !path.endsWith('parley.js') && /-[\w-]{8,}\.js$/.test(path);
@@ -37,12 +38,13 @@ export function pagesRouter({ distDir, demo = false, demoFlexFlowSid }: PagesOpt
       },
     }),
   );
-  router.use('/assets', express.static(join(pagesDir, 'assets'), { maxAge: '1y', immutable: true }));
+  const hashed = { maxAge: '1y', immutable: true, index: false };
+  router.use('/agent/assets', express.static(join(deskDir, 'assets'), hashed));
 
-  const page = (file: string) => async (_req: express.Request, res: express.Response) => {
+  const page = (dir: string, file: string) => async (_req: express.Request, res: express.Response) => {
     let html: string;
     try {
-      html = await readFile(join(pagesDir, file), 'utf8');
+      html = await readFile(join(dir, file), 'utf8');
     } catch {
       res.status(503).type('text').send('This page is not built yet: run npm run build');
       return;
@@ -52,17 +54,18 @@ export function pagesRouter({ distDir, demo = false, demoFlexFlowSid }: PagesOpt
     }
     res.type('html').setHeader('Cache-Control', 'no-cache').send(html);
   };
-  router.get(['/agent', '/agent/'], page('agent/index.html'));
+  router.get(['/agent', '/agent/'], page(deskDir, 'index.html'));
   if (!demo) {
     router.get('/', (_req, res) => {
       res.type('html').setHeader('Cache-Control', 'no-store').send(STATUS_PAGE);
     });
     return router;
   }
-  router.get('/', page('index.html'));
-  router.get('/npm-example', page('npm-example.html'));
-  router.get(['/phone', '/phone/'], page('phone/index.html'));
-  router.use(express.static(pagesDir, { index: false }));
+  router.use('/assets', express.static(join(demoDir, 'assets'), hashed));
+  router.get('/', page(demoDir, 'index.html'));
+  router.get('/npm-example', page(demoDir, 'npm-example.html'));
+  router.get(['/phone', '/phone/'], page(demoDir, 'phone/index.html'));
+  router.use(express.static(demoDir, { index: false }));
   return router;
 }
 

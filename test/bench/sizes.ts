@@ -1,12 +1,12 @@
 /**
  * Byte counts of the built widget: the script-tag loader, and everything it loads to show an
- * open widget (the loader plus every chunk in dist/widget that is not the npm entry).
+ * open widget (the loader plus every chunk in widget/dist that is not the npm entry).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
-const dist = join(import.meta.dirname, '../../dist/widget');
+const dist = join(import.meta.dirname, '../../widget/dist');
 
 export function compressed(bytes: Buffer) {
   return {
@@ -21,7 +21,7 @@ export function widgetSizeReport(): string {
   try {
     files = readdirSync(dist).filter((f) => f.endsWith('.js'));
   } catch {
-    return 'dist/widget is not built: run `npm run build`.';
+    return 'widget/dist is not built: run `npm run build`.';
   }
   const rows = files
     .filter((f) => f !== 'index.js')

@@ -102,7 +102,7 @@ async function clickToUsable(browser: Browser, url: string): Promise<number> {
 
 /** Brotli and gzip bytes of the loader and of everything an open widget loads (as test/size.test.ts counts). */
 function bytes(): string {
-  const dir = join(import.meta.dirname, '../../dist/widget');
+  const dir = join(import.meta.dirname, '../../widget/dist');
   const manifest = JSON.parse(readFileSync(join(dir, '.vite/manifest.json'), 'utf8')) as Record<
     string,
     { file: string; imports?: string[] }

@@ -31,7 +31,8 @@ async function buildWidgetAndPages(): Promise<{ distDir: string; cleanup(): void
   await vite('--outDir', join(distDir, 'widget'));
   await Promise.all([
     vite('--mode', 'loader', '--outDir', join(distDir, 'widget')),
-    vite('--mode', 'pages', '--outDir', join(distDir, 'pages')),
+    vite('--mode', 'desk', '--outDir', join(distDir, 'desk')),
+    vite('--mode', 'pages', '--outDir', join(distDir, 'demo')),
   ]);
   return { distDir, cleanup: () => rmSync(distDir, { recursive: true, force: true }) };
 }

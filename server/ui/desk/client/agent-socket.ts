@@ -3,7 +3,7 @@
  * handle a server error (`{ error }` ack), a timeout and being offline the same way.
  */
 import { io, type Socket } from 'socket.io-client';
-import type { Ack, AgentClientEvents, AgentServerEvents } from '../../../server/protocol.ts';
+import type { Ack, AgentClientEvents, AgentServerEvents } from '../../../protocol.ts';
 
 export type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
 

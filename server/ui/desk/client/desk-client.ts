@@ -11,7 +11,7 @@ import type {
   TaskDTO,
   TransferRequest,
   TransferTargets,
-} from '../../../server/protocol.ts';
+} from '../../../protocol.ts';
 import * as chats from '../state/chat-updates.ts';
 import type { DeskState } from '../state/desk-state.ts';
 import * as desk from '../state/desk-updates.ts';

@@ -3,7 +3,7 @@
  * retry after a lost ack is recognised by the server instead of stored twice. A message is
  * only ever in flight once; whatever is left is sent again on the next flush.
  */
-import type { MessageDTO, Sid } from '../../../server/protocol.ts';
+import type { MessageDTO, Sid } from '../../../protocol.ts';
 import type { DeskState } from '../state/desk-state.ts';
 import { dequeueMessage } from '../state/desk-updates.ts';
 import type { Store } from '../state/store.ts';

@@ -2,7 +2,7 @@
  * Signing in and keeping the agent's session token. The token lives in sessionStorage, so a
  * reload stays signed in while closing the tab signs out, as a shared desk computer needs.
  */
-import type { AgentSessionResponse, ErrorBody } from '../../../server/protocol.ts';
+import type { AgentSessionResponse, ErrorBody } from '../../../protocol.ts';
 
 const SESSION_KEY = 'parley.agent.session';
 

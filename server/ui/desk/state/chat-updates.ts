@@ -2,7 +2,7 @@
  * Pure updates for the chats an agent holds: messages merge by index so a message that
  * arrives twice (an ack and its broadcast, a sync after a reconnect) is shown once.
  */
-import type { AgentChatDTO, ChannelDTO, MemberDTO, MessageDTO, Sid } from '../../../server/protocol.ts';
+import type { AgentChatDTO, ChannelDTO, MemberDTO, MessageDTO, Sid } from '../../../protocol.ts';
 import type { ChatState, DeskState } from './desk-state.ts';
 import { ownMember } from './selectors.ts';
 import type { Update } from './store.ts';

@@ -9,7 +9,7 @@ import type {
   Sid,
   SupervisorSnapshot,
   WorkerDTO,
-} from '../../../server/protocol.ts';
+} from '../../../protocol.ts';
 
 export type Connection = 'connecting' | 'online' | 'offline';
 

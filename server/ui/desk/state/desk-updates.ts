@@ -8,7 +8,7 @@ import type {
   Sid,
   SupervisorSnapshot,
   WorkerDTO,
-} from '../../../server/protocol.ts';
+} from '../../../protocol.ts';
 import { replaceChats } from './chat-updates.ts';
 import type { Connection, DeskState, Notice, PendingMessage } from './desk-state.ts';
 import type { Update } from './store.ts';

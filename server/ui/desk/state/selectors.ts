@@ -2,7 +2,7 @@
  * Values derived from the desk state. Kept apart from the updates so the UI and the socket
  * client agree on what "unread" and "the agent's member" mean.
  */
-import type { AgentChatDTO, MemberDTO, MessageDTO, WorkerDTO } from '../../../server/protocol.ts';
+import type { AgentChatDTO, MemberDTO, MessageDTO, WorkerDTO } from '../../../protocol.ts';
 import type { ChatState, DeskState } from './desk-state.ts';
 
 /** The agent's own member in a chat: matched by identity, else the only agent member. */

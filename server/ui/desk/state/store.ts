@@ -4,9 +4,9 @@
  * that re-renders a component when it changes.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { Store } from '../../../widget/state/store.ts';
+import type { Store } from '../../../../widget/state/store.ts';
 
-export { createStore, type Store, type Update } from '../../../widget/state/store.ts';
+export { createStore, type Store, type Update } from '../../../../widget/state/store.ts';
 
 /** Re-renders the calling component whenever the store changes. */
 export function useStoreState<S>(store: Store<S>): S {

@@ -3,7 +3,7 @@
  * on the site, their browser, what they told the pre-engagement form, and the task's data.
  */
 import type { ComponentChildren } from 'preact';
-import type { TransferInfo } from '../../../server/protocol.ts';
+import type { TransferInfo } from '../../../protocol.ts';
 import { describeBrowser } from '../format/describe-browser.ts';
 import { botTranscript, customerName } from '../state/selectors.ts';
 import { useDeskState } from './desk-context.ts';

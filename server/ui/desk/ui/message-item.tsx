@@ -2,7 +2,7 @@
  * One message in the log. Customer, agent, bot and system messages look different so the
  * agent can scan a long conversation; bodies are rendered as text, never as HTML.
  */
-import type { DeliveryStatus, MessageDTO } from '../../../server/protocol.ts';
+import type { DeliveryStatus, MessageDTO } from '../../../protocol.ts';
 import { formatTime } from '../format/time.ts';
 import type { PendingMessage } from '../state/desk-state.ts';
 

@@ -3,7 +3,7 @@
  * The task is the agent's at once (immediate task creation) and the chat opens.
  */
 import { useState } from 'preact/hooks';
-import type { NewConversationRequest } from '../../../server/protocol.ts';
+import type { NewConversationRequest } from '../../../protocol.ts';
 import { useDesk, useRunAction } from './desk-context.ts';
 
 type Channel = NewConversationRequest['channelType'];

@@ -3,7 +3,7 @@
  * decide, with a countdown to when the offer moves on to someone else.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { OfferDTO } from '../../../server/protocol.ts';
+import type { OfferDTO } from '../../../protocol.ts';
 import { useDesk, useDeskState, useRunAction } from './desk-context.ts';
 
 export function OfferList() {

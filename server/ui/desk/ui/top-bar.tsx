@@ -1,5 +1,5 @@
 /** The bar across the desk: who is signed in, their activity, the connection, sign out. */
-import type { Activity } from '../../../server/protocol.ts';
+import type { Activity } from '../../../protocol.ts';
 import { isSupervisor } from '../state/selectors.ts';
 import { useDesk, useDeskState, useRunAction } from './desk-context.ts';
 

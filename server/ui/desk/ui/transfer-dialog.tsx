@@ -3,7 +3,7 @@
  * chat next, and hand it over. The list comes from the server when the dialog opens.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Sid, TransferTargets } from '../../../server/protocol.ts';
+import type { Sid, TransferTargets } from '../../../protocol.ts';
 import { useDesk, useRunAction } from './desk-context.ts';
 
 export function TransferDialog({ taskSid, onClose }: { taskSid: Sid; onClose(): void }) {
