@@ -20,7 +20,8 @@ import { root } from './serve-helpers.ts';
 
 const hasNginx = spawnSync('sh', ['-c', 'command -v nginx && command -v openssl']).status === 0;
 
-describe.skipIf(!hasNginx)('the sample nginx proxy in front of two nodes', () => {
+describe('the sample nginx proxy in front of two nodes', () => {
+  if (!hasNginx) throw new Error('nginx and openssl are needed: apt-get install -y nginx-light openssl');
   let nodes: TestParley[] = [];
   let nginx: ChildProcess | undefined;
   let dir = '';
