@@ -142,12 +142,16 @@ describe('the authorisation table of the socket events', () => {
     }
   }
 
-  it('ignores a channelSid smuggled into a visitor request', async () => {
+  it('refuses a channelSid smuggled into a visitor request, and still serves only its own chat', async () => {
     const socket = (await connectAs('visitorB', '/webchat')) as Socket;
-    const reply = await request<SyncReply>(socket, 'messages:sync', {
-      afterIndex: -1,
-      channelSid: world.channelA,
+    const smuggled = await request(socket, 'messages:sync', { afterIndex: -1, channelSid: world.channelA });
+    expect(smuggled).toMatchObject({
+      error: {
+        code: 'invalid_request',
+        message: expect.stringMatching(/^messages:sync\.channelSid is not a field/),
+      },
     });
+    const reply = await request<SyncReply>(socket, 'messages:sync', { afterIndex: -1 });
     expect(reply.channel.sid).toBe(world.channelB);
     socket.close();
   });
