@@ -8,10 +8,10 @@
  * `worker.revoked` tells the transports to close the sockets already open.
  */
 import { conflict, notFound, ParleyError } from '../errors.ts';
+import type { Clock } from '../ids.ts';
 import type { Activity, AgentSessionResponse, WorkerDTO } from '../protocol.ts';
 import type { NewWorker, Store, Worker } from '../store/types.ts';
 import type { EventBus } from './events.ts';
-import type { Clock } from './ids.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import type { Routing } from './routing/index.ts';
 import { workerView } from './routing/views.ts';

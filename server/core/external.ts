@@ -7,9 +7,9 @@
  * integration on a private network).
  */
 import { createHmac } from 'node:crypto';
+import type { Logger } from '../logger.ts';
 import type { Channel, FlexFlow, Message } from '../store/types.ts';
 import type { EgressPolicy } from './egress.ts';
-import type { Logger } from './index.ts';
 
 export const EXTERNAL_TIMEOUT_MS = 10_000;
 export const SIGNATURE_HEADER = 'x-parley-signature';

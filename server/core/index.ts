@@ -3,6 +3,8 @@
  * these services and publish the events they emit.
  */
 
+import { type Clock, systemClock } from '../ids.ts';
+import type { Logger } from '../logger.ts';
 import type { Activity } from '../protocol.ts';
 import type { FileStorage } from '../store/files/types.ts';
 import type { Store } from '../store/types.ts';
@@ -15,7 +17,6 @@ import { createEmail, type EmailOptions } from './email/index.ts';
 import { EventBus } from './events.ts';
 import { createExternalIntegration } from './external.ts';
 import { createFlexFlows, type FlexFlows } from './flex-flows.ts';
-import { type Clock, systemClock } from './ids.ts';
 import { createMediaService, type MediaLimits } from './media.ts';
 import { createPrivacy } from './privacy.ts';
 import type { MessagingConnectorClient } from './proxy/connector.ts';
@@ -29,11 +30,7 @@ import { createTokens } from './tokens.ts';
 import { createWebChannels } from './web-channels.ts';
 import { startWebhooks, type WebhookOptions } from './webhooks.ts';
 
-export interface Logger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
+export type { Logger };
 
 export interface CoreOptions {
   store: Store;
@@ -207,6 +204,8 @@ export function createCore({
     counter,
     /** PARLEY_PUBLIC_URL, when set: what `self` origins and signed webhooks are checked against. */
     publicUrl,
+    /** PARLEY_FUNCTIONS_DIR: flow validation checks that the Functions a flow calls are there. */
+    functionsDir,
     track,
     /** Where this server is reachable; bot flows resolve relative URLs against it. */
     setBaseUrl(url: string) {

@@ -12,9 +12,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { notFound, ParleyError } from '../errors.ts';
+import { type Clock, systemClock } from '../ids.ts';
 import type { FileStorage } from '../store/files/types.ts';
 import type { MediaRecord, Store } from '../store/types.ts';
-import { type Clock, systemClock } from './ids.ts';
 import { fileTooLarge, TYPE_OF_EXTENSION, UploadCheck, unsupportedType } from './upload-check.ts';
 
 export type { MediaRecord } from '../store/types.ts';

@@ -4,9 +4,10 @@
  * slot (`retention.sweep` / `slot-<n>`), so on several nodes each slot is claimed once, and
  * sweeping twice would delete nothing more anyway.
  */
+
+import type { Clock } from '../ids.ts';
+import type { Logger } from '../logger.ts';
 import type { Store } from '../store/types.ts';
-import type { Clock } from './ids.ts';
-import type { Logger } from './index.ts';
 import { createMediaService, type MediaService } from './media.ts';
 
 export const RETENTION_KIND = 'retention.sweep';

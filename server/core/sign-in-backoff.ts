@@ -11,8 +11,8 @@
  * in under the lock.
  */
 import { ParleyError } from '../errors.ts';
+import type { Clock } from '../ids.ts';
 import type { Store } from '../store/types.ts';
-import type { Clock } from './ids.ts';
 
 export interface SignInBackoffOptions {
   /** Failed attempts per username before the first lock (default 5). */

@@ -2,8 +2,9 @@
  * Fires the store's timer rows when they fall due. A timer is a row with a due time, so it
  * survives a restart; claiming it is atomic, so on several nodes it fires once.
  */
+
+import type { Clock } from '../ids.ts';
 import type { Store } from '../store/types.ts';
-import type { Clock } from './ids.ts';
 
 export type TimerHandlers = Record<string, (ref: string) => Promise<void>>;
 

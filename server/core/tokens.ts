@@ -10,7 +10,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ParleyError } from '../errors.ts';
-import type { Clock } from './ids.ts';
+import type { Clock } from '../ids.ts';
 
 export interface VisitorClaims {
   kind: 'visitor';

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { forbidden, notFound, ParleyError } from '../errors.ts';
+import type { Clock } from '../ids.ts';
 import type {
   OfflineMessageRequest,
   WebChannelConfigResponse,
@@ -23,7 +24,6 @@ import {
   type VerifiedUser,
   verifyIdentify,
 } from './identity.ts';
-import type { Clock } from './ids.ts';
 import { isOriginAllowed } from './origins.ts';
 import type { Routing } from './routing/index.ts';
 import { sessionStartOf, type Tokens } from './tokens.ts';

@@ -8,11 +8,11 @@
  * receiver on a private network).
  */
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../ids.ts';
+import type { Logger } from '../logger.ts';
 import type { EgressPolicy } from './egress.ts';
 import type { EventBus } from './events.ts';
 import { EXTERNAL_TIMEOUT_MS, SIGNATURE_HEADER, signBody } from './external.ts';
-import type { Clock } from './ids.ts';
-import type { Logger } from './index.ts';
 import { taskView } from './routing/views.ts';
 
 export const WEBHOOK_EVENTS = [

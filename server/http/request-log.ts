@@ -4,7 +4,7 @@
  * and bodies, so nothing here can carry one.
  */
 import type { RequestHandler } from 'express';
-import type { Logger } from '../core/index.ts';
+import type { Logger } from '../logger.ts';
 
 export function requestLog(log: Logger): RequestHandler {
   return (req, res, next) => {

@@ -6,8 +6,8 @@
  */
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
-import type { Logger } from '../core/index.ts';
 import { toErrorBody } from '../errors.ts';
+import type { Logger } from '../logger.ts';
 import { parse } from '../schemas.ts';
 import type { EventGuard } from './budgets.ts';
 
@@ -23,24 +23,80 @@ export function createHandle(
     schema: S,
     handler: (payload: z.infer<S>) => Promise<unknown>,
   ) {
-    socket.on(event, (...args: unknown[]) => track(run(args)));
-    async function run(args: unknown[]) {
-      const ack = typeof args.at(-1) === 'function' ? (args.at(-1) as (reply: unknown) => void) : null;
-      const payload = ack && args.length === 1 ? undefined : args[0];
-      let release: (() => void) | undefined;
-      try {
-        release = await admit?.(event);
-        const result = await handler(parse(schema, payload, event));
-        ack?.(result ?? { ok: true });
-      } catch (err) {
-        const { code, message, status } = toErrorBody(err);
-        if (status >= 500) log.error({ err, event }, 'socket event failed');
-        ack?.({ error: { code, message } });
-      } finally {
-        release?.();
-      }
-    }
+    socket.on(event, (...args: unknown[]) =>
+      track(answer(event, args, log, admit, (payload) => handler(parse(schema, payload, event)))),
+    );
   };
+}
+
+/** One event of a namespace: its schema and what it does for the socket that sent it. */
+export interface EventHandler<D> {
+  schema: z.ZodType;
+  run(socket: Socket & { data: D }, payload: never): Promise<unknown>;
+}
+
+/** Types a handler's payload from its schema. */
+export function on<D, S extends z.ZodType>(
+  schema: S,
+  run: (socket: Socket & { data: D }, payload: z.infer<S>) => Promise<unknown>,
+): EventHandler<D> {
+  return { schema, run: run as EventHandler<D>['run'] };
+}
+
+/**
+ * The events of a namespace, defined once: `socket.onAny(dispatch)` on each socket, so an idle
+ * connection holds no closures of its own. The socket's guard is made on its first event and
+ * goes with the socket.
+ */
+export function createDispatcher<D>(
+  handlers: Record<string, EventHandler<D>>,
+  log: Logger,
+  track: (work: Promise<unknown>) => void,
+  guard?: (socket: Socket & { data: D }) => EventGuard,
+) {
+  const guards = new WeakMap<Socket, EventGuard>();
+  function admitFor(socket: Socket & { data: D }): EventGuard | undefined {
+    if (!guard) return undefined;
+    let admit = guards.get(socket);
+    if (!admit) {
+      admit = guard(socket);
+      guards.set(socket, admit);
+    }
+    return admit;
+  }
+  return function dispatch(this: Socket & { data: D }, event: string, ...args: unknown[]) {
+    const handler = Object.hasOwn(handlers, event) ? handlers[event] : undefined;
+    if (!handler) return;
+    track(
+      answer(event, args, log, admitFor(this), (payload) =>
+        handler.run(this, parse(handler.schema, payload, event) as never),
+      ),
+    );
+  };
+}
+
+/** Admits, runs and acks one event; never throws. */
+async function answer(
+  event: string,
+  args: unknown[],
+  log: Logger,
+  admit: EventGuard | undefined,
+  work: (payload: unknown) => Promise<unknown>,
+) {
+  const ack = typeof args.at(-1) === 'function' ? (args.at(-1) as (reply: unknown) => void) : null;
+  const payload = ack && args.length === 1 ? undefined : args[0];
+  let release: (() => void) | undefined;
+  try {
+    release = await admit?.(event);
+    const result = await work(payload);
+    ack?.(result ?? { ok: true });
+  } catch (err) {
+    const { code, message, status } = toErrorBody(err);
+    if (status >= 500) log.error({ err, event }, 'socket event failed');
+    ack?.({ error: { code, message } });
+  } finally {
+    release?.();
+  }
 }
 
 /** A refused handshake: the client sees `err.message === code` and `err.data`. */

@@ -7,11 +7,11 @@
  * idempotent, so after a crash they are done again, never twice in the store.
  */
 import { notFound, ParleyError } from '../../errors.ts';
+import type { Clock } from '../../ids.ts';
+import type { Logger } from '../../logger.ts';
 import type { Channel, Contact, Execution, FlexFlow, Message, Store } from '../../store/types.ts';
 import type { Conversations } from '../conversations.ts';
 import type { EgressPolicy } from '../egress.ts';
-import type { Clock } from '../ids.ts';
-import type { Logger } from '../index.ts';
 import type { Routing } from '../routing/index.ts';
 import { type EngineEvent, newExecution, step } from './engine.ts';
 import { flexChannelAttributes } from './flex-attributes.ts';

@@ -5,10 +5,11 @@
  * receiver into the same conversation) and In-Reply-To the customer's latest mail, so it
  * threads in their mail program. `deliveryStatus` follows it: queued, then sent or failed.
  */
+
+import type { Logger } from '../../logger.ts';
 import type { DeliveryStatus } from '../../protocol.ts';
 import type { Message, Store } from '../../store/types.ts';
 import type { EventBus } from '../events.ts';
-import type { Logger } from '../index.ts';
 import { domainOf } from './address.ts';
 import type { Mailer } from './mailer.ts';
 

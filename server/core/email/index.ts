@@ -4,10 +4,11 @@
  * like SMS; replies go out over SMTP; mail comes in through the inbound-parse webhook or
  * Parley's own SMTP receiver; offline-form messages and transcripts are answered by email.
  */
+
+import type { Logger } from '../../logger.ts';
 import type { Store } from '../../store/types.ts';
 import type { Conversations } from '../conversations.ts';
 import type { EventBus } from '../events.ts';
-import type { Logger } from '../index.ts';
 import { createProxySessions } from '../proxy/sessions.ts';
 import type { Routing } from '../routing/index.ts';
 import { createEmailDelivery } from './delivery.ts';

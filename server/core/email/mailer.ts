@@ -4,7 +4,7 @@
  * backoff; a permanent one (5xx: no such mailbox, refused) is not.
  */
 import { createTransport } from 'nodemailer';
-import type { Logger } from '../index.ts';
+import type { Logger } from '../../logger.ts';
 
 export interface EmailSettings {
   /** `smtp://user:pass@host:587` or `smtps://…:465` (PARLEY_SMTP_URL). */

@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { ParleyError } from '../../errors.ts';
+import type { Logger } from '../../logger.ts';
 import type { FlexFlow, Store } from '../../store/types.ts';
-import type { Logger } from '../index.ts';
 import type { createEmailInbound } from './inbound.ts';
 
 export const MAX_MAIL_BYTES = 1_000_000;

@@ -6,8 +6,9 @@
  * HTTP Basic auth `<flexFlowSid>:<authToken>` and an `X-Twilio-Signature` under the same token,
  * retried with backoff on a network error or a 5xx / 429 answer.
  */
+
+import type { Logger } from '../../logger.ts';
 import type { MessagingConnector } from '../../protocol.ts';
-import type { Logger } from '../index.ts';
 import { TWILIO_SIGNATURE_HEADER, twilioSignature } from './signature.ts';
 
 export const CONNECTOR_TIMEOUT_MS = 10_000;

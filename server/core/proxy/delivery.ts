@@ -4,10 +4,11 @@
  * Its `deliveryStatus` attribute follows it: queued when handed over, then sent / delivered /
  * failed as the provider reports on the status callback; each change is `message.updated`.
  */
+
+import type { Logger } from '../../logger.ts';
 import type { DeliveryStatus } from '../../protocol.ts';
 import type { Message, Store } from '../../store/types.ts';
 import type { EventBus } from '../events.ts';
-import type { Logger } from '../index.ts';
 import type { MessagingConnectorClient } from './connector.ts';
 
 /** Twilio's MessageStatus values, as Parley records them. */

@@ -2,11 +2,12 @@
  * Messaging channels beyond webchat, wired: proxy sessions, inbound messages, outbound
  * delivery through a connector, and outbound conversations (Interactions).
  */
+
+import type { Clock } from '../../ids.ts';
+import type { Logger } from '../../logger.ts';
 import type { Store } from '../../store/types.ts';
 import type { Conversations } from '../conversations.ts';
 import type { EventBus } from '../events.ts';
-import type { Clock } from '../ids.ts';
-import type { Logger } from '../index.ts';
 import type { Routing } from '../routing/index.ts';
 import { createHttpConnector, type MessagingConnectorClient } from './connector.ts';
 import { createDelivery } from './delivery.ts';

@@ -8,10 +8,10 @@
  *   the Flex Flow like any inbound message.
  */
 import { conflict, notFound, ParleyError } from '../../errors.ts';
+import type { Clock } from '../../ids.ts';
 import type { ChannelType, TaskDTO } from '../../protocol.ts';
 import type { Channel, FlexFlow, Message, ProxySession, Store } from '../../store/types.ts';
 import type { Conversations } from '../conversations.ts';
-import type { Clock } from '../ids.ts';
 import type { Routing } from '../routing/index.ts';
 import type { ProxySessions } from './sessions.ts';
 

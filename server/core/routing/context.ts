@@ -1,9 +1,10 @@
 /** What the parts of routing share: the store, the event bus, the options, and a few helpers. */
+
+import type { Clock } from '../../ids.ts';
 import type { Activity } from '../../protocol.ts';
 import type { Store, Task } from '../../store/types.ts';
 import type { Conversations } from '../conversations.ts';
 import type { EventBus } from '../events.ts';
-import type { Clock } from '../ids.ts';
 import { buildChat } from './views.ts';
 
 export const TASK_TTL_KIND = 'task.ttl';

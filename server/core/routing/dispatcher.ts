@@ -5,9 +5,10 @@
  * atomic in the store, so concurrent dispatchers (other nodes) never double-book; runs
  * requested while one is going coalesce into one more pass.
  */
+
+import type { Clock } from '../../ids.ts';
 import type { Store, Task, TaskQueue, Worker, Workflow } from '../../store/types.ts';
 import type { EventBus } from '../events.ts';
-import type { Clock } from '../ids.ts';
 import { compileExpression, type Scope } from './expression.ts';
 import { buildOffer, transferOf } from './views.ts';
 

@@ -1,6 +1,6 @@
 /** The PostgreSQL connection pool and a transaction helper. */
 import type pg from 'pg';
-import type { Clock, IdGenerator } from '../../core/ids.ts';
+import type { Clock, IdGenerator } from '../../ids.ts';
 import type { Row } from '../rows.ts';
 
 export interface Deps {

@@ -3,8 +3,9 @@
  * for several nodes sharing one database.
  */
 import pg from 'pg';
-import { type Clock, newSid as defaultNewSid, type IdGenerator, systemClock } from '../../core/ids.ts';
+import { type Clock, newSid as defaultNewSid, type IdGenerator, systemClock } from '../../ids.ts';
 import type { Store } from '../types.ts';
+import { auditRepository } from './audit.ts';
 import {
   channelRepository,
   contactRepository,
@@ -64,6 +65,7 @@ export async function createPostgresStore({
     proxySessions: proxySessionRepository(deps),
     media: mediaRepository(deps),
     privacy: privacyRepository(deps),
+    audit: auditRepository(deps),
     async isEmpty() {
       const row = await one(
         pool,

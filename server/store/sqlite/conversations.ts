@@ -1,6 +1,6 @@
 /** SQLite repositories of contacts, channels, members and messages. */
 import type Database from 'better-sqlite3';
-import type { Clock, IdGenerator } from '../../core/ids.ts';
+import type { Clock, IdGenerator } from '../../ids.ts';
 import { type Row, toChannel, toContact, toMember, toMessage } from '../rows.ts';
 import type {
   ChannelRepository,

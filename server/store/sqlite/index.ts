@@ -5,8 +5,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { type Clock, newSid as defaultNewSid, type IdGenerator, systemClock } from '../../core/ids.ts';
+import { type Clock, newSid as defaultNewSid, type IdGenerator, systemClock } from '../../ids.ts';
 import type { Store } from '../types.ts';
+import { auditRepository } from './audit.ts';
 import {
   channelRepository,
   contactRepository,
@@ -70,6 +71,7 @@ export function createSqliteStore({
     proxySessions: proxySessionRepository(deps),
     media: mediaRepository(deps),
     privacy: privacyRepository(deps),
+    audit: auditRepository(deps),
     async isEmpty() {
       const row = db
         .prepare('SELECT (SELECT count(*) FROM flex_flows) + (SELECT count(*) FROM workers) AS n')
