@@ -134,8 +134,11 @@ const flexFlow = strictObject({
 });
 const flexFlowPatch = strictObject(flexFlowFields).partial();
 
-/** Who the site says the visitor is, with its server's proof (see core/identity.ts). */
-const identify = strictObject({
+/**
+ * Who the site says the visitor is, with its server's proof (see core/identity.ts). Not strict:
+ * the widget forwards the object the site's page passed to `identify()`, which may carry more.
+ */
+const identify = z.object({
   userId: z.string().min(1).max(200),
   name: friendlyName.optional(),
   email: z.email('expected an email address, e.g. "dana@example.com"').max(200).optional(),

@@ -4,6 +4,7 @@
  * probably meant to be), and the resource is left as it was. Free-form JSON stays open.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { userHashOf } from '../../server/core/identity.ts';
 import { activitySid, WORKSPACE_SID } from '../../server/http/twilio/taskrouter-views.ts';
 import {
   type AgentSocket,
@@ -157,6 +158,27 @@ describe('a field the REST API does not read', () => {
     expect((await webChannel.json()).message).toBe(
       'body.customerFriendlyname is not a field of this resource; did you mean customerFriendlyName?',
     );
+    // The widget forwards what the site's page passed to identify(), extra keys and all.
+    const secret = 'site-secret-0123456789';
+    const verifying = await parley.api('POST', '/v1/FlexFlows', {
+      friendlyName: 'Signed-in shop',
+      channelType: 'web',
+      contactIdentity: 'signed-in',
+      enabled: true,
+      integrationType: 'task',
+      integration: { identityVerification: { required: true, secret } },
+      allowedOrigins: [parley.url],
+    });
+    expect(verifying.status).toBe(201);
+    const identified = await fetch(`${parley.url}/v1/WebChannels`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: parley.url },
+      body: JSON.stringify({
+        flexFlowSid: verifying.body.sid,
+        identify: { userId: 'u-7', userHash: userHashOf(secret, 'u-7'), plan: 'gold' },
+      }),
+    });
+    expect(identified.status).toBe(201);
     const signInReply = await fetch(`${parley.url}/v1/AgentSessions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
