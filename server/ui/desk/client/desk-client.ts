@@ -25,7 +25,8 @@ export interface DeskClient {
   setActivity(activity: Activity): Promise<void>;
   accept(reservationSid: Sid): Promise<void>;
   reject(reservationSid: Sid): Promise<void>;
-  send(channelSid: Sid, body: string): void;
+  /** Queues a message; `attributes` carry an attachment's `media`. */
+  send(channelSid: Sid, body: string, attributes?: Record<string, unknown>): void;
   /** Tells the customer the agent is typing; throttled, so call it on every keystroke. */
   typing(channelSid: Sid): void;
   select(channelSid: Sid | null): void;
@@ -180,9 +181,16 @@ export function connectDesk({
       await request(socket, 'reservation:reject', { reservationSid });
       store.update(desk.removeOffer(reservationSid));
     },
-    send(channelSid, body) {
+    send(channelSid, body, attributes) {
       const createdAt = new Date().toISOString();
-      store.update(desk.enqueueMessage({ clientId: createClientId(), channelSid, body, createdAt }));
+      const message = {
+        clientId: createClientId(),
+        channelSid,
+        body,
+        createdAt,
+        ...(attributes && { attributes }),
+      };
+      store.update(desk.enqueueMessage(message));
       outbox.flush();
     },
     typing(channelSid) {

@@ -36,10 +36,10 @@ export function createOutboxSender({
   let retry: ReturnType<typeof setTimeout> | undefined;
 
   function flush(): void {
-    for (const { clientId, channelSid, body } of store.get().outbox) {
+    for (const { clientId, channelSid, body, attributes } of store.get().outbox) {
       if (inFlight.has(clientId) || !socket.connected) continue;
       inFlight.add(clientId);
-      request(socket, 'message:send', { channelSid, clientId, body })
+      request(socket, 'message:send', { channelSid, clientId, body, ...(attributes && { attributes }) })
         .then((ack) => onStored(channelSid, ack.message))
         .catch((error: unknown) => {
           if (error instanceof RequestError) {

@@ -28,6 +28,8 @@ export interface PendingMessage {
   clientId: string;
   channelSid: Sid;
   body: string;
+  /** Sent with the message as they are: an attachment's `media`. */
+  attributes?: Record<string, unknown>;
   createdAt: string;
 }
 

@@ -2,13 +2,7 @@
  * Pure updates for everything around the chats: the connection, the worker, offers, the
  * outbox of unacknowledged messages and the short notices shown to the agent.
  */
-import type {
-  AgentSyncReply,
-  OfferDTO,
-  Sid,
-  SupervisorSnapshot,
-  WorkerDTO,
-} from '../../../protocol.ts';
+import type { AgentSyncReply, OfferDTO, Sid, SupervisorSnapshot, WorkerDTO } from '../../../protocol.ts';
 import { replaceChats } from './chat-updates.ts';
 import type { Connection, DeskState, Notice, PendingMessage } from './desk-state.ts';
 import type { Update } from './store.ts';

@@ -20,6 +20,13 @@ export function unreadCount(chat: ChatState): number {
   return chat.messages.filter((m) => m.index > chat.readIndex && m.authorRole !== 'agent').length;
 }
 
+/** How far the customer has read: the highest read horizon of the chat's customer members. */
+export function customerReadIndex(chat: ChatState): number {
+  return chat.chat.members
+    .filter((m) => m.role === 'customer')
+    .reduce((max, m) => Math.max(max, m.lastReadIndex), -1);
+}
+
 export function lastIndex(chat: ChatState): number {
   return chat.messages[chat.messages.length - 1]?.index ?? -1;
 }

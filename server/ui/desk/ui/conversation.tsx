@@ -2,12 +2,13 @@
  * The selected chat: its header with the task actions, the message log, who is typing, and
  * the composer. Messages still in the outbox are shown after the stored ones, marked pending.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
+import { uploadMedia } from '../client/media.ts';
 import type { ChatState, PendingMessage } from '../state/desk-state.ts';
-import { canWrite, customerName } from '../state/selectors.ts';
+import { canWrite, customerName, customerReadIndex } from '../state/selectors.ts';
 import { Composer } from './composer.tsx';
 import { useDesk, useDeskState, useRunAction } from './desk-context.ts';
-import { MessageItem, PendingItem } from './message-item.tsx';
+import { MessageLog } from './message-log.tsx';
 import { TransferDialog } from './transfer-dialog.tsx';
 
 export function Conversation() {
@@ -23,19 +24,22 @@ export function Conversation() {
 }
 
 function ConversationView({ chat, pending }: { chat: ChatState; pending: PendingMessage[] }) {
-  const { client } = useDesk();
+  const { client, token } = useDesk();
   const { connection } = useDeskState();
   const run = useRunAction();
   const [busy, setBusy] = useState(false);
   const [transferring, setTransferring] = useState(false);
-  const log = useRef<HTMLDivElement>(null);
   const { task, channel } = chat.chat;
   const name = customerName(chat.chat);
 
-  // Keep the newest message in view, as a chat log is read from the bottom.
-  useEffect(() => {
-    log.current?.scrollTo({ top: log.current.scrollHeight });
-  }, [chat.messages.length, pending.length, chat.typingName]);
+  /** Uploads each file in turn and sends it as a message whose body is the file name. */
+  const attach = (files: File[]) =>
+    run(async () => {
+      for (const file of files) {
+        const media = await uploadMedia(token, channel.sid, file);
+        client.send(channel.sid, media.filename, { media });
+      }
+    });
 
   const act = (action: () => Promise<void>) => {
     setBusy(true);
@@ -76,14 +80,12 @@ function ConversationView({ chat, pending }: { chat: ChatState; pending: Pending
           </button>
         )}
       </header>
-      <div class="conversation__log" ref={log} role="log" aria-label="Conversation" aria-live="polite">
-        {chat.messages.map((message) => (
-          <MessageItem key={message.index} message={message} />
-        ))}
-        {pending.map((message) => (
-          <PendingItem key={message.clientId} message={message} offline={connection !== 'online'} />
-        ))}
-      </div>
+      <MessageLog
+        messages={chat.messages}
+        pending={pending}
+        customerReadIndex={customerReadIndex(chat)}
+        offline={connection !== 'online'}
+      />
       <p class="conversation__typing" aria-live="polite">
         {chat.typingName ? `${chat.typingName} is typing…` : ''}
       </p>
@@ -95,6 +97,7 @@ function ConversationView({ chat, pending }: { chat: ChatState; pending: Pending
         disabled={!canWrite(chat)}
         onSend={(body) => client.send(channel.sid, body)}
         onTyping={() => client.typing(channel.sid)}
+        onAttach={attach}
       />
     </section>
   );

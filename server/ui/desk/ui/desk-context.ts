@@ -12,6 +12,8 @@ import { type Store, useStoreState } from '../state/store.ts';
 export interface DeskContextValue {
   store: Store<DeskState>;
   client: DeskClient;
+  /** The agent's session token, for the authorised file route. */
+  token: string;
 }
 
 export const DeskContext = createContext<DeskContextValue | null>(null);

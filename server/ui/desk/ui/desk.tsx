@@ -36,7 +36,7 @@ export function Desk({ session, onSignedOut }: DeskProps) {
       store,
       onUnauthorized: () => onSignedOut('Your session has ended. Sign in again.'),
     });
-    return { store, client };
+    return { store, client, token: session.token };
   }, [session.token]);
 
   useEffect(() => {

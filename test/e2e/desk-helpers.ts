@@ -1,0 +1,104 @@
+/**
+ * Shared steps of the desk's browser tests: a real server and Chromium, an agent signed in
+ * and Available, visitors as plain socket.io clients that open a chat through WebChannels.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import type { SentAck, WebChannelResponse } from '../../server/protocol.ts';
+import { launchBrowser } from '../helpers/browser.ts';
+import { connectVisitor, request, type VisitorSocket } from '../helpers/clients.ts';
+import { type StartOptions, startParley, type TestParley } from '../helpers/server.ts';
+
+export interface DeskHarness {
+  parley: TestParley;
+  browser: Browser;
+  /** Opens /agent in a fresh browser context of `width` (1280 by default). */
+  openDesk(options?: { width?: number; height?: number; colorScheme?: 'light' | 'dark' }): Promise<Page>;
+  /** A signed-in, Available agent, ready to be offered chats. */
+  availableDesk(options?: { width?: number; username?: string; password?: string }): Promise<Page>;
+  /** A visitor who opens a chat and writes `body`; the demo Flex Flow routes it to an agent. */
+  visitorWrites(name: string, body: string): Promise<Visitor>;
+  /** Closes what the last test opened. */
+  cleanUp(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface Visitor {
+  socket: VisitorSocket;
+  channel: WebChannelResponse;
+  /** The visitor's member identity, as their messages carry it in `from`. */
+  identity: string;
+}
+
+/** Waits for a value the page reaches asynchronously. */
+export const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 8_000 });
+
+export const conversation = (page: Page) => page.getByRole('log', { name: 'Conversation' });
+
+export async function signInAs(page: Page, username = 'agent', password = 'agent'): Promise<void> {
+  await page.getByRole('textbox', { name: 'Username' }).fill(username);
+  await page.getByRole('textbox', { name: 'Password' }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+export async function acceptOffer(page: Page, customer: string): Promise<void> {
+  const offer = page.getByRole('article', { name: `Incoming chat from ${customer}` });
+  await offer.getByRole('button', { name: 'Accept' }).click();
+  await offer.waitFor({ state: 'detached' });
+}
+
+export async function startDeskHarness(options: StartOptions = {}): Promise<DeskHarness> {
+  const parley = await startParley({ limits: { signInPerMinute: 1000 }, ...options } as StartOptions);
+  const browser = await launchBrowser();
+  const contexts: BrowserContext[] = [];
+  const visitors: VisitorSocket[] = [];
+
+  async function openDesk({ width = 1280, height = 800, colorScheme = 'light' as const } = {}) {
+    const context = await browser.newContext({ viewport: { width, height }, colorScheme });
+    context.setDefaultTimeout(10_000);
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${parley.url}/agent`);
+    return page;
+  }
+
+  return {
+    parley,
+    browser,
+    openDesk,
+    async availableDesk({ width, username, password } = {}) {
+      const page = await openDesk({ width });
+      await signInAs(page, username, password);
+      const activity = page.getByRole('combobox', { name: 'Activity' });
+      await eventually(() => activity.isEnabled()).toBe(true);
+      await activity.selectOption('Available');
+      await eventually(() => activity.inputValue()).toBe('Available');
+      return page;
+    },
+    async visitorWrites(name, body) {
+      const response = await fetch(`${parley.url}/v1/WebChannels`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: parley.url },
+        body: JSON.stringify({
+          flexFlowSid: parley.flexFlowSid,
+          customerFriendlyName: name,
+          pageUrl: 'https://shop.example/checkout',
+        }),
+      });
+      expect(response.status).toBe(201);
+      const channel = (await response.json()) as WebChannelResponse;
+      const socket = await connectVisitor(parley.url, channel.token);
+      visitors.push(socket);
+      const ack = await request<SentAck>(socket, 'message:send', { clientId: `c-${Date.now()}`, body });
+      return { socket, channel, identity: ack.message.from };
+    },
+    async cleanUp() {
+      for (const visitor of visitors.splice(0)) visitor.close();
+      for (const context of contexts.splice(0)) await context.close();
+    },
+    async stop() {
+      await browser?.close();
+      await parley?.stop();
+    },
+  };
+}
