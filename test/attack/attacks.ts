@@ -25,10 +25,11 @@ import { webhookAbuse } from './webhooks.ts';
 
 export const ATTACKS = [
   hostileOrigin,
+  // First of those that route chats: its agent must be offered its own chat, none left waiting.
+  eventFlood,
   syncFloodUnread,
   syncFloodParallel,
   crossFlexFlowTakeover,
-  eventFlood,
   uploadsAtLimit,
   uploadsOverRate,
   uploadsOverQuota,

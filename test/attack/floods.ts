@@ -12,6 +12,7 @@ import {
   connectSocket,
   fillChat,
   makeAgent,
+  nextEvent,
   openChat,
   taskFlexFlow,
   tcpOf,
@@ -106,13 +107,18 @@ export const eventFlood: Attack = {
     const agent = await connectSocket(attacker, '/agent', session.token);
     await ask(agent, 'session:sync');
     await ask(agent, 'activity:set', { activity: 'Available' });
-    const offered = new Promise<{ reservation: { sid: string } }>((resolve) =>
-      agent.once('offer:new', resolve),
-    );
     const chat = await openChat(attacker, flexFlowSid);
+    // The agent must hold this chat, not one left waiting by an earlier attack.
+    const offered = nextEvent<{ reservation: { sid: string }; channel: { sid: string } }>(
+      agent,
+      'offer:new',
+      30_000,
+      (offer) => offer.channel.sid === chat.channelSid,
+    );
     const visitor = await connectSocket(attacker, '/webchat', chat.token);
     await ask(visitor, 'message:send', { clientId: 'hello', body: 'hello' });
     const offer = await offered;
+    if (!offer) throw new Error('the chat was not offered to the agent within 30 s');
     await ask(agent, 'reservation:accept', { reservationSid: offer.reservation.sid });
     return { agent, visitor };
   },

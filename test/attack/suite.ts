@@ -65,9 +65,9 @@ async function runOne(attacker: Attacker, attack: Attack): Promise<AttackReport>
   let outcome: AttackOutcome;
   let watcher: Watch | null = null;
   try {
-    const prepared = await attack.prepare?.(attacker);
+    const prepared = await inTime(attack.prepare?.(attacker), 'setting the stage');
     watcher = await watch(target);
-    outcome = await attack.run(attacker, prepared);
+    outcome = await inTime(attack.run(attacker, prepared), 'the attack');
   } catch (err) {
     outcome = {
       tried: 0,
@@ -97,6 +97,24 @@ async function runOne(attacker: Attacker, attack: Attack): Promise<AttackReport>
     alive,
     absorbed,
   };
+}
+
+/** An attack that hangs (a reply that never comes) fails instead of stopping the suite. */
+const ATTACK_TIMEOUT_MS = 180_000;
+
+async function inTime<T>(work: Promise<T> | T, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what} took over ${ATTACK_TIMEOUT_MS / 1000} s`)),
+      ATTACK_TIMEOUT_MS,
+    );
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;

@@ -10,6 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { trackProcess } from '../helpers/processes.ts';
 
 const root = join(import.meta.dirname, '../..');
 export const ADMIN_KEY = 'attack-admin-key-0123456789';
@@ -54,6 +55,7 @@ export async function startTarget(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  trackProcess(child, `parley ${mode}`);
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
