@@ -5,26 +5,62 @@
  */
 import { type Request, type Response, Router } from 'express';
 import { checkDefinition, type FlowDefinition, type ValidationProblem } from '../core/bot/definition.ts';
+import { readDefinition } from '../core/bot/definition-input.ts';
+import { checkReferences } from '../core/bot/references.ts';
 import type { Core } from '../core/index.ts';
 import { notFound, ParleyError } from '../errors.ts';
 import { parse } from '../schemas.ts';
 import type { Execution } from '../store/types.ts';
 import { schemas } from './schemas.ts';
 
-/**
- * A definition that can run, with its warnings (unreachable states: Studio publishes those), or
- * a 400 whose message names every offending state.
- */
-function checked(definition: unknown): { definition: FlowDefinition; warnings: ValidationProblem[] } {
-  const { errors: problems, warnings } = checkDefinition(definition);
-  if (problems.length > 0) {
-    throw new ParleyError(
-      'invalid_flow',
-      `body.definition: ${problems.map((p) => p.message).join('; ')}`,
-      400,
-    );
+/** A problem on the wire: `field` is always there (null when the problem is the whole state). */
+const problemView = (p: ValidationProblem) => ({
+  state: p.state,
+  field: p.field ?? null,
+  message: p.message,
+});
+
+/** A refused definition: the joined message, and the problems as a list a tool can show. */
+class InvalidFlow extends ParleyError {
+  constructor(readonly problems: ValidationProblem[]) {
+    super('invalid_flow', `body.definition: ${problems.map((p) => p.message).join('; ')}`, 400);
   }
-  return { definition: definition as FlowDefinition, warnings };
+}
+
+/**
+ * A definition that can run, with its warnings (unreachable states, which Studio publishes;
+ * templates reading variables that render empty; subflows, Functions and workflows this server
+ * lacks), or an InvalidFlow naming every offending state. `definition` may be JSON text.
+ */
+async function checked(
+  core: Core,
+  input: unknown,
+  flowSid?: string,
+): Promise<{ definition: FlowDefinition; warnings: ReturnType<typeof problemView>[] }> {
+  const read = readDefinition(input);
+  if (read.problem !== undefined)
+    throw new InvalidFlow([{ state: null, message: `the definition ${read.problem}` }]);
+  const { errors, warnings } = checkDefinition(read.definition);
+  if (errors.length > 0) throw new InvalidFlow(errors);
+  const definition = read.definition as FlowDefinition;
+  const references = await checkReferences(definition, {
+    flows: core.store.flows,
+    workflows: core.store.workflows,
+    functionsDir: core.functionsDir,
+    flowSid,
+  });
+  return { definition, warnings: [...warnings, ...references].map(problemView) };
+}
+
+/** Answers an InvalidFlow with its problems listed; anything else goes to the error handler. */
+function refused(res: Response, err: unknown): void {
+  if (!(err instanceof InvalidFlow)) throw err;
+  res.status(400).json({
+    code: err.code,
+    message: err.message,
+    status: err.status,
+    problems: err.problems.map(problemView),
+  });
 }
 
 const executionView = (e: Execution, withLog: boolean) => ({
@@ -51,15 +87,23 @@ export function flowsRouter(core: Core): Router {
     return flow;
   };
 
-  router.post('/validate', (req, res) => {
+  router.post('/validate', async (req, res) => {
     const { definition } = parse(schemas.validateFlow, req.body);
-    const { warnings } = checked(definition);
-    res.json({ valid: true, warnings });
+    try {
+      const { warnings } = await checked(core, definition);
+      res.json({ valid: true, warnings });
+    } catch (err) {
+      refused(res, err);
+    }
   });
   router.post('/', async (req, res) => {
     const { friendlyName, definition } = parse(schemas.flow, req.body);
-    const { definition: valid, warnings } = checked(definition);
-    res.status(201).json({ ...(await store.flows.create({ friendlyName, definition: valid })), warnings });
+    try {
+      const { definition: valid, warnings } = await checked(core, definition);
+      res.status(201).json({ ...(await store.flows.create({ friendlyName, definition: valid })), warnings });
+    } catch (err) {
+      refused(res, err);
+    }
   });
   router.get('/', async (req, res) => {
     parse(schemas.noQuery, req.query, 'query');
@@ -72,9 +116,13 @@ export function flowsRouter(core: Core): Router {
   const update = async (req: Request<{ sid: string }>, res: Response) => {
     await get(req.params.sid);
     const { friendlyName, definition } = parse(schemas.flow.partial(), req.body);
-    const check = definition === undefined ? undefined : checked(definition);
-    const patch = { friendlyName, definition: check?.definition };
-    res.json({ ...(await store.flows.update(req.params.sid, patch)), warnings: check?.warnings ?? [] });
+    try {
+      const check = definition === undefined ? undefined : await checked(core, definition, req.params.sid);
+      const patch = { friendlyName, definition: check?.definition };
+      res.json({ ...(await store.flows.update(req.params.sid, patch)), warnings: check?.warnings ?? [] });
+    } catch (err) {
+      refused(res, err);
+    }
   };
   router.post('/:sid', update);
   router.patch('/:sid', update);

@@ -137,7 +137,12 @@ describe('run-function', () => {
     const remoteCall = await run(fnState('remote', { url: remoteUrl }));
     expect(remoteBodies).toEqual(['POST application/x-www-form-urlencoded;charset=utf-8 order=10001']);
     expect(remoteCall.said).toEqual(['ok 200 plain answer']);
-    // A twil.io URL with no local function of its name fails along fail (it cannot resolve here).
-    expect((await run(fnState('gone', { url: 'https://nowhere.invalid/unknown-fn' }))).said).toEqual(['ko ']);
+    // A twil.io URL with no local function of its name fails along fail, without leaving the server.
+    const twilio = await run(fnState('gone', { url: 'https://my-service-4321.twil.io/unknown-fn' }));
+    expect(twilio.said).toEqual(['ko ']);
+    expect(twilio.outputs).toMatchObject({ error: expect.stringContaining('no local function') });
+    expect((await run(fnState('nowhere', { url: 'https://nowhere.invalid/unknown-fn' }))).said).toEqual([
+      'ko ',
+    ]);
   });
 });

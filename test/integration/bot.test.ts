@@ -175,9 +175,17 @@ describe('a Studio flow through the REST Channel API', () => {
     expect(validate.body.message).toContain(
       'state "save" goes to "nowhere" on next, and no state has that name',
     );
+    // The workflow sid came from another account: a warning that says how to map it.
+    const workflowWarning = {
+      state: 'handover',
+      field: 'properties.workflow',
+      message: expect.stringContaining(
+        'names workflow WW00000000000000000000000000000000, which does not exist here',
+      ),
+    };
     expect((await parley.api('POST', '/v1/Flows/validate', { definition: supportFlow })).body).toEqual({
       valid: true,
-      warnings: [],
+      warnings: [workflowWarning],
     });
     // A spare widget nothing leads to is a warning, as Studio publishes such flows.
     const spare = { name: 'spare', type: 'send-message', properties: { body: 'unused' }, transitions: [] };
@@ -187,8 +195,10 @@ describe('a Studio flow through the REST Channel API', () => {
     expect(warned.body.warnings).toEqual([
       {
         state: 'spare',
+        field: null,
         message: 'state "spare" is unreachable: no transition leads to it from "Trigger" (it never runs)',
       },
+      workflowWarning,
     ]);
     expect((await parley.api('POST', '/v1/Flows', { friendlyName: 'x', definition: broken })).status).toBe(
       400,

@@ -3,6 +3,7 @@
  * `validateDefinition` reports every problem with the state it is in and how to fix it.
  */
 import { regexProblem } from './regex.ts';
+import { checkTemplates } from './template-check.ts';
 import { widgets } from './widgets/index.ts';
 
 export interface Transition {
@@ -53,6 +54,8 @@ export interface FlowDefinition {
 
 export interface ValidationProblem {
   state: string | null;
+  /** Where in the state (`properties.body`, `transitions[1]`), when it is one field. */
+  field?: string;
   message: string;
 }
 
@@ -117,10 +120,30 @@ function findProblems(input: unknown, warnings: ValidationProblem[]): Validation
   }
   const names = new Map<string, number>();
   for (const [i, state] of states.entries()) {
-    if (!isObject(state) || typeof state.name !== 'string' || !state.name) {
-      problems.push({ state: null, message: `states[${i}] needs a name (a non-empty string)` });
+    if (!isObject(state)) {
+      problems.push({
+        state: null,
+        field: `states[${i}]`,
+        message: `states[${i}] must be an object {name, type, properties, transitions}`,
+      });
       continue;
     }
+    const hasType = typeof state.type === 'string' && state.type !== '';
+    if (typeof state.name !== 'string' || !state.name) {
+      const what = hasType ? ` (a ${String(state.type)} widget)` : '';
+      problems.push({
+        state: null,
+        field: `states[${i}].name`,
+        message: `states[${i}]${what} has no name: add "name", a text the transitions can point to`,
+      });
+      continue;
+    }
+    if (!hasType)
+      problems.push({
+        state: state.name,
+        field: `states[${i}].type`,
+        message: `states[${i}] ("${state.name}") has no type: add "type", e.g. "send-message"`,
+      });
     names.set(state.name, (names.get(state.name) ?? 0) + 1);
   }
   for (const [name, count] of names) {
@@ -134,10 +157,11 @@ function findProblems(input: unknown, warnings: ValidationProblem[]): Validation
     problems.push({ state: null, message: `initial_state "${initial}" is not the name of any state` });
   }
 
+  const stateNames = new Set(names.keys());
   for (const state of states.filter(isObject)) {
     const name = String(state.name ?? '');
-    if (!name) continue;
-    const type = String(state.type);
+    if (!name || typeof state.type !== 'string' || !state.type) continue;
+    const type = state.type;
     const widget = typeof state.type === 'string' ? widgets[state.type] : undefined;
     if (!widget) {
       const instead = VOICE_ONLY[type] ?? RETIRED[type];
@@ -146,6 +170,7 @@ function findProblems(input: unknown, warnings: ValidationProblem[]): Validation
       unknownTypes += 1;
       problems.push({
         state: name,
+        field: 'type',
         message: why
           ? `state "${name}" is a ${type} widget, which ${why}: a chat has no call; use ${instead} instead`
           : `state "${name}" has unknown widget type "${type}"`,
@@ -158,27 +183,39 @@ function findProblems(input: unknown, warnings: ValidationProblem[]): Validation
       if (value === undefined || value === null || value === '') {
         problems.push({
           state: name,
+          field: `properties.${key}`,
           message: `state "${name}" (${widget.type}) is missing required property "${key}"`,
         });
       }
     }
     for (const problem of widget.check?.(properties) ?? [])
-      problems.push({ state: name, message: `state "${name}": ${problem}` });
+      problems.push({ state: name, field: 'properties', message: `state "${name}": ${problem}` });
+    const templates = checkTemplates(state, stateNames);
+    problems.push(...templates.errors);
+    warnings.push(...templates.warnings);
     const transitions = Array.isArray(state.transitions) ? state.transitions : [];
-    for (const t of transitions) {
-      if (!isObject(t) || typeof t.event !== 'string') {
-        problems.push({ state: name, message: `state "${name}" has a transition without an event name` });
+    for (const [i, t] of transitions.entries()) {
+      const field = `transitions[${i}]`;
+      if (!isObject(t) || typeof t.event !== 'string' || !t.event) {
+        const to = isObject(t) && typeof t.next === 'string' && t.next ? ` to "${t.next}"` : '';
+        problems.push({
+          state: name,
+          field,
+          message: `state "${name}" has a transition${to} without an event: add "event", one of ${widget.events.join(', ')}`,
+        });
         continue;
       }
       if (!widget.events.includes(t.event)) {
         problems.push({
           state: name,
+          field: `${field}.event`,
           message: `state "${name}" has a transition on unknown event "${t.event}": ${widget.type} emits ${widget.events.join(', ')}`,
         });
       }
       if (t.next !== undefined && t.next !== '' && !names.has(String(t.next))) {
         problems.push({
           state: name,
+          field: `${field}.next`,
           message: `state "${name}" goes to "${String(t.next)}" on ${t.event}, and no state has that name`,
         });
       }
@@ -187,12 +224,14 @@ function findProblems(input: unknown, warnings: ValidationProblem[]): Validation
         if (conditions.length === 0)
           problems.push({
             state: name,
+            field: `${field}.conditions`,
             message: `state "${name}" has a match transition without conditions`,
           });
-        for (const c of conditions) {
+        for (const [j, c] of conditions.entries()) {
           if (!isObject(c) || !CONDITION_TYPES.includes(c.type as ConditionType)) {
             problems.push({
               state: name,
+              field: `${field}.conditions[${j}].type`,
               message: `state "${name}" has a condition of unknown type "${isObject(c) ? String(c.type) : c}": use one of ${CONDITION_TYPES.join(', ')}`,
             });
           } else if (c.type === 'regex') {
@@ -204,6 +243,7 @@ function findProblems(input: unknown, warnings: ValidationProblem[]): Validation
                 typeof c.friendly_name === 'string' && c.friendly_name ? ` "${c.friendly_name}"` : '';
               problems.push({
                 state: name,
+                field: `${field}.conditions[${j}].value`,
                 message: `state "${name}": the regex condition${label} /${pattern}/ cannot run: ${problem}`,
               });
             }

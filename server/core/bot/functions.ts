@@ -96,6 +96,13 @@ async function runRemote(effect: FunctionEffect, egress: EgressPolicy): Promise<
       outputs: { error: 'no local function of that name, and the url is not a URL' },
     };
   }
+  // A Twilio-hosted Function belongs to the account the flow came from: it runs here only as a
+  // local function, and the visitor's data is not sent to Twilio behind the team's back.
+  if (url.hostname.endsWith('.twil.io'))
+    return {
+      outcome: 'fail',
+      outputs: { error: 'no local function of that name for this twil.io URL (PARLEY_FUNCTIONS_DIR)' },
+    };
   try {
     const res = await egress.request({
       method: 'POST',
