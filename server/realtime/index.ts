@@ -3,7 +3,7 @@
  * the core's events to the rooms that should see them.
  */
 import type { Server as HttpServer } from 'node:http';
-import { type Namespace, Server } from 'socket.io';
+import { type Namespace, Server, type Socket } from 'socket.io';
 import type { Core, Logger } from '../core/index.ts';
 import { createMemoryCounter } from '../core/rate-counter.ts';
 import { clientAddress, parseTrustProxy, type TrustProxy } from '../http/proxy-trust.ts';
@@ -84,12 +84,18 @@ export function attachRealtime(
     budgets: budgetsOn ? webchatBudgets(options.messageLimits ?? DEFAULT_MESSAGE_LIMITS) : null,
   });
   // Who connects and why they left: ids only, never the handshake's token.
+  // One listener shared by every socket (an idle connection keeps no closure of its own).
+  const idsOf = (socket: Socket) => {
+    const { channelSid, contactSid, workerSid } = socket.data as Record<string, string | undefined>;
+    return { namespace: socket.nsp.name, socketId: socket.id, channelSid, contactSid, workerSid };
+  };
+  function logDisconnect(this: Socket, reason: string) {
+    log.info({ ...idsOf(this), reason }, 'socket disconnected');
+  }
   for (const nsp of [webchat, agent] as unknown as Namespace[]) {
     nsp.on('connection', (socket) => {
-      const { channelSid, contactSid, workerSid } = socket.data as Record<string, string | undefined>;
-      const ids = { namespace: nsp.name, socketId: socket.id, channelSid, contactSid, workerSid };
-      log.info(ids, 'socket connected');
-      socket.on('disconnect', (reason) => log.info({ ...ids, reason }, 'socket disconnected'));
+      log.info(idsOf(socket), 'socket connected');
+      socket.on('disconnect', logDisconnect);
     });
   }
   attachAgent(agent, core, log, { gate, budgets: budgetsOn ? AGENT_BUDGETS : null });

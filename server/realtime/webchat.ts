@@ -9,7 +9,7 @@ import { isOriginAllowed, selfHost } from '../core/origins.ts';
 import type { WebchatClientEvents, WebchatServerEvents } from '../protocol.ts';
 import { type Budgets, createEventGuard } from './budgets.ts';
 import type { ConnectionGate } from './connection-gate.ts';
-import { createHandle, handshakeError } from './handle.ts';
+import { createDispatcher, handshakeError, on } from './handle.ts';
 import { channelRoom } from './rooms.ts';
 import { schemas } from './schemas.ts';
 
@@ -69,53 +69,61 @@ export function attachWebchat(nsp: WebchatNamespace, core: Core, log: Logger, op
     }
   });
 
-  nsp.on(
-    'connection',
-    (socket: Socket<WebchatClientEvents, WebchatServerEvents, Record<string, never>, VisitorData>) => {
-      const { channelSid, identity, contactSid, address } = socket.data;
-      void socket.join(channelRoom(channelSid));
-      // A visitor waiting for an agent learns their place in line at once, then on every change.
-      core.track(
-        core.routing.queuePositions
-          .current(channelSid)
-          .then((position) => position && socket.emit('queue:position', position)),
-      );
-      const admit =
-        budgets &&
-        createEventGuard(
-          socket as unknown as Socket,
-          { identity: `contact:${contactSid}`, address },
-          budgets,
-          core.counter,
-        );
-      const handle = createHandle(socket as unknown as Socket, log, core.track, admit ?? undefined);
-
-      handle('messages:sync', schemas.sync, ({ afterIndex }) => conversations.sync(channelSid, afterIndex));
-      handle('message:send', schemas.send, async (req) => {
-        const { message } = await conversations.post({
-          channelSid,
-          from: identity,
-          origin: socket.id,
-          ...req,
-        });
+  type VisitorSocket = Socket & { data: VisitorData };
+  // Defined once for the namespace: each handler reads the visitor from socket.data.
+  const dispatch = createDispatcher<VisitorData>(
+    {
+      'messages:sync': on(schemas.sync, (socket, { afterIndex }) =>
+        conversations.sync(socket.data.channelSid, afterIndex),
+      ),
+      'message:send': on(schemas.send, async (socket, req) => {
+        const { channelSid, identity } = socket.data;
+        const post = { channelSid, from: identity, origin: socket.id, ...req };
+        const { message } = await conversations.post(post);
         return { sid: message.sid, index: message.index, message };
-      });
-      handle('typing:start', schemas.empty, () => conversations.typing(channelSid, identity));
-      handle('channel:read', schemas.read, ({ index }) =>
-        conversations.markRead(channelSid, identity, index),
-      );
-      handle('context:update', schemas.pageContext, ({ pageUrl }) =>
-        conversations.updatePageUrl(channelSid, pageUrl),
-      );
-      handle('chat:end', schemas.empty, async () => {
-        const channel = await conversations.getChannel(channelSid);
+      }),
+      'typing:start': on(schemas.empty, (socket) =>
+        conversations.typing(socket.data.channelSid, socket.data.identity),
+      ),
+      'channel:read': on(schemas.read, (socket, { index }) =>
+        conversations.markRead(socket.data.channelSid, socket.data.identity, index),
+      ),
+      'context:update': on(schemas.pageContext, (socket, { pageUrl }) =>
+        conversations.updatePageUrl(socket.data.channelSid, pageUrl),
+      ),
+      'chat:end': on(schemas.empty, async (socket) => {
+        const channel = await conversations.getChannel(socket.data.channelSid);
         if (channel.status === 'active') await flexFlows.endByCustomer(channel);
         return { ok: true };
-      });
+      }),
       // The token this socket connected with carries when the session began, which caps it.
-      handle('session:refresh', schemas.empty, async () => tokens.refresh(socket.handshake.auth?.token));
+      'session:refresh': on(schemas.empty, async (socket) => tokens.refresh(socket.handshake.auth?.token)),
     },
+    log,
+    core.track,
+    budgets
+      ? (socket: VisitorSocket) =>
+          createEventGuard(
+            socket,
+            { identity: `contact:${socket.data.contactSid}`, address: socket.data.address },
+            budgets,
+            core.counter,
+          )
+      : undefined,
   );
+
+  nsp.on('connection', (connected) => {
+    const socket = connected as unknown as VisitorSocket;
+    const { channelSid } = socket.data;
+    void socket.join(channelRoom(channelSid));
+    // A visitor waiting for an agent learns their place in line at once, then on every change.
+    core.track(
+      core.routing.queuePositions
+        .current(channelSid)
+        .then((position) => position && socket.emit('queue:position', position)),
+    );
+    socket.onAny(dispatch);
+  });
 }
 
 const unauthorized = () =>
