@@ -110,6 +110,52 @@ describe.each(engines)('the %s store', (_engine, make) => {
     expect((await store.channels.get(ch.sid))?.lastMessageIndex).toBe(59);
   });
 
+  it('posts a member’s message in one step, checking the channel and the membership where it writes', async () => {
+    store = await node();
+    const other = await node();
+    const { channel: ch, identity } = await channel(store);
+    const post = (s: Store, i: number, clientId: string | null = null, from = identity) =>
+      s.messages.post({ channelSid: ch.sid, from, body: `p${i}`, clientId, attributes: { i } });
+
+    expect(await post(store, 0, null, 'stranger')).toEqual({ status: 'not_a_member' });
+    expect(
+      await store.messages.post({ channelSid: 'CHmissing', from: identity, body: 'x', clientId: null }),
+    ).toEqual({ status: 'no_channel' });
+
+    // Two nodes at once, every clientId twice: gapless, each stored once, author from the membership.
+    const outcomes = await Promise.all(
+      Array.from({ length: 80 }, (_, i) => post(i % 2 ? store : other, i, `k${i % 40}`)),
+    );
+    const stored = outcomes.filter((o) => o.status === 'stored');
+    expect(stored).toHaveLength(80);
+    expect(stored.filter((o) => o.created)).toHaveLength(40);
+    const messages = await store.messages.list(ch.sid, { limit: 1000 });
+    expect(messages.map((m) => m.index)).toEqual([...Array(40).keys()]);
+    expect(new Set(messages.map((m) => m.clientId)).size).toBe(40);
+    expect(messages[0]).toMatchObject({ from: identity, authorRole: 'customer', authorName: 'Dana' });
+    // What a post answers is what the store holds.
+    const first = stored.find((o) => o.created && o.message.index === 0);
+    expect(first?.message).toEqual(messages[0]);
+
+    // No task yet: not engaged. An open task engages the channel; a completed one no longer.
+    expect(stored[0]?.engaged).toBe(false);
+    const queue = await store.queues.create({ friendlyName: 'q' });
+    const { task } = await store.tasks.createUnlessOpen({
+      channelSid: ch.sid,
+      queueSid: queue.sid,
+      attributes: {},
+    });
+    expect(await post(other, 100)).toMatchObject({ status: 'stored', created: true, engaged: true });
+    await store.tasks.transition(task.sid, ['pending'], 'canceled');
+    expect(await post(store, 101)).toMatchObject({ status: 'stored', created: true, engaged: false });
+
+    // An ended chat refuses new messages, but a retry still gets its original back.
+    await store.channels.update(ch.sid, { status: 'inactive' });
+    expect(await post(other, 102, 'late')).toEqual({ status: 'inactive' });
+    expect(await post(store, 0, 'k0')).toMatchObject({ status: 'stored', created: false });
+    expect((await store.channels.get(ch.sid))?.lastMessageIndex).toBe(41);
+  });
+
   it('creates one open task per channel however many ask at once', async () => {
     store = await node();
     const other = await node();
