@@ -4,11 +4,12 @@
  * `createDatabase()` gives each test a fresh, empty database on that server.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { freePort } from './ports.ts';
+import { trackPid } from './processes.ts';
 
 export interface TestPostgres {
   url: string;
@@ -41,6 +42,11 @@ export async function startPostgres(): Promise<TestPostgres> {
     `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
     'start',
   ]);
+  // pg_ctl leaves the server running on its own: listed by the postmaster's PID.
+  const untrack = trackPid(
+    Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]),
+    'postgres',
+  );
   const url = `postgres://parley@127.0.0.1:${port}/postgres`;
   let n = 0;
   return {
@@ -56,6 +62,7 @@ export async function startPostgres(): Promise<TestPostgres> {
     stop() {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+        untrack();
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

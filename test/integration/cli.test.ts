@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { trackProcess } from '../helpers/processes.ts';
 
 const root = join(import.meta.dirname, '../..');
 const running: ChildProcess[] = [];
@@ -25,6 +26,7 @@ function start(command: string, env: Record<string, string>) {
     cwd: root,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
   });
+  trackProcess(child, `parley ${command}`);
   running.push(child);
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openWebChannel } from '../helpers/clients.ts';
+import { trackProcess } from '../helpers/processes.ts';
 import { PNG, streamUpload } from '../helpers/uploads.ts';
 
 const root = join(import.meta.dirname, '../..');
@@ -41,6 +42,7 @@ beforeAll(async () => {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  trackProcess(child, 'parley serve');
   let output = '';
   url = await new Promise<string>((resolve, reject) => {
     child.stderr?.on('data', (chunk) => {

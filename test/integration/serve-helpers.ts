@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { trackProcess } from '../helpers/processes.ts';
 
 export const root = join(import.meta.dirname, '../..');
 
@@ -57,6 +58,7 @@ export function run(command: string, args: string[], env: Record<string, string>
     Object.entries(process.env).filter(([key]) => !key.startsWith('npm_')),
   );
   const child = spawn(command, args, { cwd: root, env: { ...inherited, ...env } });
+  trackProcess(child, `${command} ${args.join(' ')}`);
   started.push(child);
   if (child.pid !== undefined) track(child.pid);
   let output = '';

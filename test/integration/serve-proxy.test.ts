@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/ports.ts';
+import { trackProcess } from '../helpers/processes.ts';
 import { startParley, type TestParley } from '../helpers/server.ts';
 import { root } from './serve-helpers.ts';
 
@@ -60,6 +61,7 @@ describe('the sample nginx proxy in front of two nodes', () => {
       ['-c', join(dir, 'nginx.conf'), '-p', dir, '-g', `daemon off; pid ${dir}/nginx.pid; error_log stderr;`],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
+    trackProcess(nginx, 'nginx');
     await listening(httpsPort);
     https = `https://localhost:${httpsPort}`;
     http = `http://127.0.0.1:${httpPort}`;

@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { trackProcess } from '../../helpers/processes.ts';
 
 const root = join(import.meta.dirname, '../../..');
 
@@ -39,6 +40,7 @@ export class ServerProcess {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    trackProcess(child, 'parley serve');
     this.child = child;
     let output = '';
     child.stderr?.on('data', (chunk) => {
