@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
-    testTimeout: 30_000,
+    // Generous ceilings: tests wait on events, and a busy machine only makes them slower.
+    testTimeout: 120_000,
     hookTimeout: 120_000,
     // Browser tests share two cores with their servers; two files at a time keeps them steady.
     maxWorkers: 2,
