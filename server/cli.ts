@@ -4,6 +4,7 @@
  *   parley serve   production: needs PARLEY_ADMIN_KEY and PARLEY_SECRET, seeds nothing
  *   parley migrate create or update the database's tables, then exit (serve and demo do it too)
  *   parley doctor  check configuration, data directory, database, Redis and SMTP; exit 1 on a problem
+ *   parley admin create-user --username NAME [--name "FULL NAME"]   password from PARLEY_ADMIN_PASSWORD or stdin
  *   parley flows validate FILE
  *   parley flows simulate FILE [--script LINES] [--name NAME] [--base-url URL]
  */
@@ -11,6 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { runAdminCommand } from './admin-cli.ts';
 import { ConfigError, loadConfig, loadStoreConfig, type Mode } from './config.ts';
 import { DEMO_AGENT } from './core/seed.ts';
 import { redact, runDoctor } from './doctor.ts';
@@ -21,7 +23,7 @@ import { createPostgresStore } from './store/postgres/index.ts';
 import { createSqliteStore } from './store/sqlite/index.ts';
 
 const USAGE =
-  'usage: parley demo | parley serve | parley migrate | parley doctor | parley flows validate FILE | parley flows simulate FILE [--script LINES] [--name NAME] [--base-url URL]';
+  'usage: parley demo | parley serve | parley migrate | parley doctor | parley admin create-user --username NAME [--name NAME] | parley flows validate FILE | parley flows simulate FILE [--script LINES] [--name NAME] [--base-url URL]';
 
 /**
  * Builds the widget, the desk and the demo pages when a file the demo serves is missing: in
@@ -43,6 +45,9 @@ function buildIfMissing() {
 async function main(command: string | undefined) {
   if (command === 'flows') {
     process.exit(await runFlowsCommand(process.argv.slice(3)));
+  }
+  if (command === 'admin') {
+    process.exit(await runAdminCommand(process.argv.slice(3)));
   }
   if (command === 'migrate') {
     await migrate();

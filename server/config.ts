@@ -94,7 +94,29 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
     uploads: uploadsOf(env),
     s3: s3Of(env),
     email: emailOf(env),
+    adminBootstrap: adminBootstrapOf(env),
   };
+}
+
+/**
+ * PARLEY_ADMIN_BOOTSTRAP, `username:password` (the password may hold colons): the first admin,
+ * created when the server starts on a database where no worker holds the admin role.
+ */
+function adminBootstrapOf(env: NodeJS.ProcessEnv): Config['adminBootstrap'] {
+  const value = env.PARLEY_ADMIN_BOOTSTRAP;
+  if (!value) return undefined;
+  const colon = value.indexOf(':');
+  const username = colon > 0 ? value.slice(0, colon).trim() : '';
+  const password = colon > 0 ? value.slice(colon + 1) : '';
+  if (!username || !password) {
+    throw new ConfigError(
+      'PARLEY_ADMIN_BOOTSTRAP must be username:password, e.g. admin:<a long random password>',
+    );
+  }
+  if (password.length < 10) {
+    throw new ConfigError('PARLEY_ADMIN_BOOTSTRAP: the admin password needs at least 10 characters');
+  }
+  return { username, password };
 }
 
 /**

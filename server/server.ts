@@ -6,9 +6,10 @@ import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { bootstrapAdmin } from './admin-users.ts';
 import { type CoreOptions, createCore, type Logger } from './core/index.ts';
-import { createRedisCounter } from './core/rate-counter.ts';
 import { DEFAULT_MEDIA_LIMITS, type MediaLimits } from './core/media.ts';
+import { createRedisCounter } from './core/rate-counter.ts';
 import { seedDemo, seedDemoPhone } from './core/seed.ts';
 import { createApp } from './http/app.ts';
 import { builtAssets } from './http/built-assets.ts';
@@ -97,6 +98,8 @@ export interface ServerOptions {
   email?: CoreOptions['email'];
   /** Local functions for bot flows' run-function (PARLEY_FUNCTIONS_DIR). */
   functionsDir?: string;
+  /** The first admin (PARLEY_ADMIN_BOOTSTRAP), created at start when no worker holds the admin role. */
+  adminBootstrap?: { username: string; password: string };
 }
 
 export interface ParleyServer {
@@ -171,6 +174,9 @@ export async function createServer(options: ServerOptions): Promise<ParleyServer
   }
   if (options.seedDemo && (await seedDemo(store, core.agents))) log.info({}, 'demo data seeded');
   if (options.seedDemo && options.demoPhone) await seedDemoPhone(store, core.flexFlows);
+  if (options.adminBootstrap && (await bootstrapAdmin(store, options.adminBootstrap))) {
+    log.info({ username: options.adminBootstrap.username }, 'admin created from PARLEY_ADMIN_BOOTSTRAP');
+  }
 
   let accepting = true;
   const limits = {

@@ -1,11 +1,18 @@
 /**
  * The admin API's guard: `Authorization: Bearer <PARLEY_ADMIN_KEY>`, or HTTP Basic as Twilio's
  * libraries send it (username an account SID `AC…` or API key SID `SK…`, any; password the
- * admin key). The key is compared in constant time.
+ * admin key). The key is compared in constant time. With admin sessions given, a Bearer
+ * token of a worker holding the admin role (the admin console's session) is accepted too.
+ * Whoever passed is left in `res.locals.adminActor`, for the audit log.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
-import { ParleyError } from '../errors.ts';
+import { forbidden, ParleyError } from '../errors.ts';
+import type { AuditActor } from '../store/types.ts';
+import type { AdminSessions } from './admin-session.ts';
+
+/** The actor of requests made with the admin key. */
+export const ADMIN_KEY_ACTOR: AuditActor = { kind: 'admin_key', workerSid: null, name: 'admin key' };
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -31,19 +38,37 @@ export function adminCheck(adminKey: string): (req: Request) => boolean {
   };
 }
 
-export function requireAdmin(adminKey: string): RequestHandler {
+export function requireAdmin(adminKey: string, sessions?: AdminSessions): RequestHandler {
   const isAdmin = adminCheck(adminKey);
-  return (req, _res, next) => {
-    if (!isAdmin(req)) {
-      next(
-        new ParleyError(
-          'unauthorized',
-          'This API needs Authorization: Bearer <PARLEY_ADMIN_KEY> (or Basic <account SID>:<PARLEY_ADMIN_KEY>)',
-          401,
-        ),
-      );
+  const unauthorized = () =>
+    new ParleyError(
+      'unauthorized',
+      sessions
+        ? 'This API needs Authorization: Bearer <PARLEY_ADMIN_KEY> (or Basic <account SID>:<PARLEY_ADMIN_KEY>), or an admin console session: sign in at /admin'
+        : 'This API needs Authorization: Bearer <PARLEY_ADMIN_KEY> (or Basic <account SID>:<PARLEY_ADMIN_KEY>)',
+      401,
+    );
+  return (req, res, next) => {
+    if (isAdmin(req)) {
+      res.locals.adminActor = ADMIN_KEY_ACTOR;
+      next();
       return;
     }
-    next();
+    const header = req.get('authorization') ?? '';
+    if (!sessions || !header.startsWith('Bearer ')) {
+      next(unauthorized());
+      return;
+    }
+    sessions.actorOf(header.slice(7)).then((found) => {
+      if (found === null) next(unauthorized());
+      else if (found === 'not_admin')
+        next(
+          forbidden('This worker does not hold the admin role: an administrator can give it under Agents'),
+        );
+      else {
+        res.locals.adminActor = found;
+        next();
+      }
+    }, next);
   };
 }

@@ -7,7 +7,10 @@ import type { Core, Logger } from '../core/index.ts';
 import { demoFlexFlowSid } from '../core/seed.ts';
 import { ParleyError, toErrorBody } from '../errors.ts';
 import { requireAdmin } from './admin-auth.ts';
+import { adminSessionsRouter, createAdminSessions } from './admin-session.ts';
+import { auditEventsRouter, auditTrail } from './audit.ts';
 import type { BuiltAssets } from './built-assets.ts';
+import { cannedResponsesRouter } from './canned-responses.ts';
 import { channelsRouter } from './channels.ts';
 import { demoOrdersRouter } from './demo-orders.ts';
 import { demoPhoneRouter } from './demo-phone.ts';
@@ -82,11 +85,17 @@ export function createApp({
   app.use(twilioRouter(core, adminKey, log));
   app.use('/v1', requireJsonBody);
   app.use(publicRouter(core, limits));
+  app.use(adminSessionsRouter(core, Boolean(demo), limits.signInPerMinute));
   app.use(messagingRouter(core));
   app.use(emailWebhooksRouter(core), emailTranscriptsRouter(core));
   if (demo) app.use(demoOrdersRouter(), demoPhoneRouter(core));
+  // Agents read and keep their own with their session token, so it checks the admin key itself.
+  app.use('/v1/CannedResponses', cannedResponsesRouter(core, adminKey));
   const v1 = express.Router();
-  v1.use(requireAdmin(adminKey));
+  // The admin key, or an admin console session; every change is written to the audit log.
+  v1.use(requireAdmin(adminKey, createAdminSessions(core, Boolean(demo))));
+  v1.use(auditTrail(core.store, log));
+  v1.use('/AuditEvents', auditEventsRouter(core));
   v1.use('/Channels', channelsRouter(core));
   v1.use('/Contacts', privacyRouter(core));
   v1.use('/FlexFlows', flexFlowsRouter(core));

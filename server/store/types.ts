@@ -4,6 +4,8 @@
  * several nodes) implements it.
  */
 
+import type { AuditRepository } from './audit-events.ts';
+import type { CannedResponseRepository } from './canned-responses.ts';
 import type {
   ChannelRepository,
   ContactRepository,
@@ -23,6 +25,8 @@ import type {
   WorkflowRepository,
 } from './repositories.ts';
 
+export type * from './audit-events.ts';
+export type * from './canned-responses.ts';
 export type * from './records.ts';
 export type * from './repositories.ts';
 
@@ -46,6 +50,10 @@ export interface Store {
   media: MediaRepository;
   /** Privacy requests and retention (engines without it answer 501 to them). */
   privacy?: PrivacyRepository;
+  /** The admin audit log: every change made through the admin API. */
+  audit: AuditRepository;
+  /** Saved replies agents insert by shortcut: shared ones and each agent's own. */
+  cannedResponses: CannedResponseRepository;
   /** True when nothing has been created yet: demo data may be seeded. */
   isEmpty(): Promise<boolean>;
   /** True for exactly one caller per key, ever (e.g. the node that seeds the demo data). */

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { type Clock, newSid as defaultNewSid, type IdGenerator, systemClock } from '../../ids.ts';
 import type { Store } from '../types.ts';
 import { auditRepository } from './audit.ts';
+import { cannedResponseRepository } from './canned-responses.ts';
 import {
   channelRepository,
   contactRepository,
@@ -66,6 +67,7 @@ export async function createPostgresStore({
     media: mediaRepository(deps),
     privacy: privacyRepository(deps),
     audit: auditRepository(deps),
+    cannedResponses: cannedResponseRepository(deps),
     async isEmpty() {
       const row = await one(
         pool,

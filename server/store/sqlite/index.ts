@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { type Clock, newSid as defaultNewSid, type IdGenerator, systemClock } from '../../ids.ts';
 import type { Store } from '../types.ts';
 import { auditRepository } from './audit.ts';
+import { cannedResponseRepository } from './canned-responses.ts';
 import {
   channelRepository,
   contactRepository,
@@ -72,6 +73,7 @@ export function createSqliteStore({
     media: mediaRepository(deps),
     privacy: privacyRepository(deps),
     audit: auditRepository(deps),
+    cannedResponses: cannedResponseRepository(deps),
     async isEmpty() {
       const row = db
         .prepare('SELECT (SELECT count(*) FROM flex_flows) + (SELECT count(*) FROM workers) AS n')

@@ -292,6 +292,44 @@ const migrations: { version: number; sql: string }[] = [
       DROP TABLE contact_scopes;
     `,
   },
+  {
+    // Canned responses (versions 90–99 belong to the agent desk): shared ones have owner ''.
+    version: 90,
+    sql: `
+      CREATE TABLE canned_responses (
+        sid TEXT PRIMARY KEY,
+        owner_sid TEXT NOT NULL,
+        shortcut TEXT NOT NULL,
+        title TEXT NOT NULL,
+        body TEXT NOT NULL,
+        date_created TEXT NOT NULL,
+        date_updated TEXT NOT NULL,
+        UNIQUE (owner_sid, shortcut)
+      );
+    `,
+  },
+  {
+    // The admin audit log (versions 100–109 belong to the admin console).
+    version: 100,
+    sql: `
+      CREATE TABLE audit_events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        sid TEXT NOT NULL UNIQUE,
+        actor_kind TEXT NOT NULL,
+        actor_worker_sid TEXT,
+        actor_name TEXT NOT NULL,
+        action TEXT NOT NULL,
+        resource_type TEXT NOT NULL,
+        resource_sid TEXT,
+        request TEXT NOT NULL,
+        before_json TEXT,
+        after_json TEXT,
+        date_created TEXT NOT NULL
+      );
+      CREATE INDEX audit_events_by_resource ON audit_events (resource_sid, seq);
+      CREATE INDEX audit_events_by_worker ON audit_events (actor_worker_sid, seq);
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database): void {
