@@ -72,7 +72,16 @@ const executionView = (e: Execution, withLog: boolean) => ({
   status: e.status,
   currentState: e.state.waiting?.state ?? null,
   endReason: e.state.endReason,
-  context: e.state.context,
+  // Inside a subflow, `context` stays the flow's own and the subflow's is beside it.
+  context: e.state.subflow ? e.state.subflow.parent : e.state.context,
+  ...(e.state.subflow && {
+    subflow: {
+      flowSid: e.state.subflow.flowSid,
+      revision: e.state.subflow.revision,
+      state: e.state.subflow.state,
+      context: e.state.context,
+    },
+  }),
   ...(withLog && { steps: e.state.log }),
   dateCreated: e.dateCreated,
   dateUpdated: e.dateUpdated,

@@ -29,15 +29,86 @@ export function readDefinition(
   return { definition: value };
 }
 
-/** JSON.parse's reason with the line and column it stopped at. */
-export function jsonErrorAt(text: string, err: Error): string {
-  const reason = err.message
-    .replace(/\s*in JSON at position \d+.*$/s, '')
-    .replace(/\s*\(line \d+ column \d+\)/, '');
-  const match = /position (\d+)/.exec(err.message);
-  const position = match ? Number(match[1]) : text.length;
+/** Where JSON.parse stopped in `text`, said as "unexpected X at line L, column C". */
+export function jsonErrorAt(text: string, _err?: Error): string {
+  const position = jsonErrorPosition(text);
   const before = text.slice(0, position);
   const line = before.split('\n').length;
   const column = position - before.lastIndexOf('\n');
-  return `${reason} at line ${line}, column ${column}`;
+  const found =
+    position < text.length ? `unexpected ${JSON.stringify(text[position])}` : 'unexpected end of the text';
+  return `${found} at line ${line}, column ${column}`;
+}
+
+/**
+ * The offset of the first character that keeps `text` from being JSON (V8's messages do not
+ * always say): a small recursive-descent reader, only run once JSON.parse has failed.
+ */
+function jsonErrorPosition(text: string): number {
+  let i = 0;
+  const fail = (): never => {
+    throw i;
+  };
+  const space = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i] as string)) i++;
+  };
+  const string = () => {
+    i++;
+    while (i < text.length) {
+      const c = text[i] as string;
+      if (c === '"') {
+        i++;
+        return;
+      }
+      if (c < ' ') fail();
+      i += c === '\\' ? 2 : 1;
+    }
+    fail();
+  };
+  const list = (close: string, item: () => void) => {
+    i++;
+    space();
+    if (text[i] === close) {
+      i++;
+      return;
+    }
+    for (;;) {
+      item();
+      space();
+      if (text[i] === ',') i++;
+      else if (text[i] === close) {
+        i++;
+        return;
+      } else fail();
+    }
+  };
+  const value = (): void => {
+    space();
+    const c = text[i];
+    if (c === '{')
+      return list('}', () => {
+        space();
+        if (text[i] !== '"') fail();
+        string();
+        space();
+        if (text[i] !== ':') fail();
+        i++;
+        value();
+      });
+    if (c === '[') return list(']', value);
+    if (c === '"') return string();
+    const literal = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(
+      text.slice(i, i + 400),
+    );
+    if (!literal) fail();
+    i += (literal as RegExpExecArray)[0].length;
+  };
+  try {
+    value();
+    space();
+    if (i < text.length) fail();
+    return text.length;
+  } catch (at) {
+    return Math.min(at as number, text.length);
+  }
 }

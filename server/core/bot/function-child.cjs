@@ -43,8 +43,20 @@ process.once('message', ({ file, event, context }) => {
     }
   }
   globalThis.Twilio = { Response };
+  // Twilio Functions are CommonJS; a functions folder inside a `"type": "module"` project
+  // would have Node read a .js file as ESM (where `exports` is undefined), so it is compiled
+  // as CommonJS whatever the nearest package.json says.
+  const load = (path) => {
+    if (!path.endsWith('.js')) return require(path);
+    const Module = require('node:module');
+    const m = new Module(path, module);
+    m.filename = path;
+    m.paths = Module._nodeModulePaths(require('node:path').dirname(path));
+    m._compile(require('node:fs').readFileSync(path, 'utf8'), path);
+    return m.exports;
+  };
   try {
-    const handler = require(file).handler;
+    const handler = load(file).handler;
     if (typeof handler !== 'function') throw new Error('the module has no exports.handler');
     const result = handler(
       {

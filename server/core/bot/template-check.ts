@@ -20,7 +20,7 @@ const isTemplate = (text: string) => text.includes('{{') || text.includes('{%');
 /** Every string in `value` with the path it is at (`properties.attributes`, `properties.parameters[0].value`). */
 function strings(value: unknown, path: string, out: [string, string][] = []): [string, string][] {
   if (typeof value === 'string') out.push([path, value]);
-  else if (Array.isArray(value)) value.forEach((v, i) => strings(v, `${path}[${i}]`, out));
+  else if (Array.isArray(value)) for (const [i, v] of value.entries()) strings(v, `${path}[${i}]`, out);
   else if (value && typeof value === 'object')
     for (const [k, v] of Object.entries(value)) if (k !== 'offset') strings(v, `${path}.${k}`, out);
   return out;
