@@ -235,6 +235,10 @@ export interface WidgetConfig {
     }[];
   };
   offlineMessage?: string;
+  /** Shown at the top of the conversation when the widget opens, before anyone writes. */
+  welcomeMessage?: string;
+  /** A line under the greeting about who answers, e.g. "Ana and Luis answer on weekdays, 9–17". */
+  teamLine?: string;
   fileAttachment?: { enabled: boolean; maxFileSize?: number; acceptedExtensions?: string[] };
 }
 
@@ -244,7 +248,8 @@ export type UnavailableReason = 'outside_business_hours' | 'no_agents';
 export interface WebChannelConfigResponse {
   flexFlowSid: Sid;
   widgetConfig: Omit<WidgetConfig, 'businessHours'>;
-  availability: { available: boolean; reason: UnavailableReason | null };
+  /** `agentsAvailable`: some agent is Available now (a studio Flex Flow is available through its bot regardless). */
+  availability: { available: boolean; reason: UnavailableReason | null; agentsAvailable?: boolean };
 }
 
 /** `POST /v1/WebChannels/OfflineMessages`: a message left while nobody answers becomes a task. */

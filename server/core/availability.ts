@@ -30,13 +30,15 @@ export async function availabilityOf(
   store: Store,
   flexFlow: FlexFlow,
   now: Date,
-): Promise<{ available: boolean; reason: UnavailableReason | null }> {
+): Promise<{ available: boolean; reason: UnavailableReason | null; agentsAvailable: boolean }> {
   const hours = flexFlow.widgetConfig?.businessHours;
   if (hours && !isWithinBusinessHours(hours, now))
-    return { available: false, reason: 'outside_business_hours' };
-  // A bot answers a studio Flex Flow at any hour it is open; it queues the hand-over for agents.
-  if (flexFlow.integrationType === 'studio') return { available: true, reason: null };
+    return { available: false, reason: 'outside_business_hours', agentsAvailable: false };
   const workers = await store.workers.list();
-  if (!workers.some((w) => w.activity === 'Available')) return { available: false, reason: 'no_agents' };
-  return { available: true, reason: null };
+  // Told apart from `available`: a visitor waiting in the queue behind a bot learns whether anyone can come.
+  const agentsAvailable = workers.some((w) => w.activity === 'Available' && !w.disabled);
+  // A bot answers a studio Flex Flow at any hour it is open; it queues the hand-over for agents.
+  if (flexFlow.integrationType === 'studio') return { available: true, reason: null, agentsAvailable };
+  if (!agentsAvailable) return { available: false, reason: 'no_agents', agentsAvailable };
+  return { available: true, reason: null, agentsAvailable };
 }

@@ -5,6 +5,7 @@
  * (`attributes`, `integration`, `parameters`, a bot flow's `definition`) stays open.
  */
 import { z } from 'zod';
+import { isEmailAddress } from '../core/email/address.ts';
 import { parseExpression } from '../core/routing/expression.ts';
 import { attributes, body, clientId, friendlyName, index, sid, strictObject, stringMap } from '../schemas.ts';
 
@@ -108,7 +109,7 @@ const widgetConfig = strictObject({
 
 const flexFlowFields = {
   friendlyName,
-  channelType: z.enum(['web', 'sms', 'whatsapp', 'facebook', 'custom']),
+  channelType: z.enum(['web', 'sms', 'whatsapp', 'facebook', 'custom', 'email']),
   contactIdentity: z.string().min(1).max(200),
   enabled: z.boolean(),
   integrationType: z.enum(['studio', 'task', 'external']),
@@ -131,6 +132,10 @@ const flexFlow = strictObject({
   allowedOrigins: flexFlowFields.allowedOrigins.default([]),
   widgetConfig: flexFlowFields.widgetConfig.default({}),
   messagingConnector: flexFlowFields.messagingConnector.optional(),
+}).refine((f) => f.channelType !== 'email' || isEmailAddress(f.contactIdentity), {
+  path: ['contactIdentity'],
+  message:
+    'an email Flex Flow\'s contactIdentity is the address customers write to, e.g. "support@shop.example"',
 });
 const flexFlowPatch = strictObject(flexFlowFields).partial();
 

@@ -42,6 +42,12 @@ export interface ChatClient {
   submitForm(answers: Record<string, string>): void;
   sendOffline(message: { name: string; email: string; body: string }): Promise<void>;
   send(body: string, attributes?: Record<string, unknown>): void;
+  /** Sends a message the server refused again, as a new message at the end. */
+  resend(clientId: string): void;
+  /** Drops a message the server refused. */
+  discard(clientId: string): void;
+  /** Shows the offline form (nobody can come to the queue): the visitor leaves an email. */
+  offerOffline(): void;
   notifyTyping(): void;
   /** Tells the agent the page the visitor is on now. */
   updatePage(pageUrl: string): void;
@@ -56,6 +62,8 @@ export interface ChatClient {
 }
 
 const TYPING_THROTTLE_MS = 2_000;
+/** While the visitor waits in a queue, how often to ask whether any agent can come. */
+const AGENTS_CHECK_MS = 30_000;
 
 export function createChatClient(deps: ChatClientDeps): ChatClient {
   const { store, sessions, outbox, events } = deps;
@@ -65,6 +73,21 @@ export function createChatClient(deps: ChatClientDeps): ChatClient {
   /** The ended conversation's token: the next one is for the same contact. */
   let previousToken: string | undefined;
   let lastTypingSent = 0;
+  let agentsCheck: ReturnType<typeof setTimeout> | null = null;
+
+  /** Waiting in the queue: find out (and keep finding out) whether anyone can come. */
+  function watchAgents(state: ChatState) {
+    if (!state.queue || agentsCheck) return;
+    agentsCheck = setTimeout(() => {
+      agentsCheck = null;
+      if (store.get().queue) watchAgents(store.get());
+    }, AGENTS_CHECK_MS);
+    void deps.settings().then(
+      (settings) => store.update(update.setAgentsAvailable(settings.agentsAvailable)),
+      () => undefined,
+    );
+  }
+  store.subscribe(watchAgents);
 
   function enter(next: StoredSession) {
     session = next;
@@ -152,7 +175,7 @@ export function createChatClient(deps: ChatClientDeps): ChatClient {
     if (!session && !store.get().gate) once(begin);
   }
 
-  return {
+  const client: ChatClient = {
     resume() {
       const stored = sessions.load();
       if (stored) {
@@ -183,6 +206,17 @@ export function createChatClient(deps: ChatClientDeps): ChatClient {
       });
       store.update(update.markOfflineSent);
     },
+    resend(clientId) {
+      const failed = store.get().pending.find((item) => item.clientId === clientId);
+      store.update(update.removePending(clientId));
+      if (failed) client.send(failed.body, failed.attributes);
+    },
+    discard(clientId) {
+      store.update(update.removePending(clientId));
+    },
+    offerOffline() {
+      store.update(update.setGate('offline'));
+    },
     send(text, attributes) {
       const body = text.trim();
       if (!body || !session) return;
@@ -205,7 +239,7 @@ export function createChatClient(deps: ChatClientDeps): ChatClient {
     markRead: () => connection?.markRead(),
     updatePage: (pageUrl) => connection?.updatePage(pageUrl),
     async end() {
-      await connection?.end();
+      if (await connection?.end()) store.update(update.markEndedByVisitor);
     },
     restart() {
       previousToken = session?.token;
@@ -218,6 +252,8 @@ export function createChatClient(deps: ChatClientDeps): ChatClient {
     },
     session: () => session,
     dispose(forget) {
+      if (agentsCheck) clearTimeout(agentsCheck);
+      agentsCheck = null;
       connection?.close();
       connection = null;
       if (forget) {
@@ -227,4 +263,5 @@ export function createChatClient(deps: ChatClientDeps): ChatClient {
       }
     },
   };
+  return client;
 }

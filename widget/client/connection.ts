@@ -94,7 +94,8 @@ export function openConnection(session: StoredSession, deps: ConnectionDeps): Co
       });
       if (!reply) return; // lost with the connection: the next connect retries it with the same clientId
       outbox.remove(clientId);
-      if (isAckError(reply)) store.update(update.failPending(clientId, reply.error.message));
+      // The code, not the server's text: the widget says what went wrong in the visitor's language.
+      if (isAckError(reply)) store.update(update.failPending(clientId, reply.error.code));
       else receive([reply.message]);
     }
   }

@@ -22,6 +22,8 @@ export async function loadSettings(serverUrl: string, options: WebchatOptions): 
   return {
     ...(preEngagementConfig?.fields.length ? { preEngagementConfig } : {}),
     ...(config.offlineMessage ? { offlineMessage: config.offlineMessage } : {}),
+    ...(config.welcomeMessage ? { welcomeMessage: config.welcomeMessage } : {}),
+    ...(config.teamLine ? { teamLine: config.teamLine } : {}),
     fileAttachment: {
       enabled: attachments.enabled,
       maxFileSize: attachments.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
@@ -29,5 +31,6 @@ export async function loadSettings(serverUrl: string, options: WebchatOptions): 
     },
     available: remote?.availability.available ?? true,
     reason: remote?.availability.reason ?? null,
+    agentsAvailable: remote?.availability.agentsAvailable ?? remote?.availability.available ?? true,
   };
 }

@@ -49,6 +49,20 @@ export const en = {
   sendMessage: 'Send message',
   offlineSent: 'Thank you! We will get back to you by email.',
   dismiss: 'Dismiss',
+  greeting: 'Hi! How can we help you today?',
+  youEnded: 'You ended the chat.',
+  tooLong: 'Your message is {name} characters long; the limit is {size}. Please shorten it.',
+  charactersLeft: '{name} characters left',
+  retrySend: 'Retry',
+  removeMessage: 'Remove',
+  newMessages: 'New messages',
+  errorTooLong: 'the message is too long',
+  errorRateLimited: 'you are sending too fast, wait a moment',
+  errorEnded: 'this chat has ended',
+  errorGeneric: 'please try again',
+  noAgentsNow: 'No agent is available right now.',
+  leaveEmailInstead: 'Leave your email',
+  awaySubtitle: 'We will answer by email',
 };
 
 export type Strings = typeof en;

@@ -12,7 +12,7 @@ export interface PendingMessage {
   body: string;
   /** When the visitor wrote it (ISO), shown as its time until the server's replaces it. */
   dateCreated: string;
-  /** Set when the server refused it for good (it is not retried). */
+  /** The server's error code when it refused it for good: the visitor may retry or remove it. */
   failed?: string;
   /** Sent along (an attachment's `media`). */
   attributes?: Record<string, unknown>;
@@ -25,6 +25,10 @@ export interface WidgetSettings {
   fileAttachment: FileAttachmentConfig;
   available: boolean;
   reason: UnavailableReason | null;
+  /** Some agent is Available now; false while the visitor waits in a queue nobody serves. */
+  agentsAvailable: boolean;
+  welcomeMessage?: string;
+  teamLine?: string;
 }
 
 /**
@@ -65,6 +69,8 @@ export interface ChatState {
   gate: Gate;
   /** The offline form was sent. */
   offlineSent: boolean;
+  /** The visitor ended this chat (not the agent or the bot). */
+  endedByVisitor: boolean;
   /** Where the visitor's task waits for an agent, while it waits. */
   queue: { position: number; estimatedWaitSeconds: number | null } | null;
   /** About attachments: an upload in progress, or a problem (too large, wrong type, refused). */
@@ -87,11 +93,19 @@ export const initialChatState: ChatState = {
   settings: null,
   gate: null,
   offlineSent: false,
+  endedByVisitor: false,
   notice: null,
   queue: null,
 };
 
 export const isEnded = (state: ChatState): boolean => state.channel?.status === 'inactive';
+
+/** A chat exists once someone wrote in it: before that there is nothing to end. */
+export const hasStarted = (state: ChatState): boolean =>
+  state.messages.length > 0 || state.pending.length > 0;
+
+/** The message limit the server keeps (LIMITS.messageBody). */
+export const MAX_MESSAGE_LENGTH = 4000;
 
 /** The agent serving the visitor: the most recent agent member, if any joined. */
 export const currentAgent = (state: ChatState): MemberDTO | undefined =>

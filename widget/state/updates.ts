@@ -44,6 +44,24 @@ export const failPending =
     pending: state.pending.map((item) => (item.clientId === clientId ? { ...item, failed: reason } : item)),
   });
 
+/** The visitor gave up on a message that could not be sent. */
+export const removePending =
+  (clientId: string) =>
+  (state: ChatState): ChatState => ({
+    ...state,
+    pending: state.pending.filter((item) => item.clientId !== clientId),
+  });
+
+export const markEndedByVisitor = (state: ChatState): ChatState => ({ ...state, endedByVisitor: true });
+
+/** Whether anyone can come to a visitor who waits in the queue (checked while they wait). */
+export const setAgentsAvailable =
+  (agentsAvailable: boolean) =>
+  (state: ChatState): ChatState =>
+    !state.settings || state.settings.agentsAvailable === agentsAvailable
+      ? state
+      : { ...state, settings: { ...state.settings, agentsAvailable } };
+
 export const setChannel =
   (channel: ChannelDTO) =>
   (state: ChatState): ChatState =>

@@ -14,6 +14,10 @@ export interface Actions {
   open(): void;
   close(): void;
   send(body: string, attributes?: Record<string, unknown>): void;
+  resend(clientId: string): void;
+  discard(clientId: string): void;
+  /** Nobody can come to the queue: show the offline form instead. */
+  leaveEmail(): void;
   typing(): void;
   end(): void;
   startNew(): void;

@@ -1,5 +1,5 @@
 /** Replaces the composer once the conversation ended, offering a new one. */
-import { useApp } from './app-context';
+import { useApp, useChatState } from './app-context';
 import { css } from './sheet';
 import { color } from './theme';
 
@@ -24,9 +24,10 @@ const panel = css`
 
 export function ChatEnded() {
   const { strings, actions } = useApp();
+  const { endedByVisitor } = useChatState();
   return (
     <div class={panel}>
-      <p role="status">{strings.ended}</p>
+      <p role="status">{endedByVisitor ? strings.youEnded : strings.ended}</p>
       <button type="button" onClick={actions.startNew}>
         {strings.startNewChat}
       </button>

@@ -3,7 +3,7 @@
  * buttons: transcript download, End chat (asking first), Close chat.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { currentAgent, isEnded } from '../state/chat-state';
+import { currentAgent, hasStarted, isEnded } from '../state/chat-state';
 import { useApp, useChatState } from './app-context';
 import { Avatar } from './avatar';
 import { CloseIcon, DownloadIcon } from './icons';
@@ -114,14 +114,17 @@ export function Header() {
   const { strings, actions } = useApp();
   const [confirming, setConfirming] = useState(false);
   const agent = currentAgent(state);
-  const canEnd = state.phase === 'ready' && state.channel !== null && !isEnded(state);
+  // Nothing to end before anyone wrote: the button comes with the chat.
+  const canEnd = state.phase === 'ready' && state.channel !== null && !isEnded(state) && hasStarted(state);
+  const away = state.settings && (!state.settings.available || !state.settings.agentsAvailable);
   return (
     <>
-      <header class={header}>
+      {/* Not a <header>: inside the host page it would be a second banner landmark. */}
+      <div class={header}>
         {agent && <Avatar name={agent.friendlyName} />}
         <div class={titles}>
           <h2>{agent ? agent.friendlyName : strings.title}</h2>
-          {!agent && <p>{strings.subtitle}</p>}
+          {!agent && <p>{away ? strings.awaySubtitle : strings.subtitle}</p>}
         </div>
         {state.messages.length > 0 && (
           <button
@@ -148,7 +151,7 @@ export function Header() {
         <button type="button" class={iconButton} aria-label={strings.closeChat} onClick={actions.close}>
           <CloseIcon />
         </button>
-      </header>
+      </div>
       {canEnd && confirming && <ConfirmEnd onDone={() => setConfirming(false)} />}
     </>
   );

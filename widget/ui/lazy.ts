@@ -26,3 +26,4 @@ export function useLazy<M extends object>(load: () => Promise<M>, needed = true)
 export const loadForms = () => import('./forms');
 export const loadMarkdown = () => import('./markdown');
 export const loadMedia = () => import('./media');
+export const loadTrouble = () => import('./trouble');

@@ -5,15 +5,14 @@
  * lazily loaded chunks, fetched only when a message needs them.
  */
 import type { MessageDTO } from '../../server/protocol';
-import { format } from '../i18n';
 import type { PendingMessage } from '../state/chat-state';
 import { useApp } from './app-context';
-import { loadMarkdown, loadMedia, useLazy } from './lazy';
+import { loadMarkdown, loadMedia, loadTrouble, useLazy } from './lazy';
 import type { MediaInfo } from './media';
 import { css } from './sheet';
 import { color } from './theme';
 
-const item = css`
+export const item = css`
   display: flex;
   flex-direction: column;
   max-width: 80%;
@@ -28,7 +27,7 @@ const item = css`
     text-align: center;
   }
 `;
-const bubble = css`
+export const bubble = css`
   padding: 8px 12px;
   border-radius: 14px;
   white-space: pre-wrap;
@@ -93,18 +92,22 @@ export function MessageBubble({
   message,
   mine,
   seen,
+  endedByVisitor,
 }: {
   message: MessageDTO;
   mine: boolean;
   seen?: boolean;
+  /** The visitor ended the chat: its end notice says so in their words. */
+  endedByVisitor?: boolean;
 }) {
   const { strings } = useApp();
   const role = mine ? 'customer' : message.authorRole;
   const showName = role === 'agent' || role === 'bot';
+  const ownEnd = endedByVisitor && role === 'system' && message.attributes.event === 'chat.ended';
   return (
     <li class={item} data-role={role} data-index={message.index}>
-      <div class={bubble}>
-        <Body message={message} />
+      <div class={bubble} dir="auto">
+        {ownEnd ? strings.youEnded : <Body message={message} />}
       </div>
       <div class={meta}>
         {showName && `${message.authorName} · `}
@@ -117,12 +120,17 @@ export function MessageBubble({
 
 export function PendingBubble({ message }: { message: PendingMessage }) {
   const { strings } = useApp();
+  const trouble = useLazy(loadTrouble, !!message.failed);
   return (
     <li class={item} data-role="customer" data-pending={message.failed ? 'failed' : 'sending'}>
-      <div class={bubble}>{message.body}</div>
-      <div class={meta} data-failed={message.failed ? '' : undefined}>
-        {message.failed ? format(strings.notDelivered, message.failed) : strings.sending}
+      <div class={bubble} dir="auto">
+        {message.body}
       </div>
+      {!message.failed ? (
+        <div class={meta}>{strings.sending}</div>
+      ) : (
+        trouble && <trouble.FailedActions message={{ ...message, failed: message.failed }} />
+      )}
     </li>
   );
 }

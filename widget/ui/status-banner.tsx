@@ -39,7 +39,7 @@ const banner = css`
 `;
 
 export function StatusBanner() {
-  const { phase, connected, error, notice, queue, store } = { ...useChatState(), ...useApp() };
+  const { phase, connected, error, notice, queue, settings, store } = { ...useChatState(), ...useApp() };
   const { strings, actions } = useApp();
   if (notice) {
     return (
@@ -63,6 +63,17 @@ export function StatusBanner() {
         {format(strings.startFailed, error ?? '')}
         <button type="button" onClick={actions.retry}>
           {strings.retry}
+        </button>
+      </div>
+    );
+  }
+  if (phase === 'ready' && connected && queue && settings && !settings.agentsAvailable) {
+    // Nobody can come: no endless place in line, but the truth and another way to reach us.
+    return (
+      <div class={banner} data-kind="info" role="status">
+        {strings.noAgentsNow}
+        <button type="button" onClick={actions.leaveEmail}>
+          {strings.leaveEmailInstead}
         </button>
       </div>
     );
