@@ -13,6 +13,7 @@ import type { Channel, Contact, Execution, FlexFlow, Message, Store } from '../.
 import type { Conversations } from '../conversations.ts';
 import type { EgressPolicy } from '../egress.ts';
 import type { Routing } from '../routing/index.ts';
+import type { FlowDefinition } from './definition.ts';
 import { type EngineEvent, newExecution, step } from './engine.ts';
 import { flexChannelAttributes } from './flex-attributes.ts';
 import { performRunFunction } from './functions.ts';
@@ -51,6 +52,24 @@ export function createBotRunner({
   functionsDir,
 }: BotRunnerDeps) {
   const queues = new Map<string, Promise<unknown>>();
+  // A revision of a flow never changes once saved, so on any node it may be kept: one read per
+  // revision instead of one per step.
+  const revisions = new Map<string, Promise<FlowDefinition | null>>();
+  function revisionOf(flowSid: string, revision: number) {
+    const key = `${flowSid}@${revision}`;
+    let definition = revisions.get(key);
+    if (!definition) {
+      if (revisions.size >= 500) revisions.clear();
+      definition = store.flows.getRevision(flowSid, revision);
+      revisions.set(key, definition);
+      // A failed read is not kept.
+      definition.then(
+        (found) => found || revisions.delete(key),
+        () => revisions.delete(key),
+      );
+    }
+    return definition;
+  }
 
   /** Runs `work` after everything already queued for the same execution. */
   function serialize<T>(key: string, work: () => Promise<T>): Promise<T> {
@@ -118,7 +137,7 @@ export function createBotRunner({
       while (next) {
         const execution = await store.executions.get(executionSid);
         if (!execution || execution.status === 'ended') return;
-        const definition = await store.flows.getRevision(execution.flowSid, execution.flowRevision);
+        const definition = await revisionOf(execution.flowSid, execution.flowRevision);
         if (!definition)
           throw new Error(`flow ${execution.flowSid} revision ${execution.flowRevision} is gone`);
         const subflows = await loadSubflows(store.flows, definition, execution.state);

@@ -62,6 +62,20 @@ export function compileTemplate(text: string): (string | number)[][] {
 
 const MAX_OUTPUT = 20_000;
 
+// A flow's templates are the same text on every step: each is parsed once. Bounded, since
+// flows can be edited without end.
+const PARSED_LIMIT = 2000;
+const parsedTemplates = new Map<string, ReturnType<typeof liquid.parse>>();
+function parsed(text: string) {
+  let templates = parsedTemplates.get(text);
+  if (!templates) {
+    templates = liquid.parse(text);
+    if (parsedTemplates.size >= PARSED_LIMIT) parsedTemplates.clear();
+    parsedTemplates.set(text, templates);
+  }
+  return templates;
+}
+
 export type TemplateScope = Record<string, unknown>;
 
 /** Renders a string template; anything else is turned to text first. */
@@ -70,7 +84,7 @@ export function render(template: unknown, scope: TemplateScope): string {
   if (!text.includes('{{') && !text.includes('{%')) return text;
   let out: string;
   try {
-    out = liquid.parseAndRenderSync(text, scope);
+    out = liquid.renderSync(parsed(text), scope) as string;
   } catch (err) {
     throw templateError(err);
   }

@@ -52,6 +52,7 @@ export function createSqliteStore({
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  cacheStatements(db);
   const deps = { db, clock, newSid };
   const group = createGroupCommit(db);
   return {
@@ -97,4 +98,23 @@ export function createSqliteStore({
       db.close();
     },
   };
+}
+
+/**
+ * Every statement is prepared once: repositories call `db.prepare(sql)` where they use it, and
+ * the same SQL gets the same compiled statement back. Bounded, since a few statements are
+ * built with a varying number of placeholders.
+ */
+function cacheStatements(db: Database.Database, limit = 1000) {
+  const prepare = db.prepare.bind(db);
+  const statements = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      if (statements.size >= limit) statements.clear();
+      statement = prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  }) as typeof db.prepare;
 }
