@@ -1,9 +1,20 @@
 /**
  * The message box: Enter sends, Shift+Enter starts a new line, as in every chat tool. Files
- * are attached with "Attach file" (or dropped on the box), emoji picked from a small grid.
+ * are attached with "Attach file" (or dropped on the box), emoji picked from a small grid,
+ * canned responses inserted by typing `/shortcut` or from the "Canned responses" list.
  */
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { CannedResponse } from '../client/canned-responses.ts';
+import {
+  CannedResponsesMenu,
+  matchCannedResponses,
+  ShortcutSuggestions,
+  shortcutQuery,
+} from './canned-responses.tsx';
 import { EmojiPicker } from './emoji-picker.tsx';
+
+/** At most this many suggestions under a typed `/shortcut`. */
+const MAX_SUGGESTIONS = 8;
 
 interface ComposerProps {
   disabled: boolean;
@@ -11,12 +22,46 @@ interface ComposerProps {
   onTyping(): void;
   /** Files picked or dropped: uploaded and sent one message each. */
   onAttach(files: File[]): void;
+  loadCannedResponses(): Promise<CannedResponse[]>;
+  /** A canned response's text with its placeholders filled in for this chat. */
+  fillPlaceholders(body: string): string;
 }
 
-export function Composer({ disabled, onSend, onTyping, onAttach }: ComposerProps) {
+export function Composer({
+  disabled,
+  onSend,
+  onTyping,
+  onAttach,
+  loadCannedResponses,
+  fillPlaceholders,
+}: ComposerProps) {
   const [body, setBody] = useState('');
   const box = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
+  const [canned, setCanned] = useState<CannedResponse[] | null>(null);
+  const [active, setActive] = useState(0);
+  const query = shortcutQuery(body);
+  const suggestions =
+    query !== null && canned ? matchCannedResponses(canned, query).slice(0, MAX_SUGGESTIONS) : [];
+
+  // The first `/` loads the agent's canned responses (once per chat opened).
+  useEffect(() => {
+    if (query === null || canned) return;
+    loadCannedResponses()
+      .then(setCanned)
+      .catch(() => setCanned([]));
+  }, [query !== null]);
+  useEffect(() => setActive(0), [query]);
+
+  /** Replaces the typed `/shortcut` (or the whole box) with the response, ready to review. */
+  function pick(item: CannedResponse) {
+    const text = fillPlaceholders(item.body);
+    setBody(text);
+    requestAnimationFrame(() => {
+      box.current?.focus();
+      box.current?.setSelectionRange(text.length, text.length);
+    });
+  }
 
   function send() {
     const text = body.trim();
@@ -69,14 +114,34 @@ export function Composer({ disabled, onSend, onTyping, onAttach }: ComposerProps
           setBody(e.currentTarget.value);
           onTyping();
         }}
+        aria-controls={suggestions.length ? 'canned-suggestions' : undefined}
+        aria-activedescendant={suggestions[active] ? `canned-${suggestions[active].sid}` : undefined}
         onKeyDown={(e) => {
+          if (suggestions.length && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
+            e.preventDefault();
+            const step = e.key === 'ArrowDown' ? 1 : -1;
+            setActive((active + step + suggestions.length) % suggestions.length);
+            return;
+          }
+          const chosen = suggestions[active] ?? suggestions[0];
+          if (chosen && (e.key === 'Enter' || e.key === 'Tab') && !e.shiftKey) {
+            e.preventDefault();
+            pick(chosen);
+            return;
+          }
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
             e.preventDefault();
             send();
           }
         }}
       />
+      <ShortcutSuggestions items={suggestions} active={active} onPick={pick} />
       <div class="composer__tools">
+        <CannedResponsesMenu
+          disabled={disabled}
+          load={loadCannedResponses}
+          onPick={(item) => insert(fillPlaceholders(item.body))}
+        />
         <EmojiPicker disabled={disabled} onPick={insert} />
         <button
           type="button"

@@ -3,6 +3,7 @@
  * the composer. Messages still in the outbox are shown after the stored ones, marked pending.
  */
 import { useState } from 'preact/hooks';
+import { fillPlaceholders, loadCannedResponses } from '../client/canned-responses.ts';
 import { uploadMedia } from '../client/media.ts';
 import type { ChatState, PendingMessage } from '../state/desk-state.ts';
 import { canWrite, customerName, customerReadIndex } from '../state/selectors.ts';
@@ -25,7 +26,7 @@ export function Conversation() {
 
 function ConversationView({ chat, pending }: { chat: ChatState; pending: PendingMessage[] }) {
   const { client, token } = useDesk();
-  const { connection } = useDeskState();
+  const { connection, worker } = useDeskState();
   const run = useRunAction();
   const [busy, setBusy] = useState(false);
   const [transferring, setTransferring] = useState(false);
@@ -98,6 +99,10 @@ function ConversationView({ chat, pending }: { chat: ChatState; pending: Pending
         onSend={(body) => client.send(channel.sid, body)}
         onTyping={() => client.typing(channel.sid)}
         onAttach={attach}
+        loadCannedResponses={() => loadCannedResponses(token)}
+        fillPlaceholders={(body) =>
+          fillPlaceholders(body, { customerName: name, agentName: worker?.friendlyName ?? '' })
+        }
       />
     </section>
   );
