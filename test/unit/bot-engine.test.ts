@@ -6,7 +6,7 @@ import {
   type FlowDefinition,
   validateDefinition,
 } from '../../server/core/bot/definition.ts';
-import { type EngineEvent, type ExecutionState, newExecution, step } from '../../server/core/bot/engine.ts';
+import { type EngineEvent, newExecution, step } from '../../server/core/bot/engine.ts';
 import type { InboundMessage } from '../../server/core/bot/widgets/types.ts';
 
 const inbound = (Body: string): InboundMessage => ({
@@ -144,7 +144,7 @@ describe('the bot engine', () => {
     expect(effects[1]).toMatchObject({ type: 'scheduleTimeout', seconds: 3600 });
     const stale = step(def, execution, { kind: 'timeout', waitId: '999' });
     expect(stale.effects).toEqual([]);
-    const due = step(def, execution, { kind: 'timeout', waitId: execution.waiting!.waitId });
+    const due = step(def, execution, { kind: 'timeout', waitId: execution.waiting?.waitId ?? '' });
     expect(due.effects[0]).toMatchObject({ body: 'Bye' });
   });
 
@@ -503,7 +503,9 @@ describe('definition validation', () => {
     expect(found).toContain(
       'state "a" is a say-play widget, which is voice-only: a chat has no call; use send-message instead',
     );
-    expect(found.some((m) => m.startsWith('state "b" is a send-to-auto-pilot widget, which is retired'))).toBe(true);
+    expect(
+      found.some((m) => m.startsWith('state "b" is a send-to-auto-pilot widget, which is retired')),
+    ).toBe(true);
   });
   it('warns of an unreachable state, and still accepts the flow', () => {
     const check = checkDefinition(

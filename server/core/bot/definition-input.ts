@@ -85,8 +85,8 @@ function jsonErrorPosition(text: string): number {
   const value = (): void => {
     space();
     const c = text[i];
-    if (c === '{')
-      return list('}', () => {
+    if (c === '{') {
+      list('}', () => {
         space();
         if (text[i] !== '"') fail();
         string();
@@ -95,8 +95,16 @@ function jsonErrorPosition(text: string): number {
         i++;
         value();
       });
-    if (c === '[') return list(']', value);
-    if (c === '"') return string();
+      return;
+    }
+    if (c === '[') {
+      list(']', value);
+      return;
+    }
+    if (c === '"') {
+      string();
+      return;
+    }
     const literal = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(
       text.slice(i, i + 400),
     );

@@ -61,7 +61,7 @@ export async function simulate(
       for (const entry of execution.log.slice(printed)) {
         if (entry.event)
           print(
-            `  · ${entry.state} (${entry.type}) → ${entry.event}${entry.error ? `  [${entry.error}]` : ''}`,
+            `  · ${entry.flowSid ? `${entry.flowSid} › ` : ''}${entry.state} (${entry.type}) → ${entry.event}${entry.error ? `  [${entry.error}]` : ''}`,
           );
       }
       printed = execution.log.length;
