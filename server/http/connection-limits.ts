@@ -12,6 +12,8 @@ import type { TrustProxy } from './proxy-trust.ts';
 export interface HttpConnectionLimits {
   /** Open TCP connections one address may hold (not counting trusted proxies). */
   tcpConnectionsPerIp: number;
+  /** New TCP connections one address may open per 10 s; a fifth of the open limit by default. */
+  tcpConnectionRatePerIp?: number;
   /** Time to send the request headers. */
   headersTimeoutMs: number;
   /** Time to send the whole request (uploads included). */
@@ -24,16 +26,37 @@ export const DEFAULT_HTTP_CONNECTION_LIMITS: HttpConnectionLimits = {
   requestTimeoutMs: 300_000,
 };
 
+const RATE_WINDOW_MS = 10_000;
+
 export function limitHttpConnections(server: Server, limits: HttpConnectionLimits, trust: TrustProxy) {
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = limits.requestTimeoutMs;
   server.keepAliveTimeout = 5_000;
   const open = new Map<string, number>();
+  // A burst of connections is refused here, before any HTTP parsing or WebSocket upgrade:
+  // destroying a socket costs far less than answering it.
+  const ratePerWindow =
+    limits.tcpConnectionRatePerIp ?? Math.max(50, Math.floor(limits.tcpConnectionsPerIp / 5));
+  const recent = new Map<string, { start: number; count: number }>();
+  let nextSweep = 0;
+  function overRate(address: string): boolean {
+    const now = Date.now();
+    if (now >= nextSweep) {
+      nextSweep = now + RATE_WINDOW_MS;
+      for (const [key, window] of recent) if (now - window.start >= RATE_WINDOW_MS) recent.delete(key);
+    }
+    let window = recent.get(address);
+    if (!window || now - window.start >= RATE_WINDOW_MS) {
+      window = { start: now, count: 0 };
+      recent.set(address, window);
+    }
+    return ++window.count > ratePerWindow;
+  }
   server.on('connection', (socket: Socket) => {
     const address = socket.remoteAddress ?? '';
     if (trust(address, 0)) return;
     const count = (open.get(address) ?? 0) + 1;
-    if (count > limits.tcpConnectionsPerIp) {
+    if (count > limits.tcpConnectionsPerIp || overRate(address)) {
       socket.destroy();
       return;
     }
