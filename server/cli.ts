@@ -23,7 +23,7 @@ import { createPostgresStore } from './store/postgres/index.ts';
 import { createSqliteStore } from './store/sqlite/index.ts';
 
 const USAGE =
-  'usage: parley demo | parley serve | parley migrate | parley doctor | parley admin create-user --username NAME [--name NAME] | parley flows validate FILE | parley flows simulate FILE [--script LINES] [--name NAME] [--base-url URL]';
+  'usage: parley demo | parley serve | parley migrate | parley doctor | parley admin create-user --username NAME [--name NAME] | parley flows validate FILE | parley flows check FILE... [--functions DIR] | parley flows simulate FILE [--script LINES] [--name NAME] [--base-url URL]';
 
 /**
  * Builds the widget, the desk and the demo pages when a file the demo serves is missing: in
