@@ -13,14 +13,24 @@ export interface DeskHarness {
   parley: TestParley;
   browser: Browser;
   /** Opens /agent in a fresh browser context of `width` (1280 by default). */
-  openDesk(options?: { width?: number; height?: number; colorScheme?: 'light' | 'dark' }): Promise<Page>;
+  openDesk(options?: DeskOptions): Promise<Page>;
   /** A signed-in, Available agent, ready to be offered chats. */
-  availableDesk(options?: { width?: number; username?: string; password?: string }): Promise<Page>;
+  availableDesk(options?: DeskOptions & { username?: string; password?: string }): Promise<Page>;
   /** A visitor who opens a chat and writes `body`; the demo Flex Flow routes it to an agent. */
   visitorWrites(name: string, body: string): Promise<Visitor>;
   /** Closes what the last test opened. */
   cleanUp(): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface DeskOptions {
+  width?: number;
+  height?: number;
+  colorScheme?: 'light' | 'dark';
+  /** Browser permissions granted to the desk's origin, e.g. `notifications`. */
+  permissions?: string[];
+  /** A script run in the page before the desk's own, e.g. to record notifications. */
+  initScript?: () => void;
 }
 
 export interface Visitor {
@@ -53,8 +63,16 @@ export async function startDeskHarness(options: StartOptions = {}): Promise<Desk
   const contexts: BrowserContext[] = [];
   const visitors: VisitorSocket[] = [];
 
-  async function openDesk({ width = 1280, height = 800, colorScheme = 'light' as const } = {}) {
+  async function openDesk({
+    width = 1280,
+    height = 800,
+    colorScheme = 'light',
+    permissions = [],
+    initScript,
+  }: DeskOptions = {}) {
     const context = await browser.newContext({ viewport: { width, height }, colorScheme });
+    if (permissions.length) await context.grantPermissions(permissions, { origin: parley.url });
+    if (initScript) await context.addInitScript(initScript);
     context.setDefaultTimeout(10_000);
     contexts.push(context);
     const page = await context.newPage();
@@ -66,8 +84,8 @@ export async function startDeskHarness(options: StartOptions = {}): Promise<Desk
     parley,
     browser,
     openDesk,
-    async availableDesk({ width, username, password } = {}) {
-      const page = await openDesk({ width });
+    async availableDesk({ username, password, ...options } = {}) {
+      const page = await openDesk(options);
       await signInAs(page, username, password);
       const activity = page.getByRole('combobox', { name: 'Activity' });
       await eventually(() => activity.isEnabled()).toBe(true);

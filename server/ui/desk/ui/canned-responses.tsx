@@ -22,10 +22,11 @@ interface SuggestionsProps {
 export function ShortcutSuggestions({ items, active, onPick }: SuggestionsProps) {
   if (items.length === 0) return null;
   return (
-    <ul class="canned__suggestions" id="canned-suggestions" role="listbox" aria-label="Canned responses">
+    <div class="canned__suggestions" id="canned-suggestions" role="listbox" aria-label="Canned responses">
       {items.map((item, i) => (
-        <li
+        <div
           key={item.sid}
+          tabIndex={-1}
           id={`canned-${item.sid}`}
           role="option"
           aria-selected={i === active}
@@ -37,9 +38,9 @@ export function ShortcutSuggestions({ items, active, onPick }: SuggestionsProps)
         >
           <span class="canned__shortcut">/{item.shortcut}</span>{' '}
           <span class="canned__title">{item.title}</span>
-        </li>
+        </div>
       ))}
-    </ul>
+    </div>
   );
 }
 

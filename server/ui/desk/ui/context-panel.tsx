@@ -1,10 +1,13 @@
 /**
  * What the agent knows about the customer of the selected chat: who they are, where they are
- * on the site, their browser, what they told the pre-engagement form, and the task's data.
+ * on the site (live: it follows the visitor's navigation), their browser, what they told the
+ * pre-engagement form, and the task's data. Everything carries a human label; internal ids
+ * stay in a closed "Technical details" disclosure, there for a support ticket, not in the way.
  */
 import type { ComponentChildren } from 'preact';
 import type { TransferInfo } from '../../../protocol.ts';
 import { describeBrowser } from '../format/describe-browser.ts';
+import { channelTypeLabel, humanLabel, isTechnical, taskStatusLabel, valueText } from '../format/labels.ts';
 import { botTranscript, customerName } from '../state/selectors.ts';
 import { useDeskState } from './desk-context.ts';
 
@@ -21,28 +24,41 @@ export function ContextPanel() {
     ...taskAttributes
   } = task.attributes as Record<string, unknown> & { transfer?: TransferInfo };
   const transcript = botTranscript(chat);
+  const split = (values: Record<string, unknown>) => {
+    const shown = Object.entries(values).filter(([key, value]) => !isTechnical(key, value));
+    return Object.fromEntries(shown);
+  };
+  // The task's own ids first, then those its attributes hold (each id once).
+  const technical = new Map<string, unknown>([
+    ['Conversation id', channel.sid],
+    ['Task id', task.sid],
+  ]);
+  for (const [key, value] of Object.entries(taskAttributes)) {
+    if (isTechnical(key, value) && ![...technical.values()].includes(value))
+      technical.set(humanLabel(key), value);
+  }
 
   return (
     <div class="context">
       <h2 class="pane-title">Customer</h2>
       <dl class="facts">
         <Fact label="Name">{customerName(chat.chat)}</Fact>
-        <Fact label="Channel">{channel.attributes.channelType}</Fact>
+        <Fact label="Channel">{channelTypeLabel(channel.attributes.channelType)}</Fact>
         <Fact label="Page">{pageUrl ? <PageLink url={pageUrl} /> : 'Unknown'}</Fact>
         <Fact label="Browser">{describeBrowser(userAgent)}</Fact>
       </dl>
       {preEngagementData && Object.keys(preEngagementData).length > 0 && (
         <>
           <h3 class="context__heading">Pre-engagement</h3>
-          <FactList values={preEngagementData} />
+          <FactList values={split(preEngagementData)} />
         </>
       )}
       <h3 class="context__heading">Task</h3>
       <dl class="facts">
-        <Fact label="Status">{task.status}</Fact>
+        <Fact label="Status">{taskStatusLabel(task.status)}</Fact>
         <Fact label="Priority">{String(task.priority)}</Fact>
       </dl>
-      <FactList values={taskAttributes} />
+      <FactList values={split(taskAttributes)} />
       {transfer && (
         <>
           <h3 class="context__heading">Transfer</h3>
@@ -64,6 +80,16 @@ export function ContextPanel() {
           </ol>
         </>
       )}
+      <details class="context__technical">
+        <summary>Technical details</summary>
+        <dl class="facts">
+          {[...technical].map(([key, value]) => (
+            <Fact key={key} label={key}>
+              <code>{valueText(value)}</code>
+            </Fact>
+          ))}
+        </dl>
+      </details>
     </div>
   );
 }
@@ -83,8 +109,8 @@ function FactList({ values }: { values: Record<string, unknown> }) {
   return (
     <dl class="facts">
       {entries.map(([key, value]) => (
-        <Fact key={key} label={key}>
-          {typeof value === 'string' ? value : JSON.stringify(value)}
+        <Fact key={key} label={humanLabel(key)}>
+          {valueText(value)}
         </Fact>
       ))}
     </dl>

@@ -3,6 +3,7 @@
  * layout of a contact-center desk (chats, conversation, customer context).
  */
 import { useEffect, useMemo } from 'preact/hooks';
+import { watchAttention } from '../client/attention.ts';
 import { connectDesk } from '../client/desk-client.ts';
 import { loadOutbox, saveOutbox } from '../client/outbox-storage.ts';
 import type { AgentSession } from '../client/session.ts';
@@ -46,8 +47,10 @@ export function Desk({ session, onSignedOut }: DeskProps) {
       saved = state.outbox;
       saveOutbox(saved);
     });
+    const stopAttention = watchAttention({ store: desk.store });
     return () => {
       unsubscribe();
+      stopAttention();
       desk.client.close();
     };
   }, [desk]);

@@ -4,6 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { OfferDTO } from '../../../protocol.ts';
+import { channelTypeLabel } from '../format/labels.ts';
 import { useDesk, useDeskState, useRunAction } from './desk-context.ts';
 
 export function OfferList() {
@@ -32,11 +33,11 @@ function OfferCard({ offer }: { offer: OfferDTO }) {
   return (
     <article class="offer" aria-label={`Incoming chat from ${offer.customerName}`}>
       <header class="offer__header">
-        <span class="offer__badge">{offer.channel.attributes.channelType}</span>
+        <span class="offer__badge">{channelTypeLabel(offer.channel.attributes.channelType)}</span>
         <strong class="offer__name">{offer.customerName}</strong>
         {secondsLeft !== null && (
-          <span class="offer__countdown" title="Time left to accept">
-            {secondsLeft} s
+          <span class="offer__countdown" role="timer" aria-live="off">
+            Reserved for you · {secondsLeft} s
           </span>
         )}
       </header>
