@@ -5,6 +5,7 @@
  * - `loader`: widget/dist/parley.js, the classic-script loader (embed.ts), told the app's file name;
  * - `lib`:    the npm entry (widget/dist/index.js; its .d.ts come from tsc, see widget/tsconfig.dts.json);
  * - `desk`:   the agent desktop, server/dist/desk (served at /agent by every server);
+ * - `admin`:  the admin console, server/dist/admin (served at /admin by every server);
  * - `pages`:  the demo site, server/dist/demo (shop, npm example, phone simulator, test pages),
  *             served by `parley demo` only.
  */
@@ -54,6 +55,14 @@ export default defineConfig(({ mode, command }): UserConfig => {
       root: resolve(root, 'server/ui/desk'),
       base: '/agent/',
       build: { outDir: resolve(root, 'server/dist/desk'), emptyOutDir: true },
+    };
+  }
+  if (mode === 'admin') {
+    return {
+      ...jsx,
+      root: resolve(root, 'server/ui/admin'),
+      base: '/admin/',
+      build: { outDir: resolve(root, 'server/dist/admin'), emptyOutDir: true },
     };
   }
   if (mode === 'pages') {

@@ -61,7 +61,8 @@ const sidOf = (value: unknown) =>
 export function auditTrail(store: Store, log: Logger): RequestHandler {
   const current = currentOf(store);
   return async (req, res, next) => {
-    if (!MUTATING.has(req.method)) {
+    // A check such as POST /Flows/validate changes nothing: its path has a lowercase verb.
+    if (!MUTATING.has(req.method) || /\/[a-z]+(\/|$)/.test(req.path)) {
       next();
       return;
     }

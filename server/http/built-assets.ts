@@ -1,7 +1,7 @@
 /**
  * Where the built browser files are: the widget's script-tag build comes from the
- * `parley-webchat` package (its `dist/`), the agent desktop and the demo site from this
- * package's `dist/desk` and `dist/demo`. Found from this file's own place, so it holds for the
+ * `parley-webchat` package (its `dist/`), the agent desktop, the admin console and the demo
+ * site from this package's `dist/desk`, `dist/admin` and `dist/demo`. Found from this file's own place, so it holds for the
  * repository (sources run by tsx), the compiled server and an installed package alike.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -13,6 +13,8 @@ export interface BuiltAssets {
   widgetDir: string;
   /** The agent desktop, served at /agent. */
   deskDir: string;
+  /** The admin console, served at /admin. */
+  adminDir: string;
   /** The demo shop, npm example, phone simulator and test pages (`parley demo` only). */
   demoDir: string;
 }
@@ -36,6 +38,7 @@ export function builtAssets(distDir?: string): BuiltAssets {
     return {
       widgetDir: join(distDir, 'widget'),
       deskDir: join(distDir, 'desk'),
+      adminDir: join(distDir, 'admin'),
       demoDir: join(distDir, 'demo'),
     };
   }
@@ -44,6 +47,7 @@ export function builtAssets(distDir?: string): BuiltAssets {
   return {
     widgetDir: join(dirname(widgetPackage), 'dist'),
     deskDir: join(root, 'dist/desk'),
+    adminDir: join(root, 'dist/admin'),
     demoDir: join(root, 'dist/demo'),
   };
 }

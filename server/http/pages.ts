@@ -1,7 +1,7 @@
 /**
- * The pages Parley serves. Always: the widget files at `/widget` (customers' sites load them)
- * and the agent desktop at `/agent`. `parley serve` answers `/` with a short status page and
- * publishes nothing else. `parley demo` adds the demo site: the shop at `/`, the npm example at
+ * The pages Parley serves. Always: the widget files at `/widget` (customers' sites load them),
+ * the agent desktop at `/agent` and the admin console at `/admin`. `parley serve` answers `/`
+ * with a short status page and publishes nothing else. `parley demo` adds the demo site: the shop at `/`, the npm example at
  * `/npm-example`, the phone simulator at `/phone` and the browser tests' pages (hostile.html,
  * csp.html, spa.html). Pages may carry the placeholder `__PARLEY_DEMO_FLEX_FLOW__`, replaced by
  * the demo's web Flex Flow sid.
@@ -22,7 +22,7 @@ export interface PagesOptions {
 
 export function pagesRouter({ assets, demo = false, demoFlexFlowSid }: PagesOptions): Router {
   const router = Router();
-  const { widgetDir, deskDir, demoDir } = assets;
+  const { widgetDir, deskDir, adminDir, demoDir } = assets;
 
   router.use(
     '/widget',
@@ -40,6 +40,7 @@ export function pagesRouter({ assets, demo = false, demoFlexFlowSid }: PagesOpti
   );
   const hashed = { maxAge: '1y', immutable: true, index: false };
   router.use('/agent/assets', express.static(join(deskDir, 'assets'), hashed));
+  router.use('/admin/assets', express.static(join(adminDir, 'assets'), hashed));
 
   const page = (dir: string, file: string) => async (_req: express.Request, res: express.Response) => {
     let html: string;
@@ -55,6 +56,7 @@ export function pagesRouter({ assets, demo = false, demoFlexFlowSid }: PagesOpti
     res.type('html').setHeader('Cache-Control', 'no-cache').send(html);
   };
   router.get(['/agent', '/agent/'], page(deskDir, 'index.html'));
+  router.get(['/admin', '/admin/'], page(adminDir, 'index.html'));
   if (!demo) {
     router.get('/', (_req, res) => {
       res.type('html').setHeader('Cache-Control', 'no-store').send(STATUS_PAGE);
@@ -75,7 +77,8 @@ const STATUS_PAGE = `<!doctype html>
 <head><meta charset="utf-8"><title>Parley</title><meta name="robots" content="noindex"></head>
 <body style="font: 16px/1.5 system-ui, sans-serif; max-width: 32rem; margin: 4rem auto; padding: 0 1rem">
 <h1>Parley is running</h1>
-<p>Agents sign in at the <a href="/agent">agent desktop</a>.
+<p>Agents sign in at the <a href="/agent">agent desktop</a>, administrators at the
+<a href="/admin">admin console</a>.
 Websites embed the widget from <code>/widget/parley.js</code>.</p>
 </body>
 </html>
