@@ -5,7 +5,9 @@
  * agent ends their desk at once. Each screen passes an axe-core scan (WCAG 2.2 AA).
  */
 import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../helpers/browser.ts';
@@ -18,10 +20,22 @@ let parley: TestParley;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
+/** The customer's site: another origin, serving whatever snippet the console gave. */
+let shop: Server;
+let shopOrigin: string;
+let shopSnippet = '';
 
 beforeAll(async () => {
   parley = await startParley({ seedDemo: false, adminBootstrap: ADMIN, limits: { signInPerMinute: 1000 } });
   browser = await launchBrowser();
+  shop = createServer((_req, res) => {
+    res.setHeader('content-type', 'text/html');
+    res.end(
+      `<!doctype html><html lang="en"><head><title>Shop</title></head><body><h1>Shop</h1>${shopSnippet}</body></html>`,
+    );
+  });
+  await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
+  shopOrigin = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
   context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   context.setDefaultTimeout(10_000);
   page = await context.newPage();
@@ -31,6 +45,7 @@ afterAll(async () => {
   await context?.close();
   await browser?.close();
   await parley?.stop();
+  await new Promise((resolve) => shop?.close(resolve));
 });
 
 interface Violation {
@@ -167,8 +182,12 @@ describe('the admin console', () => {
     await page.getByRole('button', { name: 'Add Flex Flow' }).click();
     const form = page.getByRole('form', { name: 'New Flex Flow' });
     await form.getByRole('textbox', { name: 'Flex Flow name' }).fill('Shop chat');
-    await form.getByRole('textbox', { name: 'Allowed origins' }).fill('https://shop.example.com\nself');
+    await form.getByRole('textbox', { name: 'Allowed origins' }).fill(`${shopOrigin}\nself`);
     await form.getByRole('textbox', { name: 'Time zone' }).fill('Europe/Berlin');
+    for (const day of ['sat', 'sun']) await form.getByRole('checkbox', { name: day }).check();
+    // Every hour of every day, so the chat below never meets the offline form.
+    await form.getByRole('textbox', { name: 'Opens' }).fill('00:00');
+    await form.getByRole('textbox', { name: 'Closes' }).fill('24:00');
     await form.getByRole('button', { name: 'Add field' }).click();
     await form.getByRole('button', { name: 'Save Flex Flow' }).click();
     const editor = page.getByRole('form', { name: 'Edit Shop chat' });
@@ -176,11 +195,13 @@ describe('the admin console', () => {
     const [flow] = (await parley.api('GET', '/v1/FlexFlows')).body.flexFlows;
     expect(flow).toMatchObject({
       channelType: 'web',
-      allowedOrigins: ['https://shop.example.com', 'self'],
+      allowedOrigins: [shopOrigin, 'self'],
       widgetConfig: {
         businessHours: {
           timezone: 'Europe/Berlin',
-          schedule: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'] }],
+          schedule: [
+            { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], open: '00:00', close: '24:00' },
+          ],
         },
         preEngagementConfig: { fields: [{ name: 'name', label: 'Name', type: 'text', required: true }] },
       },
@@ -199,6 +220,7 @@ describe('the admin console', () => {
     expect(await page.getByRole('textbox', { name: 'npm snippet' }).inputValue()).toContain(
       "from 'parley-webchat'",
     );
+    shopSnippet = snippet;
     expect(await violations()).toEqual([]);
   });
 
@@ -255,13 +277,40 @@ describe('the admin console', () => {
     expect(await violations()).toEqual([]);
   });
 
-  it("ends a deleted agent's desk at once", async () => {
+  it('lets a visitor on the page with the copied snippet chat, answered by the new agent on /agent', async () => {
     const desk = await context.newPage();
     await desk.goto(`${parley.url}/agent`);
     await desk.getByRole('textbox', { name: 'Username' }).fill('dana');
     await desk.getByRole('textbox', { name: 'Password' }).fill('dana-password');
     await desk.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => desk.getByRole('combobox', { name: 'Activity' }).isEnabled()).toBe(true);
+    const activity = desk.getByRole('combobox', { name: 'Activity' });
+    await expect.poll(() => activity.isEnabled()).toBe(true);
+    await activity.selectOption('Available');
+    await expect.poll(() => activity.inputValue()).toBe('Available');
+
+    const visitor = await context.newPage();
+    await visitor.goto(shopOrigin);
+    await visitor.getByRole('button', { name: 'Open chat' }).click();
+    await visitor.getByRole('textbox', { name: 'Name' }).fill('Vic Visitor');
+    await visitor.getByRole('button', { name: 'Start chat' }).click();
+    await visitor.getByRole('textbox', { name: 'Message' }).fill('Is my invoice paid?');
+    await visitor.getByRole('textbox', { name: 'Message' }).press('Enter');
+
+    await desk
+      .getByRole('article')
+      .filter({ hasText: 'Is my invoice paid?' })
+      .getByRole('button', { name: 'Accept' })
+      .click();
+    await desk.getByRole('log', { name: 'Conversation' }).getByText('Is my invoice paid?').waitFor();
+    await desk.getByRole('textbox', { name: 'Message' }).fill('Yes, on Friday.');
+    await desk.getByRole('button', { name: 'Send' }).click();
+    await visitor.getByRole('log', { name: 'Conversation' }).getByText('Yes, on Friday.').waitFor();
+    await visitor.close();
+  });
+
+  it("ends a deleted agent's desk at once", async () => {
+    const desk = context.pages().find((p) => p.url().endsWith('/agent'));
+    if (!desk) throw new Error('the desk of the previous test is not open');
 
     await openArea('Agents');
     page.once('dialog', (dialog) => void dialog.accept());

@@ -229,11 +229,11 @@ function FlexFlowForm({
                 ))}
               </div>
               <div class="grid">
-                <Field label="Opens">
-                  <input type="time" value={open} onInput={(e) => setOpen(e.currentTarget.value)} />
+                <Field label="Opens" hint="HH:MM">
+                  <input value={open} onInput={(e) => setOpen(e.currentTarget.value)} />
                 </Field>
-                <Field label="Closes">
-                  <input type="time" value={close} onInput={(e) => setClose(e.currentTarget.value)} />
+                <Field label="Closes" hint="HH:MM; 24:00 for midnight">
+                  <input value={close} onInput={(e) => setClose(e.currentTarget.value)} />
                 </Field>
               </div>
             </fieldset>
