@@ -1,9 +1,7 @@
 /**
  * What the store keeps: its records (mostly the wire DTOs) and the inputs that create them.
  */
-import type { FlowDefinition } from '../core/bot/definition.ts';
-import type { ExecutionState } from '../core/bot/engine.ts';
-import type { Effect } from '../core/bot/widgets/types.ts';
+
 import type {
   Activity,
   ChannelDTO,
@@ -27,6 +25,7 @@ import type {
   WorkflowConfiguration,
   WorkflowDTO,
 } from '../protocol.ts';
+import type { Effect, ExecutionState, FlowDefinition } from '../studio-types.ts';
 
 export type Contact = ContactDTO;
 export type Channel = ChannelDTO;

@@ -3,10 +3,9 @@
  * (append a message, reserve a task, accept a reservation, claim a timer) are single calls,
  * so each engine makes them atomic its own way.
  */
-import type { FlowDefinition } from '../core/bot/definition.ts';
-import type { ExecutionState } from '../core/bot/engine.ts';
-import type { Effect } from '../core/bot/widgets/types.ts';
+
 import type { Activity, ChannelStatus, MemberRole, ReservationStatus, TaskStatus } from '../protocol.ts';
+import type { Effect, ExecutionState, FlowDefinition } from '../studio-types.ts';
 import type {
   Channel,
   Contact,

@@ -2,55 +2,26 @@
  * Bot flows in Twilio Studio's JSON format, and their validation. A definition is frozen data;
  * `validateDefinition` reports every problem with the state it is in and how to fix it.
  */
+import {
+  CONDITION_TYPES,
+  type Condition,
+  type ConditionType,
+  type FlowDefinition,
+  type StateDefinition,
+  type Transition,
+} from '../../studio-types.ts';
 import { regexProblem } from './regex.ts';
 import { checkTemplates } from './template-check.ts';
 import { widgets } from './widgets/index.ts';
 
-export interface Transition {
-  event: string;
-  /** A transition without `next` ends the execution. */
-  next?: string;
-  /** On `match` transitions of split-based-on. */
-  conditions?: Condition[];
-}
-
-export interface Condition {
-  friendly_name?: string;
-  arguments?: string[];
-  type: ConditionType;
-  value?: string;
-}
-
-export const CONDITION_TYPES = [
-  'equal_to',
-  'not_equal_to',
-  'matches_any_of',
-  'does_not_match_any_of',
-  'contains',
-  'does_not_contain',
-  'starts_with',
-  'does_not_start_with',
-  'is_blank',
-  'is_not_blank',
-  'regex',
-  'less_than',
-  'greater_than',
-] as const;
-export type ConditionType = (typeof CONDITION_TYPES)[number];
-
-export interface StateDefinition {
-  name: string;
-  type: string;
-  properties: Record<string, unknown>;
-  transitions: Transition[];
-}
-
-export interface FlowDefinition {
-  description?: string;
-  initial_state: string;
-  flags?: Record<string, unknown>;
-  states: StateDefinition[];
-}
+export {
+  CONDITION_TYPES,
+  type Condition,
+  type ConditionType,
+  type FlowDefinition,
+  type StateDefinition,
+  type Transition,
+};
 
 export interface ValidationProblem {
   state: string | null;

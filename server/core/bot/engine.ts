@@ -8,7 +8,14 @@
  *   // perform effects, then:
  *   ({ execution, effects } = step(def, execution, { kind: 'effect', outcome: 'sent' }));
  */
-import type { FlowDefinition, StateDefinition } from './definition.ts';
+import type {
+  ExecutionContext,
+  ExecutionState,
+  FlowDefinition,
+  StateDefinition,
+  StepLog,
+  SubflowFrame,
+} from '../../studio-types.ts';
 import { TemplateError } from './templates.ts';
 import {
   type Effect,
@@ -19,60 +26,15 @@ import {
   widgets,
 } from './widgets/index.ts';
 
+export type { ExecutionContext, ExecutionState, StepLog, SubflowFrame };
+
 export const LIMITS = { steps: 1000, repeats: 10 } as const;
-
-export interface ExecutionContext {
-  trigger: Record<string, unknown>;
-  widgets: Record<string, Record<string, unknown>>;
-  flow: {
-    variables: Record<string, unknown>;
-    channel: { address: string };
-    flow_sid: string;
-    /** A REST-started execution's `Parameters`, as Studio's `{{flow.data}}`. */
-    data?: Record<string, unknown>;
-    /** The execution (FN…), as Studio's `flow.sid`. */
-    sid?: string;
-  };
-  contact: Record<string, unknown>;
-}
-
-export interface StepLog {
-  state: string;
-  type: string;
-  /** The event it left by; null while it waits. */
-  event: string | null;
-  error?: string;
-  /** Set on the steps of a subflow: the flow they belong to. */
-  flowSid?: string;
-}
 
 /**
  * The flows run-subflow states may call, loaded by the runner before a step: the key `FW…`
  * holds the latest revision, `FW…@N` revision N.
  */
 export type SubflowDefinitions = ReadonlyMap<string, { revision: number; definition: FlowDefinition }>;
-
-/** A subflow being run: where it returns to, and the parent's context to restore then. */
-export interface SubflowFrame {
-  /** The parent's run-subflow state. */
-  state: string;
-  flowSid: string;
-  revision: number;
-  parent: ExecutionContext;
-}
-
-export interface ExecutionState {
-  status: 'active' | 'ended';
-  waiting: { state: string; waitId: string } | null;
-  context: ExecutionContext;
-  steps: number;
-  lastState: string | null;
-  repeats: number;
-  log: StepLog[];
-  endReason: string | null;
-  /** While a subflow runs: the frame it returns through. */
-  subflow?: SubflowFrame | null;
-}
 
 /** `executionSid` becomes `flow.sid`. */
 export type EngineEvent =

@@ -1,5 +1,5 @@
 /** What a widget is to the engine: its properties, its events, and how it runs. */
-import type { StateDefinition } from '../definition.ts';
+import type { Effect, StateDefinition } from '../../../studio-types.ts';
 import type { TemplateScope } from '../templates.ts';
 
 export interface InboundMessage {
@@ -14,28 +14,7 @@ export interface InboundMessage {
   ParticipantSid?: string;
 }
 
-/** Work the runner does for the engine; its outcome comes back as a resume input. */
-export type Effect =
-  | { type: 'sendMessage'; body: string; mediaUrl?: string; attributes: Record<string, unknown> }
-  | {
-      type: 'httpRequest';
-      method: string;
-      url: string;
-      contentType: string;
-      body?: string;
-      parameters?: Record<string, string>;
-    }
-  | {
-      type: 'sendToFlex';
-      workflow?: string;
-      channel?: string;
-      attributes: Record<string, unknown>;
-      priority: number;
-      timeout: number;
-    }
-  | { type: 'runFunction'; url?: string; functionSid?: string; parameters: Record<string, string> }
-  | { type: 'scheduleTimeout'; seconds: number; waitId: string }
-  | { type: 'endChat' };
+export type { Effect };
 
 export type WidgetResult =
   /** Go on at once along the transition for `event` (or straight to `next`). */
