@@ -22,5 +22,5 @@ describe('graceful shutdown: SIGTERM while visitors and agents chat', () => {
       viewMismatches: report.viewMismatches,
       unacked: report.unacked,
     }).toEqual({ lost: 0, duplicated: 0, gaps: 0, viewMismatches: 0, unacked: 0 });
-  }, 60_000);
+  }, 240_000);
 });
