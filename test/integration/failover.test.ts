@@ -23,7 +23,7 @@ let postgres: TestPostgres;
 let redis: TestRedis;
 beforeAll(async () => {
   [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-}, 60_000);
+}, 180_000);
 afterAll(() => {
   postgres?.stop();
   redis?.stop();

@@ -55,7 +55,7 @@ beforeAll(async () => {
     });
     child.once('exit', (code) => reject(new Error(`parley serve exited (${code}):\n${output}`)));
   });
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   if (child && child.exitCode === null && child.signalCode === null) {

@@ -28,7 +28,7 @@ const storages: FileStorage[] = [];
 
 beforeAll(async () => {
   [postgres, s3] = await Promise.all([startPostgres(), startS3()]);
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   for (const storage of storages) await storage.close();
   postgres?.stop();

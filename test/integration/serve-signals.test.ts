@@ -56,7 +56,7 @@ describe('parley serve stops on a signal', () => {
     expect(npx.output()).toContain('shutting down');
     expect(existsSync(join(dataDir, 'parley.db-wal'))).toBe(false);
     await refuses(url);
-  }, 60_000);
+  }, 180_000);
 
   const unshare = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true']).status === 0;
   it.skipIf(!unshare)('stops on SIGTERM as PID 1 of its own PID namespace, as in a container', async () => {

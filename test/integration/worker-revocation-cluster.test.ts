@@ -19,7 +19,7 @@ const sockets: { close(): void }[] = [];
 
 beforeAll(async () => {
   [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-}, 60_000);
+}, 180_000);
 afterAll(() => {
   postgres?.stop();
   redis?.stop();
