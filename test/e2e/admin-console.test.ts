@@ -245,6 +245,11 @@ describe('the admin console', () => {
     await form.getByRole('button', { name: 'Validate' }).click();
     const problems = form.getByRole('list', { name: 'Problems' });
     await expect.poll(() => problems.textContent()).toContain('Nowhere');
+    const diagram = form.getByRole('img', { name: 'Flow diagram: 1 state, 0 transitions' });
+    await diagram.waitFor();
+    expect(await form.locator('[data-state="Trigger"]').getAttribute('class')).toContain(
+      'diagram__state--problem',
+    );
     expect(await violations()).toEqual([]);
     const fixed = {
       ...broken,
@@ -254,6 +259,9 @@ describe('the admin console', () => {
       ],
     };
     await definition.fill(JSON.stringify(fixed));
+    await form.getByRole('img', { name: 'Flow diagram: 2 states, 1 transition' }).waitFor();
+    const arrow = form.locator('[data-from="Trigger"][data-to="Hello"]');
+    expect(await arrow.textContent()).toBe('incomingMessage');
     await form.getByRole('button', { name: 'Save bot flow' }).click();
     await page.getByRole('button', { name: 'Export Greeter' }).waitFor();
     expect(

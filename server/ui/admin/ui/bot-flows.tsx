@@ -1,11 +1,12 @@
 /**
  * Bot flows: the Studio-format state machines run before an agent takes over. Listed,
- * imported (pasted or from a file), edited as JSON, validated by the server with the problems
- * shown per state, and exported as a file.
+ * imported (pasted or from a file), edited as JSON with its diagram drawn beside, validated by
+ * the server with the problems shown per state (and on the diagram), and exported as a file.
  */
-import { useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { ApiError } from '../client/api.ts';
 import type { AreaProps } from './console.tsx';
+import { FlowDiagram } from './flow-diagram.tsx';
 import { Field, messageOf, Outcome, useAction, useLoad } from './shared.tsx';
 
 interface Flow {
@@ -89,6 +90,19 @@ function FlowEditor({ api, flow, onDone }: Pick<AreaProps, 'api'> & { flow: Flow
   const [problems, setProblems] = useState<Problem[]>([]);
   const [checked, setChecked] = useState<string | null>(null);
   const action = useAction();
+  const parsed = useMemo(() => {
+    try {
+      const value = JSON.parse(json);
+      // Studio's export wraps the definition: { "definition": { "states": … } }.
+      return value?.definition?.states ? value.definition : value;
+    } catch {
+      return null;
+    }
+  }, [json]);
+  const problemStates = useMemo(
+    () => new Set(problems.map((p) => p.state).filter((state): state is string => Boolean(state))),
+    [problems],
+  );
 
   const definition = () => json; // the server reads JSON text and reports broken JSON by line
   async function validate() {
@@ -148,6 +162,7 @@ function FlowEditor({ api, flow, onDone }: Pick<AreaProps, 'api'> & { flow: Flow
           onInput={(e) => setJson(e.currentTarget.value)}
         />
       </Field>
+      {parsed && <FlowDiagram definition={parsed} problemStates={problemStates} />}
       {checked && (
         <div role="status" class={problems.length && checked === 'Not valid' ? 'error' : 'done'}>
           <p>{checked}</p>
