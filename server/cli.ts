@@ -30,8 +30,13 @@ const USAGE =
  * the repository, on the first `npm start`. An installed package ships them built.
  */
 function buildIfMissing() {
-  const { widgetDir, deskDir, demoDir } = builtAssets();
-  const needed = [join(widgetDir, 'parley.js'), join(deskDir, 'index.html'), join(demoDir, 'index.html')];
+  const { widgetDir, deskDir, adminDir, demoDir } = builtAssets();
+  const needed = [
+    join(widgetDir, 'parley.js'),
+    join(deskDir, 'index.html'),
+    join(adminDir, 'index.html'),
+    join(demoDir, 'index.html'),
+  ];
   if (needed.every((file) => existsSync(file))) return;
   const repo = join(serverPackageRoot(), '..');
   if (!existsSync(join(repo, 'vite.config.ts'))) {
@@ -74,6 +79,7 @@ async function main(command: string | undefined) {
 
     Shop with the widget   ${url}/
     Agent desktop          ${url}/agent     sign in as ${DEMO_AGENT.username} / ${DEMO_AGENT.password}
+    Admin console          ${url}/admin     the same account
     npm import example     ${url}/npm-example
     Phone simulator (SMS)  ${url}/phone
     REST API               ${url}/v1        Authorization: Bearer ${config.adminKey}

@@ -29,7 +29,7 @@ export interface Diagram {
   edges: DiagramEdge[];
 }
 
-export const BOX = { width: 170, height: 46 };
+export const BOX = { width: 190, height: 46 };
 const GAP = { x: 50, y: 80 };
 const MARGIN = 20;
 
