@@ -221,6 +221,17 @@ describe('the admin console', () => {
       "from 'parley-webchat'",
     );
     shopSnippet = snippet;
+
+    await editor.getByRole('button', { name: 'Create identity secret' }).click();
+    const shown = editor.getByRole('status').filter({ hasText: 'Identity secret (shown once)' });
+    const secret = (await shown.locator('code').textContent()) ?? '';
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    await editor.getByRole('button', { name: 'Rotate identity secret' }).waitFor();
+    const stored = (await parley.api('GET', `/v1/FlexFlows/${flow.sid}`)).body;
+    expect(stored.integration.identityVerification).toEqual({ required: false, secret });
+    const audit = (await parley.api('GET', `/v1/AuditEvents?resourceSid=${flow.sid}&limit=1`)).body
+      .auditEvents[0];
+    expect(audit.after.integration.identityVerification.secret).toBe('[redacted]');
     expect(await violations()).toEqual([]);
   });
 

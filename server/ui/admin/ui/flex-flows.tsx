@@ -7,6 +7,7 @@
 import { useState } from 'preact/hooks';
 import type { FlexFlowDTO } from '../../../protocol.ts';
 import type { AreaProps } from './console.tsx';
+import { IdentitySecret } from './identity-secret.tsx';
 import { PreEngagementBuilder, type PreEngagementField } from './pre-engagement.tsx';
 import { Field, Outcome, splitList, useAction, useLoad } from './shared.tsx';
 import { type WidgetLook, WidgetPreview } from './widget-preview.tsx';
@@ -74,6 +75,9 @@ export function FlexFlowsArea({ api }: AreaProps) {
             setEditing(saved);
             flexFlows.reload();
           }}
+          onSaved={async () => {
+            if (editing !== 'new') setEditing(await api.get<FlexFlowDTO>(`/v1/FlexFlows/${editing.sid}`));
+          }}
         />
       ) : (
         <button type="button" class="primary" onClick={() => setEditing('new')}>
@@ -89,10 +93,13 @@ function FlexFlowForm({
   flow,
   bots,
   onDone,
+  onSaved,
 }: Pick<AreaProps, 'api'> & {
   flow: FlexFlowDTO | null;
   bots: { sid: string; friendlyName: string }[];
   onDone(saved: FlexFlowDTO | null): void;
+  /** A part saved on its own (the identity secret): the Flex Flow is read again. */
+  onSaved(): void;
 }) {
   const config = flow?.widgetConfig ?? {};
   const hours = config.businessHours;
@@ -244,6 +251,7 @@ function FlexFlowForm({
               <textarea rows={2} value={welcome} onInput={(e) => setWelcome(e.currentTarget.value)} />
             </Field>
             <PreEngagementBuilder fields={fields} onChange={setFields} />
+            {flow && <IdentitySecret api={api} flow={flow} onSaved={onSaved} />}
             <fieldset>
               <legend>Widget look</legend>
               <div class="grid">
