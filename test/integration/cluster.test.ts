@@ -40,7 +40,13 @@ afterEach(async () => {
 async function twoNodes() {
   const databaseUrl = await postgres.createDatabase();
   nodes = await Promise.all(
-    [0, 1].map(() => startParley({ databaseUrl, redisUrl: redis.url, limits: { signInPerMinute: 1000 } })),
+    [0, 1].map(() =>
+      startParley({
+        databaseUrl,
+        redisUrl: redis.url,
+        limits: { signInPerMinute: 1000, webChannelsPerMinute: 1000 },
+      }),
+    ),
   );
   // One of the two seeded; both read the demo Flex Flow once the seeding is done.
   const flexFlowSid = (await demoFlexFlowSid(nodes[0]!.server.core.store)) ?? '';
