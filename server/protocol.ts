@@ -158,6 +158,24 @@ export interface AgentChatDTO {
   channel: ChannelDTO;
   contact: ContactDTO;
   members: MemberDTO[];
+  /** The disposition codes its wrap-up may choose from (the Flex Flow's, else the server's). */
+  dispositions: string[];
+}
+
+/** `task:wrap` / `task:complete`: the wrap-up may come with either (both fields optional). */
+export interface WrapUpRequest {
+  taskSid: Sid;
+  /** One of the chat's `dispositions`. */
+  disposition?: string;
+  notes?: string;
+}
+
+/** What a wrapped-up task carries in `attributes.wrapUp`. */
+export interface WrapUpInfo {
+  disposition: string | null;
+  notes: string | null;
+  workerSid: Sid;
+  dateWrapped: IsoDate;
 }
 
 export interface FlexFlowDTO {
@@ -239,6 +257,8 @@ export interface WidgetConfig {
   welcomeMessage?: string;
   /** A line under the greeting about who answers, e.g. "Ana and Luis answer on weekdays, 9–17". */
   teamLine?: string;
+  /** The rating asked for once a chat an agent took ends (on unless `enabled: false`); `question` replaces "How was your chat?". */
+  rating?: { enabled: boolean; question?: string };
   fileAttachment?: { enabled: boolean; maxFileSize?: number; acceptedExtensions?: string[] };
 }
 
@@ -261,6 +281,32 @@ export interface OfflineMessageRequest {
   pageUrl?: string;
   /** Required when the Flex Flow requires verified users (see identity verification). */
   identify?: IdentifyRequest;
+}
+
+/** `POST /v1/WebChannels/Ratings`: the visitor rates the ended chat their token is for. */
+export interface RatingRequest {
+  token: string;
+  /** 1 to 5 stars. */
+  score: number;
+  comment?: string;
+}
+
+/** A visitor's rating of a chat (`/v1/Ratings`; on its task as `attributes.csat`). */
+export interface RatingDTO {
+  sid: Sid;
+  taskSid: Sid;
+  channelSid: Sid;
+  flexFlowSid: Sid;
+  contactSid: Sid;
+  workerSid: Sid | null;
+  score: number;
+  comment: string | null;
+  dateCreated: IsoDate;
+}
+
+/** `POST /v1/WebChannels/History` answers the visitor's earlier conversations on the Flex Flow, oldest first. */
+export interface VisitorHistoryResponse {
+  conversations: { channelSid: Sid; dateCreated: IsoDate; messages: MessageDTO[] }[];
 }
 
 /** `/v1/TaskQueues`: `targetWorkers` is a TaskRouter expression over worker attributes. */
@@ -488,8 +534,8 @@ export interface AgentClientEvents {
   'typing:start': (req: { channelSid: Sid }) => void;
   'channel:read': (req: { channelSid: Sid; index: number }) => void;
   /** End chat: the task goes to wrapping and the channel inactive (unless long-lived). */
-  'task:wrap': (req: { taskSid: Sid }, ack: AckFn<TaskDTO>) => void;
-  'task:complete': (req: { taskSid: Sid }, ack: AckFn<TaskDTO>) => void;
+  'task:wrap': (req: WrapUpRequest, ack: AckFn<TaskDTO>) => void;
+  'task:complete': (req: WrapUpRequest, ack: AckFn<TaskDTO>) => void;
   /** Queues and agents the chat can go to. */
   'transfer:targets': (req: Record<string, never>, ack: AckFn<TransferTargets>) => void;
   /** Hands the chat to a queue or a named agent: a new task; this agent leaves the channel. */

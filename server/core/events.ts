@@ -16,7 +16,7 @@ import type {
   TypingEvent,
   WorkerDTO,
 } from '../protocol.ts';
-import type { Task } from '../store/types.ts';
+import type { Rating, Task } from '../store/types.ts';
 
 export interface DomainEvents {
   /** `origin`: the socket that sent it, answered by its ack (opaque to the core). */
@@ -40,6 +40,8 @@ export interface DomainEvents {
   /** Any change of a task's status, queue, priority or attributes. */
   'task.updated': [task: Task];
   'reservation.accepted': [reservation: ReservationDTO, task: Task];
+  /** The visitor rated the chat of a task (once per task). */
+  'task.rated': [task: Task, rating: Rating];
   /** A waiting visitor's place in line changed. */
   'queue.position': [event: QueuePositionEvent];
 }

@@ -1,6 +1,6 @@
 /**
  * Event webhooks: a configured URL receives `task.created`, `reservation.accepted`,
- * `task.completed`, `channel.closed` and `message.created` as signed JSON, so a CRM can
+ * `task.completed`, `task.rated`, `channel.closed` and `message.created` as signed JSON, so a CRM can
  * follow. The body is `{ id, event, timestamp, data }`, signed like the external integration
  * (`X-Parley-Signature: sha256=<HMAC-SHA256 of the body under the secret>`), and retried with
  * backoff when the receiver fails or cannot be reached. Delivery is at least once: a receiver
@@ -21,6 +21,7 @@ export const WEBHOOK_EVENTS = [
   'task.completed',
   'channel.closed',
   'message.created',
+  'task.rated',
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
@@ -77,6 +78,7 @@ export function startWebhooks(
   events.on('reservation.accepted', (reservation, task) =>
     send('reservation.accepted', { reservation, task: taskView(task, clock()) }),
   );
+  events.on('task.rated', (task, rating) => send('task.rated', { rating, task: taskView(task, clock()) }));
   events.on('channel.closed', (channel) => send('channel.closed', channel));
   events.on('message.created', (message) => send('message.created', message));
 }

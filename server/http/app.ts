@@ -27,6 +27,7 @@ import { pagesRouter } from './pages.ts';
 import { privacyRouter } from './privacy.ts';
 import { parseTrustProxy, type TrustProxy } from './proxy-trust.ts';
 import { type PublicLimits, publicRouter } from './public.ts';
+import { ratingsRouter, visitorRatingsRouter } from './ratings.ts';
 import { requestLog } from './request-log.ts';
 import { routingRouter } from './routing.ts';
 import { securityHeaders } from './security.ts';
@@ -85,6 +86,7 @@ export function createApp({
   app.use(twilioRouter(core, adminKey, log));
   app.use('/v1', requireJsonBody);
   app.use(publicRouter(core, limits));
+  app.use(visitorRatingsRouter(core, limits));
   app.use(adminSessionsRouter(core, Boolean(demo), limits.signInPerMinute));
   app.use(messagingRouter(core));
   app.use(emailWebhooksRouter(core), emailTranscriptsRouter(core));
@@ -102,6 +104,7 @@ export function createApp({
   v1.use('/Flows', flowsRouter(core));
   v1.use('/Workflows', workflowsRouter(core));
   v1.use('/Tasks', tasksRouter(core));
+  v1.use('/Ratings', ratingsRouter(core));
   v1.use('/Sessions', sessionsRouter(core));
   v1.use('/Interactions', interactionsRouter(core));
   v1.use(routingRouter(core));

@@ -19,7 +19,7 @@ export interface PublicLimits {
   webChannelsPerMinute: number;
 }
 
-const limiter = (core: Core, name: string, limit: number, message: string) =>
+export const limiter = (core: Core, name: string, limit: number, message: string) =>
   rateLimit({
     windowMs: 60_000,
     limit,
@@ -31,7 +31,7 @@ const limiter = (core: Core, name: string, limit: number, message: string) =>
     },
   });
 
-const contextOf = (req: Request, publicUrl: string | undefined) => ({
+export const contextOf = (req: Request, publicUrl: string | undefined) => ({
   origin: req.get('origin'),
   // The host `self` origins stand for: never a Host header an outsider could choose.
   host: selfHost(req.get('host'), publicUrl),

@@ -100,6 +100,10 @@ const widgetConfig = strictObject({
   offlineMessage: z.string().max(1000).optional(),
   welcomeMessage: z.string().max(1000).optional(),
   teamLine: z.string().max(200).optional(),
+  rating: strictObject({
+    enabled: z.boolean(),
+    question: z.string().min(1).max(200).optional(),
+  }).optional(),
   fileAttachment: strictObject({
     enabled: z.boolean(),
     maxFileSize: z.number().int().min(1).max(50_000_000).optional(),

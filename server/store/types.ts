@@ -6,6 +6,7 @@
 
 import type { AuditRepository } from './audit-events.ts';
 import type { CannedResponseRepository } from './canned-responses.ts';
+import type { RatingRepository } from './ratings.ts';
 import type {
   ChannelRepository,
   ContactRepository,
@@ -24,9 +25,11 @@ import type {
   WorkerRepository,
   WorkflowRepository,
 } from './repositories.ts';
+import type { VisitorHistoryRepository } from './visitor-history.ts';
 
 export type * from './audit-events.ts';
 export type * from './canned-responses.ts';
+export type * from './ratings.ts';
 export type * from './records.ts';
 export type * from './repositories.ts';
 
@@ -54,6 +57,10 @@ export interface Store {
   audit: AuditRepository;
   /** Saved replies agents insert by shortcut: shared ones and each agent's own. */
   cannedResponses: CannedResponseRepository;
+  /** Visitors' ratings of ended chats, one per task. */
+  ratings: RatingRepository;
+  /** A returning visitor's earlier conversations on a Flex Flow. */
+  visitorHistory: VisitorHistoryRepository;
   /** True when nothing has been created yet: demo data may be seeded. */
   isEmpty(): Promise<boolean>;
   /** True for exactly one caller per key, ever (e.g. the node that seeds the demo data). */

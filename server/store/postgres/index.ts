@@ -20,6 +20,7 @@ import { mediaRepository } from './media.ts';
 import { migrate } from './migrations.ts';
 import { privacyRepository } from './privacy.ts';
 import { proxySessionRepository } from './proxy.ts';
+import { ratingRepository } from './ratings.ts';
 import {
   reservationRepository,
   taskQueueRepository,
@@ -28,6 +29,7 @@ import {
   workflowRepository,
 } from './routing.ts';
 import { taskRepository } from './tasks.ts';
+import { visitorHistoryRepository } from './visitor-history.ts';
 
 export interface PostgresStoreOptions {
   url: string;
@@ -68,6 +70,8 @@ export async function createPostgresStore({
     privacy: privacyRepository(deps),
     audit: auditRepository(deps),
     cannedResponses: cannedResponseRepository(deps),
+    ratings: ratingRepository(deps),
+    visitorHistory: visitorHistoryRepository(deps),
     async isEmpty() {
       const row = await one(
         pool,

@@ -212,6 +212,25 @@ const migrations: { version: number; sql: string }[] = [
       CREATE INDEX audit_events_by_worker ON audit_events (actor_worker_sid, seq);
     `,
   },
+  {
+    // Ratings after a chat (versions 110–119 belong to ratings and returning visitors).
+    version: 110,
+    sql: `
+      CREATE TABLE ratings (
+        sid TEXT PRIMARY KEY,
+        task_sid TEXT NOT NULL UNIQUE,
+        channel_sid TEXT NOT NULL,
+        flex_flow_sid TEXT NOT NULL,
+        contact_sid TEXT NOT NULL,
+        worker_sid TEXT,
+        score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+        comment TEXT,
+        date_created TEXT NOT NULL
+      );
+      CREATE INDEX ratings_by_worker ON ratings (worker_sid, date_created);
+      CREATE INDEX ratings_by_flex_flow ON ratings (flex_flow_sid, date_created);
+    `,
+  },
 ];
 
 const LOCK_KEY = 0x7061726c; // "parl"

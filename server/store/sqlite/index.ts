@@ -22,9 +22,11 @@ import { mediaRepository } from './media.ts';
 import { migrate } from './migrations.ts';
 import { privacyRepository } from './privacy.ts';
 import { proxySessionRepository } from './proxy.ts';
+import { ratingRepository } from './ratings.ts';
 import { reservationRepository } from './reservations.ts';
 import { taskQueueRepository, timerRepository, workerRepository, workflowRepository } from './routing.ts';
 import { taskRepository } from './tasks.ts';
+import { visitorHistoryRepository } from './visitor-history.ts';
 
 export interface SqliteStoreOptions {
   /** Path of the database file; `:memory:` for a throwaway store. */
@@ -75,6 +77,8 @@ export function createSqliteStore({
     privacy: privacyRepository(deps),
     audit: auditRepository(deps),
     cannedResponses: cannedResponseRepository(deps),
+    ratings: ratingRepository(deps),
+    visitorHistory: visitorHistoryRepository(deps),
     async isEmpty() {
       const row = db
         .prepare('SELECT (SELECT count(*) FROM flex_flows) + (SELECT count(*) FROM workers) AS n')
