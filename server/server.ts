@@ -207,6 +207,7 @@ export async function createServer(options: ServerOptions): Promise<ParleyServer
     connectionLimits: limits,
     eventBudgets: limits.eventBudgets,
     trustProxy,
+    timeRequest: metrics.timeRequest,
   });
   metrics.watch(io);
   if (redis) io.adapter(redis.adapter);

@@ -95,9 +95,17 @@ export function createMetrics(core: Core) {
   return {
     registry,
     /** Counts connections and times every acknowledged request on both namespaces. */
+    /** Times one acknowledged request; /webchat's dispatcher calls it for each. */
+    timeRequest(namespace: string, event: string): () => void {
+      const end = delivery.startTimer({ namespace, event });
+      return () => {
+        end();
+      };
+    },
     watch(server: Server) {
       io = server;
-      for (const namespace of ['/webchat', '/agent']) {
+      // /agent's handlers are per socket, so a socket middleware times them.
+      for (const namespace of ['/agent']) {
         server.of(namespace).on('connection', (socket) => {
           socket.use((packet, next) => {
             const ack = packet.at(-1);

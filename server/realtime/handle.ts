@@ -53,6 +53,8 @@ export function createDispatcher<D>(
   log: Logger,
   track: (work: Promise<unknown>) => void,
   guard?: (socket: Socket & { data: D }) => EventGuard,
+  /** Starts timing an acknowledged request; the returned function ends it once acked. */
+  time?: (event: string) => () => void,
 ) {
   const guards = new WeakMap<Socket, EventGuard>();
   function admitFor(socket: Socket & { data: D }): EventGuard | undefined {
@@ -68,8 +70,13 @@ export function createDispatcher<D>(
     const handler = Object.hasOwn(handlers, event) ? handlers[event] : undefined;
     if (!handler) return;
     track(
-      answer(event, args, log, admitFor(this), (payload) =>
-        handler.run(this, parse(handler.schema, payload, event) as never),
+      answer(
+        event,
+        args,
+        log,
+        admitFor(this),
+        (payload) => handler.run(this, parse(handler.schema, payload, event) as never),
+        time,
       ),
     );
   };
@@ -82,8 +89,16 @@ async function answer(
   log: Logger,
   admit: EventGuard | undefined,
   work: (payload: unknown) => Promise<unknown>,
+  time?: (event: string) => () => void,
 ) {
-  const ack = typeof args.at(-1) === 'function' ? (args.at(-1) as (reply: unknown) => void) : null;
+  const acked = typeof args.at(-1) === 'function' ? (args.at(-1) as (reply: unknown) => void) : null;
+  const end = acked && time?.(event);
+  const ack =
+    acked &&
+    ((reply: unknown) => {
+      acked(reply);
+      end?.();
+    });
   const payload = ack && args.length === 1 ? undefined : args[0];
   let release: (() => void) | undefined;
   try {

@@ -30,6 +30,8 @@ export type WebchatNamespace = Namespace<
 export interface WebchatOptions {
   budgets: Budgets | null;
   gate: ConnectionGate;
+  /** Times each acknowledged request (delivery latency in /metrics). */
+  timeRequest?: (event: string) => () => void;
 }
 
 export function attachWebchat(nsp: WebchatNamespace, core: Core, log: Logger, options: WebchatOptions) {
@@ -110,6 +112,7 @@ export function attachWebchat(nsp: WebchatNamespace, core: Core, log: Logger, op
             core.counter,
           )
       : undefined,
+    options.timeRequest,
   );
 
   nsp.on('connection', (connected) => {
