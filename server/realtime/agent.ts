@@ -105,8 +105,12 @@ export function attachAgent(nsp: AgentNamespace, core: Core, log: Logger, { budg
         await routing.assertHolds(workerSid, channelSid);
         await conversations.markRead(channelSid, workerSid, index);
       });
-      handle('task:wrap', schemas.taskRef, ({ taskSid }) => routing.wrap(workerSid, taskSid));
-      handle('task:complete', schemas.taskRef, ({ taskSid }) => routing.complete(workerSid, taskSid));
+      handle('task:wrap', schemas.wrapUp, ({ taskSid, ...wrapUp }) =>
+        routing.wrap(workerSid, taskSid, wrapUp),
+      );
+      handle('task:complete', schemas.wrapUp, ({ taskSid, ...wrapUp }) =>
+        routing.complete(workerSid, taskSid, wrapUp),
+      );
       attachRouting(socket, handle, core, workerSid);
 
       // Joined at once too, so events are not missed between connect and session:sync.

@@ -15,6 +15,11 @@ export const schemas = {
   activity: strictObject({ activity: z.enum(['Available', 'Unavailable', 'Offline']) }),
   reservationRef: strictObject({ reservationSid: sid('WR') }),
   taskRef: strictObject({ taskSid: sid('WT') }),
+  wrapUp: strictObject({
+    taskSid: sid('WT'),
+    disposition: z.string().trim().min(1).max(100).optional(),
+    notes: z.string().max(2000, 'notes are at most 2,000 characters').optional(),
+  }),
   transfer: strictObject({
     taskSid: sid('WT'),
     queueSid: sid('WQ').optional(),

@@ -9,6 +9,7 @@ import type { MessageDTO, TypingEvent, WebChannelResponse } from '../../server/p
 import { launchBrowser } from '../helpers/browser.ts';
 import { connectVisitor, next, request, type VisitorSocket } from '../helpers/clients.ts';
 import { startParley, type TestParley } from '../helpers/server.ts';
+import { endChat } from './desk-helpers.ts';
 
 const AGENT_NAME = 'Alex Morgan';
 
@@ -90,7 +91,7 @@ async function acceptOffer(page: Page, customer: string): Promise<void> {
 
 /** Ends and completes the selected chat, so the worker has capacity for the next test. */
 async function finishChat(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'End chat' }).click();
+  await endChat(page);
   await page.getByRole('button', { name: 'Complete' }).click();
 }
 
@@ -190,7 +191,7 @@ describe('the agent desktop', () => {
     await acceptOffer(page, 'Mary Jackson');
     const ended = next<MessageDTO>(visitor, 'message:new', (m) => m.body.includes('ended the chat'), 10_000);
 
-    await page.getByRole('button', { name: 'End chat' }).click();
+    await endChat(page);
     await ended;
     await eventually(() => page.getByRole('textbox', { name: 'Message' }).isDisabled()).toBe(true);
 

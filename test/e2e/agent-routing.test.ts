@@ -9,6 +9,7 @@ import type { MessageDTO } from '../../server/protocol.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { connectVisitor, next, openWebChannel, request, type VisitorSocket } from '../helpers/clients.ts';
 import { startParley, type TestParley } from '../helpers/server.ts';
+import { endChat } from './desk-helpers.ts';
 
 let parley: TestParley;
 let browser: Browser;
@@ -113,7 +114,7 @@ describe('routing on the agent desktop', () => {
     await log(ben).getByText('Alex Morgan transferred the chat').waitFor();
     const context = ben.getByRole('complementary', { name: 'Customer context' });
     await context.getByText('Refund from March, order 881').waitFor();
-    await ben.getByRole('button', { name: 'End chat' }).click();
+    await endChat(ben);
     await ben.getByRole('button', { name: 'Complete' }).click();
   });
 
@@ -123,7 +124,7 @@ describe('routing on the agent desktop', () => {
       const alex = await desk('agent', 'agent');
       const visitor = await visitorWrites('Omar Reyes', 'Where is order 12?');
       await accept(alex, 'Omar Reyes');
-      await alex.getByRole('button', { name: 'End chat' }).click();
+      await endChat(alex);
       await alex.getByRole('button', { name: 'Complete' }).click();
       const chats = alex.getByRole('navigation', { name: 'Active chats' });
       await eventually(() => chats.getByText('Omar Reyes').count()).toBe(0);
@@ -132,7 +133,7 @@ describe('routing on the agent desktop', () => {
       await accept(alex, 'Omar Reyes');
       await log(alex).getByText('It came, but damaged').waitFor();
       await log(alex).getByText('Where is order 12?').waitFor();
-      await alex.getByRole('button', { name: 'End chat' }).click();
+      await endChat(alex);
       await alex.getByRole('button', { name: 'Complete' }).click();
     } finally {
       await parley.api('POST', `/v1/FlexFlows/${parley.flexFlowSid}`, { longLived: false });

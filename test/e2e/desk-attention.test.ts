@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { request } from '../helpers/clients.ts';
-import { acceptOffer, type DeskHarness, eventually, startDeskHarness } from './desk-helpers.ts';
+import { acceptOffer, type DeskHarness, eventually, finishChat, startDeskHarness } from './desk-helpers.ts';
 
 let desk: DeskHarness;
 
@@ -39,14 +39,6 @@ const attention = (page: Page) =>
   page.evaluate(
     () => (window as unknown as { attention: { notifications: string[]; tones: number } }).attention,
   );
-
-async function finishChat(page: Page) {
-  await page.getByRole('button', { name: 'End chat' }).click();
-  const confirm = page.getByRole('dialog', { name: /End the chat/ });
-  if (await confirm.isVisible().catch(() => false))
-    await confirm.getByRole('button', { name: 'End chat' }).click();
-  await page.getByRole('button', { name: 'Complete' }).click();
-}
 
 describe('offers and attention', () => {
   it('chimes, notifies and counts in the tab title for a new offer, with a labelled countdown', async () => {

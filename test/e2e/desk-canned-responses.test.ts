@@ -2,11 +2,10 @@
  * Canned responses on the desk in Chromium: typed as `/shortcut` in the composer or picked
  * from the "Canned responses" list, placeholders filled in, and what the customer receives.
  */
-import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageDTO } from '../../server/protocol.ts';
 import { next } from '../helpers/clients.ts';
-import { acceptOffer, type DeskHarness, eventually, startDeskHarness } from './desk-helpers.ts';
+import { acceptOffer, type DeskHarness, eventually, finishChat, startDeskHarness } from './desk-helpers.ts';
 
 let desk: DeskHarness;
 
@@ -28,14 +27,6 @@ beforeAll(async () => {
 });
 afterEach(() => desk.cleanUp());
 afterAll(() => desk?.stop());
-
-async function finishChat(page: Page) {
-  await page.getByRole('button', { name: 'End chat' }).click();
-  const confirm = page.getByRole('dialog', { name: /End the chat/ });
-  if (await confirm.isVisible().catch(() => false))
-    await confirm.getByRole('button', { name: 'End chat' }).click();
-  await page.getByRole('button', { name: 'Complete' }).click();
-}
 
 describe('canned responses on the desk', () => {
   it('inserts a reply typed as /shortcut, with the customer and agent names filled in', async () => {

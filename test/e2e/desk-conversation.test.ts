@@ -8,7 +8,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageDTO } from '../../server/protocol.ts';
 import { next, request } from '../helpers/clients.ts';
 import { PNG } from '../helpers/uploads.ts';
-import { acceptOffer, conversation, type DeskHarness, eventually, startDeskHarness } from './desk-helpers.ts';
+import {
+  acceptOffer,
+  conversation,
+  type DeskHarness,
+  eventually,
+  finishChat,
+  startDeskHarness,
+} from './desk-helpers.ts';
 
 let desk: DeskHarness;
 
@@ -17,14 +24,6 @@ beforeAll(async () => {
 });
 afterEach(() => desk.cleanUp());
 afterAll(() => desk?.stop());
-
-async function finishChat(page: import('playwright-core').Page) {
-  await page.getByRole('button', { name: 'End chat' }).click();
-  const confirm = page.getByRole('dialog', { name: /End the chat/ });
-  if (await confirm.isVisible().catch(() => false))
-    await confirm.getByRole('button', { name: 'End chat' }).click();
-  await page.getByRole('button', { name: 'Complete' }).click();
-}
 
 describe('the desk conversation', () => {
   it('previews an image the customer sends, inline', async () => {

@@ -57,6 +57,20 @@ export async function acceptOffer(page: Page, customer: string): Promise<void> {
   await offer.waitFor({ state: 'detached' });
 }
 
+/** Ends the selected chat, confirming in the dialog the desk asks first. */
+export async function endChat(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'End chat' }).click();
+  const confirm = page.getByRole('dialog', { name: /End the chat/ });
+  await confirm.getByRole('button', { name: 'End chat' }).click();
+  await confirm.waitFor({ state: 'detached' });
+}
+
+/** Ends the selected chat and completes its wrap-up without a disposition. */
+export async function finishChat(page: Page): Promise<void> {
+  await endChat(page);
+  await page.getByRole('button', { name: 'Complete' }).click();
+}
+
 export async function startDeskHarness(options: StartOptions = {}): Promise<DeskHarness> {
   const parley = await startParley({ limits: { signInPerMinute: 1000 }, ...options } as StartOptions);
   const browser = await launchBrowser();

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { request } from '../helpers/clients.ts';
-import { acceptOffer, conversation, type DeskHarness, startDeskHarness } from './desk-helpers.ts';
+import { acceptOffer, conversation, type DeskHarness, finishChat, startDeskHarness } from './desk-helpers.ts';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const DOCS = join(import.meta.dirname, '../../docs');
@@ -62,11 +62,6 @@ async function busyChat(page: Page, name: string) {
   });
   await conversation(page).getByText('Thanks! Tracking said').waitFor();
   return visitor;
-}
-
-async function finishChat(page: Page) {
-  await page.getByRole('button', { name: 'End chat' }).click();
-  await page.getByRole('button', { name: 'Complete' }).click();
 }
 
 describe('the desk layout', () => {

@@ -4,7 +4,10 @@
  * transferred; the janitor cleans up after them. Every state change is one conditional store
  * call, so a task is never assigned twice and a worker never exceeds capacity.
  */
-import type { TransferRequest } from '../../protocol.ts';
+import type { TransferRequest, WrapUpRequest } from '../../protocol.ts';
+
+type WrapUp = Omit<WrapUpRequest, 'taskSid'>;
+
 import type { Channel, Task } from '../../store/types.ts';
 import {
   AGENT_GRACE_KIND,
@@ -66,11 +69,12 @@ export function createRouting(deps: RoutingDeps) {
 
     accept: offers.accept,
     reject: offers.reject,
-    async wrap(workerSid: string, taskSid: string) {
-      return taskView(await tasks.wrapBy(workerSid, taskSid), deps.clock());
+    /** End chat; `wrapUp` (disposition, notes) lands in the task's `attributes.wrapUp`. */
+    async wrap(workerSid: string, taskSid: string, wrapUp: WrapUp = {}) {
+      return taskView(await tasks.wrapBy(workerSid, taskSid, wrapUp), deps.clock());
     },
-    async complete(workerSid: string, taskSid: string) {
-      return taskView(await tasks.completeBy(workerSid, taskSid), deps.clock());
+    async complete(workerSid: string, taskSid: string, wrapUp: WrapUp = {}) {
+      return taskView(await tasks.completeBy(workerSid, taskSid, wrapUp), deps.clock());
     },
     async transfer(workerSid: string, request: TransferRequest) {
       return taskView(await transfer(workerSid, request), deps.clock());

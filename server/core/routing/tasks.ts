@@ -4,12 +4,13 @@
  * the API, deleted. Each state change is one conditional store call; the janitor runs after.
  */
 import { conflict, forbidden, notFound, ParleyError } from '../../errors.ts';
-import type { TaskStatus } from '../../protocol.ts';
+import type { TaskStatus, WrapUpRequest } from '../../protocol.ts';
 import type { Channel, NewTask, Task } from '../../store/types.ts';
 import { type RoutingContext, TARGET_TIMEOUT_KIND, TASK_TTL_KIND } from './context.ts';
 import { RESERVATION_TIMEOUT_KIND } from './dispatcher.ts';
 import type { Janitor } from './janitor.ts';
 import { nextPlacement, type Placement, placeTask } from './workflows.ts';
+import { withWrapUp } from './wrap-up.ts';
 
 export interface CreateTaskOptions {
   priority?: number;
@@ -108,6 +109,12 @@ export function createTaskLifecycle(ctx: RoutingContext, janitor: Janitor) {
     return completed;
   }
 
+  async function recordWrapUp(workerSid: string, task: Task, wrapUp: Omit<WrapUpRequest, 'taskSid'>) {
+    if (task.status !== 'assigned' && task.status !== 'wrapping') return task;
+    const attributes = await withWrapUp(store, task, workerSid, wrapUp, ctx.clock());
+    return attributes ? ((await store.tasks.update(task.sid, { attributes })) ?? task) : task;
+  }
+
   async function getTask(sid: string): Promise<Task> {
     const task = await store.tasks.get(sid);
     if (!task) throw notFound('Task', sid);
@@ -144,12 +151,13 @@ export function createTaskLifecycle(ctx: RoutingContext, janitor: Janitor) {
       );
     },
 
-    /** The agent's End chat. */
-    async wrapBy(workerSid: string, taskSid: string) {
-      return wrap(await heldBy(workerSid, taskSid));
+    /** The agent's End chat, with a wrap-up when the agent already gave one. */
+    async wrapBy(workerSid: string, taskSid: string, wrapUp: Omit<WrapUpRequest, 'taskSid'> = {}) {
+      return wrap(await recordWrapUp(workerSid, await heldBy(workerSid, taskSid), wrapUp));
     },
-    async completeBy(workerSid: string, taskSid: string) {
-      return complete(await heldBy(workerSid, taskSid));
+    /** The agent's Complete: the wrap-up (disposition, notes) is stored before the task completes. */
+    async completeBy(workerSid: string, taskSid: string, wrapUp: Omit<WrapUpRequest, 'taskSid'> = {}) {
+      return complete(await recordWrapUp(workerSid, await heldBy(workerSid, taskSid), wrapUp));
     },
 
     /** `POST /v1/Tasks/:sid`: attributes, priority, and the status changes TaskRouter allows. */

@@ -1,6 +1,7 @@
 /** What agents and the API are shown of routing records: no secrets, no bookkeeping. */
 import type { AgentChatDTO, OfferDTO, TaskDTO, TransferInfo, WorkerDTO } from '../../protocol.ts';
 import type { Reservation, Store, Task, Worker } from '../../store/types.ts';
+import { dispositionsOf } from './wrap-up.ts';
 
 /** A worker as agents and the API see it: no password hash, no session version, no idle bookkeeping. */
 export function workerView({
@@ -33,12 +34,14 @@ export function transferOf(task: Task): TransferInfo | null {
 export async function buildChat(store: Store, task: Task, now: Date): Promise<AgentChatDTO> {
   const channel = await store.channels.get(task.channelSid);
   if (!channel) throw new Error(`task ${task.sid} points at missing channel ${task.channelSid}`);
-  const [contact, members] = await Promise.all([
+  const [contact, members, flexFlow] = await Promise.all([
     store.contacts.get(channel.contactSid),
     store.members.list(channel.sid),
+    store.flexFlows.get(channel.flexFlowSid),
   ]);
   if (!contact) throw new Error(`channel ${channel.sid} points at missing contact ${channel.contactSid}`);
-  return { task: taskView(task, now), channel, contact, members };
+  const dispositions = dispositionsOf(flexFlow?.integration);
+  return { task: taskView(task, now), channel, contact, members, dispositions };
 }
 
 export async function buildOffer(

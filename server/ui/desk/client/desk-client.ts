@@ -11,6 +11,7 @@ import type {
   TaskDTO,
   TransferRequest,
   TransferTargets,
+  WrapUpRequest,
 } from '../../../protocol.ts';
 import * as chats from '../state/chat-updates.ts';
 import type { DeskState } from '../state/desk-state.ts';
@@ -39,7 +40,8 @@ export interface DeskClient {
   /** Opens the supervisor view and keeps it live. */
   supervise(): Promise<void>;
   showChats(): void;
-  complete(taskSid: Sid): Promise<void>;
+  /** Completes the wrap-up, with its disposition and notes when the agent gave them. */
+  complete(request: WrapUpRequest): Promise<void>;
   close(): void;
 }
 
@@ -227,8 +229,8 @@ export function connectDesk({
     showChats() {
       store.update(desk.setView('chats'));
     },
-    async complete(taskSid) {
-      const task = await request(socket, 'task:complete', { taskSid });
+    async complete(wrapUp) {
+      const task = await request(socket, 'task:complete', wrapUp);
       updateTask(task.channelSid, task);
     },
     close() {

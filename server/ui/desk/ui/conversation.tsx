@@ -9,8 +9,10 @@ import type { ChatState, PendingMessage } from '../state/desk-state.ts';
 import { canWrite, customerName, customerReadIndex } from '../state/selectors.ts';
 import { Composer } from './composer.tsx';
 import { useDesk, useDeskState, useRunAction } from './desk-context.ts';
+import { EndChatDialog } from './end-chat-dialog.tsx';
 import { MessageLog } from './message-log.tsx';
 import { TransferDialog } from './transfer-dialog.tsx';
+import { WrapUpForm } from './wrap-up-form.tsx';
 
 export function Conversation() {
   const state = useDeskState();
@@ -30,6 +32,7 @@ function ConversationView({ chat, pending }: { chat: ChatState; pending: Pending
   const run = useRunAction();
   const [busy, setBusy] = useState(false);
   const [transferring, setTransferring] = useState(false);
+  const [confirmingEnd, setConfirmingEnd] = useState(false);
   const { task, channel } = chat.chat;
   const name = customerName(chat.chat);
 
@@ -65,19 +68,9 @@ function ConversationView({ chat, pending }: { chat: ChatState; pending: Pending
             type="button"
             class="button button--danger"
             disabled={busy}
-            onClick={() => act(() => client.wrap(task.sid))}
+            onClick={() => setConfirmingEnd(true)}
           >
             End chat
-          </button>
-        )}
-        {task.status === 'wrapping' && (
-          <button
-            type="button"
-            class="button button--primary"
-            disabled={busy}
-            onClick={() => act(() => client.complete(task.sid))}
-          >
-            Complete
           </button>
         )}
       </header>
@@ -90,9 +83,23 @@ function ConversationView({ chat, pending }: { chat: ChatState; pending: Pending
       <p class="conversation__typing" aria-live="polite">
         {chat.typingName ? `${chat.typingName} is typing…` : ''}
       </p>
-      {task.status === 'wrapping' || channel.status === 'inactive' ? (
+      {task.status === 'wrapping' ? (
+        <WrapUpForm
+          taskSid={task.sid}
+          dispositions={chat.chat.dispositions ?? []}
+          busy={busy}
+          onComplete={(request) => act(() => client.complete(request))}
+        />
+      ) : channel.status === 'inactive' ? (
         <p class="conversation__ended">This chat has ended. Complete it when your wrap-up is done.</p>
       ) : null}
+      {confirmingEnd && (
+        <EndChatDialog
+          customerName={name}
+          onConfirm={() => act(() => client.wrap(task.sid))}
+          onClose={() => setConfirmingEnd(false)}
+        />
+      )}
       {transferring && <TransferDialog taskSid={task.sid} onClose={() => setTransferring(false)} />}
       <Composer
         disabled={!canWrite(chat)}
