@@ -1,8 +1,8 @@
 /**
  * The admin API's guard: `Authorization: Bearer <PARLEY_ADMIN_KEY>`, or HTTP Basic as Twilio's
  * libraries send it (username an account SID `AC…` or API key SID `SK…`, any; password the
- * admin key). The key is compared in constant time. With admin sessions given, a Bearer
- * token of a worker holding the admin role (the admin console's session) is accepted too.
+ * admin key). The key is compared in constant time. With admin sessions given, the Bearer
+ * token of an admin console session (admin-session.ts) is accepted too.
  * Whoever passed is left in `res.locals.adminActor`, for the audit log.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -44,7 +44,7 @@ export function requireAdmin(adminKey: string, sessions?: AdminSessions): Reques
     new ParleyError(
       'unauthorized',
       sessions
-        ? 'This API needs Authorization: Bearer <PARLEY_ADMIN_KEY> (or Basic <account SID>:<PARLEY_ADMIN_KEY>), or an admin console session: sign in at /admin'
+        ? 'This API needs Authorization: Bearer <PARLEY_ADMIN_KEY> (or Basic <account SID>:<PARLEY_ADMIN_KEY>), or an admin console session from POST /v1/AdminSessions (an agent desktop session is not one)'
         : 'This API needs Authorization: Bearer <PARLEY_ADMIN_KEY> (or Basic <account SID>:<PARLEY_ADMIN_KEY>)',
       401,
     );

@@ -1,15 +1,18 @@
 /**
  * Admin console sessions: `POST /v1/AdminSessions` signs a worker holding the `admin` role in
  * (the same per-account backoff and per-address limit as the agent desktop's sign-in), and
- * answers an agent token. That token then authorises the admin REST API (see admin-auth.ts),
- * so the console uses the API automation uses. The token is the worker's own: a new
- * password, disabling or deleting the worker ends the console session at once, on every node.
+ * answers an agent token marked `scope: "admin"`. Only such a token authorises the admin REST
+ * API (see admin-auth.ts), so the console uses the API automation uses while a desk session
+ * never does, even an admin's. It stays an agent token of the worker's own: a new password,
+ * disabling or deleting the worker ends the console session at once, on every node, and
+ * taking the admin role away ends its access at the next request.
  */
 import { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Core } from '../core/index.ts';
 import { DEMO_AGENT } from '../core/seed.ts';
 import { SignInLocked } from '../core/sign-in-backoff.ts';
+import type { TokenClaims } from '../core/tokens.ts';
 import { forbidden } from '../errors.ts';
 import { parse } from '../schemas.ts';
 import type { AuditActor, Worker } from '../store/types.ts';
@@ -32,14 +35,23 @@ export function isAdminWorker(worker: Pick<Worker, 'attributes' | 'username'>, d
   return rolesOf(worker).includes(ADMIN_ROLE) || (demo && worker.username === DEMO_AGENT.username);
 }
 
+/** An agent token with one claim more, which the agent desktop's sign-in never sets. */
+type AdminClaims = { kind: 'agent'; workerSid: string; version: number; scope: 'admin' };
+
+const isAdminScoped = (claims: unknown) => (claims as Partial<AdminClaims> | null)?.scope === 'admin';
+
 export interface AdminSessions {
-  /** The actor a Bearer token stands for: an admin worker, `'not_admin'`, or null (no valid token). */
+  /**
+   * The actor a Bearer token stands for: an admin worker; `'not_admin'` for a console session
+   * whose worker lost the admin role; null for anything else (no console session).
+   */
   actorOf(token: string): Promise<AuditActor | 'not_admin' | null>;
 }
 
-export function createAdminSessions(core: Pick<Core, 'agents'>, demo: boolean): AdminSessions {
+export function createAdminSessions(core: Pick<Core, 'agents' | 'tokens'>, demo: boolean): AdminSessions {
   return {
     async actorOf(token) {
+      if (!isAdminScoped(core.tokens.verify(token))) return null;
       const worker = await core.agents.authenticate(token);
       if (!worker) return null;
       if (!isAdminWorker(worker, demo)) return 'not_admin';
@@ -88,7 +100,15 @@ export function adminSessionsRouter(core: Core, demo: boolean, signInPerMinute: 
         before: null,
         after: null,
       });
-      res.status(201).json(session);
+      // Signed like the desk's token, so the agents service checks and revokes it the same way.
+      const claims: AdminClaims = {
+        kind: 'agent',
+        workerSid: worker.sid,
+        version: worker.tokenVersion,
+        scope: 'admin',
+      };
+      const { token, expiresAt } = core.tokens.sign(claims as TokenClaims);
+      res.status(201).json({ ...session, token, expiresAt });
     },
   );
   return router;

@@ -52,7 +52,7 @@ describe('admin console sessions on a served (not demo) deployment', () => {
     expect(workers.body.workers.map((w: { username: string }) => w.username)).toEqual(['ops']);
   });
 
-  it('refuses the console to a worker without the admin role, and its agent token on the admin API', async () => {
+  it('refuses the console to a worker without the admin role, and its desk token on the admin API', async () => {
     await parley.api('POST', '/v1/Workers', {
       friendlyName: 'Sam',
       username: 'sam',
@@ -67,9 +67,29 @@ describe('admin console sessions on a served (not demo) deployment', () => {
     });
     expect(agent.status).toBe(201);
     const denied = await call(parley.url, 'GET', '/v1/Workers', agent.body.token);
-    expect(denied.status).toBe(403);
-    expect(denied.body.code).toBe('forbidden');
+    expect(denied.status).toBe(401);
+    expect(denied.body.message).toContain('agent desktop session is not one');
     expect((await call(parley.url, 'GET', '/v1/Workers', 'not-a-token')).status).toBe(401);
+  });
+
+  it("refuses an admin's own desk token, and a console session once the admin role is taken away", async () => {
+    const made = await parley.api('POST', '/v1/Workers', {
+      friendlyName: 'Lee',
+      username: 'lee',
+      password: 'lee-password-long',
+      attributes: { roles: ['agent', 'admin'] },
+    });
+    const desk = await call(parley.url, 'POST', '/v1/AgentSessions', undefined, {
+      username: 'lee',
+      password: 'lee-password-long',
+    });
+    expect((await call(parley.url, 'GET', '/v1/Workers', desk.body.token)).status).toBe(401);
+    const { token } = (await signIn(parley.url, 'lee', 'lee-password-long')).body;
+    expect((await call(parley.url, 'GET', '/v1/Workers', token)).status).toBe(200);
+    await parley.api('POST', `/v1/Workers/${made.body.sid}`, { attributes: { roles: ['agent'] } });
+    const demoted = await call(parley.url, 'GET', '/v1/Workers', token);
+    expect(demoted.status).toBe(403);
+    expect(demoted.body.message).toContain('admin role');
   });
 
   it('does not treat a worker named "agent" as an admin outside demo mode', async () => {
