@@ -7,8 +7,25 @@ import type { Socket } from 'socket.io-client';
 import { connect, inBatches, openChannels, taskFlexFlow } from './setup.ts';
 
 const ADMIN = { authorization: 'Bearer bench-admin-key', 'content-type': 'application/json' };
+/** How long one exchange may take before the bench stops and says which message went unanswered. */
+const EXCHANGE_DEADLINE_MS = 60_000;
 
-const ECHO_FLOW = {
+const ask = (name: string, next: string) => ({
+  name,
+  type: 'send-and-wait-for-reply',
+  properties: { body: 'Noted, {{ contact.friendlyName }}: what else?' },
+  transitions: [
+    { event: 'incomingMessage', next },
+    { event: 'timeout', next },
+  ],
+});
+
+/**
+ * Answers every visitor message for as long as the chat lasts. The loop goes through two
+ * widgets in turn: one widget running 10 times in a row ends an execution (Studio's limit,
+ * docs/flows.md), which would leave the visitor's tenth message after the first unanswered.
+ */
+export const ECHO_FLOW = {
   initial_state: 'Trigger',
   states: [
     {
@@ -17,15 +34,8 @@ const ECHO_FLOW = {
       properties: {},
       transitions: [{ event: 'incomingMessage', next: 'ask' }],
     },
-    {
-      name: 'ask',
-      type: 'send-and-wait-for-reply',
-      properties: { body: 'Noted, {{ contact.friendlyName }}: what else?' },
-      transitions: [
-        { event: 'incomingMessage', next: 'ask' },
-        { event: 'timeout', next: 'ask' },
-      ],
-    },
+    ask('ask', 'askAgain'),
+    ask('askAgain', 'ask'),
   ],
 };
 
@@ -37,7 +47,11 @@ async function api(url: string, path: string, body: unknown) {
 
 export interface BotVisitor {
   socket: Socket;
-  /** Sends a message and resolves when the bot's reply to it arrives. */
+  channelSid: string;
+  /**
+   * Sends a message and resolves when the bot's reply to it arrives; rejects when the server
+   * refuses the message or no reply comes within a minute, naming the message.
+   */
   exchange(clientId: string, body: string): Promise<void>;
 }
 
@@ -50,23 +64,41 @@ export async function botVisitors(url: string, count: number): Promise<BotVisito
     integration: { flowSid: flow.sid },
   });
   const sessions = await openChannels(url, flexFlowSid, count);
-  return inBatches(sessions, 50, async ({ token }) => {
+  return inBatches(sessions, 50, async ({ token, channelSid }) => {
     const socket = await connect(`${url}/webchat`, { token });
-    let waiting: (() => void) | null = null;
+    let replied: (() => void) | null = null;
     socket.on('message:new', (m: { authorRole: string }) => {
-      if (m.authorRole !== 'bot' || !waiting) return;
-      const done = waiting;
-      waiting = null;
-      done();
+      if (m.authorRole === 'bot') replied?.();
     });
     const visitor: BotVisitor = {
       socket,
+      channelSid,
       exchange(clientId, body) {
-        const replied = new Promise<void>((resolve) => {
-          waiting = resolve;
+        return new Promise<void>((resolve, reject) => {
+          const settle = () => {
+            clearTimeout(timer);
+            replied = null;
+          };
+          const fail = (why: string) => {
+            settle();
+            reject(new Error(`bot exchange ${clientId} on ${channelSid}: ${why}`));
+          };
+          const timer = setTimeout(
+            () => fail(`no reply within ${EXCHANGE_DEADLINE_MS} ms`),
+            EXCHANGE_DEADLINE_MS,
+          );
+          replied = () => {
+            settle();
+            resolve();
+          };
+          socket.emit(
+            'message:send',
+            { clientId, body },
+            (ack: { error?: { code: string; message: string } }) => {
+              if (ack?.error) fail(`refused: ${ack.error.code} ${ack.error.message}`);
+            },
+          );
         });
-        socket.emit('message:send', { clientId, body }, () => {});
-        return replied;
       },
     };
     await visitor.exchange('hello', 'hello');

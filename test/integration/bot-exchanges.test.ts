@@ -1,0 +1,128 @@
+/**
+ * Long bot conversations, many at once: the bot flow `npm run bench` measures answers every
+ * visitor message for as long as the chat lasts, each reply stored once and delivered once,
+ * and a flow that loops on one widget ends where docs/flows.md says it does.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { type BotVisitor, botVisitors } from '../bench/bot.ts';
+import { startParley, type TestParley } from '../helpers/server.ts';
+
+let parley: TestParley;
+afterEach(async () => {
+  await parley?.stop();
+});
+
+const VISITORS = 20;
+// More than one widget may run in a row (10), so a flow that loops on one widget falls silent.
+const EXCHANGES = 15;
+const BENCH_ADMIN = { authorization: 'Bearer bench-admin-key' };
+
+interface StoredMessage {
+  sid: string;
+  index: number;
+  authorRole: string;
+  body: string;
+}
+
+async function get<T>(path: string): Promise<T> {
+  const res = await fetch(parley.url + path, { headers: BENCH_ADMIN });
+  expect(res.status, path).toBe(200);
+  return res.json() as Promise<T>;
+}
+
+describe('bot conversations under load', () => {
+  it('answers every message of 20 visitors exchanging 15 messages each at once, each reply stored and delivered once', async () => {
+    parley = await startParley({
+      adminKey: 'bench-admin-key',
+      limits: { webChannelsPerMinute: 1000, connectionsPerIp: 1000, eventBudgets: false },
+    });
+    const visitors: BotVisitor[] = await botVisitors(parley.url, VISITORS);
+    const delivered = visitors.map(() => [] as StoredMessage[]);
+    visitors.forEach((v, i) => {
+      v.socket.on('message:new', (m: StoredMessage) => delivered[i]?.push(m));
+    });
+
+    // Each exchange rejects, naming the message, when its reply does not come.
+    await Promise.all(
+      visitors.map(async (v, i) => {
+        for (let k = 0; k < EXCHANGES; k++) await v.exchange(`v${i}-m${k}`, `visitor ${i} message ${k}`);
+      }),
+    );
+    await parley.server.core.idle();
+
+    for (const [i, v] of visitors.entries()) {
+      const { messages } = await get<{ messages: StoredMessage[] }>(
+        `/v1/Channels/${v.channelSid}/Messages?pageSize=1000`,
+      );
+      // hello, then each message, every one followed by exactly one bot reply.
+      const turns = EXCHANGES + 1;
+      expect(messages.map((m) => m.authorRole)).toEqual(
+        Array.from({ length: turns }, () => ['customer', 'bot']).flat(),
+      );
+      expect(messages.map((m) => m.index)).toEqual([...Array(2 * turns).keys()]);
+      const replies = messages.filter((m) => m.authorRole === 'bot').slice(1);
+      expect(new Set(replies.map((m) => m.body))).toEqual(new Set([`Noted, Visitor ${i}: what else?`]));
+      // Delivered once each, to this visitor only, and nothing else: the visitor's own
+      // messages come back in their acks, not as message:new.
+      expect(delivered[i]?.map((m) => m.sid)).toEqual(replies.map((m) => m.sid));
+    }
+
+    const { flows } = await get<{ flows: { sid: string; friendlyName: string }[] }>('/v1/Flows');
+    const flowSid = flows.find((f) => f.friendlyName === 'bench echo')?.sid;
+    const { executions } = await get<{ executions: { status: string }[] }>(`/v1/Flows/${flowSid}/Executions`);
+    expect(executions.map((e) => e.status)).toEqual(Array(VISITORS).fill('active'));
+    for (const v of visitors) v.socket.close();
+  });
+
+  it('ends an execution whose wait loops on one widget at its tenth run, and the next message starts another', async () => {
+    parley = await startParley();
+    const selfLoop = {
+      initial_state: 'Trigger',
+      states: [
+        {
+          name: 'Trigger',
+          type: 'trigger',
+          properties: {},
+          transitions: [{ event: 'incomingMessage', next: 'ask' }],
+        },
+        {
+          name: 'ask',
+          type: 'send-and-wait-for-reply',
+          properties: { body: 'Noted: what else?' },
+          transitions: [{ event: 'incomingMessage', next: 'ask' }],
+        },
+      ],
+    };
+    const flow = await parley.api('POST', '/v1/Flows', { friendlyName: 'self loop', definition: selfLoop });
+    expect(flow.status).toBe(201);
+    await parley.api('POST', `/v1/FlexFlows/${parley.flexFlowSid}`, {
+      integrationType: 'studio',
+      integration: { flowSid: flow.body.sid },
+    });
+    const { body: channel } = await parley.api('POST', '/v1/Channels', {
+      flexFlowSid: parley.flexFlowSid,
+      identity: 'sam',
+      chatUserFriendlyName: 'Sam',
+    });
+    const say = async (body: string) => {
+      await parley.api('POST', `/v1/Channels/${channel.sid}/Messages`, { from: 'sam', body });
+      await parley.server.core.idle();
+    };
+    for (let k = 1; k <= 11; k++) await say(`message ${k}`);
+
+    const { body } = await parley.api('GET', `/v1/Channels/${channel.sid}/Messages?pageSize=1000`);
+    const answered = body.messages
+      .map((m: StoredMessage, i: number, all: StoredMessage[]) =>
+        m.authorRole === 'customer' && all[i + 1]?.authorRole === 'bot' ? m.body : null,
+      )
+      .filter(Boolean);
+    // The tenth message ran "ask" a tenth time in a row: the execution ended instead of replying.
+    expect(answered).toEqual(
+      [...Array(11).keys()].map((k) => `message ${k + 1}`).filter((b) => b !== 'message 10'),
+    );
+    const { executions } = (await parley.api('GET', `/v1/Flows/${flow.body.sid}/Executions`)).body;
+    expect(executions.map((e: { status: string }) => e.status).sort()).toEqual(['active', 'ended']);
+    const ended = executions.find((e: { status: string }) => e.status === 'ended');
+    expect(ended.endReason).toBe('"ask" ran 10 times in a row');
+  });
+});
