@@ -14,7 +14,7 @@ import type { Emitter } from './emitter';
 import { createClientId, type Outbox } from './outbox';
 import type { SessionStore, StoredSession } from './session-store';
 import type { loadSettings } from './settings';
-import { createWebChannel, sendOfflineMessage } from './web-channels';
+import { createWebChannel, fetchHistory, sendOfflineMessage } from './web-channels';
 
 type Engagement = Pick<
   WebChannelRequest,
@@ -111,6 +111,17 @@ export function createChatClient(deps: ChatClientDeps): ChatClient {
         sessions.save(refreshed);
       },
     });
+    // A returning visitor sees their earlier conversations above this one.
+    void fetchHistory(deps.serverUrl, next.token).then(
+      ({ conversations }) =>
+        store.update(
+          update.setEarlier(
+            next.channelSid,
+            conversations.flatMap((c) => c.messages),
+          ),
+        ),
+      () => undefined,
+    );
   }
 
   async function start(extra: Engagement = {}) {

@@ -24,6 +24,7 @@ export async function loadSettings(serverUrl: string, options: WebchatOptions): 
     ...(config.offlineMessage ? { offlineMessage: config.offlineMessage } : {}),
     ...(config.welcomeMessage ? { welcomeMessage: config.welcomeMessage } : {}),
     ...(config.teamLine ? { teamLine: config.teamLine } : {}),
+    ...(config.rating ? { rating: config.rating } : {}),
     fileAttachment: {
       enabled: attachments.enabled,
       maxFileSize: attachments.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,

@@ -6,6 +6,7 @@
 import type {
   ErrorBody,
   OfflineMessageRequest,
+  VisitorHistoryResponse,
   WebChannelConfigResponse,
   WebChannelRequest,
   WebChannelResponse,
@@ -50,3 +51,7 @@ export const fetchWidgetConfig = (serverUrl: string, flexFlowSid: string) =>
 
 export const sendOfflineMessage = (serverUrl: string, request: OfflineMessageRequest) =>
   call<{ taskSid: string }>(`${serverUrl}/v1/WebChannels/OfflineMessages`, request);
+
+/** The visitor's earlier conversations on this Flex Flow (the token says who they are). */
+export const fetchHistory = (serverUrl: string, token: string) =>
+  call<VisitorHistoryResponse>(`${serverUrl}/v1/WebChannels/History`, { token });

@@ -29,6 +29,7 @@ export interface WidgetSettings {
   agentsAvailable: boolean;
   welcomeMessage?: string;
   teamLine?: string;
+  rating?: { enabled: boolean; question?: string };
 }
 
 /**
@@ -59,6 +60,8 @@ export interface ChatState {
   members: MemberDTO[];
   /** Acknowledged messages, in index order, each index once. */
   messages: MessageDTO[];
+  /** A returning visitor's earlier conversations, oldest first, shown above this one. */
+  earlier: MessageDTO[];
   pending: PendingMessage[];
   /** Who is typing, until when (epoch ms). */
   typing: { name: string; until: number } | null;
@@ -86,6 +89,7 @@ export const initialChatState: ChatState = {
   channel: null,
   members: [],
   messages: [],
+  earlier: [],
   pending: [],
   typing: null,
   error: null,

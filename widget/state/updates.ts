@@ -179,4 +179,10 @@ export const setQueue =
       ? state
       : { ...state, queue: position === null ? null : { position, estimatedWaitSeconds } };
 
+/** The visitor's earlier conversations arrived (for the conversation still shown). */
+export const setEarlier =
+  (channelSid: string, earlier: MessageDTO[]) =>
+  (state: ChatState): ChatState =>
+    channelSid === state.channelSid ? { ...state, earlier } : state;
+
 export const markOfflineSent = (state: ChatState): ChatState => ({ ...state, offlineSent: true });

@@ -1,5 +1,6 @@
-/** Replaces the composer once the conversation ended, offering a new one. */
+/** Replaces the composer once the conversation ended: the rating (a lazy chunk), then a new chat. */
 import { useApp, useChatState } from './app-context';
+import { loadRating, useLazy } from './lazy';
 import { css } from './sheet';
 import { color } from './theme';
 
@@ -24,10 +25,16 @@ const panel = css`
 
 export function ChatEnded() {
   const { strings, actions } = useApp();
-  const { endedByVisitor } = useChatState();
+  const { endedByVisitor, channel, settings } = useChatState();
+  // Asked only where an agent's task stood behind the chat and the Flex Flow did not turn it off.
+  const rating = useLazy(
+    loadRating,
+    Boolean(channel?.attributes.taskSid) && settings?.rating?.enabled !== false,
+  );
   return (
     <div class={panel}>
       <p role="status">{endedByVisitor ? strings.youEnded : strings.ended}</p>
+      {rating && <rating.Rating />}
       <button type="button" onClick={actions.startNew}>
         {strings.startNewChat}
       </button>

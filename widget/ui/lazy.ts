@@ -1,5 +1,5 @@
 /**
- * Parts of the UI that most visitors never need (the forms, attachments, markdown) live in
+ * Parts of the UI that most visitors never need (the forms, attachments, markdown, rating) live in
  * chunks of their own, fetched the first time a component asks for them.
  */
 import { useEffect, useState } from 'preact/hooks';
@@ -27,3 +27,4 @@ export const loadForms = () => import('./forms');
 export const loadMarkdown = () => import('./markdown');
 export const loadMedia = () => import('./media');
 export const loadTrouble = () => import('./trouble');
+export const loadRating = () => import('./rating');

@@ -1,5 +1,6 @@
 /**
- * The conversation as an ARIA log ("Conversation", announced politely): a greeting, the stored
+ * The conversation as an ARIA log ("Conversation", announced politely): a returning visitor's
+ * earlier conversations, a greeting, the stored
  * messages in index order with any the server refused where they were written, then the
  * visitor's messages still being sent. It follows the newest message (also when an image or
  * a banner changes the sizes) unless the visitor scrolled up to read: then a "New messages"
@@ -120,6 +121,15 @@ export function MessageLog() {
       }}
     >
       <ol ref={list}>
+        {state.earlier.map((message) => (
+          <MessageBubble
+            key={message.sid}
+            message={message}
+            mine={message.authorRole === 'customer' && message.from === identity}
+            seen={false}
+            endedByVisitor={false}
+          />
+        ))}
         <li class={item} data-role="bot" data-greeting="">
           <div class={bubble} dir="auto">
             {settings?.welcomeMessage ?? strings.greeting}
