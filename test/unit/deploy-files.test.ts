@@ -196,7 +196,9 @@ describe('deployment files', () => {
 
   it('install a systemd unit that runs parley serve, restarts it, and stops it with SIGTERM', () => {
     const unit = deploy('parley.service');
-    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/node \/opt\/parley\/bin\/parley\.js serve$/m);
+    expect(unit).toMatch(
+      /^ExecStart=\/usr\/bin\/node \/opt\/parley\/node_modules\/parley-server\/bin\/parley\.js serve$/m,
+    );
     expect(unit).toMatch(/^User=parley$/m);
     expect(unit).toMatch(/^KillSignal=SIGTERM$/m);
     expect(unit).toMatch(/^Restart=on-failure$/m);
