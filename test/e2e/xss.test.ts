@@ -73,7 +73,10 @@ function findings(page: Page) {
         const tag = el.tagName.toLowerCase();
         if (tag === 'script') {
           const src = (el as HTMLScriptElement).src;
-          if (!src || !(src.startsWith(`${origin}/assets/`) || src.startsWith(`${origin}/widget/`))) {
+          const own = ['/assets/', '/agent/assets/', '/widget/'].some((path) =>
+            src.startsWith(`${origin}${path}`),
+          );
+          if (!src || !own) {
             found.push(`script element: ${el.outerHTML.slice(0, 80)}`);
           }
         }
