@@ -7,6 +7,7 @@ import type { Core, Logger } from '../core/index.ts';
 import { demoFlexFlowSid } from '../core/seed.ts';
 import { ParleyError, toErrorBody } from '../errors.ts';
 import { requireAdmin } from './admin-auth.ts';
+import { flowTrialRouter } from './admin-flow-trial.ts';
 import { adminSessionsRouter, createAdminSessions } from './admin-session.ts';
 import { auditEventsRouter, auditTrail } from './audit.ts';
 import type { BuiltAssets } from './built-assets.ts';
@@ -30,6 +31,7 @@ import { type PublicLimits, publicRouter } from './public.ts';
 import { ratingsRouter, visitorRatingsRouter } from './ratings.ts';
 import { requestLog } from './request-log.ts';
 import { routingRouter } from './routing.ts';
+import { searchRouter } from './search.ts';
 import { securityHeaders } from './security.ts';
 import { sessionsRouter } from './sessions.ts';
 import { tasksRouter } from './tasks.ts';
@@ -93,11 +95,13 @@ export function createApp({
   if (demo) app.use(demoOrdersRouter(), demoPhoneRouter(core));
   // Agents read and keep their own with their session token, so it checks the admin key itself.
   app.use('/v1/CannedResponses', cannedResponsesRouter(core, adminKey));
+  app.use(searchRouter(core, adminKey));
   const v1 = express.Router();
   // The admin key, or an admin console session; every change is written to the audit log.
   v1.use(requireAdmin(adminKey, createAdminSessions(core, Boolean(demo))));
   v1.use(auditTrail(core.store, log));
   v1.use('/AuditEvents', auditEventsRouter(core));
+  v1.use(flowTrialRouter(core, { demo: Boolean(demo) }));
   v1.use('/Channels', channelsRouter(core));
   v1.use('/Contacts', privacyRouter(core));
   v1.use('/FlexFlows', flexFlowsRouter(core));

@@ -273,6 +273,11 @@ describe('the admin console', () => {
     await form.getByRole('img', { name: 'Flow diagram: 2 states, 1 transition' }).waitFor();
     const arrow = form.locator('[data-from="Trigger"][data-to="Hello"]');
     expect(await arrow.textContent()).toBe('incomingMessage');
+    await form.getByRole('textbox', { name: 'Visitor lines' }).fill('Hi there');
+    await form.getByRole('button', { name: 'Try it' }).click();
+    const transcript = form.getByRole('log', { name: 'Try it transcript' });
+    await expect.poll(() => transcript.textContent()).toContain('bot: Hello!');
+    expect(await transcript.textContent()).toContain('Visitor: Hi there');
     await form.getByRole('button', { name: 'Save bot flow' }).click();
     await page.getByRole('button', { name: 'Export Greeter' }).waitFor();
     expect(

@@ -147,6 +147,54 @@ describe('admin console sessions on a served (not demo) deployment', () => {
     expect(JSON.stringify(log.body)).not.toMatch(/kim-password|another-password|passwordHash/);
   });
 
+  it('tries a flow against visitor lines without storing anything or writing the audit log', async () => {
+    const before = (await parley.api('GET', '/v1/AuditEvents?limit=1')).body.auditEvents[0]?.sid;
+    const definition = {
+      initial_state: 'Trigger',
+      states: [
+        {
+          name: 'Trigger',
+          type: 'trigger',
+          properties: {},
+          transitions: [{ event: 'incomingMessage', next: 'Ask' }],
+        },
+        {
+          name: 'Ask',
+          type: 'send-and-wait-for-reply',
+          properties: { body: 'Your order number?', timeout: '60' },
+          transitions: [{ event: 'incomingMessage', next: 'Thanks' }],
+        },
+        {
+          name: 'Thanks',
+          type: 'send-message',
+          properties: { body: 'Thanks, {{widgets.Ask.inbound.Body}}' },
+          transitions: [],
+        },
+      ],
+    };
+    const tried = await parley.api('POST', '/v1/Flows/simulate', { definition, script: ['hi', '10001'] });
+    expect(tried.status).toBe(200);
+    expect(tried.body.transcript).toEqual(
+      expect.arrayContaining([
+        'Visitor: hi',
+        'bot: Your order number?',
+        'Visitor: 10001',
+        'bot: Thanks, 10001',
+      ]),
+    );
+    expect(tried.body.status).toBe('ended');
+    const broken = await parley.api('POST', '/v1/Flows/simulate', {
+      definition: { states: [] },
+      script: ['hi'],
+    });
+    expect(broken.status).toBe(400);
+    expect(broken.body.message).toContain('body.definition');
+    const noLines = await parley.api('POST', '/v1/Flows/simulate', { definition, script: [] });
+    expect(noLines.body.message).toContain('visitor line');
+    expect((await parley.api('GET', '/v1/Flows')).body.flows).toEqual([]);
+    expect((await parley.api('GET', '/v1/AuditEvents?limit=1')).body.auditEvents[0]?.sid).toBe(before);
+  });
+
   it('pages the log and names a bad query parameter', async () => {
     const page = await parley.api('GET', '/v1/AuditEvents?limit=2');
     expect(page.body.auditEvents).toHaveLength(2);

@@ -1,12 +1,14 @@
 /**
  * Bot flows: the Studio-format state machines run before an agent takes over. Listed,
  * imported (pasted or from a file), edited as JSON with its diagram drawn beside, validated by
- * the server with the problems shown per state (and on the diagram), and exported as a file.
+ * the server with the problems shown per state (and on the diagram), tried against visitor
+ * lines on the server ("Try it"), and exported as a file.
  */
 import { useMemo, useState } from 'preact/hooks';
 import { ApiError } from '../client/api.ts';
 import type { AreaProps } from './console.tsx';
 import { FlowDiagram } from './flow-diagram.tsx';
+import { FlowTrial } from './flow-trial.tsx';
 import { Field, messageOf, Outcome, useAction, useLoad } from './shared.tsx';
 
 interface Flow {
@@ -163,6 +165,7 @@ function FlowEditor({ api, flow, onDone }: Pick<AreaProps, 'api'> & { flow: Flow
         />
       </Field>
       {parsed && <FlowDiagram definition={parsed} problemStates={problemStates} />}
+      <FlowTrial api={api} definition={definition} />
       {checked && (
         <div role="status" class={problems.length && checked === 'Not valid' ? 'error' : 'done'}>
           <p>{checked}</p>
