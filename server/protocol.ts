@@ -170,6 +170,34 @@ export interface WrapUpRequest {
   notes?: string;
 }
 
+/** One conversation found by `GET /v1/ConversationSearch`. */
+export interface ConversationSearchResult {
+  channelSid: Sid;
+  customerName: string;
+  /** The customer's address (phone number, email), when the channel has one. */
+  address: string | null;
+  channelType: ChannelType;
+  status: ChannelStatus;
+  /** The newest message that matched; null when the name or address did. */
+  matchedMessage: { index: number; authorName: string; body: string; dateCreated: IsoDate } | null;
+  dateCreated: IsoDate;
+  dateUpdated: IsoDate;
+}
+
+export interface ConversationSearchPage {
+  conversations: ConversationSearchResult[];
+  meta: { query: string; page: number; pageSize: number; hasMore: boolean };
+}
+
+/** `GET /v1/Transcripts/:channelSid`: a past conversation, read-only. */
+export interface TranscriptDTO {
+  channel: ChannelDTO;
+  customerName: string;
+  messages: MessageDTO[];
+  /** More messages follow: ask again with `afterIndex` of the last one. */
+  hasMore: boolean;
+}
+
 /** What a wrapped-up task carries in `attributes.wrapUp`. */
 export interface WrapUpInfo {
   disposition: string | null;

@@ -6,6 +6,7 @@
 
 import type { AuditRepository } from './audit-events.ts';
 import type { CannedResponseRepository } from './canned-responses.ts';
+import type { ConversationSearchRepository } from './conversation-search.ts';
 import type { RatingRepository } from './ratings.ts';
 import type {
   ChannelRepository,
@@ -29,6 +30,7 @@ import type { VisitorHistoryRepository } from './visitor-history.ts';
 
 export type * from './audit-events.ts';
 export type * from './canned-responses.ts';
+export type * from './conversation-search.ts';
 export type * from './ratings.ts';
 export type * from './records.ts';
 export type * from './repositories.ts';
@@ -61,6 +63,7 @@ export interface Store {
   ratings: RatingRepository;
   /** A returning visitor's earlier conversations on a Flex Flow. */
   visitorHistory: VisitorHistoryRepository;
+  conversationSearch: ConversationSearchRepository;
   /** True when nothing has been created yet: demo data may be seeded. */
   isEmpty(): Promise<boolean>;
   /** True for exactly one caller per key, ever (e.g. the node that seeds the demo data). */

@@ -7,6 +7,7 @@ import { type Clock, newSid as defaultNewSid, type IdGenerator, systemClock } fr
 import type { Store } from '../types.ts';
 import { auditRepository } from './audit.ts';
 import { cannedResponseRepository } from './canned-responses.ts';
+import { conversationSearchRepository } from './conversation-search.ts';
 import {
   channelRepository,
   contactRepository,
@@ -72,6 +73,7 @@ export async function createPostgresStore({
     cannedResponses: cannedResponseRepository(deps),
     ratings: ratingRepository(deps),
     visitorHistory: visitorHistoryRepository(deps),
+    conversationSearch: conversationSearchRepository(deps),
     async isEmpty() {
       const row = await one(
         pool,

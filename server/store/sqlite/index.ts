@@ -9,6 +9,7 @@ import { type Clock, newSid as defaultNewSid, type IdGenerator, systemClock } fr
 import type { Store } from '../types.ts';
 import { auditRepository } from './audit.ts';
 import { cannedResponseRepository } from './canned-responses.ts';
+import { conversationSearchRepository } from './conversation-search.ts';
 import {
   channelRepository,
   contactRepository,
@@ -79,6 +80,7 @@ export function createSqliteStore({
     cannedResponses: cannedResponseRepository(deps),
     ratings: ratingRepository(deps),
     visitorHistory: visitorHistoryRepository(deps),
+    conversationSearch: conversationSearchRepository(deps),
     async isEmpty() {
       const row = db
         .prepare('SELECT (SELECT count(*) FROM flex_flows) + (SELECT count(*) FROM workers) AS n')

@@ -1,0 +1,87 @@
+/**
+ * "Search conversations" for the agent desk and the API: an agent finds the conversations
+ * they took part in (held a task of), a supervisor and the admin API every one; opening a
+ * result gives its read-only transcript under the same rule. A conversation someone may not
+ * see answers 404, as if it did not exist.
+ */
+import { notFound } from '../errors.ts';
+import type { ConversationSearchPage, ConversationSearchResult, TranscriptDTO } from '../protocol.ts';
+import type { ConversationSearchHit, Store } from '../store/types.ts';
+import { isSupervisor } from './routing/supervision.ts';
+
+/** Who is asking: the admin API, or one signed-in worker (a supervisor sees everything). */
+export type SearchViewer = { kind: 'admin' } | { kind: 'agent'; workerSid: string };
+
+export interface SearchRequest {
+  query: string;
+  page: number;
+  pageSize: number;
+}
+
+/** A transcript is read in pages of this many messages from the start. */
+const TRANSCRIPT_LIMIT = 500;
+
+export function createConversationSearch({ store }: { store: Store }) {
+  /** The worker whose conversations bound the viewer, or undefined when the viewer sees all. */
+  async function scopeOf(viewer: SearchViewer): Promise<string | undefined> {
+    if (viewer.kind === 'admin') return undefined;
+    const worker = await store.workers.get(viewer.workerSid);
+    return worker && isSupervisor(worker) ? undefined : viewer.workerSid;
+  }
+
+  return {
+    async search(
+      viewer: SearchViewer,
+      { query, page, pageSize }: SearchRequest,
+    ): Promise<ConversationSearchPage> {
+      const workerSid = await scopeOf(viewer);
+      // One more than asked tells whether there is a next page without counting them all.
+      const hits = await store.conversationSearch.search({
+        text: query,
+        workerSid,
+        limit: pageSize + 1,
+        offset: page * pageSize,
+      });
+      return {
+        conversations: hits.slice(0, pageSize).map(toResult),
+        meta: { query, page, pageSize, hasMore: hits.length > pageSize },
+      };
+    },
+
+    async transcript(viewer: SearchViewer, channelSid: string, afterIndex = -1): Promise<TranscriptDTO> {
+      const channel = await store.channels.get(channelSid);
+      const workerSid = await scopeOf(viewer);
+      if (!channel || (workerSid && !(await store.tasks.list({ channelSid, workerSid })).length)) {
+        throw notFound('Conversation', channelSid);
+      }
+      const [contact, messages] = await Promise.all([
+        store.contacts.get(channel.contactSid),
+        store.messages.list(channelSid, { afterIndex, limit: TRANSCRIPT_LIMIT }),
+      ]);
+      return {
+        channel,
+        customerName: channel.attributes.from || contact?.friendlyName || 'Customer',
+        messages,
+        hasMore: messages.length === TRANSCRIPT_LIMIT,
+      };
+    },
+  };
+}
+
+function toResult({ channel, contact, message }: ConversationSearchHit): ConversationSearchResult {
+  return {
+    channelSid: channel.sid,
+    customerName: channel.attributes.from || contact.friendlyName,
+    address: contact.address,
+    channelType: channel.attributes.channelType,
+    status: channel.status,
+    matchedMessage: message && {
+      index: message.index,
+      authorName: message.authorName,
+      body: message.body,
+      dateCreated: message.dateCreated,
+    },
+    dateCreated: channel.dateCreated,
+    dateUpdated: channel.dateUpdated,
+  };
+}
