@@ -31,6 +31,7 @@ import { type PublicLimits, publicRouter } from './public.ts';
 import { ratingsRouter, visitorRatingsRouter } from './ratings.ts';
 import { requestLog } from './request-log.ts';
 import { routingRouter } from './routing.ts';
+import { searchRouter } from './search.ts';
 import { securityHeaders } from './security.ts';
 import { sessionsRouter } from './sessions.ts';
 import { tasksRouter } from './tasks.ts';
@@ -94,6 +95,7 @@ export function createApp({
   if (demo) app.use(demoOrdersRouter(), demoPhoneRouter(core));
   // Agents read and keep their own with their session token, so it checks the admin key itself.
   app.use('/v1/CannedResponses', cannedResponsesRouter(core, adminKey));
+  app.use(searchRouter(core, adminKey));
   const v1 = express.Router();
   // The admin key, or an admin console session; every change is written to the audit log.
   v1.use(requireAdmin(adminKey, createAdminSessions(core, Boolean(demo))));
