@@ -122,6 +122,22 @@ describe.each([
     expect(bad.body.message).toContain('since');
   });
 
+  it("forgets a rating, comment and all, when the customer's contact is erased", async () => {
+    const own = await createFlow(parley);
+    const cy = await chat(own, 'Please forget me afterwards');
+    await request(cy.socket, 'chat:end');
+    const rated = await visitorCall(parley, 'Ratings', {
+      token: cy.token,
+      score: 5,
+      comment: 'Cy from Leeds',
+    });
+    expect(rated.status).toBe(201);
+    expect((await parley.api<Json>('GET', `/v1/Ratings?flexFlowSid=${own}`)).body.meta.count).toBe(1);
+    expect((await parley.api('DELETE', `/v1/Contacts/${cy.contactSid}`)).status).toBeLessThan(300);
+    const after = await parley.api<Json>('GET', `/v1/Ratings?flexFlowSid=${own}`);
+    expect(after.body.ratings).toEqual([]);
+  });
+
   it('refuses ratings from a foreign origin, a bad token, and on a Flex Flow that asks for none', async () => {
     const cy = await chat(flow, 'Hello');
     await request(cy.socket, 'chat:end');

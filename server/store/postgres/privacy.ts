@@ -52,6 +52,7 @@ export function privacyRepository(deps: Deps): PrivacyRepository {
         await client.query('DELETE FROM members WHERE channel_sid = ANY($1)', [sids]);
         await client.query('DELETE FROM executions WHERE channel_sid = ANY($1)', [sids]);
         await client.query('DELETE FROM proxy_sessions WHERE channel_sid = ANY($1)', [sids]);
+        await client.query('DELETE FROM ratings WHERE channel_sid = ANY($1)', [sids]);
         await client.query(
           `UPDATE reservations SET status = 'canceled'
            WHERE status = 'pending' AND task_sid IN (SELECT sid FROM tasks WHERE channel_sid = ANY($1))`,
@@ -97,6 +98,7 @@ export function privacyRepository(deps: Deps): PrivacyRepository {
         await client.query('DELETE FROM members WHERE channel_sid = ANY($1)', [sids]);
         await client.query('DELETE FROM executions WHERE channel_sid = ANY($1)', [sids]);
         await client.query('DELETE FROM proxy_sessions WHERE channel_sid = ANY($1)', [sids]);
+        await client.query('DELETE FROM ratings WHERE channel_sid = ANY($1)', [sids]);
         await client.query(
           'DELETE FROM reservations WHERE task_sid IN (SELECT sid FROM tasks WHERE channel_sid = ANY($1))',
           [sids],

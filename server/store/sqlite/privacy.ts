@@ -39,6 +39,8 @@ export function privacyRepository({ db, clock }: Deps): PrivacyRepository {
       db.prepare('DELETE FROM executions WHERE channel_sid = ?').run(sid);
       // A proxy session holds the customer's phone number.
       db.prepare('DELETE FROM proxy_sessions WHERE channel_sid = ?').run(sid);
+      // A rating's comment is the customer's own words.
+      db.prepare('DELETE FROM ratings WHERE channel_sid = ?').run(sid);
       db.prepare(
         `UPDATE reservations SET status = 'canceled'
          WHERE status = 'pending' AND task_sid IN (SELECT sid FROM tasks WHERE channel_sid = ?)`,
@@ -71,6 +73,7 @@ export function privacyRepository({ db, clock }: Deps): PrivacyRepository {
     db.prepare(`DELETE FROM members WHERE channel_sid IN (${list})`).run(...sids);
     db.prepare(`DELETE FROM executions WHERE channel_sid IN (${list})`).run(...sids);
     db.prepare(`DELETE FROM proxy_sessions WHERE channel_sid IN (${list})`).run(...sids);
+    db.prepare(`DELETE FROM ratings WHERE channel_sid IN (${list})`).run(...sids);
     db.prepare(
       `DELETE FROM reservations WHERE task_sid IN (SELECT sid FROM tasks WHERE channel_sid IN (${list}))`,
     ).run(...sids);
