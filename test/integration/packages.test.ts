@@ -150,7 +150,9 @@ describe('parley-server, packed', () => {
       await server.close();
     `;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: dir });
-    expect(JSON.parse(stdout.trim().split('\n').at(-1) as string)).toEqual({
+    // The server logs JSON lines to stdout too; the script's answer is the one with health in it.
+    const answer = stdout.split('\n').find((line) => line.startsWith('{"health"'));
+    expect(JSON.parse(answer ?? 'null')).toEqual({
       health: { status: 'ok' },
       loader: 200,
       desk: 200,
