@@ -12,7 +12,7 @@ const ROLES = ['agent', 'supervisor', 'admin'] as const;
 
 const listOf = (value: unknown) => (Array.isArray(value) ? value.map(String) : []);
 
-export function AgentsArea({ api }: AreaProps) {
+export function AgentsArea({ api, session }: AreaProps) {
   const { data, error, reload } = useLoad(
     () => api.get<{ workers: WorkerDTO[] }>('/v1/Workers').then((r) => r.workers),
     5_000,
@@ -56,7 +56,8 @@ export function AgentsArea({ api }: AreaProps) {
           {workers.map((w) => (
             <tr key={w.sid}>
               <td>
-                {w.friendlyName} {w.disabled && <span class="tag">disabled</span>}
+                {w.friendlyName} {w.sid === session.worker.sid && <small>(you)</small>}{' '}
+                {w.disabled && <span class="tag">disabled</span>}
               </td>
               <td>{w.username ?? '—'}</td>
               <td>{listOf(w.attributes.roles).join(', ') || 'agent'}</td>
@@ -70,6 +71,8 @@ export function AgentsArea({ api }: AreaProps) {
                 </button>
                 <button
                   type="button"
+                  // Disabling or deleting one's own account would end this session mid-change.
+                  disabled={w.sid === session.worker.sid}
                   onClick={() => setDisabled(w, !w.disabled)}
                   aria-label={`${w.disabled ? 'Enable' : 'Disable'} ${w.friendlyName}`}
                 >
@@ -78,6 +81,7 @@ export function AgentsArea({ api }: AreaProps) {
                 <button
                   type="button"
                   class="danger"
+                  disabled={w.sid === session.worker.sid}
                   onClick={() => remove(w)}
                   aria-label={`Delete ${w.friendlyName}`}
                 >
