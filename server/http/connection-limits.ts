@@ -12,7 +12,7 @@ import type { TrustProxy } from './proxy-trust.ts';
 export interface HttpConnectionLimits {
   /** Open TCP connections one address may hold (not counting trusted proxies). */
   tcpConnectionsPerIp: number;
-  /** New TCP connections one address may open per 10 s; a fifth of the open limit by default. */
+  /** New TCP connections one address may open per 10 s; half the open limit by default. */
   tcpConnectionRatePerIp?: number;
   /** Time to send the request headers. */
   headersTimeoutMs: number;
@@ -36,7 +36,7 @@ export function limitHttpConnections(server: Server, limits: HttpConnectionLimit
   // A burst of connections is refused here, before any HTTP parsing or WebSocket upgrade:
   // destroying a socket costs far less than answering it.
   const ratePerWindow =
-    limits.tcpConnectionRatePerIp ?? Math.max(50, Math.floor(limits.tcpConnectionsPerIp / 5));
+    limits.tcpConnectionRatePerIp ?? Math.max(50, Math.floor(limits.tcpConnectionsPerIp / 2));
   const recent = new Map<string, { start: number; count: number }>();
   let nextSweep = 0;
   function overRate(address: string): boolean {

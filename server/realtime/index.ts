@@ -54,14 +54,14 @@ export function attachRealtime(
   const connectionLimits = options.connectionLimits ?? DEFAULT_CONNECTION_LIMITS;
   const handshakes = createMemoryCounter();
   const io = new Server(httpServer, {
-    // New connections per address (a fifth of the open-socket limit per 10 s), counted before
+    // New connections per address (half the open-socket limit per 10 s), counted before
     // the WebSocket upgrade or any namespace work: a burst of handshakes from one address is
     // refused for the price of a counter, and clients retry with backoff. Counted per node,
     // since each node pays for its own handshakes.
     allowRequest(req, callback) {
       const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trust);
       void handshakes.hit(address, HANDSHAKE_WINDOW_MS).then((count) => {
-        const allowed = count <= connectionLimits.connectionsPerIp / 5;
+        const allowed = count <= connectionLimits.connectionsPerIp / 2;
         callback(allowed ? null : 'too many new connections from this address', allowed);
       });
     },
