@@ -104,7 +104,7 @@ describe('parley-webchat, packed', () => {
 });
 
 describe('parley-server, packed', () => {
-  it('holds the compiled server with declarations, the desk, the docs and the command; no sources or tests', () => {
+  it('holds the compiled server with declarations, the desk, the admin console, the docs and the command; no sources or tests', () => {
     const paths = server.files.map((f) => f.path);
     expect(paths).toEqual(
       expect.arrayContaining([
@@ -116,6 +116,7 @@ describe('parley-server, packed', () => {
         'dist/index.d.ts',
         'dist/cli.js',
         'dist/desk/index.html',
+        'dist/admin/index.html',
         'docs/api.md',
         'docs/deploy.md',
       ]),
@@ -146,7 +147,8 @@ describe('parley-server, packed', () => {
       const health = await fetch(url + '/healthz').then((r) => r.json());
       const loader = await fetch(url + '/widget/parley.js');
       const desk = await fetch(url + '/agent');
-      console.log(JSON.stringify({ health, loader: loader.status, desk: desk.status }));
+      const admin = await fetch(url + '/admin');
+      console.log(JSON.stringify({ health, loader: loader.status, desk: desk.status, admin: admin.status }));
       await server.close();
     `;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: dir });
@@ -156,6 +158,7 @@ describe('parley-server, packed', () => {
       health: { status: 'ok' },
       loader: 200,
       desk: 200,
+      admin: 200,
     });
   });
 });
