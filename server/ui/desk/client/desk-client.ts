@@ -40,6 +40,8 @@ export interface DeskClient {
   /** Opens the supervisor view and keeps it live. */
   supervise(): Promise<void>;
   showChats(): void;
+  /** Opens "Search conversations" in the main area. */
+  showSearch(): void;
   /** Completes the wrap-up, with its disposition and notes when the agent gave them. */
   complete(request: WrapUpRequest): Promise<void>;
   close(): void;
@@ -202,6 +204,8 @@ export function connectDesk({
       socket.emit('typing:start', { channelSid });
     },
     select(channelSid) {
+      // Picking a chat from the list while searching goes back to it.
+      if (store.get().view === 'search') store.update(desk.setView('chats'));
       store.update(chats.selectChat(channelSid));
       readSelected();
     },
@@ -228,6 +232,9 @@ export function connectDesk({
     },
     showChats() {
       store.update(desk.setView('chats'));
+    },
+    showSearch() {
+      store.update(desk.setView('search'));
     },
     async complete(wrapUp) {
       const task = await request(socket, 'task:complete', wrapUp);

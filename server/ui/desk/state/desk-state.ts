@@ -49,8 +49,8 @@ export interface DeskState {
   notices: Notice[];
   /** The id the next notice gets. */
   nextNoticeId: number;
-  /** What the main area shows: the selected chat, or (supervisors) the live queues. */
-  view: 'chats' | 'supervisor';
+  /** What the main area shows: the selected chat, (supervisors) the live queues, or the search. */
+  view: 'chats' | 'supervisor' | 'search';
   /** The newest supervisor snapshot, once the supervisor view was opened. */
   supervision: SupervisorSnapshot | null;
 }

@@ -15,12 +15,16 @@ import { Conversation } from './conversation.tsx';
 import { DeskContext, type DeskContextValue, useDeskState } from './desk-context.ts';
 import { Notices } from './notices.tsx';
 import { OfferList } from './offer-list.tsx';
+import { SearchView } from './search-view.tsx';
 import { SupervisorView } from './supervisor-view.tsx';
 import { TopBar } from './top-bar.tsx';
 
-/** The selected chat, or the supervisor view when a supervisor opened it. */
+/** The selected chat, the supervisor view when a supervisor opened it, or the search. */
 function MainView() {
-  return useDeskState().view === 'supervisor' ? <SupervisorView /> : <Conversation />;
+  const { view } = useDeskState();
+  if (view === 'supervisor') return <SupervisorView />;
+  if (view === 'search') return <SearchView />;
+  return <Conversation />;
 }
 
 interface DeskProps {

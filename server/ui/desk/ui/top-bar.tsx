@@ -44,6 +44,14 @@ export function TopBar({ onSignOut }: { onSignOut(): void }) {
           ))}
         </select>
       </label>
+      <button
+        type="button"
+        class="top-bar__sign-out"
+        aria-pressed={view === 'search'}
+        onClick={() => (view === 'search' ? client.showChats() : client.showSearch())}
+      >
+        Search conversations
+      </button>
       {isSupervisor(worker) && (
         <button
           type="button"

@@ -1,0 +1,138 @@
+/**
+ * "Search conversations": a search over past and current conversations (the agent's own; a
+ * supervisor's, all), results newest first a page at a time, and a result opened as a
+ * read-only transcript. Nothing here can write to a conversation.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ConversationSearchResult, TranscriptDTO } from '../../../protocol.ts';
+import { loadTranscript, searchConversations } from '../client/search.ts';
+import { channelTypeLabel } from '../format/labels.ts';
+import { useDesk, useRunAction } from './desk-context.ts';
+import { MessageItem } from './message-item.tsx';
+
+const formatDate = (iso: string) =>
+  new Date(iso).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
+
+export function SearchView() {
+  const { client, token } = useDesk();
+  const run = useRunAction();
+  const input = useRef<HTMLInputElement>(null);
+  const [query, setQuery] = useState('');
+  const [searched, setSearched] = useState<string | null>(null);
+  const [results, setResults] = useState<ConversationSearchResult[]>([]);
+  const [page, setPage] = useState(0);
+  const [hasMore, setHasMore] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [transcript, setTranscript] = useState<TranscriptDTO | null>(null);
+
+  useEffect(() => input.current?.focus(), []);
+
+  function load(text: string, nextPage: number) {
+    setBusy(true);
+    run(async () => {
+      const found = await searchConversations(token, text, nextPage);
+      setResults((earlier) => (nextPage === 0 ? found.conversations : [...earlier, ...found.conversations]));
+      setPage(nextPage);
+      setHasMore(found.meta.hasMore);
+      setSearched(text);
+    }).finally(() => setBusy(false));
+  }
+
+  function open(result: ConversationSearchResult) {
+    run(async () => setTranscript(await loadTranscript(token, result.channelSid)));
+  }
+
+  if (transcript) {
+    return <TranscriptView transcript={transcript} onBack={() => setTranscript(null)} />;
+  }
+
+  return (
+    <section class="search" aria-label="Search conversations">
+      <header class="conversation__header">
+        <h2>Search conversations</h2>
+        <span class="conversation__spacer" />
+        <button type="button" class="button" onClick={() => client.showChats()}>
+          Back to chats
+        </button>
+      </header>
+      <form
+        class="search__form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (query.trim().length >= 2) load(query.trim(), 0);
+        }}
+      >
+        <label class="visually-hidden" for="search-query">
+          Customer name, address or message text
+        </label>
+        <input
+          id="search-query"
+          ref={input}
+          type="search"
+          value={query}
+          minLength={2}
+          maxLength={100}
+          placeholder="Customer name, address or message text"
+          onInput={(e) => setQuery(e.currentTarget.value)}
+        />
+        <button type="submit" class="button button--primary" disabled={busy || query.trim().length < 2}>
+          Search
+        </button>
+      </form>
+      <div class="search__results" aria-live="polite">
+        {searched !== null && results.length === 0 && !busy && (
+          <p class="empty">No conversations match “{searched}”.</p>
+        )}
+        {results.length > 0 && (
+          <ul class="search__list" aria-label="Search results">
+            {results.map((result) => (
+              <li key={result.channelSid}>
+                <button type="button" class="search__result" onClick={() => open(result)}>
+                  <span class="search__name">{result.customerName}</span>
+                  <span class="search__meta">
+                    {channelTypeLabel(result.channelType)} · {result.status === 'active' ? 'Active' : 'Ended'}{' '}
+                    · {formatDate(result.dateUpdated)}
+                  </span>
+                  {result.matchedMessage && (
+                    <span class="search__snippet">
+                      {result.matchedMessage.authorName}: {result.matchedMessage.body}
+                    </span>
+                  )}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        {hasMore && searched && (
+          <button type="button" class="button" disabled={busy} onClick={() => load(searched, page + 1)}>
+            More results
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function TranscriptView({ transcript, onBack }: { transcript: TranscriptDTO; onBack(): void }) {
+  const { channel, customerName, messages } = transcript;
+  return (
+    <section class="search" aria-label={`Transcript with ${customerName}`}>
+      <header class="conversation__header">
+        <h2>Transcript with {customerName}</h2>
+        <span class="status">{channel.status === 'active' ? 'Active' : 'Ended'}</span>
+        <span class="conversation__spacer" />
+        <button type="button" class="button" onClick={onBack}>
+          Back to results
+        </button>
+      </header>
+      <div class="conversation__log" role="log" aria-label="Transcript">
+        {messages.map((message) => (
+          <MessageItem key={message.index} message={message} seen={false} />
+        ))}
+      </div>
+      {transcript.hasMore && (
+        <p class="conversation__ended">The first {messages.length} messages are shown.</p>
+      )}
+    </section>
+  );
+}
