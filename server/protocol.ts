@@ -436,6 +436,16 @@ export interface SupervisorSnapshot {
     load: number;
     supervisor: boolean;
   }[];
+  /** Chats agents hold now (assigned or wrapping), oldest first: what a supervisor may watch. */
+  chats: {
+    channelSid: Sid;
+    taskSid: Sid;
+    customerName: string;
+    workerSid: Sid;
+    workerName: string;
+    status: TaskStatus;
+    age: number;
+  }[];
   generatedAt: IsoDate;
 }
 

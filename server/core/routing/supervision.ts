@@ -53,6 +53,18 @@ export async function supervisorSnapshot(store: Store, now: Date): Promise<Super
       load: load.get(w.sid) ?? 0,
       supervisor: isSupervisor(w),
     })),
+    chats: [...assigned, ...wrapping]
+      .filter((t) => t.workerSid)
+      .sort((a, b) => a.dateCreated.localeCompare(b.dateCreated))
+      .map((t) => ({
+        channelSid: t.channelSid,
+        taskSid: t.sid,
+        customerName: String(t.attributes.name ?? t.attributes.from ?? 'Customer'),
+        workerSid: t.workerSid as string,
+        workerName: workers.find((w) => w.sid === t.workerSid)?.friendlyName ?? 'Agent',
+        status: t.status,
+        age: ageOf(t.dateCreated),
+      })),
     generatedAt: now.toISOString(),
   };
 }

@@ -40,6 +40,9 @@ export interface DeskClient {
   /** Opens the supervisor view and keeps it live. */
   supervise(): Promise<void>;
   showChats(): void;
+  /** Supervisors: follows a live chat read-only, from its first message on. */
+  watch(chat: { channelSid: Sid; customerName: string; agentName: string }): Promise<void>;
+  stopWatching(): void;
   /** Opens "Search conversations" in the main area. */
   showSearch(): void;
   /** Completes the wrap-up, with its disposition and notes when the agent gave them. */
@@ -93,6 +96,16 @@ export function connectDesk({
     if (reply.hasMore && reply.messages.length) await syncMessages(channelSid);
   }
 
+  /** The watched chat's messages after those held; the server joins this socket to its room. */
+  async function syncWatched(channelSid: Sid): Promise<void> {
+    const held = store.get().watching;
+    if (held?.channelSid !== channelSid) return;
+    const afterIndex = held.messages[held.messages.length - 1]?.index ?? -1;
+    const reply = await request(socket, 'messages:sync', { channelSid, afterIndex });
+    store.update(desk.addWatchedMessages(channelSid, reply.messages));
+    if (reply.hasMore && reply.messages.length) await syncWatched(channelSid);
+  }
+
   function receive(channelSid: Sid, messages: MessageDTO[]): void {
     store.update(chats.addMessages(channelSid, messages));
     for (const message of messages) if (message.clientId) store.update(desk.dequeueMessage(message.clientId));
@@ -114,6 +127,9 @@ export function connectDesk({
       if (store.get().view === 'supervisor') {
         store.update(desk.setSupervision(await request(socket, 'supervisor:sync', {})));
       }
+      const watched = store.get().watching;
+      // A new connection is in no channel room: syncing the watched chat joins it again.
+      if (watched) await syncWatched(watched.channelSid);
       readSelected();
       outbox.flush();
     } catch (error) {
@@ -148,7 +164,10 @@ export function connectDesk({
     store.update(chats.upsertChat(chat));
     if (isNew && store.get().chats[chat.channel.sid]) syncMessages(chat.channel.sid).catch(notifyError);
   });
-  socket.on('message:new', (message) => receive(message.channelSid, [message]));
+  socket.on('message:new', (message) => {
+    store.update(desk.addWatchedMessages(message.channelSid, [message]));
+    receive(message.channelSid, [message]);
+  });
   // A reply's delivery status (SMS / WhatsApp-style channels) replaces it by index.
   socket.on('message:updated', (message) => receive(message.channelSid, [message]));
   socket.on('channel:updated', (channel) => store.update(chats.updateChannel(channel)));
@@ -232,6 +251,13 @@ export function connectDesk({
     },
     showChats() {
       store.update(desk.setView('chats'));
+    },
+    async watch({ channelSid, customerName, agentName }) {
+      store.update(desk.setWatching({ channelSid, customerName, agentName, messages: [] }));
+      await syncWatched(channelSid);
+    },
+    stopWatching() {
+      store.update(desk.setWatching(null));
     },
     showSearch() {
       store.update(desk.setView('search'));

@@ -53,6 +53,15 @@ export interface DeskState {
   view: 'chats' | 'supervisor' | 'search';
   /** The newest supervisor snapshot, once the supervisor view was opened. */
   supervision: SupervisorSnapshot | null;
+  /** The live chat a supervisor is watching, read-only. */
+  watching: WatchedChat | null;
+}
+
+export interface WatchedChat {
+  channelSid: Sid;
+  customerName: string;
+  agentName: string;
+  messages: MessageDTO[];
 }
 
 export function createDeskState(worker: WorkerDTO | null, outbox: PendingMessage[] = []): DeskState {
@@ -67,5 +76,6 @@ export function createDeskState(worker: WorkerDTO | null, outbox: PendingMessage
     nextNoticeId: 1,
     view: 'chats',
     supervision: null,
+    watching: null,
   };
 }

@@ -2,9 +2,16 @@
  * Pure updates for everything around the chats: the connection, the worker, offers, the
  * outbox of unacknowledged messages and the short notices shown to the agent.
  */
-import type { AgentSyncReply, OfferDTO, Sid, SupervisorSnapshot, WorkerDTO } from '../../../protocol.ts';
+import type {
+  AgentSyncReply,
+  MessageDTO,
+  OfferDTO,
+  Sid,
+  SupervisorSnapshot,
+  WorkerDTO,
+} from '../../../protocol.ts';
 import { replaceChats } from './chat-updates.ts';
-import type { Connection, DeskState, Notice, PendingMessage } from './desk-state.ts';
+import type { Connection, DeskState, Notice, PendingMessage, WatchedChat } from './desk-state.ts';
 import type { Update } from './store.ts';
 
 export function setConnection(connection: Connection): Update<DeskState> {
@@ -60,6 +67,23 @@ export function setView(view: DeskState['view']): Update<DeskState> {
 
 export function setSupervision(supervision: SupervisorSnapshot): Update<DeskState> {
   return (state) => ({ ...state, supervision });
+}
+
+/** Starts (or, with null, stops) watching a live chat. */
+export function setWatching(watching: WatchedChat | null): Update<DeskState> {
+  return (state) => ({ ...state, watching });
+}
+
+/** Messages of the watched chat, by index: a repeat replaces, order is kept. */
+export function addWatchedMessages(channelSid: Sid, messages: MessageDTO[]): Update<DeskState> {
+  return (state) => {
+    const watched = state.watching;
+    if (!watched || watched.channelSid !== channelSid || messages.length === 0) return state;
+    const byIndex = new Map(watched.messages.map((m) => [m.index, m]));
+    for (const message of messages) byIndex.set(message.index, message);
+    const sorted = [...byIndex.values()].sort((a, b) => a.index - b.index);
+    return { ...state, watching: { ...watched, messages: sorted } };
+  };
 }
 
 export function dismissNotice(id: number): Update<DeskState> {

@@ -2,14 +2,17 @@
  * The supervisor view: every queue with its waiting chats and longest wait, every agent with
  * activity and load, kept live by the server's `supervisor:updated`.
  */
-import { useDesk, useDeskState } from './desk-context.ts';
+import { useDesk, useDeskState, useRunAction } from './desk-context.ts';
+import { WatchView } from './watch-view.tsx';
 
 const duration = (seconds: number) =>
   seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 
 export function SupervisorView() {
   const { client } = useDesk();
-  const { supervision } = useDeskState();
+  const { supervision, watching } = useDeskState();
+  const run = useRunAction();
+  if (watching) return <WatchView watched={watching} />;
   if (!supervision) return <p class="empty empty--center">Loading queues…</p>;
   return (
     <section class="supervisor" aria-label="Supervisor view">
@@ -36,6 +39,52 @@ export function SupervisorView() {
               <td>{q.waiting}</td>
               <td>{q.waiting > 0 ? duration(q.longestWaitSeconds) : '–'}</td>
               <td>{q.tasks.map((t) => t.name).join(', ')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <table aria-label="Live chats">
+        <thead>
+          <tr>
+            <th scope="col">Customer</th>
+            <th scope="col">Agent</th>
+            <th scope="col">Status</th>
+            <th scope="col">Duration</th>
+            <th scope="col">
+              <span class="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {supervision.chats.length === 0 && (
+            <tr>
+              <td colSpan={5}>No chats in progress.</td>
+            </tr>
+          )}
+          {supervision.chats.map((c) => (
+            <tr key={c.taskSid}>
+              <th scope="row">{c.customerName}</th>
+              <td>{c.workerName}</td>
+              <td>{c.status === 'wrapping' ? 'Wrapping up' : 'Active'}</td>
+              <td>{duration(c.age)}</td>
+              <td>
+                <button
+                  type="button"
+                  class="button"
+                  aria-label={`Watch the chat with ${c.customerName}`}
+                  onClick={() =>
+                    run(() =>
+                      client.watch({
+                        channelSid: c.channelSid,
+                        customerName: c.customerName,
+                        agentName: c.workerName,
+                      }),
+                    )
+                  }
+                >
+                  Watch
+                </button>
+              </td>
             </tr>
           ))}
         </tbody>
