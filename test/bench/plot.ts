@@ -22,6 +22,7 @@ export function latencyPlot(series: Series[], title: string): string {
     H - PAD.bottom - ((Math.log10(Math.max(y, 10 ** y0)) - y0) / (y1 - y0 || 1)) * (H - PAD.top - PAD.bottom);
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    `<title>${title}</title>`,
     `<rect width="${W}" height="${H}" fill="#fff"/>`,
     `<text x="${W / 2 - PAD.right / 2}" y="20" text-anchor="middle" font-size="14">${title}</text>`,
   ];
