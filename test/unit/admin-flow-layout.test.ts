@@ -59,7 +59,7 @@ describe('the layout of a bot flow diagram', () => {
     const layer = diagram.states.filter((s) => s.name !== 'Trigger').sort((a, b) => a.x - b.x);
     expect(new Set(layer.map((s) => s.y)).size).toBe(1);
     const xs = layer.map((s) => s.x);
-    xs.slice(1).forEach((x, i) => expect(x).toBeGreaterThan((xs[i] ?? 0) + 190));
+    for (const [i, x] of xs.slice(1).entries()) expect(x).toBeGreaterThan((xs[i] ?? 0) + 190);
     for (const s of diagram.states) expect(s.x + 190).toBeLessThanOrEqual(diagram.width);
   });
 
