@@ -94,7 +94,13 @@ describe('the offline form answered by email, in the browser', () => {
     const activity = desk.getByRole('combobox', { name: 'Activity' });
     await expect.poll(() => activity.isEnabled()).toBe(true);
     await activity.selectOption('Available');
+    // Offered as an email conversation, not as a live chat.
+    const offer = desk.getByRole('article', { name: 'Incoming chat from Lee Park' });
+    await expect.poll(() => offer.textContent(), { timeout: 10_000 }).toContain('Email');
     await acceptOffer(desk, 'Lee Park');
+    await expect
+      .poll(() => desk.getByRole('complementary', { name: 'Customer context' }).textContent())
+      .toMatch(/Channel\s*Email/);
     await expect
       .poll(() => deskLog(desk).textContent(), { timeout: 10_000 })
       .toContain('Is the Ethiopia roast back in stock?');
