@@ -3,20 +3,26 @@
  * installed: HTTP goes to HTTPS, requests reach Parley over TLS, Socket.IO upgrades to a
  * WebSocket through it, and long-polling works, which needs every request of a session on the
  * same node (round-robin would send the second request to the other node, which refuses it).
- * Only the addresses, ports and certificate differ from the file operators deploy.
+ * The nodes share one PostgreSQL and one Redis, as in docker-compose.yml, so a file uploaded
+ * through either is served by both. Only the addresses, ports and certificate differ from the
+ * file operators deploy.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { get as httpGet } from 'node:http';
-import { get as httpsGet } from 'node:https';
+import { get as httpGet, request as httpRequest } from 'node:http';
+import { get as httpsGet, request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWebChannel } from '../helpers/clients.ts';
 import { freePort } from '../helpers/ports.ts';
+import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 import { trackProcess } from '../helpers/processes.ts';
+import { startRedis, type TestRedis } from '../helpers/redis.ts';
 import { startParley, type TestParley } from '../helpers/server.ts';
+import { PNG } from '../helpers/uploads.ts';
 import { root } from './serve-helpers.ts';
 
 const hasNginx = spawnSync('sh', ['-c', 'command -v nginx && command -v openssl']).status === 0;
@@ -24,6 +30,8 @@ const hasNginx = spawnSync('sh', ['-c', 'command -v nginx && command -v openssl'
 describe('the sample nginx proxy in front of two nodes', () => {
   if (!hasNginx) throw new Error('nginx and openssl are needed: apt-get install -y nginx-light openssl');
   let nodes: TestParley[] = [];
+  let postgres: TestPostgres | undefined;
+  let redis: TestRedis | undefined;
   let nginx: ChildProcess | undefined;
   let dir = '';
   let https = '';
@@ -31,7 +39,9 @@ describe('the sample nginx proxy in front of two nodes', () => {
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    nodes = await Promise.all([startParley({ trustProxy: '1' }), startParley({ trustProxy: '1' })]);
+    [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+    const shared = { trustProxy: '1', databaseUrl: await postgres.createDatabase(), redisUrl: redis.url };
+    nodes = await Promise.all([startParley(shared), startParley(shared)]);
     dir = mkdtempSync(join(tmpdir(), 'parley-proxy-'));
     mkdirSync(join(dir, 'logs'));
     execFileSync(
@@ -75,6 +85,8 @@ describe('the sample nginx proxy in front of two nodes', () => {
       await exited;
     }
     await Promise.all(nodes.map((node) => node.stop()));
+    postgres?.stop();
+    redis?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -110,6 +122,40 @@ describe('the sample nginx proxy in front of two nodes', () => {
       });
     }
     expect(socket.connected).toBe(true);
+  });
+
+  it('shares attachments between the nodes both ways: uploaded through either, served by both', async () => {
+    const [one, two] = nodes as [TestParley, TestParley];
+    const chat = await openWebChannel(one.url, { flexFlowSid: one.flexFlowSid });
+    const auth = { authorization: `Bearer ${chat.token}` };
+    const upload = async (base: string) => {
+      const res = await send(
+        'POST',
+        `${base}/media/${chat.channelSid}`,
+        { ...auth, 'x-filename': 'receipt.png' },
+        PNG,
+      );
+      expect(res.status).toBe(201);
+      return JSON.parse(res.body.toString()).sid as string;
+    };
+    const bytesFrom = async (base: string, sid: string) => {
+      const res = await send('GET', `${base}/media/${sid}`, auth);
+      expect(res.status).toBe(200);
+      return res.body;
+    };
+    // Through the proxy (whichever node it picks), then read from each node directly.
+    const viaProxy = await upload(https);
+    expect(await bytesFrom(one.url, viaProxy)).toEqual(PNG);
+    expect(await bytesFrom(two.url, viaProxy)).toEqual(PNG);
+    // The other way: straight to each node, then read through the proxy and from the other node.
+    for (const [to, other] of [
+      [one, two],
+      [two, one],
+    ] as const) {
+      const sid = await upload(to.url);
+      expect(await bytesFrom(https, sid)).toEqual(PNG);
+      expect(await bytesFrom(other.url, sid)).toEqual(PNG);
+    }
   });
 
   /** Connects to the main namespace through the proxy with only the given transports. */
@@ -152,4 +198,23 @@ async function listening(port: number): Promise<void> {
     if (Date.now() > deadline) throw new Error(`nginx did not listen on ${port} within 15 s`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** A request with a body over HTTP or HTTPS (the proxy's certificate is the test's own). */
+function send(
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  body?: Buffer,
+): Promise<{ status: number; body: Buffer }> {
+  const requestOf = url.startsWith('https:') ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = requestOf(url, { method, headers, rejectUnauthorized: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
