@@ -2,6 +2,8 @@
  * Shared steps of the desk's browser tests: a real server and Chromium, an agent signed in
  * and Available, visitors as plain socket.io clients that open a chat through WebChannels.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { SentAck, WebChannelResponse } from '../../server/protocol.ts';
@@ -38,6 +40,33 @@ export interface Visitor {
   channel: WebChannelResponse;
   /** The visitor's member identity, as their messages carry it in `from`. */
   identity: string;
+}
+
+export interface Violation {
+  id: string;
+  help: string;
+  targets: string;
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** An axe-core scan (WCAG 2.x A and AA) of the page as it is now: the violations found. */
+export async function scanForViolations(page: Page): Promise<Violation[]> {
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    type Found = { id: string; help: string; nodes: { target: unknown }[] };
+    const axe = (
+      window as unknown as { axe: { run(c: unknown, o: unknown): Promise<{ violations: Found[] }> } }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+    });
+    return result.violations.map((v) => ({
+      id: v.id,
+      help: v.help,
+      targets: v.nodes.map((n: { target: unknown }) => JSON.stringify(n.target)).join(' '),
+    }));
+  });
 }
 
 /** Waits for a value the page reaches asynchronously. */

@@ -4,15 +4,19 @@
  * an axe-core scan (WCAG 2.x A and AA) of the sign-in form and of a chat finds nothing.
  * With PARLEY_SCREENSHOTS=1 it also writes the screenshots docs/desk.md shows.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { request } from '../helpers/clients.ts';
-import { acceptOffer, conversation, type DeskHarness, finishChat, startDeskHarness } from './desk-helpers.ts';
+import {
+  acceptOffer,
+  conversation,
+  type DeskHarness,
+  finishChat,
+  scanForViolations as scan,
+  startDeskHarness,
+} from './desk-helpers.ts';
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const DOCS = join(import.meta.dirname, '../../docs');
 
 let desk: DeskHarness;
@@ -21,30 +25,6 @@ beforeAll(async () => {
 });
 afterEach(() => desk.cleanUp());
 afterAll(() => desk?.stop());
-
-interface Violation {
-  id: string;
-  help: string;
-  targets: string;
-}
-
-async function scan(page: Page): Promise<Violation[]> {
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    type Found = { id: string; help: string; nodes: { target: unknown }[] };
-    const axe = (
-      window as unknown as { axe: { run(c: unknown, o: unknown): Promise<{ violations: Found[] }> } }
-    ).axe;
-    const result = await axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
-    });
-    return result.violations.map((v) => ({
-      id: v.id,
-      help: v.help,
-      targets: v.nodes.map((n: { target: unknown }) => JSON.stringify(n.target)).join(' '),
-    }));
-  });
-}
 
 const screenshot = async (page: Page, name: string) => {
   if (process.env.PARLEY_SCREENSHOTS === '1') await page.screenshot({ path: join(DOCS, `desk-${name}.png`) });

@@ -11,6 +11,7 @@ import {
   type DeskHarness,
   eventually,
   finishChat,
+  scanForViolations,
   signInAs,
   startDeskHarness,
 } from './desk-helpers.ts';
@@ -75,12 +76,14 @@ describe('search conversations', () => {
     expect(await results.getByRole('listitem').count()).toBe(1);
     expect(await result.textContent()).toContain('Ada Lovelace: The brass lamp arrived with a cracked shade');
     expect(await result.textContent()).toContain('Ended');
+    expect(await scanForViolations(page)).toEqual([]);
 
     await result.click();
     const transcript = page.getByRole('region', { name: 'Transcript with Ada Lovelace' });
     const log = transcript.getByRole('log', { name: 'Transcript' });
     await log.getByText('The brass lamp arrived with a cracked shade').waitFor();
     await log.getByText('Alex Morgan ended the chat').waitFor();
+    expect(await scanForViolations(page)).toEqual([]);
     // Read-only: nothing to write with, nothing to end.
     expect(await page.getByRole('textbox', { name: 'Message' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'End chat' }).count()).toBe(0);

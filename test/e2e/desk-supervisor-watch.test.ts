@@ -12,6 +12,7 @@ import {
   type DeskHarness,
   eventually,
   finishChat,
+  scanForViolations,
   signInAs,
   startDeskHarness,
 } from './desk-helpers.ts';
@@ -53,6 +54,7 @@ describe('watching a live chat', () => {
     const view = page.getByRole('region', { name: 'Supervisor view' });
     const chats = view.getByRole('table', { name: 'Live chats' });
     await chats.getByRole('row', { name: /Ada Lovelace\s+Alex Morgan\s+Active/ }).waitFor();
+    expect(await scanForViolations(page)).toEqual([]);
     await chats.getByRole('button', { name: 'Watch the chat with Ada Lovelace' }).click();
 
     const watching = page.getByRole('region', { name: 'Watching the chat with Ada Lovelace' });
@@ -61,6 +63,7 @@ describe('watching a live chat', () => {
     await log.getByText('Sorry to hear that, let me check the courier').waitFor();
     expect(await page.getByRole('textbox', { name: 'Message' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'End chat' }).count()).toBe(0);
+    expect(await scanForViolations(page)).toEqual([]);
 
     // Live from both sides.
     await request(visitor.socket, 'message:send', { clientId: 'later-1', body: 'Tracking number is 4411' });

@@ -12,6 +12,7 @@ import {
   endChat,
   eventually,
   finishChat,
+  scanForViolations,
   startDeskHarness,
 } from './desk-helpers.ts';
 
@@ -43,6 +44,7 @@ describe('ending a chat', () => {
     await page.getByRole('button', { name: 'End chat' }).click();
     const confirm = page.getByRole('dialog', { name: 'End the chat with Ada Lovelace?' });
     await confirm.waitFor();
+    expect(await scanForViolations(page)).toEqual([]);
     await confirm.getByRole('button', { name: 'Cancel' }).click();
     await confirm.waitFor({ state: 'detached' });
     expect(await page.getByRole('textbox', { name: 'Message' }).isEnabled()).toBe(true);
@@ -77,6 +79,7 @@ describe('wrap-up', () => {
       expect(await disposition.locator('option').allTextContents()).toEqual(['Choose…', ...codes]);
       await disposition.selectOption('Refund issued');
       await form.getByRole('textbox', { name: 'Wrap-up notes' }).fill('Refund of 49 EUR, lamp not returned');
+      expect(await scanForViolations(page)).toEqual([]);
       await form.getByRole('button', { name: 'Complete' }).click();
 
       const chats = page.getByRole('navigation', { name: 'Active chats' });
