@@ -196,6 +196,8 @@ export interface TranscriptDTO {
   messages: MessageDTO[];
   /** More messages follow: ask again with `afterIndex` of the last one. */
   hasMore: boolean;
+  /** The wrap-ups of its tasks, oldest first: how each agent closed their part. */
+  wrapUps: (WrapUpInfo & { taskSid: Sid; workerName: string | null })[];
 }
 
 /** What a wrapped-up task carries in `attributes.wrapUp`. */

@@ -5,7 +5,12 @@
  * see answers 404, as if it did not exist.
  */
 import { notFound } from '../errors.ts';
-import type { ConversationSearchPage, ConversationSearchResult, TranscriptDTO } from '../protocol.ts';
+import type {
+  ConversationSearchPage,
+  ConversationSearchResult,
+  TranscriptDTO,
+  WrapUpInfo,
+} from '../protocol.ts';
 import type { ConversationSearchHit, Store } from '../store/types.ts';
 import { isSupervisor } from './routing/supervision.ts';
 
@@ -54,15 +59,24 @@ export function createConversationSearch({ store }: { store: Store }) {
       if (!channel || (workerSid && !(await store.tasks.list({ channelSid, workerSid })).length)) {
         throw notFound('Conversation', channelSid);
       }
-      const [contact, messages] = await Promise.all([
+      const [contact, messages, tasks] = await Promise.all([
         store.contacts.get(channel.contactSid),
         store.messages.list(channelSid, { afterIndex, limit: TRANSCRIPT_LIMIT }),
+        store.tasks.list({ channelSid }),
       ]);
+      const wrapUps = [];
+      for (const task of [...tasks].sort((a, b) => a.dateCreated.localeCompare(b.dateCreated))) {
+        const wrapUp = task.attributes.wrapUp as WrapUpInfo | undefined;
+        if (!wrapUp || typeof wrapUp !== 'object') continue;
+        const worker = wrapUp.workerSid ? await store.workers.get(wrapUp.workerSid) : null;
+        wrapUps.push({ ...wrapUp, taskSid: task.sid, workerName: worker?.friendlyName ?? null });
+      }
       return {
         channel,
         customerName: channel.attributes.from || contact?.friendlyName || 'Customer',
         messages,
         hasMore: messages.length === TRANSCRIPT_LIMIT,
+        wrapUps,
       };
     },
   };

@@ -9,8 +9,8 @@ import {
   acceptOffer,
   conversation,
   type DeskHarness,
+  endChat,
   eventually,
-  finishChat,
   scanForViolations,
   signInAs,
   startDeskHarness,
@@ -44,7 +44,11 @@ const havePastConversation = () => {
     await desk.visitorWrites('Ada Lovelace', 'The brass lamp arrived with a cracked shade');
     await acceptOffer(page, 'Ada Lovelace');
     await conversation(page).getByText('cracked shade').waitFor();
-    await finishChat(page);
+    await endChat(page);
+    await page.getByRole('combobox', { name: 'Disposition' }).selectOption('Resolved');
+    await page.getByRole('textbox', { name: 'Wrap-up notes' }).fill('Replacement shade sent');
+    await page.getByRole('button', { name: 'Complete' }).click();
+    await page.getByRole('form', { name: 'Wrap-up' }).waitFor({ state: 'detached' });
     await page.getByRole('combobox', { name: 'Activity' }).selectOption('Unavailable');
   })();
   return pastConversation;
@@ -83,6 +87,9 @@ describe('search conversations', () => {
     const log = transcript.getByRole('log', { name: 'Transcript' });
     await log.getByText('The brass lamp arrived with a cracked shade').waitFor();
     await log.getByText('Alex Morgan ended the chat').waitFor();
+    expect(await transcript.getByRole('list', { name: 'Wrap-up' }).textContent()).toBe(
+      'Resolved · Alex Morgan · Replacement shade sent',
+    );
     expect(await scanForViolations(page)).toEqual([]);
     // Read-only: nothing to write with, nothing to end.
     expect(await page.getByRole('textbox', { name: 'Message' }).count()).toBe(0);

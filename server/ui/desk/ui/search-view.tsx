@@ -125,6 +125,17 @@ function TranscriptView({ transcript, onBack }: { transcript: TranscriptDTO; onB
           Back to results
         </button>
       </header>
+      {transcript.wrapUps.length > 0 && (
+        <ul class="search__wrap-ups" aria-label="Wrap-up">
+          {transcript.wrapUps.map((w) => (
+            <li key={w.taskSid}>
+              <strong>{w.disposition ?? 'No disposition'}</strong>
+              {w.workerName && ` · ${w.workerName}`}
+              {w.notes && ` · ${w.notes}`}
+            </li>
+          ))}
+        </ul>
+      )}
       <div class="conversation__log" role="log" aria-label="Transcript">
         {messages.map((message) => (
           <MessageItem key={message.index} message={message} seen={false} />
