@@ -157,7 +157,7 @@ describe('the keyboard alone', () => {
     await page.keyboard.press('Enter');
     await eventually(() => focused(page)).toBe('Yes, end it');
     await page.keyboard.press('Enter');
-    await page.getByText('This chat has ended.').waitFor();
+    await page.getByRole('status').filter({ hasText: 'You ended the chat.' }).waitFor();
     await tabTo(page, 'Start new chat');
 
     await page.keyboard.press('Escape');

@@ -103,7 +103,7 @@ describe('the instance API and its events', () => {
 
     await page.getByRole('button', { name: 'End chat' }).click();
     await page.getByRole('button', { name: 'Yes, end it' }).click();
-    await page.getByText('This chat has ended.').waitFor();
+    await page.getByRole('status').filter({ hasText: 'You ended the chat.' }).waitFor();
     expect((await events(page)).slice(4, 10)).toEqual([
       ['close', undefined],
       ['message', 'Hi! How can I help?'],
