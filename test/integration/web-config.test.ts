@@ -45,11 +45,11 @@ describe('the widget configuration', () => {
 
   it('says no agents are available until one is, and refuses other origins', async () => {
     const before = await (await publicGet(`/v1/WebChannels/Config?flexFlowSid=${parley.flexFlowSid}`)).json();
-    expect(before.availability).toEqual({ available: false, reason: 'no_agents' });
+    expect(before.availability).toEqual({ available: false, reason: 'no_agents', agentsAvailable: false });
     const [agent] = (await parley.api('GET', '/v1/Workers')).body.workers;
     await parley.api('POST', `/v1/Workers/${agent.sid}`, { activity: 'Available' });
     const after = await (await publicGet(`/v1/WebChannels/Config?flexFlowSid=${parley.flexFlowSid}`)).json();
-    expect(after.availability).toEqual({ available: true, reason: null });
+    expect(after.availability).toEqual({ available: true, reason: null, agentsAvailable: true });
     await parley.api('POST', `/v1/Workers/${agent.sid}`, { activity: 'Offline' });
     expect(
       (await publicGet(`/v1/WebChannels/Config?flexFlowSid=${parley.flexFlowSid}`, 'https://evil.example'))
