@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoFlexFlowSid } from '../../server/core/seed.ts';
 import { openWebChannel } from '../helpers/clients.ts';
 import { freePort } from '../helpers/ports.ts';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
@@ -126,7 +127,9 @@ describe('the sample nginx proxy in front of two nodes', () => {
 
   it('shares attachments between the nodes both ways: uploaded through either, served by both', async () => {
     const [one, two] = nodes as [TestParley, TestParley];
-    const chat = await openWebChannel(one.url, { flexFlowSid: one.flexFlowSid });
+    // Either node may be the one that seeded the shared database: ask once both are up.
+    const flexFlowSid = (await demoFlexFlowSid(one.server.core.store)) ?? '';
+    const chat = await openWebChannel(one.url, { flexFlowSid });
     const auth = { authorization: `Bearer ${chat.token}` };
     const upload = async (base: string) => {
       const res = await send(
