@@ -21,7 +21,14 @@ export async function pretendAvailable(
   patch: (config: WebChannelConfigResponse) => WebChannelConfigResponse = (c) => c,
 ): Promise<void> {
   await context.route('**/v1/WebChannels/Config*', async (route) => {
-    const response = await route.fetch();
+    let response: Awaited<ReturnType<typeof route.fetch>>;
+    try {
+      response = await route.fetch();
+    } catch {
+      // The server's connection went away (tests that cut the line): the page sees it fail too.
+      await route.abort('connectionreset').catch(() => {});
+      return;
+    }
     const config = (await response.json()) as WebChannelConfigResponse;
     await route.fulfill({
       response,
