@@ -97,11 +97,17 @@ abstract class ChaosClient {
   protected abstract resume(): Promise<void>;
 
   private async onConnect() {
-    try {
-      await this.resume();
-      this.ready = this.socket.connected;
-    } catch {
-      // The connection dropped mid-resume; the next connect resumes again.
+    // A resume that failed on a connection still up (an answer slower than the ack timeout on
+    // a busy machine) is tried again; one that failed because the connection dropped waits
+    // for the next connect.
+    while (this.socket.connected) {
+      try {
+        await this.resume();
+        this.ready = this.socket.connected;
+        return;
+      } catch {
+        await sleep(100);
+      }
     }
   }
 
