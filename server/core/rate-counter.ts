@@ -15,8 +15,12 @@ export interface RateCounter {
   resetAt(key: string, windowMs: number): number;
 }
 
-/** Fixed windows in a Map, swept as it grows; entries for idle keys go with the sweep. */
-export function createMemoryCounter(now: () => number = Date.now): RateCounter & { size(): number } {
+/**
+ * Fixed windows in a Map, counted synchronously and swept as it grows (entries for idle keys
+ * go with the sweep): what every in-memory count in Parley draws on, the shared counter's
+ * fallback included.
+ */
+export function createWindows(now: () => number = Date.now) {
   const windows = new Map<string, { start: number; count: number; windowMs: number }>();
   let nextSweep = 0;
   function sweep(at: number) {
@@ -24,23 +28,32 @@ export function createMemoryCounter(now: () => number = Date.now): RateCounter &
     nextSweep = at + 10_000;
     for (const [key, w] of windows) if (at - w.start >= w.windowMs) windows.delete(key);
   }
-  function hitNow(key: string, windowMs: number): number {
-    const at = now();
-    sweep(at);
-    let window = windows.get(key);
-    if (!window || at - window.start >= windowMs) {
-      window = { start: at, count: 0, windowMs };
-      windows.set(key, window);
-    }
-    return ++window.count;
-  }
   return {
-    hit: (key, windowMs) => Promise.resolve(hitNow(key, windowMs)),
-    resetAt(key, windowMs) {
-      const window = windows.get(key);
-      return (window?.start ?? now()) + windowMs;
+    /** Counts one hit on `key` in its current window; the window's count so far. */
+    hit(key: string, windowMs: number): number {
+      const at = now();
+      sweep(at);
+      let window = windows.get(key);
+      if (!window || at - window.start >= windowMs) {
+        window = { start: at, count: 0, windowMs };
+        windows.set(key, window);
+      }
+      return ++window.count;
+    },
+    resetAt(key: string, windowMs: number): number {
+      return (windows.get(key)?.start ?? now()) + windowMs;
     },
     size: () => windows.size,
+  };
+}
+
+/** The shared counter on one node: the same windows, behind the asynchronous interface. */
+export function createMemoryCounter(now: () => number = Date.now): RateCounter & { size(): number } {
+  const windows = createWindows(now);
+  return {
+    hit: (key, windowMs) => Promise.resolve(windows.hit(key, windowMs)),
+    resetAt: windows.resetAt,
+    size: windows.size,
   };
 }
 

@@ -7,6 +7,7 @@
  */
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { createWindows } from '../core/rate-counter.ts';
 import type { TrustProxy } from './proxy-trust.ts';
 
 export interface HttpConnectionLimits {
@@ -37,26 +38,12 @@ export function limitHttpConnections(server: Server, limits: HttpConnectionLimit
   // destroying a socket costs far less than answering it.
   const ratePerWindow =
     limits.tcpConnectionRatePerIp ?? Math.max(50, Math.floor(limits.tcpConnectionsPerIp / 2));
-  const recent = new Map<string, { start: number; count: number }>();
-  let nextSweep = 0;
-  function overRate(address: string): boolean {
-    const now = Date.now();
-    if (now >= nextSweep) {
-      nextSweep = now + RATE_WINDOW_MS;
-      for (const [key, window] of recent) if (now - window.start >= RATE_WINDOW_MS) recent.delete(key);
-    }
-    let window = recent.get(address);
-    if (!window || now - window.start >= RATE_WINDOW_MS) {
-      window = { start: now, count: 0 };
-      recent.set(address, window);
-    }
-    return ++window.count > ratePerWindow;
-  }
+  const recent = createWindows();
   server.on('connection', (socket: Socket) => {
     const address = socket.remoteAddress ?? '';
     if (trust(address, 0)) return;
     const count = (open.get(address) ?? 0) + 1;
-    if (count > limits.tcpConnectionsPerIp || overRate(address)) {
+    if (count > limits.tcpConnectionsPerIp || recent.hit(address, RATE_WINDOW_MS) > ratePerWindow) {
       socket.destroy();
       return;
     }

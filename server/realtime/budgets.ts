@@ -10,7 +10,7 @@
  * past its budget is not a widget or a desk (both throttle themselves) and is disconnected.
  */
 import type { Socket } from 'socket.io';
-import type { RateCounter } from '../core/rate-counter.ts';
+import { createWindows, type RateCounter } from '../core/rate-counter.ts';
 import { ParleyError } from '../errors.ts';
 
 export interface Budget {
@@ -95,25 +95,16 @@ function rateLimited(noun: string, limit: number, windowMs: number, scope: strin
  * run, or throws `rate_limited`. It disconnects the socket when it floods.
  */
 export function createEventGuard(socket: Socket, actor: Actor, budgets: Budgets, counter: RateCounter) {
-  const local = new Map<string, { start: number; count: number }>();
+  // This socket's own counts: on its node, gone with it.
+  const local = createWindows();
   const running = new Map<string, number>();
-
-  function countLocal(event: string, windowMs: number): number {
-    const at = Date.now();
-    let window = local.get(event);
-    if (!window || at - window.start >= windowMs) {
-      window = { start: at, count: 0 };
-      local.set(event, window);
-    }
-    return ++window.count;
-  }
 
   return async function admit(event: string): Promise<() => void> {
     const budget = budgets[event] ?? budgets.default;
     if (!budget) return noop;
     const windowMs = budget.windowMs ?? MINUTE;
     const noun = budget.noun ?? `${event} events`;
-    const count = countLocal(event, windowMs);
+    const count = local.hit(event, windowMs);
     if (count > budget.perSocket) {
       if (count > budget.perSocket * ABUSE_FACTOR) socket.disconnect(true);
       throw rateLimited(noun, budget.perSocket, windowMs, '');

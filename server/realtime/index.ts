@@ -5,7 +5,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { type Namespace, Server, type Socket } from 'socket.io';
 import type { Core, Logger } from '../core/index.ts';
-import { createMemoryCounter } from '../core/rate-counter.ts';
+import { createWindows } from '../core/rate-counter.ts';
 import { clientAddress, parseTrustProxy, type TrustProxy } from '../http/proxy-trust.ts';
 import type { AgentServerEvents, WebchatServerEvents } from '../protocol.ts';
 import { type AgentNamespace, attachAgent } from './agent.ts';
@@ -52,7 +52,7 @@ export function attachRealtime(
 ) {
   const trust = options.trustProxy ?? parseTrustProxy(undefined);
   const connectionLimits = options.connectionLimits ?? DEFAULT_CONNECTION_LIMITS;
-  const handshakes = createMemoryCounter();
+  const handshakes = createWindows();
   const io = new Server(httpServer, {
     // New connections per address (half the open-socket limit per 10 s), counted before
     // the WebSocket upgrade or any namespace work: a burst of handshakes from one address is
@@ -60,10 +60,8 @@ export function attachRealtime(
     // since each node pays for its own handshakes.
     allowRequest(req, callback) {
       const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trust);
-      void handshakes.hit(address, HANDSHAKE_WINDOW_MS).then((count) => {
-        const allowed = count <= connectionLimits.connectionsPerIp / 2;
-        callback(allowed ? null : 'too many new connections from this address', allowed);
-      });
+      const allowed = handshakes.hit(address, HANDSHAKE_WINDOW_MS) <= connectionLimits.connectionsPerIp / 2;
+      callback(allowed ? null : 'too many new connections from this address', allowed);
     },
     maxHttpBufferSize: options.maxHttpBufferSize ?? 64 * 1024,
     // The widget runs on customers' sites; each connection's Origin is checked against its
