@@ -18,6 +18,9 @@ import { workerView } from './routing/views.ts';
 import { createSignInBackoff, type SignInBackoffOptions } from './sign-in-backoff.ts';
 import type { Tokens } from './tokens.ts';
 
+/** Who asks, on routes open to both staff credentials: the admin key, or an agent's session. */
+export type StaffViewer = { kind: 'admin' } | { kind: 'agent'; workerSid: string };
+
 export type Agents = ReturnType<typeof createAgents>;
 
 export interface AgentsDeps {

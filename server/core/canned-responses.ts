@@ -8,9 +8,9 @@
  */
 import { conflict, forbidden, notFound } from '../errors.ts';
 import type { CannedResponse, CannedResponsePatch, Store } from '../store/types.ts';
+import type { StaffViewer } from './agents.ts';
 
 /** Who is asking: the admin API, or one signed-in agent. */
-export type CannedResponseViewer = { kind: 'admin' } | { kind: 'agent'; workerSid: string };
 
 export interface NewCannedResponseInput {
   shortcut: string;
@@ -31,7 +31,7 @@ export function createCannedResponses({ store }: { store: Store }) {
   const repo = store.cannedResponses;
 
   /** The response, if this viewer may see it; 404 otherwise (another agent's is not revealed). */
-  async function visible(viewer: CannedResponseViewer, sid: string): Promise<CannedResponse> {
+  async function visible(viewer: StaffViewer, sid: string): Promise<CannedResponse> {
     const response = await repo.get(sid);
     if (
       !response ||
@@ -43,7 +43,7 @@ export function createCannedResponses({ store }: { store: Store }) {
   }
 
   /** The response, if this viewer may change it: agents only their own. */
-  async function writable(viewer: CannedResponseViewer, sid: string): Promise<CannedResponse> {
+  async function writable(viewer: StaffViewer, sid: string): Promise<CannedResponse> {
     const response = await visible(viewer, sid);
     if (viewer.kind === 'agent' && response.workerSid !== viewer.workerSid) {
       throw forbidden('Shared canned responses are managed with the admin key; agents change only their own');
@@ -52,13 +52,13 @@ export function createCannedResponses({ store }: { store: Store }) {
   }
 
   return {
-    list(viewer: CannedResponseViewer, filter: { workerSid?: string } = {}) {
+    list(viewer: StaffViewer, filter: { workerSid?: string } = {}) {
       return repo.list({ workerSid: viewer.kind === 'agent' ? viewer.workerSid : filter.workerSid });
     },
 
     get: visible,
 
-    async create(viewer: CannedResponseViewer, input: NewCannedResponseInput): Promise<CannedResponse> {
+    async create(viewer: StaffViewer, input: NewCannedResponseInput): Promise<CannedResponse> {
       let workerSid = input.workerSid ?? null;
       if (viewer.kind === 'agent') {
         if (workerSid && workerSid !== viewer.workerSid) {
@@ -78,18 +78,14 @@ export function createCannedResponses({ store }: { store: Store }) {
       return created;
     },
 
-    async update(
-      viewer: CannedResponseViewer,
-      sid: string,
-      patch: CannedResponsePatch,
-    ): Promise<CannedResponse> {
+    async update(viewer: StaffViewer, sid: string, patch: CannedResponsePatch): Promise<CannedResponse> {
       await writable(viewer, sid);
       const updated = await repo.update(sid, patch);
       if (!updated) throw taken(patch.shortcut ?? '');
       return updated;
     },
 
-    async delete(viewer: CannedResponseViewer, sid: string): Promise<void> {
+    async delete(viewer: StaffViewer, sid: string): Promise<void> {
       await writable(viewer, sid);
       await repo.delete(sid);
     },

@@ -12,10 +12,10 @@ import type {
   WrapUpInfo,
 } from '../protocol.ts';
 import type { ConversationSearchHit, Store } from '../store/types.ts';
+import type { StaffViewer } from './agents.ts';
 import { isSupervisor } from './routing/supervision.ts';
 
 /** Who is asking: the admin API, or one signed-in worker (a supervisor sees everything). */
-export type SearchViewer = { kind: 'admin' } | { kind: 'agent'; workerSid: string };
 
 export interface SearchRequest {
   query: string;
@@ -28,7 +28,7 @@ const TRANSCRIPT_LIMIT = 500;
 
 export function createConversationSearch({ store }: { store: Store }) {
   /** The worker whose conversations bound the viewer, or undefined when the viewer sees all. */
-  async function scopeOf(viewer: SearchViewer): Promise<string | undefined> {
+  async function scopeOf(viewer: StaffViewer): Promise<string | undefined> {
     if (viewer.kind === 'admin') return undefined;
     const worker = await store.workers.get(viewer.workerSid);
     return worker && isSupervisor(worker) ? undefined : viewer.workerSid;
@@ -36,7 +36,7 @@ export function createConversationSearch({ store }: { store: Store }) {
 
   return {
     async search(
-      viewer: SearchViewer,
+      viewer: StaffViewer,
       { query, page, pageSize }: SearchRequest,
     ): Promise<ConversationSearchPage> {
       const workerSid = await scopeOf(viewer);
@@ -53,7 +53,7 @@ export function createConversationSearch({ store }: { store: Store }) {
       };
     },
 
-    async transcript(viewer: SearchViewer, channelSid: string, afterIndex = -1): Promise<TranscriptDTO> {
+    async transcript(viewer: StaffViewer, channelSid: string, afterIndex = -1): Promise<TranscriptDTO> {
       const channel = await store.channels.get(channelSid);
       const workerSid = await scopeOf(viewer);
       if (!channel || (workerSid && !(await store.tasks.list({ channelSid, workerSid })).length)) {

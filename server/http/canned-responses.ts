@@ -6,11 +6,10 @@
  */
 import { type Request, Router } from 'express';
 import { z } from 'zod';
-import { type CannedResponseViewer, createCannedResponses } from '../core/canned-responses.ts';
+import { createCannedResponses } from '../core/canned-responses.ts';
 import type { Core } from '../core/index.ts';
-import { ParleyError } from '../errors.ts';
 import { body, parse, sid, strictObject } from '../schemas.ts';
-import { adminCheck } from './admin-auth.ts';
+import { staffViewer } from './staff-auth.ts';
 
 const shortcut = z
   .string()
@@ -29,19 +28,7 @@ const schemas = {
 export function cannedResponsesRouter(core: Core, adminKey: string): Router {
   const router = Router();
   const responses = createCannedResponses({ store: core.store });
-  const isAdmin = adminCheck(adminKey);
-
-  async function viewerOf(req: Request): Promise<CannedResponseViewer> {
-    const token = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
-    const worker = token ? await core.agents.authenticate(token) : null;
-    if (worker) return { kind: 'agent', workerSid: worker.sid };
-    if (isAdmin(req)) return { kind: 'admin' };
-    throw new ParleyError(
-      'unauthorized',
-      'Canned responses need Authorization: Bearer <PARLEY_ADMIN_KEY>, or an agent session token',
-      401,
-    );
-  }
+  const viewerOf = staffViewer(core, adminKey, 'Canned responses need');
 
   router.post('/', async (req, res) => {
     const viewer = await viewerOf(req);

@@ -4,13 +4,12 @@
  * canned responses: the admin key (every conversation) and an agent's session token (their
  * own conversations; a supervisor's, all). Mounted before the admin guard, so it checks both.
  */
-import { type Request, Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
-import { createConversationSearch, type SearchViewer } from '../core/conversation-search.ts';
+import { createConversationSearch } from '../core/conversation-search.ts';
 import type { Core } from '../core/index.ts';
-import { ParleyError } from '../errors.ts';
 import { parse, strictObject } from '../schemas.ts';
-import { adminCheck } from './admin-auth.ts';
+import { staffViewer } from './staff-auth.ts';
 
 const schemas = {
   search: strictObject({
@@ -28,19 +27,7 @@ const schemas = {
 export function searchRouter(core: Core, adminKey: string): Router {
   const router = Router();
   const search = createConversationSearch({ store: core.store });
-  const isAdmin = adminCheck(adminKey);
-
-  async function viewerOf(req: Request): Promise<SearchViewer> {
-    const token = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
-    const worker = token ? await core.agents.authenticate(token) : null;
-    if (worker) return { kind: 'agent', workerSid: worker.sid };
-    if (isAdmin(req)) return { kind: 'admin' };
-    throw new ParleyError(
-      'unauthorized',
-      'Searching conversations needs Authorization: Bearer <PARLEY_ADMIN_KEY>, or an agent session token',
-      401,
-    );
-  }
+  const viewerOf = staffViewer(core, adminKey, 'Searching conversations needs');
 
   router.get('/v1/ConversationSearch', async (req, res) => {
     const viewer = await viewerOf(req);
