@@ -3,9 +3,10 @@
  * `auth` (never the URL); the connection's Origin must be one the Flex Flow allows.
  */
 import type { Namespace, Socket } from 'socket.io';
-import { isErasedIdentity } from '../core/identity.ts';
 import type { Core, Logger } from '../core/index.ts';
-import { isOriginAllowed, selfHost } from '../core/origins.ts';
+import { selfHost } from '../core/origins.ts';
+import { type VisitorSession, visitorSessionOf } from '../core/visitor-session.ts';
+import { ParleyError } from '../errors.ts';
 import type { WebchatClientEvents, WebchatServerEvents } from '../protocol.ts';
 import { type Budgets, createEventGuard } from './budgets.ts';
 import type { ConnectionGate } from './connection-gate.ts';
@@ -36,7 +37,7 @@ export interface WebchatOptions {
 
 export function attachWebchat(nsp: WebchatNamespace, core: Core, log: Logger, options: WebchatOptions) {
   const { budgets, gate } = options;
-  const { store, conversations, flexFlows, tokens } = core;
+  const { conversations, flexFlows, tokens } = core;
 
   nsp.use(async (socket, next) => {
     try {
@@ -46,21 +47,24 @@ export function attachWebchat(nsp: WebchatNamespace, core: Core, log: Logger, op
       const address = gate.addressOf(socket);
       const full = gate.refusal(`channel:${claims.channelSid}`, address);
       if (full) return next(full);
-      const [contact, channel] = await Promise.all([
-        store.contacts.get(claims.contactSid),
-        store.channels.get(claims.channelSid),
-      ]);
-      // An erased contact's tokens are revoked with it.
-      if (!contact || !channel || channel.contactSid !== contact.sid || isErasedIdentity(contact.identity)) {
-        return next(unauthorized());
-      }
-      const flexFlow = await store.flexFlows.get(channel.flexFlowSid);
+      // Who the token stands for, checked as every visitor route checks it (visitor-session.ts).
       const { origin, host } = socket.handshake.headers;
-      if (!flexFlow || !isOriginAllowed(flexFlow.allowedOrigins, origin, selfHost(host, core.publicUrl))) {
-        return next(
-          handshakeError('forbidden_origin', `Origin ${origin ?? '(none)'} may not open this chat`),
-        );
+      let session: VisitorSession;
+      try {
+        session = await visitorSessionOf(core, socket.handshake.auth?.token, {
+          origin,
+          host: selfHost(host, core.publicUrl),
+        });
+      } catch (err) {
+        if (err instanceof ParleyError && err.status === 403) {
+          return next(
+            handshakeError('forbidden_origin', `Origin ${origin ?? '(none)'} may not open this chat`),
+          );
+        }
+        if (err instanceof ParleyError && err.status === 401) return next(unauthorized());
+        throw err;
       }
+      const { contact, channel } = session;
       const refused = gate.admit(socket, `channel:${channel.sid}`, address);
       if (refused) return next(refused);
       socket.data = { contactSid: contact.sid, channelSid: channel.sid, identity: contact.identity, address };
