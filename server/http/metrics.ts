@@ -98,9 +98,7 @@ export function createMetrics(core: Core) {
     /** Times one acknowledged request; /webchat's dispatcher calls it for each. */
     timeRequest(namespace: string, event: string): () => void {
       const end = delivery.startTimer({ namespace, event });
-      return () => {
-        end();
-      };
+      return () => void end();
     },
     watch(server: Server) {
       io = server;
