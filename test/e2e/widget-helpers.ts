@@ -21,19 +21,18 @@ export async function pretendAvailable(
   patch: (config: WebChannelConfigResponse) => WebChannelConfigResponse = (c) => c,
 ): Promise<void> {
   await context.route('**/v1/WebChannels/Config*', async (route) => {
-    let response: Awaited<ReturnType<typeof route.fetch>>;
     try {
-      response = await route.fetch();
+      const response = await route.fetch();
+      const config = (await response.json()) as WebChannelConfigResponse;
+      await route.fulfill({
+        response,
+        json: patch({ ...config, availability: { available: true, reason: null } }),
+      });
     } catch {
-      // The server's connection went away (tests that cut the line): the page sees it fail too.
+      // The server's connection was cut (tests that cut the line), or the page closed while
+      // the request was on its way: the page sees it fail, as it would without this route.
       await route.abort('connectionreset').catch(() => {});
-      return;
     }
-    const config = (await response.json()) as WebChannelConfigResponse;
-    await route.fulfill({
-      response,
-      json: patch({ ...config, availability: { available: true, reason: null } }),
-    });
   });
 }
 
