@@ -61,12 +61,12 @@ describe('the demo bot in the browser', () => {
     await offer.getByRole('button', { name: 'Accept' }).click();
     await expect.poll(() => logText(visitor), { timeout: 10_000 }).toContain('Alex Morgan joined the chat');
 
-    const agentLog = await logText(agent);
-    expect(agentLog).toContain("I'm the Northwind assistant");
-    expect(agentLog).toContain('Order 10002: being roasted.');
-    const context = await agent.getByRole('complementary', { name: 'Customer context' }).innerText();
-    expect(context).toContain('10002');
-    expect(context).toContain('being roasted');
+    // The desk loads the conversation's history once the chat is accepted.
+    await expect.poll(() => logText(agent), { timeout: 10_000 }).toContain("I'm the Northwind assistant");
+    expect(await logText(agent)).toContain('Order 10002: being roasted.');
+    const context = () => agent.getByRole('complementary', { name: 'Customer context' }).innerText();
+    await expect.poll(context).toContain('10002');
+    expect(await context()).toContain('being roasted');
 
     await agent.getByRole('textbox', { name: 'Message' }).fill('Hi, I can help with order 10002.');
     await agent.getByRole('button', { name: 'Send' }).click();
