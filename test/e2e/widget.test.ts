@@ -129,7 +129,9 @@ async function delivered(page: Page): Promise<void> {
 }
 
 /** The session the widget stored for the demo Flex Flow. */
-async function storedSession(page: Page): Promise<{ channelSid: string; contactSid: string } | null> {
+async function storedSession(
+  page: Page,
+): Promise<{ channelSid: string; contactSid: string; identity: string } | null> {
   return page.evaluate(
     (key) => JSON.parse(localStorage.getItem(key) ?? 'null'),
     `parley:session:${parley.flexFlowSid}`,
@@ -269,6 +271,43 @@ describe('the widget on the demo shop', () => {
     } finally {
       await relay.close();
     }
+  });
+
+  it('chats over long-polling where a proxy lets no WebSocket through', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    contexts.push(context);
+    // Every WebSocket the page opens goes to a port nothing listens on: refused, as a proxy would.
+    await context.addInitScript(() => {
+      const Native = window.WebSocket;
+      window.WebSocket = class extends Native {
+        constructor(_url: string | URL, protocols?: string | string[]) {
+          super('ws://127.0.0.1:9/blocked', protocols);
+        }
+      } as typeof WebSocket;
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    const polls: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('transport=polling')) polls.push(request.method());
+    });
+    await page.goto(`${parley.url}/`);
+    await openChat(page);
+    await write(page, 'Sent over polling');
+    await delivered(page);
+    const session = await storedSession(page);
+    const channelSid = session?.channelSid ?? '';
+    expect((await storedMessages(channelSid)).map((message) => message.body)).toEqual(['Sent over polling']);
+    // And the other way: a message the server broadcasts (the visitor's own, written through the
+    // REST API as if from another device) reaches the open widget.
+    const posted = await parley.api('POST', `/v1/Channels/${channelSid}/Messages`, {
+      from: session?.identity,
+      body: 'Heard over polling',
+    });
+    expect(posted.status).toBe(201);
+    await conversation(page).getByText('Heard over polling').waitFor();
+    expect(polls).toContain('GET');
+    expect(polls).toContain('POST');
   });
 
   it('drops a session the server no longer accepts and starts a fresh one when opened', async () => {
