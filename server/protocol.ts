@@ -178,8 +178,15 @@ export interface ConversationSearchResult {
   address: string | null;
   channelType: ChannelType;
   status: ChannelStatus;
-  /** The newest message that matched; null when the name or address did. */
-  matchedMessage: { index: number; authorName: string; body: string; dateCreated: IsoDate } | null;
+  /** The best matching message (newest among equals); null when only the name or address matched. */
+  matchedMessage: {
+    index: number;
+    authorName: string;
+    body: string;
+    dateCreated: IsoDate;
+    /** The part of `body` to show: plain text, with `[start, end)` offsets of the matched words. */
+    snippet: { text: string; highlights: [number, number][] };
+  } | null;
   dateCreated: IsoDate;
   dateUpdated: IsoDate;
 }

@@ -11,11 +11,11 @@ import type {
   TranscriptDTO,
   WrapUpInfo,
 } from '../protocol.ts';
+import { searchTermsOf } from '../store/conversation-search.ts';
 import type { ConversationSearchHit, Store } from '../store/types.ts';
 import type { StaffViewer } from './agents.ts';
 import { isSupervisor } from './routing/supervision.ts';
-
-/** Who is asking: the admin API, or one signed-in worker (a supervisor sees everything). */
+import { snippetOf } from './search-snippet.ts';
 
 export interface SearchRequest {
   query: string;
@@ -40,15 +40,19 @@ export function createConversationSearch({ store }: { store: Store }) {
       { query, page, pageSize }: SearchRequest,
     ): Promise<ConversationSearchPage> {
       const workerSid = await scopeOf(viewer);
+      // A query of punctuation alone has no words to look for: nothing matches it.
+      const terms = searchTermsOf(query);
       // One more than asked tells whether there is a next page without counting them all.
-      const hits = await store.conversationSearch.search({
-        text: query,
-        workerSid,
-        limit: pageSize + 1,
-        offset: page * pageSize,
-      });
+      const hits = terms.length
+        ? await store.conversationSearch.search({
+            terms,
+            workerSid,
+            limit: pageSize + 1,
+            offset: page * pageSize,
+          })
+        : [];
       return {
-        conversations: hits.slice(0, pageSize).map(toResult),
+        conversations: hits.slice(0, pageSize).map((hit) => toResult(hit, terms)),
         meta: { query, page, pageSize, hasMore: hits.length > pageSize },
       };
     },
@@ -82,7 +86,10 @@ export function createConversationSearch({ store }: { store: Store }) {
   };
 }
 
-function toResult({ channel, contact, message }: ConversationSearchHit): ConversationSearchResult {
+function toResult(
+  { channel, contact, message }: ConversationSearchHit,
+  terms: string[],
+): ConversationSearchResult {
   return {
     channelSid: channel.sid,
     customerName: channel.attributes.from || contact.friendlyName,
@@ -94,6 +101,7 @@ function toResult({ channel, contact, message }: ConversationSearchHit): Convers
       authorName: message.authorName,
       body: message.body,
       dateCreated: message.dateCreated,
+      snippet: snippetOf(message.body, terms),
     },
     dateCreated: channel.dateCreated,
     dateUpdated: channel.dateUpdated,

@@ -1,14 +1,18 @@
 /**
- * Finds conversations by what an agent remembers of them: the customer's name or address, or
- * words of a message. A substring match (LIKE / ILIKE), bounded by a page size, newest
- * conversation first. Who may see which conversations is the caller's: see
- * core/conversation-search.ts.
+ * Finds conversations by what an agent remembers of them: words of a message, the customer's
+ * name or address. Full-text on both engines (SQLite FTS5, PostgreSQL tsvector): words match
+ * whole and without regard to case or accents, the last word also as a prefix, every word must
+ * match. Results are ranked by relevance, then newest. Who may see which conversations is the
+ * caller's: see core/conversation-search.ts.
+ *
+ * The query reaches the engines only as the words `searchTermsOf` cuts from it (letters and
+ * digits, nothing else), so no user input can form FTS5 or tsquery syntax.
  */
 import type { Channel, Contact, Message } from './records.ts';
 
 export interface ConversationSearchQuery {
-  /** Matched as a substring, case-insensitively; `%` and `_` match themselves. */
-  text: string;
+  /** Folded words (see `searchTermsOf`), at least one; the last also matches as a prefix. */
+  terms: string[];
   /** Only channels one of whose tasks this worker held; every channel when absent. */
   workerSid?: string;
   limit: number;
@@ -18,7 +22,7 @@ export interface ConversationSearchQuery {
 export interface ConversationSearchHit {
   channel: Channel;
   contact: Contact;
-  /** The newest message (not a system one) whose body matched; null when only the name or address did. */
+  /** The best matching message (not a system one), newest first among equals; null when only the name or address matched. */
   message: Message | null;
 }
 
@@ -26,5 +30,29 @@ export interface ConversationSearchRepository {
   search(query: ConversationSearchQuery): Promise<ConversationSearchHit[]>;
 }
 
-/** `text` as a LIKE pattern that matches it anywhere, with `\` as the escape character. */
-export const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** A query is cut to at most this many words: more would only narrow it further. */
+const MAX_TERMS = 12;
+
+/**
+ * Text as the indexes see it: accents removed (NFD, combining marks dropped), lower case.
+ * The same folding as SQLite's `unicode61 remove_diacritics 2` and PostgreSQL's
+ * `parley_search_text`, so "Café" and "cafe" are one word everywhere.
+ */
+export const foldForSearch = (text: string) =>
+  text
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
+
+/**
+ * The words of a user's query: runs of letters and digits of the folded text. Quotes, `*`,
+ * `-`, `:`, `&`, `!`, parentheses and the like are separators, and `OR` or `NEAR` are words.
+ *
+ * @example searchTermsOf('Café "refund"* NEAR(') // ['cafe', 'refund', 'near']
+ */
+export function searchTermsOf(text: string): string[] {
+  return foldForSearch(text)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .slice(0, MAX_TERMS);
+}

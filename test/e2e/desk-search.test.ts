@@ -79,6 +79,8 @@ describe('search conversations', () => {
     await result.waitFor();
     expect(await results.getByRole('listitem').count()).toBe(1);
     expect(await result.textContent()).toContain('Ada Lovelace: The brass lamp arrived with a cracked shade');
+    // The words that matched are marked (case aside), the rest of the stored text is plain text.
+    expect(await result.locator('mark').allTextContents()).toEqual(['brass', 'lamp']);
     expect(await result.textContent()).toContain('Ended');
     expect(await scanForViolations(page)).toEqual([]);
 

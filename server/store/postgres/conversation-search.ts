@@ -1,29 +1,55 @@
 /**
- * PostgreSQL: conversations whose customer name, address or a message matches (ILIKE). The
- * page bounds the work, newest channels are read first.
+ * PostgreSQL: conversations found through the GIN indexes of migration 130 (message bodies,
+ * contact names and addresses, each channel's `from`). Each matching channel is scored by its
+ * best hit (ts_rank), then the newest come first. The expressions below must stay those of
+ * the indexes, or the planner cannot use them.
  */
-import { type ConversationSearchRepository, containsPattern } from '../conversation-search.ts';
+import type { ConversationSearchRepository } from '../conversation-search.ts';
 import { toChannel, toContact, toMessage } from '../rows.ts';
 import { all, type Deps } from './db.ts';
 
-const MATCHING_MESSAGE = `FROM messages m WHERE m.channel_sid = c.sid AND m.author_role <> 'system'
-  AND m.body ILIKE $1`;
+const MESSAGE_VECTOR = `to_tsvector('simple', parley_search_text(m.body))`;
+const CONTACT_VECTOR = `to_tsvector('simple', parley_search_text(coalesce(ct.friendly_name, '') || ' ' || coalesce(ct.address, '')))`;
+const CHANNEL_VECTOR = `to_tsvector('simple', parley_search_text(coalesce(c.attributes->>'from', '')))`;
+
+const SEARCH = `
+  WITH q AS (SELECT to_tsquery('simple', $1) AS q),
+  hits AS (
+    SELECT m.channel_sid, m.sid AS message_sid, m.idx, ts_rank(${MESSAGE_VECTOR}, q.q) AS score
+      FROM messages m, q WHERE m.author_role <> 'system' AND ${MESSAGE_VECTOR} @@ q.q
+    UNION ALL
+    SELECT c.sid, NULL, NULL, ts_rank(${CONTACT_VECTOR}, q.q)
+      FROM contacts ct JOIN channels c ON c.contact_sid = ct.sid, q WHERE ${CONTACT_VECTOR} @@ q.q
+    UNION ALL
+    SELECT c.sid, NULL, NULL, ts_rank(${CHANNEL_VECTOR}, q.q)
+      FROM channels c, q WHERE ${CHANNEL_VECTOR} @@ q.q
+  ),
+  ranked AS (
+    SELECT channel_sid, max(score) AS score,
+           (array_agg(message_sid ORDER BY score DESC, idx DESC) FILTER (WHERE message_sid IS NOT NULL))[1]
+             AS message_sid
+      FROM hits GROUP BY channel_sid
+  )
+  SELECT to_jsonb(c) AS channel_, to_jsonb(ct) AS contact_, to_jsonb(m) AS message_
+    FROM ranked r JOIN channels c ON c.sid = r.channel_sid JOIN contacts ct ON ct.sid = c.contact_sid
+    LEFT JOIN messages m ON m.sid = r.message_sid
+    WHERE $2::text IS NULL
+       OR EXISTS (SELECT 1 FROM tasks t WHERE t.channel_sid = c.sid AND t.worker_sid = $2)
+    ORDER BY r.score DESC, c.date_updated DESC, c.sid DESC
+    LIMIT $3 OFFSET $4`;
+
+/**
+ * A tsquery of `terms`, each a quoted lexeme (the terms are letters and digits only, so there
+ * is nothing to escape; quotes are doubled all the same), all required, the last as a prefix.
+ */
+export const tsQueryOf = (terms: string[]) =>
+  terms.map((term, i) => `'${term.replaceAll("'", "''")}'${i === terms.length - 1 ? ':*' : ''}`).join(' & ');
 
 export function conversationSearchRepository({ pool }: Pick<Deps, 'pool'>): ConversationSearchRepository {
   return {
-    async search({ text, workerSid, limit, offset }) {
-      const rows = await all(
-        pool,
-        `SELECT to_jsonb(c) AS channel_, to_jsonb(ct) AS contact_,
-                (SELECT to_jsonb(m) ${MATCHING_MESSAGE} ORDER BY m.idx DESC LIMIT 1) AS message_
-         FROM channels c JOIN contacts ct ON ct.sid = c.contact_sid
-         WHERE ($2::text IS NULL OR EXISTS
-                 (SELECT 1 FROM tasks t WHERE t.channel_sid = c.sid AND t.worker_sid = $2))
-           AND (ct.friendly_name ILIKE $1 OR ct.address ILIKE $1 OR c.attributes->>'from' ILIKE $1
-                OR EXISTS (SELECT 1 ${MATCHING_MESSAGE}))
-         ORDER BY c.date_updated DESC, c.sid DESC LIMIT $3 OFFSET $4`,
-        [containsPattern(text), workerSid ?? null, limit, offset],
-      );
+    async search({ terms, workerSid, limit, offset }) {
+      if (!terms.length) return [];
+      const rows = await all(pool, SEARCH, [tsQueryOf(terms), workerSid ?? null, limit, offset]);
       return rows.map((row) => ({
         channel: toChannel(row.channel_),
         contact: toContact(row.contact_),

@@ -231,6 +231,26 @@ const migrations: { version: number; sql: string }[] = [
       CREATE INDEX ratings_by_flex_flow ON ratings (flex_flow_sid, date_created);
     `,
   },
+  {
+    // Full-text search of conversations (versions 130–139 belong to search): GIN indexes over
+    // the 'simple' text search configuration of folded text (accents removed, punctuation a
+    // separator, as SQLite's unicode61 tokenizer sees it). Expression indexes, so the message
+    // write path and its rows are unchanged; building them indexes the existing rows.
+    version: 130,
+    sql: `
+      CREATE FUNCTION parley_search_text(input text) RETURNS text
+        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+        AS $$ SELECT regexp_replace(
+                regexp_replace(normalize(input, NFD), '[\\u0300-\\u036f\\u1ab0-\\u1aff\\u1dc0-\\u1dff\\u20d0-\\u20ff\\ufe20-\\ufe2f]+', '', 'g'),
+                '[[:punct:]]+', ' ', 'g') $$;
+      CREATE INDEX messages_search ON messages
+        USING gin (to_tsvector('simple', parley_search_text(body))) WHERE author_role <> 'system';
+      CREATE INDEX contacts_search ON contacts
+        USING gin (to_tsvector('simple', parley_search_text(coalesce(friendly_name, '') || ' ' || coalesce(address, ''))));
+      CREATE INDEX channels_search ON channels
+        USING gin (to_tsvector('simple', parley_search_text(coalesce(attributes->>'from', ''))));
+    `,
+  },
 ];
 
 const LOCK_KEY = 0x7061726c; // "parl"

@@ -349,6 +349,67 @@ const migrations: { version: number; sql: string }[] = [
       CREATE INDEX ratings_by_flex_flow ON ratings (flex_flow_sid, date_created);
     `,
   },
+  {
+    // Full-text search of conversations (versions 130–139 belong to search). External-content
+    // FTS5 indexes kept in step by triggers, so writing a message stays one INSERT in code;
+    // system messages are not indexed. The index keys are the tables' rowids: after a manual
+    // VACUUM (which may renumber them) run `INSERT INTO messages_fts(messages_fts) VALUES('rebuild')`
+    // and the same for contacts_fts.
+    version: 130,
+    sql: `
+      CREATE VIRTUAL TABLE messages_fts USING fts5(
+        body, content = 'messages', tokenize = 'unicode61 remove_diacritics 2');
+      INSERT INTO messages_fts (rowid, body) SELECT rowid, body FROM messages WHERE author_role <> 'system';
+      CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN new.author_role <> 'system' BEGIN
+        INSERT INTO messages_fts (rowid, body) VALUES (new.rowid, new.body);
+      END;
+      CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages WHEN old.author_role <> 'system' BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.rowid, old.body);
+      END;
+      CREATE TRIGGER messages_fts_update AFTER UPDATE OF body, author_role ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, body)
+          SELECT 'delete', old.rowid, old.body WHERE old.author_role <> 'system';
+        INSERT INTO messages_fts (rowid, body) SELECT new.rowid, new.body WHERE new.author_role <> 'system';
+      END;
+
+      CREATE VIRTUAL TABLE contacts_fts USING fts5(
+        friendly_name, address, content = 'contacts', tokenize = 'unicode61 remove_diacritics 2');
+      INSERT INTO contacts_fts (contacts_fts) VALUES ('rebuild');
+      CREATE TRIGGER contacts_fts_insert AFTER INSERT ON contacts BEGIN
+        INSERT INTO contacts_fts (rowid, friendly_name, address) VALUES (new.rowid, new.friendly_name, new.address);
+      END;
+      CREATE TRIGGER contacts_fts_delete AFTER DELETE ON contacts BEGIN
+        INSERT INTO contacts_fts (contacts_fts, rowid, friendly_name, address)
+          VALUES ('delete', old.rowid, old.friendly_name, old.address);
+      END;
+      CREATE TRIGGER contacts_fts_update AFTER UPDATE OF friendly_name, address ON contacts BEGIN
+        INSERT INTO contacts_fts (contacts_fts, rowid, friendly_name, address)
+          VALUES ('delete', old.rowid, old.friendly_name, old.address);
+        INSERT INTO contacts_fts (rowid, friendly_name, address) VALUES (new.rowid, new.friendly_name, new.address);
+      END;
+
+      -- A channel's "from" lives in its JSON attributes: a contentless index of just that.
+      CREATE VIRTUAL TABLE channel_names_fts USING fts5(
+        name, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
+      INSERT INTO channel_names_fts (rowid, name)
+        SELECT rowid, json_extract(attributes, '$.from') FROM channels
+        WHERE json_extract(attributes, '$.from') IS NOT NULL;
+      CREATE TRIGGER channel_names_fts_insert AFTER INSERT ON channels
+        WHEN json_extract(new.attributes, '$.from') IS NOT NULL BEGIN
+        INSERT INTO channel_names_fts (rowid, name) VALUES (new.rowid, json_extract(new.attributes, '$.from'));
+      END;
+      CREATE TRIGGER channel_names_fts_delete AFTER DELETE ON channels BEGIN
+        DELETE FROM channel_names_fts WHERE rowid = old.rowid;
+      END;
+      CREATE TRIGGER channel_names_fts_update AFTER UPDATE OF attributes ON channels
+        WHEN json_extract(old.attributes, '$.from') IS NOT json_extract(new.attributes, '$.from') BEGIN
+        DELETE FROM channel_names_fts WHERE rowid = old.rowid;
+        INSERT INTO channel_names_fts (rowid, name)
+          SELECT new.rowid, json_extract(new.attributes, '$.from')
+          WHERE json_extract(new.attributes, '$.from') IS NOT NULL;
+      END;
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database): void {

@@ -1,7 +1,7 @@
 /**
  * "Search conversations": a search over past and current conversations (the agent's own; a
- * supervisor's, all), results newest first a page at a time, and a result opened as a
- * read-only transcript. Nothing here can write to a conversation.
+ * supervisor's, all), best matches first (then newest) a page at a time, each with the
+ * matched words marked in a snippet, and a result opened as a read-only transcript. Nothing here can write to a conversation.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConversationSearchResult, TranscriptDTO } from '../../../protocol.ts';
@@ -95,7 +95,7 @@ export function SearchView() {
                   </span>
                   {result.matchedMessage && (
                     <span class="search__snippet">
-                      {result.matchedMessage.authorName}: {result.matchedMessage.body}
+                      {result.matchedMessage.authorName}: <Highlighted {...result.matchedMessage.snippet} />
                     </span>
                   )}
                 </button>
@@ -111,6 +111,23 @@ export function SearchView() {
       </div>
     </section>
   );
+}
+
+/**
+ * A snippet with its matched words in <mark>: the stored text is only ever rendered as text
+ * nodes, cut at the offsets the server located (out-of-range or overlapping ones are skipped).
+ */
+function Highlighted({ text, highlights }: { text: string; highlights: [number, number][] }) {
+  const parts = [];
+  let at = 0;
+  for (const [from, to] of highlights) {
+    if (from < at || to <= from || to > text.length) continue;
+    if (from > at) parts.push(text.slice(at, from));
+    parts.push(<mark key={from}>{text.slice(from, to)}</mark>);
+    at = to;
+  }
+  parts.push(text.slice(at));
+  return <>{parts}</>;
 }
 
 function TranscriptView({ transcript, onBack }: { transcript: TranscriptDTO; onBack(): void }) {
