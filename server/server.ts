@@ -68,6 +68,8 @@ export interface ServerOptions {
   taskTimeoutSeconds?: number;
   /** Event webhooks (PARLEY_WEBHOOK_URL, PARLEY_WEBHOOK_SECRET). */
   webhook?: CoreOptions['webhook'];
+  /** Retries and backoff of webhooks managed at /v1/Webhooks (default 3 retries from 500 ms). */
+  webhookRetry?: CoreOptions['webhookRetry'];
   /** Delete conversations idle longer than this many days (PARLEY_RETENTION_DAYS); none when unset. */
   retentionDays?: number;
   /** A visitor session's absolute lifetime in days, however often refreshed (PARLEY_SESSION_MAX_DAYS, 30). */
@@ -157,6 +159,7 @@ export async function createServer(options: ServerOptions): Promise<ParleyServer
     agentDisconnectGraceSeconds: options.agentDisconnectGraceSeconds,
     taskTimeoutSeconds: options.taskTimeoutSeconds,
     webhook: options.webhook,
+    webhookRetry: options.webhookRetry,
     retentionDays: options.retentionDays,
     sessionMaxDays: options.sessionMaxDays,
     files,

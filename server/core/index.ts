@@ -28,7 +28,8 @@ import type { SignInBackoffOptions } from './sign-in-backoff.ts';
 import { createTimerScheduler } from './timers.ts';
 import { createTokens } from './tokens.ts';
 import { createWebChannels } from './web-channels.ts';
-import { startWebhooks, type WebhookOptions } from './webhooks.ts';
+import type { DeliveryPolicy } from './webhook-delivery.ts';
+import { createWebhooks, type WebhookOptions } from './webhooks.ts';
 
 export type { Logger };
 
@@ -46,6 +47,8 @@ export interface CoreOptions {
   agentDisconnectGraceSeconds?: number;
   /** Event webhooks: signed JSON POSTs of task, reservation, channel and message events. */
   webhook?: WebhookOptions;
+  /** Retries and backoff of managed webhooks' deliveries (default 3 retries from 500 ms). */
+  webhookRetry?: Partial<DeliveryPolicy>;
   timerIntervalMs?: number;
   /** Delete conversations idle longer than this many days (none when unset). */
   retentionDays?: number;
@@ -83,6 +86,7 @@ export function createCore({
   taskTimeoutSeconds = 86_400,
   agentDisconnectGraceSeconds = 60,
   webhook,
+  webhookRetry,
   egress: egressOptions,
   functionsDir,
   timerIntervalMs,
@@ -144,14 +148,23 @@ export function createCore({
     bot,
     external: createExternalIntegration({ log, egress }),
   });
-  if (webhook) startWebhooks(webhook, { events, log, clock, egress, track });
+  const webhooks = createWebhooks({
+    store,
+    events,
+    log,
+    clock,
+    egress,
+    track,
+    configured: webhook,
+    retry: webhookRetry,
+  });
   const channelAdmin = createChannelAdmin({ store, events, conversations, routing, bot: () => bot });
   const tokens = createTokens(secret, clock, {
     ...(sessionMaxDays !== undefined && { sessionMaxSeconds: Math.round(sessionMaxDays * 86_400) }),
   });
   const media = createMediaService({ store, files, limits: mediaLimits, clock });
   const privacy = createPrivacy({ store, events, media });
-  const retention = retentionDays ? createRetention({ store, clock, log, days: retentionDays, media }) : null;
+  const retention = createRetention({ store, clock, log, days: retentionDays, media });
   const agents = createAgents({ store, tokens, events, routing, clock, signInBackoff });
   const messaging = createMessaging({
     store,
@@ -180,7 +193,7 @@ export function createCore({
     handlers: {
       ...routing.timerHandlers,
       [BOT_TIMEOUT_KIND]: (ref) => bot.onTimeout(ref),
-      [RETENTION_KIND]: () => retention?.onTimer() ?? Promise.resolve(),
+      [RETENTION_KIND]: () => retention.onTimer(),
     },
     onError: (err, timer) => log.error({ err, timer }, 'timer failed'),
   });
@@ -199,6 +212,7 @@ export function createCore({
     media,
     privacy,
     retention,
+    webhooks,
     messaging,
     email,
     counter,
@@ -213,7 +227,7 @@ export function createCore({
     },
     start() {
       timers.start();
-      if (retention) track(retention.start());
+      track(retention.start());
       track(routing.dispatch());
       track(bot.recover());
     },

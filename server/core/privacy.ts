@@ -1,10 +1,13 @@
 /**
- * Privacy requests: export everything stored about a contact, and erase a contact (its
- * messages, files and attributes; its tasks keep no personal data). Files are the media
- * service's, deleted wherever the file storage keeps them (disk, PostgreSQL or S3).
+ * Privacy requests: find a contact by identity, email or phone, export everything stored
+ * about it, and erase it (its messages, files and attributes; its tasks keep no personal
+ * data). Files are the media service's, deleted wherever the file storage keeps them (disk,
+ * PostgreSQL or S3). Lookups are normalised the way the contacts were written by different
+ * channels: an email ignores case; a phone number is its digits, country code first, so
+ * `+1 (555) 010-2030`, `15550102030` and a WhatsApp-style `whatsapp:+15550102030` are one.
  */
 import { notFound, ParleyError } from '../errors.ts';
-import type { ContactRecord, PrivacyRepository, Store } from '../store/types.ts';
+import type { Contact, ContactLookup, ContactRecord, PrivacyRepository, Store } from '../store/types.ts';
 import type { EventBus } from './events.ts';
 import type { MediaService } from './media.ts';
 
@@ -28,6 +31,47 @@ export function privacyOf(store: Store): PrivacyRepository {
   return store.privacy;
 }
 
+/** Matches listed at most. */
+export const LOOKUP_LIMIT = 50;
+
+/**
+ * A lookup as the store matches it, or a 400 naming the field.
+ *
+ * @example normaliseLookup({ phone: '+1 (555) 010-2030' }) // { phone: '15550102030' }
+ */
+export function normaliseLookup(query: { email?: string; phone?: string; identity?: string }): ContactLookup {
+  const lookup: ContactLookup = {};
+  if (query.email !== undefined) {
+    const email = query.email.trim().toLowerCase();
+    if (!/^[^\s@]+@[^\s@]+$/.test(email)) {
+      throw new ParleyError('invalid_request', 'email: expected an email address, e.g. ana@example.com');
+    }
+    lookup.email = email;
+  }
+  if (query.phone !== undefined) {
+    const phone = query.phone.replace(/^[a-z]+:/i, '').replace(/[\s().-]/g, '');
+    if (!/^\+?[0-9]{6,15}$/.test(phone)) {
+      throw new ParleyError(
+        'invalid_request',
+        'phone: expected a phone number with its country code, e.g. +15550102030 (6 to 15 digits)',
+      );
+    }
+    lookup.phone = phone.replace(/^\+/, '');
+  }
+  if (query.identity !== undefined) {
+    const identity = query.identity.trim();
+    if (!identity) throw new ParleyError('invalid_request', 'identity: expected the contact identity');
+    lookup.identity = identity;
+  }
+  if (Object.keys(lookup).length === 0) {
+    throw new ParleyError(
+      'invalid_request',
+      'Look a contact up by email, phone or identity, e.g. ?email=ana@example.com',
+    );
+  }
+  return lookup;
+}
+
 export type Privacy = ReturnType<typeof createPrivacy>;
 
 export function createPrivacy({
@@ -40,6 +84,16 @@ export function createPrivacy({
   media: MediaService;
 }) {
   return {
+    /** Contacts matching an email, phone or identity, newest first, with their conversations counted. */
+    async findContacts(query: {
+      email?: string;
+      phone?: string;
+      identity?: string;
+    }): Promise<(Contact & { conversations: number })[]> {
+      const matches = await privacyOf(store).findContacts(normaliseLookup(query), LOOKUP_LIMIT);
+      return matches.map(({ contact, conversations }) => ({ ...contact, conversations }));
+    },
+
     async exportContact(
       contactSid: string,
     ): Promise<ContactRecord & { media: MediaFile[]; exportedAt: string }> {

@@ -34,8 +34,10 @@ import { routingRouter } from './routing.ts';
 import { searchRouter } from './search.ts';
 import { securityHeaders } from './security.ts';
 import { sessionsRouter } from './sessions.ts';
+import { settingsRouter } from './settings.ts';
 import { tasksRouter } from './tasks.ts';
 import { twilioRouter } from './twilio/index.ts';
+import { webhooksRouter } from './webhooks.ts';
 import { workflowsRouter } from './workflows.ts';
 
 export interface AppOptions {
@@ -93,8 +95,12 @@ export function createApp({
   app.use(messagingRouter(core));
   app.use(emailWebhooksRouter(core), emailTranscriptsRouter(core));
   if (demo) app.use(demoOrdersRouter(), demoPhoneRouter(core));
-  // Agents read and keep their own with their session token, so it checks the admin key itself.
-  app.use('/v1/CannedResponses', cannedResponsesRouter(core, adminKey));
+  // Agents read and keep their own with their session token, so it checks the admin key (or an
+  // admin console session, which manages the shared library as the key does) itself.
+  app.use(
+    '/v1/CannedResponses',
+    cannedResponsesRouter(core, adminKey, createAdminSessions(core, Boolean(demo))),
+  );
   app.use(searchRouter(core, adminKey));
   const v1 = express.Router();
   // The admin key, or an admin console session; every change is written to the audit log.
@@ -110,6 +116,8 @@ export function createApp({
   v1.use('/Tasks', tasksRouter(core));
   v1.use('/Ratings', ratingsRouter(core));
   v1.use('/Sessions', sessionsRouter(core));
+  v1.use('/Settings', settingsRouter(core));
+  v1.use('/Webhooks', webhooksRouter(core));
   v1.use('/Interactions', interactionsRouter(core));
   v1.use(routingRouter(core));
   app.use('/v1', v1);

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { createCannedResponses } from '../core/canned-responses.ts';
 import type { Core } from '../core/index.ts';
 import { body, parse, sid, strictObject } from '../schemas.ts';
+import type { AdminSessions } from './admin-session.ts';
 import { staffViewer } from './staff-auth.ts';
 
 const shortcut = z
@@ -25,10 +26,10 @@ const schemas = {
   listQuery: strictObject({ workerSid: sid('WK').optional() }),
 };
 
-export function cannedResponsesRouter(core: Core, adminKey: string): Router {
+export function cannedResponsesRouter(core: Core, adminKey: string, adminSessions?: AdminSessions): Router {
   const router = Router();
   const responses = createCannedResponses({ store: core.store });
-  const viewerOf = staffViewer(core, adminKey, 'Canned responses need');
+  const viewerOf = staffViewer(core, adminKey, 'Canned responses need', adminSessions);
 
   router.post('/', async (req, res) => {
     const viewer = await viewerOf(req);

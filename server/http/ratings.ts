@@ -2,7 +2,8 @@
  * Ratings over HTTP. The widget's two calls on an existing conversation, public like the rest
  * of `/v1/WebChannels` (Origin-checked, rate-limited, the session token in the JSON body since
  * cross-origin requests carry no Authorization header): `POST /v1/WebChannels/Ratings` rates
- * the ended chat, `POST /v1/WebChannels/History` reads the visitor's earlier conversations.
+ * the ended chat, `POST /v1/WebChannels/History` reads a verified visitor's earlier
+ * conversations (an anonymous visitor's list is empty).
  * For supervisors, behind the admin guard: `GET /v1/Ratings` (newest first, with the figures).
  */
 import { Router } from 'express';

@@ -310,7 +310,19 @@ export interface ContactRecord {
   executions: Execution[];
 }
 
+/** Who a privacy request looks for: one of these, already normalised (see core/privacy.ts). */
+export interface ContactLookup {
+  /** Lowercased; matched against identity, address and `attributes.email`, ignoring case. */
+  email?: string;
+  /** Digits only, country code first; matched against identity, address and `attributes.phone`. */
+  phone?: string;
+  /** Exact identity. */
+  identity?: string;
+}
+
 export interface PrivacyRepository {
+  /** Contacts matching the lookup, newest first, each with how many conversations it has. */
+  findContacts(lookup: ContactLookup, limit: number): Promise<{ contact: Contact; conversations: number }[]>;
   /** Everything stored about the contact, or null when there is no such contact. */
   exportContact(sid: string): Promise<ContactRecord | null>;
   /**

@@ -26,7 +26,9 @@ import type {
   WorkerRepository,
   WorkflowRepository,
 } from './repositories.ts';
+import type { SettingsRepository } from './settings.ts';
 import type { VisitorHistoryRepository } from './visitor-history.ts';
+import type { WebhookRepository } from './webhooks.ts';
 
 export type * from './audit-events.ts';
 export type * from './canned-responses.ts';
@@ -34,6 +36,8 @@ export type * from './conversation-search.ts';
 export type * from './ratings.ts';
 export type * from './records.ts';
 export type * from './repositories.ts';
+export type * from './settings.ts';
+export type * from './webhooks.ts';
 
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
@@ -64,6 +68,10 @@ export interface Store {
   /** A returning visitor's earlier conversations on a Flex Flow. */
   visitorHistory: VisitorHistoryRepository;
   conversationSearch: ConversationSearchRepository;
+  /** Managed event webhooks and their recorded deliveries. */
+  webhooks: WebhookRepository;
+  /** Settings an admin edits at run time (retention), shared by every node. */
+  settings: SettingsRepository;
   /** True when nothing has been created yet: demo data may be seeded. */
   isEmpty(): Promise<boolean>;
   /** True for exactly one caller per key, ever (e.g. the node that seeds the demo data). */

@@ -29,8 +29,10 @@ import {
   workerRepository,
   workflowRepository,
 } from './routing.ts';
+import { settingsRepository } from './settings.ts';
 import { taskRepository } from './tasks.ts';
 import { visitorHistoryRepository } from './visitor-history.ts';
+import { webhookRepository } from './webhooks.ts';
 
 export interface PostgresStoreOptions {
   url: string;
@@ -74,6 +76,8 @@ export async function createPostgresStore({
     ratings: ratingRepository(deps),
     visitorHistory: visitorHistoryRepository(deps),
     conversationSearch: conversationSearchRepository(deps),
+    webhooks: webhookRepository(deps),
+    settings: settingsRepository(deps),
     async isEmpty() {
       const row = await one(
         pool,

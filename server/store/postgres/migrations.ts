@@ -232,6 +232,49 @@ const migrations: { version: number; sql: string }[] = [
     `,
   },
   {
+    // Managed webhooks and their deliveries (versions 105–109 belong to webhooks and settings).
+    version: 105,
+    sql: `
+      CREATE TABLE webhooks (
+        sid TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        events TEXT NOT NULL,
+        enabled BOOLEAN NOT NULL,
+        date_created TEXT NOT NULL,
+        date_updated TEXT NOT NULL
+      );
+      CREATE TABLE webhook_deliveries (
+        seq BIGSERIAL PRIMARY KEY,
+        sid TEXT NOT NULL UNIQUE,
+        webhook_sid TEXT NOT NULL,
+        event TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        payload_size INTEGER NOT NULL,
+        attempts INTEGER NOT NULL,
+        status_code INTEGER,
+        error TEXT,
+        delivered BOOLEAN NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        resend_of TEXT,
+        date_created TEXT NOT NULL
+      );
+      CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (webhook_sid, seq);
+    `,
+  },
+  {
+    // Settings an admin edits at run time (retention), one JSON value per key.
+    version: 106,
+    sql: `
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        date_updated TEXT NOT NULL
+      );
+    `,
+  },
+  {
     // Full-text search of conversations (versions 130–139 belong to search): GIN indexes over
     // the 'simple' text search configuration of folded text (accents removed, punctuation a
     // separator, as SQLite's unicode61 tokenizer sees it). Expression indexes, so the message

@@ -5,9 +5,46 @@ import { all, type Deps, one, transaction } from './db.ts';
 
 const OPEN = `('pending', 'reserved', 'assigned', 'wrapping')`;
 
+/**
+ * A stored phone-like value as digits only, as lookups give it: without a `whatsapp:`-style
+ * prefix and without anything but digits.
+ */
+const digitsOf = (column: string) =>
+  `regexp_replace(substring(${column} from position(':' in ${column}) + 1), '[^0-9]', '', 'g')`;
+
 export function privacyRepository(deps: Deps): PrivacyRepository {
   const { pool } = deps;
   return {
+    async findContacts({ email, phone, identity }, limit) {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      const param = (value: unknown) => {
+        params.push(value);
+        return `$${params.length}`;
+      };
+      if (email !== undefined) {
+        const p = param(email);
+        where.push(
+          `lower(c.identity) = ${p} OR lower(c.address) = ${p} OR lower(c.attributes->>'email') = ${p}`,
+        );
+      }
+      if (phone !== undefined) {
+        const p = param(phone);
+        where.push(
+          `${digitsOf('c.identity')} = ${p} OR ${digitsOf('c.address')} = ${p} OR ${digitsOf("(c.attributes->>'phone')")} = ${p}`,
+        );
+      }
+      if (identity !== undefined) where.push(`c.identity = ${param(identity)}`);
+      if (where.length === 0) return [];
+      const rows = await all(
+        pool,
+        `SELECT c.*, (SELECT count(*) FROM channels ch WHERE ch.contact_sid = c.sid) AS conversations
+         FROM contacts c WHERE ${where.map((w) => `(${w})`).join(' OR ')}
+         ORDER BY c.date_created DESC, c.sid LIMIT ${param(limit)}`,
+        params,
+      );
+      return rows.map((r) => ({ contact: toContact(r), conversations: Number(r.conversations) }));
+    },
     async exportContact(sid) {
       const contact = await one(pool, 'SELECT * FROM contacts WHERE sid = $1', [sid]);
       if (!contact) return null;

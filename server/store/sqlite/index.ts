@@ -26,8 +26,10 @@ import { proxySessionRepository } from './proxy.ts';
 import { ratingRepository } from './ratings.ts';
 import { reservationRepository } from './reservations.ts';
 import { taskQueueRepository, timerRepository, workerRepository, workflowRepository } from './routing.ts';
+import { settingsRepository } from './settings.ts';
 import { taskRepository } from './tasks.ts';
 import { visitorHistoryRepository } from './visitor-history.ts';
+import { webhookRepository } from './webhooks.ts';
 
 export interface SqliteStoreOptions {
   /** Path of the database file; `:memory:` for a throwaway store. */
@@ -81,6 +83,8 @@ export function createSqliteStore({
     ratings: ratingRepository(deps),
     visitorHistory: visitorHistoryRepository(deps),
     conversationSearch: conversationSearchRepository(deps),
+    webhooks: webhookRepository(deps),
+    settings: settingsRepository(deps),
     async isEmpty() {
       const row = db
         .prepare('SELECT (SELECT count(*) FROM flex_flows) + (SELECT count(*) FROM workers) AS n')

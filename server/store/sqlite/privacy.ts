@@ -15,6 +15,13 @@ import type { Deps } from './conversations.ts';
 
 const OPEN = `('pending', 'reserved', 'assigned', 'wrapping')`;
 
+/**
+ * A stored phone-like value as digits only, as lookups give it: without a `whatsapp:`-style
+ * prefix, spaces, dashes, dots, brackets or the leading `+`.
+ */
+const digitsOf = (column: string) =>
+  `replace(replace(replace(replace(replace(replace(substr(${column}, instr(${column}, ':') + 1), ' ', ''), '-', ''), '.', ''), '(', ''), ')', ''), '+', '')`;
+
 /** `?, ?, ?` for a list of n values. */
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
@@ -89,6 +96,35 @@ export function privacyRepository({ db, clock }: Deps): PrivacyRepository {
   });
 
   return {
+    async findContacts({ email, phone, identity }, limit) {
+      const where: string[] = [];
+      const params: string[] = [];
+      if (email !== undefined) {
+        where.push(
+          "lower(c.identity) = ? OR lower(c.address) = ? OR lower(json_extract(c.attributes, '$.email')) = ?",
+        );
+        params.push(email, email, email);
+      }
+      if (phone !== undefined) {
+        where.push(
+          `${digitsOf('c.identity')} = ? OR ${digitsOf('c.address')} = ? OR ${digitsOf("json_extract(c.attributes, '$.phone')")} = ?`,
+        );
+        params.push(phone, phone, phone);
+      }
+      if (identity !== undefined) {
+        where.push('c.identity = ?');
+        params.push(identity);
+      }
+      if (where.length === 0) return [];
+      const rows = db
+        .prepare(
+          `SELECT c.*, (SELECT count(*) FROM channels ch WHERE ch.contact_sid = c.sid) AS conversations
+           FROM contacts c WHERE ${where.map((w) => `(${w})`).join(' OR ')}
+           ORDER BY c.date_created DESC, c.sid LIMIT ?`,
+        )
+        .all(...params, limit) as Row[];
+      return rows.map((r) => ({ contact: toContact(r), conversations: Number(r.conversations) }));
+    },
     async exportContact(sid) {
       const contact = db.prepare('SELECT * FROM contacts WHERE sid = ?').get(sid) as Row | undefined;
       if (!contact) return null;
