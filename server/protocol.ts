@@ -458,6 +458,20 @@ export interface SupervisorSnapshot {
   generatedAt: IsoDate;
 }
 
+/**
+ * A note staff write on a chat for each other (the agent holding it, supervisors): never a
+ * message, never sent to the customer or any channel connector.
+ */
+export interface WhisperDTO {
+  sid: Sid;
+  channelSid: Sid;
+  /** The worker who wrote it. */
+  workerSid: Sid;
+  authorName: string;
+  body: string;
+  dateCreated: IsoDate;
+}
+
 // ── REST shapes used by the widget and the agent desktop ───────────────────
 
 /** `POST /v1/WebChannels` (public, Origin-checked). */
@@ -589,6 +603,16 @@ export interface AgentClientEvents {
   'task:transfer': (req: TransferRequest, ack: AckFn<TaskDTO>) => void;
   /** Supervisors only (worker attribute `roles` has "supervisor"): the live queues and agents. */
   'supervisor:sync': (req: Record<string, never>, ack: AckFn<SupervisorSnapshot>) => void;
+  /** Supervisors: stop following a watched chat (the socket leaves its room unless it holds it). */
+  'watch:stop': (req: { channelSid: Sid }, ack: AckFn<{ ok: true }>) => void;
+  /** Supervisors: join an active chat an agent holds as a second agent member; the agent keeps it. */
+  'supervisor:join': (req: { channelSid: Sid }, ack: AckFn<MemberDTO>) => void;
+  /** A joined supervisor leaves the chat. */
+  'supervisor:leave': (req: { channelSid: Sid }, ack: AckFn<{ ok: true }>) => void;
+  /** A staff-only note on a chat: the agent holding it, or a supervisor. */
+  'whisper:send': (req: { channelSid: Sid; body: string }, ack: AckFn<WhisperDTO>) => void;
+  /** The chat's newest whispers (up to 500), oldest first. */
+  'whispers:sync': (req: { channelSid: Sid }, ack: AckFn<{ whispers: WhisperDTO[] }>) => void;
   /** Starts an outbound conversation (SMS / WhatsApp-style): the task is this agent's at once. */
   'interaction:create': (req: NewConversationRequest, ack: AckFn<NewConversationReply>) => void;
 }
@@ -627,4 +651,6 @@ export interface AgentServerEvents {
   'member:removed': (event: MemberRemovedEvent) => void;
   /** To supervisors, after `supervisor:sync`: a fresh snapshot whenever queues or agents change. */
   'supervisor:updated': (snapshot: SupervisorSnapshot) => void;
+  /** A whisper on a chat this socket follows (never sent on `/webchat`). */
+  'whisper:new': (whisper: WhisperDTO) => void;
 }

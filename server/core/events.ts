@@ -14,6 +14,7 @@ import type {
   QueuePositionEvent,
   ReservationDTO,
   TypingEvent,
+  WhisperDTO,
   WorkerDTO,
 } from '../protocol.ts';
 import type { Rating, Task } from '../store/types.ts';
@@ -44,6 +45,8 @@ export interface DomainEvents {
   'task.rated': [task: Task, rating: Rating];
   /** A waiting visitor's place in line changed. */
   'queue.position': [event: QueuePositionEvent];
+  /** A staff-only note on a chat: published to agents only. `origin` as for messages. */
+  'whisper.created': [whisper: WhisperDTO, origin?: string];
 }
 
 export class EventBus extends EventEmitter<DomainEvents> {}

@@ -24,12 +24,14 @@ import { createMessaging } from './proxy/index.ts';
 import { createMemoryCounter, type RateCounter } from './rate-counter.ts';
 import { createRetention, RETENTION_KIND } from './retention.ts';
 import { createRouting } from './routing/index.ts';
+import { createSupervision } from './routing/supervision.ts';
 import type { SignInBackoffOptions } from './sign-in-backoff.ts';
 import { createTimerScheduler } from './timers.ts';
 import { createTokens } from './tokens.ts';
 import { createWebChannels } from './web-channels.ts';
 import type { DeliveryPolicy } from './webhook-delivery.ts';
 import { createWebhooks, type WebhookOptions } from './webhooks.ts';
+import { createWhispers } from './whispers.ts';
 
 export type { Logger };
 
@@ -203,6 +205,10 @@ export function createCore({
     events,
     conversations,
     routing,
+    /** Supervisors joining and leaving live chats. */
+    supervision: createSupervision({ store, conversations }),
+    /** Staff-only notes on chats. */
+    whispers: createWhispers({ store, events }),
     flexFlows,
     channelAdmin,
     bot,

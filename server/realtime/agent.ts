@@ -9,6 +9,7 @@ import type { Core, Logger } from '../core/index.ts';
 import type { AgentClientEvents, AgentServerEvents } from '../protocol.ts';
 import { assertCanWatch } from './access.ts';
 import { attachRouting, watchSupervisorRoles } from './agent-routing.ts';
+import { attachSupervisorActions, publishWhispers } from './agent-supervision.ts';
 import { type Budgets, createEventGuard } from './budgets.ts';
 import type { ConnectionGate } from './connection-gate.ts';
 import { createHandle, handshakeError } from './handle.ts';
@@ -91,14 +92,15 @@ export function attachAgent(nsp: AgentNamespace, core: Core, log: Logger, { budg
         'message:send',
         schemas.channelRef.extend(schemas.send.shape),
         async ({ channelSid, ...req }) => {
-          await routing.assertHolds(workerSid, channelSid);
+          // The agent holding the chat, or a supervisor who joined it.
+          await core.supervision.assertCanWrite(workerSid, channelSid);
           const post = { channelSid, from: workerSid, origin: socket.id, ...req };
           const { message } = await conversations.post(post);
           return { sid: message.sid, index: message.index, message };
         },
       );
       handle('typing:start', schemas.channelRef, async ({ channelSid }) => {
-        await routing.assertHolds(workerSid, channelSid);
+        await core.supervision.assertCanWrite(workerSid, channelSid);
         await conversations.typing(channelSid, workerSid);
       });
       handle('channel:read', schemas.channelRef.extend(schemas.read.shape), async ({ channelSid, index }) => {
@@ -112,6 +114,7 @@ export function attachAgent(nsp: AgentNamespace, core: Core, log: Logger, { budg
         routing.complete(workerSid, taskSid, wrapUp),
       );
       attachRouting(socket, handle, core, workerSid);
+      attachSupervisorActions(socket as unknown as Socket, handle, core, workerSid);
 
       // Joined at once too, so events are not missed between connect and session:sync.
       await socket.join(workerRoom(workerSid));
@@ -124,4 +127,5 @@ export function attachAgent(nsp: AgentNamespace, core: Core, log: Logger, { budg
   // Redis adapter carries room operations), is disconnected at once.
   core.events.on('worker.revoked', (workerSid) => nsp.in(workerRoom(workerSid)).disconnectSockets(true));
   watchSupervisorRoles(nsp as unknown as Namespace, core);
+  publishWhispers(nsp as unknown as Namespace, core);
 }

@@ -73,6 +73,10 @@ export const AGENT_BUDGETS: Budgets = {
   'messages:sync': { perSocket: 240, perIdentity: 600, concurrent: 4 },
   'typing:start': { perSocket: 60, perIdentity: 120 },
   'message:send': { perSocket: 120, perIdentity: 300 },
+  'whisper:send': { perSocket: 120, perIdentity: 300 },
+  'whispers:sync': { perSocket: 240, perIdentity: 600, concurrent: 4 },
+  'supervisor:join': { perSocket: 30, perIdentity: 60 },
+  'supervisor:leave': { perSocket: 30, perIdentity: 60 },
 };
 
 export interface Actor {

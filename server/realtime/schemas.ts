@@ -4,7 +4,7 @@
  * is a client bug worth an error ack naming the field.
  */
 import { z } from 'zod';
-import { attributes, body, clientId, index, sid, strictObject } from '../schemas.ts';
+import { attributes, body, clientId, index, LIMITS, sid, strictObject } from '../schemas.ts';
 
 export const schemas = {
   sync: strictObject({ afterIndex: index }),
@@ -30,6 +30,10 @@ export const schemas = {
     channelType: z.enum(['sms', 'whatsapp', 'facebook', 'custom']),
     to: z.string().trim().min(1, 'the customer\'s address, e.g. "+15557777"').max(200),
     body,
+  }),
+  whisper: strictObject({
+    channelSid: sid('CH'),
+    body: z.string().trim().min(1, 'a whisper needs a body').max(LIMITS.messageBody),
   }),
   empty: strictObject({}),
 };

@@ -29,6 +29,7 @@ import type {
 import type { SettingsRepository } from './settings.ts';
 import type { VisitorHistoryRepository } from './visitor-history.ts';
 import type { WebhookRepository } from './webhooks.ts';
+import type { WhisperRepository } from './whispers.ts';
 
 export type * from './audit-events.ts';
 export type * from './canned-responses.ts';
@@ -38,6 +39,7 @@ export type * from './records.ts';
 export type * from './repositories.ts';
 export type * from './settings.ts';
 export type * from './webhooks.ts';
+export type * from './whispers.ts';
 
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
@@ -68,6 +70,8 @@ export interface Store {
   /** A returning visitor's earlier conversations on a Flex Flow. */
   visitorHistory: VisitorHistoryRepository;
   conversationSearch: ConversationSearchRepository;
+  /** Staff-only notes on a chat, apart from its messages. */
+  whispers: WhisperRepository;
   /** Managed event webhooks and their recorded deliveries. */
   webhooks: WebhookRepository;
   /** Settings an admin edits at run time (retention), shared by every node. */

@@ -1,10 +1,13 @@
 /**
  * The supervisor view: for every queue, the tasks waiting in it and the longest wait; for
  * every worker, activity and load. Supervisors are workers whose `roles` attribute has
- * "supervisor".
+ * "supervisor". A supervisor may also join a live chat as a second agent (the agent who holds
+ * it keeps it) and leave it again; see `createSupervision`.
  */
+import { conflict, forbidden, notFound } from '../../errors.ts';
 import type { SupervisorSnapshot } from '../../protocol.ts';
 import type { Store, Worker } from '../../store/types.ts';
+import type { Conversations } from '../conversations.ts';
 
 export function isSupervisor(worker: Pick<Worker, 'attributes'>): boolean {
   const { roles } = worker.attributes as { roles?: unknown };
@@ -66,5 +69,86 @@ export async function supervisorSnapshot(store: Store, now: Date): Promise<Super
         age: ageOf(t.dateCreated),
       })),
     generatedAt: now.toISOString(),
+  };
+}
+
+export interface SupervisionDeps {
+  store: Store;
+  conversations: Conversations;
+}
+
+export type Supervision = ReturnType<typeof createSupervision>;
+
+/**
+ * Join and Leave: a supervisor barges into a live chat as a second agent member, writes like
+ * the agent who holds it, and leaves; the task stays with its agent throughout. Every check is
+ * made on each call, so taking the supervisor role away takes the right to write away too.
+ */
+export function createSupervision({ store, conversations }: SupervisionDeps) {
+  async function supervisor(workerSid: string): Promise<Worker> {
+    const worker = await store.workers.get(workerSid);
+    if (!worker || !isSupervisor(worker))
+      throw forbidden('Joining a chat is for workers whose roles attribute has "supervisor"');
+    return worker;
+  }
+
+  /** The channel, when it is a live chat: active, with a task an agent holds (assigned). */
+  async function liveChat(channelSid: string) {
+    const channel = await store.channels.get(channelSid);
+    if (!channel) throw notFound('Channel', channelSid);
+    const tasks = await store.tasks.list({ channelSid, status: 'assigned' });
+    if (channel.status !== 'active' || tasks.length === 0)
+      throw conflict(
+        `Channel ${channelSid} is not a live chat: only an active chat an agent holds can be joined`,
+      );
+    return { channel, holders: new Set(tasks.map((t) => t.workerSid)) };
+  }
+
+  return {
+    /** Adds the supervisor to the chat as an agent member; the customer sees "<name> joined the chat". */
+    async join(workerSid: string, channelSid: string) {
+      const worker = await supervisor(workerSid);
+      const { holders } = await liveChat(channelSid);
+      if (holders.has(workerSid)) throw conflict(`Channel ${channelSid} is already one of your chats`);
+      const existing = await store.members.get(channelSid, workerSid);
+      if (existing) return existing;
+      const member = await conversations.addMember(channelSid, workerSid, 'agent', worker.friendlyName);
+      await conversations.postSystem(channelSid, `${worker.friendlyName} joined the chat`, {
+        event: 'member.joined',
+        identity: workerSid,
+        supervisor: true,
+      });
+      return member;
+    },
+
+    /** Takes a joined supervisor out of the chat; the customer sees "<name> left the chat". */
+    async leave(workerSid: string, channelSid: string): Promise<void> {
+      const worker = await store.workers.get(workerSid);
+      const held = await store.tasks.list({ workerSid, channelSid });
+      if (held.some((t) => t.status === 'assigned' || t.status === 'wrapping'))
+        throw conflict(`Channel ${channelSid} is one of your chats: end or transfer it instead`);
+      if (!(await conversations.removeMember(channelSid, workerSid)))
+        throw conflict(`You have not joined channel ${channelSid}`);
+      await conversations.postSystem(channelSid, `${worker?.friendlyName ?? 'A supervisor'} left the chat`, {
+        event: 'member.left',
+        identity: workerSid,
+      });
+    },
+
+    /**
+     * Throws unless the worker may write in the channel: it holds the chat's task, or it is a
+     * supervisor who joined the chat while it is active.
+     */
+    async assertCanWrite(workerSid: string, channelSid: string): Promise<void> {
+      const held = await store.tasks.list({ workerSid, channelSid });
+      if (held.some((t) => t.status === 'assigned' || t.status === 'wrapping')) return;
+      const [worker, member, channel] = await Promise.all([
+        store.workers.get(workerSid),
+        store.members.get(channelSid, workerSid),
+        store.channels.get(channelSid),
+      ]);
+      if (worker && isSupervisor(worker) && member?.role === 'agent' && channel?.status === 'active') return;
+      throw forbidden(`Channel ${channelSid} is not one of your chats: a supervisor joins it first`);
+    },
   };
 }

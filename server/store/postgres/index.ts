@@ -33,6 +33,7 @@ import { settingsRepository } from './settings.ts';
 import { taskRepository } from './tasks.ts';
 import { visitorHistoryRepository } from './visitor-history.ts';
 import { webhookRepository } from './webhooks.ts';
+import { whisperRepository } from './whispers.ts';
 
 export interface PostgresStoreOptions {
   url: string;
@@ -76,6 +77,7 @@ export async function createPostgresStore({
     ratings: ratingRepository(deps),
     visitorHistory: visitorHistoryRepository(deps),
     conversationSearch: conversationSearchRepository(deps),
+    whispers: whisperRepository(deps),
     webhooks: webhookRepository(deps),
     settings: settingsRepository(deps),
     async isEmpty() {

@@ -294,6 +294,22 @@ const migrations: { version: number; sql: string }[] = [
         USING gin (to_tsvector('simple', parley_search_text(coalesce(attributes->>'from', ''))));
     `,
   },
+  {
+    // Whispers: staff-only notes on a chat, kept apart from messages (versions 140–149).
+    version: 140,
+    sql: `
+      CREATE TABLE whispers (
+        seq BIGSERIAL PRIMARY KEY,
+        sid TEXT NOT NULL UNIQUE,
+        channel_sid TEXT NOT NULL REFERENCES channels(sid) ON DELETE CASCADE,
+        worker_sid TEXT NOT NULL,
+        author_name TEXT NOT NULL,
+        body TEXT NOT NULL,
+        date_created TEXT NOT NULL
+      );
+      CREATE INDEX whispers_by_channel ON whispers (channel_sid, date_created);
+    `,
+  },
 ];
 
 const LOCK_KEY = 0x7061726c; // "parl"

@@ -30,6 +30,7 @@ import { settingsRepository } from './settings.ts';
 import { taskRepository } from './tasks.ts';
 import { visitorHistoryRepository } from './visitor-history.ts';
 import { webhookRepository } from './webhooks.ts';
+import { whisperRepository } from './whispers.ts';
 
 export interface SqliteStoreOptions {
   /** Path of the database file; `:memory:` for a throwaway store. */
@@ -83,6 +84,7 @@ export function createSqliteStore({
     ratings: ratingRepository(deps),
     visitorHistory: visitorHistoryRepository(deps),
     conversationSearch: conversationSearchRepository(deps),
+    whispers: whisperRepository(deps),
     webhooks: webhookRepository(deps),
     settings: settingsRepository(deps),
     async isEmpty() {
