@@ -205,6 +205,8 @@ export interface TranscriptDTO {
   hasMore: boolean;
   /** The wrap-ups of its tasks, oldest first: how each agent closed their part. */
   wrapUps: (WrapUpInfo & { taskSid: Sid; workerName: string | null })[];
+  /** The visitor's ratings of its tasks (earlier-conversation transcripts carry them). */
+  ratings?: (CsatInfo & { taskSid: Sid; workerName: string | null })[];
 }
 
 /** What a wrapped-up task carries in `attributes.wrapUp`. */
@@ -341,9 +343,40 @@ export interface RatingDTO {
   dateCreated: IsoDate;
 }
 
-/** `POST /v1/WebChannels/History` answers the visitor's earlier conversations on the Flex Flow, oldest first. */
+/**
+ * `POST /v1/WebChannels/History` answers a verified visitor's earlier conversations on the Flex
+ * Flow, oldest first; an anonymous visitor's list is always empty.
+ */
 export interface VisitorHistoryResponse {
   conversations: { channelSid: Sid; dateCreated: IsoDate; messages: MessageDTO[] }[];
+}
+
+/** What a rated task carries in `attributes.csat`. */
+export interface CsatInfo {
+  score: number;
+  comment: string | null;
+}
+
+/** One of a contact's earlier conversations, as the desk's context panel lists it. */
+export interface EarlierConversationDTO {
+  channelSid: Sid;
+  channelType: ChannelType;
+  status: ChannelStatus;
+  /** An email conversation's subject; null for other channels. */
+  subject: string | null;
+  dateCreated: IsoDate;
+  /** The agents who held its tasks, first to last. */
+  agentNames: string[];
+  /** The last wrap-up's disposition, if one was chosen. */
+  disposition: string | null;
+  /** The visitor's rating, if they gave one. */
+  csat: CsatInfo | null;
+}
+
+/** `GET /v1/Channels/:channelSid/EarlierConversations`: newest first. */
+export interface EarlierConversationsResponse {
+  conversations: EarlierConversationDTO[];
+  meta: { channelSid: Sid; contactSid: Sid; pageSize: number };
 }
 
 /** `/v1/TaskQueues`: `targetWorkers` is a TaskRouter expression over worker attributes. */

@@ -2,12 +2,17 @@
  * Ratings (CSAT): a visitor rates a chat once it ended and an agent's task stood behind it,
  * 1 to 5 stars with an optional comment. Guarantees: one rating per task (the first stands,
  * a second is refused); the rating is kept in the ratings store and on the task as
- * `attributes.csat = { score, comment }`, and `task.rated` is emitted once. A Flex Flow turns
- * ratings off with `widgetConfig.rating.enabled: false`.
+ * `attributes.csat = { score, comment }`, and `task.rated` is emitted once. The agent still
+ * holding the chat (wrapping it up) gets the rated chat at once, so the rating shows on the
+ * desk while they write their wrap-up. A Flex Flow turns ratings off with
+ * `widgetConfig.rating.enabled: false`.
  */
 import { ParleyError } from '../errors.ts';
-import type { Rating, RatingFilter, RatingSummary, Store } from '../store/types.ts';
+import { type Clock, systemClock } from '../ids.ts';
+import type { CsatInfo } from '../protocol.ts';
+import type { Rating, RatingFilter, RatingSummary, Store, Task } from '../store/types.ts';
 import type { EventBus } from './events.ts';
+import { buildChat } from './routing/views.ts';
 import type { VisitorSession } from './visitor-session.ts';
 
 export type Ratings = ReturnType<typeof createRatings>;
@@ -19,7 +24,22 @@ export interface RatingInput {
 
 const conflict = (code: string, message: string) => new ParleyError(code, message, 409);
 
-export function createRatings({ store, events }: { store: Store; events: EventBus }) {
+/** The rating a task carries (`attributes.csat`), or null when it has none. */
+export function csatOf(task: Pick<Task, 'attributes'>): CsatInfo | null {
+  const csat = task.attributes.csat as Partial<CsatInfo> | undefined;
+  if (!csat || typeof csat !== 'object' || typeof csat.score !== 'number') return null;
+  return { score: csat.score, comment: typeof csat.comment === 'string' ? csat.comment : null };
+}
+
+export function createRatings({
+  store,
+  events,
+  clock = systemClock,
+}: {
+  store: Store;
+  events: EventBus;
+  clock?: Clock;
+}) {
   return {
     /** The visitor's rating of their ended chat. */
     async rate({ contact, channel, flexFlow }: VisitorSession, input: RatingInput): Promise<Rating> {
@@ -50,6 +70,9 @@ export function createRatings({ store, events }: { store: Store; events: EventBu
       if (rated) {
         events.emit('task.updated', rated);
         events.emit('task.rated', rated, rating);
+        if (rated.workerSid && (rated.status === 'assigned' || rated.status === 'wrapping')) {
+          events.emit('chat.updated', rated.workerSid, await buildChat(store, rated, clock()));
+        }
       }
       return rating;
     },

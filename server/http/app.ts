@@ -14,6 +14,7 @@ import type { BuiltAssets } from './built-assets.ts';
 import { cannedResponsesRouter } from './canned-responses.ts';
 import { channelsRouter } from './channels.ts';
 import { demoOrdersRouter } from './demo-orders.ts';
+import { earlierConversationsRouter } from './earlier-conversations.ts';
 import { demoPhoneRouter } from './demo-phone.ts';
 import { emailTranscriptsRouter } from './email-transcripts.ts';
 import { emailWebhooksRouter } from './email-webhooks.ts';
@@ -102,6 +103,7 @@ export function createApp({
     cannedResponsesRouter(core, adminKey, createAdminSessions(core, Boolean(demo))),
   );
   app.use(searchRouter(core, adminKey));
+  app.use(earlierConversationsRouter(core, adminKey));
   const v1 = express.Router();
   // The admin key, or an admin console session; every change is written to the audit log.
   v1.use(requireAdmin(adminKey, createAdminSessions(core, Boolean(demo))));
