@@ -1,18 +1,34 @@
 /**
  * The admin API's guard: `Authorization: Bearer <PARLEY_ADMIN_KEY>`, or HTTP Basic as Twilio's
  * libraries send it (username an account SID `AC…` or API key SID `SK…`, any; password the
- * admin key). The key is compared in constant time. With admin sessions given, the Bearer
- * token of an admin console session (admin-session.ts) is accepted too.
+ * admin key). The key is compared in constant time. An API key (core/api-keys.ts) passes
+ * wherever the admin key does: `Bearer <secret>`, or Basic `<SK… sid>:<secret>` as Twilio's
+ * libraries send an API key. With admin sessions given, the Bearer token of an admin console
+ * session (admin-session.ts) is accepted too.
  * Whoever passed is left in `res.locals.adminActor`, for the audit log.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
+import { API_KEY_SID, type ApiKeys } from '../core/api-keys.ts';
 import { forbidden, ParleyError } from '../errors.ts';
-import type { AuditActor } from '../store/types.ts';
+import type { ApiKey, AuditActor } from '../store/types.ts';
 import type { AdminSessions } from './admin-session.ts';
 
 /** The actor of requests made with the admin key. */
 export const ADMIN_KEY_ACTOR: AuditActor = { kind: 'admin_key', workerSid: null, name: 'admin key' };
+
+/** The actor of requests made with an API key: its name and SID, as the API keys list shows them. */
+export const apiKeyActor = (key: ApiKey): AuditActor => ({
+  kind: 'api_key',
+  workerSid: null,
+  name: `API key "${key.friendlyName}" (${key.sid})`,
+});
+
+/** Requests whose Authorization presented a live API key, checked once by `apiKeyAuthentication`. */
+const keyOfRequest = new WeakMap<Request, ApiKey>();
+
+/** The API key the request authenticated with, if any. */
+export const apiKeyOf = (req: Request): ApiKey | null => keyOfRequest.get(req) ?? null;
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -29,10 +45,32 @@ function presentedKey(header: string): string {
   return decoded.slice(colon + 1);
 }
 
-/** Whether the request carries the admin key, as a Bearer token or as Basic credentials. */
+/**
+ * Checks, once per request and before every guard, whether its credentials are an API key:
+ * `Bearer <secret>`, or Basic with an `SK…` username and that key's secret. Other requests go
+ * on untouched; a key that does not match is no error here (the guards refuse the request).
+ */
+export function apiKeyAuthentication(apiKeys: ApiKeys): RequestHandler {
+  return (req, _res, next) => {
+    const header = req.get('authorization') ?? '';
+    const secret = presentedKey(header);
+    if (secret === '') return next();
+    const username = header.startsWith('Basic ')
+      ? Buffer.from(header.slice(6), 'base64').toString('utf8').split(':')[0]
+      : undefined;
+    if (username !== undefined && !API_KEY_SID.test(username)) return next();
+    apiKeys.authenticate(secret, username).then((key) => {
+      if (key) keyOfRequest.set(req, key);
+      next();
+    }, next);
+  };
+}
+
+/** Whether the request carries the admin key (Bearer or Basic credentials) or a live API key. */
 export function adminCheck(adminKey: string): (req: Request) => boolean {
   const expected = digest(adminKey);
   return (req) => {
+    if (keyOfRequest.has(req)) return true;
     const given = presentedKey(req.get('authorization') ?? '');
     return given !== '' && timingSafeEqual(digest(given), expected);
   };
@@ -44,13 +82,14 @@ export function requireAdmin(adminKey: string, sessions?: AdminSessions): Reques
     new ParleyError(
       'unauthorized',
       sessions
-        ? 'This API needs Authorization: Bearer <PARLEY_ADMIN_KEY> (or Basic <account SID>:<PARLEY_ADMIN_KEY>), or an admin console session from POST /v1/AdminSessions (an agent desktop session is not one)'
-        : 'This API needs Authorization: Bearer <PARLEY_ADMIN_KEY> (or Basic <account SID>:<PARLEY_ADMIN_KEY>)',
+        ? 'This API needs Authorization: Bearer <PARLEY_ADMIN_KEY or API key secret> (or Basic <account SID>:<PARLEY_ADMIN_KEY>, <API key SID>:<secret>), or an admin console session from POST /v1/AdminSessions (an agent desktop session is not one)'
+        : 'This API needs Authorization: Bearer <PARLEY_ADMIN_KEY or API key secret> (or Basic <account SID>:<PARLEY_ADMIN_KEY>, <API key SID>:<secret>)',
       401,
     );
   return (req, res, next) => {
     if (isAdmin(req)) {
-      res.locals.adminActor = ADMIN_KEY_ACTOR;
+      const key = apiKeyOf(req);
+      res.locals.adminActor = key ? apiKeyActor(key) : ADMIN_KEY_ACTOR;
       next();
       return;
     }

@@ -6,9 +6,12 @@ import express, { type ErrorRequestHandler } from 'express';
 import type { Core, Logger } from '../core/index.ts';
 import { demoFlexFlowSid } from '../core/seed.ts';
 import { ParleyError, toErrorBody } from '../errors.ts';
-import { requireAdmin } from './admin-auth.ts';
+import { createApiKeys } from '../core/api-keys.ts';
+import { systemClock } from '../ids.ts';
+import { apiKeyAuthentication, requireAdmin } from './admin-auth.ts';
 import { flowTrialRouter } from './admin-flow-trial.ts';
 import { adminSessionsRouter, createAdminSessions } from './admin-session.ts';
+import { apiKeysRouter } from './api-keys.ts';
 import { auditEventsRouter, auditTrail } from './audit.ts';
 import type { BuiltAssets } from './built-assets.ts';
 import { cannedResponsesRouter } from './canned-responses.ts';
@@ -73,6 +76,9 @@ export function createApp({
   app.use(securityHeaders());
   app.use(requestLog(log));
   app.use(express.json({ limit: '64kb' }));
+  // Before every guard: an API key passes wherever the admin key does.
+  const apiKeys = createApiKeys({ store: core.store, clock: systemClock, log });
+  app.use(apiKeyAuthentication(apiKeys));
   if (metrics) app.use(metrics.router(adminKey));
 
   app.get('/healthz', (_req, res) => {
@@ -109,6 +115,7 @@ export function createApp({
   v1.use(requireAdmin(adminKey, createAdminSessions(core, Boolean(demo))));
   v1.use(auditTrail(core.store, log));
   v1.use('/AuditEvents', auditEventsRouter(core));
+  v1.use('/ApiKeys', apiKeysRouter(apiKeys));
   v1.use(flowTrialRouter(core, { demo: Boolean(demo) }));
   v1.use('/Channels', channelsRouter(core));
   v1.use('/Contacts', privacyRouter(core));

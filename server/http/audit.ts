@@ -42,6 +42,7 @@ function currentOf(store: Store): Record<string, (sid: string) => Promise<unknow
     Flows: (sid) => store.flows.get(sid),
     Channels: (sid) => store.channels.get(sid),
     Tasks: (sid) => store.tasks.get(sid),
+    ApiKeys: (sid) => store.apiKeys.get(sid),
   };
 }
 
@@ -77,9 +78,7 @@ export function auditTrail(store: Store, log: Logger): RequestHandler {
       return;
     }
     const actor: AuditActor = res.locals.adminActor ?? ADMIN_KEY_ACTOR;
-    let recorded = false;
-    const record = async (after: unknown) => {
-      recorded = true;
+    beforeReply(res, async (after) => {
       if (res.statusCode >= 400) return;
       const created = actionOf(req.method, segments) === 'create';
       try {
@@ -96,21 +95,31 @@ export function auditTrail(store: Store, log: Logger): RequestHandler {
         // The change is made; the reply still goes out, and the gap is in the server's log.
         log.error({ err, method: req.method, path: req.path }, 'audit event not recorded');
       }
-    };
-    const json = res.json.bind(res);
-    const end = res.end.bind(res) as (...args: unknown[]) => Response;
-    res.json = (body: unknown) => {
-      if (recorded) return json(body);
-      void record(body).then(() => json(body));
-      return res;
-    };
-    res.end = ((...args: unknown[]) => {
-      if (recorded) return end(...args);
-      void record(null).then(() => end(...args));
-      return res;
-    }) as Response['end'];
+    });
     next();
   };
+}
+
+/**
+ * Runs `record` with the reply's JSON body (null for a reply without one) before the reply is
+ * sent, once, so a caller that saw its change succeed finds the event in the log.
+ */
+export function beforeReply(res: Response, record: (body: unknown) => Promise<void>): void {
+  let recorded = false;
+  const json = res.json.bind(res);
+  const end = res.end.bind(res) as (...args: unknown[]) => Response;
+  res.json = (body: unknown) => {
+    if (recorded) return json(body);
+    recorded = true;
+    void record(body).then(() => json(body));
+    return res;
+  };
+  res.end = ((...args: unknown[]) => {
+    if (recorded) return end(...args);
+    recorded = true;
+    void record(null).then(() => end(...args));
+    return res;
+  }) as Response['end'];
 }
 
 const auditQuery = strictObject({

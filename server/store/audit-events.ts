@@ -6,12 +6,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Row } from './rows.ts';
 
-/** Who made a change: an admin console session (a worker) or the admin key (automation). */
+/** Who made a change: an admin console session (a worker), the admin key or an API key (automation). */
 export interface AuditActor {
-  kind: 'worker' | 'admin_key';
+  kind: 'worker' | 'admin_key' | 'api_key';
   /** The worker's sid, for a console session. */
   workerSid: string | null;
-  /** What a person reading the log recognises: the worker's username, or "admin key". */
+  /** What a person reading the log recognises: the worker's username, "admin key", or the API key's name and SID. */
   name: string;
 }
 

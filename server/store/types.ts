@@ -4,6 +4,7 @@
  * several nodes) implements it.
  */
 
+import type { ApiKeyRepository } from './api-keys.ts';
 import type { AuditRepository } from './audit-events.ts';
 import type { CannedResponseRepository } from './canned-responses.ts';
 import type { ConversationSearchRepository } from './conversation-search.ts';
@@ -31,6 +32,7 @@ import type { VisitorHistoryRepository } from './visitor-history.ts';
 import type { WebhookRepository } from './webhooks.ts';
 import type { WhisperRepository } from './whispers.ts';
 
+export type * from './api-keys.ts';
 export type * from './audit-events.ts';
 export type * from './canned-responses.ts';
 export type * from './conversation-search.ts';
@@ -63,6 +65,8 @@ export interface Store {
   privacy?: PrivacyRepository;
   /** The admin audit log: every change made through the admin API. */
   audit: AuditRepository;
+  /** Credentials for automation, each revocable alone. */
+  apiKeys: ApiKeyRepository;
   /** Saved replies agents insert by shortcut: shared ones and each agent's own. */
   cannedResponses: CannedResponseRepository;
   /** Visitors' ratings of ended chats, one per task. */

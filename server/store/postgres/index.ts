@@ -5,6 +5,7 @@
 import pg from 'pg';
 import { type Clock, newSid as defaultNewSid, type IdGenerator, systemClock } from '../../ids.ts';
 import type { Store } from '../types.ts';
+import { apiKeyRepository } from './api-keys.ts';
 import { auditRepository } from './audit.ts';
 import { cannedResponseRepository } from './canned-responses.ts';
 import { conversationSearchRepository } from './conversation-search.ts';
@@ -73,6 +74,7 @@ export async function createPostgresStore({
     media: mediaRepository(deps),
     privacy: privacyRepository(deps),
     audit: auditRepository(deps),
+    apiKeys: apiKeyRepository(deps),
     cannedResponses: cannedResponseRepository(deps),
     ratings: ratingRepository(deps),
     visitorHistory: visitorHistoryRepository(deps),

@@ -310,6 +310,19 @@ const migrations: { version: number; sql: string }[] = [
       CREATE INDEX whispers_by_channel ON whispers (channel_sid, date_created);
     `,
   },
+  {
+    // API keys (versions 101–104 belong to API keys): only the secret's SHA-256 digest is kept.
+    version: 101,
+    sql: `
+      CREATE TABLE api_keys (
+        sid TEXT PRIMARY KEY,
+        friendly_name TEXT NOT NULL,
+        secret_hash TEXT NOT NULL UNIQUE,
+        date_created TEXT NOT NULL,
+        date_last_used TEXT
+      );
+    `,
+  },
 ];
 
 const LOCK_KEY = 0x7061726c; // "parl"

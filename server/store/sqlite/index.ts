@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { type Clock, newSid as defaultNewSid, type IdGenerator, systemClock } from '../../ids.ts';
 import type { Store } from '../types.ts';
+import { apiKeyRepository } from './api-keys.ts';
 import { auditRepository } from './audit.ts';
 import { cannedResponseRepository } from './canned-responses.ts';
 import { conversationSearchRepository } from './conversation-search.ts';
@@ -80,6 +81,7 @@ export function createSqliteStore({
     media: mediaRepository(deps),
     privacy: privacyRepository(deps),
     audit: auditRepository(deps),
+    apiKeys: apiKeyRepository(deps),
     cannedResponses: cannedResponseRepository(deps),
     ratings: ratingRepository(deps),
     visitorHistory: visitorHistoryRepository(deps),
