@@ -3,10 +3,12 @@
  * build uses instead of socket.io-parser and engine.io-parser: every packet the server's real
  * parsers write, they read the same, and what they write, the server's parsers read the same.
  */
+import { parse as engineParse } from 'engine.io-client';
 import * as engine from 'engine.io-parser';
 import * as socketio from 'socket.io-parser';
 import { describe, expect, it } from 'vitest';
 import * as slimEngine from '../../widget/client/wire/engine-parser.ts';
+import { parse } from '../../widget/client/wire/parse-uri.ts';
 import * as slim from '../../widget/client/wire/socket-parser.ts';
 
 const packets: socketio.Packet[] = [
@@ -101,5 +103,25 @@ describe('the widget Engine.IO codec', () => {
     expect(slimEngine.decodePayload(payload)).toEqual(engine.decodePayload(payload));
     expect(slimEngine.decodePacket('9nonsense')).toEqual(engine.decodePacket('9nonsense'));
     expect(slimEngine.decodePayload('4a\x1ex\x1e4b')).toEqual(engine.decodePayload('4a\x1ex\x1e4b'));
+  });
+});
+
+describe('the widget URI parser', () => {
+  it('reads a server address as engine.io-client does', () => {
+    for (const uri of [
+      'http://127.0.0.1:3000/webchat',
+      'https://chat.example.com/webchat',
+      'https://chat.example.com:8443/webchat?region=eu',
+      'http://[::1]:8080/webchat',
+      'ws://localhost:3000',
+      'localhost:3000',
+    ]) {
+      const theirs = engineParse(uri);
+      const ours = parse(uri);
+      for (const field of ['protocol', 'host', 'port', 'query', 'source'] as const) {
+        expect(ours[field], `${field} of ${uri}`).toBe(theirs[field] || (field === 'protocol' ? 'http' : ''));
+      }
+      expect(ours.path || '/').toBe(theirs.path || '/');
+    }
   });
 });
