@@ -2,24 +2,41 @@
  * `node --import tsx test/bench/cpu.ts [sqlite] [postgres] [bot]`: server CPU per message only,
  * against the bare relay in the same run — the quick loop for work on the hot path (the full
  * `npm run bench` measures it too). BENCH_MESSAGES sets the flood's size (default 4000).
+ * BENCH_PROFILE=<dir> writes a CPU profile of each measured stretch (and nothing else) there:
+ * `<server>-flood.cpuprofile`, `<server>-inflight.cpuprofile`, `bot.cpuprofile`.
  */
+import { join } from 'node:path';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { botVisitors, runExchanges } from './bot.ts';
 import { cpuFlood, cpuInFlight } from './cpu-measure.ts';
-import { pinLoad, startServer } from './processes.ts';
+import { type BenchServer, pinLoad, startServer } from './processes.ts';
 import { barePairs, closeAll, parleyPairs } from './setup.ts';
 
 const wanted = new Set(process.argv.slice(2));
 if (wanted.size === 0) wanted.add('sqlite');
 const messages = Number(process.env.BENCH_MESSAGES ?? 4000);
+const profileDir = process.env.BENCH_PROFILE;
 pinLoad();
+
+async function profiled<T>(server: BenchServer, name: string, work: () => Promise<T>): Promise<T> {
+  if (!profileDir) return work();
+  const profile = await server.profile();
+  const result = await work();
+  await profile.stop(join(profileDir, `${name}.cpuprofile`));
+  return result;
+}
 
 const results: Record<string, { flood: number; inFlight: number }> = {};
 async function measure(name: string, kind: 'bare' | 'parley', env: Record<string, string> = {}) {
   const server = await startServer(kind, env);
   try {
     const pairs = kind === 'bare' ? await barePairs(server.url, 100) : await parleyPairs(server.url, 100);
-    const flood = await cpuFlood(server, pairs, messages, `${name}-f`);
-    const inFlight = await cpuInFlight(server, pairs, messages / 2, `${name}-i`);
+    const flood = await profiled(server, `${name}-flood`, () =>
+      cpuFlood(server, pairs, messages, `${name}-f`),
+    );
+    const inFlight = await profiled(server, `${name}-inflight`, () =>
+      cpuInFlight(server, pairs, messages / 2, `${name}-i`),
+    );
     closeAll(pairs);
     results[name] = { flood, inFlight };
   } finally {
@@ -35,11 +52,29 @@ if (wanted.has('postgres')) {
   await measure('postgres', 'parley', { DATABASE_URL: await postgres.createDatabase() });
   postgres.stop();
 }
+let bot: number | undefined;
+if (wanted.has('bot')) {
+  const server = await startServer('parley');
+  try {
+    const visitors = await botVisitors(server.url, 100);
+    const before = server.cpuSeconds();
+    const count = await profiled(server, 'bot', () => runExchanges(visitors, messages / 4, 'bot'));
+    bot = ((server.cpuSeconds() - before) * 1e6) / count;
+    for (const v of visitors) v.socket.close();
+  } finally {
+    server.stop();
+  }
+}
 const bare = results.bare as { flood: number; inFlight: number };
 for (const [name, r] of Object.entries(results)) {
   console.log(
     `${name.padEnd(9)} flood ${r.flood.toFixed(0).padStart(5)} µs (${(r.flood / bare.flood).toFixed(2)}×)  ` +
       `one in flight ${r.inFlight.toFixed(0).padStart(5)} µs (${(r.inFlight / bare.inFlight).toFixed(2)}×)`,
+  );
+}
+if (bot !== undefined) {
+  console.log(
+    `bot       ${bot.toFixed(0).padStart(5)} µs per visitor message (${(bot / bare.inFlight).toFixed(2)}× one relayed)`,
   );
 }
 process.exit(0);

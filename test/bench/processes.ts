@@ -26,6 +26,8 @@ export interface BenchServer {
   /** Server CPU seconds (user + system) so far. */
   cpuSeconds(): number;
   heapUsed(): Promise<number>;
+  /** Starts a CPU profile in the server; `stop` writes it to `file`. */
+  profile(): Promise<{ stop(file: string): Promise<void> }>;
   stop(): void;
 }
 
@@ -82,6 +84,18 @@ export async function startServer(
       const reply = nextLine('HEAP ');
       child.stdin?.write('heap\n');
       return Number(await reply);
+    },
+    async profile() {
+      const started = nextLine('PROFILING');
+      child.stdin?.write('profile start\n');
+      await started;
+      return {
+        async stop(file: string) {
+          const done = nextLine('PROFILED');
+          child.stdin?.write(`profile stop ${file}\n`);
+          await done;
+        },
+      };
     },
     // SIGTERM when profiling, so that node writes the profile on its way out.
     stop: () => child.kill(extra.length ? 'SIGTERM' : 'SIGKILL'),

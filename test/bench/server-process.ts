@@ -5,8 +5,9 @@
  * Prints `READY <url>` once it listens. Answers `heap` on stdin with `HEAP <bytes>` after a full
  * garbage collection (run with --expose-gc).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,10 +20,28 @@ const kind = process.argv[2];
 // A clean exit on SIGTERM lets --cpu-prof write its profile.
 process.on('SIGTERM', () => process.exit(0));
 
-createInterface({ input: process.stdin }).on('line', (line) => {
-  if (line.trim() !== 'heap') return;
-  (globalThis as { gc?: () => void }).gc?.();
-  console.log(`HEAP ${process.memoryUsage().heapUsed}`);
+// `profile start` / `profile stop <file>`: a CPU profile of one measured stretch only, without
+// the start-up and the set-up around it (BENCH_PROFILE in cpu.ts).
+let inspector: Session | null = null;
+createInterface({ input: process.stdin }).on('line', async (line) => {
+  const [command, ...rest] = line.trim().split(' ');
+  if (command === 'heap') {
+    (globalThis as { gc?: () => void }).gc?.();
+    console.log(`HEAP ${process.memoryUsage().heapUsed}`);
+  } else if (line.trim() === 'profile start') {
+    inspector = new Session();
+    inspector.connect();
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.setSamplingInterval', { interval: 100 });
+    await inspector.post('Profiler.start');
+    console.log('PROFILING');
+  } else if (command === 'profile' && rest[0] === 'stop' && inspector) {
+    const { profile } = await inspector.post('Profiler.stop');
+    writeFileSync(rest[1] as string, JSON.stringify(profile));
+    inspector.disconnect();
+    inspector = null;
+    console.log('PROFILED');
+  }
 });
 
 if (kind === 'parley') {
