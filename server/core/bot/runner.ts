@@ -130,12 +130,19 @@ export function createBotRunner({
     return (await store.executions.get(execution.sid)) as Execution;
   }
 
-  /** Steps the execution with `event`, then performs effects and steps on their outcomes. */
-  function drive(executionSid: string, event: EngineEvent): Promise<void> {
+  /**
+   * Steps the execution with `event`, then performs effects and steps on their outcomes.
+   * `known` is the execution as just read by the caller: used for the first step when nothing
+   * else is queued for it on this node (a stale copy only fails the version check on save).
+   * Later steps start from what the last save returned instead of reading it again.
+   */
+  function drive(executionSid: string, event: EngineEvent, known?: Execution): Promise<void> {
+    let current = known && !queues.has(executionSid) ? known : null;
     return serialize(executionSid, async () => {
       let next: EngineEvent | null = event;
       while (next) {
-        const execution = await store.executions.get(executionSid);
+        const execution = current ?? (await store.executions.get(executionSid));
+        current = null;
         if (!execution || execution.status === 'ended') return;
         const definition = await revisionOf(execution.flowSid, execution.flowRevision);
         if (!definition)
@@ -154,15 +161,22 @@ export function createBotRunner({
           log.info({ executionSid, reason: saved.state.endReason }, 'bot execution ended');
           await conversations.removeMember(saved.channelSid, BOT_IDENTITY);
         }
-        next = await performEffects(saved);
+        const performed = await performEffects(saved);
+        next = performed.next;
+        current = performed.execution;
       }
     });
   }
 
-  /** Does the recorded effects; returns the outcome the waiting widget resumes with, if any. */
-  async function performEffects(execution: Execution): Promise<EngineEvent | null> {
+  /**
+   * Does the recorded effects; returns the outcome the waiting widget resumes with, if any, and
+   * the execution as saved after them.
+   */
+  async function performEffects(
+    execution: Execution,
+  ): Promise<{ next: EngineEvent | null; execution: Execution | null }> {
     const effects = execution.pendingEffects;
-    if (effects.length === 0) return null;
+    if (effects.length === 0) return { next: null, execution };
     let outcome: { outcome: string; outputs?: Record<string, unknown> } = { outcome: 'sent' };
     let waitsForReply = false;
     for (const [i, effect] of effects.entries()) {
@@ -172,8 +186,8 @@ export function createBotRunner({
     }
     const cleared = await store.executions.save(execution.sid, execution.version, execution.state, []);
     if (!cleared) throw new Error(`execution ${execution.sid} was changed while its effects ran`);
-    if (waitsForReply && outcome.outcome !== 'failed') return null;
-    return { kind: 'effect', ...outcome };
+    if (waitsForReply && outcome.outcome !== 'failed') return { next: null, execution: cleared };
+    return { next: { kind: 'effect', ...outcome }, execution: cleared };
   }
 
   async function perform(execution: Execution, effect: Effect, clientId: string) {
@@ -244,7 +258,7 @@ export function createBotRunner({
     async onCustomerMessage(flexFlow: FlexFlow, channel: Channel, message: Message) {
       const inbound = inboundOf(channel, message);
       const active = await store.executions.findActive(channel.sid);
-      if (active) return drive(active.sid, { kind: 'message', inbound });
+      if (active) return drive(active.sid, { kind: 'message', inbound }, active);
       await start(flexFlow, channel, { type: 'start', trigger: 'incomingMessage', message: inbound });
     },
 
@@ -268,7 +282,7 @@ export function createBotRunner({
     async recover() {
       for (const execution of await store.executions.listWithPendingEffects()) {
         await serialize(execution.sid, async () => {
-          const next = await performEffects(execution);
+          const { next } = await performEffects(execution);
           if (next)
             queueMicrotask(
               () => void drive(execution.sid, next).catch((err) => log.error({ err }, 'bot recovery failed')),
