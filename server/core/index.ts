@@ -18,6 +18,7 @@ import { EventBus } from './events.ts';
 import { createExternalIntegration } from './external.ts';
 import { createFlexFlows, type FlexFlows } from './flex-flows.ts';
 import { createMediaService, type MediaLimits } from './media.ts';
+import { createMediaLinks } from './media-links.ts';
 import { createPrivacy } from './privacy.ts';
 import type { MessagingConnectorClient } from './proxy/connector.ts';
 import { createMessaging } from './proxy/index.ts';
@@ -165,6 +166,7 @@ export function createCore({
     ...(sessionMaxDays !== undefined && { sessionMaxSeconds: Math.round(sessionMaxDays * 86_400) }),
   });
   const media = createMediaService({ store, files, limits: mediaLimits, clock });
+  const mediaLinks = createMediaLinks(secret, clock);
   const privacy = createPrivacy({ store, events, media });
   const retention = createRetention({ store, clock, log, days: retentionDays, media });
   const agents = createAgents({ store, tokens, events, routing, clock, signInBackoff });
@@ -177,6 +179,7 @@ export function createCore({
     log,
     track,
     publicUrl: () => publicUrl?.replace(/\/+$/, '') ?? baseUrl,
+    mediaLinks,
     connector: messagingConnector,
   });
   const email = createEmail({ store, events, conversations, routing, log, track }, emailOptions);
@@ -216,6 +219,7 @@ export function createCore({
     agents,
     webChannels,
     media,
+    mediaLinks,
     privacy,
     retention,
     webhooks,

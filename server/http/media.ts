@@ -1,7 +1,9 @@
 /**
  * `POST /media/:channelSid` (upload) and `GET /media/:mediaSid` (download) for conversation
  * members only: a visitor with a token for that channel, or an agent holding a task on it.
- * Tokens come in `Authorization: Bearer …` (never in a URL). Uploads stream into the file
+ * Tokens come in `Authorization: Bearer …` (never in a URL). A download may instead carry a
+ * signed, expiring link's `expires` and `signature` (core/media-links.ts): that is how a
+ * messaging provider fetches an agent's attachment sent as `MediaUrl`. Uploads stream into the file
  * storage (the body is never held whole in memory); visitors' uploads are limited per
  * address per minute. Downloads stream back with the sniffed type, `Content-Disposition`
  * (inline only for images), `nosniff` and no caching. CORS is open to any origin: no cookies
@@ -88,7 +90,17 @@ export function mediaRouter({ core }: MediaRouterOptions) {
   router.get('/media/:mediaSid', async (req: Request<{ mediaSid: string }>, res: Response) => {
     const record = await core.media.describe(req.params.mediaSid);
     if (!record) throw new ParleyError('not_found', `Media ${req.params.mediaSid} was not found`, 404);
-    await authorize(req, record.channelSid);
+    if (req.query.signature !== undefined) {
+      if (!core.mediaLinks.verify(record.sid, req.query.expires, req.query.signature)) {
+        throw new ParleyError(
+          'forbidden',
+          'This media link has expired or is not valid: ask for a new one',
+          403,
+        );
+      }
+    } else {
+      await authorize(req, record.channelSid);
+    }
     const stored = await core.media.open(record.sid);
     if (!stored) throw new ParleyError('not_found', `Media ${record.sid} was not found`, 404);
     const inline = record.contentType.startsWith('image/');

@@ -3,12 +3,17 @@
  * Flow with a `messagingConnector` goes out to the customer's address through the connector.
  * Its `deliveryStatus` attribute follows it: queued when handed over, then sent / delivered /
  * failed as the provider reports on the status callback; each change is `message.updated`.
+ *
+ * A file the agent attached (`attributes.media`, a file stored in this conversation) goes as a
+ * `MediaUrl`: an absolute link under Parley's public URL, signed and expiring (see
+ * core/media-links.ts), which the provider fetches without any credential of ours.
  */
 
 import type { Logger } from '../../logger.ts';
 import type { DeliveryStatus } from '../../protocol.ts';
 import type { Message, Store } from '../../store/types.ts';
 import type { EventBus } from '../events.ts';
+import type { MediaLinks } from '../media-links.ts';
 import type { MessagingConnectorClient } from './connector.ts';
 
 /** Twilio's MessageStatus values, as Parley records them. */
@@ -29,13 +34,14 @@ export interface DeliveryDeps {
   events: EventBus;
   log: Logger;
   connector: MessagingConnectorClient;
-  /** Parley's public base URL, for the status callback. */
+  /** Parley's public base URL, for the status callback and media links. */
   publicUrl: () => string | null;
+  mediaLinks: MediaLinks;
 }
 
 export type Delivery = ReturnType<typeof createDelivery>;
 
-export function createDelivery({ store, events, log, connector, publicUrl }: DeliveryDeps) {
+export function createDelivery({ store, events, log, connector, publicUrl, mediaLinks }: DeliveryDeps) {
   async function record(channelSid: string, messageSid: string, status: DeliveryStatus, extra = {}) {
     const message = await store.messages.get(channelSid, messageSid);
     if (!message) return null;
@@ -50,6 +56,22 @@ export function createDelivery({ store, events, log, connector, publicUrl }: Del
     });
     if (updated) events.emit('message.updated', updated);
     return updated;
+  }
+
+  /**
+   * The sid of the file the message carries, when it is one stored in the message's own
+   * conversation: attributes are the writer's, and a link is only ever made to this chat's files.
+   */
+  async function attachedFile(message: Message): Promise<string | null> {
+    const sid = (message.attributes.media as { sid?: unknown } | undefined)?.sid;
+    if (typeof sid !== 'string') return null;
+    const record = await store.media.get(sid);
+    if (record?.channelSid === message.channelSid) return sid;
+    log.warn(
+      { channelSid: message.channelSid, mediaSid: sid },
+      'attachment from another conversation not sent',
+    );
+    return null;
   }
 
   return {
@@ -71,6 +93,8 @@ export function createDelivery({ store, events, log, connector, publicUrl }: Del
       const mediaUrls = Array.isArray(message.attributes.mediaUrls)
         ? (message.attributes.mediaUrls as unknown[]).filter((u): u is string => typeof u === 'string')
         : [];
+      const attached = await attachedFile(message);
+      if (attached) mediaUrls.push(`${base}${mediaLinks.pathFor(attached)}`);
       // A relative connector URL (the demo's own fake provider) is resolved against Parley's URL.
       const url = new URL(flexFlow.messagingConnector.url, base || undefined).toString();
       const result = await connector.send(

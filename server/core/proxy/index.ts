@@ -8,6 +8,7 @@ import type { Logger } from '../../logger.ts';
 import type { Store } from '../../store/types.ts';
 import type { Conversations } from '../conversations.ts';
 import type { EventBus } from '../events.ts';
+import type { MediaLinks } from '../media-links.ts';
 import type { Routing } from '../routing/index.ts';
 import { createHttpConnector, type MessagingConnectorClient } from './connector.ts';
 import { createDelivery } from './delivery.ts';
@@ -23,6 +24,7 @@ export interface MessagingDeps {
   clock: Clock;
   log: Logger;
   publicUrl: () => string | null;
+  mediaLinks: MediaLinks;
   track: (work: Promise<unknown>) => void;
   connector?: MessagingConnectorClient;
 }
@@ -38,6 +40,7 @@ export function createMessaging(deps: MessagingDeps) {
     events,
     log,
     publicUrl,
+    mediaLinks: deps.mediaLinks,
     connector: deps.connector ?? createHttpConnector({ log }),
   });
   events.on('message.created', (message) => track(delivery.onMessage(message)));
