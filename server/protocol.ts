@@ -459,6 +459,55 @@ export interface TransferTargets {
   workers: { sid: Sid; friendlyName: string; activity: Activity; load: number; capacity: number }[];
 }
 
+/** One time bucket of `GET /v1/Figures`. Waits and handle times count where they ended. */
+export interface FiguresBucket {
+  start: IsoDate;
+  end: IsoDate;
+  /** Most chats waiting at once in the bucket. */
+  queueLength: number;
+  /** Mean seconds from created to accepted of the chats accepted in the bucket; null when none. */
+  waitAverageSeconds: number | null;
+  /** Longest of those waits, or of a chat still waiting at the bucket's end so far; null when none. */
+  waitMaxSeconds: number | null;
+  /** New chats (transfers left out) that arrived in the bucket. */
+  chats: number;
+  /** `chats` scaled to an hour. */
+  chatsPerHour: number;
+  /** Chats accepted by an agent in the bucket. */
+  answered: number;
+  /** Mean seconds from accepted to completed of the chats completed in the bucket; null when none. */
+  handleAverageSeconds: number | null;
+  /** Mean score (1–5) of the ratings given in the bucket; null when none. */
+  csatAverage: number | null;
+  csatCount: number;
+}
+
+/** One stretch of an agent's status timeline. */
+export interface ActivityInterval {
+  activity: Activity;
+  from: IsoDate;
+  to: IsoDate;
+}
+
+/** `GET /v1/Figures`: supervisors' figures over the last hours, from stored task events. */
+export interface FiguresDTO {
+  from: IsoDate;
+  to: IsoDate;
+  bucketSeconds: number;
+  /** The queue the figures are limited to; null for every queue. */
+  queueSid: Sid | null;
+  buckets: FiguresBucket[];
+  /** The whole window at once (`queueLength`: chats waiting at its end). */
+  totals: Omit<FiguresBucket, 'start' | 'end' | 'chatsPerHour'>;
+  /** Every agent's activity over the window, and the seconds spent in each. */
+  agents: {
+    workerSid: Sid;
+    friendlyName: string;
+    intervals: ActivityInterval[];
+    seconds: Record<Activity, number>;
+  }[];
+}
+
 /** The supervisor view: queues and agents, live. */
 export interface SupervisorSnapshot {
   queues: {

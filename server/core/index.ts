@@ -16,6 +16,7 @@ import { createEgressPolicy, type EgressOptions } from './egress.ts';
 import { createEmail, type EmailOptions } from './email/index.ts';
 import { EventBus } from './events.ts';
 import { createExternalIntegration } from './external.ts';
+import { createFigures } from './figures.ts';
 import { createFlexFlows, type FlexFlows } from './flex-flows.ts';
 import { createMediaService, type MediaLimits } from './media.ts';
 import { createMediaLinks } from './media-links.ts';
@@ -210,6 +211,8 @@ export function createCore({
     routing,
     /** Supervisors joining and leaving live chats. */
     supervision: createSupervision({ store, conversations }),
+    /** Supervisors' figures over the last hours, from stored task events. */
+    figures: createFigures({ store, clock }),
     /** Staff-only notes on chats. */
     whispers: createWhispers({ store, events }),
     flexFlows,

@@ -64,6 +64,16 @@ export function createRatings({
         comment,
       });
       if (!rating) throw conflict('already_rated', 'This chat was rated already: the first rating stands');
+      // Supervisors' CSAT figures read ratings from the task events, per queue and over time.
+      await store.taskEvents.record({
+        taskSid: task.sid,
+        kind: 'rated',
+        queueSid: task.queueSid,
+        workerSid: task.workerSid,
+        channelType: typeof task.attributes.channelType === 'string' ? task.attributes.channelType : 'web',
+        details: { score: rating.score },
+        dateCreated: rating.dateCreated,
+      });
       const rated = await store.tasks.update(task.sid, {
         attributes: { ...task.attributes, csat: { score: rating.score, comment } },
       });

@@ -28,6 +28,7 @@ import type {
   WorkflowRepository,
 } from './repositories.ts';
 import type { SettingsRepository } from './settings.ts';
+import type { TaskEventRepository } from './task-events.ts';
 import type { VisitorHistoryRepository } from './visitor-history.ts';
 import type { WebhookRepository } from './webhooks.ts';
 import type { WhisperRepository } from './whispers.ts';
@@ -40,6 +41,7 @@ export type * from './ratings.ts';
 export type * from './records.ts';
 export type * from './repositories.ts';
 export type * from './settings.ts';
+export type * from './task-events.ts';
 export type * from './webhooks.ts';
 export type * from './whispers.ts';
 
@@ -74,12 +76,14 @@ export interface Store {
   /** A returning visitor's earlier conversations on a Flex Flow. */
   visitorHistory: VisitorHistoryRepository;
   conversationSearch: ConversationSearchRepository;
-  /** Staff-only notes on a chat, apart from its messages. */
-  whispers: WhisperRepository;
   /** Managed event webhooks and their recorded deliveries. */
   webhooks: WebhookRepository;
   /** Settings an admin edits at run time (retention), shared by every node. */
   settings: SettingsRepository;
+  /** Every step of every task and every activity change: what supervisors' figures are computed from. */
+  taskEvents: TaskEventRepository;
+  /** Staff-only notes on a chat, apart from its messages. */
+  whispers: WhisperRepository;
   /** True when nothing has been created yet: demo data may be seeded. */
   isEmpty(): Promise<boolean>;
   /** True for exactly one caller per key, ever (e.g. the node that seeds the demo data). */

@@ -5,6 +5,7 @@ import type { Activity } from '../../protocol.ts';
 import type { Store, Task } from '../../store/types.ts';
 import type { Conversations } from '../conversations.ts';
 import type { EventBus } from '../events.ts';
+import { createTaskEventRecorder, type TaskEventRecorder } from './task-events.ts';
 import { buildChat } from './views.ts';
 
 export const TASK_TTL_KIND = 'task.ttl';
@@ -40,6 +41,8 @@ export interface RoutingContext extends RoutingDeps {
   /** Tells everyone who follows tasks (agents holding it, supervisors, webhooks). */
   announce: (task: Task) => Promise<void>;
   dueIn: (seconds: number) => string;
+  /** Task and worker events for supervisors' figures. */
+  record: TaskEventRecorder;
 }
 
 export function createContext(deps: RoutingDeps, dispatch: () => Promise<void>): RoutingContext {
@@ -55,5 +58,6 @@ export function createContext(deps: RoutingDeps, dispatch: () => Promise<void>):
       }
     },
     dueIn: (seconds) => new Date(clock().getTime() + seconds * 1000).toISOString(),
+    record: createTaskEventRecorder(store, deps.onError),
   };
 }

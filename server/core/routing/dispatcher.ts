@@ -10,6 +10,7 @@ import type { Clock } from '../../ids.ts';
 import type { Store, Task, TaskQueue, Worker, Workflow } from '../../store/types.ts';
 import type { EventBus } from '../events.ts';
 import { compileExpression, type Scope } from './expression.ts';
+import { createTaskEventRecorder } from './task-events.ts';
 import { buildOffer, transferOf } from './views.ts';
 
 export const RESERVATION_TIMEOUT_KIND = 'reservation.timeout';
@@ -32,6 +33,7 @@ export function createDispatcher({
   let running: Promise<void> | null = null;
   let again = false;
   const compiled = new Map<string, (scope: Scope) => boolean>();
+  const record = createTaskEventRecorder(store, onError);
 
   /** A stored expression that no longer parses matches nobody (and is reported once). */
   function matcher(expression: string): (scope: Scope) => boolean {
@@ -88,6 +90,10 @@ export function createDispatcher({
         await store.timers.schedule(RESERVATION_TIMEOUT_KIND, reservation.sid, expiresAt);
         const reserved = await store.tasks.get(task.sid);
         if (reserved) {
+          await record.task(reserved, 'reserved', {
+            workerSid: worker.sid,
+            details: { reservationSid: reservation.sid },
+          });
           events.emit('task.updated', reserved);
           events.emit('offer.created', await buildOffer(store, reservation, reserved, clock()));
         }

@@ -29,6 +29,10 @@ export function createOffers(ctx: RoutingContext) {
   async function requeue(released: Reservation) {
     const task = await store.tasks.get(released.taskSid);
     if (!task) return;
+    await ctx.record.task(task, released.status === 'timeout' ? 'timeout' : 'rejected', {
+      workerSid: released.workerSid,
+      details: { reservationSid: released.sid },
+    });
     const requeued =
       task.targetWorkerSid === released.workerSid
         ? ((await store.tasks.update(task.sid, { targetWorkerSid: null })) ?? task)
@@ -46,6 +50,7 @@ export function createOffers(ctx: RoutingContext) {
         throw conflict(
           `Reservation ${reservationSid} is ${reservation.status} and can no longer be accepted`,
         );
+      await ctx.record.task(accepted.task, 'accepted', { details: { reservationSid } });
       await endOffer(accepted.reservation);
       const worker = await store.workers.get(reservation.workerSid);
       const name = worker?.friendlyName ?? 'An agent';
@@ -83,6 +88,7 @@ export function createOffers(ctx: RoutingContext) {
         : ctx.reservationTimeoutActivity;
       const worker = await store.workers.get(released.workerSid);
       if (activity && worker?.activity === 'Available') {
+        await ctx.record.activity(worker.sid, activity, worker.activity);
         events.emit('worker.updated', workerView(await store.workers.update(worker.sid, { activity })));
       }
       await requeue(released);

@@ -59,6 +59,10 @@ export function createTaskLifecycle(ctx: RoutingContext, janitor: Janitor) {
   async function enqueue(input: NewTask, targetTimeout: number | undefined) {
     const { task, created } = await store.tasks.createUnlessOpen(input);
     if (!created) return task;
+    await ctx.record.task(task, 'created', {
+      at: task.dateCreated,
+      details: task.attributes.transfer ? { transfer: true } : {},
+    });
     const channel = await store.channels.get(task.channelSid);
     if (channel) events.emit('channel.updated', channel);
     events.emit('task.created', task);
@@ -80,6 +84,7 @@ export function createTaskLifecycle(ctx: RoutingContext, janitor: Janitor) {
   async function cancel(taskSid: string, reason: string | null): Promise<Task | null> {
     const result = await store.tasks.cancel(taskSid, reason);
     if (!result) return null;
+    await ctx.record.task(result.task, 'canceled', { details: { reason } });
     await endOffers(result.reservations);
     await ctx.announce(result.task);
     await janitor.onTaskEnded(result.task.channelSid, 'task canceled');
@@ -91,6 +96,7 @@ export function createTaskLifecycle(ctx: RoutingContext, janitor: Janitor) {
   async function wrap(task: Task, reason?: string): Promise<Task> {
     const wrapped = await store.tasks.transition(task.sid, ['assigned'], 'wrapping', reason);
     if (!wrapped) throw conflict(`Task ${task.sid} is ${task.status}; only an assigned task can be wrapped`);
+    await ctx.record.task(wrapped, 'wrapping');
     const worker = wrapped.workerSid ? await store.workers.get(wrapped.workerSid) : null;
     await conversations.postSystem(task.channelSid, `${worker?.friendlyName ?? 'The agent'} ended the chat`, {
       event: 'chat.ended',
@@ -103,6 +109,7 @@ export function createTaskLifecycle(ctx: RoutingContext, janitor: Janitor) {
   async function complete(task: Task, reason?: string): Promise<Task> {
     const completed = await store.tasks.transition(task.sid, ['assigned', 'wrapping'], 'completed', reason);
     if (!completed) throw conflict(`Task ${task.sid} is ${task.status}; it cannot be completed`);
+    await ctx.record.task(completed, 'completed');
     await janitor.onTaskEnded(task.channelSid, 'task completed');
     await ctx.announce(completed);
     ctx.dispatchSoon();
@@ -198,6 +205,7 @@ export function createTaskLifecycle(ctx: RoutingContext, janitor: Janitor) {
       }
       await store.timers.cancel(TASK_TTL_KIND, sid);
       if (task.status !== 'completed' && task.status !== 'canceled') {
+        await ctx.record.task(task, 'canceled', { details: { reason: 'deleted' } });
         await ctx.announce({ ...task, status: 'canceled', reason: 'deleted' });
         await janitor.onTaskEnded(task.channelSid, 'task deleted');
       }
@@ -226,6 +234,7 @@ export function createTaskLifecycle(ctx: RoutingContext, janitor: Janitor) {
         targetExpression: next.targetExpression,
       });
       if (!moved) return;
+      await ctx.record.task(moved.task, 'retargeted', { workerSid: null });
       await endOffers(moved.rescinded);
       if (next.timeout)
         await store.timers.schedule(TARGET_TIMEOUT_KIND, targetRef(moved.task), ctx.dueIn(next.timeout));
@@ -239,7 +248,9 @@ export function createTaskLifecycle(ctx: RoutingContext, janitor: Janitor) {
       if (!task) return;
       if (await cancel(task.sid, reason)) return;
       const wrapped = await store.tasks.transition(task.sid, ['assigned'], 'wrapping', reason);
-      if (wrapped) await ctx.announce(wrapped);
+      if (!wrapped) return;
+      await ctx.record.task(wrapped, 'wrapping');
+      await ctx.announce(wrapped);
     },
   };
 

@@ -45,6 +45,9 @@ export function createTransfer(ctx: RoutingContext, tasks: TaskLifecycle) {
       const fromName = from?.friendlyName ?? 'The agent';
       const done = await store.tasks.transition(task.sid, ['assigned'], 'completed', 'transferred');
       if (!done) throw conflict(`Task ${taskSid} changed while it was being transferred`);
+      await ctx.record.task(done, 'transferred', {
+        details: workerSid ? { toWorkerSid: workerSid } : { toQueueSid: queueSid },
+      });
       await ctx.announce(done);
       await conversations.removeMember(task.channelSid, fromSid);
       await conversations.postSystem(task.channelSid, `${fromName} transferred the chat`, {

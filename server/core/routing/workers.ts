@@ -19,8 +19,10 @@ export function createWorkerRouting(ctx: RoutingContext) {
   const { store, events } = ctx;
 
   async function updateWorker(workerSid: string, patch: WorkerPatch) {
-    if (!(await store.workers.get(workerSid))) throw notFound('Worker', workerSid);
+    const before = await store.workers.get(workerSid);
+    if (!before) throw notFound('Worker', workerSid);
     const worker = workerView(await store.workers.update(workerSid, patch));
+    await ctx.record.activity(workerSid, worker.activity, before.activity);
     events.emit('worker.updated', worker);
     if (worker.activity === 'Available') ctx.dispatchSoon();
     return worker;

@@ -31,6 +31,7 @@ import {
   workflowRepository,
 } from './routing.ts';
 import { settingsRepository } from './settings.ts';
+import { taskEventRepository } from './task-events.ts';
 import { taskRepository } from './tasks.ts';
 import { visitorHistoryRepository } from './visitor-history.ts';
 import { webhookRepository } from './webhooks.ts';
@@ -79,9 +80,10 @@ export async function createPostgresStore({
     ratings: ratingRepository(deps),
     visitorHistory: visitorHistoryRepository(deps),
     conversationSearch: conversationSearchRepository(deps),
-    whispers: whisperRepository(deps),
     webhooks: webhookRepository(deps),
     settings: settingsRepository(deps),
+    taskEvents: taskEventRepository(deps),
+    whispers: whisperRepository(deps),
     async isEmpty() {
       const row = await one(
         pool,

@@ -232,6 +232,64 @@ const migrations: { version: number; sql: string }[] = [
     `,
   },
   {
+    // Task and worker events behind supervisors' figures (versions 120–129 belong to figures).
+    version: 120,
+    sql: `
+      CREATE TABLE task_events (
+        seq BIGSERIAL PRIMARY KEY,
+        task_sid TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        queue_sid TEXT NOT NULL,
+        worker_sid TEXT,
+        channel_type TEXT NOT NULL,
+        details TEXT NOT NULL,
+        date_created TEXT NOT NULL
+      );
+      CREATE INDEX task_events_by_time ON task_events (date_created);
+      CREATE INDEX task_events_by_task ON task_events (task_sid, date_created);
+      CREATE INDEX task_events_by_kind ON task_events (kind, date_created);
+      CREATE INDEX task_events_by_queue ON task_events (queue_sid);
+      CREATE TABLE worker_events (
+        seq BIGSERIAL PRIMARY KEY,
+        worker_sid TEXT NOT NULL,
+        activity TEXT NOT NULL,
+        previous_activity TEXT,
+        date_created TEXT NOT NULL
+      );
+      CREATE INDEX worker_events_by_time ON worker_events (date_created);
+      CREATE INDEX worker_events_by_worker ON worker_events (worker_sid, date_created);
+    `,
+  },
+  {
+    // Whispers: staff-only notes on a chat, kept apart from messages (versions 140–149).
+    version: 140,
+    sql: `
+      CREATE TABLE whispers (
+        seq BIGSERIAL PRIMARY KEY,
+        sid TEXT NOT NULL UNIQUE,
+        channel_sid TEXT NOT NULL REFERENCES channels(sid) ON DELETE CASCADE,
+        worker_sid TEXT NOT NULL,
+        author_name TEXT NOT NULL,
+        body TEXT NOT NULL,
+        date_created TEXT NOT NULL
+      );
+      CREATE INDEX whispers_by_channel ON whispers (channel_sid, date_created);
+    `,
+  },
+  {
+    // API keys (versions 101–104 belong to API keys): only the secret's SHA-256 digest is kept.
+    version: 101,
+    sql: `
+      CREATE TABLE api_keys (
+        sid TEXT PRIMARY KEY,
+        friendly_name TEXT NOT NULL,
+        secret_hash TEXT NOT NULL UNIQUE,
+        date_created TEXT NOT NULL,
+        date_last_used TEXT
+      );
+    `,
+  },
+  {
     // Managed webhooks and their deliveries (versions 105–109 belong to webhooks and settings).
     version: 105,
     sql: `
@@ -292,35 +350,6 @@ const migrations: { version: number; sql: string }[] = [
         USING gin (to_tsvector('simple', parley_search_text(coalesce(friendly_name, '') || ' ' || coalesce(address, ''))));
       CREATE INDEX channels_search ON channels
         USING gin (to_tsvector('simple', parley_search_text(coalesce(attributes->>'from', ''))));
-    `,
-  },
-  {
-    // Whispers: staff-only notes on a chat, kept apart from messages (versions 140–149).
-    version: 140,
-    sql: `
-      CREATE TABLE whispers (
-        seq BIGSERIAL PRIMARY KEY,
-        sid TEXT NOT NULL UNIQUE,
-        channel_sid TEXT NOT NULL REFERENCES channels(sid) ON DELETE CASCADE,
-        worker_sid TEXT NOT NULL,
-        author_name TEXT NOT NULL,
-        body TEXT NOT NULL,
-        date_created TEXT NOT NULL
-      );
-      CREATE INDEX whispers_by_channel ON whispers (channel_sid, date_created);
-    `,
-  },
-  {
-    // API keys (versions 101–104 belong to API keys): only the secret's SHA-256 digest is kept.
-    version: 101,
-    sql: `
-      CREATE TABLE api_keys (
-        sid TEXT PRIMARY KEY,
-        friendly_name TEXT NOT NULL,
-        secret_hash TEXT NOT NULL UNIQUE,
-        date_created TEXT NOT NULL,
-        date_last_used TEXT
-      );
     `,
   },
 ];

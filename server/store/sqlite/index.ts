@@ -28,6 +28,7 @@ import { ratingRepository } from './ratings.ts';
 import { reservationRepository } from './reservations.ts';
 import { taskQueueRepository, timerRepository, workerRepository, workflowRepository } from './routing.ts';
 import { settingsRepository } from './settings.ts';
+import { taskEventRepository } from './task-events.ts';
 import { taskRepository } from './tasks.ts';
 import { visitorHistoryRepository } from './visitor-history.ts';
 import { webhookRepository } from './webhooks.ts';
@@ -86,9 +87,10 @@ export function createSqliteStore({
     ratings: ratingRepository(deps),
     visitorHistory: visitorHistoryRepository(deps),
     conversationSearch: conversationSearchRepository(deps),
-    whispers: whisperRepository(deps),
     webhooks: webhookRepository(deps),
     settings: settingsRepository(deps),
+    taskEvents: taskEventRepository(deps),
+    whispers: whisperRepository(deps),
     async isEmpty() {
       const row = db
         .prepare('SELECT (SELECT count(*) FROM flex_flows) + (SELECT count(*) FROM workers) AS n')

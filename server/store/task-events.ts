@@ -1,0 +1,132 @@
+/**
+ * Task and worker events, shared by both engines: one row per step in a task's life (created,
+ * offered, accepted, rejected, timed out, moved on, wrapping, completed, transferred,
+ * canceled, rated) and one per change of a worker's activity. Supervisors' figures are
+ * computed from these rows alone, so they survive restarts and read the same on every node.
+ */
+import type { Activity } from '../protocol.ts';
+import type { Row } from './rows.ts';
+
+export type TaskEventKind =
+  | 'created'
+  | 'reserved'
+  | 'accepted'
+  | 'rejected'
+  | 'timeout'
+  | 'retargeted'
+  | 'wrapping'
+  | 'completed'
+  | 'transferred'
+  | 'canceled'
+  | 'rated';
+
+export interface TaskEvent {
+  seq: number;
+  taskSid: string;
+  kind: TaskEventKind;
+  /** The queue the task was in when it happened. */
+  queueSid: string;
+  /** The worker the step concerns (offered to, accepted by, …); null when none. */
+  workerSid: string | null;
+  channelType: string;
+  /** Small facts of the step: a reason, a rating's score, a reservation sid. */
+  details: Record<string, unknown>;
+  dateCreated: string;
+}
+
+export type NewTaskEvent = Omit<TaskEvent, 'seq' | 'dateCreated' | 'details'> & {
+  details?: Record<string, unknown>;
+  /** When it happened; the store's clock when left out. */
+  dateCreated?: string;
+};
+
+export interface WorkerEvent {
+  seq: number;
+  workerSid: string;
+  activity: Activity;
+  /** The activity before the change; null for the worker's first recorded one. */
+  previousActivity: Activity | null;
+  dateCreated: string;
+}
+
+export type NewWorkerEvent = Omit<WorkerEvent, 'seq' | 'dateCreated'> & { dateCreated?: string };
+
+/**
+ * How far before a window a task may have been created and still be waiting in it: tasks
+ * older than this that never ended (events lost to an erasure, say) are not counted.
+ */
+export const OPEN_TASK_HORIZON_MS = 7 * 24 * 3600 * 1000;
+
+export interface TaskEventRepository {
+  record(event: NewTaskEvent): Promise<void>;
+  recordActivity(event: NewWorkerEvent): Promise<void>;
+  /**
+   * Every event before `until` of the tasks that had an event in [since, until), or that were
+   * created before `since` (within the horizon) and had not ended by then; oldest first.
+   * With `queueSid`, only tasks that were in that queue at some step.
+   */
+  listForWindow(window: { since: string; until: string; queueSid?: string }): Promise<TaskEvent[]>;
+  /**
+   * Activity changes in [since, until), each worker's last change before `since` first, so
+   * the activity at the window's start is known; oldest first.
+   */
+  listActivity(window: { since: string; until: string }): Promise<WorkerEvent[]>;
+}
+
+export const toTaskEvent = (r: Row): TaskEvent => ({
+  seq: Number(r.seq),
+  taskSid: r.task_sid,
+  kind: r.kind,
+  queueSid: r.queue_sid,
+  workerSid: r.worker_sid,
+  channelType: r.channel_type,
+  details: JSON.parse(r.details),
+  dateCreated: r.date_created,
+});
+
+export const toWorkerEvent = (r: Row): WorkerEvent => ({
+  seq: Number(r.seq),
+  workerSid: r.worker_sid,
+  activity: r.activity,
+  previousActivity: r.previous_activity,
+  dateCreated: r.date_created,
+});
+
+/** A window's parameters by name; each engine turns them into its own placeholders. */
+export function windowParams(window: { since: string; until: string; queueSid?: string }) {
+  const horizon = new Date(Date.parse(window.since) - OPEN_TASK_HORIZON_MS).toISOString();
+  return { since: window.since, until: window.until, horizon, queue: window.queueSid ?? '' };
+}
+
+export type WindowParam = keyof ReturnType<typeof windowParams>;
+
+/** The tasks of a window (see `listForWindow`); `p` names a parameter in the engine's own form. */
+export function taskWindowSql(p: (name: WindowParam) => string, queueSid?: string) {
+  const inQueue = queueSid
+    ? `AND task_sid IN (SELECT task_sid FROM task_events WHERE queue_sid = ${p('queue')})`
+    : '';
+  return `
+    SELECT * FROM task_events
+    WHERE date_created < ${p('until')} ${inQueue}
+      AND task_sid IN (
+        SELECT task_sid FROM task_events
+        WHERE date_created >= ${p('since')} AND date_created < ${p('until')}
+        UNION
+        SELECT c.task_sid FROM task_events c
+        WHERE c.kind = 'created' AND c.date_created < ${p('since')} AND c.date_created >= ${p('horizon')}
+          AND NOT EXISTS (
+            SELECT 1 FROM task_events e
+            WHERE e.task_sid = c.task_sid AND e.kind IN ('completed', 'transferred', 'canceled')
+              AND e.date_created < ${p('since')}))
+    ORDER BY date_created, seq`;
+}
+
+/** The activity changes of a window (see `listActivity`). */
+export function activityWindowSql(p: (name: WindowParam) => string) {
+  return `
+    SELECT * FROM worker_events w
+    WHERE (w.date_created >= ${p('since')} AND w.date_created < ${p('until')})
+       OR w.seq = (SELECT max(x.seq) FROM worker_events x
+                   WHERE x.worker_sid = w.worker_sid AND x.date_created < ${p('since')})
+    ORDER BY date_created, seq`;
+}
