@@ -205,8 +205,8 @@ export interface TranscriptDTO {
   hasMore: boolean;
   /** The wrap-ups of its tasks, oldest first: how each agent closed their part. */
   wrapUps: (WrapUpInfo & { taskSid: Sid; workerName: string | null })[];
-  /** The visitor's ratings of its tasks (earlier-conversation transcripts carry them). */
-  ratings?: (CsatInfo & { taskSid: Sid; workerName: string | null })[];
+  /** The customer's ratings of its tasks, oldest first. */
+  ratings: (CsatInfo & { taskSid: Sid; workerName: string | null })[];
 }
 
 /** What a wrapped-up task carries in `attributes.wrapUp`. */

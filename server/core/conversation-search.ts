@@ -14,6 +14,7 @@ import type {
 import { searchTermsOf } from '../store/conversation-search.ts';
 import type { ConversationSearchHit, Store } from '../store/types.ts';
 import type { StaffViewer } from './agents.ts';
+import { csatOf } from './ratings.ts';
 import { isSupervisor } from './routing/supervision.ts';
 import { snippetOf } from './search-snippet.ts';
 
@@ -69,7 +70,13 @@ export function createConversationSearch({ store }: { store: Store }) {
         store.tasks.list({ channelSid }),
       ]);
       const wrapUps = [];
+      const ratings = [];
       for (const task of [...tasks].sort((a, b) => a.dateCreated.localeCompare(b.dateCreated))) {
+        const csat = csatOf(task);
+        if (csat) {
+          const rated = task.workerSid ? await store.workers.get(task.workerSid) : null;
+          ratings.push({ ...csat, taskSid: task.sid, workerName: rated?.friendlyName ?? null });
+        }
         const wrapUp = task.attributes.wrapUp as WrapUpInfo | undefined;
         if (!wrapUp || typeof wrapUp !== 'object') continue;
         const worker = wrapUp.workerSid ? await store.workers.get(wrapUp.workerSid) : null;
@@ -81,6 +88,7 @@ export function createConversationSearch({ store }: { store: Store }) {
         messages,
         hasMore: messages.length === TRANSCRIPT_LIMIT,
         wrapUps,
+        ratings,
       };
     },
   };

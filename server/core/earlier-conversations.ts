@@ -116,15 +116,7 @@ export function createEarlierConversations({ store }: { store: Store }) {
         throw notFound('Earlier conversation', earlierSid);
       }
       // Authorised above through the chat the viewer holds, so read as the API would.
-      const transcript = await transcripts.transcript({ kind: 'admin' }, earlierSid);
-      const nameOf = workerNames();
-      const ratings = [];
-      for (const task of await tasksOf(earlierSid)) {
-        const csat = csatOf(task);
-        if (!csat) continue;
-        ratings.push({ ...csat, taskSid: task.sid, workerName: task.workerSid ? await nameOf(task.workerSid) : null });
-      }
-      return { ...transcript, ratings };
+      return transcripts.transcript({ kind: 'admin' }, earlierSid);
     },
   };
 }

@@ -266,8 +266,12 @@ export const SOCKET_EVENTS: SocketEvent[] = [
   },
 ];
 
-/** `member`: a session token of the conversation (visitor, or agent holding it). */
-export type Access = 'public' | 'admin' | 'member';
+/**
+ * `member`: a session token of the conversation (visitor, or agent holding it). `holder`: staff
+ * with a part in visitor A's chat: the agent holding it, a supervisor, or the admin key (never a
+ * visitor, never another agent).
+ */
+export type Access = 'public' | 'admin' | 'member' | 'holder';
 
 export interface Route {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -503,6 +507,19 @@ export const ROUTES: Route[] = [
     name: 'POST /media/:channelSid',
     path: (w) => `/media/${w.channelA}`,
     access: 'member',
+  },
+  {
+    method: 'GET',
+    name: 'GET /v1/Channels/:sid/EarlierConversations',
+    path: (w) => `/v1/Channels/${w.channelA}/EarlierConversations`,
+    access: 'holder',
+  },
+  {
+    // B is another customer: those admitted get 404, as if it did not exist.
+    method: 'GET',
+    name: 'GET /v1/Channels/:sid/EarlierConversations/:earlierSid',
+    path: (w) => `/v1/Channels/${w.channelA}/EarlierConversations/${w.channelB}`,
+    access: 'holder',
   },
 ];
 

@@ -51,7 +51,12 @@ describe.each([
 
   async function agent(name: keyof typeof tokens, attributes: Record<string, unknown> = {}) {
     const username = name.toLowerCase();
-    await parley.api('POST', '/v1/Workers', { friendlyName: name, username, password: 'pw-test', attributes });
+    await parley.api('POST', '/v1/Workers', {
+      friendlyName: name,
+      username,
+      password: 'pw-test',
+      attributes,
+    });
     const { token } = await signIn(parley.url, username, 'pw-test');
     tokens[name] = token;
     const socket = await connectAgent(parley.url, token);
@@ -66,7 +71,10 @@ describe.each([
       flexFlowSid: flow,
       customerFriendlyName: 'Grace',
       ...(who.userId && {
-        identify: { userId: who.userId, userHash: createHmac('sha256', SECRET).update(who.userId).digest('hex') },
+        identify: {
+          userId: who.userId,
+          userHash: createHmac('sha256', SECRET).update(who.userId).digest('hex'),
+        },
       }),
       ...(who.token && { token: who.token }),
     });
