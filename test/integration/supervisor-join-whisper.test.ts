@@ -158,11 +158,15 @@ describe('whispers', () => {
   it('are refused to an agent who does not hold the chat, naming why, and need a body', async () => {
     const { ben, ana, channelSid } = await liveChat();
     const sent = await request<Ack<WhisperDTO>>(ben.socket, 'whisper:send', { channelSid, body: 'psst' });
-    expect(sent).toMatchObject({ error: { code: 'forbidden', message: expect.stringContaining('supervisors') } });
+    expect(sent).toMatchObject({
+      error: { code: 'forbidden', message: expect.stringContaining('supervisors') },
+    });
     const read = await request<Ack<unknown>>(ben.socket, 'whispers:sync', { channelSid });
     expect(read).toMatchObject({ error: { code: 'forbidden' } });
     const empty = await request<Ack<WhisperDTO>>(ana.socket, 'whisper:send', { channelSid, body: '  ' });
-    expect(empty).toMatchObject({ error: { code: 'invalid_request', message: expect.stringContaining('body') } });
+    expect(empty).toMatchObject({
+      error: { code: 'invalid_request', message: expect.stringContaining('body') },
+    });
   });
 });
 
@@ -215,7 +219,9 @@ describe('join and leave', () => {
   it('refuses Join to an agent without the supervisor role, and to a chat that has ended', async () => {
     const { ana, ben, sam, chat, channelSid } = await liveChat();
     const refused = await request<Ack<MemberDTO>>(ben.socket, 'supervisor:join', { channelSid });
-    expect(refused).toMatchObject({ error: { code: 'forbidden', message: expect.stringContaining('supervisor') } });
+    expect(refused).toMatchObject({
+      error: { code: 'forbidden', message: expect.stringContaining('supervisor') },
+    });
     const write = await request<Ack<SentAck>>(ben.socket, 'message:send', {
       channelSid,
       clientId: 'b1',
@@ -227,7 +233,9 @@ describe('join and leave', () => {
 
     await request(ana.socket, 'task:wrap', { taskSid: chat.task.sid });
     const ended = await request<Ack<MemberDTO>>(sam.socket, 'supervisor:join', { channelSid });
-    expect(ended).toMatchObject({ error: { code: 'conflict', message: expect.stringContaining('live chat') } });
+    expect(ended).toMatchObject({
+      error: { code: 'conflict', message: expect.stringContaining('live chat') },
+    });
   });
 });
 

@@ -42,7 +42,15 @@ export interface DeskClient {
   showChats(): void;
   /** Supervisors: follows a live chat read-only, from its first message on. */
   watch(chat: { channelSid: Sid; customerName: string; agentName: string }): Promise<void>;
+  /** Leaves the watched chat first when the supervisor joined it. */
   stopWatching(): void;
+  /** Supervisors: join the watched chat as a second agent (the visitor sees it), or leave it. */
+  joinWatched(): Promise<void>;
+  leaveWatched(): Promise<void>;
+  /** A joined supervisor's message in the watched chat. */
+  sendToWatched(body: string): Promise<void>;
+  /** A staff-only note on a chat held or watched: the customer never sees it. */
+  whisper(channelSid: Sid, body: string): Promise<void>;
   /** Opens "Search conversations" in the main area. */
   showSearch(): void;
   /** Completes the wrap-up, with its disposition and notes when the agent gave them. */
@@ -106,6 +114,13 @@ export function connectDesk({
     if (reply.hasMore && reply.messages.length) await syncWatched(channelSid);
   }
 
+  /** A chat's whispers: loaded with it, and again after a reconnect (some may have been missed). */
+  async function syncWhispers(channelSid: Sid): Promise<void> {
+    const { whispers } = await request(socket, 'whispers:sync', { channelSid });
+    store.update(desk.addWhispers(channelSid, whispers));
+  }
+  const syncChat = (channelSid: Sid) => Promise.all([syncMessages(channelSid), syncWhispers(channelSid)]);
+
   function receive(channelSid: Sid, messages: MessageDTO[]): void {
     store.update(chats.addMessages(channelSid, messages));
     for (const message of messages) if (message.clientId) store.update(desk.dequeueMessage(message.clientId));
@@ -123,13 +138,13 @@ export function connectDesk({
     store.update(desk.setConnection('online'));
     try {
       store.update(desk.applySync(await request(socket, 'session:sync', {})));
-      await Promise.all(Object.keys(store.get().chats).map(syncMessages));
+      await Promise.all(Object.keys(store.get().chats).map(syncChat));
       if (store.get().view === 'supervisor') {
         store.update(desk.setSupervision(await request(socket, 'supervisor:sync', {})));
       }
       const watched = store.get().watching;
       // A new connection is in no channel room: syncing the watched chat joins it again.
-      if (watched) await syncWatched(watched.channelSid);
+      if (watched) await Promise.all([syncWatched(watched.channelSid), syncWhispers(watched.channelSid)]);
       readSelected();
       outbox.flush();
     } catch (error) {
@@ -162,7 +177,7 @@ export function connectDesk({
   socket.on('chat:updated', (chat) => {
     const isNew = !store.get().chats[chat.channel.sid];
     store.update(chats.upsertChat(chat));
-    if (isNew && store.get().chats[chat.channel.sid]) syncMessages(chat.channel.sid).catch(notifyError);
+    if (isNew && store.get().chats[chat.channel.sid]) syncChat(chat.channel.sid).catch(notifyError);
   });
   socket.on('message:new', (message) => {
     store.update(desk.addWatchedMessages(message.channelSid, [message]));
@@ -176,6 +191,7 @@ export function connectDesk({
     store.update(chats.removeMember(channelSid, identity)),
   );
   socket.on('supervisor:updated', (snapshot) => store.update(desk.setSupervision(snapshot)));
+  socket.on('whisper:new', (whisper) => store.update(desk.addWhispers(whisper.channelSid, [whisper])));
   socket.on('typing:start', ({ channelSid, friendlyName, role }) => {
     if (role === 'agent') return;
     store.update(chats.setTyping(channelSid, friendlyName));
@@ -198,7 +214,7 @@ export function connectDesk({
       store.update(desk.removeOffer(reservationSid));
       store.update(chats.upsertChat(chat));
       store.update(chats.selectChat(chat.channel.sid));
-      await syncMessages(chat.channel.sid);
+      await syncChat(chat.channel.sid);
     },
     async reject(reservationSid) {
       await request(socket, 'reservation:reject', { reservationSid });
@@ -253,11 +269,48 @@ export function connectDesk({
       store.update(desk.setView('chats'));
     },
     async watch({ channelSid, customerName, agentName }) {
-      store.update(desk.setWatching({ channelSid, customerName, agentName, messages: [] }));
-      await syncWatched(channelSid);
+      store.update(
+        desk.setWatching({ channelSid, customerName, agentName, messages: [], whispers: [], joined: false }),
+      );
+      await Promise.all([syncWatched(channelSid), syncWhispers(channelSid)]);
     },
     stopWatching() {
+      const watched = store.get().watching;
       store.update(desk.setWatching(null));
+      if (!watched || !socket.connected) return;
+      const { channelSid, joined } = watched;
+      // The server stops sending the chat to this socket (and the visitor sees a joined supervisor leave).
+      (async () => {
+        if (joined) await request(socket, 'supervisor:leave', { channelSid });
+        await request(socket, 'watch:stop', { channelSid });
+      })().catch(notifyError);
+    },
+    async joinWatched() {
+      const watched = store.get().watching;
+      if (!watched) return;
+      await request(socket, 'supervisor:join', { channelSid: watched.channelSid });
+      store.update(desk.setJoined(watched.channelSid, true));
+    },
+    async leaveWatched() {
+      const watched = store.get().watching;
+      if (!watched) return;
+      await request(socket, 'supervisor:leave', { channelSid: watched.channelSid });
+      store.update(desk.setJoined(watched.channelSid, false));
+    },
+    async sendToWatched(body) {
+      const watched = store.get().watching;
+      if (!watched) return;
+      const { channelSid } = watched;
+      const { message } = await request(socket, 'message:send', {
+        channelSid,
+        clientId: createClientId(),
+        body,
+      });
+      store.update(desk.addWatchedMessages(channelSid, [message]));
+    },
+    async whisper(channelSid, body) {
+      const whisper = await request(socket, 'whisper:send', { channelSid, body });
+      store.update(desk.addWhispers(channelSid, [whisper]));
     },
     showSearch() {
       store.update(desk.setView('search'));

@@ -8,6 +8,7 @@ import type {
   OfferDTO,
   Sid,
   SupervisorSnapshot,
+  WhisperDTO,
   WorkerDTO,
 } from '../../../protocol.ts';
 
@@ -21,6 +22,8 @@ export interface ChatState {
   typingName: string | null;
   /** The agent's read horizon: messages after it are unread. */
   readIndex: number;
+  /** Staff-only notes on the chat, oldest first (absent until loaded). */
+  whispers?: WhisperDTO[];
 }
 
 /** A message the agent wrote that the server has not acknowledged yet. */
@@ -62,6 +65,10 @@ export interface WatchedChat {
   customerName: string;
   agentName: string;
   messages: MessageDTO[];
+  /** Staff-only notes on the chat, oldest first. */
+  whispers: WhisperDTO[];
+  /** The supervisor joined the chat as a second agent and may write in it. */
+  joined: boolean;
 }
 
 export function createDeskState(worker: WorkerDTO | null, outbox: PendingMessage[] = []): DeskState {

@@ -8,6 +8,7 @@ import type {
   OfferDTO,
   Sid,
   SupervisorSnapshot,
+  WhisperDTO,
   WorkerDTO,
 } from '../../../protocol.ts';
 import { replaceChats } from './chat-updates.ts';
@@ -84,6 +85,34 @@ export function addWatchedMessages(channelSid: Sid, messages: MessageDTO[]): Upd
     const sorted = [...byIndex.values()].sort((a, b) => a.index - b.index);
     return { ...state, watching: { ...watched, messages: sorted } };
   };
+}
+
+/** Whispers of a chat held or watched, by sid: a repeat is dropped, oldest first. */
+export function addWhispers(channelSid: Sid, whispers: WhisperDTO[]): Update<DeskState> {
+  const merge = (held: WhisperDTO[] = []) => {
+    const bySid = new Map(held.map((w) => [w.sid, w]));
+    for (const whisper of whispers) bySid.set(whisper.sid, whisper);
+    return [...bySid.values()].sort((a, b) => a.dateCreated.localeCompare(b.dateCreated));
+  };
+  return (state) => {
+    if (whispers.length === 0) return state;
+    const chat = state.chats[channelSid];
+    const watched = state.watching?.channelSid === channelSid ? state.watching : null;
+    if (!chat && !watched) return state;
+    return {
+      ...state,
+      chats: chat
+        ? { ...state.chats, [channelSid]: { ...chat, whispers: merge(chat.whispers) } }
+        : state.chats,
+      watching: watched ? { ...watched, whispers: merge(watched.whispers) } : state.watching,
+    };
+  };
+}
+
+/** The watching supervisor joined (true) or left (false) the chat. */
+export function setJoined(channelSid: Sid, joined: boolean): Update<DeskState> {
+  return (state) =>
+    state.watching?.channelSid === channelSid ? { ...state, watching: { ...state.watching, joined } } : state;
 }
 
 export function dismissNotice(id: number): Update<DeskState> {

@@ -12,6 +12,7 @@ import { useDesk, useDeskState, useRunAction } from './desk-context.ts';
 import { EndChatDialog } from './end-chat-dialog.tsx';
 import { MessageLog } from './message-log.tsx';
 import { TransferDialog } from './transfer-dialog.tsx';
+import { WhisperBox } from './whispers.tsx';
 import { WrapUpForm } from './wrap-up-form.tsx';
 
 export function Conversation() {
@@ -79,6 +80,7 @@ function ConversationView({ chat, pending }: { chat: ChatState; pending: Pending
         pending={pending}
         customerReadIndex={customerReadIndex(chat)}
         offline={connection !== 'online'}
+        whispers={chat.whispers}
       />
       <p class="conversation__typing" aria-live="polite">
         {chat.typingName ? `${chat.typingName} is typing…` : ''}
@@ -101,6 +103,7 @@ function ConversationView({ chat, pending }: { chat: ChatState; pending: Pending
         />
       )}
       {transferring && <TransferDialog taskSid={task.sid} onClose={() => setTransferring(false)} />}
+      <WhisperBox channelSid={channel.sid} disabled={connection !== 'online'} />
       <Composer
         disabled={!canWrite(chat)}
         onSend={(body) => client.send(channel.sid, body)}

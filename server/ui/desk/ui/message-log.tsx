@@ -6,9 +6,10 @@
  * so reading history is never interrupted.
  */
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { MessageDTO } from '../../../protocol.ts';
+import type { MessageDTO, WhisperDTO } from '../../../protocol.ts';
 import type { PendingMessage } from '../state/desk-state.ts';
 import { MessageItem, PendingItem } from './message-item.tsx';
+import { mergeByTime, WhisperItem } from './whispers.tsx';
 
 /** Messages rendered per page: enough for a screenful several times over. */
 export const PAGE_SIZE = 100;
@@ -21,9 +22,11 @@ interface MessageLogProps {
   /** The customer's read horizon: agent messages up to it show "Seen". */
   customerReadIndex: number;
   offline: boolean;
+  /** Staff-only notes, shown among the messages by time. */
+  whispers?: WhisperDTO[];
 }
 
-export function MessageLog({ messages, pending, customerReadIndex, offline }: MessageLogProps) {
+export function MessageLog({ messages, pending, customerReadIndex, offline, whispers }: MessageLogProps) {
   const log = useRef<HTMLDivElement>(null);
   const [shown, setShown] = useState(PAGE_SIZE);
   const atBottom = useRef(true);
@@ -41,7 +44,7 @@ export function MessageLog({ messages, pending, customerReadIndex, offline }: Me
     } else if (atBottom.current || pending.length > 0) {
       element.scrollTop = element.scrollHeight;
     }
-  }, [messages.length, pending.length, shown]);
+  }, [messages.length, pending.length, shown, whispers?.length]);
 
   return (
     <div
@@ -67,9 +70,17 @@ export function MessageLog({ messages, pending, customerReadIndex, offline }: Me
           Show earlier messages ({start})
         </button>
       )}
-      {visible.map((message) => (
-        <MessageItem key={message.index} message={message} seen={message.index <= customerReadIndex} />
-      ))}
+      {mergeByTime(visible, whispers, start === 0).map((entry) =>
+        entry.kind === 'whisper' ? (
+          <WhisperItem key={entry.whisper.sid} whisper={entry.whisper} />
+        ) : (
+          <MessageItem
+            key={entry.message.index}
+            message={entry.message}
+            seen={entry.message.index <= customerReadIndex}
+          />
+        ),
+      )}
       {pending.map((message) => (
         <PendingItem key={message.clientId} message={message} offline={offline} />
       ))}
