@@ -211,10 +211,6 @@ export function createCore({
     routing,
     /** Supervisors joining and leaving live chats. */
     supervision: createSupervision({ store, conversations }),
-    /** Staff-only notes on chats. */
-    whispers: createWhispers({ store, events }),
-    /** Supervisors joining and leaving live chats. */
-    supervision: createSupervision({ store, conversations }),
     /** Supervisors' figures over the last hours, from stored task events. */
     figures: createFigures({ store, clock }),
     /** Staff-only notes on chats. */
