@@ -55,6 +55,12 @@ export function botTranscript(chat: ChatState): MessageDTO[] {
   return before.some((m) => m.authorRole === 'bot') ? before.filter((m) => m.authorRole !== 'system') : [];
 }
 
+/** An email conversation's subject (set from the first mail); null for other channels. */
+export function emailSubject(chat: AgentChatDTO): string | null {
+  const { channelType, subject } = chat.channel.attributes;
+  return channelType === 'email' && typeof subject === 'string' && subject ? subject : null;
+}
+
 export function customerName(chat: AgentChatDTO): string {
   return chat.contact.friendlyName || chat.channel.attributes.from || 'Customer';
 }

@@ -1,6 +1,6 @@
 /** The chats the agent holds, oldest first, each with its unread count and state. */
 import type { ChatState } from '../state/desk-state.ts';
-import { chatList, customerName, unreadCount } from '../state/selectors.ts';
+import { chatList, customerName, emailSubject, unreadCount } from '../state/selectors.ts';
 import { useDesk, useDeskState } from './desk-context.ts';
 import { NewConversation } from './new-conversation.tsx';
 
@@ -37,6 +37,7 @@ function ChatListItem({ chat, selected }: { chat: ChatState; selected: boolean }
   const unread = unreadCount(chat);
   const last = chat.messages[chat.messages.length - 1];
   const wrapping = chat.chat.task.status === 'wrapping';
+  const subject = emailSubject(chat.chat);
   return (
     <li>
       <button
@@ -52,6 +53,7 @@ function ChatListItem({ chat, selected }: { chat: ChatState; selected: boolean }
             <span class="visually-hidden"> unread</span>
           </span>
         )}
+        {subject && <span class="chat-item__subject">{subject}</span>}
         <span class="chat-item__preview">{wrapping ? 'Wrapping up' : (last?.body ?? '')}</span>
       </button>
     </li>

@@ -1,15 +1,18 @@
 /**
  * What the agent knows about the customer of the selected chat: who they are, where they are
  * on the site (live: it follows the visitor's navigation), their browser, what they told the
- * pre-engagement form, and the task's data. Everything carries a human label; internal ids
- * stay in a closed "Technical details" disclosure, there for a support ticket, not in the way.
+ * pre-engagement form, the task's data and the customer's rating of this chat, and their
+ * earlier conversations. Everything carries a human label; internal ids stay in a closed
+ * "Technical details" disclosure, there for a support ticket, not in the way.
  */
 import type { ComponentChildren } from 'preact';
-import type { TransferInfo } from '../../../protocol.ts';
+import type { CsatInfo, TransferInfo } from '../../../protocol.ts';
 import { describeBrowser } from '../format/describe-browser.ts';
 import { channelTypeLabel, humanLabel, isTechnical, taskStatusLabel, valueText } from '../format/labels.ts';
-import { botTranscript, customerName } from '../state/selectors.ts';
+import { botTranscript, customerName, emailSubject } from '../state/selectors.ts';
 import { useDeskState } from './desk-context.ts';
+import { EarlierConversations } from './earlier-conversations.tsx';
+import { RatingStars } from './rating-stars.tsx';
 
 export function ContextPanel() {
   const state = useDeskState();
@@ -21,8 +24,10 @@ export function ContextPanel() {
   const {
     preEngagementData: _shownAbove,
     transfer,
+    csat,
     ...taskAttributes
-  } = task.attributes as Record<string, unknown> & { transfer?: TransferInfo };
+  } = task.attributes as Record<string, unknown> & { transfer?: TransferInfo; csat?: CsatInfo };
+  const subject = emailSubject(chat.chat);
   const transcript = botTranscript(chat);
   const split = (values: Record<string, unknown>) => {
     const shown = Object.entries(values).filter(([key, value]) => !isTechnical(key, value));
@@ -44,6 +49,7 @@ export function ContextPanel() {
       <dl class="facts">
         <Fact label="Name">{customerName(chat.chat)}</Fact>
         <Fact label="Channel">{channelTypeLabel(channel.attributes.channelType)}</Fact>
+        {subject && <Fact label="Subject">{subject}</Fact>}
         <Fact label="Page">{pageUrl ? <PageLink url={pageUrl} /> : 'Unknown'}</Fact>
         <Fact label="Browser">{describeBrowser(userAgent)}</Fact>
       </dl>
@@ -57,6 +63,11 @@ export function ContextPanel() {
       <dl class="facts">
         <Fact label="Status">{taskStatusLabel(task.status)}</Fact>
         <Fact label="Priority">{String(task.priority)}</Fact>
+        {csat && typeof csat.score === 'number' && (
+          <Fact label="Rating">
+            <RatingStars csat={csat} />
+          </Fact>
+        )}
       </dl>
       <FactList values={split(taskAttributes)} />
       {transfer && (
@@ -80,6 +91,7 @@ export function ContextPanel() {
           </ol>
         </>
       )}
+      <EarlierConversations key={channel.sid} channelSid={channel.sid} />
       <details class="context__technical">
         <summary>Technical details</summary>
         <dl class="facts">

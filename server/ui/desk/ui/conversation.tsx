@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { fillPlaceholders, loadCannedResponses } from '../client/canned-responses.ts';
 import { uploadMedia } from '../client/media.ts';
 import type { ChatState, PendingMessage } from '../state/desk-state.ts';
-import { canWrite, customerName, customerReadIndex } from '../state/selectors.ts';
+import { canWrite, customerName, customerReadIndex, emailSubject } from '../state/selectors.ts';
 import { Composer } from './composer.tsx';
 import { useDesk, useDeskState, useRunAction } from './desk-context.ts';
 import { EndChatDialog } from './end-chat-dialog.tsx';
@@ -55,6 +55,7 @@ function ConversationView({ chat, pending }: { chat: ChatState; pending: Pending
     <section class="conversation" aria-label={`Chat with ${name}`}>
       <header class="conversation__header">
         <h2>{name}</h2>
+        {emailSubject(chat.chat) && <span class="conversation__subject">{emailSubject(chat.chat)}</span>}
         <span class={`status status--${task.status}`}>
           {task.status === 'wrapping' ? 'Wrapping up' : 'Active'}
         </span>

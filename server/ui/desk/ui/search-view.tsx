@@ -8,7 +8,7 @@ import type { ConversationSearchResult, TranscriptDTO } from '../../../protocol.
 import { loadTranscript, searchConversations } from '../client/search.ts';
 import { channelTypeLabel } from '../format/labels.ts';
 import { useDesk, useRunAction } from './desk-context.ts';
-import { MessageItem } from './message-item.tsx';
+import { TranscriptView } from './transcript-view.tsx';
 
 const formatDate = (iso: string) =>
   new Date(iso).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
@@ -128,39 +128,4 @@ function Highlighted({ text, highlights }: { text: string; highlights: [number, 
   }
   parts.push(text.slice(at));
   return <>{parts}</>;
-}
-
-function TranscriptView({ transcript, onBack }: { transcript: TranscriptDTO; onBack(): void }) {
-  const { channel, customerName, messages } = transcript;
-  return (
-    <section class="search" aria-label={`Transcript with ${customerName}`}>
-      <header class="conversation__header">
-        <h2>Transcript with {customerName}</h2>
-        <span class="status">{channel.status === 'active' ? 'Active' : 'Ended'}</span>
-        <span class="conversation__spacer" />
-        <button type="button" class="button" onClick={onBack}>
-          Back to results
-        </button>
-      </header>
-      {transcript.wrapUps.length > 0 && (
-        <ul class="search__wrap-ups" aria-label="Wrap-up">
-          {transcript.wrapUps.map((w) => (
-            <li key={w.taskSid}>
-              <strong>{w.disposition ?? 'No disposition'}</strong>
-              {w.workerName && ` · ${w.workerName}`}
-              {w.notes && ` · ${w.notes}`}
-            </li>
-          ))}
-        </ul>
-      )}
-      <div class="conversation__log" role="log" aria-label="Transcript">
-        {messages.map((message) => (
-          <MessageItem key={message.index} message={message} seen={false} />
-        ))}
-      </div>
-      {transcript.hasMore && (
-        <p class="conversation__ended">The first {messages.length} messages are shown.</p>
-      )}
-    </section>
-  );
 }
