@@ -1,8 +1,10 @@
 /**
  * The rating after a chat and a returning visitor's history, in Chromium: the visitor ends a
  * chat an agent's task stood behind, picks "4 stars", writes a Comment and sends it (the task
- * then carries it); after "Start new chat" the earlier conversation shows above the new one.
+ * then carries it); an anonymous visitor's next chat starts on its own, while a verified user
+ * sees their earlier conversation above the new one, on another device too.
  */
+import { createHmac } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { TestParley } from '../helpers/server.ts';
@@ -56,20 +58,57 @@ describe('rating and history', () => {
     const ratings = await parley.api<Json>('GET', `/v1/Ratings?flexFlowSid=${flow}`);
     expect(ratings.body.meta).toMatchObject({ count: 1, average: 4 });
 
-    // A returning visitor: the next chat shows the earlier one above the greeting.
+    // An anonymous visitor's next chat starts on its own: the earlier one is not shown above it.
     await page.getByRole('button', { name: 'Start new chat' }).click();
     await eventually(async () => (await storedSession(page, flow))?.channelSid).not.toBe(channelSid);
-    await eventually(() => conversation(page).textContent()).toContain('Where is my order?');
     await write(page, 'Back again');
     await delivered(page);
-    const text = (await conversation(page).textContent()) ?? '';
-    expect(text.indexOf('Where is my order?')).toBeLessThan(text.indexOf('Back again'));
+    expect(await conversation(page).textContent()).not.toContain('Where is my order?');
+  });
 
-    // After a reload the stored session still shows the earlier conversation.
-    await page.reload();
-    await page.evaluate(() => (window as unknown as { spa: { mount(o: object): void } }).spa.mount({}));
-    // The window was open, so it opens again by itself.
-    await eventually(() => conversation(page).textContent()).toContain('Where is my order?');
+  it('shows a verified visitor their earlier conversation above the new one, on another device', async () => {
+    const secret = 'widget-history-secret';
+    const { body } = await parley.api<Json>('POST', '/v1/FlexFlows', {
+      friendlyName: 'Signed-in shop',
+      channelType: 'web',
+      contactIdentity: 'signed-in-shop',
+      enabled: true,
+      integrationType: 'task',
+      integration: { identityVerification: { required: false, secret } },
+      allowedOrigins: ['self'],
+    });
+    const identity = {
+      userId: 'u-88',
+      name: 'Grace Hopper',
+      userHash: createHmac('sha256', secret).update('u-88').digest('hex'),
+    };
+    const signedIn = async () => {
+      const page = await visitor.page(`/spa.html?flow=${body.sid}`);
+      await page.evaluate((id) => {
+        const spa = (window as unknown as { spa: { mount(): { identify(i: object): void } } }).spa;
+        spa.mount().identify(id);
+      }, identity);
+      await openChat(page);
+      return page;
+    };
+
+    const laptop = await signedIn();
+    await write(laptop, 'Is the blue kettle in stock?');
+    await delivered(laptop);
+    await laptop.getByRole('button', { name: 'End chat' }).click();
+    await laptop.getByRole('button', { name: 'Yes, end it' }).click();
+    await laptop.getByRole('button', { name: 'Start new chat' }).waitFor();
+
+    // The same user on their phone: a new chat, the earlier one above it.
+    const phone = await signedIn();
+    const [before, now] = [await storedSession(laptop, body.sid), await storedSession(phone, body.sid)];
+    expect(now?.contactSid).toBe(before?.contactSid);
+    expect(now?.channelSid).not.toBe(before?.channelSid);
+    await eventually(() => conversation(phone).textContent()).toContain('Is the blue kettle in stock?');
+    await write(phone, 'Back again');
+    await delivered(phone);
+    const text = (await conversation(phone).textContent()) ?? '';
+    expect(text.indexOf('Is the blue kettle in stock?')).toBeLessThan(text.indexOf('Back again'));
   });
 
   it('asks nothing on a Flex Flow that turned ratings off', async () => {

@@ -355,10 +355,12 @@ describe('the widget on the demo shop', () => {
 
     await write(page, 'One more question');
     await delivered(page);
-    // The new channel holds only the new message; the earlier chat is shown above it, as history.
+    // The new channel holds only the new message; an anonymous visitor is not shown the earlier
+    // chat (only a verified user gets their history: widget-rating.test.ts).
     expect((await storedMessages(second?.channelSid ?? '')).map((message) => message.body)).toEqual([
       'One more question',
     ]);
+    expect(await conversation(page).getByText('Thanks, that was all').count()).toBe(0);
   });
 });
 

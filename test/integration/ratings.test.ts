@@ -5,7 +5,7 @@
  * other Flex Flows and foreign origins are refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MessageDTO, TaskDTO } from '../../server/protocol.ts';
+import type { TaskDTO } from '../../server/protocol.ts';
 import { connectVisitor, openWebChannel, request, type VisitorSocket } from '../helpers/clients.ts';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 import { startParley, type TestParley } from '../helpers/server.ts';
