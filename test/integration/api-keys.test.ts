@@ -84,7 +84,9 @@ describe.each([
     expect(refusedBasic).toMatchObject({ status: 401, body: { code: 20003 } });
     // The other key still works; revoking it twice is a 404 naming how to list keys.
     expect((await call(parley.url, `Bearer ${other.secret}`, 'GET', '/v1/Workers')).status).toBe(200);
-    expect((await parley.api('GET', '/v1/ApiKeys')).body.apiKeys.map((k: Json) => k.sid)).toEqual([other.sid]);
+    expect((await parley.api('GET', '/v1/ApiKeys')).body.apiKeys.map((k: Json) => k.sid)).toEqual([
+      other.sid,
+    ]);
     const again = await parley.api('DELETE', `/v1/ApiKeys/${sid}`);
     expect(again).toMatchObject({ status: 404, body: { code: 'not_found' } });
     expect(again.body.message).toContain('GET /v1/ApiKeys');

@@ -12,6 +12,7 @@ import express, { type ErrorRequestHandler, type Request, Router } from 'express
 import type { Core, Logger } from '../../core/index.ts';
 import { ParleyError, toErrorBody } from '../../errors.ts';
 import { adminCheck } from '../admin-auth.ts';
+import { twilioAuditTrail } from './audit.ts';
 import { conversationsRouter } from './conversations.ts';
 import { flexApiRouter } from './flex-api.ts';
 import { studioRouter } from './studio.ts';
@@ -39,12 +40,14 @@ export function twilioRouter(core: Core, adminKey: string, log: Logger): Router 
     if (!isAdmin(req))
       throw new ParleyError(
         'unauthorized',
-        'Authenticate with HTTP Basic: username an account SID (AC…) or API key SID (SK…), password PARLEY_ADMIN_KEY',
+        'Authenticate with HTTP Basic: username an account SID (AC…) and password PARLEY_ADMIN_KEY, or username an API key SID (SK…) and password its secret',
         401,
       );
     next();
   });
   router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 1000 }));
+  // Every change made through this surface is in the admin audit log, as through /v1's own.
+  router.use(twilioAuditTrail(core.store, log));
   router.use(flexApiRouter(core));
   router.use('/v1/Workspaces', taskRouterRouter(core));
   router.use('/v1/Conversations', conversationsRouter(core));

@@ -1,0 +1,146 @@
+/**
+ * The Twilio-shaped surface writes the admin audit log as Parley's own routes do: changes made
+ * with the official `twilio` library are there, before the reply, with the actor, the action,
+ * Parley's record before and after, and secrets left out; reads and refused changes are not.
+ */
+import twilio from 'twilio';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parleyHttpClient } from '../../server/twilio.ts';
+import { startParley, type TestParley } from '../helpers/server.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the API answers
+type Json = any;
+
+const ACCOUNT_SID = `AC${'90ab'.repeat(8)}`;
+
+let parley: TestParley;
+let client: twilio.Twilio;
+
+beforeAll(async () => {
+  parley = await startParley();
+  client = twilio(ACCOUNT_SID, parley.adminKey, { httpClient: parleyHttpClient(parley.url) as never });
+});
+afterAll(() => parley?.stop());
+
+async function eventsOf(resourceSid: string): Promise<Json[]> {
+  const { body } = await parley.api('GET', `/v1/AuditEvents?resourceSid=${resourceSid}`);
+  return body.auditEvents;
+}
+
+describe('the audit trail of the Twilio-shaped surface', () => {
+  it('records TaskRouter workers, queues, workflows and task updates, with before and after', async () => {
+    const [workspace] = await client.taskrouter.v1.workspaces.list();
+    const ws = client.taskrouter.v1.workspaces(workspace?.sid ?? '');
+    const worker = await ws.workers.create({ friendlyName: 'Robin', attributes: '{"skills":["billing"]}' });
+    await ws.workers(worker.sid).update({ friendlyName: 'Robin Hart' });
+    const queue = await ws.taskQueues.create({ friendlyName: 'Billing', targetWorkers: '1==1' });
+    const workflow = await ws.workflows.create({
+      friendlyName: 'Billing first',
+      configuration: JSON.stringify({ task_routing: { filters: [], default_filter: { queue: queue.sid } } }),
+    });
+    const task = await ws.tasks.create({ workflowSid: workflow.sid, attributes: '{"type":"billing"}' });
+    await ws.tasks(task.sid).update({ assignmentStatus: 'canceled', reason: 'duplicate' });
+    await ws.workers(worker.sid).remove();
+
+    const workerEvents = await eventsOf(worker.sid);
+    expect(workerEvents.map((e) => e.action)).toEqual(['delete', 'update', 'create']);
+    const [deleted, renamed, created] = workerEvents;
+    expect(created).toMatchObject({
+      actor: { kind: 'admin_key', workerSid: null, name: 'admin key' },
+      resourceType: 'Workers',
+      request: `POST /v1/Workspaces/${workspace?.sid}/Workers`,
+      before: null,
+      after: { sid: worker.sid, friendlyName: 'Robin', attributes: { skills: ['billing'] } },
+    });
+    expect(renamed).toMatchObject({
+      request: `POST /v1/Workspaces/${workspace?.sid}/Workers/${worker.sid}`,
+      before: { friendlyName: 'Robin' },
+      after: { friendlyName: 'Robin Hart' },
+    });
+    expect(deleted).toMatchObject({ before: { friendlyName: 'Robin Hart' }, after: null });
+    expect(JSON.stringify(workerEvents)).not.toMatch(/passwordHash/i);
+
+    expect((await eventsOf(queue.sid))[0]).toMatchObject({ action: 'create', resourceType: 'TaskQueues' });
+    expect((await eventsOf(workflow.sid))[0]).toMatchObject({ action: 'create', resourceType: 'Workflows' });
+    const taskEvents = await eventsOf(task.sid);
+    expect(taskEvents.map((e) => e.action)).toEqual(['update', 'create']);
+    expect(taskEvents[0]).toMatchObject({
+      resourceType: 'Tasks',
+      before: { status: 'pending' },
+      after: { status: 'canceled' },
+    });
+  });
+
+  it('records Flex Flows, Studio flows and Conversations, and not what failed or only read', async () => {
+    const flexFlow = await client.flexApi.v1.flexFlow.create({
+      friendlyName: 'Support web chat',
+      chatServiceSid: `IS${'0'.repeat(32)}`,
+      channelType: 'web',
+    });
+    await client.flexApi.v1.flexFlow(flexFlow.sid).update({ 'integration.priority': 7 } as never);
+    await client.flexApi.v1.flexFlow(flexFlow.sid).fetch();
+    const flexEvents = await eventsOf(flexFlow.sid);
+    expect(flexEvents.map((e) => [e.action, e.resourceType])).toEqual([
+      ['update', 'FlexFlows'],
+      ['create', 'FlexFlows'],
+    ]);
+
+    const flow = await client.studio.v2.flows.create({
+      friendlyName: 'Greeter',
+      status: 'published',
+      definition: {
+        description: 'Greets',
+        initial_state: 'Trigger',
+        flags: { allow_concurrent_calls: true },
+        states: [{ name: 'Trigger', type: 'trigger', transitions: [], properties: {} }],
+      },
+    });
+    await client.studio.v2.flows(flow.sid).remove();
+    expect((await eventsOf(flow.sid)).map((e) => [e.action, e.resourceType])).toEqual([
+      ['delete', 'Flows'],
+      ['create', 'Flows'],
+    ]);
+
+    const conversation = await client.conversations.v1.conversations.create({ friendlyName: 'Returns' });
+    const message = await client.conversations.v1
+      .conversations(conversation.sid)
+      .messages.create({ author: 'returns-bot', body: 'Your parcel is on its way' });
+    expect((await eventsOf(conversation.sid))[0]).toMatchObject({
+      action: 'create',
+      resourceType: 'Conversations',
+    });
+    expect((await eventsOf(message.sid))[0]).toMatchObject({
+      action: 'create',
+      resourceType: 'Conversations/Messages',
+      after: { sid: message.sid, body: 'Your parcel is on its way', channelSid: conversation.sid },
+    });
+
+    const missing = `WK${'0'.repeat(32)}`;
+    const [workspace] = await client.taskrouter.v1.workspaces.list();
+    await expect(
+      client.taskrouter.v1
+        .workspaces(workspace?.sid ?? '')
+        .workers(missing)
+        .update({ friendlyName: 'x' }),
+    ).rejects.toMatchObject({ status: 404 });
+    expect(await eventsOf(missing)).toEqual([]);
+  });
+
+  it('names the API key that made a change', async () => {
+    const key = (await parley.api('POST', '/v1/ApiKeys', { friendlyName: 'flex backend' })).body;
+    const keyed = twilio(key.sid, key.secret, {
+      accountSid: ACCOUNT_SID,
+      httpClient: parleyHttpClient(parley.url) as never,
+    });
+    const flexFlow = await keyed.flexApi.v1.flexFlow.create({
+      friendlyName: 'Keyed flow',
+      chatServiceSid: `IS${'0'.repeat(32)}`,
+      channelType: 'web',
+    });
+    expect((await eventsOf(flexFlow.sid))[0].actor).toEqual({
+      kind: 'api_key',
+      workerSid: null,
+      name: `API key "flex backend" (${key.sid})`,
+    });
+  });
+});
