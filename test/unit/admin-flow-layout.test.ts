@@ -1,6 +1,9 @@
-/** The bot flow diagram's layout: layers from the initial state, arrows for every transition. */
+/**
+ * The bot flow diagram's layout (dagre): layers from the initial state, an arrow for every
+ * transition, and no box or label on top of another, even in a large flow full of loops.
+ */
 import { describe, expect, it } from 'vitest';
-import { layoutFlow } from '../../server/ui/admin/ui/flow-layout.ts';
+import { type Diagram, layoutFlow } from '../../server/ui/admin/ui/flow-layout.ts';
 
 const state = (name: string, type: string, next: [string, string][] = []) => ({
   name,
@@ -8,6 +11,35 @@ const state = (name: string, type: string, next: [string, string][] = []) => ({
   properties: {},
   transitions: next.map(([event, to]) => ({ event, next: to })),
 });
+
+interface Rect {
+  what: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+const overlap = (a: Rect, b: Rect) =>
+  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+/** Every pair of boxes, and of a box and a label, that overlap: none in a readable diagram. */
+function collisions(diagram: Diagram): string[] {
+  const boxes: Rect[] = diagram.states.map((s) => ({ what: s.name, ...diagram.box, x: s.x, y: s.y }));
+  // A label's text: 11px, centred on labelX, its baseline 4px below the centre.
+  const labels: Rect[] = diagram.edges.map((e) => ({
+    what: `label ${e.from} -${e.event}->`,
+    x: e.labelX - e.event.length * 3,
+    y: e.labelY - 11,
+    width: e.event.length * 6,
+    height: 11,
+  }));
+  const found: string[] = [];
+  for (const [i, a] of boxes.entries()) {
+    for (const b of boxes.slice(i + 1)) if (overlap(a, b)) found.push(`${a.what} / ${b.what}`);
+    for (const label of labels) if (overlap(a, label)) found.push(`${a.what} / ${label.what}`);
+  }
+  return found;
+}
 
 describe('the layout of a bot flow diagram', () => {
   it('puts each state one layer below the first state that reaches it', () => {
@@ -36,10 +68,74 @@ describe('the layout of a bot flow diagram', () => {
       'route -match-> handover',
       'route -noMatch-> ask',
     ]);
-    // The loop back up is drawn beside the boxes, not through them.
-    const back = diagram.edges.find((e) => e.event === 'noMatch');
-    const boxes = diagram.states.filter((s) => s.name === 'ask' || s.name === 'route');
-    expect(back?.labelX).toBeGreaterThan(Math.max(...boxes.map((s) => s.x)));
+    // The loop back up is routed around the boxes: its label sits on none of them.
+    expect(collisions(diagram)).toEqual([]);
+    expect(diagram.edges.every((e) => /^M[\d.-]+,[\d.-]+( [LQ][\d., -]+)+$/.test(e.path))).toBe(true);
+  });
+
+  it('lays out a 15-state flow full of loops with no box or label on another, inside the drawing', () => {
+    const diagram = layoutFlow({
+      initial_state: 'Trigger',
+      states: [
+        state('Trigger', 'trigger', [
+          ['incomingMessage', 'greet'],
+          ['incomingRequest', 'lookup'],
+        ]),
+        state('greet', 'send-message', [['sent', 'ask_topic']]),
+        state('ask_topic', 'send-and-wait-for-reply', [
+          ['incomingMessage', 'route_topic'],
+          ['timeout', 'reminder'],
+          ['deliveryFailure', 'handover'],
+        ]),
+        state('reminder', 'send-and-wait-for-reply', [
+          ['incomingMessage', 'route_topic'],
+          ['timeout', 'goodbye'],
+        ]),
+        state('route_topic', 'split-based-on', [
+          ['noMatch', 'ask_topic'],
+          ['match', 'ask_order'],
+          ['match', 'faq'],
+          ['match', 'handover'],
+        ]),
+        state('ask_order', 'send-and-wait-for-reply', [
+          ['incomingMessage', 'lookup'],
+          ['timeout', 'reminder'],
+        ]),
+        state('lookup', 'make-http-request', [
+          ['success', 'check_status'],
+          ['failed', 'retry'],
+        ]),
+        state('retry', 'run-function', [
+          ['success', 'lookup'],
+          ['fail', 'handover'],
+        ]),
+        state('check_status', 'split-based-on', [
+          ['noMatch', 'handover'],
+          ['match', 'shipped'],
+          ['match', 'delayed'],
+        ]),
+        state('shipped', 'send-message', [['sent', 'anything_else']]),
+        state('delayed', 'send-message', [['sent', 'anything_else']]),
+        state('faq', 'send-message', [['sent', 'anything_else']]),
+        state('anything_else', 'send-and-wait-for-reply', [
+          ['incomingMessage', 'route_topic'],
+          ['timeout', 'goodbye'],
+        ]),
+        state('handover', 'send-to-flex'),
+        state('goodbye', 'send-message'),
+      ],
+    });
+    expect(diagram.states).toHaveLength(15);
+    expect(diagram.edges).toHaveLength(26);
+    expect(collisions(diagram)).toEqual([]);
+    for (const s of diagram.states) {
+      expect(s.x).toBeGreaterThanOrEqual(0);
+      expect(s.y).toBeGreaterThanOrEqual(0);
+      expect(s.x + diagram.box.width).toBeLessThanOrEqual(diagram.width);
+      expect(s.y + diagram.box.height).toBeLessThanOrEqual(diagram.height);
+    }
+    // Two transitions between the same states (match to three places, two to route_topic) each get an arrow.
+    expect(new Set(diagram.edges.map((e) => e.path)).size).toBe(diagram.edges.length);
   });
 
   it('keeps boxes of one layer apart and inside the drawing', () => {

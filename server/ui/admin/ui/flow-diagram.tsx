@@ -1,9 +1,37 @@
 /**
  * The diagram of a bot flow: states as boxes (those with problems outlined in red), transitions
- * as arrows labelled with their event. Drawn from the JSON as it is edited.
+ * as arrows labelled with their event. Drawn from the JSON as it is edited. The layout (and the
+ * graph-layout library in it) is loaded the first time a diagram is drawn, not with the console.
  */
-import { useMemo } from 'preact/hooks';
-import { BOX, layoutFlow } from './flow-layout.ts';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { layoutFlow } from './flow-layout.ts';
+
+type Layout = typeof layoutFlow;
+
+let loading: Promise<Layout> | null = null;
+const loadLayout = () => {
+  loading ??= import('./flow-layout.ts').then((module) => module.layoutFlow);
+  return loading;
+};
+
+/** The layout function once its chunk is loaded; null until then. */
+function useLayout(): Layout | null {
+  const [layout, setLayout] = useState<{ run: Layout } | null>(null);
+  useEffect(() => {
+    let live = true;
+    loadLayout().then(
+      (run) => live && setLayout({ run }),
+      () => {
+        // A failed chunk load is retried on the next draw.
+        loading = null;
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  return layout?.run ?? null;
+}
 
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
@@ -14,8 +42,10 @@ export function FlowDiagram({
   definition: unknown;
   problemStates: Set<string>;
 }) {
-  const diagram = useMemo(() => layoutFlow(definition), [definition]);
-  if (diagram.states.length === 0) return null;
+  const layout = useLayout();
+  const diagram = useMemo(() => layout?.(definition) ?? null, [layout, definition]);
+  if (!diagram || diagram.states.length === 0) return null;
+  const box = diagram.box;
   return (
     <figure class="diagram">
       <figcaption>Diagram</figcaption>
@@ -53,11 +83,11 @@ export function FlowDiagram({
             class={`diagram__state${problemStates.has(s.name) ? ' diagram__state--problem' : ''}`}
             data-state={s.name}
           >
-            <rect x={s.x} y={s.y} width={BOX.width} height={BOX.height} rx="6" />
-            <text x={s.x + BOX.width / 2} y={s.y + 19} text-anchor="middle" class="diagram__name">
+            <rect x={s.x} y={s.y} width={box.width} height={box.height} rx="6" />
+            <text x={s.x + box.width / 2} y={s.y + 19} text-anchor="middle" class="diagram__name">
               {s.name}
             </text>
-            <text x={s.x + BOX.width / 2} y={s.y + 35} text-anchor="middle" class="diagram__type">
+            <text x={s.x + box.width / 2} y={s.y + 35} text-anchor="middle" class="diagram__type">
               {s.type}
             </text>
           </g>

@@ -1,13 +1,16 @@
 /**
- * Lays a bot flow out for its diagram: states in layers by their distance from the initial
- * state (breadth first), in the order they are reached; states nothing reaches go in a last
- * layer. Transitions that go back up or across a layer are drawn as curves beside the boxes.
- * A small layered layout of its own: no graph-layout library is a dependency of Parley.
+ * Lays a bot flow out for its diagram with dagre (a maintained layered graph layout): states
+ * ranked top to bottom from the initial state, ordered to cross as few transitions as it can,
+ * loops and retries routed back up around the boxes, and each transition's label given room of
+ * its own so no label sits on a box. Several transitions between the same two states stay apart
+ * (a multigraph). This module carries dagre (~50 KB), so the diagram loads it when first drawn.
  */
+import dagre from '@dagrejs/dagre';
 
 export interface DiagramState {
   name: string;
   type: string;
+  /** The box's top-left corner. */
   x: number;
   y: number;
 }
@@ -25,13 +28,16 @@ export interface DiagramEdge {
 export interface Diagram {
   width: number;
   height: number;
+  /** Every state's box size. */
+  box: { width: number; height: number };
   states: DiagramState[];
   edges: DiagramEdge[];
 }
 
-export const BOX = { width: 190, height: 46 };
-const GAP = { x: 50, y: 80 };
+const BOX = { width: 190, height: 46 };
 const MARGIN = 20;
+/** The room a label takes, in the diagram's 11px label font. */
+const labelSize = (event: string) => ({ width: Math.max(1, event.length) * 6.5 + 8, height: 14 });
 
 interface StudioState {
   name?: unknown;
@@ -43,85 +49,98 @@ interface StudioState {
 function readFlow(definition: unknown) {
   const d = (definition ?? {}) as { initial_state?: unknown; states?: unknown };
   const states = (Array.isArray(d.states) ? d.states : []) as StudioState[];
-  const named = states.filter((s): s is StudioState & { name: string } => typeof s?.name === 'string');
+  const seen = new Set<string>();
+  const named = states.filter((s): s is StudioState & { name: string } => {
+    if (typeof s?.name !== 'string' || seen.has(s.name)) return false;
+    seen.add(s.name);
+    return true;
+  });
   const transitions = named.flatMap((s) =>
     (Array.isArray(s.transitions) ? s.transitions : [])
-      .filter((t): t is { event?: unknown; next: string } => typeof t?.next === 'string' && t.next !== '')
+      .filter((t): t is { event?: unknown; next: string } => typeof t?.next === 'string' && seen.has(t.next))
       .map((t) => ({ from: s.name, to: t.next, event: typeof t.event === 'string' ? t.event : '' })),
   );
-  const initial = typeof d.initial_state === 'string' ? d.initial_state : named[0]?.name;
-  return { named, transitions, initial };
+  const initial = typeof d.initial_state === 'string' && seen.has(d.initial_state) ? d.initial_state : null;
+  // The initial state first: dagre keeps insertion order where nothing else decides.
+  const ordered = initial
+    ? [...named.filter((s) => s.name === initial), ...named.filter((s) => s.name !== initial)]
+    : named;
+  return { states: ordered, transitions, initial };
 }
 
-export function layoutFlow(definition: unknown): Diagram {
-  const { named, transitions, initial } = readFlow(definition);
-  const depth = new Map<string, number>();
-  const queue = initial && named.some((s) => s.name === initial) ? [initial] : [];
-  if (queue[0]) depth.set(queue[0], 0);
-  while (queue.length > 0) {
-    const name = queue.shift() as string;
+/** States the initial state does not lead to, and how many steps the farthest reached one takes. */
+function unreachedOf(
+  states: { name: string }[],
+  transitions: { from: string; to: string }[],
+  initial: string | null,
+) {
+  const depth = new Map<string, number>(initial ? [[initial, 0]] : []);
+  const queue = initial ? [initial] : [];
+  for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
     for (const t of transitions) {
-      if (t.from !== name || depth.has(t.to) || !named.some((s) => s.name === t.to)) continue;
+      if (t.from !== name || depth.has(t.to)) continue;
       depth.set(t.to, (depth.get(name) ?? 0) + 1);
       queue.push(t.to);
     }
   }
-  const unreached = Math.max(-1, ...depth.values()) + 1;
-  const layers: string[][] = [];
-  for (const s of named) {
-    const d = depth.get(s.name) ?? unreached;
-    layers[d] = [...(layers[d] ?? []), s.name];
-  }
-  // Reached states in the order breadth-first search met them.
-  const order = [...depth.keys()];
-  for (const layer of layers)
-    layer?.sort((a, b) => (order.indexOf(a) + 1 || 1e9) - (order.indexOf(b) + 1 || 1e9));
-
-  const widest = Math.max(1, ...layers.map((l) => l.length));
-  const width = MARGIN * 2 + widest * BOX.width + (widest - 1) * GAP.x;
-  const place = new Map<string, DiagramState>();
-  layers.forEach((layer, row) => {
-    const span = layer.length * BOX.width + (layer.length - 1) * GAP.x;
-    layer.forEach((name, i) => {
-      const type = String(named.find((s) => s.name === name)?.type ?? '');
-      place.set(name, {
-        name,
-        type,
-        x: (width - span) / 2 + i * (BOX.width + GAP.x),
-        y: MARGIN + row * (BOX.height + GAP.y),
-      });
-    });
-  });
-
-  const edges: DiagramEdge[] = [];
-  for (const t of transitions) {
-    const a = place.get(t.from);
-    const b = place.get(t.to);
-    if (!a || !b) continue;
-    const x1 = a.x + BOX.width / 2;
-    const y1 = a.y + BOX.height;
-    const x2 = b.x + BOX.width / 2;
-    const y2 = b.y;
-    if (b.y > a.y) {
-      const mid = (y1 + y2) / 2;
-      edges.push({
-        ...t,
-        path: `M${x1},${y1} C${x1},${mid} ${x2},${mid} ${x2},${y2}`,
-        labelX: (x1 + x2) / 2,
-        labelY: mid,
-      });
-    } else {
-      // Back up (a loop or a retry): round the right side of both boxes.
-      const side = Math.max(a.x, b.x) + BOX.width + GAP.x / 2;
-      const path = `M${a.x + BOX.width},${a.y + BOX.height / 2} C${side},${a.y + BOX.height / 2} ${side},${b.y + BOX.height / 2} ${b.x + BOX.width},${b.y + BOX.height / 2}`;
-      edges.push({ ...t, path, labelX: side - 6, labelY: (a.y + b.y) / 2 + BOX.height / 2 });
-    }
-  }
-  const rows = layers.length;
   return {
-    width: width + GAP.x,
-    height: MARGIN * 2 + rows * BOX.height + Math.max(0, rows - 1) * GAP.y,
-    states: [...place.values()],
-    edges,
+    unreached: states.filter((s) => !depth.has(s.name)).map((s) => s.name),
+    farthest: Math.max(0, ...depth.values()),
   };
+}
+
+/** A smooth path through dagre's points: straight ends, quadratic bends at the inner points. */
+function pathThrough(points: { x: number; y: number }[]): string {
+  const [first, ...rest] = points;
+  if (!first) return '';
+  if (rest.length < 2) return `M${first.x},${first.y}${rest.map((p) => ` L${p.x},${p.y}`).join('')}`;
+  let d = `M${first.x},${first.y}`;
+  for (let i = 0; i < rest.length - 1; i++) {
+    const bend = rest[i] as { x: number; y: number };
+    const after = rest[i + 1] as { x: number; y: number };
+    const end = i === rest.length - 2 ? after : { x: (bend.x + after.x) / 2, y: (bend.y + after.y) / 2 };
+    d += ` Q${bend.x},${bend.y} ${end.x},${end.y}`;
+  }
+  return d;
+}
+
+export function layoutFlow(definition: unknown): Diagram {
+  const { states, transitions, initial } = readFlow(definition);
+  const graph = new dagre.graphlib.Graph({ multigraph: true });
+  graph.setGraph({ rankdir: 'TB', nodesep: 40, edgesep: 16, ranksep: 56, marginx: MARGIN, marginy: MARGIN });
+  for (const s of states) graph.setNode(s.name, { ...BOX });
+  transitions.forEach((t, i) => {
+    graph.setEdge(t.from, t.to, { ...labelSize(t.event), labelpos: 'c' }, String(i));
+  });
+  // A state nothing leads to yet (one being written) goes below the rest, not beside the start:
+  // an unlabelled, weightless edge from the initial state holds it there and is never drawn.
+  const { unreached, farthest } = unreachedOf(states, transitions, initial);
+  if (initial)
+    for (const name of unreached)
+      graph.setEdge(initial, name, { width: 0, height: 0, minlen: farthest + 1, weight: 0 }, `hold:${name}`);
+  dagre.layout(graph);
+
+  const placed: DiagramState[] = states.map((s) => {
+    const node = graph.node(s.name);
+    return {
+      name: s.name,
+      type: typeof s.type === 'string' ? s.type : '',
+      x: (node.x ?? 0) - BOX.width / 2,
+      y: (node.y ?? 0) - BOX.height / 2,
+    };
+  });
+  const edges: DiagramEdge[] = transitions.map((t, i) => {
+    const edge = graph.edge(t.from, t.to, String(i));
+    const points = edge.points ?? [];
+    const middle = points[Math.floor(points.length / 2)] ?? { x: 0, y: 0 };
+    return {
+      ...t,
+      path: pathThrough(points),
+      labelX: edge.x ?? middle.x,
+      // dagre centres the label's box on (x, y); SVG text sits on its baseline.
+      labelY: (edge.y ?? middle.y) + 4,
+    };
+  });
+  const { width = 0, height = 0 } = graph.graph();
+  return { width: Math.ceil(width), height: Math.ceil(height), box: BOX, states: placed, edges };
 }
