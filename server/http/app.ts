@@ -3,10 +3,10 @@
  * pages, and the one error handler that turns every error into `{ code, message, status }`.
  */
 import express, { type ErrorRequestHandler } from 'express';
+import { createApiKeys } from '../core/api-keys.ts';
 import type { Core, Logger } from '../core/index.ts';
 import { demoFlexFlowSid } from '../core/seed.ts';
 import { ParleyError, toErrorBody } from '../errors.ts';
-import { createApiKeys } from '../core/api-keys.ts';
 import { systemClock } from '../ids.ts';
 import { apiKeyAuthentication, requireAdmin } from './admin-auth.ts';
 import { flowTrialRouter } from './admin-flow-trial.ts';
@@ -17,10 +17,11 @@ import type { BuiltAssets } from './built-assets.ts';
 import { cannedResponsesRouter } from './canned-responses.ts';
 import { channelsRouter } from './channels.ts';
 import { demoOrdersRouter } from './demo-orders.ts';
-import { earlierConversationsRouter } from './earlier-conversations.ts';
 import { demoPhoneRouter } from './demo-phone.ts';
+import { earlierConversationsRouter } from './earlier-conversations.ts';
 import { emailTranscriptsRouter } from './email-transcripts.ts';
 import { emailWebhooksRouter } from './email-webhooks.ts';
+import { figuresRouter } from './figures.ts';
 import { flexFlowsRouter } from './flex-flows.ts';
 import { flowsRouter } from './flows.ts';
 import { interactionsRouter } from './interactions.ts';
@@ -109,6 +110,8 @@ export function createApp({
     cannedResponsesRouter(core, adminKey, createAdminSessions(core, Boolean(demo))),
   );
   app.use(searchRouter(core, adminKey));
+  // Supervisors read their figures with their session token, so it checks the admin key itself.
+  app.use(figuresRouter(core, adminKey));
   app.use(earlierConversationsRouter(core, adminKey));
   const v1 = express.Router();
   // The admin key, or an admin console session; every change is written to the audit log.
