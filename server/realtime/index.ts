@@ -103,26 +103,40 @@ export function attachRealtime(
   attachAgent(agent, core, log, { gate, budgets: budgetsOn ? AGENT_BUDGETS : null });
 
   const { events } = core;
-  /** Both sides of a channel: the visitor's sockets and the agents holding it. */
+  // Socket.IO encodes a broadcast before it looks for its recipients. With its own in-memory
+  // adapter (one node) the rooms here are all there is, so a broadcast that would reach nobody
+  // (a chat no agent holds yet, a visitor whose only socket sent the message) is not encoded at
+  // all. With the Redis adapter (set later, several nodes) every broadcast goes out.
+  const localAdapter = webchat.adapter.constructor;
+  function reachesAnyone(nsp: Namespace, room: string, except?: string) {
+    if (nsp.adapter.constructor !== localAdapter) return true;
+    const sockets = nsp.adapter.rooms.get(room);
+    return (
+      sockets !== undefined &&
+      (sockets.size > 1 || (except === undefined ? sockets.size > 0 : !sockets.has(except)))
+    );
+  }
+  const namespaces = [webchat, agent] as unknown as Namespace[];
+  /** Both sides of a channel: the visitor's sockets and the agents holding it, but `except`. */
   function toChannel<E extends keyof WebchatServerEvents & keyof AgentServerEvents>(
     channelSid: string,
     event: E,
     payload: Parameters<WebchatServerEvents[E]>[0] & Parameters<AgentServerEvents[E]>[0],
+    except?: string,
   ) {
+    const room = channelRoom(channelSid);
     // The two event maps agree on these events; TypeScript cannot see that through the generic.
-    for (const room of [webchat.to(channelRoom(channelSid)), agent.to(channelRoom(channelSid))]) {
-      (room as unknown as { emit(event: string, payload: unknown): boolean }).emit(event, payload);
+    for (const nsp of namespaces) {
+      if (!reachesAnyone(nsp, room, except)) continue;
+      if (except === undefined) nsp.to(room).emit(event, payload);
+      else nsp.to(room).except(except).emit(event, payload);
     }
   }
 
   // The sender's own socket is answered by its ack, which carries the stored message.
-  events.on('message.created', (message, origin) => {
-    const room = channelRoom(message.channelSid);
-    if (origin) {
-      webchat.to(room).except(origin).emit('message:new', message);
-      agent.to(room).except(origin).emit('message:new', message);
-    } else toChannel(message.channelSid, 'message:new', message);
-  });
+  events.on('message.created', (message, origin) =>
+    toChannel(message.channelSid, 'message:new', message, origin),
+  );
   events.on('typing', (event) => toChannel(event.channelSid, 'typing:start', event));
   events.on('channel.updated', (channel) => toChannel(channel.sid, 'channel:updated', channel));
   events.on('member.updated', (member) => toChannel(member.channelSid, 'member:updated', member));
