@@ -4,7 +4,7 @@
  * channel's room.
  */
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { userHashOf } from '../../server/core/identity.ts';
 import type {
   Ack,
@@ -29,17 +29,29 @@ import {
   request,
   signIn,
 } from '../helpers/clients.ts';
-import { startParley, type TestParley } from '../helpers/server.ts';
+import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { type StartOptions, startParley, type TestParley } from '../helpers/server.ts';
 
 let parley: TestParley;
+let postgres: TestPostgres | undefined;
 const sockets: { close(): void }[] = [];
-beforeEach(async () => {
-  parley = await startParley({ limits: { signInPerMinute: 1000 } });
-});
 afterEach(async () => {
   for (const s of sockets.splice(0)) s.close();
-  await parley.stop();
+  await parley?.stop();
 });
+afterAll(() => postgres?.stop());
+
+const options: StartOptions = { limits: { signInPerMinute: 1000 } } as StartOptions;
+const engines: [string, () => Promise<TestParley>][] = [
+  ['SQLite', () => startParley(options)],
+  [
+    'PostgreSQL',
+    async () => {
+      postgres ??= await startPostgres();
+      return startParley({ ...options, databaseUrl: await postgres.createDatabase() });
+    },
+  ],
+];
 
 async function agent(name: string, attributes: Record<string, unknown> = {}, activity = 'Unavailable') {
   const username = name.toLowerCase();
@@ -94,173 +106,194 @@ const watch = (socket: AgentSocket, channelSid: string) =>
 
 const says = (body: string) => (m: MessageDTO) => m.body === body;
 
-describe('whispers', () => {
-  it('reach the agent and a watching supervisor, and never the visitor: not live, not in sync, history or transcript', async () => {
-    await parley.api('POST', `/v1/FlexFlows/${parley.flexFlowSid}`, {
-      integration: { identityVerification: { required: false, secret: SECRET } },
+describe.each(engines)('on %s', (_engine, start) => {
+  beforeEach(async () => {
+    parley = await start();
+  }, 60_000);
+
+  describe('whispers', () => {
+    it('reach the agent and a watching supervisor, and never the visitor: not live, not in sync, history or transcript', async () => {
+      await parley.api('POST', `/v1/FlexFlows/${parley.flexFlowSid}`, {
+        integration: { identityVerification: { required: false, secret: SECRET } },
+      });
+      const { ana, sam, dana, channelSid } = await liveChat('dana-7');
+      await watch(sam.socket, channelSid);
+
+      const toAna = next<WhisperDTO>(ana.socket, 'whisper:new');
+      const sent = await request<WhisperDTO>(sam.socket, 'whisper:send', {
+        channelSid,
+        body: 'Offer the refund, code SECRET-42',
+      });
+      expect(sent).toMatchObject({ channelSid, workerSid: sam.sid, authorName: 'Sam' });
+      expect(await toAna).toEqual(sent);
+      const toSam = next<WhisperDTO>(sam.socket, 'whisper:new');
+      await request(ana.socket, 'whisper:send', { channelSid, body: 'Will do SECRET-43' });
+      expect((await toSam).authorName).toBe('Ana');
+
+      // A message the visitor does receive, sent after the whispers: whatever they would have
+      // received has arrived by then.
+      const reply = next<MessageDTO>(dana.socket, 'message:new', says('Refund on its way'));
+      await request(ana.socket, 'message:send', { channelSid, clientId: 'a1', body: 'Refund on its way' });
+      await reply;
+      expect(JSON.stringify(dana.received)).not.toMatch(/SECRET|whisper/);
+
+      for (const socket of [ana.socket, sam.socket]) {
+        const { whispers } = await request<{ whispers: WhisperDTO[] }>(socket, 'whispers:sync', {
+          channelSid,
+        });
+        expect(whispers.map((w) => w.body)).toEqual([
+          'Offer the refund, code SECRET-42',
+          'Will do SECRET-43',
+        ]);
+      }
+      const visitorSync = await request<SyncReply>(dana.socket, 'messages:sync', { afterIndex: -1 });
+      expect(visitorSync.messages.map((m) => m.body)).toEqual([
+        'My parcel never came',
+        'Ana joined the chat',
+        'Refund on its way',
+      ]);
+      const agentSync = await watch(ana.socket, channelSid);
+      expect(JSON.stringify(agentSync)).not.toContain('SECRET');
+
+      const transcript = await fetch(`${parley.url}/v1/Transcripts/${channelSid}`, {
+        headers: { authorization: `Bearer ${sam.token}` },
+      });
+      expect(transcript.status).toBe(200);
+      const text = JSON.stringify((await transcript.json()) as TranscriptDTO);
+      expect(text).toContain('Refund on its way');
+      expect(text).not.toContain('SECRET');
+
+      // The visitor comes back later: the earlier conversation carries no whisper either.
+      await request(dana.socket, 'chat:end');
+      const again = await visitor('Dana', 'dana-7');
+      const history = await fetch(`${parley.url}/v1/WebChannels/History`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: parley.url },
+        body: JSON.stringify({ token: again.token }),
+      });
+      expect(history.status).toBe(200);
+      const past = await history.text();
+      expect(past).toContain('Refund on its way');
+      expect(past).not.toContain('SECRET');
     });
-    const { ana, sam, dana, channelSid } = await liveChat('dana-7');
-    await watch(sam.socket, channelSid);
 
-    const toAna = next<WhisperDTO>(ana.socket, 'whisper:new');
-    const sent = await request<WhisperDTO>(sam.socket, 'whisper:send', {
-      channelSid,
-      body: 'Offer the refund, code SECRET-42',
+    it('are refused to an agent who does not hold the chat, naming why, and need a body', async () => {
+      const { ben, ana, channelSid } = await liveChat();
+      const sent = await request<Ack<WhisperDTO>>(ben.socket, 'whisper:send', { channelSid, body: 'psst' });
+      expect(sent).toMatchObject({
+        error: { code: 'forbidden', message: expect.stringContaining('supervisors') },
+      });
+      const read = await request<Ack<unknown>>(ben.socket, 'whispers:sync', { channelSid });
+      expect(read).toMatchObject({ error: { code: 'forbidden' } });
+      const empty = await request<Ack<WhisperDTO>>(ana.socket, 'whisper:send', { channelSid, body: '  ' });
+      expect(empty).toMatchObject({
+        error: { code: 'invalid_request', message: expect.stringContaining('body') },
+      });
     });
-    expect(sent).toMatchObject({ channelSid, workerSid: sam.sid, authorName: 'Sam' });
-    expect(await toAna).toEqual(sent);
-    const toSam = next<WhisperDTO>(sam.socket, 'whisper:new');
-    await request(ana.socket, 'whisper:send', { channelSid, body: 'Will do SECRET-43' });
-    expect((await toSam).authorName).toBe('Ana');
-
-    // A message the visitor does receive, sent after the whispers: whatever they would have
-    // received has arrived by then.
-    const reply = next<MessageDTO>(dana.socket, 'message:new', says('Refund on its way'));
-    await request(ana.socket, 'message:send', { channelSid, clientId: 'a1', body: 'Refund on its way' });
-    await reply;
-    expect(JSON.stringify(dana.received)).not.toMatch(/SECRET|whisper/);
-
-    for (const socket of [ana.socket, sam.socket]) {
-      const { whispers } = await request<{ whispers: WhisperDTO[] }>(socket, 'whispers:sync', { channelSid });
-      expect(whispers.map((w) => w.body)).toEqual(['Offer the refund, code SECRET-42', 'Will do SECRET-43']);
-    }
-    const visitorSync = await request<SyncReply>(dana.socket, 'messages:sync', { afterIndex: -1 });
-    expect(visitorSync.messages.map((m) => m.body)).toEqual([
-      'My parcel never came',
-      'Ana joined the chat',
-      'Refund on its way',
-    ]);
-    const agentSync = await watch(ana.socket, channelSid);
-    expect(JSON.stringify(agentSync)).not.toContain('SECRET');
-
-    const transcript = await fetch(`${parley.url}/v1/Transcripts/${channelSid}`, {
-      headers: { authorization: `Bearer ${sam.token}` },
-    });
-    expect(transcript.status).toBe(200);
-    const text = JSON.stringify((await transcript.json()) as TranscriptDTO);
-    expect(text).toContain('Refund on its way');
-    expect(text).not.toContain('SECRET');
-
-    // The visitor comes back later: the earlier conversation carries no whisper either.
-    await request(dana.socket, 'chat:end');
-    const again = await visitor('Dana', 'dana-7');
-    const history = await fetch(`${parley.url}/v1/WebChannels/History`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: parley.url },
-      body: JSON.stringify({ token: again.token }),
-    });
-    expect(history.status).toBe(200);
-    const past = await history.text();
-    expect(past).toContain('Refund on its way');
-    expect(past).not.toContain('SECRET');
-  });
-
-  it('are refused to an agent who does not hold the chat, naming why, and need a body', async () => {
-    const { ben, ana, channelSid } = await liveChat();
-    const sent = await request<Ack<WhisperDTO>>(ben.socket, 'whisper:send', { channelSid, body: 'psst' });
-    expect(sent).toMatchObject({
-      error: { code: 'forbidden', message: expect.stringContaining('supervisors') },
-    });
-    const read = await request<Ack<unknown>>(ben.socket, 'whispers:sync', { channelSid });
-    expect(read).toMatchObject({ error: { code: 'forbidden' } });
-    const empty = await request<Ack<WhisperDTO>>(ana.socket, 'whisper:send', { channelSid, body: '  ' });
-    expect(empty).toMatchObject({
-      error: { code: 'invalid_request', message: expect.stringContaining('body') },
-    });
-  });
-});
-
-describe('join and leave', () => {
-  it('lets a supervisor join a live chat, write to the visitor and leave, while the agent keeps it', async () => {
-    const { ana, sam, dana, chat, channelSid } = await liveChat();
-    await watch(sam.socket, channelSid);
-
-    const joinedSeen = next<MessageDTO>(dana.socket, 'message:new', says('Sam joined the chat'));
-    const memberSeen = next<MemberDTO>(dana.socket, 'member:updated', (m) => m.identity === sam.sid);
-    const agentSeesJoin = next<MemberDTO>(ana.socket, 'member:updated', (m) => m.identity === sam.sid);
-    const member = await request<MemberDTO>(sam.socket, 'supervisor:join', { channelSid });
-    expect(member).toMatchObject({ identity: sam.sid, role: 'agent', friendlyName: 'Sam' });
-    expect((await joinedSeen).attributes).toMatchObject({ event: 'member.joined', identity: sam.sid });
-    expect((await memberSeen).role).toBe('agent');
-    await agentSeesJoin;
-
-    const visitorGets = next<MessageDTO>(dana.socket, 'message:new', says('I am Sam, the team lead'));
-    const agentGets = next<MessageDTO>(ana.socket, 'message:new', says('I am Sam, the team lead'));
-    const ack = await request<SentAck>(sam.socket, 'message:send', {
-      channelSid,
-      clientId: 's1',
-      body: 'I am Sam, the team lead',
-    });
-    expect(ack.message).toMatchObject({ from: sam.sid, authorRole: 'agent', authorName: 'Sam' });
-    expect((await visitorGets).authorName).toBe('Sam');
-    await agentGets;
-    const samGets = next<MessageDTO>(sam.socket, 'message:new', says('Thanks Sam'));
-    await request(ana.socket, 'message:send', { channelSid, clientId: 'a1', body: 'Thanks Sam' });
-    await samGets;
-
-    const leftSeen = next<MessageDTO>(dana.socket, 'message:new', says('Sam left the chat'));
-    const removed = next<MemberRemovedEvent>(dana.socket, 'member:removed');
-    expect(await request(sam.socket, 'supervisor:leave', { channelSid })).toEqual({ ok: true });
-    expect((await leftSeen).attributes).toMatchObject({ event: 'member.left', identity: sam.sid });
-    expect(await removed).toMatchObject({ identity: sam.sid, role: 'agent' });
-
-    const after = await request<Ack<SentAck>>(sam.socket, 'message:send', {
-      channelSid,
-      clientId: 's2',
-      body: 'Still here?',
-    });
-    expect(after).toMatchObject({ error: { code: 'forbidden' } });
-    const state = await request<AgentSyncReply>(ana.socket, 'session:sync', {});
-    expect(state.chats.map((c) => c.task.sid)).toEqual([chat.task.sid]);
-    const snapshot = await request<SupervisorSnapshot>(sam.socket, 'supervisor:sync', {});
-    expect(snapshot.chats).toMatchObject([{ channelSid, workerSid: ana.sid }]);
-  });
-
-  it('refuses Join to an agent without the supervisor role, and to a chat that has ended', async () => {
-    const { ana, ben, sam, chat, channelSid } = await liveChat();
-    const refused = await request<Ack<MemberDTO>>(ben.socket, 'supervisor:join', { channelSid });
-    expect(refused).toMatchObject({
-      error: { code: 'forbidden', message: expect.stringContaining('supervisor') },
-    });
-    const write = await request<Ack<SentAck>>(ben.socket, 'message:send', {
-      channelSid,
-      clientId: 'b1',
-      body: 'Hi',
-    });
-    expect(write).toMatchObject({ error: { code: 'forbidden' } });
-    const own = await request<Ack<MemberDTO>>(ana.socket, 'supervisor:join', { channelSid });
-    expect(own).toMatchObject({ error: { code: 'forbidden' } });
-
-    await request(ana.socket, 'task:wrap', { taskSid: chat.task.sid });
-    const ended = await request<Ack<MemberDTO>>(sam.socket, 'supervisor:join', { channelSid });
-    expect(ended).toMatchObject({
-      error: { code: 'conflict', message: expect.stringContaining('live chat') },
+    it('are erased with the contact they are about', async () => {
+      const { sam, dana, channelSid } = await liveChat();
+      await request(sam.socket, 'whisper:send', { channelSid, body: 'Dana is a VIP, lives at 12 Elm St' });
+      const erased = await parley.api('DELETE', `/v1/Contacts/${dana.contactSid}`);
+      expect(erased.status).toBe(200);
+      const { whispers } = await request<{ whispers: WhisperDTO[] }>(sam.socket, 'whispers:sync', {
+        channelSid,
+      });
+      expect(whispers).toEqual([]);
     });
   });
-});
 
-describe('watching', () => {
-  it('stops delivering the chat to a supervisor who stopped watching it', async () => {
-    const { ana, sam, dana, channelSid } = await liveChat();
-    await watch(sam.socket, channelSid);
-    const seen = next<MessageDTO>(sam.socket, 'message:new', says('Hello?'));
-    await request(dana.socket, 'message:send', { clientId: 'c2', body: 'Hello?' });
-    await seen;
+  describe('join and leave', () => {
+    it('lets a supervisor join a live chat, write to the visitor and leave, while the agent keeps it', async () => {
+      const { ana, sam, dana, chat, channelSid } = await liveChat();
+      await watch(sam.socket, channelSid);
 
-    expect(await request(sam.socket, 'watch:stop', { channelSid })).toEqual({ ok: true });
-    const late: MessageDTO[] = [];
-    sam.socket.on('message:new', (m) => late.push(m));
-    const agentGets = next<MessageDTO>(ana.socket, 'message:new', says('Anyone there?'));
-    await request(dana.socket, 'message:send', { clientId: 'c3', body: 'Anyone there?' });
-    await agentGets;
-    // Broadcast to the room at once: anything sent to Sam is ahead of this reply.
-    await request(sam.socket, 'supervisor:sync', {});
-    expect(late).toEqual([]);
+      const joinedSeen = next<MessageDTO>(dana.socket, 'message:new', says('Sam joined the chat'));
+      const memberSeen = next<MemberDTO>(dana.socket, 'member:updated', (m) => m.identity === sam.sid);
+      const agentSeesJoin = next<MemberDTO>(ana.socket, 'member:updated', (m) => m.identity === sam.sid);
+      const member = await request<MemberDTO>(sam.socket, 'supervisor:join', { channelSid });
+      expect(member).toMatchObject({ identity: sam.sid, role: 'agent', friendlyName: 'Sam' });
+      expect((await joinedSeen).attributes).toMatchObject({ event: 'member.joined', identity: sam.sid });
+      expect((await memberSeen).role).toBe('agent');
+      await agentSeesJoin;
 
-    // The holder's own chat stays followed when its agent sends watch:stop.
-    await request(ana.socket, 'watch:stop', { channelSid });
-    const still = next<MessageDTO>(ana.socket, 'message:new', says('Still there'));
-    await request(dana.socket, 'message:send', { clientId: 'c4', body: 'Still there' });
-    await still;
+      const visitorGets = next<MessageDTO>(dana.socket, 'message:new', says('I am Sam, the team lead'));
+      const agentGets = next<MessageDTO>(ana.socket, 'message:new', says('I am Sam, the team lead'));
+      const ack = await request<SentAck>(sam.socket, 'message:send', {
+        channelSid,
+        clientId: 's1',
+        body: 'I am Sam, the team lead',
+      });
+      expect(ack.message).toMatchObject({ from: sam.sid, authorRole: 'agent', authorName: 'Sam' });
+      expect((await visitorGets).authorName).toBe('Sam');
+      await agentGets;
+      const samGets = next<MessageDTO>(sam.socket, 'message:new', says('Thanks Sam'));
+      await request(ana.socket, 'message:send', { channelSid, clientId: 'a1', body: 'Thanks Sam' });
+      await samGets;
+
+      const leftSeen = next<MessageDTO>(dana.socket, 'message:new', says('Sam left the chat'));
+      const removed = next<MemberRemovedEvent>(dana.socket, 'member:removed');
+      expect(await request(sam.socket, 'supervisor:leave', { channelSid })).toEqual({ ok: true });
+      expect((await leftSeen).attributes).toMatchObject({ event: 'member.left', identity: sam.sid });
+      expect(await removed).toMatchObject({ identity: sam.sid, role: 'agent' });
+
+      const after = await request<Ack<SentAck>>(sam.socket, 'message:send', {
+        channelSid,
+        clientId: 's2',
+        body: 'Still here?',
+      });
+      expect(after).toMatchObject({ error: { code: 'forbidden' } });
+      const state = await request<AgentSyncReply>(ana.socket, 'session:sync', {});
+      expect(state.chats.map((c) => c.task.sid)).toEqual([chat.task.sid]);
+      const snapshot = await request<SupervisorSnapshot>(sam.socket, 'supervisor:sync', {});
+      expect(snapshot.chats).toMatchObject([{ channelSid, workerSid: ana.sid }]);
+    });
+
+    it('refuses Join to an agent without the supervisor role, and to a chat that has ended', async () => {
+      const { ana, ben, sam, chat, channelSid } = await liveChat();
+      const refused = await request<Ack<MemberDTO>>(ben.socket, 'supervisor:join', { channelSid });
+      expect(refused).toMatchObject({
+        error: { code: 'forbidden', message: expect.stringContaining('supervisor') },
+      });
+      const write = await request<Ack<SentAck>>(ben.socket, 'message:send', {
+        channelSid,
+        clientId: 'b1',
+        body: 'Hi',
+      });
+      expect(write).toMatchObject({ error: { code: 'forbidden' } });
+      const own = await request<Ack<MemberDTO>>(ana.socket, 'supervisor:join', { channelSid });
+      expect(own).toMatchObject({ error: { code: 'forbidden' } });
+
+      await request(ana.socket, 'task:wrap', { taskSid: chat.task.sid });
+      const ended = await request<Ack<MemberDTO>>(sam.socket, 'supervisor:join', { channelSid });
+      expect(ended).toMatchObject({
+        error: { code: 'conflict', message: expect.stringContaining('live chat') },
+      });
+    });
+  });
+
+  describe('watching', () => {
+    it('stops delivering the chat to a supervisor who stopped watching it', async () => {
+      const { ana, sam, dana, channelSid } = await liveChat();
+      await watch(sam.socket, channelSid);
+      const seen = next<MessageDTO>(sam.socket, 'message:new', says('Hello?'));
+      await request(dana.socket, 'message:send', { clientId: 'c2', body: 'Hello?' });
+      await seen;
+
+      expect(await request(sam.socket, 'watch:stop', { channelSid })).toEqual({ ok: true });
+      const late: MessageDTO[] = [];
+      sam.socket.on('message:new', (m) => late.push(m));
+      const agentGets = next<MessageDTO>(ana.socket, 'message:new', says('Anyone there?'));
+      await request(dana.socket, 'message:send', { clientId: 'c3', body: 'Anyone there?' });
+      await agentGets;
+      // Broadcast to the room at once: anything sent to Sam is ahead of this reply.
+      await request(sam.socket, 'supervisor:sync', {});
+      expect(late).toEqual([]);
+
+      // The holder's own chat stays followed when its agent sends watch:stop.
+      await request(ana.socket, 'watch:stop', { channelSid });
+      const still = next<MessageDTO>(ana.socket, 'message:new', says('Still there'));
+      await request(dana.socket, 'message:send', { clientId: 'c4', body: 'Still there' });
+      await still;
+    });
   });
 });

@@ -90,6 +90,8 @@ export function privacyRepository(deps: Deps): PrivacyRepository {
         await client.query('DELETE FROM executions WHERE channel_sid = ANY($1)', [sids]);
         await client.query('DELETE FROM proxy_sessions WHERE channel_sid = ANY($1)', [sids]);
         await client.query('DELETE FROM ratings WHERE channel_sid = ANY($1)', [sids]);
+        // Staff's whispers on the chat are about the customer too.
+        await client.query('DELETE FROM whispers WHERE channel_sid = ANY($1)', [sids]);
         await client.query(
           `UPDATE reservations SET status = 'canceled'
            WHERE status = 'pending' AND task_sid IN (SELECT sid FROM tasks WHERE channel_sid = ANY($1))`,

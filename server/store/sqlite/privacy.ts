@@ -48,6 +48,8 @@ export function privacyRepository({ db, clock }: Deps): PrivacyRepository {
       db.prepare('DELETE FROM proxy_sessions WHERE channel_sid = ?').run(sid);
       // A rating's comment is the customer's own words.
       db.prepare('DELETE FROM ratings WHERE channel_sid = ?').run(sid);
+      // Staff's whispers on the chat are about the customer too.
+      db.prepare('DELETE FROM whispers WHERE channel_sid = ?').run(sid);
       db.prepare(
         `UPDATE reservations SET status = 'canceled'
          WHERE status = 'pending' AND task_sid IN (SELECT sid FROM tasks WHERE channel_sid = ?)`,
