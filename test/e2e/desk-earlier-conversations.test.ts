@@ -111,7 +111,11 @@ describe('earlier conversations and ratings on the desk', () => {
     expect(text).toContain('Quick and kind');
     expect(text).toContain('Alex Morgan');
     // This chat is not rated yet: the only rating on the panel is the earlier one.
-    expect(await contextPanel(page).getByRole('img', { name: /^Rated/ }).count()).toBe(1);
+    expect(
+      await contextPanel(page)
+        .getByRole('img', { name: /^Rated/ })
+        .count(),
+    ).toBe(1);
     expect(await scanForViolations(page)).toEqual([]);
 
     // Opening it shows the earlier conversation read-only, with its wrap-up and rating.
@@ -122,7 +126,10 @@ describe('earlier conversations and ratings on the desk', () => {
     await eventually(() => transcript.textContent()).toContain('My brass lamp arrived broken');
     expect(await transcript.textContent()).not.toContain('replacement lamp');
     expect(await dialog.getByRole('list', { name: 'Wrap-up' }).textContent()).toContain('Resolved');
-    await dialog.getByRole('list', { name: 'Customer rating' }).getByRole('img', { name: 'Rated 4 of 5' }).waitFor();
+    await dialog
+      .getByRole('list', { name: 'Customer rating' })
+      .getByRole('img', { name: 'Rated 4 of 5' })
+      .waitFor();
     expect(await dialog.getByRole('textbox').count()).toBe(0);
     expect(await scanForViolations(page)).toEqual([]);
     await dialog.getByRole('button', { name: 'Close' }).click();
