@@ -5,6 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import type { FlexFlowDTO } from '../../../protocol.ts';
+import { ApiKeysSection } from './api-keys.tsx';
 import type { AreaProps } from './console.tsx';
 import { Field, Outcome, useAction, useLoad } from './shared.tsx';
 
@@ -33,6 +34,7 @@ export function IntegrationsArea({ api }: AreaProps) {
         Parley posts task and conversation events, signed, to the URL set by PARLEY_WEBHOOK_URL and
         PARLEY_WEBHOOK_SECRET on the server (see docs/api.md).
       </p>
+      <ApiKeysSection api={api} />
     </section>
   );
 }
