@@ -103,7 +103,12 @@ export function createWebchat(options: MountOptions): Webchat {
   let unread = 0;
   const unsubscribe = store.subscribe((state) => {
     if (state.unread === unread) return;
-    if (state.unread > unread && options.sounds) void import('./page/chime').then((sound) => sound.chime());
+    // The sound is a nicety: without its chunk (offline), the badge and the title still tell.
+    if (state.unread > unread && options.sounds)
+      import('./page/chime').then(
+        (sound) => sound.chime(),
+        () => undefined,
+      );
     unread = state.unread;
     showInTitle(unread);
     events.emit('unread', unread);

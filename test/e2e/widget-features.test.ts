@@ -73,6 +73,32 @@ describe('messages', () => {
     await eventually(() => quickReply(page, 'Yes').count()).toBe(0);
   });
 
+  it('says so when a part of the chat cannot load, and loads it on Try again', async () => {
+    const page = await visitor.page(`/spa.html?flow=${flow}`);
+    // The lazy chunk with the quick replies cannot be fetched (the network dropped), until it can.
+    let blocked = true;
+    await page.route(/\/later-[\w-]+\.js/, (route) =>
+      blocked ? route.abort('internetdisconnected') : route.continue(),
+    );
+    await page.evaluate(() => (window as unknown as { spa: { mount(o: object): void } }).spa.mount({}));
+    await openChat(page);
+    await write(page, 'Hello');
+    await delivered(page);
+    const channelSid = (await storedSession(page, flow))?.channelSid ?? '';
+    await agentJoins(parley, channelSid);
+    await agentSays(parley, channelSid, 'What can I do for you?', { quickReplies: ['Track my order'] });
+    const alert = page.getByRole('alert').filter({ hasText: 'Part of the chat could not load' });
+    await alert.waitFor();
+    expect(await quickReply(page, 'Track my order').count()).toBe(0);
+    // The conversation itself goes on meanwhile.
+    await conversation(page).getByText('What can I do for you?').waitFor();
+
+    blocked = false;
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await quickReply(page, 'Track my order').waitFor();
+    expect(await alert.count()).toBe(0);
+  });
+
   it('renders markdown-lite as elements, links only to http, https and mailto', async () => {
     const { page, channelSid } = await chatting();
     await agentSays(

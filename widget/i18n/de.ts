@@ -27,6 +27,7 @@ export const strings: Strings = {
   ended: 'Dieser Chat ist beendet.',
   startFailed: 'Der Chat konnte nicht starten: {name}',
   retry: 'Erneut versuchen',
+  loadFailed: 'Ein Teil des Chats konnte nicht geladen werden. Prüfen Sie Ihre Verbindung.',
   transcript: 'Verlauf herunterladen',
   attachFile: 'Datei anhängen',
   dropFile: 'Datei hier ablegen, um sie zu senden',

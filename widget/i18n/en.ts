@@ -28,6 +28,7 @@ export const en = {
   ended: 'This chat has ended.',
   startFailed: 'The chat could not start: {name}',
   retry: 'Try again',
+  loadFailed: 'Part of the chat could not load. Check your connection.',
   transcript: 'Download transcript',
   attachFile: 'Attach file',
   dropFile: 'Drop a file to send it',

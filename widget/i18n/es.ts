@@ -27,6 +27,7 @@ export const strings: Strings = {
   ended: 'Este chat ha finalizado.',
   startFailed: 'No se pudo iniciar el chat: {name}',
   retry: 'Reintentar',
+  loadFailed: 'No se pudo cargar una parte del chat. Compruebe su conexión.',
   transcript: 'Descargar la conversación',
   attachFile: 'Adjuntar archivo',
   dropFile: 'Suelta un archivo para enviarlo',

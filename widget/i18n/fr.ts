@@ -27,6 +27,7 @@ export const strings: Strings = {
   ended: 'Cette conversation est terminée.',
   startFailed: 'Le chat n’a pas pu démarrer : {name}',
   retry: 'Réessayer',
+  loadFailed: 'Une partie du chat n’a pas pu se charger. Vérifiez votre connexion.',
   transcript: 'Télécharger la transcription',
   attachFile: 'Joindre un fichier',
   dropFile: 'Déposez un fichier pour l’envoyer',

@@ -78,6 +78,8 @@ export interface ChatState {
   queue: { position: number; estimatedWaitSeconds: number | null } | null;
   /** About attachments: an upload in progress, or a problem (too large, wrong type, refused). */
   notice: { text: string; error: boolean } | null;
+  /** A part of the widget loaded on demand (a lazy chunk) could not be fetched. */
+  chunkFailed: boolean;
 }
 
 export const initialChatState: ChatState = {
@@ -100,6 +102,7 @@ export const initialChatState: ChatState = {
   endedByVisitor: false,
   notice: null,
   queue: null,
+  chunkFailed: false,
 };
 
 export const isEnded = (state: ChatState): boolean => state.channel?.status === 'inactive';

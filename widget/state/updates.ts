@@ -153,6 +153,10 @@ export const setGate =
   (state: ChatState): ChatState =>
     state.gate === gate ? state : { ...state, gate };
 
+export const setChunkFailed =
+  (chunkFailed: boolean) =>
+  (state: ChatState): ChatState => ({ ...state, chunkFailed });
+
 export const setNotice =
   (notice: ChatState['notice']) =>
   (state: ChatState): ChatState => ({ ...state, notice });

@@ -1,6 +1,6 @@
 /** Small helpers shared by the window and the composer. */
 import type { AppServices } from './app-context';
-import { loadMedia } from './lazy';
+import { loadChunk, loadMedia } from './lazy';
 
 /** The focused element within the shadow root holding `element`. */
 export const activeIn = (element: Element): Element | null =>
@@ -8,4 +8,6 @@ export const activeIn = (element: Element): Element | null =>
 
 /** Uploads files through the lazily loaded attachments chunk. */
 export const attach = (files: File[], services: AppServices): void =>
-  void loadMedia().then((media) => media.attachFiles(files, services));
+  void loadChunk(loadMedia, services.store, () => attach(files, services)).then((media) =>
+    media?.attachFiles(files, services),
+  );

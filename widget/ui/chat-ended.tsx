@@ -1,6 +1,9 @@
-/** Replaces the composer once the conversation ended: the rating (a lazy chunk), then a new chat. */
+/**
+ * Replaces the composer once the conversation ended: the rating (a lazy chunk the window loads
+ * and passes in, when asked for), then a new chat.
+ */
+import type { ComponentType } from 'preact';
 import { useApp, useChatState } from './app-context';
-import { loadRating, useLazy } from './lazy';
 import { css } from './sheet';
 import { color } from './theme';
 
@@ -23,18 +26,13 @@ const panel = css`
   }
 `;
 
-export function ChatEnded() {
+export function ChatEnded({ Rating }: { Rating: ComponentType | undefined }) {
   const { strings, actions } = useApp();
-  const { endedByVisitor, channel, settings } = useChatState();
-  // Asked only where an agent's task stood behind the chat and the Flex Flow did not turn it off.
-  const rating = useLazy(
-    loadRating,
-    Boolean(channel?.attributes.taskSid) && settings?.rating?.enabled !== false,
-  );
+  const { endedByVisitor } = useChatState();
   return (
     <div class={panel}>
       <p role="status">{endedByVisitor ? strings.youEnded : strings.ended}</p>
-      {rating && <rating.Rating />}
+      {Rating && <Rating />}
       <button type="button" onClick={actions.startNew}>
         {strings.startNewChat}
       </button>

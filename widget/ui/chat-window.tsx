@@ -1,19 +1,17 @@
 /**
  * The open chat window: header, status, then what comes first (settings loading, the
  * pre-engagement form, the offline form) or the conversation with its composer (or the ended
- * panel). Takes focus when it opens, closes on Escape, accepts dropped files, and fills the
+ * panel; it and the quick replies are in the lazy later.ts, fetched once the window is open). Takes focus when it opens, closes on Escape, accepts dropped files, and fills the
  * screen on phones, following the on-screen keyboard.
  */
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { isEnded } from '../state/chat-state';
+import { isEnded, quickReplies } from '../state/chat-state';
 import { useApp, useChatState } from './app-context';
 import { activeIn, attach } from './attach';
-import { ChatEnded } from './chat-ended';
 import { Composer } from './composer';
 import { Header } from './header';
-import { loadForms, useLazy } from './lazy';
+import { loadForms, loadLater, loadRating, prefetch, useLazy } from './lazy';
 import { MessageLog } from './message-log';
-import { QuickReplies } from './quick-replies';
 import { css } from './sheet';
 import { StatusBanner } from './status-banner';
 import { color, corner, font, radius, zIndex } from './theme';
@@ -82,6 +80,13 @@ function Body() {
   const state = useChatState();
   const { strings } = useApp();
   const forms = useLazy(loadForms, state.gate === 'form' || state.gate === 'offline');
+  const ended = isEnded(state);
+  const later = useLazy(loadLater, ended || quickReplies(state).length > 0);
+  // Asked only where an agent's task stood behind the chat and the Flex Flow did not turn it off.
+  const rating = useLazy(
+    loadRating,
+    ended && Boolean(state.channel?.attributes.taskSid) && state.settings?.rating?.enabled !== false,
+  );
   if (state.gate === 'form' || state.gate === 'offline') {
     if (!forms) return <p class={waiting}>{strings.connecting}</p>;
     return state.gate === 'form' ? <forms.PreEngagementForm /> : <forms.OfflineForm />;
@@ -90,9 +95,9 @@ function Body() {
   return (
     <>
       <MessageLog />
-      <QuickReplies />
+      {later && <later.QuickReplies />}
       <TypingIndicator />
-      {isEnded(state) ? <ChatEnded /> : <Composer />}
+      {!ended ? <Composer /> : later && <later.ChatEnded Rating={rating?.Rating} />}
     </>
   );
 }
@@ -104,6 +109,7 @@ export function ChatWindow() {
   const ref = useRef<HTMLElement>(null);
   const [dragging, setDragging] = useState(false);
   useViewportHeight(ref);
+  useEffect(() => prefetch(loadLater), []);
   useEffect(() => {
     // Focus moves into the window; the composer or a form field takes it once usable.
     const window = ref.current;

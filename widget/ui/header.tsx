@@ -1,12 +1,13 @@
 /**
  * The window's header: who the visitor talks to (the agent, once one joined) and the window's
- * buttons: transcript download, End chat (asking first), Close chat.
+ * buttons: transcript download, End chat (asking first, in the lazily loaded later.ts), Close chat.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { currentAgent, hasStarted, isEnded } from '../state/chat-state';
 import { useApp, useChatState } from './app-context';
 import { Avatar } from './avatar';
 import { CloseIcon, DownloadIcon } from './icons';
+import { loadChunk, loadLater, loadTranscript, useLazy } from './lazy';
 import { css } from './sheet';
 import { color } from './theme';
 
@@ -58,61 +59,11 @@ const iconButton = css`
   }
 `;
 
-const confirmBar = css`
-  display: flex;
-  align-items: center;
-  gap: 8px;
-  padding: 8px 12px;
-  background: ${color.agentBubble};
-  span {
-    flex: 1;
-  }
-  button {
-    font: inherit;
-    font-size: 14px;
-    border-radius: 6px;
-    padding: 5px 10px;
-    cursor: pointer;
-    border: 1px solid ${color.primary};
-    background: ${color.surface};
-    color: ${color.primary};
-  }
-  button:first-of-type {
-    background: ${color.primary};
-    color: ${color.onPrimary};
-  }
-`;
-
-/** "End this chat?" with the answer focused first. */
-function ConfirmEnd({ onDone }: { onDone: () => void }) {
-  const { strings, actions } = useApp();
-  const yes = useRef<HTMLButtonElement>(null);
-  useEffect(() => yes.current?.focus(), []);
-  return (
-    // biome-ignore lint/a11y/useSemanticElements: a fieldset's legend cannot sit in this one-line bar.
-    <div class={confirmBar} role="group" aria-label={strings.endChatConfirm}>
-      <span>{strings.endChatConfirm}</span>
-      <button
-        ref={yes}
-        type="button"
-        onClick={() => {
-          onDone();
-          actions.end();
-        }}
-      >
-        {strings.confirmEnd}
-      </button>
-      <button type="button" onClick={onDone}>
-        {strings.cancel}
-      </button>
-    </div>
-  );
-}
-
 export function Header() {
   const state = useChatState();
-  const { strings, actions } = useApp();
+  const { strings, actions, store } = useApp();
   const [confirming, setConfirming] = useState(false);
+  const later = useLazy(loadLater, confirming);
   const agent = currentAgent(state);
   // Nothing to end before anyone wrote: the button comes with the chat.
   const canEnd = state.phase === 'ready' && state.channel !== null && !isEnded(state) && hasStarted(state);
@@ -131,9 +82,11 @@ export function Header() {
             type="button"
             class={iconButton}
             aria-label={strings.transcript}
-            onClick={() =>
-              void import('./transcript').then((t) => t.downloadTranscript(state, strings.title))
-            }
+            onClick={function download() {
+              void loadChunk(loadTranscript, store, download).then((t) =>
+                t?.downloadTranscript(state, strings.title),
+              );
+            }}
           >
             <DownloadIcon />
           </button>
@@ -152,7 +105,7 @@ export function Header() {
           <CloseIcon />
         </button>
       </div>
-      {canEnd && confirming && <ConfirmEnd onDone={() => setConfirming(false)} />}
+      {canEnd && confirming && later && <later.ConfirmEnd onDone={() => setConfirming(false)} />}
     </>
   );
 }

@@ -6,6 +6,7 @@
 import { format } from '../i18n';
 import { setNotice } from '../state/updates';
 import { useApp, useChatState } from './app-context';
+import { retryChunks } from './lazy';
 import { css, keyframes } from './sheet';
 import { color } from './theme';
 
@@ -39,8 +40,21 @@ const banner = css`
 `;
 
 export function StatusBanner() {
-  const { phase, connected, error, notice, queue, settings, store } = { ...useChatState(), ...useApp() };
+  const { phase, connected, error, notice, queue, settings, store, chunkFailed } = {
+    ...useChatState(),
+    ...useApp(),
+  };
   const { strings, actions } = useApp();
+  if (chunkFailed) {
+    return (
+      <div class={banner} data-kind="error" role="alert">
+        {strings.loadFailed}
+        <button type="button" onClick={() => retryChunks(store)}>
+          {strings.retry}
+        </button>
+      </div>
+    );
+  }
   if (notice) {
     return (
       <div
