@@ -18,6 +18,7 @@ import {
   endChat,
   eventually,
   scanForViolations,
+  signInAs,
   startDeskHarness,
 } from './desk-helpers.ts';
 
@@ -136,6 +137,19 @@ describe('earlier conversations and ratings on the desk', () => {
     await dialog.waitFor({ state: 'detached' });
     // The chat in progress is still there to answer.
     expect(await page.getByRole('textbox', { name: 'Message' }).isEnabled()).toBe(true);
+
+    // The same panel in dark mode (a second tab of the same agent) passes the scan too.
+    const dark = await desk.openDesk({ colorScheme: 'dark' });
+    await signInAs(dark);
+    await dark
+      .getByRole('navigation', { name: 'Active chats' })
+      .getByRole('button', { name: /Ada Lovelace/ })
+      .click();
+    await contextPanel(dark)
+      .getByRole('list', { name: 'Earlier conversations' })
+      .getByRole('img', { name: 'Rated 4 of 5' })
+      .waitFor();
+    expect(await scanForViolations(dark)).toEqual([]);
   });
 
   it('shows an email conversation’s subject in the chat list and the conversation header', async () => {
