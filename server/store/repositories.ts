@@ -312,9 +312,15 @@ export interface ContactRecord {
 
 /** Who a privacy request looks for: one of these, already normalised (see core/privacy.ts). */
 export interface ContactLookup {
-  /** Lowercased; matched against identity, address and `attributes.email`, ignoring case. */
+  /**
+   * Lowercased; matched, ignoring case, against identity, address, `attributes.email` and the
+   * pre-engagement email of the contact's conversations.
+   */
   email?: string;
-  /** Digits only, country code first; matched against identity, address and `attributes.phone`. */
+  /**
+   * Digits only, country code first; matched against identity, address, `attributes.phone` and
+   * the pre-engagement phone of the contact's conversations.
+   */
   phone?: string;
   /** Exact identity. */
   identity?: string;

@@ -25,13 +25,17 @@ export function privacyRepository(deps: Deps): PrivacyRepository {
       if (email !== undefined) {
         const p = param(email);
         where.push(
-          `lower(c.identity) = ${p} OR lower(c.address) = ${p} OR lower(c.attributes->>'email') = ${p}`,
+          `lower(c.identity) = ${p} OR lower(c.address) = ${p} OR lower(c.attributes->>'email') = ${p}
+           OR EXISTS (SELECT 1 FROM channels ch WHERE ch.contact_sid = c.sid
+             AND lower(ch.attributes->'preEngagementData'->>'email') = ${p})`,
         );
       }
       if (phone !== undefined) {
         const p = param(phone);
         where.push(
-          `${digitsOf('c.identity')} = ${p} OR ${digitsOf('c.address')} = ${p} OR ${digitsOf("(c.attributes->>'phone')")} = ${p}`,
+          `${digitsOf('c.identity')} = ${p} OR ${digitsOf('c.address')} = ${p} OR ${digitsOf("(c.attributes->>'phone')")} = ${p}
+           OR EXISTS (SELECT 1 FROM channels ch WHERE ch.contact_sid = c.sid
+             AND ${digitsOf("(ch.attributes->'preEngagementData'->>'phone')")} = ${p})`,
         );
       }
       if (identity !== undefined) where.push(`c.identity = ${param(identity)}`);

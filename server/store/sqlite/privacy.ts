@@ -103,15 +103,19 @@ export function privacyRepository({ db, clock }: Deps): PrivacyRepository {
       const params: string[] = [];
       if (email !== undefined) {
         where.push(
-          "lower(c.identity) = ? OR lower(c.address) = ? OR lower(json_extract(c.attributes, '$.email')) = ?",
+          `lower(c.identity) = ? OR lower(c.address) = ? OR lower(json_extract(c.attributes, '$.email')) = ?
+           OR EXISTS (SELECT 1 FROM channels ch WHERE ch.contact_sid = c.sid
+             AND lower(json_extract(ch.attributes, '$.preEngagementData.email')) = ?)`,
         );
-        params.push(email, email, email);
+        params.push(email, email, email, email);
       }
       if (phone !== undefined) {
         where.push(
-          `${digitsOf('c.identity')} = ? OR ${digitsOf('c.address')} = ? OR ${digitsOf("json_extract(c.attributes, '$.phone')")} = ?`,
+          `${digitsOf('c.identity')} = ? OR ${digitsOf('c.address')} = ? OR ${digitsOf("json_extract(c.attributes, '$.phone')")} = ?
+           OR EXISTS (SELECT 1 FROM channels ch WHERE ch.contact_sid = c.sid
+             AND ${digitsOf("json_extract(ch.attributes, '$.preEngagementData.phone')")} = ?)`,
         );
-        params.push(phone, phone, phone);
+        params.push(phone, phone, phone, phone);
       }
       if (identity !== undefined) {
         where.push('c.identity = ?');

@@ -1,0 +1,252 @@
+/**
+ * Managed webhooks (/v1/Webhooks): made and changed at run time, each delivery recorded with
+ * its outcome, and a recorded delivery sent again with a valid signature, from any node.
+ */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { signBody } from '../../server/core/external.ts';
+import { CONFIGURED_WEBHOOK_SID } from '../../server/core/webhooks.ts';
+import { startParley, type TestParley } from '../helpers/server.ts';
+
+const started: TestParley[] = [];
+const receivers: (() => void)[] = [];
+afterEach(async () => {
+  for (const parley of started.splice(0).reverse()) await parley.stop();
+  for (const close of receivers.splice(0)) close();
+});
+
+async function start(options: Parameters<typeof startParley>[0] = {}) {
+  const parley = await startParley({ webhookRetry: { retries: 1, backoffMs: 10 }, ...options });
+  started.push(parley);
+  return parley;
+}
+
+const read = (req: IncomingMessage) =>
+  new Promise<string>((resolve) => {
+    let text = '';
+    req.on('data', (c) => (text += c));
+    req.on('end', () => resolve(text));
+  });
+
+/** A CRM on loopback answering `status` (changeable), keeping what it received. */
+async function crm() {
+  const received: { body: string; signature: string }[] = [];
+  let status = 200;
+  const server = createServer(async (req, res) => {
+    received.push({ body: await read(req), signature: String(req.headers['x-parley-signature']) });
+    res.statusCode = status;
+    res.end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  receivers.push(() => server.close());
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`,
+    received,
+    answer(next: number) {
+      status = next;
+    },
+  };
+}
+
+/** Opens a chat and posts one customer message: task.created and message.created follow. */
+async function chat(parley: TestParley, identity: string) {
+  const { body: channel } = await parley.api('POST', '/v1/Channels', {
+    flexFlowSid: parley.flexFlowSid,
+    identity,
+    taskAttributes: {},
+  });
+  await parley.api('POST', `/v1/Channels/${channel.sid}/Messages`, { from: identity, body: 'Hello' });
+  await parley.server.core.idle();
+  return channel;
+}
+
+describe('managed webhooks', () => {
+  it('shows a generated secret once, delivers only the events chosen, signed, and records each delivery', async () => {
+    const receiver = await crm();
+    const parley = await start();
+    const created = await parley.api('POST', '/v1/Webhooks', {
+      url: receiver.url,
+      events: ['message.created'],
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ url: receiver.url, events: ['message.created'], enabled: true });
+    const { secret, sid } = created.body;
+    expect(secret).toMatch(/^whsec_[0-9a-f]{48}$/);
+    expect((await parley.api('GET', `/v1/Webhooks/${sid}`)).body.secret).toBeUndefined();
+    expect(
+      (await parley.api('GET', '/v1/Webhooks')).body.webhooks.map((w: { sid: string }) => w.sid),
+    ).toEqual([sid]);
+
+    await chat(parley, 'crm-one');
+    expect(receiver.received.map((r) => JSON.parse(r.body).event)).toEqual(['message.created']);
+    const [sent] = receiver.received;
+    expect(sent?.signature).toBe(signBody(secret, sent?.body ?? ''));
+
+    const { body } = await parley.api('GET', `/v1/Webhooks/${sid}/Deliveries`);
+    expect(body.deliveries).toEqual([
+      expect.objectContaining({
+        webhookSid: sid,
+        event: 'message.created',
+        eventId: JSON.parse(sent?.body ?? '{}').id,
+        payloadSize: Buffer.byteLength(sent?.body ?? ''),
+        attempts: 1,
+        statusCode: 200,
+        delivered: true,
+        error: null,
+        resendOf: null,
+      }),
+    ]);
+    expect(body.deliveries[0].durationMs).toBeGreaterThanOrEqual(0);
+    // A disabled webhook receives nothing more.
+    await parley.api('POST', `/v1/Webhooks/${sid}`, { enabled: false });
+    await chat(parley, 'crm-two');
+    expect(receiver.received).toHaveLength(1);
+  });
+
+  it('records a failed delivery with its status and attempts, and Resend delivers it signed with the rotated secret', async () => {
+    const receiver = await crm();
+    const parley = await start();
+    const { body: webhook } = await parley.api('POST', '/v1/Webhooks', {
+      url: receiver.url,
+      events: ['task.created'],
+    });
+    receiver.answer(503);
+    await chat(parley, 'crm-failing');
+    // One try and one retry, both refused.
+    expect(receiver.received).toHaveLength(2);
+    const [failed] = (await parley.api('GET', `/v1/Webhooks/${webhook.sid}/Deliveries`)).body.deliveries;
+    expect(failed).toMatchObject({
+      event: 'task.created',
+      attempts: 2,
+      statusCode: 503,
+      delivered: false,
+      error: 'The receiver answered HTTP 503',
+    });
+
+    receiver.answer(200);
+    const rotated = await parley.api('POST', `/v1/Webhooks/${webhook.sid}`, { rotateSecret: true });
+    expect(rotated.body.secret).toMatch(/^whsec_/);
+    expect(rotated.body.secret).not.toBe(webhook.secret);
+    const resent = await parley.api('POST', `/v1/Webhooks/${webhook.sid}/Deliveries/${failed.sid}/Resend`);
+    expect(resent).toMatchObject({
+      status: 201,
+      body: { resendOf: failed.sid, eventId: failed.eventId, delivered: true, statusCode: 200, attempts: 1 },
+    });
+    const last = receiver.received.at(-1);
+    expect(JSON.parse(last?.body ?? '{}')).toMatchObject({ id: failed.eventId, event: 'task.created' });
+    expect(last?.body).toBe(receiver.received[0]?.body);
+    expect(last?.signature).toBe(signBody(rotated.body.secret, last?.body ?? ''));
+    const deliveries = (await parley.api('GET', `/v1/Webhooks/${webhook.sid}/Deliveries`)).body.deliveries;
+    expect(deliveries.map((d: { sid: string }) => d.sid)).toEqual([resent.body.sid, failed.sid]);
+  });
+
+  it('records an unreachable receiver with its error and no status', async () => {
+    const receiver = await crm();
+    receivers.pop()?.();
+    const parley = await start();
+    const { body: webhook } = await parley.api('POST', '/v1/Webhooks', {
+      url: receiver.url,
+      events: ['task.created'],
+    });
+    await chat(parley, 'crm-gone');
+    const [failed] = (await parley.api('GET', `/v1/Webhooks/${webhook.sid}/Deliveries`)).body.deliveries;
+    expect(failed).toMatchObject({ attempts: 2, statusCode: null, delivered: false });
+    expect(failed.error).toEqual(expect.any(String));
+  });
+
+  it('lists the webhook set by PARLEY_WEBHOOK_URL read-only, its deliveries recorded too', async () => {
+    const receiver = await crm();
+    const parley = await start({
+      webhook: { url: receiver.url, secret: 'configured-secret-0123456789', backoffMs: 10 },
+    });
+    const { body } = await parley.api('GET', '/v1/Webhooks');
+    expect(body.webhooks).toEqual([
+      expect.objectContaining({
+        sid: CONFIGURED_WEBHOOK_SID,
+        url: receiver.url,
+        readOnly: true,
+        enabled: true,
+      }),
+    ]);
+    expect(body.webhooks[0].secret).toBeUndefined();
+    expect(
+      await parley.api('POST', `/v1/Webhooks/${CONFIGURED_WEBHOOK_SID}`, { enabled: false }),
+    ).toMatchObject({
+      status: 409,
+      body: { code: 'read_only', message: expect.stringContaining('PARLEY_WEBHOOK_URL') },
+    });
+    await chat(parley, 'crm-env');
+    const deliveries = (await parley.api('GET', `/v1/Webhooks/${CONFIGURED_WEBHOOK_SID}/Deliveries`)).body
+      .deliveries;
+    expect(deliveries.map((d: { event: string }) => d.event).sort()).toEqual([
+      'message.created',
+      'task.created',
+    ]);
+    const resent = await parley.api(
+      'POST',
+      `/v1/Webhooks/${CONFIGURED_WEBHOOK_SID}/Deliveries/${deliveries[0].sid}/Resend`,
+    );
+    expect(resent.body).toMatchObject({ delivered: true, resendOf: deliveries[0].sid });
+    expect(receiver.received.at(-1)?.signature).toBe(
+      signBody('configured-secret-0123456789', receiver.received.at(-1)?.body ?? ''),
+    );
+  });
+
+  it('refuses a bad URL or event naming the field, and an unknown webhook or delivery', async () => {
+    const parley = await start();
+    expect(
+      await parley.api('POST', '/v1/Webhooks', { url: 'ftp://x', events: ['task.created'] }),
+    ).toMatchObject({
+      status: 400,
+      body: { message: expect.stringMatching(/^body\.url: expected an http\(s\) URL/) },
+    });
+    expect(
+      await parley.api('POST', '/v1/Webhooks', { url: 'https://crm.example.com', events: ['task.made'] }),
+    ).toMatchObject({
+      status: 400,
+      body: { message: expect.stringMatching(/^body\.events\.0: expected one of task\.created/) },
+    });
+    expect(
+      await parley.api('POST', '/v1/Webhooks', { url: 'https://crm.example.com', events: [] }),
+    ).toMatchObject({
+      status: 400,
+      body: { message: expect.stringMatching(/^body\.events: choose at least one event/) },
+    });
+    const missing = `WH${'a'.repeat(32)}`;
+    expect((await parley.api('GET', `/v1/Webhooks/${missing}`)).status).toBe(404);
+    const { body: webhook } = await parley.api('POST', '/v1/Webhooks', {
+      url: 'https://crm.example.com',
+      events: ['task.created'],
+    });
+    expect(
+      (await parley.api('POST', `/v1/Webhooks/${webhook.sid}/Deliveries/WD${'b'.repeat(32)}/Resend`)).status,
+    ).toBe(404);
+    expect((await parley.api('DELETE', `/v1/Webhooks/${webhook.sid}`)).status).toBe(204);
+    expect((await parley.api('GET', `/v1/Webhooks/${webhook.sid}`)).status).toBe(404);
+    // Changes are in the audit log, the secret redacted.
+    const { body: audit } = await parley.api('GET', `/v1/AuditEvents?resourceSid=${webhook.sid}`);
+    expect(audit.auditEvents.map((e: { action: string }) => e.action)).toEqual(['delete', 'create']);
+    expect(audit.auditEvents[1].after.secret).toBe('[redacted]');
+  });
+
+  it("shares webhooks and deliveries between two nodes on one database: either resends the other's", async () => {
+    const receiver = await crm();
+    const a = await start();
+    const b = await start({ keepDataDir: a.dataDir });
+    const { body: webhook } = await a.api('POST', '/v1/Webhooks', {
+      url: receiver.url,
+      events: ['task.created'],
+    });
+    // Node B has had no event yet, so it reads the webhooks from the shared database.
+    await chat(b, 'crm-node-b');
+    const seenByA = (await a.api('GET', `/v1/Webhooks/${webhook.sid}/Deliveries`)).body.deliveries;
+    expect(seenByA).toEqual([expect.objectContaining({ event: 'task.created', delivered: true })]);
+    const resent = await a.api('POST', `/v1/Webhooks/${webhook.sid}/Deliveries/${seenByA[0].sid}/Resend`);
+    expect(resent.body).toMatchObject({ delivered: true });
+    expect(receiver.received.map((r) => JSON.parse(r.body).id)).toEqual([
+      seenByA[0].eventId,
+      seenByA[0].eventId,
+    ]);
+  });
+});
