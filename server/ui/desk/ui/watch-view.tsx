@@ -86,6 +86,7 @@ function JoinedComposer() {
     >
       <textarea
         aria-label="Message"
+        placeholder="Type a message"
         rows={2}
         value={body}
         onInput={(e) => setBody(e.currentTarget.value)}
