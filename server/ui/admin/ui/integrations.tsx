@@ -1,13 +1,15 @@
 /**
  * Integrations: how Parley reaches other systems. Messaging connectors (where SMS and
  * WhatsApp-style Flex Flows send replies, and the token both sides sign with) are edited per
- * Flex Flow here; a new token is generated in the browser and shown once.
+ * Flex Flow here; a new token is generated in the browser and shown once. Event webhooks
+ * (webhooks.tsx) follow.
  */
 import { useState } from 'preact/hooks';
 import type { FlexFlowDTO } from '../../../protocol.ts';
 import { ApiKeysSection } from './api-keys.tsx';
 import type { AreaProps } from './console.tsx';
 import { Field, Outcome, useAction, useLoad } from './shared.tsx';
+import { WebhooksSection } from './webhooks.tsx';
 
 const newToken = () =>
   Array.from(crypto.getRandomValues(new Uint8Array(24)), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -29,11 +31,7 @@ export function IntegrationsArea({ api }: AreaProps) {
       {messaging.map((f) => (
         <ConnectorForm key={f.sid} api={api} flow={f} onSaved={flexFlows.reload} />
       ))}
-      <h2>Event webhooks</h2>
-      <p class="hint">
-        Parley posts task and conversation events, signed, to the URL set by PARLEY_WEBHOOK_URL and
-        PARLEY_WEBHOOK_SECRET on the server (see docs/api.md).
-      </p>
+      <WebhooksSection api={api} />
       <ApiKeysSection api={api} />
     </section>
   );

@@ -1,10 +1,14 @@
 /**
- * Settings and data: the audit log (every change made through the admin API, who and when,
- * before and after) and privacy requests for one contact (export its data, erase it).
+ * Settings and data: how long conversations are kept (retention, for every node), privacy
+ * requests (privacy.tsx), the shared canned responses (canned-responses.tsx) and the audit log
+ * (every change made through the admin API, who and when, before and after).
  */
 import { useState } from 'preact/hooks';
+import type { RetentionPolicy } from '../../../core/retention.ts';
 import type { AuditEvent } from '../../../store/types.ts';
+import { CannedResponsesSection } from './canned-responses.tsx';
 import type { AreaProps } from './console.tsx';
+import { PrivacySection } from './privacy.tsx';
 import { Field, Outcome, useAction, useLoad } from './shared.tsx';
 
 export function SettingsArea({ api }: AreaProps) {
@@ -13,7 +17,9 @@ export function SettingsArea({ api }: AreaProps) {
   );
   return (
     <section>
-      <PrivacyForm api={api} />
+      <RetentionForm api={api} />
+      <PrivacySection api={api} />
+      <CannedResponsesSection api={api} />
       <h2>Audit log</h2>
       <Outcome error={log.error} />
       <table>
@@ -48,43 +54,73 @@ export function SettingsArea({ api }: AreaProps) {
   );
 }
 
-function PrivacyForm({ api }: Pick<AreaProps, 'api'>) {
-  const [contactSid, setContactSid] = useState('');
-  const [exported, setExported] = useState<string | null>(null);
+function RetentionForm({ api }: Pick<AreaProps, 'api'>) {
+  const policy = useLoad(() => api.get<RetentionPolicy>('/v1/Settings/Retention'));
+  return policy.data ? (
+    <RetentionEditor api={api} policy={policy.data} onSaved={policy.reload} />
+  ) : (
+    <Outcome error={policy.error} />
+  );
+}
+
+function RetentionEditor({
+  api,
+  policy,
+  onSaved,
+}: Pick<AreaProps, 'api'> & { policy: RetentionPolicy; onSaved(): void }) {
+  const [keep, setKeep] = useState(policy.days === null);
+  const [days, setDays] = useState(String(policy.days ?? 365));
   const action = useAction();
-  const sid = contactSid.trim();
+  const source =
+    policy.source === 'settings'
+      ? 'set in this console'
+      : policy.source === 'environment'
+        ? 'from PARLEY_RETENTION_DAYS'
+        : 'the default';
+  async function save(event: Event) {
+    event.preventDefault();
+    const ok = await action.run(
+      () => api.post('/v1/Settings/Retention', { days: keep ? null : Number(days) }),
+      'Retention saved',
+    );
+    if (ok) onSaved();
+  }
   return (
-    <form class="card" aria-label="Privacy" onSubmit={(e) => e.preventDefault()}>
-      <h2>Privacy</h2>
-      <Field label="Contact sid" hint="US… — from a conversation's details in the agent desktop">
-        <input class="mono" value={contactSid} onInput={(e) => setContactSid(e.currentTarget.value)} />
-      </Field>
+    <form class="card" aria-label="Retention" onSubmit={save}>
+      <h2>Retention</h2>
+      <p>
+        <strong>{policy.description}</strong> ({source}).
+        {policy.days !== null &&
+          ` ${policy.expiredNow} conversation${policy.expiredNow === 1 ? ' is' : 's are'} older than that now.`}
+      </p>
+      <label class="check">
+        <input type="checkbox" checked={keep} onChange={(e) => setKeep(e.currentTarget.checked)} />
+        Keep conversations until erased by hand
+      </label>
+      {!keep && (
+        <Field label="Delete conversations idle for more than (days)" hint="1 to 3650 days">
+          <input
+            type="number"
+            min={1}
+            max={3650}
+            step={1}
+            required
+            value={days}
+            onInput={(e) => setDays(e.currentTarget.value)}
+          />
+        </Field>
+      )}
+      {!keep && Number(days) >= 1 && (
+        <p class="hint">
+          Messages, files and tasks of conversations older than {days} days will be deleted every hour.
+        </p>
+      )}
       <Outcome error={action.error} done={action.done} />
       <div class="buttons">
-        <button
-          type="button"
-          disabled={!sid}
-          onClick={() =>
-            action.run(async () => {
-              setExported(JSON.stringify(await api.get(`/v1/Contacts/${sid}/Export`), null, 2));
-            }, 'Exported')
-          }
-        >
-          Export contact data
-        </button>
-        <button
-          type="button"
-          class="danger"
-          disabled={!sid}
-          onClick={() =>
-            confirm('Erase this contact and all their conversations? This cannot be undone.') &&
-            action.run(() => api.del(`/v1/Contacts/${sid}`), 'Contact erased')
-          }
-        >
-          Erase contact
+        <button type="submit" class="primary" disabled={action.busy}>
+          Save retention
         </button>
       </div>
-      {exported && <pre class="export">{exported}</pre>}
     </form>
   );
 }
