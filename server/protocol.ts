@@ -160,6 +160,8 @@ export interface AgentChatDTO {
   members: MemberDTO[];
   /** The disposition codes its wrap-up may choose from (the Flex Flow's, else the server's). */
   dispositions: string[];
+  /** While wrapping under a time limit (the Flex Flow's `integration.wrapUpSeconds`): when it completes by itself. */
+  wrapUpEndsAt: IsoDate | null;
 }
 
 /** `task:wrap` / `task:complete`: the wrap-up may come with either (both fields optional). */
@@ -215,6 +217,8 @@ export interface WrapUpInfo {
   notes: string | null;
   workerSid: Sid;
   dateWrapped: IsoDate;
+  /** True when the wrap-up time limit ran out and the task completed by itself. */
+  autoCompleted?: boolean;
 }
 
 export interface FlexFlowDTO {

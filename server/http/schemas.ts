@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { isEmailAddress } from '../core/email/address.ts';
 import { parseExpression } from '../core/routing/expression.ts';
+import { WRAP_UP_SECONDS } from '../core/routing/wrap-up.ts';
 import { attributes, body, clientId, friendlyName, index, sid, strictObject, stringMap } from '../schemas.ts';
 
 /** A TaskRouter expression; the message points at the column that is wrong. */
@@ -111,13 +112,29 @@ const widgetConfig = strictObject({
   }).optional(),
 });
 
+/** A Flex Flow's `integration`: free-form, but the keys Parley acts on are checked here. */
+const integration = attributes.superRefine((value, ctx) => {
+  const seconds = value.wrapUpSeconds;
+  const { min, max } = WRAP_UP_SECONDS;
+  if (
+    seconds !== undefined &&
+    !(Number.isInteger(seconds) && (seconds as number) >= min && (seconds as number) <= max)
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['wrapUpSeconds'],
+      message: `expected a whole number of seconds from ${min} to ${max} after which a wrapping task completes by itself (leave it out for no limit); got ${JSON.stringify(seconds)}`,
+    });
+  }
+});
+
 const flexFlowFields = {
   friendlyName,
   channelType: z.enum(['web', 'sms', 'whatsapp', 'facebook', 'custom', 'email']),
   contactIdentity: z.string().min(1).max(200),
   enabled: z.boolean(),
   integrationType: z.enum(['studio', 'task', 'external']),
-  integration: attributes,
+  integration,
   longLived: z.boolean(),
   janitorEnabled: z.boolean(),
   allowedOrigins: z.array(z.string().max(300)).max(100),

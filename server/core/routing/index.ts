@@ -26,6 +26,7 @@ import { type CreateTaskOptions, createTaskLifecycle } from './tasks.ts';
 import { createTransfer } from './transfer.ts';
 import { taskView } from './views.ts';
 import { createWorkerRouting } from './workers.ts';
+import { WRAP_UP_LIMIT_KIND } from './wrap-up.ts';
 
 export type { RoutingDeps, RoutingOptions } from './context.ts';
 export { RESERVATION_TIMEOUT_KIND } from './dispatcher.ts';
@@ -102,6 +103,7 @@ export function createRouting(deps: RoutingDeps) {
     timerHandlers: {
       [RESERVATION_TIMEOUT_KIND]: (sid: string) => offers.expire(sid),
       [TASK_TTL_KIND]: (sid: string) => tasks.onTtl(sid),
+      [WRAP_UP_LIMIT_KIND]: (sid: string) => tasks.onWrapUpLimit(sid),
       [TARGET_TIMEOUT_KIND]: (ref: string) => tasks.onTargetTimeout(ref),
       [AGENT_GRACE_KIND]: (sid: string) => workers.onGraceExpired(sid),
     },

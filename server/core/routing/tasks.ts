@@ -10,7 +10,7 @@ import { type RoutingContext, TARGET_TIMEOUT_KIND, TASK_TTL_KIND } from './conte
 import { RESERVATION_TIMEOUT_KIND } from './dispatcher.ts';
 import type { Janitor } from './janitor.ts';
 import { nextPlacement, type Placement, placeTask } from './workflows.ts';
-import { withWrapUp } from './wrap-up.ts';
+import { autoCompletedWrapUp, startWrapUpLimit, withWrapUp } from './wrap-up.ts';
 
 export interface CreateTaskOptions {
   priority?: number;
@@ -94,8 +94,9 @@ export function createTaskLifecycle(ctx: RoutingContext, janitor: Janitor) {
   }
 
   async function wrap(task: Task, reason?: string): Promise<Task> {
-    const wrapped = await store.tasks.transition(task.sid, ['assigned'], 'wrapping', reason);
-    if (!wrapped) throw conflict(`Task ${task.sid} is ${task.status}; only an assigned task can be wrapped`);
+    const started = await store.tasks.transition(task.sid, ['assigned'], 'wrapping', reason);
+    if (!started) throw conflict(`Task ${task.sid} is ${task.status}; only an assigned task can be wrapped`);
+    const wrapped = await startWrapUpLimit(ctx, started);
     await ctx.record.task(wrapped, 'wrapping');
     const worker = wrapped.workerSid ? await store.workers.get(wrapped.workerSid) : null;
     await conversations.postSystem(task.channelSid, `${worker?.friendlyName ?? 'The agent'} ended the chat`, {
@@ -247,10 +248,29 @@ export function createTaskLifecycle(ctx: RoutingContext, janitor: Janitor) {
       const task = channel.attributes.taskSid ? await store.tasks.get(channel.attributes.taskSid) : null;
       if (!task) return;
       if (await cancel(task.sid, reason)) return;
-      const wrapped = await store.tasks.transition(task.sid, ['assigned'], 'wrapping', reason);
-      if (!wrapped) return;
+      const started = await store.tasks.transition(task.sid, ['assigned'], 'wrapping', reason);
+      if (!started) return;
+      const wrapped = await startWrapUpLimit(ctx, started);
       await ctx.record.task(wrapped, 'wrapping');
       await ctx.announce(wrapped);
+    },
+
+    /** The wrap-up time limit ran out: a task still wrapping completes by itself, marked so. */
+    async onWrapUpLimit(taskSid: string) {
+      // Conditional: when the agent completed it first, there is nothing left to do.
+      const ended = await store.tasks.transition(
+        taskSid,
+        ['wrapping'],
+        'completed',
+        'Wrap-up time limit reached',
+      );
+      if (!ended) return;
+      const completed =
+        (await store.tasks.update(taskSid, { attributes: autoCompletedWrapUp(ended, ctx.clock()) })) ?? ended;
+      await ctx.record.task(completed, 'completed');
+      await janitor.onTaskEnded(completed.channelSid, 'task completed');
+      await ctx.announce(completed);
+      ctx.dispatchSoon();
     },
   };
 

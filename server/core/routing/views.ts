@@ -1,7 +1,7 @@
 /** What agents and the API are shown of routing records: no secrets, no bookkeeping. */
 import type { AgentChatDTO, OfferDTO, TaskDTO, TransferInfo, WorkerDTO } from '../../protocol.ts';
 import type { Reservation, Store, Task, Worker } from '../../store/types.ts';
-import { dispositionsOf } from './wrap-up.ts';
+import { dispositionsOf, wrapUpEndsAtOf } from './wrap-up.ts';
 
 /** A worker as agents and the API see it: no password hash, no session version, no idle bookkeeping. */
 export function workerView({
@@ -41,7 +41,8 @@ export async function buildChat(store: Store, task: Task, now: Date): Promise<Ag
   ]);
   if (!contact) throw new Error(`channel ${channel.sid} points at missing contact ${channel.contactSid}`);
   const dispositions = dispositionsOf(flexFlow?.integration);
-  return { task: taskView(task, now), channel, contact, members, dispositions };
+  const wrapUpEndsAt = wrapUpEndsAtOf(task);
+  return { task: taskView(task, now), channel, contact, members, dispositions, wrapUpEndsAt };
 }
 
 export async function buildOffer(

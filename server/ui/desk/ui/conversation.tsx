@@ -90,6 +90,7 @@ function ConversationView({ chat, pending }: { chat: ChatState; pending: Pending
         <WrapUpForm
           taskSid={task.sid}
           dispositions={chat.chat.dispositions ?? []}
+          endsAt={chat.chat.wrapUpEndsAt ?? null}
           busy={busy}
           onComplete={(request) => act(() => client.complete(request))}
         />
