@@ -269,9 +269,10 @@ export const SOCKET_EVENTS: SocketEvent[] = [
 /**
  * `member`: a session token of the conversation (visitor, or agent holding it). `holder`: staff
  * with a part in visitor A's chat: the agent holding it, a supervisor, or the admin key (never a
- * visitor, never another agent).
+ * visitor, never another agent). `supervisor`: a supervisor's session token or the admin key
+ * (another agent is refused with 403).
  */
-export type Access = 'public' | 'admin' | 'member' | 'holder';
+export type Access = 'public' | 'admin' | 'member' | 'holder' | 'supervisor';
 
 export interface Route {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -580,6 +581,12 @@ export const ROUTES: Route[] = [
     name: 'GET /v1/Channels/:sid/EarlierConversations/:earlierSid',
     path: (w) => `/v1/Channels/${w.channelA}/EarlierConversations/${w.channelB}`,
     access: 'holder',
+  },
+  {
+    method: 'GET',
+    name: 'GET /v1/Figures',
+    path: (w) => `/v1/Figures?hours=8&queueSid=${w.queueSid}`,
+    access: 'supervisor',
   },
 ];
 
