@@ -8,6 +8,7 @@ import type { Core, Logger } from '../core/index.ts';
 import { demoFlexFlowSid } from '../core/seed.ts';
 import { ParleyError, toErrorBody } from '../errors.ts';
 import { systemClock } from '../ids.ts';
+import { activitiesRouter } from './activities.ts';
 import { apiKeyAuthentication, requireAdmin } from './admin-auth.ts';
 import { flowTrialRouter } from './admin-flow-trial.ts';
 import { adminSessionsRouter, createAdminSessions } from './admin-session.ts';
@@ -117,6 +118,7 @@ export function createApp({
   // The admin key, or an admin console session; every change is written to the audit log.
   v1.use(requireAdmin(adminKey, createAdminSessions(core, Boolean(demo))));
   v1.use(auditTrail(core.store, log));
+  v1.use('/Activities', activitiesRouter(core));
   v1.use('/AuditEvents', auditEventsRouter(core));
   v1.use('/ApiKeys', apiKeysRouter(apiKeys));
   v1.use(flowTrialRouter(core, { demo: Boolean(demo) }));

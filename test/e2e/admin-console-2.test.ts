@@ -3,7 +3,7 @@
  * secret shown once, a failed delivery in "Last deliveries", "Resend" delivering it signed),
  * retention (what it deletes, in words), privacy requests found by email (export downloads the
  * JSON, erase after confirmation) and the shared canned responses. Each passes an axe-core scan
- * (WCAG 2.2 AA).
+ * (WCAG 2.2 AA). The Activities screen lists who is in each activity.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -261,5 +261,24 @@ describe('the admin console: integrations and data', () => {
     await row.getByRole('button', { name: 'Delete /refund' }).click();
     await page.getByText('/refund deleted').waitFor();
     expect((await parley.api('GET', '/v1/CannedResponses')).body.cannedResponses).toEqual([]);
+  });
+
+  it('lists the activities with whether they are offered chats and who is in each', async () => {
+    await parley.api('POST', '/v1/Workers', { friendlyName: 'Ready agent', activity: 'Available' });
+    await openArea('Activities');
+    const table = page.getByRole('table', { name: 'Activities' });
+    const available = table.getByRole('row', { name: /^Available/ });
+    await expect
+      .poll(async () => (await available.getByRole('cell').allTextContents()).slice(0, 3))
+      .toEqual(['Available', 'Yes', '1']);
+    expect(
+      await table
+        .getByRole('row', { name: /^Offline/ })
+        .getByRole('cell')
+        .nth(1)
+        .textContent(),
+    ).toBe('No');
+    await page.getByText('they cannot be added, renamed or deleted').waitFor();
+    expect(await violations()).toEqual([]);
   });
 });

@@ -154,3 +154,64 @@ describe('privacy lookup', () => {
     expect(anonymous.status).toBe(401);
   });
 });
+
+describe('activities', () => {
+  it('lists the three activities with who is in each, the same sids as the Twilio-shaped surface', async () => {
+    const { body: worker } = await parley.api('POST', '/v1/Workers', {
+      friendlyName: 'Activity agent',
+      activity: 'Available',
+    });
+    const { body } = await parley.api('GET', '/v1/Activities');
+    expect(
+      body.activities.map((a: { friendlyName: string; available: boolean }) => [a.friendlyName, a.available]),
+    ).toEqual([
+      ['Available', true],
+      ['Unavailable', false],
+      ['Offline', false],
+    ]);
+    const workers = await parley.api('GET', '/v1/Workers');
+    const inAvailable = workers.body.workers.filter(
+      (w: { activity: string }) => w.activity === 'Available',
+    ).length;
+    expect(body.activities[0].workers).toBe(inAvailable);
+    expect(inAvailable).toBeGreaterThanOrEqual(1);
+    await parley.api('POST', `/v1/Workers/${worker.sid}`, { activity: 'Offline' });
+    const after = (await parley.api('GET', `/v1/Activities/${body.activities[0].sid}`)).body;
+    expect(after.workers).toBe(inAvailable - 1);
+
+    const twilio = await fetch(`${parley.url}/v1/Workspaces`, {
+      headers: {
+        authorization: `Basic ${Buffer.from(`AC${'0'.repeat(32)}:${parley.adminKey}`).toString('base64')}`,
+      },
+    });
+    const workspaceSid = ((await twilio.json()) as { workspaces: { sid: string }[] }).workspaces[0]?.sid;
+    const listed = await fetch(`${parley.url}/v1/Workspaces/${workspaceSid}/Activities`, {
+      headers: {
+        authorization: `Basic ${Buffer.from(`AC${'0'.repeat(32)}:${parley.adminKey}`).toString('base64')}`,
+      },
+    });
+    const twilioSids = ((await listed.json()) as { activities: { sid: string }[] }).activities.map(
+      (a) => a.sid,
+    );
+    expect(twilioSids.sort()).toEqual(body.activities.map((a: { sid: string }) => a.sid).sort());
+  });
+
+  it('refuses to create, rename or delete an activity, saying why', async () => {
+    const { body } = await parley.api('GET', '/v1/Activities');
+    const available = body.activities[0].sid;
+    for (const [method, path, payload] of [
+      ['POST', '/v1/Activities', { friendlyName: 'Lunch', available: false }],
+      ['POST', `/v1/Activities/${available}`, { friendlyName: 'Ready' }],
+      ['DELETE', `/v1/Activities/${available}`, undefined],
+    ] as const) {
+      expect(await parley.api(method, path, payload)).toMatchObject({
+        status: 409,
+        body: {
+          code: 'fixed_activities',
+          message: expect.stringMatching(/routing offers chats to agents who are Available/),
+        },
+      });
+    }
+    expect((await parley.api('DELETE', `/v1/Activities/WA${'f'.repeat(32)}`)).status).toBe(404);
+  });
+});

@@ -496,6 +496,20 @@ export const ROUTES: Route[] = [
     path: () => `/v1/Contacts/${FAKE.US}`,
     access: 'admin',
   },
+  { method: 'GET', name: 'GET /v1/Activities', path: () => '/v1/Activities', access: 'admin' },
+  {
+    method: 'GET',
+    name: 'GET /v1/Activities/:sid',
+    path: () => `/v1/Activities/WA${'f'.repeat(32)}`,
+    access: 'admin',
+  },
+  {
+    method: 'POST',
+    name: 'POST /v1/Activities',
+    path: () => '/v1/Activities',
+    access: 'admin',
+    body: () => ({ friendlyName: 'Lunch', available: false }),
+  },
   {
     method: 'GET',
     name: 'GET /v1/Contacts',

@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Api } from '../client/api.ts';
 import type { AdminSession } from '../client/session.ts';
+import { ActivitiesArea } from './activities.tsx';
 import { AgentsArea } from './agents.tsx';
 import { BotFlowsArea } from './bot-flows.tsx';
 import { FlexFlowsArea } from './flex-flows.tsx';
@@ -22,6 +23,7 @@ const AREAS = [
   { id: 'agents', name: 'Agents', view: AgentsArea },
   { id: 'queues', name: 'Queues', view: QueuesArea },
   { id: 'workflows', name: 'Workflows', view: WorkflowsArea },
+  { id: 'activities', name: 'Activities', view: ActivitiesArea },
   { id: 'flex-flows', name: 'Flex Flows', view: FlexFlowsArea },
   { id: 'bot-flows', name: 'Bot flows', view: BotFlowsArea },
   { id: 'integrations', name: 'Integrations', view: IntegrationsArea },
