@@ -54,7 +54,8 @@ export function attachRouting(
 /**
  * A worker who is no longer a supervisor stops seeing what only supervisors see on the sockets
  * it has open too: they leave the supervisors' room and every channel room whose task the
- * worker does not hold. Room operations reach every node through the adapter.
+ * worker does not hold, and the chats among those they had joined (the customer sees them
+ * leave). Room operations reach every node through the adapter.
  */
 export function watchSupervisorRoles(nsp: Namespace, core: Core) {
   core.events.on('worker.updated', (worker) => {
@@ -74,7 +75,13 @@ async function revokeSupervision(nsp: Namespace, core: Core, workerSid: string) 
     if (task.status === 'assigned' || task.status === 'wrapping')
       watched.delete(channelRoom(task.channelSid));
   }
-  if (watched.size > 0) sockets.socketsLeave([...watched]);
+  if (watched.size === 0) return;
+  sockets.socketsLeave([...watched]);
+  for (const room of watched) {
+    const channelSid = room.slice(prefix.length);
+    if (await core.store.members.get(channelSid, workerSid))
+      await core.supervision.leave(workerSid, channelSid);
+  }
 }
 
 /** Pushes a fresh snapshot to connected supervisors when queues or agents change, at most every `ms`. */

@@ -269,6 +269,19 @@ describe.each(engines)('on %s', (_engine, start) => {
         error: { code: 'conflict', message: expect.stringContaining('live chat') },
       });
     });
+    it('takes a supervisor whose role is taken away out of the chats they joined', async () => {
+      const { sam, dana, channelSid } = await liveChat();
+      await request(sam.socket, 'supervisor:join', { channelSid });
+      const left = next<MemberRemovedEvent>(dana.socket, 'member:removed', (m) => m.identity === sam.sid);
+      await parley.api('POST', `/v1/Workers/${sam.sid}`, { attributes: { roles: [] } });
+      await left;
+      const write = await request<Ack<SentAck>>(sam.socket, 'message:send', {
+        channelSid,
+        clientId: 's9',
+        body: 'Still here',
+      });
+      expect(write).toMatchObject({ error: { code: 'forbidden' } });
+    });
   });
 
   describe('watching', () => {
