@@ -1,8 +1,10 @@
 /**
  * The supervisor view: every queue with its waiting chats and longest wait, every agent with
- * activity and load, kept live by the server's `supervisor:updated`.
+ * activity and load, kept live by the server's `supervisor:updated`; below them, the figures
+ * over the last hours.
  */
 import { useDesk, useDeskState, useRunAction } from './desk-context.ts';
+import { SupervisorFigures } from './supervisor-figures.tsx';
 import { WatchView } from './watch-view.tsx';
 
 const duration = (seconds: number) =>
@@ -109,6 +111,7 @@ export function SupervisorView() {
           ))}
         </tbody>
       </table>
+      <SupervisorFigures />
     </section>
   );
 }
