@@ -7,23 +7,15 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Core } from '../core/index.ts';
+import { visitorSessionOf } from '../core/visitor-session.ts';
 import { ParleyError } from '../errors.ts';
 import { parse } from '../schemas.ts';
+import { contextOf } from './public.ts';
 
 const transcriptRequest = z.object({
   token: z.string().min(1).max(2048),
   email: z.email('expected an email address, e.g. "dana@example.com"').max(200),
 });
-
-/** The channel a visitor's session token is for; 401 for any other token. */
-export async function visitorChannel(core: Core, token: string) {
-  const claims = core.tokens.verify(token);
-  const channel = claims?.kind === 'visitor' ? await core.store.channels.get(claims.channelSid) : null;
-  if (claims?.kind !== 'visitor' || channel?.contactSid !== claims.contactSid) {
-    throw new ParleyError('unauthorized', 'token: send the session token the widget was given', 401);
-  }
-  return channel;
-}
 
 /** Transcripts one address may ask for in an hour, across all its chats (they are mail to strangers otherwise). */
 export const TRANSCRIPTS_PER_HOUR_PER_IP = 10;
@@ -32,7 +24,8 @@ export function emailTranscriptsRouter(core: Core): Router {
   const router = Router();
   router.post('/v1/WebChannels/Transcripts', async (req, res) => {
     const { token, email } = parse(transcriptRequest, req.body);
-    const channel = await visitorChannel(core, token);
+    // The checks every visitor route makes: contact, channel, erasure, Flex Flow scope, origin.
+    const { channel } = await visitorSessionOf(core, token, contextOf(req, core.publicUrl));
     if ((await core.counter.hit(`transcript:ip:${req.ip ?? ''}`, 3_600_000)) > TRANSCRIPTS_PER_HOUR_PER_IP) {
       throw new ParleyError(
         'rate_limited',

@@ -40,6 +40,8 @@ export interface World {
   queueSid: string;
   /** A file visitor A sent in its chat (null when media is not served). */
   mediaA: string | null;
+  /** The secret of an API key: a credential wherever the admin key is one. */
+  apiKeySecret: string;
 }
 
 /** The smallest valid PNG: a 1×1 transparent pixel. */
@@ -115,6 +117,7 @@ export async function buildWorld(parley: TestParley): Promise<World> {
     flowSid: flows[0]?.sid ?? FAKE.FW,
     queueSid: queues[0]?.sid ?? '',
     mediaA: upload.status === 201 ? ((await upload.json()) as { sid: string }).sid : null,
+    apiKeySecret: (await parley.api('POST', '/v1/ApiKeys', { friendlyName: 'authz' })).body.secret,
   };
 }
 
@@ -272,7 +275,7 @@ export const SOCKET_EVENTS: SocketEvent[] = [
  * visitor, never another agent). `supervisor`: a supervisor's session token or the admin key
  * (another agent is refused with 403).
  */
-export type Access = 'public' | 'admin' | 'member' | 'holder' | 'supervisor';
+export type Access = 'public' | 'admin' | 'member' | 'holder' | 'supervisor' | 'staff';
 
 export interface Route {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -601,6 +604,102 @@ export const ROUTES: Route[] = [
     name: 'GET /v1/Figures',
     path: (w) => `/v1/Figures?hours=8&queueSid=${w.queueSid}`,
     access: 'supervisor',
+  },
+  // Staff routes (`staff`): any agent's session token or the admin key; an agent sees only
+  // their own canned responses and the chats they had a part in (another agent's transcript
+  // answers 404), which canned-responses.test.ts and conversation-search.test.ts check.
+  { method: 'GET', name: 'GET /v1/CannedResponses', path: () => '/v1/CannedResponses', access: 'staff' },
+  {
+    method: 'POST',
+    name: 'POST /v1/CannedResponses',
+    path: () => '/v1/CannedResponses',
+    access: 'staff',
+    body: () => ({
+      shortcut: `authz-${Math.random().toString(36).slice(2, 10)}`,
+      title: 'Hi',
+      body: 'Hello',
+    }),
+  },
+  {
+    method: 'GET',
+    name: 'GET /v1/CannedResponses/:sid',
+    path: () => `/v1/CannedResponses/CR${'0'.repeat(32)}`,
+    access: 'staff',
+  },
+  {
+    method: 'POST',
+    name: 'POST /v1/CannedResponses/:sid',
+    path: () => `/v1/CannedResponses/CR${'0'.repeat(32)}`,
+    access: 'staff',
+    body: () => ({ title: 'Renamed' }),
+  },
+  {
+    method: 'DELETE',
+    name: 'DELETE /v1/CannedResponses/:sid',
+    path: () => `/v1/CannedResponses/CR${'0'.repeat(32)}`,
+    access: 'staff',
+  },
+  {
+    method: 'GET',
+    name: 'GET /v1/ConversationSearch',
+    path: () => '/v1/ConversationSearch?q=hello',
+    access: 'staff',
+  },
+  {
+    method: 'GET',
+    name: 'GET /v1/Transcripts/:channelSid',
+    path: (w) => `/v1/Transcripts/${w.channelA}`,
+    access: 'staff',
+  },
+  // The widget's calls with the visitor's token in the body: the guard is the token, not a header.
+  {
+    method: 'POST',
+    name: 'POST /v1/WebChannels/Ratings',
+    path: () => '/v1/WebChannels/Ratings',
+    access: 'public',
+    body: (w) => ({ token: w.tokenA, score: 5, comment: 'Quick and kind' }),
+  },
+  {
+    method: 'POST',
+    name: 'POST /v1/WebChannels/History',
+    path: () => '/v1/WebChannels/History',
+    access: 'public',
+    body: (w) => ({ token: w.tokenA }),
+  },
+  {
+    method: 'POST',
+    name: 'POST /v1/WebChannels/Transcripts',
+    path: () => '/v1/WebChannels/Transcripts',
+    access: 'public',
+    body: (w) => ({ token: w.tokenA, email: 'ada@example.com' }),
+  },
+  {
+    method: 'POST',
+    name: 'POST /v1/AdminSessions',
+    path: () => '/v1/AdminSessions',
+    access: 'public',
+    body: () => ({ username: 'nobody', password: 'wrong-password' }),
+  },
+  { method: 'GET', name: 'GET /v1/Ratings', path: () => '/v1/Ratings', access: 'admin' },
+  {
+    method: 'POST',
+    name: 'POST /v1/ApiKeys',
+    path: () => '/v1/ApiKeys',
+    access: 'admin',
+    body: () => ({ friendlyName: 'authz' }),
+  },
+  { method: 'GET', name: 'GET /v1/ApiKeys', path: () => '/v1/ApiKeys', access: 'admin' },
+  {
+    method: 'GET',
+    name: 'GET /v1/ApiKeys/:sid',
+    path: () => `/v1/ApiKeys/SK${'0'.repeat(32)}`,
+    access: 'admin',
+  },
+  {
+    method: 'DELETE',
+    name: 'DELETE /v1/ApiKeys/:sid',
+    path: () => `/v1/ApiKeys/SK${'0'.repeat(32)}`,
+    access: 'admin',
   },
 ];
 

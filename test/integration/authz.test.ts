@@ -202,7 +202,8 @@ describe('the authorisation table of the REST routes', () => {
     "another agent's token": (w) => `Bearer ${w.otherAgentToken}`,
     'the key without Bearer': () => parley.adminKey,
   };
-  for (const route of ROUTES) {
+  // Staff routes have a table of their own below.
+  for (const route of ROUTES.filter((r) => r.access !== 'staff')) {
     for (const [who, header] of Object.entries(credentials)) {
       const admitted =
         route.access === 'public' ||
@@ -253,6 +254,57 @@ describe('the authorisation table of the REST routes', () => {
       });
       expect(res.status, route.name).toBe(403);
     }
+  });
+});
+
+describe('the staff routes and API keys', () => {
+  const staff = (w: World): Record<string, string> => ({
+    'the admin key': `Bearer ${parley.adminKey}`,
+    'an API key': `Bearer ${w.apiKeySecret}`,
+    "the assigned agent's token": `Bearer ${w.agentToken}`,
+    "another agent's token": `Bearer ${w.otherAgentToken}`,
+  });
+  const strangers = (w: World): Record<string, string | null> => ({
+    'no credentials': null,
+    'a wrong key': 'Bearer not-the-admin-key',
+    "visitor A's token": `Bearer ${w.tokenA}`,
+    'the key without Bearer': parley.adminKey,
+  });
+  const send = (route: (typeof ROUTES)[number], auth: string | null) =>
+    fetch(parley.url + route.path(world), {
+      method: route.method,
+      headers: {
+        'content-type': 'application/json',
+        origin: parley.url,
+        ...(auth && { authorization: auth }),
+      },
+      body: route.body ? JSON.stringify(route.body(world)) : undefined,
+    });
+
+  for (const route of ROUTES.filter((r) => r.access === 'staff')) {
+    it(`${route.name}: admits staff and the keys, refuses anyone else`, async () => {
+      for (const [who, auth] of Object.entries(staff(world))) {
+        const res = await send(route, auth);
+        expect([401, 403], `${who}: ${res.status}`).not.toContain(res.status);
+      }
+      for (const [who, auth] of Object.entries(strangers(world))) {
+        const res = await send(route, auth);
+        expect(res.status, who).toBe(401);
+        expect(await res.json()).toMatchObject({ code: 'unauthorized' });
+      }
+    });
+  }
+
+  it('admits an API key on every route the admin key opens, and only the Bearer or Basic form', async () => {
+    for (const route of ROUTES.filter((r) => r.access !== 'public' && r.access !== 'member')) {
+      const res = await send(route, `Bearer ${world.apiKeySecret}`);
+      expect([401, 403], `${route.name}: ${res.status}`).not.toContain(res.status);
+    }
+    const bare = await send(
+      ROUTES.find((r) => r.name === 'GET /v1/ApiKeys') as (typeof ROUTES)[number],
+      world.apiKeySecret,
+    );
+    expect(bare.status).toBe(401);
   });
 });
 
