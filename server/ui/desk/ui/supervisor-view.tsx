@@ -1,11 +1,27 @@
 /**
  * The supervisor view: every queue with its waiting chats and longest wait, every agent with
  * activity and load, kept live by the server's `supervisor:updated`; below them, the figures
- * over the last hours.
+ * over the last hours. The figures and their charting library are a chunk of their own, loaded
+ * when a supervisor first opens the view, so agents never download them.
  */
+import type { ComponentType } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
 import { useDesk, useDeskState, useRunAction } from './desk-context.ts';
-import { SupervisorFigures } from './supervisor-figures.tsx';
 import { WatchView } from './watch-view.tsx';
+
+function LazyFigures() {
+  const [Figures, setFigures] = useState<ComponentType | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    import('./supervisor-figures.tsx').then(
+      (loaded) => setFigures(() => loaded.SupervisorFigures),
+      () => setFailed(true),
+    );
+  }, []);
+  if (failed)
+    return <p class="figures__error">The figures could not be loaded: reload the page to try again.</p>;
+  return Figures ? <Figures /> : <p class="empty">Loading figures…</p>;
+}
 
 const duration = (seconds: number) =>
   seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
@@ -111,7 +127,7 @@ export function SupervisorView() {
           ))}
         </tbody>
       </table>
-      <SupervisorFigures />
+      <LazyFigures />
     </section>
   );
 }
