@@ -11,7 +11,7 @@ import {
   acceptOffer,
   conversation,
   type DeskHarness,
-  finishChat,
+  endChat,
   scanForViolations,
   signInAs,
   startDeskHarness,
@@ -55,7 +55,7 @@ describe('a supervisor on a live chat', () => {
     const agentLog = conversation(agent);
     const note = agentLog.locator('.message--whisper', { hasText: 'Refund the second charge' });
     await note.waitFor();
-    expect(await note.innerText()).toMatch(/Whisper\s+Sam Okafor/i);
+    expect(await note.textContent()).toMatch(/^Whisper\s*Sam Okafor/);
     await log.locator('.message--whisper', { hasText: 'Refund the second charge' }).waitFor();
     expect(await scanForViolations(page)).toEqual([]);
     expect(await scanForViolations(agent)).toEqual([]);
@@ -98,8 +98,12 @@ describe('a supervisor on a live chat', () => {
     expect(synced.messages.map((m) => m.body)).not.toContain('On it');
     expect(heard.join('\n')).not.toMatch(/Refund the second charge|On it|whisper/);
 
+    // The agent ends the chat: the supervisor sees it ended, with nothing left to join.
+    await endChat(agent);
+    await watching.getByText('The chat has ended').waitFor();
+    expect(await watching.getByRole('button', { name: 'Join' }).count()).toBe(0);
     await watching.getByRole('button', { name: 'Stop watching' }).click();
     await chats.waitFor();
-    await finishChat(agent);
+    await agent.getByRole('button', { name: 'Complete' }).click();
   });
 });

@@ -111,6 +111,7 @@ export function connectDesk({
     const afterIndex = held.messages[held.messages.length - 1]?.index ?? -1;
     const reply = await request(socket, 'messages:sync', { channelSid, afterIndex });
     store.update(desk.addWatchedMessages(channelSid, reply.messages));
+    store.update(desk.setWatchedEnded(channelSid, reply.channel.status === 'inactive'));
     if (reply.hasMore && reply.messages.length) await syncWatched(channelSid);
   }
 
@@ -185,7 +186,10 @@ export function connectDesk({
   });
   // A reply's delivery status (SMS / WhatsApp-style channels) replaces it by index.
   socket.on('message:updated', (message) => receive(message.channelSid, [message]));
-  socket.on('channel:updated', (channel) => store.update(chats.updateChannel(channel)));
+  socket.on('channel:updated', (channel) => {
+    store.update(chats.updateChannel(channel));
+    store.update(desk.setWatchedEnded(channel.sid, channel.status === 'inactive'));
+  });
   socket.on('member:updated', (member) => store.update(chats.updateMember(member)));
   socket.on('member:removed', ({ channelSid, identity }) =>
     store.update(chats.removeMember(channelSid, identity)),

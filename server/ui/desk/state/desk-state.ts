@@ -69,6 +69,8 @@ export interface WatchedChat {
   whispers: WhisperDTO[];
   /** The supervisor joined the chat as a second agent and may write in it. */
   joined: boolean;
+  /** The chat has ended (its channel is inactive): nobody can join or write any more. */
+  ended?: boolean;
 }
 
 export function createDeskState(worker: WorkerDTO | null, outbox: PendingMessage[] = []): DeskState {

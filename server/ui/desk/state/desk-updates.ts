@@ -109,6 +109,14 @@ export function addWhispers(channelSid: Sid, whispers: WhisperDTO[]): Update<Des
   };
 }
 
+/** The watched chat ended (its channel went inactive), or is live. */
+export function setWatchedEnded(channelSid: Sid, ended: boolean): Update<DeskState> {
+  return (state) =>
+    state.watching?.channelSid === channelSid && Boolean(state.watching.ended) !== ended
+      ? { ...state, watching: { ...state.watching, ended } }
+      : state;
+}
+
 /** The watching supervisor joined (true) or left (false) the chat. */
 export function setJoined(channelSid: Sid, joined: boolean): Update<DeskState> {
   return (state) =>

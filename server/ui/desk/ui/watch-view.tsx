@@ -15,7 +15,12 @@ export function WatchView({ watched }: { watched: WatchedChat }) {
   const { connection } = useDeskState();
   const run = useRunAction();
   const [busy, setBusy] = useState(false);
-  const { channelSid, customerName, agentName, messages, whispers, joined } = watched;
+  const { channelSid, customerName, agentName, messages, whispers, joined, ended = false } = watched;
+  const status = ended
+    ? 'The chat has ended'
+    : joined
+      ? 'Joined · the customer sees your messages'
+      : 'Watching · read-only';
   const act = (action: () => Promise<void>) => {
     setBusy(true);
     run(action).finally(() => setBusy(false));
@@ -26,15 +31,13 @@ export function WatchView({ watched }: { watched: WatchedChat }) {
         <h2>
           {customerName} <span class="watch__with">with {agentName}</span>
         </h2>
-        <span class="status">
-          {joined ? 'Joined · the customer sees your messages' : 'Watching · read-only'}
-        </span>
+        <span class="status">{status}</span>
         <span class="conversation__spacer" />
         {joined ? (
           <button type="button" class="button" disabled={busy} onClick={() => act(client.leaveWatched)}>
             Leave
           </button>
-        ) : (
+        ) : ended ? null : (
           <button
             type="button"
             class="button button--primary"
@@ -58,7 +61,7 @@ export function WatchView({ watched }: { watched: WatchedChat }) {
         )}
       </div>
       <WhisperBox channelSid={channelSid} disabled={connection !== 'online'} />
-      {joined && <JoinedComposer />}
+      {joined && !ended && <JoinedComposer />}
     </section>
   );
 }
