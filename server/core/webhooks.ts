@@ -106,17 +106,15 @@ export function createWebhooks(deps: {
   };
 
   async function send(event: WebhookEvent, data: unknown) {
+    const targets: [WebhookTarget, DeliveryPolicy][] = (await enabledWebhooks())
+      .filter((webhook) => webhook.events.includes(event))
+      .map((webhook) => [webhook, policy]);
+    if (configured) targets.unshift([{ sid: CONFIGURED_WEBHOOK_SID, ...configured }, configuredPolicy]);
+    // Most messages go to no webhook: nothing is serialised for them.
+    if (targets.length === 0) return;
     const eventId = randomUUID();
     const body = JSON.stringify({ id: eventId, event, timestamp: clock().toISOString(), data });
-    const work: Promise<unknown>[] = [];
-    if (configured)
-      work.push(
-        deliver({ sid: CONFIGURED_WEBHOOK_SID, ...configured }, { event, eventId, body }, configuredPolicy),
-      );
-    for (const webhook of await enabledWebhooks()) {
-      if (webhook.events.includes(event)) work.push(deliver(webhook, { event, eventId, body }, policy));
-    }
-    await Promise.all(work);
+    await Promise.all(targets.map(([target, retry]) => deliver(target, { event, eventId, body }, retry)));
   }
   const on = (event: WebhookEvent, data: unknown) => track(send(event, data));
 
