@@ -272,14 +272,21 @@ describe.each(engines)('figures on the %s store', (_engine, make) => {
   });
 });
 
-describe('task events written by routing', () => {
+describe.each([
+  ['sqlite', async () => undefined],
+  ['postgres', async () => postgres.createDatabase()],
+])('task events written by routing on %s', (_engine, database) => {
   let core: Awaited<ReturnType<typeof createTestCore>>;
   afterEach(async () => {
     await core?.close();
   });
+  const lastHour = () => ({
+    since: new Date(Date.now() - 3_600_000).toISOString(),
+    until: new Date(Date.now() + 1000).toISOString(),
+  });
 
   it('records a chat from creation to completion, and the agent going Available', async () => {
-    core = await createTestCore();
+    core = await createTestCore({ postgresUrl: await database() });
     const w = await core.core.agents.createWorker({
       friendlyName: 'Dee',
       username: 'dee',
@@ -296,15 +303,11 @@ describe('task events written by routing', () => {
     await core.core.routing.wrap(w.sid, taskRow.sid);
     await core.core.routing.complete(w.sid, taskRow.sid);
 
-    const window = {
-      since: new Date(Date.now() - 3_600_000).toISOString(),
-      until: new Date(Date.now() + 1000).toISOString(),
-    };
-    const events = await core.store.taskEvents.listForWindow(window);
+    const events = await core.store.taskEvents.listForWindow(lastHour());
     expect(events.map((e) => e.kind)).toEqual(['created', 'reserved', 'accepted', 'wrapping', 'completed']);
     expect(events.every((e) => e.taskSid === taskRow.sid && e.queueSid === taskRow.queueSid)).toBe(true);
     expect(events.slice(1).every((e) => e.workerSid === w.sid)).toBe(true);
-    const activity = await core.store.taskEvents.listActivity(window);
+    const activity = await core.store.taskEvents.listActivity(lastHour());
     expect(activity.filter((e) => e.workerSid === w.sid)).toMatchObject([
       { activity: 'Available', previousActivity: 'Offline' },
     ]);
@@ -312,5 +315,23 @@ describe('task events written by routing', () => {
     const result = await core.core.figures.compute({ hours: 1 });
     expect(result.totals).toMatchObject({ chats: 1, answered: 1, queueLength: 0 });
     expect(result.totals.waitAverageSeconds).toBeGreaterThanOrEqual(0);
+  });
+
+  it('ends the wait of a chat whose customer is erased', async () => {
+    core = await createTestCore({ postgresUrl: await database() });
+    const { contact, channel } = await core.customer('Fay');
+    await core.core.conversations.post({ channelSid: channel.sid, from: contact.identity, body: 'hello' });
+    await core.core.idle();
+    expect((await core.core.figures.compute({ hours: 1 })).totals.queueLength).toBe(1);
+    await core.core.privacy.eraseContact(contact.sid);
+    const events = await core.store.taskEvents.listForWindow(lastHour());
+    expect(events.map((e) => [e.kind, e.details])).toEqual([
+      ['created', {}],
+      ['canceled', { reason: 'erased' }],
+    ]);
+    expect((await core.core.figures.compute({ hours: 1 })).totals).toMatchObject({
+      queueLength: 0,
+      chats: 1,
+    });
   });
 });

@@ -101,6 +101,14 @@ export function privacyRepository(deps: Deps): PrivacyRepository {
            WHERE status = 'pending' AND task_sid IN (SELECT sid FROM tasks WHERE channel_sid = ANY($1))`,
           [sids],
         );
+        // Supervisors' figures see the open tasks end here, as when routing cancels one.
+        await client.query(
+          `INSERT INTO task_events (task_sid, kind, queue_sid, worker_sid, channel_type, details, date_created)
+           SELECT sid, 'canceled', queue_sid, worker_sid, coalesce(attributes->>'channelType', 'web'),
+             '{"reason":"erased"}', $2
+           FROM tasks WHERE channel_sid = ANY($1) AND status IN ${OPEN}`,
+          [sids, at],
+        );
         await client.query(
           `UPDATE tasks SET attributes = '{}', date_updated = $2,
              status = CASE WHEN status IN ${OPEN} THEN 'canceled' ELSE status END

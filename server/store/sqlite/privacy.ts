@@ -54,6 +54,13 @@ export function privacyRepository({ db, clock }: Deps): PrivacyRepository {
         `UPDATE reservations SET status = 'canceled'
          WHERE status = 'pending' AND task_sid IN (SELECT sid FROM tasks WHERE channel_sid = ?)`,
       ).run(sid);
+      // Supervisors' figures see the open tasks end here, as when routing cancels one.
+      db.prepare(
+        `INSERT INTO task_events (task_sid, kind, queue_sid, worker_sid, channel_type, details, date_created)
+         SELECT sid, 'canceled', queue_sid, worker_sid,
+           coalesce(json_extract(attributes, '$.channelType'), 'web'), '{"reason":"erased"}', ?
+         FROM tasks WHERE channel_sid = ? AND status IN ${OPEN}`,
+      ).run(at, sid);
       db.prepare(
         `UPDATE tasks SET attributes = '{}', date_updated = ?,
            status = CASE WHEN status IN ${OPEN} THEN 'canceled' ELSE status END
