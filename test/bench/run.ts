@@ -3,10 +3,16 @@
  * measured in the same run (the machine is shared and noisy), written to test/bench/RESULTS.md
  * and printed. Servers run as child processes on core 0 (when taskset exists), the load here on
  * core 1; everything is on loopback and bounded. BENCH_QUICK=1 runs a smaller version.
+ *
+ * BENCH_ONLY=<sections> runs some sections only (sqlite, postgres, bot, connections, nodes,
+ * widget; the bare relay always runs) and prints the report without writing RESULTS.md or the
+ * plot. BENCH_LEVELS, BENCH_CONNECTIONS and BENCH_NODE_LEVELS override the sizes.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { startPostgres } from '../helpers/postgres.ts';
 import { startRedis } from '../helpers/redis.ts';
 import { botVisitors, runExchanges } from './bot.ts';
@@ -14,23 +20,19 @@ import { cpuInFlight } from './cpu-measure.ts';
 import { latencyPlot } from './plot.ts';
 import { type BenchServer, pinLoad, pinned, startServer } from './processes.ts';
 import { measureLatency, measureThroughput } from './relay.ts';
-import {
-  barePairs,
-  closeAll,
-  connect,
-  inBatches,
-  openChannels,
-  type Pair,
-  parleyPairs,
-  taskFlexFlow,
-} from './setup.ts';
+import { barePairs, closeAll, openChannels, type Pair, parleyPairs, taskFlexFlow } from './setup.ts';
 import { widgetSizeReport } from './sizes.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
-const LEVELS =
-  process.env.BENCH_LEVELS?.split(',').map(Number) ?? (quick ? [10, 100] : [10, 100, 1000, 5000]);
-// One process may hold 20,000 descriptors here (the hard limit), so the larger count stays under it.
-const CONNECTIONS = quick ? [1000] : [5000, 15_000];
+const numbers = (value: string | undefined) => value?.split(',').map(Number);
+const LEVELS = numbers(process.env.BENCH_LEVELS) ?? (quick ? [10, 100] : [10, 100, 1000, 5000]);
+// A process may hold 20,000 descriptors here (the hard limit, which it cannot raise): the server
+// needs a few for itself, so "20,000" is 19,900 idle connections; the clients are spread over
+// several processes (connect-load.ts).
+const CONNECTIONS = numbers(process.env.BENCH_CONNECTIONS) ?? (quick ? [1000] : [5000, 19_900]);
+const NODE_LEVELS = numbers(process.env.BENCH_NODE_LEVELS) ?? (quick ? [10] : [10, 100, 1000]);
+const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
+const runs = (section: string) => !only || only.has(section);
 const FLOOD_MESSAGES = quick ? 2000 : 10_000;
 const IN_FLIGHT_MESSAGES = quick ? 1000 : 5000;
 const BOT_MESSAGES = quick ? 500 : 2000;
@@ -74,6 +76,7 @@ async function engineRun(server: BenchServer, pairs: Pair[], tag: string): Promi
 }
 
 const maxLevel = Math.max(100, ...LEVELS);
+const started = performance.now();
 log('bare relay');
 const bare = await withServer(startServer('bare'), async (server) => {
   const pairs = await barePairs(server.url, maxLevel);
@@ -81,169 +84,235 @@ const bare = await withServer(startServer('bare'), async (server) => {
   closeAll(pairs);
   return run;
 });
-log('Parley on SQLite');
-const sqlite = await withServer(startServer('parley'), async (server) => {
-  const pairs = await parleyPairs(server.url, maxLevel);
-  const run = await engineRun(server, pairs, 'sq');
-  closeAll(pairs);
-  return run;
-});
-log('Parley on PostgreSQL');
-const postgres = await startPostgres();
-const postgresRun = await withServer(
-  startServer('parley', { DATABASE_URL: await postgres.createDatabase() }),
-  async (server) => {
+async function parleyRun(tag: string, env: Record<string, string> = {}) {
+  return withServer(startServer('parley', env), async (server) => {
     const pairs = await parleyPairs(server.url, maxLevel);
-    const run = await engineRun(server, pairs, 'pg');
+    const run = await engineRun(server, pairs, tag);
     closeAll(pairs);
     return run;
-  },
-);
+  });
+}
+let sqlite: EngineRun | null = null;
+if (runs('sqlite')) {
+  log('Parley on SQLite');
+  sqlite = await parleyRun('sq');
+}
+const postgres = runs('postgres') || runs('nodes') ? await startPostgres() : null;
+let postgresRun: EngineRun | null = null;
+if (postgres && runs('postgres')) {
+  log('Parley on PostgreSQL');
+  postgresRun = await parleyRun('pg', { DATABASE_URL: await postgres.createDatabase() });
+}
 
-const engines = [
-  ['SQLite', sqlite],
-  ['PostgreSQL', postgresRun],
-] as const;
-rows.push(
-  `## Visitor → agent delivery latency, with persistence (ratio to a bare Socket.IO room broadcast)\n`,
-  'Each conversation has one message in flight: the next is sent when the last was delivered.\n',
-  '| concurrent conversations | messages | bare p50 / p99 ms | engine | Parley p50 / p99 ms | ratio p50 (goal ≤ 1.5×) | ratio p99 (goal ≤ 2×) |',
-  '|---|---|---|---|---|---|---|',
-  ...LEVELS.flatMap((n, i) => {
-    const b = bare.latency[i]!;
-    return engines.map(([name, run]) => {
-      const p = run.latency[i]!;
-      const r50 = ratio(p.p50, b.p50);
-      const r99 = ratio(p.p99, b.p99);
-      return `| ${n} | ${p.count} | ${fmt(b.p50)} / ${fmt(b.p99)} | ${name} | ${fmt(p.p50)} / ${fmt(p.p99)} | ${fmt(r50)} (${verdict(r50, 1.5)}) | ${fmt(r99)} (${verdict(r99, 2)}) |`;
-    });
-  }),
-);
-mkdirSync(join(import.meta.dirname, '../../docs'), { recursive: true });
-writeFileSync(
-  join(import.meta.dirname, '../../docs/bench-latency.svg'),
-  latencyPlot(
-    [
-      { name: 'bare Socket.IO', color: '#888', run: bare },
-      { name: 'Parley, SQLite', color: '#1f77b4', run: sqlite },
-      { name: 'Parley, PostgreSQL', color: '#d62728', run: postgresRun },
-    ].map(({ name, color, run }) => ({
-      name,
-      color,
-      points: LEVELS.map((n, i) => [n, run.latency[i]!.p50, run.latency[i]!.p99] as [number, number, number]),
-    })),
-    'Visitor → agent delivery latency',
-  ),
-);
-rows.push('\n![Delivery latency against concurrent conversations](../../docs/bench-latency.svg)');
+const engines: [string, EngineRun][] = [];
+if (sqlite) engines.push(['SQLite', sqlite]);
+if (postgresRun) engines.push(['PostgreSQL', postgresRun]);
+if (engines.length > 0) latencyAndCpu();
 
-const floodRatio = (run: EngineRun) => ratio(run.flood.cpuMicros, bare.flood.cpuMicros);
-const inFlightRatio = (run: EngineRun) => ratio(run.inFlight, bare.inFlight);
-rows.push(
-  `\n## Server CPU per message, persisted and acknowledged (100 conversations)\n`,
-  `Flood: every conversation sends its share of ${FLOOD_MESSAGES} messages at once. One in flight: ${IN_FLIGHT_MESSAGES} messages, each conversation sending its next when the last was delivered.\n`,
-  '| server | flood messages/s | flood CPU µs per message | ratio (goal SQLite ≤ 2×, PostgreSQL ≤ 2.5×) | one in flight CPU µs per message | ratio (goal SQLite ≤ 1.5×, PostgreSQL ≤ 2×) |',
-  '|---|---|---|---|---|---|',
-  `| bare Socket.IO relay (no storage) | ${fmt(bare.flood.perSecond, 0)} | ${fmt(bare.flood.cpuMicros, 0)} | 1.00 | ${fmt(bare.inFlight, 0)} | 1.00 |`,
-  `| Parley, SQLite (WAL, synchronous NORMAL) | ${fmt(sqlite.flood.perSecond, 0)} | ${fmt(sqlite.flood.cpuMicros, 0)} | ${fmt(floodRatio(sqlite))} (${verdict(floodRatio(sqlite), 2)}) | ${fmt(sqlite.inFlight, 0)} | ${fmt(inFlightRatio(sqlite))} (${verdict(inFlightRatio(sqlite), 1.5)}) |`,
-  `| Parley, PostgreSQL 15 (fsync off in the test instance) | ${fmt(postgresRun.flood.perSecond, 0)} | ${fmt(postgresRun.flood.cpuMicros, 0)} | ${fmt(floodRatio(postgresRun))} (${verdict(floodRatio(postgresRun), 2.5)}) | ${fmt(postgresRun.inFlight, 0)} | ${fmt(inFlightRatio(postgresRun))} (${verdict(inFlightRatio(postgresRun), 2)}) |`,
-);
-
-// A bot-active message: the visitor's message and the bot's reply, against one relayed message.
-log('bot-active messages on SQLite');
-const bot = await withServer(startServer('parley'), async (server) => {
-  const visitors = await botVisitors(server.url, 100);
-  const before = server.cpuSeconds();
-  const count = await runExchanges(visitors, BOT_MESSAGES, 'bot');
-  const cpuMicros = ((server.cpuSeconds() - before) * 1e6) / count;
-  for (const v of visitors) v.socket.close();
-  return { count, cpuMicros };
-});
-const botRatio = ratio(bot.cpuMicros, bare.inFlight);
-rows.push(
-  `\n## A bot-active message (visitor message + bot reply, 100 conversations, ${bot.count} exchanges, SQLite)\n`,
-  '| | server CPU µs per visitor message | ratio to one relayed message (goal ≤ 8×) |',
-  '|---|---|---|',
-  `| bot flow answering every message (templated send-and-wait-for-reply) | ${fmt(bot.cpuMicros, 0)} | ${fmt(botRatio)} (${verdict(botRatio, 8)}) |`,
-);
-
-// Connecting visitors, and heap per idle connection.
-async function connectMany(server: BenchServer, auths: Record<string, unknown>[], namespace: string) {
-  const heapBefore = await server.heapUsed();
-  let failures = 0;
-  const started = performance.now();
-  const sockets = await inBatches(auths, 200, (auth) =>
-    connect(`${server.url}${namespace}`, auth).catch(() => {
-      failures++;
-      return null;
+function latencyAndCpu() {
+  rows.push(
+    `## Visitor → agent delivery latency, with persistence (ratio to a bare Socket.IO room broadcast)\n`,
+    'Each conversation has one message in flight: the next is sent when the last was delivered.\n',
+    '| concurrent conversations | messages | bare p50 / p99 ms | engine | Parley p50 / p99 ms | ratio p50 (goal ≤ 1.5×) | ratio p99 (goal ≤ 2×) |',
+    '|---|---|---|---|---|---|---|',
+    ...LEVELS.flatMap((n, i) => {
+      const b = bare.latency[i]!;
+      return engines.map(([name, run]) => {
+        const p = run.latency[i]!;
+        const r50 = ratio(p.p50, b.p50);
+        const r99 = ratio(p.p99, b.p99);
+        return `| ${n} | ${p.count} | ${fmt(b.p50)} / ${fmt(b.p99)} | ${name} | ${fmt(p.p50)} / ${fmt(p.p99)} | ${fmt(r50)} (${verdict(r50, 1.5)}) | ${fmt(r99)} (${verdict(r99, 2)}) |`;
+      });
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
+  const plot = [
+    { name: 'bare Socket.IO', color: '#888', run: bare },
+    { name: 'Parley, SQLite', color: '#1f77b4', run: sqlite },
+    { name: 'Parley, PostgreSQL', color: '#d62728', run: postgresRun },
+  ].filter((series): series is { name: string; color: string; run: EngineRun } => series.run !== null);
+  if (!only) {
+    mkdirSync(join(import.meta.dirname, '../../docs'), { recursive: true });
+    writeFileSync(
+      join(import.meta.dirname, '../../docs/bench-latency.svg'),
+      latencyPlot(
+        plot.map(({ name, color, run }) => ({
+          name,
+          color,
+          points: LEVELS.map(
+            (n, i) => [n, run.latency[i]!.p50, run.latency[i]!.p99] as [number, number, number],
+          ),
+        })),
+        'Visitor → agent delivery latency',
+      ),
+    );
+  }
+  rows.push('\n![Delivery latency against concurrent conversations](../../docs/bench-latency.svg)');
+
+  const floodRatio = (run: EngineRun) => ratio(run.flood.cpuMicros, bare.flood.cpuMicros);
+  const inFlightRatio = (run: EngineRun) => ratio(run.inFlight, bare.inFlight);
+  rows.push(
+    `\n## Server CPU per message, persisted and acknowledged (100 conversations)\n`,
+    `Flood: every conversation sends its share of ${FLOOD_MESSAGES} messages at once. One in flight: ${IN_FLIGHT_MESSAGES} messages, each conversation sending its next when the last was delivered.\n`,
+    '| server | flood messages/s | flood CPU µs per message | ratio (goal SQLite ≤ 2×, PostgreSQL ≤ 2.5×) | one in flight CPU µs per message | ratio (goal SQLite ≤ 1.5×, PostgreSQL ≤ 2×) |',
+    '|---|---|---|---|---|---|',
+    `| bare Socket.IO relay (no storage) | ${fmt(bare.flood.perSecond, 0)} | ${fmt(bare.flood.cpuMicros, 0)} | 1.00 | ${fmt(bare.inFlight, 0)} | 1.00 |`,
+    ...(sqlite
+      ? [
+          `| Parley, SQLite (WAL, synchronous NORMAL) | ${fmt(sqlite.flood.perSecond, 0)} | ${fmt(sqlite.flood.cpuMicros, 0)} | ${fmt(floodRatio(sqlite))} (${verdict(floodRatio(sqlite), 2)}) | ${fmt(sqlite.inFlight, 0)} | ${fmt(inFlightRatio(sqlite))} (${verdict(inFlightRatio(sqlite), 1.5)}) |`,
+        ]
+      : []),
+    ...(postgresRun
+      ? [
+          `| Parley, PostgreSQL 15 (fsync off in the test instance) | ${fmt(postgresRun.flood.perSecond, 0)} | ${fmt(postgresRun.flood.cpuMicros, 0)} | ${fmt(floodRatio(postgresRun))} (${verdict(floodRatio(postgresRun), 2.5)}) | ${fmt(postgresRun.inFlight, 0)} | ${fmt(inFlightRatio(postgresRun))} (${verdict(inFlightRatio(postgresRun), 2)}) |`,
+        ]
+      : []),
+  );
+}
+
+// A bot-active message: the visitor's message and the bot's reply, against one relayed message.
+if (runs('bot')) {
+  log('bot-active messages on SQLite');
+  const bot = await withServer(startServer('parley'), async (server) => {
+    const visitors = await botVisitors(server.url, 100);
+    const before = server.cpuSeconds();
+    const count = await runExchanges(visitors, BOT_MESSAGES, 'bot');
+    const cpuMicros = ((server.cpuSeconds() - before) * 1e6) / count;
+    for (const v of visitors) v.socket.close();
+    return { count, cpuMicros };
+  });
+  const botRatio = ratio(bot.cpuMicros, bare.inFlight);
+  rows.push(
+    `\n## A bot-active message (visitor message + bot reply, 100 conversations, ${bot.count} exchanges, SQLite)\n`,
+    '| | server CPU µs per visitor message | ratio to one relayed message (goal ≤ 8×) |',
+    '|---|---|---|',
+    `| bot flow answering every message (templated send-and-wait-for-reply) | ${fmt(bot.cpuMicros, 0)} | ${fmt(botRatio)} (${verdict(botRatio, 8)}) |`,
+  );
+}
+
+// Connecting visitors, and heap per idle connection.
+const PER_LOADER = Number(process.env.BENCH_PER_LOADER ?? 9000);
+/** A share of the connections, held by its own process (on the load's core): resolves once connected. */
+function loader(url: string, auths: Record<string, unknown>[], dir: string, i: number) {
+  const file = join(dir, `auths-${i}.json`);
+  writeFileSync(file, JSON.stringify(auths));
+  const args = ['--import', 'tsx', join(import.meta.dirname, 'connect-load.ts'), url, file];
+  const options = { stdio: ['pipe', 'pipe', 'inherit'] as ['pipe', 'pipe', 'inherit'] };
+  const child: ChildProcess = pinned
+    ? spawn('taskset', ['-c', '1', process.execPath, ...args], options)
+    : spawn(process.execPath, args, options);
+  return new Promise<{ child: ChildProcess; seconds: number; failures: number }>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`connection loader exited with ${code}`)));
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+      const [word, seconds, failures] = line.split(' ');
+      if (word === 'CONNECTED') resolve({ child, seconds: Number(seconds), failures: Number(failures) });
+    });
+  });
+}
+async function connectMany(server: BenchServer, auths: Record<string, unknown>[], namespace: string) {
+  const heapBefore = await server.heapUsed();
+  const dir = mkdtempSync(join(tmpdir(), 'parley-bench-load-'));
+  const shares = Array.from({ length: Math.ceil(auths.length / PER_LOADER) }, (_, i) =>
+    auths.slice(i * PER_LOADER, (i + 1) * PER_LOADER),
+  );
+  const loaders = await Promise.all(
+    shares.map((share, i) => loader(`${server.url}${namespace}`, share, dir, i)),
+  );
+  // The loaders connect at once; each times its own share, without its start-up.
+  const seconds = Math.max(...loaders.map((l) => l.seconds));
   await new Promise((r) => setTimeout(r, 500));
   const heapPer = ((await server.heapUsed()) - heapBefore) / auths.length;
-  for (const s of sockets) s?.close();
-  return { seconds, failures, heapPer };
+  for (const { child } of loaders) {
+    child.removeAllListeners('exit');
+    child.stdin?.end('close\n');
+  }
+  return { seconds, failures: loaders.reduce((sum, l) => sum + l.failures, 0), heapPer };
 }
-rows.push(
-  '\n## Visitors connecting, and heap per idle connection\n',
-  '| connections | server | time to connect all | failures | heap per idle connection |',
-  '|---|---|---|---|---|',
-);
-for (const count of CONNECTIONS) {
-  log(`connecting ${count} visitors`);
-  const bareConnect = await withServer(startServer('bare'), (server) =>
-    connectMany(
-      server,
-      Array.from({ length: count }, (_, i) => ({ room: `c${i}` })),
-      '',
-    ),
-  );
-  const parleyConnect = await withServer(startServer('parley'), async (server) => {
-    const sessions = await openChannels(server.url, await taskFlexFlow(server.url), count);
-    return connectMany(
-      server,
-      sessions.map(({ token }) => ({ token })),
-      '/webchat',
-    );
-  });
-  const connectRatio = ratio(parleyConnect.seconds, bareConnect.seconds);
-  const heapRatio = ratio(parleyConnect.heapPer, bareConnect.heapPer);
+if (runs('connections')) {
   rows.push(
-    `| ${count} | bare Socket.IO | ${fmt(bareConnect.seconds)} s | ${bareConnect.failures} | ${fmt(bareConnect.heapPer / 1024, 1)} KB |`,
-    `| ${count} | Parley (token verified, channel and Origin checked) | ${fmt(parleyConnect.seconds)} s | ${parleyConnect.failures} | ${fmt(parleyConnect.heapPer / 1024, 1)} KB |`,
-    `| ${count} | ratio | ${fmt(connectRatio)} (${verdict(connectRatio, 1.5)}) | | ${fmt(heapRatio)} (${verdict(heapRatio, 1.2)}) |`,
+    '\n## Visitors connecting, and heap per idle connection\n',
+    '| connections | server | time to connect all | failures | heap per idle connection |',
+    '|---|---|---|---|---|',
   );
+  for (const count of CONNECTIONS) {
+    log(`connecting ${count} visitors`);
+    const bareConnect = await withServer(startServer('bare'), (server) =>
+      connectMany(
+        server,
+        Array.from({ length: count }, (_, i) => ({ room: `c${i}` })),
+        '',
+      ),
+    );
+    const parleyConnect = await withServer(startServer('parley'), async (server) => {
+      const sessions = await openChannels(server.url, await taskFlexFlow(server.url), count);
+      return connectMany(
+        server,
+        sessions.map(({ token }) => ({ token })),
+        '/webchat',
+      );
+    });
+    const connectRatio = ratio(parleyConnect.seconds, bareConnect.seconds);
+    const heapRatio = ratio(parleyConnect.heapPer, bareConnect.heapPer);
+    rows.push(
+      `| ${count} | bare Socket.IO | ${fmt(bareConnect.seconds)} s | ${bareConnect.failures} | ${fmt(bareConnect.heapPer / 1024, 1)} KB |`,
+      `| ${count} | Parley (token verified, channel and Origin checked) | ${fmt(parleyConnect.seconds)} s | ${parleyConnect.failures} | ${fmt(parleyConnect.heapPer / 1024, 1)} KB |`,
+      `| ${count} | ratio | ${fmt(connectRatio)} (${verdict(connectRatio, 1.5)}) | | ${fmt(heapRatio)} (${verdict(heapRatio, 1.2)}) |`,
+    );
+  }
 }
 
-// 5. Two nodes over PostgreSQL and Redis: cross-node delivery against one node.
-log('two nodes over PostgreSQL and Redis');
-const redis = await startRedis();
-const clusterDb = await postgres.createDatabase();
-const env = { DATABASE_URL: clusterDb, REDIS_URL: redis.url };
-const [nodeA, nodeB] = await Promise.all([startServer('parley', env), startServer('parley', env)]);
-const oneNode = await parleyPairs(nodeA!.url, 10, nodeA!.url, 'one');
-const oneLatency = await measureLatency(oneNode, 2000, 'one');
-closeAll(oneNode);
-const crossNode = await parleyPairs(nodeA!.url, 10, nodeB!.url, 'cross');
-const crossLatency = await measureLatency(crossNode, 2000, 'cross');
-closeAll(crossNode);
-nodeA!.stop();
-nodeB!.stop();
-redis.stop();
-postgres.stop();
-rows.push(
-  '\n## Two nodes (PostgreSQL + Redis adapter), 10 conversations, 2000 messages\n',
-  '| | p50 ms | p99 ms |',
-  '|---|---|---|',
-  `| visitor and agent on one node | ${fmt(oneLatency.p50)} | ${fmt(oneLatency.p99)} |`,
-  `| visitor on node A, agent on node B | ${fmt(crossLatency.p50)} | ${fmt(crossLatency.p99)} |`,
-  `| ratio cross-node / one node | ${fmt(ratio(crossLatency.p50, oneLatency.p50))} | ${fmt(ratio(crossLatency.p99, oneLatency.p99))} |`,
-);
+// 5. Two nodes over PostgreSQL and Redis: cross-node delivery and CPU against one node.
+if (postgres && runs('nodes')) {
+  log('two nodes over PostgreSQL and Redis');
+  const redis = await startRedis();
+  const env = { DATABASE_URL: await postgres.createDatabase(), REDIS_URL: redis.url };
+  const [nodeA, nodeB] = (await Promise.all([startServer('parley', env), startServer('parley', env)])) as [
+    BenchServer,
+    BenchServer,
+  ];
+  const bothCpu = () => nodeA.cpuSeconds() + nodeB.cpuSeconds();
+  const nodeMax = Math.max(100, ...NODE_LEVELS);
+  /** Latency at every level, then both nodes' CPU per message with one in flight (100 conversations). */
+  async function nodeRun(agentUrl: string, tag: string) {
+    const pairs = await parleyPairs(nodeA.url, nodeMax, agentUrl, tag);
+    const latency = [];
+    for (const n of NODE_LEVELS) {
+      log(`two nodes, ${tag}: latency at ${n} conversations`);
+      latency.push(await measureLatency(pairs.slice(0, n), Math.max(2000, 5 * n), `${tag}-l${n}`));
+    }
+    const before = bothCpu();
+    const { count } = await measureLatency(pairs.slice(0, 100), IN_FLIGHT_MESSAGES, `${tag}-if`);
+    const cpuMicros = ((bothCpu() - before) * 1e6) / count;
+    closeAll(pairs);
+    return { latency, cpuMicros };
+  }
+  const one = await nodeRun(nodeA.url, 'one');
+  const cross = await nodeRun(nodeB.url, 'cross');
+  nodeA.stop();
+  nodeB.stop();
+  redis.stop();
+  rows.push(
+    '\n## Two nodes (PostgreSQL + Redis adapter)\n',
+    'Visitors on node A; their agents on node A too, or on node B (every message crosses Redis). Latency as above; CPU is both nodes together, one message in flight per conversation, 100 conversations.\n',
+    '| concurrent conversations | messages | one node p50 / p99 ms | cross-node p50 / p99 ms | ratio p50 | ratio p99 |',
+    '|---|---|---|---|---|---|',
+    ...NODE_LEVELS.map((n, i) => {
+      const a = one.latency[i]!;
+      const b = cross.latency[i]!;
+      return `| ${n} | ${b.count} | ${fmt(a.p50)} / ${fmt(a.p99)} | ${fmt(b.p50)} / ${fmt(b.p99)} | ${fmt(ratio(b.p50, a.p50))} | ${fmt(ratio(b.p99, a.p99))} |`;
+    }),
+    '',
+    '| | CPU µs per message, both nodes | ratio to the bare relay |',
+    '|---|---|---|',
+    `| visitor and agent on one node | ${fmt(one.cpuMicros, 0)} | ${fmt(ratio(one.cpuMicros, bare.inFlight))} |`,
+    `| visitor on node A, agent on node B | ${fmt(cross.cpuMicros, 0)} | ${fmt(ratio(cross.cpuMicros, bare.inFlight))} |`,
+  );
+}
+postgres?.stop();
 
 // 6. The widget.
-rows.push('\n## Widget\n', widgetSizeReport());
+if (runs('widget')) rows.push('\n## Widget\n', widgetSizeReport());
 const widgetBenchFile = join(import.meta.dirname, 'widget.ts');
-if (existsSync(widgetBenchFile)) {
+if (runs('widget') && existsSync(widgetBenchFile)) {
   log('widget in Chromium');
   const { widgetBench } = (await import(widgetBenchFile)) as { widgetBench: () => Promise<string> };
   rows.push('', await widgetBench());
@@ -255,7 +324,10 @@ Measured by \`npm run bench\`${quick ? ' (BENCH_QUICK=1)' : ''} on ${new Date().
 ${pinned ? 'Each server pinned to core 0, the load on core 1.' : 'Servers and load unpinned (no taskset).'} Every figure is from this one run; ratios compare with a baseline measured in the same run.
 
 ${rows.join('\n')}
+
+The whole run took ${fmt((performance.now() - started) / 60_000, 1)} minutes.
 `;
-writeFileSync(join(import.meta.dirname, 'RESULTS.md'), report);
+// A partial run (BENCH_ONLY) is printed, never written over the full report.
+if (!only) writeFileSync(join(import.meta.dirname, 'RESULTS.md'), report);
 console.log(report);
 process.exit(0);
