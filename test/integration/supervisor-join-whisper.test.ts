@@ -269,6 +269,30 @@ describe.each(engines)('on %s', (_engine, start) => {
         error: { code: 'conflict', message: expect.stringContaining('live chat') },
       });
     });
+    it('stops a joined supervisor writing once the task ends, though a long-lived channel stays open', async () => {
+      await parley.api('POST', `/v1/FlexFlows/${parley.flexFlowSid}`, { longLived: true });
+      const { ana, sam, chat, channelSid } = await liveChat();
+      await request(sam.socket, 'supervisor:join', { channelSid });
+      await request(ana.socket, 'task:wrap', { taskSid: chat.task.sid });
+      const channel = await parley.api('GET', `/v1/Channels/${channelSid}`);
+      expect(channel.body.status).toBe('active');
+      const write = await request<Ack<SentAck>>(sam.socket, 'message:send', {
+        channelSid,
+        clientId: 's8',
+        body: 'One more thing',
+      });
+      expect(write).toMatchObject({
+        error: { code: 'forbidden', message: expect.stringContaining('live chat') },
+      });
+      // The agent still holds the chat while wrapping up, and may still write.
+      const own = await request<SentAck>(ana.socket, 'message:send', {
+        channelSid,
+        clientId: 'a8',
+        body: 'Bye',
+      });
+      expect(own.message.body).toBe('Bye');
+    });
+
     it('takes a supervisor whose role is taken away out of the chats they joined', async () => {
       const { sam, dana, channelSid } = await liveChat();
       await request(sam.socket, 'supervisor:join', { channelSid });

@@ -137,18 +137,21 @@ export function createSupervision({ store, conversations }: SupervisionDeps) {
 
     /**
      * Throws unless the worker may write in the channel: it holds the chat's task, or it is a
-     * supervisor who joined the chat while it is active.
+     * supervisor who joined the chat and the chat is still live (a long-lived channel outlives
+     * its task, and a joined supervisor's say ends with it).
      */
     async assertCanWrite(workerSid: string, channelSid: string): Promise<void> {
-      const held = await store.tasks.list({ workerSid, channelSid });
-      if (held.some((t) => t.status === 'assigned' || t.status === 'wrapping')) return;
+      const tasks = await store.tasks.list({ channelSid });
+      const live = tasks.filter((t) => t.status === 'assigned' || t.status === 'wrapping');
+      if (live.some((t) => t.workerSid === workerSid)) return;
       const [worker, member, channel] = await Promise.all([
         store.workers.get(workerSid),
         store.members.get(channelSid, workerSid),
         store.channels.get(channelSid),
       ]);
-      if (worker && isSupervisor(worker) && member?.role === 'agent' && channel?.status === 'active') return;
-      throw forbidden(`Channel ${channelSid} is not one of your chats: a supervisor joins it first`);
+      const joined = worker && isSupervisor(worker) && member?.role === 'agent';
+      if (joined && channel?.status === 'active' && live.some((t) => t.status === 'assigned')) return;
+      throw forbidden(`Channel ${channelSid} is not one of your chats: a supervisor joins a live chat first`);
     },
   };
 }
