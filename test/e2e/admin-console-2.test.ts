@@ -3,12 +3,14 @@
  * secret shown once, a failed delivery in "Last deliveries", "Resend" delivering it signed),
  * retention (what it deletes, in words), privacy requests found by email (export downloads the
  * JSON, erase after confirmation) and the shared canned responses. Each passes an axe-core scan
- * (WCAG 2.2 AA). The Activities screen lists who is in each activity.
+ * (WCAG 2.2 AA). The Activities screen lists who is in each activity. With
+ * PARLEY_SCREENSHOTS=1 it also writes the screenshots docs/admin.md shows.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signBody } from '../../server/core/external.ts';
@@ -85,6 +87,16 @@ async function violations(): Promise<{ id: string; help: string; targets: unknow
       }),
     );
   });
+}
+
+/** For docs/admin.md, when PARLEY_SCREENSHOTS=1. */
+async function screenshot(name: string) {
+  if (process.env.PARLEY_SCREENSHOTS === '1') {
+    await page.screenshot({
+      path: join(import.meta.dirname, '../../docs', `admin-${name}.png`),
+      fullPage: true,
+    });
+  }
 }
 
 function nav(name: string) {
@@ -173,6 +185,7 @@ describe('the admin console: integrations and data', () => {
       .getByText('Delivered (HTTP 200)')
       .waitFor();
 
+    await screenshot('webhooks');
     await card.getByRole('button', { name: 'Rotate secret' }).click();
     await expect
       .poll(async () => /whsec_[0-9a-f]+/.exec((await shown.textContent()) ?? '')?.[0])
@@ -197,6 +210,7 @@ describe('the admin console: integrations and data', () => {
       days: 90,
       source: 'settings',
     });
+    await screenshot('retention');
   });
 
   it('finds a contact by email, downloads their data and erases them after confirmation', async () => {
@@ -279,6 +293,7 @@ describe('the admin console: integrations and data', () => {
         .textContent(),
     ).toBe('No');
     await page.getByText('they cannot be added, renamed or deleted').waitFor();
+    await screenshot('activities');
     expect(await violations()).toEqual([]);
   });
 });
