@@ -1,6 +1,14 @@
 /**
  * The widget's byte budgets, on the built files (`npm run build`): every byte ships to every
  * visitor of every customer's site. Sizes are brotli at maximum quality; gzip is reported too.
+ *
+ * What "an open widget" counts: the loader, the app chunk and every chunk it imports
+ * statically, which is everything needed to draw the open window and chat in it (connect,
+ * send, receive, the greeting, the composer with its Attach file button, the header, the
+ * status banner). Not counted: the chunks in LAZY_SOURCES, fetched only when something needs
+ * them, among them `widget/ui/later.ts` (quick replies, the End chat question, the ended
+ * panel), which the open window also prefetches in the background once it is drawn, so a
+ * visitor who chats usually downloads it too (about 0.7 KB brotli), after the first screen.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -13,7 +21,7 @@ const widgetDir = join(root, 'widget', 'dist');
 const manifestPath = join(widgetDir, '.vite', 'manifest.json');
 
 const LOADER_BUDGET = 2 * 1024;
-const OPEN_WIDGET_BUDGET = 30 * 1024;
+const OPEN_WIDGET_BUDGET = 25 * 1024;
 
 interface ManifestChunk {
   file: string;
@@ -28,6 +36,9 @@ const LAZY_SOURCES = [
   'widget/ui/markdown.tsx',
   'widget/ui/media.tsx',
   'widget/ui/transcript.ts',
+  'widget/ui/later.ts',
+  'widget/ui/rating.tsx',
+  'widget/ui/trouble.tsx',
   'widget/page/chime.ts',
   'widget/i18n/de.ts',
   'widget/i18n/fr.ts',
@@ -80,7 +91,7 @@ describe('widget size', () => {
     expect(loader.brotli).toBeLessThanOrEqual(LOADER_BUDGET);
   });
 
-  it('keeps everything an open, connected widget loads within 30 KB brotli', () => {
+  it('keeps everything an open, connected widget loads within 25 KB brotli', () => {
     const files = ['parley.js', ...appClosure()];
     const total = sizes(files);
     console.info(`open widget (${files.join(', ')}): ${total.brotli} B brotli, ${total.gzip} B gzip`);

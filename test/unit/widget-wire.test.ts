@@ -1,7 +1,7 @@
 /**
- * The widget's text-only Socket.IO and Engine.IO codecs (widget/client/wire), which the widget
- * build uses instead of socket.io-parser and engine.io-parser: every packet the server's real
- * parsers write, they read the same, and what they write, the server's parsers read the same.
+ * The widget's text-only Socket.IO and Engine.IO codecs (widget/client/wire), which it uses
+ * instead of socket.io-parser and engine.io-parser: every packet the server's real parsers
+ * write, they read the same, and what they write, the server's parsers read the same.
  */
 import { parse as engineParse } from 'engine.io-client';
 import * as engine from 'engine.io-parser';

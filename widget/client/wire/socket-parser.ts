@@ -1,9 +1,9 @@
 /**
- * Socket.IO's packet codec (protocol 5) for JSON packets only, built in place of
- * `socket.io-parser` (see vite.config.ts). The `/webchat` events carry JSON DTOs and never
+ * Socket.IO's packet codec (protocol 5) for JSON packets only, as `socket.io-parser` writes and
+ * reads them (namespace-socket.ts uses it). The `/webchat` events carry JSON DTOs and never
  * binary attachments, so the binary event and ack packets (and the scans for buffers in every
  * payload) are left out: a binary packet from a server is refused as a parse error, and the
- * client reconnects. Exports what socket.io-client imports, under the same names.
+ * client reconnects.
  */
 import { Emitter } from '@socket.io/component-emitter';
 
