@@ -4,9 +4,10 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { signBody } from '../../server/core/external.ts';
 import { CONFIGURED_WEBHOOK_SID } from '../../server/core/webhooks.ts';
+import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 import { startParley, type TestParley } from '../helpers/server.ts';
 
 const started: TestParley[] = [];
@@ -248,5 +249,38 @@ describe('managed webhooks', () => {
       seenByA[0].eventId,
       seenByA[0].eventId,
     ]);
+  });
+});
+
+describe('managed webhooks on PostgreSQL', () => {
+  let postgres: TestPostgres;
+  beforeAll(async () => {
+    postgres = await startPostgres();
+  }, 60_000);
+  afterAll(() => postgres?.stop());
+
+  it('lets two nodes share webhooks and deliveries: one records, the other resends', async () => {
+    const receiver = await crm();
+    const databaseUrl = await postgres.createDatabase();
+    const a = await start({ databaseUrl });
+    const b = await start({ databaseUrl });
+    const { body: webhook } = await a.api('POST', '/v1/Webhooks', {
+      url: receiver.url,
+      events: ['task.created'],
+    });
+    receiver.answer(500);
+    const flexFlowSid = (await b.api('GET', '/v1/FlexFlows')).body.flexFlows[0].sid;
+    await b.api('POST', `/v1/FlexFlows/${flexFlowSid}`, { integrationType: 'task' });
+    await b.api('POST', '/v1/Channels', { flexFlowSid, identity: 'crm-pg', taskAttributes: {} });
+    await b.server.core.idle();
+    const [failed] = (await a.api('GET', `/v1/Webhooks/${webhook.sid}/Deliveries`)).body.deliveries;
+    expect(failed).toMatchObject({ event: 'task.created', delivered: false, statusCode: 500, attempts: 2 });
+    receiver.answer(200);
+    const resent = await a.api('POST', `/v1/Webhooks/${webhook.sid}/Deliveries/${failed.sid}/Resend`);
+    expect(resent.body).toMatchObject({ delivered: true, resendOf: failed.sid });
+    expect(receiver.received.at(-1)?.signature).toBe(
+      signBody(webhook.secret, receiver.received.at(-1)?.body ?? ''),
+    );
+    expect((await b.api('GET', `/v1/Webhooks/${webhook.sid}/Deliveries`)).body.deliveries).toHaveLength(2);
   });
 });
