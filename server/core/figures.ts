@@ -38,8 +38,9 @@ export function figuresWindow({ hours = 8, bucketMinutes }: FiguresQuery, now: D
   }
   const minutes = bucketMinutes ?? (hours <= 12 ? 15 : hours <= 24 ? 30 : 60);
   const bucketMs = minutes * 60_000;
-  const to = now.getTime();
-  const from = Math.floor((to - hours * 3_600_000) / bucketMs) * bucketMs;
+  // Exclusive, one past now: a chat created this very millisecond is already waiting.
+  const to = now.getTime() + 1;
+  const from = Math.floor((now.getTime() - hours * 3_600_000) / bucketMs) * bucketMs;
   if ((to - from) / bucketMs > MAX_FIGURE_BUCKETS) {
     throw new ParleyError(
       'invalid_request',
@@ -164,7 +165,8 @@ export function computeFigures(
     rated: events.filter((e) => e.kind === 'rated' && inQueue(e.queueSid)),
   };
   const buckets: FiguresBucket[] = [];
-  for (let start = from; start < to; start += bucketMs) {
+  // `to` is one past now: a bucket starting at now would hold only that millisecond.
+  for (let start = from; start < to - 1; start += bucketMs) {
     const end = Math.min(start + bucketMs, to);
     const figures = figuresOf(facts, start, end);
     buckets.push({
@@ -192,11 +194,11 @@ export function createFigures({ store, clock }: { store: Store; clock: () => Dat
       ]);
       return {
         from: window.since,
-        to: window.until,
+        to: new Date(to - 1).toISOString(),
         bucketSeconds: bucketMs / 1000,
         queueSid: query.queueSid ?? null,
         ...computeFigures(events, { from, to, bucketMs, queueSid: query.queueSid }),
-        agents: agentTimelines(workers, activity, new Date(from), new Date(to)),
+        agents: agentTimelines(workers, activity, new Date(from), new Date(to - 1)),
       };
     },
   };

@@ -285,7 +285,7 @@ describe.each([
     until: new Date(Date.now() + 1000).toISOString(),
   });
 
-  it('records a chat from creation to completion, and the agent going Available', async () => {
+  it('records a chat from creation to completion and the agent going Available; retention deletes them', async () => {
     core = await createTestCore({ postgresUrl: await database() });
     const w = await core.core.agents.createWorker({
       friendlyName: 'Dee',
@@ -315,6 +315,10 @@ describe.each([
     const result = await core.core.figures.compute({ hours: 1 });
     expect(result.totals).toMatchObject({ chats: 1, answered: 1, queueLength: 0 });
     expect(result.totals.waitAverageSeconds).toBeGreaterThanOrEqual(0);
+
+    // Retention deleting the channel takes its tasks' events with it.
+    await core.store.privacy?.deleteChannels([channel.sid]);
+    expect(await core.store.taskEvents.listForWindow(lastHour())).toEqual([]);
   });
 
   it('ends the wait of a chat whose customer is erased', async () => {

@@ -154,6 +154,11 @@ export function privacyRepository(deps: Deps): PrivacyRepository {
           'DELETE FROM reservations WHERE task_sid IN (SELECT sid FROM tasks WHERE channel_sid = ANY($1))',
           [sids],
         );
+        // Their tasks' events go with them: the figures of so long ago are past every window.
+        await client.query(
+          'DELETE FROM task_events WHERE task_sid IN (SELECT sid FROM tasks WHERE channel_sid = ANY($1))',
+          [sids],
+        );
         await client.query('DELETE FROM tasks WHERE channel_sid = ANY($1)', [sids]);
         const { rowCount } = await client.query('DELETE FROM channels WHERE sid = ANY($1)', [sids]);
         await client.query(

@@ -93,6 +93,10 @@ export function privacyRepository({ db, clock }: Deps): PrivacyRepository {
     db.prepare(
       `DELETE FROM reservations WHERE task_sid IN (SELECT sid FROM tasks WHERE channel_sid IN (${list}))`,
     ).run(...sids);
+    // Their tasks' events go with them: the figures of so long ago are past every window.
+    db.prepare(
+      `DELETE FROM task_events WHERE task_sid IN (SELECT sid FROM tasks WHERE channel_sid IN (${list}))`,
+    ).run(...sids);
     db.prepare(`DELETE FROM tasks WHERE channel_sid IN (${list})`).run(...sids);
     const deleted = db.prepare(`DELETE FROM channels WHERE sid IN (${list})`).run(...sids).changes;
     if (contactSids.length > 0) {
