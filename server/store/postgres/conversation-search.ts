@@ -12,17 +12,18 @@ const MESSAGE_VECTOR = `to_tsvector('simple', parley_search_text(m.body))`;
 const CONTACT_VECTOR = `to_tsvector('simple', parley_search_text(coalesce(ct.friendly_name, '') || ' ' || coalesce(ct.address, '')))`;
 const CHANNEL_VECTOR = `to_tsvector('simple', parley_search_text(coalesce(c.attributes->>'from', '')))`;
 
+const QUERY = `to_tsquery('simple', $1)`;
+
 const SEARCH = `
-  WITH q AS (SELECT to_tsquery('simple', $1) AS q),
-  hits AS (
-    SELECT m.channel_sid, m.sid AS message_sid, m.idx, ts_rank(${MESSAGE_VECTOR}, q.q) AS score
-      FROM messages m, q WHERE m.author_role <> 'system' AND ${MESSAGE_VECTOR} @@ q.q
+  WITH hits AS (
+    SELECT m.channel_sid, m.sid AS message_sid, m.idx, ts_rank(${MESSAGE_VECTOR}, ${QUERY}) AS score
+      FROM messages m WHERE m.author_role <> 'system' AND ${MESSAGE_VECTOR} @@ ${QUERY}
     UNION ALL
-    SELECT c.sid, NULL, NULL, ts_rank(${CONTACT_VECTOR}, q.q)
-      FROM contacts ct JOIN channels c ON c.contact_sid = ct.sid, q WHERE ${CONTACT_VECTOR} @@ q.q
+    SELECT c.sid, NULL, NULL, ts_rank(${CONTACT_VECTOR}, ${QUERY})
+      FROM contacts ct JOIN channels c ON c.contact_sid = ct.sid WHERE ${CONTACT_VECTOR} @@ ${QUERY}
     UNION ALL
-    SELECT c.sid, NULL, NULL, ts_rank(${CHANNEL_VECTOR}, q.q)
-      FROM channels c, q WHERE ${CHANNEL_VECTOR} @@ q.q
+    SELECT c.sid, NULL, NULL, ts_rank(${CHANNEL_VECTOR}, ${QUERY})
+      FROM channels c WHERE ${CHANNEL_VECTOR} @@ ${QUERY}
   ),
   ranked AS (
     SELECT channel_sid, max(score) AS score,
