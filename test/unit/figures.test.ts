@@ -272,6 +272,35 @@ describe.each(engines)('figures on the %s store', (_engine, make) => {
   });
 });
 
+describe('figures on two nodes', () => {
+  it('read the same from either node of one PostgreSQL database', async () => {
+    const url = await postgres.createDatabase();
+    const [a, b] = [await createPostgresStore({ url }), await createPostgresStore({ url })];
+    try {
+      const step = (store: Store, kind: TaskEventKind, at: string) =>
+        store.taskEvents.record({
+          taskSid: 'WT1',
+          kind,
+          queueSid: 'WQ1',
+          workerSid: kind === 'created' ? null : 'WK1',
+          channelType: 'web',
+          dateCreated: t(at),
+        });
+      // The task is created on one node and accepted on the other.
+      await step(a, 'created', '11:20:00');
+      await step(b, 'accepted', '11:20:45');
+      const [fromA, fromB] = await Promise.all(
+        [a, b].map((store) => createFigures({ store, clock: () => NOW }).compute({ hours: 1 })),
+      );
+      expect(fromA).toEqual(fromB);
+      expect(fromA.totals).toMatchObject({ chats: 1, answered: 1, waitAverageSeconds: 45 });
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
+
 describe.each([
   ['sqlite', async () => undefined],
   ['postgres', async () => postgres.createDatabase()],
