@@ -9,10 +9,10 @@ import { z } from 'zod';
 import type { Core } from '../core/index.ts';
 import { visitorSessionOf } from '../core/visitor-session.ts';
 import { ParleyError } from '../errors.ts';
-import { parse } from '../schemas.ts';
+import { parse, strictObject } from '../schemas.ts';
 import { contextOf } from './public.ts';
 
-const transcriptRequest = z.object({
+const transcriptRequest = strictObject({
   token: z.string().min(1).max(2048),
   email: z.email('expected an email address, e.g. "dana@example.com"').max(200),
 });

@@ -668,13 +668,6 @@ export const ROUTES: Route[] = [
   },
   {
     method: 'POST',
-    name: 'POST /v1/WebChannels/Transcripts',
-    path: () => '/v1/WebChannels/Transcripts',
-    access: 'public',
-    body: (w) => ({ token: w.tokenA, email: 'ada@example.com' }),
-  },
-  {
-    method: 'POST',
     name: 'POST /v1/AdminSessions',
     path: () => '/v1/AdminSessions',
     access: 'public',

@@ -295,6 +295,20 @@ describe('the staff routes and API keys', () => {
     });
   }
 
+  // Not a row of the table: without PARLEY_SMTP_URL the server answers 503, which the fuzz refuses.
+  it('refuses a transcript by email to another origin and to a field it does not read', async () => {
+    const ask = (origin: string, body: Record<string, unknown>) =>
+      fetch(`${parley.url}/v1/WebChannels/Transcripts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin },
+        body: JSON.stringify({ token: world.tokenA, email: 'ada@example.com', ...body }),
+      });
+    expect((await ask('https://evil.example', {})).status).toBe(403);
+    const unknown = await ask(parley.url, { attributes: {} });
+    expect(unknown.status).toBe(400);
+    expect((await unknown.json()).message).toContain('body.attributes');
+  });
+
   it('admits an API key on every route the admin key opens, and only the Bearer or Basic form', async () => {
     for (const route of ROUTES.filter((r) => r.access !== 'public' && r.access !== 'member')) {
       const res = await send(route, `Bearer ${world.apiKeySecret}`);

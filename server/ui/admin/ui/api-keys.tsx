@@ -98,17 +98,19 @@ function NewKey({ apiKey }: { apiKey: ApiKey & { secret: string } }) {
       <p>
         Secret (shown once): <code>{apiKey.secret}</code>
       </p>
-      <button
-        type="button"
-        onClick={() =>
-          navigator.clipboard.writeText(apiKey.secret).then(
-            () => setCopied(true),
-            () => setCopied(false),
-          )
-        }
-      >
-        {copied ? 'Copied' : 'Copy secret'}
-      </button>
+      <div class="buttons">
+        <button
+          type="button"
+          onClick={() =>
+            navigator.clipboard.writeText(apiKey.secret).then(
+              () => setCopied(true),
+              () => setCopied(false),
+            )
+          }
+        >
+          {copied ? 'Copied' : 'Copy secret'}
+        </button>
+      </div>
     </fieldset>
   );
 }
