@@ -4,6 +4,7 @@
  * "Whisper"; the visitor never receives it), whisper back from the agent's desk, then Join and
  * write to the visitor, and Leave.
  */
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageDTO, SyncReply } from '../../server/protocol.ts';
 import { next, request } from '../helpers/clients.ts';
@@ -18,6 +19,8 @@ import {
 } from './desk-helpers.ts';
 
 let desk: DeskHarness;
+/** With PARLEY_SCREENSHOTS=1 the test also writes the screenshot docs/desk.md shows. */
+const SCREENSHOT = join(import.meta.dirname, '../../docs/desk-supervisor-join.png');
 
 beforeAll(async () => {
   desk = await startDeskHarness();
@@ -82,6 +85,7 @@ describe('a supervisor on a live chat', () => {
     expect((await fromSam).authorName).toBe('Sam Okafor');
     await log.getByText('the second charge is refunded').waitFor();
     await agentLog.getByText('the second charge is refunded').waitFor();
+    if (process.env.PARLEY_SCREENSHOTS === '1') await page.screenshot({ path: SCREENSHOT });
     expect(await scanForViolations(page)).toEqual([]);
 
     const left = next<MessageDTO>(
