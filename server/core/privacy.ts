@@ -117,6 +117,8 @@ export function createPrivacy({
       const erased = await privacyOf(store).eraseContact(contactSid);
       if (!erased) throw notFound('Contact', contactSid);
       const mediaFiles = await media.deleteOfChannels(erased.channelSids);
+      // Recorded webhook deliveries may hold the customer's messages.
+      await store.webhooks.forgetChannels(erased.channelSids);
       // Open desktops and widgets see the chat close.
       for (const sid of erased.channelSids) {
         const channel = await store.channels.get(sid);

@@ -74,6 +74,7 @@ export function createRetention({
       const sids = await privacy.listExpiredChannels(before, BATCH);
       if (sids.length === 0) break;
       await media.deleteOfChannels(sids);
+      await store.webhooks.forgetChannels(sids);
       deleted += await privacy.deleteChannels(sids);
       if (sids.length < BATCH) break;
     }

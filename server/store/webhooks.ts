@@ -2,7 +2,7 @@
  * Webhooks' records, shared by both engines: a managed webhook (URL, signing secret, the
  * events it receives, on or off) and its recorded deliveries. A delivery keeps the exact body
  * that was sent, so it can be sent again; only the newest `DELIVERIES_KEPT` of each webhook
- * are kept. The table is the truth on every node: any node lists and resends any delivery.
+ * are kept, and those naming an erased or expired conversation are deleted with it. The table is the truth on every node: any node lists and resends any delivery.
  */
 import { randomBytes } from 'node:crypto';
 import type { Row } from './rows.ts';
@@ -58,6 +58,11 @@ export interface WebhookRepository {
   listDeliveries(webhookSid: string, limit: number): Promise<WebhookDelivery[]>;
   /** A delivery with the body that was sent. */
   getDelivery(sid: string): Promise<(WebhookDelivery & { payload: string }) | null>;
+  /**
+   * Deletes the recorded deliveries whose body names one of these channels (privacy erasure and
+   * retention: a body may hold a customer's message). Returns how many were deleted.
+   */
+  forgetChannels(channelSids: string[]): Promise<number>;
 }
 
 /** Deliveries kept per webhook (with their bodies, for Resend). */

@@ -99,6 +99,13 @@ describe('managed webhooks', () => {
       }),
     ]);
     expect(body.deliveries[0].durationMs).toBeGreaterThanOrEqual(0);
+    // Erasing the contact forgets the deliveries that carried their messages.
+    const { body: channel } = await parley.api(
+      'GET',
+      `/v1/Channels/${JSON.parse(sent?.body ?? '{}').data.channelSid}`,
+    );
+    expect((await parley.api('DELETE', `/v1/Contacts/${channel.contactSid}`)).status).toBe(200);
+    expect((await parley.api('GET', `/v1/Webhooks/${sid}/Deliveries`)).body.deliveries).toEqual([]);
     // A disabled webhook receives nothing more.
     await parley.api('POST', `/v1/Webhooks/${sid}`, { enabled: false });
     await chat(parley, 'crm-two');

@@ -87,6 +87,15 @@ export function webhookRepository({ pool, clock }: Pick<Deps, 'pool' | 'clock'>)
       );
       return rows.map(toWebhookDelivery);
     },
+    async forgetChannels(channelSids) {
+      if (channelSids.length === 0) return 0;
+      // Sids are letters and hex digits: nothing in them is a LIKE wildcard.
+      const { rowCount } = await pool.query(
+        "DELETE FROM webhook_deliveries WHERE payload LIKE ANY (SELECT '%' || s || '%' FROM unnest($1::text[]) AS s)",
+        [channelSids],
+      );
+      return rowCount ?? 0;
+    },
     async getDelivery(sid) {
       const row = await one(pool, 'SELECT * FROM webhook_deliveries WHERE sid = $1', [sid]);
       return row ? { ...toWebhookDelivery(row), payload: row.payload as string } : null;

@@ -81,6 +81,11 @@ export function webhookRepository({ db, clock }: Pick<Deps, 'db' | 'clock'>): We
         .all(webhookSid, limit) as Row[];
       return rows.map(toWebhookDelivery);
     },
+    async forgetChannels(channelSids) {
+      // Sids are letters and hex digits: nothing in them is a LIKE wildcard.
+      const forget = db.prepare("DELETE FROM webhook_deliveries WHERE payload LIKE '%' || ? || '%'");
+      return db.transaction(() => channelSids.reduce((n, sid) => n + forget.run(sid).changes, 0))();
+    },
     async getDelivery(sid) {
       const row = db.prepare('SELECT * FROM webhook_deliveries WHERE sid = ?').get(sid) as Row | undefined;
       return row ? { ...toWebhookDelivery(row), payload: row.payload as string } : null;
