@@ -267,6 +267,45 @@ export const SOCKET_EVENTS: SocketEvent[] = [
     writes: false,
     supervisorOnly: true,
   },
+  {
+    // A whisper is a staff-only note: the customer's chat gets nothing, so a supervisor may.
+    namespace: '/agent',
+    event: 'whisper:send',
+    example: (w) => ({ channelSid: w.channelA, body: 'a note for staff' }),
+    touchesChannel: true,
+    writes: false,
+  },
+  {
+    namespace: '/agent',
+    event: 'whispers:sync',
+    example: (w) => ({ channelSid: w.channelA }),
+    touchesChannel: true,
+    writes: false,
+  },
+  {
+    // Only takes the socket out of the chat's room: nothing to refuse.
+    namespace: '/agent',
+    event: 'watch:stop',
+    example: (w) => ({ channelSid: w.channelA }),
+    touchesChannel: false,
+    writes: false,
+  },
+  {
+    namespace: '/agent',
+    event: 'supervisor:join',
+    example: (w) => ({ channelSid: w.channelA }),
+    touchesChannel: true,
+    writes: true,
+    supervisorOnly: true,
+  },
+  {
+    // Right after the join: the supervisor leaves; anyone else has not joined (a conflict).
+    namespace: '/agent',
+    event: 'supervisor:leave',
+    example: (w) => ({ channelSid: w.channelA }),
+    touchesChannel: false,
+    writes: false,
+  },
 ];
 
 /**
