@@ -11,8 +11,8 @@
  * for by its sid alone keeps the reply as its after.
  */
 import type { Request, RequestHandler } from 'express';
-import type { Logger } from '../../core/index.ts';
 import { workerView } from '../../core/routing/views.ts';
+import type { Logger } from '../../logger.ts';
 import type { Store } from '../../store/types.ts';
 import { ADMIN_KEY_ACTOR, apiKeyActor, apiKeyOf } from '../admin-auth.ts';
 import { beforeReply, redactSecrets } from '../audit.ts';
