@@ -100,11 +100,17 @@ export function auditTrail(store: Store, log: Logger): RequestHandler {
   };
 }
 
+/** Replies a trail already watches: a request the Twilio-shaped router passes on is one event. */
+const watched = new WeakSet<Response>();
+
 /**
  * Runs `record` with the reply's JSON body (null for a reply without one) before the reply is
- * sent, once, so a caller that saw its change succeed finds the event in the log.
+ * sent, once, so a caller that saw its change succeed finds the event in the log. The first
+ * trail to watch a reply records it; any later one is not installed.
  */
 export function beforeReply(res: Response, record: (body: unknown) => Promise<void>): void {
+  if (watched.has(res)) return;
+  watched.add(res);
   let recorded = false;
   const json = res.json.bind(res);
   const end = res.end.bind(res) as (...args: unknown[]) => Response;

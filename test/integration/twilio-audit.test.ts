@@ -126,6 +126,22 @@ describe('the audit trail of the Twilio-shaped surface', () => {
     expect(await eventsOf(missing)).toEqual([]);
   });
 
+  it("records a change once when Basic credentials reach one of Parley's own JSON routes", async () => {
+    const res = await fetch(`${parley.url}/v1/TaskQueues`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${ACCOUNT_SID}:${parley.adminKey}`).toString('base64')}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ friendlyName: 'Basic queue', targetWorkers: '1==1' }),
+    });
+    expect(res.status).toBe(201);
+    const { sid } = (await res.json()) as { sid: string };
+    expect(await eventsOf(sid)).toEqual([
+      expect.objectContaining({ action: 'create', resourceType: 'TaskQueues' }),
+    ]);
+  });
+
   it('names the API key that made a change', async () => {
     const key = (await parley.api('POST', '/v1/ApiKeys', { friendlyName: 'flex backend' })).body;
     const keyed = twilio(key.sid, key.secret, {
