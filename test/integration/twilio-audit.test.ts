@@ -137,6 +137,21 @@ describe('the audit trail of the Twilio-shaped surface', () => {
     });
     expect(res.status).toBe(201);
     const { sid } = (await res.json()) as { sid: string };
+    const validated = await fetch(`${parley.url}/v1/Flows/validate`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${ACCOUNT_SID}:${parley.adminKey}`).toString('base64')}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        definition: {
+          initial_state: 'Trigger',
+          states: [{ name: 'Trigger', type: 'trigger', transitions: [], properties: {} }],
+        },
+      }),
+    });
+    expect(validated.status).toBe(200);
+    expect(await eventsOf('validate')).toEqual([]);
     expect(await eventsOf(sid)).toEqual([
       expect.objectContaining({ action: 'create', resourceType: 'TaskQueues' }),
     ]);

@@ -72,7 +72,9 @@ const sidOf = (body: unknown) =>
 export function twilioAuditTrail(store: Store, log: Logger): RequestHandler {
   const readRecord = recordReader(store);
   return async (req, res, next) => {
-    if (!MUTATING.has(req.method)) return next();
+    // As in Parley's own trail: a check such as POST /v1/Flows/validate (a lowercase verb in its
+    // path, reached here with Basic credentials) changes nothing.
+    if (!MUTATING.has(req.method) || /\/[a-z]+(\/|$)/.test(req.path)) return next();
     const target = targetOf(req);
     let before: unknown;
     try {
