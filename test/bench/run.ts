@@ -10,7 +10,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startPostgres } from '../helpers/postgres.ts';
@@ -77,6 +77,7 @@ async function engineRun(server: BenchServer, pairs: Pair[], tag: string): Promi
 
 const maxLevel = Math.max(100, ...LEVELS);
 const started = performance.now();
+const loadBefore = loadavg()[0] ?? 0;
 log('bare relay');
 const bare = await withServer(startServer('bare'), async (server) => {
   const pairs = await barePairs(server.url, maxLevel);
@@ -325,7 +326,7 @@ ${pinned ? 'Each server pinned to core 0, the load on core 1.' : 'Servers and lo
 
 ${rows.join('\n')}
 
-The whole run took ${fmt((performance.now() - started) / 60_000, 1)} minutes.
+The whole run took ${fmt((performance.now() - started) / 60_000, 1)} minutes; the machine's load average (1 min) was ${fmt(loadBefore, 1)} at the start and ${fmt(loadavg()[0] ?? 0, 1)} at the end (the bench itself adds about 2): on a shared machine, ratios move with it.
 `;
 // A partial run (BENCH_ONLY) is printed, never written over the full report.
 if (!only) writeFileSync(join(import.meta.dirname, 'RESULTS.md'), report);
