@@ -569,7 +569,9 @@ export const ROUTES: Route[] = [
     name: 'POST /v1/Settings/Retention',
     path: () => '/v1/Settings/Retention',
     access: 'admin',
-    body: () => ({ days: 3650 }),
+    // No example field: `days` takes null (keep conversations), which the fuzz counts as a
+    // wrong type; admin-data.test.ts tries its bad values.
+    body: () => ({}),
   },
   {
     // Disabled: a webhook the fuzz makes sends nothing.
