@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser.ts';
 import { startParley, type TestParley } from '../helpers/server.ts';
-import { compressed } from './sizes.ts';
+import { compressed, openWidgetFiles } from './sizes.ts';
 
 const RUNS = Number(process.env.BENCH_WIDGET_RUNS ?? 7);
 const median = (values: number[]) => {
@@ -100,27 +100,15 @@ async function clickToUsable(browser: Browser, url: string): Promise<number> {
   }
 }
 
-/** Brotli and gzip bytes of the loader and of everything an open widget loads (as test/size.test.ts counts). */
+/** Brotli and gzip bytes of the loader and of everything an open widget loads (as test/size.test.ts counts it). */
 function bytes(): string {
   const dir = join(import.meta.dirname, '../../widget/dist');
-  const manifest = JSON.parse(readFileSync(join(dir, '.vite/manifest.json'), 'utf8')) as Record<
-    string,
-    { file: string; imports?: string[] }
-  >;
-  const files = new Set<string>();
-  const visit = (key: string) => {
-    const chunk = manifest[key];
-    if (!chunk || files.has(chunk.file)) return;
-    files.add(chunk.file);
-    for (const imported of chunk.imports ?? []) visit(imported);
-  };
-  visit('widget/boot.ts');
   const size = (names: string[]) =>
     names
       .map((name) => compressed(readFileSync(join(dir, name))))
       .reduce((a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli }));
   const loader = size(['parley.js']);
-  const open = size(['parley.js', ...files]);
+  const open = size([...openWidgetFiles()].filter((file) => !file.startsWith('prefetch:')));
   return `Bytes: loader ${loader.brotli} B brotli / ${loader.gzip} B gzip; open, connected widget ${open.brotli} B brotli / ${open.gzip} B gzip.`;
 }
 
