@@ -4,7 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { MessageDTO } from '../../server/protocol.ts';
 import type { TestParley } from '../helpers/server.ts';
@@ -23,10 +23,9 @@ import {
 } from './widget-helpers.ts';
 
 let parley: TestParley;
-let browser: Browser;
 let flow: string;
 const visitor = widgetSuite((suite) => {
-  ({ parley, browser, flow } = suite);
+  ({ parley, flow } = suite);
 });
 
 /** A visitor on the SPA page with the npm widget mounted with `options`, chat open and started. */
