@@ -76,13 +76,18 @@ describe('messages', () => {
     const page = await visitor.page(`/spa.html?flow=${flow}`);
     // The lazy chunk with the quick replies cannot be fetched (the network dropped), until it can.
     let blocked = true;
-    await page.route(/\/later-[\w-]+\.js/, (route) =>
-      blocked ? route.abort('internetdisconnected') : route.continue(),
-    );
+    let requests = 0;
+    await page.route(/\/later-[\w-]+\.js/, (route) => {
+      requests++;
+      return blocked ? route.abort('internetdisconnected') : route.continue();
+    });
     await page.evaluate(() => (window as unknown as { spa: { mount(o: object): void } }).spa.mount({}));
     await openChat(page);
+    // The open window fetches it in the background, before anything needs it; that failure is silent.
+    await eventually(() => requests).toBe(1);
     await write(page, 'Hello');
     await delivered(page);
+    expect(await page.getByRole('alert').count()).toBe(0);
     const channelSid = (await storedSession(page, flow))?.channelSid ?? '';
     await agentJoins(parley, channelSid);
     await agentSays(parley, channelSid, 'What can I do for you?', { quickReplies: ['Track my order'] });
