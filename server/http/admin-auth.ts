@@ -3,8 +3,9 @@
  * libraries send it (username an account SID `AC…` or API key SID `SK…`, any; password the
  * admin key). The key is compared in constant time. An API key (core/api-keys.ts) passes
  * wherever the admin key does: `Bearer <secret>`, or Basic `<SK… sid>:<secret>` as Twilio's
- * libraries send an API key. With admin sessions given, the Bearer token of an admin console
- * session (admin-session.ts) is accepted too.
+ * libraries send an API key (except at `/v1/ApiKeys`, see `refuseApiKeys`). With admin sessions
+ * given, the Bearer token of an admin console session (admin-session.ts) is accepted too.
+ * Authentication schemes are case-insensitive (RFC 7235), so `basic …` and `bearer …` count.
  * Whoever passed is left in `res.locals.adminActor`, for the audit log.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -35,14 +36,27 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 /** An account SID or API key SID: what Twilio's libraries send as the Basic username. */
 export const TWILIO_USERNAME = /^(AC|SK)[0-9a-fA-F]{32}$/;
 
-/** The secret a request presents: the Bearer token, or the password of Basic credentials. */
-function presentedKey(header: string): string {
-  if (header.startsWith('Bearer ')) return header.slice(7);
-  if (!header.startsWith('Basic ')) return '';
+/** The token of `Bearer <token>`, whatever the scheme's case; null for any other header. */
+export function bearerToken(header: string): string | null {
+  return /^bearer /i.test(header) ? header.slice(7) : null;
+}
+
+/** The decoded `user:password` of `Basic <base64>`, whatever the scheme's case; null otherwise. */
+export function basicCredentials(header: string): { username: string; password: string } | null {
+  if (!/^basic /i.test(header)) return null;
   const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon < 0 || !TWILIO_USERNAME.test(decoded.slice(0, colon))) return '';
-  return decoded.slice(colon + 1);
+  if (colon < 0) return null;
+  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+/** The secret a request presents: the Bearer token, or the password of Basic credentials. */
+function presentedKey(header: string): string {
+  const token = bearerToken(header);
+  if (token !== null) return token;
+  const basic = basicCredentials(header);
+  if (basic === null || !TWILIO_USERNAME.test(basic.username)) return '';
+  return basic.password;
 }
 
 /**
@@ -55,9 +69,7 @@ export function apiKeyAuthentication(apiKeys: ApiKeys): RequestHandler {
     const header = req.get('authorization') ?? '';
     const secret = presentedKey(header);
     if (secret === '') return next();
-    const username = header.startsWith('Basic ')
-      ? Buffer.from(header.slice(6), 'base64').toString('utf8').split(':')[0]
-      : undefined;
+    const username = basicCredentials(header)?.username;
     if (username !== undefined && !API_KEY_SID.test(username)) return next();
     apiKeys.authenticate(secret, username).then((key) => {
       if (key) keyOfRequest.set(req, key);
@@ -93,12 +105,12 @@ export function requireAdmin(adminKey: string, sessions?: AdminSessions): Reques
       next();
       return;
     }
-    const header = req.get('authorization') ?? '';
-    if (!sessions || !header.startsWith('Bearer ')) {
+    const token = bearerToken(req.get('authorization') ?? '');
+    if (!sessions || token === null) {
       next(unauthorized());
       return;
     }
-    sessions.actorOf(header.slice(7)).then((found) => {
+    sessions.actorOf(token).then((found) => {
       if (found === null) next(unauthorized());
       else if (found === 'not_admin')
         next(
@@ -109,5 +121,17 @@ export function requireAdmin(adminKey: string, sessions?: AdminSessions): Reques
         next();
       }
     }, next);
+  };
+}
+
+/**
+ * Keeps API keys out of `/v1/ApiKeys`: a key that could mint keys would let whoever leaked it
+ * make a replacement, so revoking the leaked key would not end the compromise. Only the admin
+ * key and admin console sessions (people) manage keys. Mounted after `requireAdmin`.
+ */
+export function refuseApiKeys(): RequestHandler {
+  return (req, _res, next) => {
+    if (apiKeyOf(req) === null) return next();
+    next(forbidden('API keys cannot manage API keys; use the admin key or the admin console'));
   };
 }

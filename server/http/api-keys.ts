@@ -1,12 +1,15 @@
 /**
  * `/v1/ApiKeys` (behind the admin guard): create a named key (its secret is answered once),
  * list keys with when each was last used (never a secret), fetch one, revoke one (DELETE).
+ * Only the admin key or an admin console session manages keys; a caller authenticated by an
+ * API key gets 403 (admin-auth.ts `refuseApiKeys`).
  * The audit trail records creation and revocation, with the secret left out.
  */
 import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiKeys } from '../core/api-keys.ts';
 import { parse, sid, strictObject } from '../schemas.ts';
+import { refuseApiKeys } from './admin-auth.ts';
 
 const schemas = {
   create: strictObject({
@@ -21,6 +24,7 @@ const schemas = {
 
 export function apiKeysRouter(apiKeys: ApiKeys): Router {
   const router = Router();
+  router.use(refuseApiKeys());
   router.post('/', async (req, res) => {
     const { friendlyName } = parse(schemas.create, req.body);
     res.status(201).json(await apiKeys.create(friendlyName));

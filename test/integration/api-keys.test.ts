@@ -77,7 +77,7 @@ describe.each([
     expect((await call(parley.url, basic(other.sid, secret), 'GET', '/v1/Workspaces')).status).toBe(401);
     expect((await call(parley.url, `Bearer ${'x'.repeat(43)}`, 'GET', '/v1/Workers')).status).toBe(401);
 
-    expect((await call(parley.url, `Bearer ${secret}`, 'DELETE', `/v1/ApiKeys/${sid}`)).status).toBe(204);
+    expect((await parley.api('DELETE', `/v1/ApiKeys/${sid}`)).status).toBe(204);
     const refusedBearer = await call(parley.url, `Bearer ${secret}`, 'GET', '/v1/Workers');
     expect(refusedBearer).toMatchObject({ status: 401, body: { code: 'unauthorized' } });
     const refusedBasic = await call(parley.url, basic(sid, secret), 'GET', '/v1/Workspaces');
@@ -90,6 +90,51 @@ describe.each([
     const again = await parley.api('DELETE', `/v1/ApiKeys/${sid}`);
     expect(again).toMatchObject({ status: 404, body: { code: 'not_found' } });
     expect(again.body.message).toContain('GET /v1/ApiKeys');
+  });
+
+  it('keeps API keys from creating, listing or revoking API keys, as Bearer or Basic', async () => {
+    const { sid, secret } = (await parley.api('POST', '/v1/ApiKeys', { friendlyName: 'leaky' })).body;
+    const message = 'API keys cannot manage API keys; use the admin key or the admin console';
+    for (const authorization of [`Bearer ${secret}`, basic(sid, secret), `bearer ${secret}`]) {
+      const minted = await call(parley.url, authorization, 'POST', '/v1/ApiKeys', {
+        friendlyName: 'replacement',
+      });
+      expect(minted).toMatchObject({ status: 403, body: { code: 'forbidden', message } });
+      expect((await call(parley.url, authorization, 'GET', '/v1/ApiKeys')).status).toBe(403);
+      expect((await call(parley.url, authorization, 'GET', `/v1/ApiKeys/${sid}`)).status).toBe(403);
+      expect((await call(parley.url, authorization, 'DELETE', `/v1/ApiKeys/${sid}`)).status).toBe(403);
+      // The same credentials still reach every other admin resource.
+      expect((await call(parley.url, authorization, 'GET', '/v1/Workers')).status).toBe(200);
+    }
+    const names = (await parley.api('GET', '/v1/ApiKeys')).body.apiKeys.map((k: Json) => k.friendlyName);
+    expect(names).toContain('leaky');
+    expect(names).not.toContain('replacement');
+
+    // An admin console session manages keys as the admin key does.
+    const session = await call(parley.url, null, 'POST', '/v1/AdminSessions', {
+      username: 'agent',
+      password: 'agent',
+    });
+    expect(session.status).toBe(201);
+    const byConsole = `Bearer ${session.body.token}`;
+    expect((await call(parley.url, byConsole, 'DELETE', `/v1/ApiKeys/${sid}`)).status).toBe(204);
+    const made = await call(parley.url, byConsole, 'POST', '/v1/ApiKeys', { friendlyName: 'console made' });
+    expect(made.status).toBe(201);
+    expect((await parley.api('DELETE', `/v1/ApiKeys/${made.body.sid}`)).status).toBe(204);
+  });
+
+  it('takes the Basic and Bearer schemes in any case, as RFC 7617 and RFC 7235 say', async () => {
+    const { sid, secret } = (await parley.api('POST', '/v1/ApiKeys', { friendlyName: 'lowercase' })).body;
+    const encoded = Buffer.from(`${sid}:${secret}`).toString('base64');
+    for (const scheme of ['basic', 'BASIC', 'Basic']) {
+      expect((await call(parley.url, `${scheme} ${encoded}`, 'GET', '/v1/Workers')).status).toBe(200);
+    }
+    const adminEncoded = Buffer.from(`${ACCOUNT_SID}:${parley.adminKey}`).toString('base64');
+    expect((await call(parley.url, `basic ${adminEncoded}`, 'GET', '/v1/ApiKeys')).status).toBe(200);
+    expect((await call(parley.url, `BEARER ${parley.adminKey}`, 'GET', '/v1/ApiKeys')).status).toBe(200);
+    const wrong = `basic ${Buffer.from(`${sid}:wrong`).toString('base64')}`;
+    expect((await call(parley.url, wrong, 'GET', '/v1/Workers')).status).toBe(401);
+    await parley.api('DELETE', `/v1/ApiKeys/${sid}`);
   });
 
   it('writes creation, use and revocation to the audit log without the secret', async () => {

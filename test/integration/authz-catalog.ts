@@ -323,6 +323,8 @@ export interface Route {
   name: string;
   access: Access;
   body?: (w: World) => Record<string, unknown>;
+  /** Refuses API keys (403) where the admin key gets in: keys cannot manage keys. */
+  refusesApiKeys?: boolean;
 }
 
 const demoFlow = {
@@ -721,19 +723,28 @@ export const ROUTES: Route[] = [
     path: () => '/v1/ApiKeys',
     access: 'admin',
     body: () => ({ friendlyName: 'authz' }),
+    refusesApiKeys: true,
   },
-  { method: 'GET', name: 'GET /v1/ApiKeys', path: () => '/v1/ApiKeys', access: 'admin' },
+  {
+    method: 'GET',
+    name: 'GET /v1/ApiKeys',
+    path: () => '/v1/ApiKeys',
+    access: 'admin',
+    refusesApiKeys: true,
+  },
   {
     method: 'GET',
     name: 'GET /v1/ApiKeys/:sid',
     path: () => `/v1/ApiKeys/SK${'0'.repeat(32)}`,
     access: 'admin',
+    refusesApiKeys: true,
   },
   {
     method: 'DELETE',
     name: 'DELETE /v1/ApiKeys/:sid',
     path: () => `/v1/ApiKeys/SK${'0'.repeat(32)}`,
     access: 'admin',
+    refusesApiKeys: true,
   },
 ];
 

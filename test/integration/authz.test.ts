@@ -309,13 +309,26 @@ describe('the staff routes and API keys', () => {
     expect((await unknown.json()).message).toContain('body.attributes');
   });
 
-  it('admits an API key on every route the admin key opens, and only the Bearer or Basic form', async () => {
+  it('admits an API key on every route the admin key opens but /v1/ApiKeys, and only the Bearer or Basic form', async () => {
     for (const route of ROUTES.filter((r) => r.access !== 'public' && r.access !== 'member')) {
       const res = await send(route, `Bearer ${world.apiKeySecret}`);
-      expect([401, 403], `${route.name}: ${res.status}`).not.toContain(res.status);
+      if (route.refusesApiKeys) {
+        // A leaked key must not mint its own replacement.
+        expect(res.status, route.name).toBe(403);
+        expect(await res.json()).toMatchObject({
+          code: 'forbidden',
+          message: 'API keys cannot manage API keys; use the admin key or the admin console',
+        });
+      } else expect([401, 403], `${route.name}: ${res.status}`).not.toContain(res.status);
     }
+    expect(ROUTES.filter((r) => r.refusesApiKeys).map((r) => r.name)).toEqual([
+      'POST /v1/ApiKeys',
+      'GET /v1/ApiKeys',
+      'GET /v1/ApiKeys/:sid',
+      'DELETE /v1/ApiKeys/:sid',
+    ]);
     const bare = await send(
-      ROUTES.find((r) => r.name === 'GET /v1/ApiKeys') as (typeof ROUTES)[number],
+      ROUTES.find((r) => r.name === 'GET /v1/Workers') as (typeof ROUTES)[number],
       world.apiKeySecret,
     );
     expect(bare.status).toBe(401);
