@@ -8,6 +8,7 @@ import { selfHost } from '../core/origins.ts';
 import { type VisitorSession, visitorSessionOf } from '../core/visitor-session.ts';
 import { ParleyError } from '../errors.ts';
 import type { WebchatClientEvents, WebchatServerEvents } from '../protocol.ts';
+import { LIMITS } from '../schemas.ts';
 import { type Budgets, createEventGuard } from './budgets.ts';
 import type { ConnectionGate } from './connection-gate.ts';
 import { createDispatcher, handshakeError, on } from './handle.ts';
@@ -82,12 +83,16 @@ export function attachWebchat(nsp: WebchatNamespace, core: Core, log: Logger, op
       'messages:sync': on(schemas.sync, (socket, { afterIndex }) =>
         conversations.sync(socket.data.channelSid, afterIndex),
       ),
-      'message:send': on(schemas.send, async (socket, req) => {
-        const { channelSid, identity } = socket.data;
-        const post = { channelSid, from: identity, origin: socket.id, ...req };
-        const { message } = await conversations.post(post);
-        return { sid: message.sid, index: message.index, message };
-      }),
+      'message:send': on(
+        schemas.send,
+        async (socket, req) => {
+          const { channelSid, identity } = socket.data;
+          const post = { channelSid, from: identity, origin: socket.id, ...req };
+          const { message } = await conversations.post(post);
+          return { sid: message.sid, index: message.index, message };
+        },
+        plainMessage,
+      ),
       'typing:start': on(schemas.empty, (socket) =>
         conversations.typing(socket.data.channelSid, socket.data.identity),
       ),
@@ -131,6 +136,21 @@ export function attachWebchat(nsp: WebchatNamespace, core: Core, log: Logger, op
     );
     socket.onAny(dispatch);
   });
+}
+
+/**
+ * The widget's usual message, `{ clientId, body }` within their limits, accepted without the
+ * schema (whose cost showed under load); anything else, attributes included, goes to it.
+ */
+function plainMessage(payload: unknown): { clientId: string; body: string } | null {
+  if (typeof payload !== 'object' || payload === null || Object.getPrototypeOf(payload) !== Object.prototype)
+    return null;
+  const { clientId, body } = payload as Record<string, unknown>;
+  if (typeof clientId !== 'string' || clientId.length < 1 || clientId.length > LIMITS.clientId) return null;
+  if (typeof body !== 'string' || body.length < 1 || body.length > LIMITS.messageBody) return null;
+  let keys = 0;
+  for (const _ in payload) keys++;
+  return keys === 2 ? { clientId, body } : null;
 }
 
 const unauthorized = () =>
