@@ -110,7 +110,14 @@ export function createCore({
 
   /** Work that outlives the request that started it; shutdown waits for it. */
   function track(work: Promise<unknown>) {
-    const settled = work.catch(onError).finally(() => inFlight.delete(settled));
+    // One promise per piece of work (every socket event is tracked).
+    const settled: Promise<void> = work.then(
+      () => void inFlight.delete(settled),
+      (err) => {
+        onError(err);
+        inFlight.delete(settled);
+      },
+    );
     inFlight.add(settled);
   }
 
