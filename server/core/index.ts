@@ -248,6 +248,8 @@ export function createCore({
     start() {
       timers.start();
       track(retention.start());
+      // Deliveries of a webhook deleted meanwhile, or of a PARLEY_WEBHOOK_URL since removed.
+      track(webhooks.forgetOrphans());
       track(routing.dispatch());
       track(bot.recover());
     },

@@ -4,7 +4,8 @@
  * (`retention`), so every node sweeps with the same one; PARLEY_RETENTION_DAYS is the default
  * until an admin sets it, and with neither nothing is deleted. The schedule is a timer row
  * per hour slot (`retention.sweep` / `slot-<n>`), so on several nodes each slot is claimed
- * once, and sweeping twice would delete nothing more anyway.
+ * once, and sweeping twice would delete nothing more anyway. Each sweep also deletes recorded
+ * webhook deliveries older than 30 days, or than N days if that is shorter.
  */
 
 import { ParleyError } from '../errors.ts';
@@ -19,6 +20,8 @@ const BATCH = 200;
 /** Bounds an admin may choose: a day to ten years. */
 export const RETENTION_MIN_DAYS = 1;
 export const RETENTION_MAX_DAYS = 3650;
+/** Recorded webhook deliveries are kept this many days at most (fewer if retention is shorter). */
+export const DELIVERY_DAYS = 30;
 /** At most this many are counted when telling what a policy would delete now. */
 const COUNT_CAP = 10_000;
 
@@ -67,6 +70,11 @@ export function createRetention({
   async function sweep(): Promise<number> {
     const privacy = store.privacy;
     const { days } = await current();
+    // Recorded webhook deliveries keep message bodies: none outlives the conversations' limit.
+    const pruned = await store.webhooks.pruneDeliveries(
+      cutoff(Math.min(days ?? DELIVERY_DAYS, DELIVERY_DAYS)),
+    );
+    if (pruned > 0) log.info({ pruned }, 'retention deleted old webhook deliveries');
     if (!privacy || !days) return 0;
     const before = cutoff(days);
     let deleted = 0;

@@ -1,7 +1,8 @@
 /**
  * One webhook delivery: the signed POST of a body to a receiver, retried with backoff when the
  * receiver fails or cannot be reached, through the egress policy. Whatever the outcome, it is
- * recorded (`webhook_deliveries`) with the body, so an admin sees it and can send it again.
+ * recorded (`webhook_deliveries`) with the body, so an admin sees it and can send it again,
+ * unless its webhook was deleted while it was being tried: then nothing is recorded.
  */
 import type { Logger } from '../logger.ts';
 import type { WebhookDelivery, WebhookRepository } from '../store/types.ts';
@@ -14,6 +15,11 @@ export interface WebhookTarget {
   sid: string;
   url: string;
   secret: string;
+  /**
+   * A webhook kept in the store (not PARLEY_WEBHOOK_URL): its delivery is recorded only if it
+   * still exists when the last attempt ends.
+   */
+  managed: boolean;
 }
 
 export interface DeliveryPolicy {
@@ -42,7 +48,7 @@ export function createDeliverer(deps: {
     target: WebhookTarget,
     { event, eventId, body, resendOf }: Delivery,
     { retries, backoffMs }: DeliveryPolicy,
-  ): Promise<WebhookDelivery> {
+  ): Promise<WebhookDelivery | null> {
     // Signed now, with the webhook's current secret: a resend after a rotation verifies.
     const headers = { 'content-type': 'application/json', [SIGNATURE_HEADER]: signBody(target.secret, body) };
     const started = performance.now();
@@ -95,6 +101,7 @@ export function createDeliverer(deps: {
         resendOf: resendOf ?? null,
       },
       keep,
+      target.managed,
     );
   };
 }

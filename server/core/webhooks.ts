@@ -63,6 +63,12 @@ const LIST_CACHE_MS = 1000;
 
 const newSecret = () => `whsec_${randomBytes(24).toString('hex')}`;
 const viewOf = ({ secret: _secret, ...webhook }: Webhook): WebhookView => ({ ...webhook, readOnly: false });
+const configuredTarget = ({ url, secret }: WebhookOptions): WebhookTarget => ({
+  sid: CONFIGURED_WEBHOOK_SID,
+  url,
+  secret,
+  managed: false,
+});
 
 export type Webhooks = ReturnType<typeof createWebhooks>;
 
@@ -108,8 +114,8 @@ export function createWebhooks(deps: {
   async function send(event: WebhookEvent, data: unknown) {
     const targets: [WebhookTarget, DeliveryPolicy][] = (await enabledWebhooks())
       .filter((webhook) => webhook.events.includes(event))
-      .map((webhook) => [webhook, policy]);
-    if (configured) targets.unshift([{ sid: CONFIGURED_WEBHOOK_SID, ...configured }, configuredPolicy]);
+      .map((webhook) => [{ ...webhook, managed: true }, policy]);
+    if (configured) targets.unshift([configuredTarget(configured), configuredPolicy]);
     // Most messages go to no webhook: nothing is serialised for them.
     if (targets.length === 0) return;
     const eventId = randomUUID();
@@ -144,8 +150,8 @@ export function createWebhooks(deps: {
   }
 
   async function target(sid: string): Promise<WebhookTarget> {
-    if (sid === CONFIGURED_WEBHOOK_SID && configured) return { sid, ...configured };
-    return managed(sid);
+    if (sid === CONFIGURED_WEBHOOK_SID && configured) return configuredTarget(configured);
+    return { ...(await managed(sid)), managed: true };
   }
 
   return {
@@ -194,11 +200,22 @@ export function createWebhooks(deps: {
       const to = await target(sid);
       const recorded = await store.webhooks.getDelivery(deliverySid);
       if (!recorded || recorded.webhookSid !== sid) throw notFound('Delivery', deliverySid);
-      return deliver(
+      const resent = await deliver(
         to,
         { event: recorded.event, eventId: recorded.eventId, body: recorded.payload, resendOf: recorded.sid },
         { retries: 0, backoffMs: 0 },
       );
+      // Deleted while the resend was on its way.
+      if (!resent) throw notFound('Webhook', sid);
+      return resent;
+    },
+    /**
+     * At start: deletes the deliveries of webhooks that no longer exist, among them those of
+     * PARLEY_WEBHOOK_URL once it is removed from the configuration (their bodies may hold
+     * customers' messages, and no one could list or resend them any more).
+     */
+    async forgetOrphans(): Promise<number> {
+      return store.webhooks.forgetOrphanDeliveries(configured ? [CONFIGURED_WEBHOOK_SID] : []);
     },
   };
 }

@@ -2,7 +2,9 @@
  * Webhooks' records, shared by both engines: a managed webhook (URL, signing secret, the
  * events it receives, on or off) and its recorded deliveries. A delivery keeps the exact body
  * that was sent, so it can be sent again; only the newest `DELIVERIES_KEPT` of each webhook
- * are kept, and those naming an erased or expired conversation are deleted with it. The table is the truth on every node: any node lists and resends any delivery.
+ * are kept, none older than the retention sweep's age limit, and those naming an erased or
+ * expired conversation are deleted with it. A webhook's deliveries go with it. The table is
+ * the truth on every node: any node lists and resends any delivery.
  */
 import { randomBytes } from 'node:crypto';
 import type { Row } from './rows.ts';
@@ -52,8 +54,12 @@ export interface WebhookRepository {
   update(sid: string, patch: WebhookPatch): Promise<Webhook | null>;
   /** Deletes the webhook and its deliveries. */
   delete(sid: string): Promise<void>;
-  /** Records a delivery and drops the webhook's oldest beyond the newest `keep`. */
-  recordDelivery(input: NewWebhookDelivery, keep: number): Promise<WebhookDelivery>;
+  /**
+   * Records a delivery and drops the webhook's oldest beyond the newest `keep`. With `managed`,
+   * only while the webhook is still in the store: a delivery that was retrying when its webhook
+   * was deleted is not recorded (null), so no customer text outlives the webhook.
+   */
+  recordDelivery(input: NewWebhookDelivery, keep: number, managed?: boolean): Promise<WebhookDelivery | null>;
   /** Newest first. */
   listDeliveries(webhookSid: string, limit: number): Promise<WebhookDelivery[]>;
   /** A delivery with the body that was sent. */
@@ -63,6 +69,13 @@ export interface WebhookRepository {
    * retention: a body may hold a customer's message). Returns how many were deleted.
    */
   forgetChannels(channelSids: string[]): Promise<number>;
+  /** Deletes the deliveries recorded before this time (ISO 8601). Returns how many. */
+  pruneDeliveries(before: string): Promise<number>;
+  /**
+   * Deletes the deliveries of webhooks that are not in the store, except those of the sids
+   * given (the webhook set by PARLEY_WEBHOOK_URL while it is set). Returns how many.
+   */
+  forgetOrphanDeliveries(except: string[]): Promise<number>;
 }
 
 /** Deliveries kept per webhook (with their bodies, for Resend). */

@@ -1,11 +1,16 @@
 /**
  * Managed webhooks (/v1/Webhooks): made and changed at run time, each delivery recorded with
- * its outcome, and a recorded delivery sent again with a valid signature, from any node.
+ * its outcome, and a recorded delivery sent again with a valid signature, from any node. The
+ * recorded bodies hold customers' words, so none outlives its purpose: they go with an erased
+ * or expired conversation, with their webhook (even one deleted mid-delivery), with age, and
+ * with a PARLEY_WEBHOOK_URL removed from the configuration.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { signBody } from '../../server/core/external.ts';
+import { createRetention } from '../../server/core/retention.ts';
 import { CONFIGURED_WEBHOOK_SID } from '../../server/core/webhooks.ts';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 import { startParley, type TestParley } from '../helpers/server.ts';
@@ -48,6 +53,68 @@ async function crm() {
       status = next;
     },
   };
+}
+
+/** A receiver that holds the first request's answer until `release()`; `arrived` resolves with it. */
+async function heldReceiver() {
+  let release = () => {};
+  const held = new Promise<void>((r) => {
+    release = r;
+  });
+  let arrive = () => {};
+  const arrived = new Promise<void>((r) => {
+    arrive = r;
+  });
+  const server = createServer(async (req, res) => {
+    await read(req);
+    arrive();
+    await held;
+    res.statusCode = 503;
+    res.end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  receivers.push(() => {
+    release();
+    server.close();
+  });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`, arrived, release };
+}
+
+/**
+ * Deletes a webhook while its delivery is in flight (the receiver has the request, no answer
+ * yet): once the delivery gives up, nothing of it is recorded.
+ */
+async function deleteMidDelivery(parley: TestParley) {
+  const receiver = await heldReceiver();
+  const { body: webhook } = await parley.api('POST', '/v1/Webhooks', {
+    url: receiver.url,
+    events: ['task.created'],
+  });
+  await parley.api('POST', '/v1/Channels', {
+    flexFlowSid: parley.flexFlowSid,
+    identity: `crm-deleted-${webhook.sid}`,
+    taskAttributes: {},
+  });
+  await receiver.arrived;
+  expect((await parley.api('DELETE', `/v1/Webhooks/${webhook.sid}`)).status).toBe(204);
+  receiver.release();
+  await parley.server.core.idle();
+  expect(await parley.server.core.store.webhooks.listDeliveries(webhook.sid, 10)).toEqual([]);
+}
+
+/**
+ * The retention sweep, as if run `days` from now: recorded deliveries older than 30 days, or
+ * than the retention days if fewer, are deleted.
+ */
+async function sweepAt(parley: TestParley, days: number, retentionDays?: number) {
+  const at = new Date(Date.now() + days * 86_400_000);
+  const retention = createRetention({
+    store: parley.server.core.store,
+    clock: () => at,
+    log: pino({ level: 'silent' }),
+    ...(retentionDays !== undefined && { days: retentionDays }),
+  });
+  await retention.sweep();
 }
 
 /** Opens a chat and posts one customer message: task.created and message.created follow. */
@@ -238,6 +305,60 @@ describe('managed webhooks', () => {
     expect(audit.auditEvents[1].after.secret).toBe('[redacted]');
   });
 
+  it('records nothing for a webhook deleted while its delivery was being tried', async () => {
+    await deleteMidDelivery(await start({ webhookRetry: { retries: 1, backoffMs: 10 } }));
+  });
+
+  it('deletes deliveries older than 30 days, or than the retention days if fewer, in the retention sweep', async () => {
+    const receiver = await crm();
+    const parley = await start();
+    const { body: webhook } = await parley.api('POST', '/v1/Webhooks', {
+      url: receiver.url,
+      events: ['task.created'],
+    });
+    const deliveries = async () =>
+      (await parley.api('GET', `/v1/Webhooks/${webhook.sid}/Deliveries`)).body.deliveries;
+    await chat(parley, 'crm-aged');
+    expect(await deliveries()).toHaveLength(1);
+    await sweepAt(parley, 29);
+    expect(await deliveries()).toHaveLength(1);
+    await sweepAt(parley, 31);
+    expect(await deliveries()).toEqual([]);
+    // Retention of 7 days: a 10-day-old delivery goes, though its conversation (task still
+    // open) is kept.
+    const channel = await chat(parley, 'crm-aged-short');
+    await sweepAt(parley, 10, 7);
+    expect(await deliveries()).toEqual([]);
+    expect((await parley.api('GET', `/v1/Channels/${channel.sid}`)).status).toBe(200);
+  });
+
+  it('deletes the deliveries of PARLEY_WEBHOOK_URL at start once it is removed from the configuration', async () => {
+    const receiver = await crm();
+    const first = await start();
+    const configured = await start({
+      keepDataDir: first.dataDir,
+      webhook: { url: receiver.url, secret: 'configured-secret-0123456789', backoffMs: 10 },
+    });
+    await chat(configured, 'crm-env-removed');
+    const recorded = await configured.server.core.store.webhooks.listDeliveries(CONFIGURED_WEBHOOK_SID, 10);
+    expect(recorded).toHaveLength(2);
+    await configured.stop();
+    started.splice(started.indexOf(configured), 1);
+    // Set again by one node's start, still there; a start without it deletes them.
+    const again = await start({
+      keepDataDir: first.dataDir,
+      webhook: { url: receiver.url, secret: 'configured-secret-0123456789' },
+    });
+    await again.server.core.idle();
+    expect(await again.server.core.store.webhooks.listDeliveries(CONFIGURED_WEBHOOK_SID, 10)).toHaveLength(2);
+    await again.stop();
+    started.splice(started.indexOf(again), 1);
+    const without = await start({ keepDataDir: first.dataDir });
+    await without.server.core.idle();
+    expect(await without.server.core.store.webhooks.listDeliveries(CONFIGURED_WEBHOOK_SID, 10)).toEqual([]);
+    expect(await without.server.core.store.webhooks.getDelivery(recorded[0]?.sid ?? '')).toBeNull();
+  });
+
   it("shares webhooks and deliveries between two nodes on one database: either resends the other's", async () => {
     const receiver = await crm();
     const a = await start();
@@ -289,5 +410,32 @@ describe('managed webhooks on PostgreSQL', () => {
       signBody(webhook.secret, receiver.received.at(-1)?.body ?? ''),
     );
     expect((await b.api('GET', `/v1/Webhooks/${webhook.sid}/Deliveries`)).body.deliveries).toHaveLength(2);
+  });
+
+  it('forgets deliveries with an erased contact, with age, and of a webhook deleted mid-delivery', async () => {
+    const receiver = await crm();
+    const parley = await start({ databaseUrl: await postgres.createDatabase() });
+    const flexFlowSid = (await parley.api('GET', '/v1/FlexFlows')).body.flexFlows[0].sid;
+    await parley.api('POST', `/v1/FlexFlows/${flexFlowSid}`, { integrationType: 'task' });
+    parley.flexFlowSid = flexFlowSid;
+    const { body: webhook } = await parley.api('POST', '/v1/Webhooks', {
+      url: receiver.url,
+      events: ['message.created'],
+    });
+    const deliveries = async () =>
+      (await parley.api('GET', `/v1/Webhooks/${webhook.sid}/Deliveries`)).body.deliveries;
+
+    const erased = await chat(parley, 'crm-pg-erased');
+    expect(await deliveries()).toHaveLength(1);
+    expect((await parley.api('DELETE', `/v1/Contacts/${erased.contactSid}`)).status).toBe(200);
+    expect(await deliveries()).toEqual([]);
+
+    await chat(parley, 'crm-pg-aged');
+    await sweepAt(parley, 29);
+    expect(await deliveries()).toHaveLength(1);
+    await sweepAt(parley, 31);
+    expect(await deliveries()).toEqual([]);
+
+    await deleteMidDelivery(parley);
   });
 });

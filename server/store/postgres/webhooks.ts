@@ -43,12 +43,21 @@ export function webhookRepository({ pool, clock }: Pick<Deps, 'pool' | 'clock'>)
     },
     async delete(sid) {
       await transaction(pool, async (client) => {
-        await client.query('DELETE FROM webhook_deliveries WHERE webhook_sid = $1', [sid]);
+        // The webhook first: its row lock waits for a delivery being recorded (which holds the
+        // row FOR SHARE) to commit, so the next statement sees and deletes that delivery too.
         await client.query('DELETE FROM webhooks WHERE sid = $1', [sid]);
+        await client.query('DELETE FROM webhook_deliveries WHERE webhook_sid = $1', [sid]);
       });
     },
-    async recordDelivery(input, keep) {
+    async recordDelivery(input, keep, managed = false) {
       const row = await transaction(pool, async (client) => {
+        // Held until commit: a deletion of the webhook waits, or has already happened.
+        if (
+          managed &&
+          !(await one(client, 'SELECT 1 FROM webhooks WHERE sid = $1 FOR SHARE', [input.webhookSid]))
+        ) {
+          return null;
+        }
         const inserted = await one(
           client,
           `INSERT INTO webhook_deliveries (sid, webhook_sid, event, event_id, payload, payload_size, attempts,
@@ -77,7 +86,7 @@ export function webhookRepository({ pool, clock }: Pick<Deps, 'pool' | 'clock'>)
         );
         return inserted;
       });
-      return toWebhookDelivery(row as Row);
+      return row ? toWebhookDelivery(row) : null;
     },
     async listDeliveries(webhookSid, limit) {
       const rows = await all(
@@ -93,6 +102,20 @@ export function webhookRepository({ pool, clock }: Pick<Deps, 'pool' | 'clock'>)
       const { rowCount } = await pool.query(
         "DELETE FROM webhook_deliveries WHERE payload LIKE ANY (SELECT '%' || s || '%' FROM unnest($1::text[]) AS s)",
         [channelSids],
+      );
+      return rowCount ?? 0;
+    },
+    async pruneDeliveries(before) {
+      const { rowCount } = await pool.query('DELETE FROM webhook_deliveries WHERE date_created < $1', [
+        before,
+      ]);
+      return rowCount ?? 0;
+    },
+    async forgetOrphanDeliveries(except) {
+      const { rowCount } = await pool.query(
+        `DELETE FROM webhook_deliveries WHERE webhook_sid NOT IN (SELECT sid FROM webhooks)
+           AND NOT (webhook_sid = ANY($1::text[]))`,
+        [except],
       );
       return rowCount ?? 0;
     },

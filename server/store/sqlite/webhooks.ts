@@ -15,18 +15,22 @@ export function webhookRepository({ db, clock }: Pick<Deps, 'db' | 'clock'>): We
     const row = db.prepare('SELECT * FROM webhooks WHERE sid = ?').get(sid) as Row | undefined;
     return row ? toWebhook(row) : null;
   };
-  const record = db.transaction((row: Record<string, unknown>, webhookSid: string, keep: number) => {
-    db.prepare(
-      `INSERT INTO webhook_deliveries (sid, webhook_sid, event, event_id, payload, payload_size, attempts,
+  const record = db.transaction(
+    (row: Record<string, unknown>, webhookSid: string, keep: number, managed: boolean) => {
+      if (managed && !db.prepare('SELECT 1 FROM webhooks WHERE sid = ?').get(webhookSid)) return false;
+      db.prepare(
+        `INSERT INTO webhook_deliveries (sid, webhook_sid, event, event_id, payload, payload_size, attempts,
            status_code, error, delivered, duration_ms, resend_of, date_created)
          VALUES (@sid, @webhookSid, @event, @eventId, @payload, @payloadSize, @attempts,
            @statusCode, @error, @delivered, @durationMs, @resendOf, @dateCreated)`,
-    ).run(row);
-    db.prepare(
-      `DELETE FROM webhook_deliveries WHERE webhook_sid = ? AND seq <= (
+      ).run(row);
+      db.prepare(
+        `DELETE FROM webhook_deliveries WHERE webhook_sid = ? AND seq <= (
            SELECT seq FROM webhook_deliveries WHERE webhook_sid = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
-    ).run(webhookSid, webhookSid, keep);
-  });
+      ).run(webhookSid, webhookSid, keep);
+      return true;
+    },
+  );
   return {
     async create({ url, secret, events, enabled }) {
       const sid = newWebhookSid();
@@ -65,13 +69,15 @@ export function webhookRepository({ db, clock }: Pick<Deps, 'db' | 'clock'>): We
         db.prepare('DELETE FROM webhooks WHERE sid = ?').run(sid);
       })();
     },
-    async recordDelivery(input, keep) {
+    async recordDelivery(input, keep, managed = false) {
       const sid = newDeliverySid();
-      record(
+      const recorded = record(
         { ...input, sid, delivered: input.delivered ? 1 : 0, dateCreated: clock().toISOString() },
         input.webhookSid,
         keep,
+        managed,
       );
+      if (!recorded) return null;
       const row = db.prepare('SELECT * FROM webhook_deliveries WHERE sid = ?').get(sid) as Row;
       return toWebhookDelivery(row);
     },
@@ -85,6 +91,17 @@ export function webhookRepository({ db, clock }: Pick<Deps, 'db' | 'clock'>): We
       // Sids are letters and hex digits: nothing in them is a LIKE wildcard.
       const forget = db.prepare("DELETE FROM webhook_deliveries WHERE payload LIKE '%' || ? || '%'");
       return db.transaction(() => channelSids.reduce((n, sid) => n + forget.run(sid).changes, 0))();
+    },
+    async pruneDeliveries(before) {
+      return db.prepare('DELETE FROM webhook_deliveries WHERE date_created < ?').run(before).changes;
+    },
+    async forgetOrphanDeliveries(except) {
+      return db
+        .prepare(
+          `DELETE FROM webhook_deliveries WHERE webhook_sid NOT IN (SELECT sid FROM webhooks)
+             AND webhook_sid NOT IN (SELECT value FROM json_each(?))`,
+        )
+        .run(JSON.stringify(except)).changes;
     },
     async getDelivery(sid) {
       const row = db.prepare('SELECT * FROM webhook_deliveries WHERE sid = ?').get(sid) as Row | undefined;
