@@ -115,16 +115,31 @@ const mean = (values: number[]) =>
   values.length ? Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 100) / 100 : null;
 const max = (values: number[]) => (values.length ? Math.round(Math.max(...values)) : null);
 
-/** Most waits covering one instant of [start, end). */
+/**
+ * Most waits covering one instant of [start, end): one sweep over the waits' starts and ends
+ * in time order (an end before a start at the same instant, as a wait ending then no longer
+ * covers it), so a window of thousands of chats costs a sort, not every pair of them.
+ */
 function peak(waits: Wait[], start: number, end: number): number {
-  const overlapping = waits.filter((w) => w.start < end && w.end > start);
-  const instants = [start, ...overlapping.map((w) => w.start).filter((t) => t > start)];
-  return Math.max(0, ...instants.map((t) => overlapping.filter((w) => w.start <= t && w.end > t).length));
+  const steps: [number, 1 | -1][] = [];
+  for (const w of waits) {
+    if (!(w.start < end && w.end > start)) continue;
+    steps.push([Math.max(w.start, start), 1]);
+    if (w.end < end) steps.push([w.end, -1]);
+  }
+  steps.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let covering = 0;
+  let most = 0;
+  for (const [, step] of steps) {
+    covering += step;
+    most = Math.max(most, covering);
+  }
+  return most;
 }
 
 /** The figures of one stretch [start, end) of the window (a bucket, or the whole window). */
 function figuresOf(
-  facts: ReturnType<typeof followTasks> & { created: TaskEvent[]; rated: TaskEvent[] },
+  facts: ReturnType<typeof followTasks> & { created: number[]; rated: { at: number; score: number }[] },
   start: number,
   end: number,
 ): Omit<FiguresBucket, 'start' | 'end' | 'chatsPerHour'> {
@@ -133,12 +148,12 @@ function figuresOf(
   const stillWaiting = facts.waits
     .filter((w) => w.start < end && w.end >= end)
     .map((w) => (end - w.created) / 1000);
-  const ratings = facts.rated.filter((e) => within(at(e))).map((e) => Number(e.details.score));
+  const ratings = facts.rated.filter((r) => within(r.at)).map((r) => r.score);
   return {
     queueLength: peak(facts.waits, start, end),
     waitAverageSeconds: mean(answered.map((d) => d.seconds)),
     waitMaxSeconds: max([...answered.map((d) => d.seconds), ...stillWaiting]),
-    chats: facts.created.filter((e) => within(at(e))).length,
+    chats: facts.created.filter(within).length,
     answered: answered.length,
     handleAverageSeconds: mean(facts.handled.filter((d) => within(d.at)).map((d) => d.seconds)),
     csatAverage: mean(ratings),
@@ -161,8 +176,11 @@ export function computeFigures(
     waits: followed.waits.filter((w) => inQueue(w.queueSid)),
     answered: followed.answered.filter((d) => inQueue(d.queueSid)),
     handled: followed.handled.filter((d) => inQueue(d.queueSid)),
-    created: events.filter((e) => e.kind === 'created' && !e.details.transfer && inQueue(e.queueSid)),
-    rated: events.filter((e) => e.kind === 'rated' && inQueue(e.queueSid)),
+    // Times parsed once here, not once per bucket.
+    created: events.filter((e) => e.kind === 'created' && !e.details.transfer && inQueue(e.queueSid)).map(at),
+    rated: events
+      .filter((e) => e.kind === 'rated' && inQueue(e.queueSid))
+      .map((e) => ({ at: at(e), score: Number(e.details.score) })),
   };
   const buckets: FiguresBucket[] = [];
   // `to` is one past now: a bucket starting at now would hold only that millisecond.

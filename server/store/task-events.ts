@@ -100,33 +100,53 @@ export function windowParams(window: { since: string; until: string; queueSid?: 
 
 export type WindowParam = keyof ReturnType<typeof windowParams>;
 
-/** The tasks of a window (see `listForWindow`); `p` names a parameter in the engine's own form. */
+/**
+ * The tasks of a window (see `listForWindow`); `p` names a parameter in the engine's own form.
+ * Every part starts from an index and reads only the tasks that touch the window: those with an
+ * event in it (the time index), and those created within the horizon before it and not ended
+ * by its start (an end can only follow a creation, so only ends within the horizon are read),
+ * so the cost follows the window, not the size of the table the figures are computed from.
+ */
 export function taskWindowSql(p: (name: WindowParam) => string, queueSid?: string) {
   const inQueue = queueSid
-    ? `AND task_sid IN (SELECT task_sid FROM task_events WHERE queue_sid = ${p('queue')})`
+    ? `AND EXISTS (SELECT 1 FROM task_events q WHERE q.task_sid = c.task_sid AND q.queue_sid = ${p('queue')})`
     : '';
   return `
-    SELECT * FROM task_events
-    WHERE date_created < ${p('until')} ${inQueue}
-      AND task_sid IN (
-        SELECT task_sid FROM task_events
-        WHERE date_created >= ${p('since')} AND date_created < ${p('until')}
-        UNION
-        SELECT c.task_sid FROM task_events c
-        WHERE c.kind = 'created' AND c.date_created < ${p('since')} AND c.date_created >= ${p('horizon')}
-          AND NOT EXISTS (
-            SELECT 1 FROM task_events e
-            WHERE e.task_sid = c.task_sid AND e.kind IN ('completed', 'transferred', 'canceled')
-              AND e.date_created < ${p('since')}))
-    ORDER BY date_created, seq`;
+    WITH touching AS (
+      SELECT task_sid FROM task_events
+      WHERE date_created >= ${p('since')} AND date_created < ${p('until')}
+      UNION
+      SELECT o.task_sid FROM task_events o
+      WHERE o.kind = 'created' AND o.date_created >= ${p('horizon')} AND o.date_created < ${p('since')}
+        AND NOT EXISTS (
+          SELECT 1 FROM task_events e
+          WHERE e.task_sid = o.task_sid AND e.kind IN ('completed', 'transferred', 'canceled')
+            AND e.date_created >= ${p('horizon')} AND e.date_created < ${p('since')})
+    )
+    SELECT t.* FROM touching c
+    JOIN task_events t ON t.task_sid = c.task_sid AND t.date_created < ${p('until')}
+    WHERE 1 = 1 ${inQueue}
+    ORDER BY t.date_created, t.seq`;
 }
 
-/** The activity changes of a window (see `listActivity`). */
+/**
+ * The activity changes of a window (see `listActivity`): the changes in it (the time index),
+ * and for each worker the one change just before it, found by its own index in one step, so
+ * the cost follows the window and the number of workers, not the table's size. Workers no
+ * longer in the workers table have no timeline to draw, so their older changes are not read.
+ */
 export function activityWindowSql(p: (name: WindowParam) => string) {
   return `
-    SELECT * FROM worker_events w
-    WHERE (w.date_created >= ${p('since')} AND w.date_created < ${p('until')})
-       OR w.seq = (SELECT max(x.seq) FROM worker_events x
-                   WHERE x.worker_sid = w.worker_sid AND x.date_created < ${p('since')})
+    SELECT * FROM (
+      SELECT w.* FROM worker_events w
+      WHERE w.date_created >= ${p('since')} AND w.date_created < ${p('until')}
+      UNION ALL
+      SELECT w.* FROM worker_events w
+      WHERE w.seq IN (
+        SELECT (SELECT x.seq FROM worker_events x
+                WHERE x.worker_sid = k.sid AND x.date_created < ${p('since')}
+                ORDER BY x.date_created DESC, x.seq DESC LIMIT 1)
+        FROM workers k)
+    ) a
     ORDER BY date_created, seq`;
 }

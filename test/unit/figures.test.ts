@@ -293,7 +293,7 @@ describe('figures on two nodes', () => {
         [a, b].map((store) => createFigures({ store, clock: () => NOW }).compute({ hours: 1 })),
       );
       expect(fromA).toEqual(fromB);
-      expect(fromA.totals).toMatchObject({ chats: 1, answered: 1, waitAverageSeconds: 45 });
+      expect(fromA?.totals).toMatchObject({ chats: 1, answered: 1, waitAverageSeconds: 45 });
     } finally {
       await a.close();
       await b.close();

@@ -333,6 +333,23 @@ const migrations: { version: number; sql: string }[] = [
     `,
   },
   {
+    // Custom activities (version 108, this feature's only one) beside the three built-ins. A
+    // worker keeps its base activity (what routing reads) and names the custom one it is in.
+    version: 108,
+    sql: `
+      CREATE TABLE activities (
+        sid TEXT PRIMARY KEY,
+        friendly_name TEXT NOT NULL,
+        available BOOLEAN NOT NULL,
+        date_created TEXT NOT NULL,
+        date_updated TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX activities_by_name ON activities (lower(friendly_name));
+      ALTER TABLE workers ADD COLUMN activity_sid TEXT;
+      CREATE INDEX workers_by_activity_sid ON workers (activity_sid) WHERE activity_sid IS NOT NULL;
+    `,
+  },
+  {
     // Full-text search of conversations (versions 130–139 belong to search): GIN indexes over
     // the 'simple' text search configuration of folded text (accents removed, punctuation a
     // separator, as SQLite's unicode61 tokenizer sees it). Expression indexes, so the message
@@ -350,6 +367,15 @@ const migrations: { version: number; sql: string }[] = [
         USING gin (to_tsvector('simple', parley_search_text(coalesce(friendly_name, '') || ' ' || coalesce(address, ''))));
       CREATE INDEX channels_search ON channels
         USING gin (to_tsvector('simple', parley_search_text(coalesce(attributes->>'from', ''))));
+    `,
+  },
+  {
+    // Figures read each worker's last change before a window in one index step (version 121,
+    // in the figures' range 120–129): the worker, then the time, then the order of recording.
+    version: 121,
+    sql: `
+      CREATE INDEX worker_events_latest ON worker_events (worker_sid, date_created, seq);
+      DROP INDEX worker_events_by_worker;
     `,
   },
 ];

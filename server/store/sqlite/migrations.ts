@@ -451,6 +451,23 @@ const migrations: { version: number; sql: string }[] = [
     `,
   },
   {
+    // Custom activities (version 108, this feature's only one) beside the three built-ins. A
+    // worker keeps its base activity (what routing reads) and names the custom one it is in.
+    version: 108,
+    sql: `
+      CREATE TABLE activities (
+        sid TEXT PRIMARY KEY,
+        friendly_name TEXT NOT NULL,
+        available INTEGER NOT NULL,
+        date_created TEXT NOT NULL,
+        date_updated TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX activities_by_name ON activities (lower(friendly_name));
+      ALTER TABLE workers ADD COLUMN activity_sid TEXT;
+      CREATE INDEX workers_by_activity_sid ON workers (activity_sid) WHERE activity_sid IS NOT NULL;
+    `,
+  },
+  {
     // Full-text search of conversations (versions 130–139 belong to search). External-content
     // FTS5 indexes kept in step by triggers, so writing a message stays one INSERT in code;
     // system messages are not indexed. The index keys are the tables' rowids: after a manual
@@ -509,6 +526,15 @@ const migrations: { version: number; sql: string }[] = [
           SELECT new.rowid, json_extract(new.attributes, '$.from')
           WHERE json_extract(new.attributes, '$.from') IS NOT NULL;
       END;
+    `,
+  },
+  {
+    // Figures read each worker's last change before a window in one index step (version 121,
+    // in the figures' range 120–129): the worker, then the time, then the order of recording.
+    version: 121,
+    sql: `
+      CREATE INDEX worker_events_latest ON worker_events (worker_sid, date_created, seq);
+      DROP INDEX worker_events_by_worker;
     `,
   },
 ];
