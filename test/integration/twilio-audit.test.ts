@@ -112,7 +112,11 @@ describe('the audit trail of the Twilio-shaped surface', () => {
     expect((await eventsOf(message.sid))[0]).toMatchObject({
       action: 'create',
       resourceType: 'Conversations/Messages',
-      after: { sid: message.sid, body: 'Your parcel is on its way', channelSid: conversation.sid },
+      after: {
+        sid: message.sid,
+        bodyLength: 'Your parcel is on its way'.length,
+        channelSid: conversation.sid,
+      },
     });
 
     const missing = `WK${'0'.repeat(32)}`;
@@ -124,6 +128,77 @@ describe('the audit trail of the Twilio-shaped surface', () => {
         .update({ friendlyName: 'x' }),
     ).rejects.toMatchObject({ status: 404 });
     expect(await eventsOf(missing)).toEqual([]);
+  });
+
+  it("keeps customers' text out: messages without body or media, attributes by key name only", async () => {
+    const secretText = 'my card number is 4111 1111 1111 1111';
+    const conversations = client.conversations.v1.conversations;
+    const conversation = await conversations.create({
+      friendlyName: 'Refund',
+      attributes: JSON.stringify({ customerEmail: 'ada@private.example', note: secretText }),
+    });
+    const message = await conversations(conversation.sid).messages.create({
+      author: 'ada',
+      body: secretText,
+      attributes: JSON.stringify({ orderNote: 'leave it with Mrs Private next door' }),
+    });
+    await conversations(conversation.sid)
+      .messages(message.sid)
+      .update({ attributes: JSON.stringify({ orderNote: 'changed: Mrs Private again' }) });
+    await conversations(conversation.sid).update({ attributes: JSON.stringify({ note: secretText }) });
+    // The Flex API's chat channel: pre-engagement data and task attributes are the customer's.
+    const channel = await client.flexApi.v1.channel.create({
+      flexFlowSid: (await parley.api('GET', '/v1/FlexFlows')).body.flexFlows[0].sid,
+      identity: 'ada-private',
+      chatUserFriendlyName: 'Ada',
+      chatFriendlyName: 'Ada chat',
+      preEngagementData: JSON.stringify({ question: secretText }),
+      taskAttributes: JSON.stringify({ ssn: '078-05-1120' }),
+    });
+    // A Chat/Channel message through Parley's own route with Basic credentials (the Twilio trail).
+    const chat = await fetch(`${parley.url}/v1/Channels/${channel.sid}/Messages`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${ACCOUNT_SID}:${parley.adminKey}`).toString('base64')}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ from: 'ada-private', body: `chat: ${secretText}` }),
+    });
+    expect(chat.status).toBe(201);
+    const chatMessage = (await chat.json()) as { sid: string };
+    await conversations(conversation.sid).messages(message.sid).remove();
+
+    const messageEvents = await eventsOf(message.sid);
+    expect(messageEvents.map((e) => e.action)).toEqual(['delete', 'update', 'create']);
+    expect(messageEvents[2]).toMatchObject({
+      resourceType: 'Conversations/Messages',
+      after: {
+        sid: message.sid,
+        channelSid: conversation.sid,
+        authorRole: 'system',
+        bodyLength: secretText.length,
+      },
+    });
+    expect(messageEvents[2].after).not.toHaveProperty('body');
+    expect(messageEvents[0].before).toMatchObject({ sid: message.sid, bodyLength: secretText.length });
+    const chatEvents = await eventsOf(chatMessage.sid);
+    expect(chatEvents).toEqual([
+      expect.objectContaining({ resourceType: 'Channels/Messages', action: 'create' }),
+    ]);
+    expect(chatEvents[0].after).toMatchObject({ sid: chatMessage.sid, authorRole: 'customer' });
+    const conversationEvents = await eventsOf(conversation.sid);
+    expect(conversationEvents[0]).toMatchObject({
+      action: 'update',
+      before: { attributes: { customerEmail: '[redacted]', note: '[redacted]' } },
+      after: { attributes: { note: '[redacted]' } },
+    });
+    const channelEvents = await eventsOf(channel.sid);
+    expect(channelEvents).toHaveLength(1);
+
+    const { body } = await parley.api('GET', '/v1/AuditEvents?limit=200');
+    const log = JSON.stringify(body.auditEvents);
+    for (const text of ['4111', 'ada@private.example', 'Mrs Private', '078-05-1120'])
+      expect(log, text).not.toContain(text);
   });
 
   it("records a change once when Basic credentials reach one of Parley's own JSON routes", async () => {

@@ -8,7 +8,9 @@
  * `Tasks/Reservations`, `Conversations/Messages`, `Flows/Executions`); the request keeps the
  * full path. Before and after are Parley's records of the resource, read from the store, so an
  * event looks the same whichever surface made the change; a resource the store cannot be asked
- * for by its sid alone keeps the reply as its after.
+ * for by its sid alone keeps the reply as its after. Customer text is left out of both
+ * (audit-customer-data.ts): a message is recorded without its body or media, and a channel's,
+ * conversation's or task's attributes by their key names only.
  */
 import type { Request, RequestHandler } from 'express';
 import { workerView } from '../../core/routing/views.ts';
@@ -16,6 +18,7 @@ import type { Logger } from '../../logger.ts';
 import type { Store } from '../../store/types.ts';
 import { ADMIN_KEY_ACTOR, apiKeyActor, apiKeyOf } from '../admin-auth.ts';
 import { beforeReply, redactSecrets } from '../audit.ts';
+import { withoutCustomerData } from '../audit-customer-data.ts';
 
 const MUTATING = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 const VERSION_AND_WORKSPACE = /^\/v[12](\/Workspaces\/WS[0-9a-fA-F]{32}(?=\/))?/;
@@ -96,8 +99,10 @@ export function twilioAuditTrail(store: Store, log: Logger): RequestHandler {
           resourceType: target.resourceType,
           resourceSid,
           request,
-          before: redactSecrets(before),
-          after: redactSecrets(stored === undefined ? (reply ?? null) : stored),
+          before: redactSecrets(withoutCustomerData(target.resourceType, before)),
+          after: redactSecrets(
+            withoutCustomerData(target.resourceType, stored === undefined ? (reply ?? null) : stored),
+          ),
         });
       } catch (err) {
         // The change is made; the reply still goes out, and the gap is in the server's log.
