@@ -11,7 +11,9 @@
 import { ParleyError } from '../errors.ts';
 import type { Clock } from '../ids.ts';
 import type { Logger } from '../logger.ts';
+import { OPEN_TASK_HORIZON_MS } from '../store/task-events.ts';
 import type { Store } from '../store/types.ts';
+import { MAX_FIGURE_HOURS } from './figures.ts';
 import { createMediaService, type MediaService } from './media.ts';
 
 export const RETENTION_KIND = 'retention.sweep';
@@ -24,6 +26,11 @@ export const RETENTION_MAX_DAYS = 3650;
 export const DELIVERY_DAYS = 30;
 /** At most this many are counted when telling what a policy would delete now. */
 const COUNT_CAP = 10_000;
+/**
+ * Task and worker events go with the policy too, but never sooner than the widest figures'
+ * window plus the look-back for chats still waiting at its start need them (10 days).
+ */
+const EVENTS_KEPT_MS = MAX_FIGURE_HOURS * 3_600_000 + OPEN_TASK_HORIZON_MS;
 
 export interface RetentionOptions {
   store: Store;
@@ -87,6 +94,13 @@ export function createRetention({
       if (sids.length < BATCH) break;
     }
     if (deleted > 0) log.info({ deleted, days }, 'retention deleted old conversations');
+    const eventsBefore = new Date(Math.min(Date.parse(before), clock().getTime() - EVENTS_KEPT_MS));
+    const events = await store.taskEvents.prune(eventsBefore.toISOString());
+    if (events > 0)
+      log.info(
+        { events, before: eventsBefore.toISOString() },
+        'retention deleted old task and worker events',
+      );
     return deleted;
   }
 

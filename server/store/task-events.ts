@@ -71,6 +71,11 @@ export interface TaskEventRepository {
    * the activity at the window's start is known; oldest first.
    */
   listActivity(window: { since: string; until: string }): Promise<WorkerEvent[]>;
+  /**
+   * Deletes task and worker events dated before `before`, but keeps each worker's last change
+   * before it (the activity a later window starts from); returns how many were deleted.
+   */
+  prune(before: string): Promise<number>;
 }
 
 export const toTaskEvent = (r: Row): TaskEvent => ({
@@ -149,4 +154,19 @@ export function activityWindowSql(p: (name: WindowParam) => string) {
         FROM workers k)
     ) a
     ORDER BY date_created, seq`;
+}
+
+/** The statements of `prune`, with `p('before')` in the engine's own form. */
+export function pruneSql(p: (name: 'before') => string) {
+  return {
+    tasks: `DELETE FROM task_events WHERE date_created < ${p('before')}`,
+    workers: `
+      DELETE FROM worker_events
+      WHERE date_created < ${p('before')}
+        AND seq NOT IN (
+          SELECT (SELECT x.seq FROM worker_events x
+                  WHERE x.worker_sid = k.worker_sid AND x.date_created < ${p('before')}
+                  ORDER BY x.date_created DESC, x.seq DESC LIMIT 1)
+          FROM (SELECT DISTINCT worker_sid FROM worker_events WHERE date_created < ${p('before')}) k)`,
+  };
 }

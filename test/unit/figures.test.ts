@@ -6,8 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFigures } from '../../server/core/figures.ts';
+import { createRetention } from '../../server/core/retention.ts';
 import type { Activity } from '../../server/protocol.ts';
 import { createPostgresStore } from '../../server/store/postgres/index.ts';
 import { createSqliteStore } from '../../server/store/sqlite/index.ts';
@@ -258,6 +260,56 @@ describe.each(engines)('figures on the %s store', (_engine, make) => {
     ]);
     // No change ever recorded: the activity Cy has now, all along.
     expect(c?.intervals).toEqual([{ activity: 'Unavailable', from: t('11:00:00'), to: t('12:00:00') }]);
+  });
+
+  it("retention prunes events older than the figures need, keeping each agent's last change", async () => {
+    const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000).toISOString();
+    const ana = await store.workers.create({ friendlyName: 'Ana', activity: 'Available' });
+    const change = (previous: Activity | null, activity: Activity, at: string) =>
+      store.taskEvents.recordActivity({
+        workerSid: ana.sid,
+        activity,
+        previousActivity: previous,
+        dateCreated: at,
+      });
+    await change(null, 'Available', daysAgo(30));
+    await change('Available', 'Unavailable', daysAgo(20));
+    for (const [kind, at] of [
+      ['created', daysAgo(20)],
+      ['completed', daysAgo(19)],
+    ] as const) {
+      await store.taskEvents.record({
+        taskSid: 'WTold',
+        kind,
+        queueSid: 'WQ1',
+        workerSid: null,
+        channelType: 'web',
+        dateCreated: at,
+      });
+    }
+    // Created five days ago and never answered: still waiting in today's window.
+    await store.taskEvents.record({
+      taskSid: 'WTwaiting',
+      kind: 'created',
+      queueSid: 'WQ1',
+      workerSid: null,
+      channelType: 'web',
+      dateCreated: daysAgo(5),
+    });
+    const before = await figures().compute({ hours: 72 });
+
+    // A one-day policy: the events still go no sooner than ten days (72 h window + 7-day look-back).
+    const retention = createRetention({ store, clock: () => NOW, log: pino({ level: 'silent' }), days: 1 });
+    await retention.sweep();
+
+    const old = { since: daysAgo(25), until: daysAgo(18) };
+    expect(await store.taskEvents.listForWindow(old)).toEqual([]);
+    // The change 30 days ago is gone; the one 20 days ago stays, as the activity Ana started from.
+    expect((await store.taskEvents.listActivity(old)).map((e) => e.activity)).toEqual(['Unavailable']);
+    const after = await figures().compute({ hours: 72 });
+    expect(after).toEqual(before);
+    expect(after.totals.queueLength).toBe(1);
+    expect(after.agents[0]?.intervals).toEqual([{ activity: 'Unavailable', from: after.from, to: after.to }]);
   });
 
   it('refuses a window it cannot draw, naming the field', async () => {

@@ -1,6 +1,7 @@
 /** PostgreSQL: task and worker events, the record supervisors' figures are computed from, shared by every node. */
 import {
   activityWindowSql,
+  pruneSql,
   type TaskEventRepository,
   taskWindowSql,
   toTaskEvent,
@@ -51,6 +52,12 @@ export function taskEventRepository({ pool, clock }: Pick<Deps, 'pool' | 'clock'
     async listActivity(window) {
       const { sql, params } = numbered(activityWindowSql, windowParams(window));
       return (await all(pool, sql, params)).map(toWorkerEvent);
+    },
+    async prune(before) {
+      const sql = pruneSql(() => '$1');
+      const tasks = await pool.query(sql.tasks, [before]);
+      const workers = await pool.query(sql.workers, [before]);
+      return (tasks.rowCount ?? 0) + (workers.rowCount ?? 0);
     },
   };
 }

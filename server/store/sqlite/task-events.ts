@@ -2,6 +2,7 @@
 import type { Row } from '../rows.ts';
 import {
   activityWindowSql,
+  pruneSql,
   type TaskEventRepository,
   taskWindowSql,
   toTaskEvent,
@@ -48,6 +49,12 @@ export function taskEventRepository({ db, clock }: Pick<Deps, 'db' | 'clock'>): 
       const { since, until } = windowParams(window);
       const sql = activityWindowSql(named);
       return (db.prepare(sql).all({ since, until }) as Row[]).map(toWorkerEvent);
+    },
+    async prune(before) {
+      const sql = pruneSql(named);
+      return db.transaction(
+        () => db.prepare(sql.tasks).run({ before }).changes + db.prepare(sql.workers).run({ before }).changes,
+      )();
     },
   };
 }
