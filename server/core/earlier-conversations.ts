@@ -7,7 +7,8 @@
  * Who may ask about chat X: the admin API, a supervisor, or an agent who holds X (its task is
  * assigned to them or they are wrapping it up). Anyone else gets 403, so an agent cannot read
  * the history of customers they are not serving. A transcript is only of the same contact's
- * conversation: any other sid answers 404, as if it did not exist.
+ * conversation from before the chat asked about (as listed): any other sid answers 404, as if
+ * it did not exist.
  */
 import { forbidden, notFound } from '../errors.ts';
 import type { EarlierConversationDTO, EarlierConversationsResponse, TranscriptDTO } from '../protocol.ts';
@@ -112,7 +113,14 @@ export function createEarlierConversations({ store }: { store: Store }) {
     async transcript(viewer: StaffViewer, channelSid: string, earlierSid: string): Promise<TranscriptDTO> {
       const channel = await heldChannel(viewer, channelSid);
       const earlier = await store.channels.get(earlierSid);
-      if (!earlier || earlier.sid === channel.sid || earlier.contactSid !== channel.contactSid) {
+      // The same conversations as `list` offers: the contact's others, from before this chat
+      // (a later one is not this chat's history, and its agent may not be this viewer).
+      if (
+        !earlier ||
+        earlier.sid === channel.sid ||
+        earlier.contactSid !== channel.contactSid ||
+        earlier.dateCreated > channel.dateCreated
+      ) {
         throw notFound('Earlier conversation', earlierSid);
       }
       // Authorised above through the chat the viewer holds, so read as the API would.

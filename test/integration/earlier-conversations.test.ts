@@ -183,6 +183,10 @@ describe.each([
     expect((await get(foreign, tokens.Ana)).status).toBe(404);
     const itself = `/v1/Channels/${second.channelSid}/EarlierConversations/${second.channelSid}`;
     expect((await get(itself, tokens.Ana)).status).toBe(404);
+    // A later conversation of the same customer is not the earlier chat's history, even for a supervisor.
+    const later = `/v1/Channels/${first.channelSid}/EarlierConversations/${second.channelSid}`;
+    expect((await get(later, tokens.Sam)).status).toBe(404);
+    expect((await get(later, parley.adminKey)).status).toBe(404);
     const malformed = await get(`/v1/Channels/${second.channelSid}/EarlierConversations/nope`, tokens.Ana);
     expect(malformed.status).toBe(400);
     expect(malformed.body.message).toContain('earlierSid');
