@@ -87,6 +87,19 @@ export interface ContactDTO {
   dateCreated: IsoDate;
 }
 
+/**
+ * Where a privacy lookup matched a contact, the most trustworthy place first: its identity (or
+ * an email a Flex Flow verified), the address an SMS, WhatsApp or email channel received from,
+ * or what someone typed into a pre-engagement or offline form, which nobody checked.
+ */
+export type ContactMatchedBy = 'verified identity' | 'messaging address' | 'pre-engagement form (unverified)';
+
+/** A contact found by `GET /v1/Contacts`. */
+export interface ContactMatchDTO extends ContactDTO {
+  conversations: number;
+  matchedBy: ContactMatchedBy;
+}
+
 export interface WorkerDTO {
   sid: Sid;
   friendlyName: string;

@@ -7,6 +7,7 @@
  * `+1 (555) 010-2030`, `15550102030` and a WhatsApp-style `whatsapp:+15550102030` are one.
  */
 import { notFound, ParleyError } from '../errors.ts';
+import type { ContactMatchedBy } from '../protocol.ts';
 import type { Contact, ContactLookup, ContactRecord, PrivacyRepository, Store } from '../store/types.ts';
 import type { EventBus } from './events.ts';
 import type { MediaService } from './media.ts';
@@ -84,14 +85,22 @@ export function createPrivacy({
   media: MediaService;
 }) {
   return {
-    /** Contacts matching an email, phone or identity, newest first, with their conversations counted. */
+    /**
+     * Contacts matching an email, phone or identity, newest first, with their conversations
+     * counted and where each matched (`matchedBy`): an email or phone someone typed into a form
+     * is unverified, and may be another person's.
+     */
     async findContacts(query: {
       email?: string;
       phone?: string;
       identity?: string;
-    }): Promise<(Contact & { conversations: number })[]> {
+    }): Promise<(Contact & { conversations: number; matchedBy: ContactMatchedBy })[]> {
       const matches = await privacyOf(store).findContacts(normaliseLookup(query), LOOKUP_LIMIT);
-      return matches.map(({ contact, conversations }) => ({ ...contact, conversations }));
+      return matches.map(({ contact, conversations, matchedBy }) => ({
+        ...contact,
+        conversations,
+        matchedBy,
+      }));
     },
 
     async exportContact(

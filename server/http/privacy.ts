@@ -1,5 +1,6 @@
 /**
- * `GET /v1/Contacts?email=|phone=|identity=` (find a contact, with its conversations counted),
+ * `GET /v1/Contacts?email=|phone=|identity=` (find a contact, with its conversations counted
+ * and `matchedBy`: where it matched, since a form's email or phone is unverified),
  * `/v1/Contacts/:sid/Export` (everything stored about a contact, as JSON) and
  * `DELETE /v1/Contacts/:sid` (erase it: messages, files, attributes; tasks keep no personal
  * data). Admin only, like the rest of `/v1`.

@@ -4,7 +4,14 @@
  * so each engine makes them atomic its own way.
  */
 
-import type { Activity, ChannelStatus, MemberRole, ReservationStatus, TaskStatus } from '../protocol.ts';
+import type {
+  Activity,
+  ChannelStatus,
+  ContactMatchedBy,
+  MemberRole,
+  ReservationStatus,
+  TaskStatus,
+} from '../protocol.ts';
 import type { Effect, ExecutionState, FlowDefinition } from '../studio-types.ts';
 import type {
   Channel,
@@ -327,8 +334,14 @@ export interface ContactLookup {
 }
 
 export interface PrivacyRepository {
-  /** Contacts matching the lookup, newest first, each with how many conversations it has. */
-  findContacts(lookup: ContactLookup, limit: number): Promise<{ contact: Contact; conversations: number }[]>;
+  /**
+   * Contacts matching the lookup, newest first, each with how many conversations it has and
+   * the most trustworthy place it matched.
+   */
+  findContacts(
+    lookup: ContactLookup,
+    limit: number,
+  ): Promise<{ contact: Contact; conversations: number; matchedBy: ContactMatchedBy }[]>;
   /** Everything stored about the contact, or null when there is no such contact. */
   exportContact(sid: string): Promise<ContactRecord | null>;
   /**

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRetention } from '../../server/core/retention.ts';
 import { createSqliteStore } from '../../server/store/sqlite/index.ts';
 import { openWebChannel } from '../helpers/clients.ts';
+import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 import { startParley, type TestParley } from '../helpers/server.ts';
 
 let parley: TestParley;
@@ -113,13 +114,20 @@ describe('privacy lookup', () => {
     });
     const { body } = await parley.api('GET', '/v1/Contacts?email=ana.lopez%40EXAMPLE.com');
     expect(body.contacts).toEqual([
-      expect.objectContaining({ identity: session.identity, friendlyName: 'Ana', conversations: 1 }),
+      expect.objectContaining({
+        identity: session.identity,
+        friendlyName: 'Ana',
+        conversations: 1,
+        matchedBy: 'pre-engagement form (unverified)',
+      }),
     ]);
     const byIdentity = await parley.api(
       'GET',
       `/v1/Contacts?identity=${encodeURIComponent(session.identity)}`,
     );
-    expect(byIdentity.body.contacts.map((c: { sid: string }) => c.sid)).toEqual([body.contacts[0].sid]);
+    expect(byIdentity.body.contacts).toEqual([
+      expect.objectContaining({ sid: body.contacts[0].sid, matchedBy: 'verified identity' }),
+    ]);
     expect((await parley.api('GET', '/v1/Contacts?email=nobody%40example.com')).body.contacts).toEqual([]);
   });
 
@@ -137,10 +145,18 @@ describe('privacy lookup', () => {
     });
     for (const phone of ['+1 (555) 010-2030', '15550102030', 'whatsapp:+15550102030']) {
       const { body } = await parley.api('GET', `/v1/Contacts?phone=${encodeURIComponent(phone)}`);
-      expect(body.contacts).toEqual([expect.objectContaining({ sid: sms.sid, conversations: 0 })]);
+      expect(body.contacts).toEqual([
+        expect.objectContaining({ sid: sms.sid, conversations: 0, matchedBy: 'messaging address' }),
+      ]);
     }
     const { body } = await parley.api('GET', '/v1/Contacts?phone=%2B442079460018');
-    expect(body.contacts).toEqual([expect.objectContaining({ friendlyName: 'Cy' })]);
+    expect(body.contacts).toEqual([
+      expect.objectContaining({ friendlyName: 'Cy', matchedBy: 'pre-engagement form (unverified)' }),
+    ]);
+  });
+
+  it('says where each contact matched: a verified identity, a messaging address, or an unverified form', async () => {
+    await expectMatchSources(parley);
   });
 
   it('refuses a lookup without a key or with a malformed one, naming the field', async () => {
@@ -154,6 +170,60 @@ describe('privacy lookup', () => {
     expect(anonymous.status).toBe(401);
   });
 });
+
+describe('privacy lookup on PostgreSQL', () => {
+  let postgres: TestPostgres;
+  beforeAll(async () => {
+    postgres = await startPostgres();
+  }, 60_000);
+  afterAll(() => postgres?.stop());
+
+  it('says where each contact matched, as on SQLite', async () => {
+    const pg = await startParley({ databaseUrl: await postgres.createDatabase() });
+    try {
+      await expectMatchSources(pg);
+    } finally {
+      await pg.stop();
+    }
+  });
+});
+
+/**
+ * One email matching four contacts: a user a Flex Flow verified, an email channel's sender,
+ * a web visitor who typed it into the pre-engagement form, and an offline message's sender
+ * (also typed). A contact matching in several places shows the most trustworthy: the verified
+ * user's email is in its attributes, as a form's would be, and it still counts as verified.
+ */
+async function expectMatchSources(server: TestParley) {
+  const email = `dana-${Math.random().toString(36).slice(2)}@example.com`;
+  const contacts = server.server.core.store.contacts;
+  const verified = await contacts.create({
+    identity: `user:${server.flexFlowSid}:dana`,
+    friendlyName: 'Dana (verified)',
+    attributes: { userId: 'dana', verified: true, email },
+  });
+  const mailbox = await contacts.create({ identity: email, friendlyName: 'Dana (email)', address: email });
+  const typed = await contacts.create({
+    identity: 'v-typed',
+    friendlyName: 'Dana (offline form)',
+    attributes: { email },
+  });
+  const visitor = await openWebChannel(server.url, {
+    flexFlowSid: server.flexFlowSid,
+    customerFriendlyName: 'Dana (pre-engagement)',
+    preEngagementData: { email: email.toUpperCase() },
+  });
+  const { body } = await server.api('GET', `/v1/Contacts?email=${encodeURIComponent(email)}`);
+  const bySid = Object.fromEntries(
+    body.contacts.map((c: { sid: string; matchedBy: string }) => [c.sid, c.matchedBy]),
+  );
+  expect(bySid).toEqual({
+    [verified.sid]: 'verified identity',
+    [mailbox.sid]: 'messaging address',
+    [typed.sid]: 'pre-engagement form (unverified)',
+    [visitor.contactSid]: 'pre-engagement form (unverified)',
+  });
+}
 
 describe('activities', () => {
   it('lists the three activities with who is in each, the same sids as the Twilio-shaped surface', async () => {

@@ -1,4 +1,5 @@
 /** PostgreSQL repository of privacy requests and retention: export, erase, expire. */
+import type { ContactMatchedBy } from '../../protocol.ts';
 import { toChannel, toContact, toExecution, toMember, toMessage, toReservation, toTask } from '../rows.ts';
 import type { PrivacyRepository } from '../types.ts';
 import { all, type Deps, one, transaction } from './db.ts';
@@ -16,38 +17,57 @@ export function privacyRepository(deps: Deps): PrivacyRepository {
   const { pool } = deps;
   return {
     async findContacts({ email, phone, identity }, limit) {
-      const where: string[] = [];
       const params: unknown[] = [];
       const param = (value: unknown) => {
         params.push(value);
         return `$${params.length}`;
       };
+      // Each place a lookup can match, by how far it can be trusted: an identity (or an email a
+      // Flex Flow verified), a messaging channel's address, or a form anyone can fill in.
+      const verified: string[] = [];
+      const address: string[] = [];
+      const form: string[] = [];
+      const isVerified = "(c.attributes->>'verified') = 'true'";
       if (email !== undefined) {
         const p = param(email);
-        where.push(
-          `lower(c.identity) = ${p} OR lower(c.address) = ${p} OR lower(c.attributes->>'email') = ${p}
-           OR EXISTS (SELECT 1 FROM channels ch WHERE ch.contact_sid = c.sid
+        verified.push(`${isVerified} AND lower(c.attributes->>'email') = ${p}`);
+        address.push(`lower(c.identity) = ${p}`, `lower(c.address) = ${p}`);
+        form.push(
+          `lower(c.attributes->>'email') = ${p}`,
+          `EXISTS (SELECT 1 FROM channels ch WHERE ch.contact_sid = c.sid
              AND lower(ch.attributes->'preEngagementData'->>'email') = ${p})`,
         );
       }
       if (phone !== undefined) {
         const p = param(phone);
-        where.push(
-          `${digitsOf('c.identity')} = ${p} OR ${digitsOf('c.address')} = ${p} OR ${digitsOf("(c.attributes->>'phone')")} = ${p}
-           OR EXISTS (SELECT 1 FROM channels ch WHERE ch.contact_sid = c.sid
+        verified.push(`${isVerified} AND ${digitsOf("(c.attributes->>'phone')")} = ${p}`);
+        address.push(`${digitsOf('c.identity')} = ${p}`, `${digitsOf('c.address')} = ${p}`);
+        form.push(
+          `${digitsOf("(c.attributes->>'phone')")} = ${p}`,
+          `EXISTS (SELECT 1 FROM channels ch WHERE ch.contact_sid = c.sid
              AND ${digitsOf("(ch.attributes->'preEngagementData'->>'phone')")} = ${p})`,
         );
       }
-      if (identity !== undefined) where.push(`c.identity = ${param(identity)}`);
-      if (where.length === 0) return [];
+      if (identity !== undefined) verified.push(`c.identity = ${param(identity)}`);
+      const any = (conditions: string[]) =>
+        conditions.length ? conditions.map((w) => `(${w})`).join(' OR ') : 'FALSE';
+      const every = [...verified, ...address, ...form];
+      if (every.length === 0) return [];
       const rows = await all(
         pool,
-        `SELECT c.*, (SELECT count(*) FROM channels ch WHERE ch.contact_sid = c.sid) AS conversations
-         FROM contacts c WHERE ${where.map((w) => `(${w})`).join(' OR ')}
+        `SELECT c.*, (SELECT count(*) FROM channels ch WHERE ch.contact_sid = c.sid) AS conversations,
+           CASE WHEN ${any(verified)} THEN 'verified identity'
+             WHEN ${any(address)} THEN 'messaging address'
+             ELSE 'pre-engagement form (unverified)' END AS matched_by
+         FROM contacts c WHERE ${any(every)}
          ORDER BY c.date_created DESC, c.sid LIMIT ${param(limit)}`,
         params,
       );
-      return rows.map((r) => ({ contact: toContact(r), conversations: Number(r.conversations) }));
+      return rows.map((r) => ({
+        contact: toContact(r),
+        conversations: Number(r.conversations),
+        matchedBy: r.matched_by as ContactMatchedBy,
+      }));
     },
     async exportContact(sid) {
       const contact = await one(pool, 'SELECT * FROM contacts WHERE sid = $1', [sid]);

@@ -1,5 +1,6 @@
 /** SQLite repository of privacy requests and retention: export, erase, expire. */
 
+import type { ContactMatchedBy } from '../../protocol.ts';
 import {
   type Row,
   toChannel,
@@ -110,37 +111,55 @@ export function privacyRepository({ db, clock }: Deps): PrivacyRepository {
 
   return {
     async findContacts({ email, phone, identity }, limit) {
-      const where: string[] = [];
-      const params: string[] = [];
+      // Each place a lookup can match, by how far it can be trusted: an identity (or an email a
+      // Flex Flow verified), a messaging channel's address, or a form anyone can fill in.
+      const verified: string[] = [];
+      const address: string[] = [];
+      const form: string[] = [];
+      const isVerified = "json_extract(c.attributes, '$.verified') = 1";
       if (email !== undefined) {
-        where.push(
-          `lower(c.identity) = ? OR lower(c.address) = ? OR lower(json_extract(c.attributes, '$.email')) = ?
-           OR EXISTS (SELECT 1 FROM channels ch WHERE ch.contact_sid = c.sid
-             AND lower(json_extract(ch.attributes, '$.preEngagementData.email')) = ?)`,
+        verified.push(`${isVerified} AND lower(json_extract(c.attributes, '$.email')) = @email`);
+        address.push('lower(c.identity) = @email', 'lower(c.address) = @email');
+        form.push(
+          "lower(json_extract(c.attributes, '$.email')) = @email",
+          `EXISTS (SELECT 1 FROM channels ch WHERE ch.contact_sid = c.sid
+             AND lower(json_extract(ch.attributes, '$.preEngagementData.email')) = @email)`,
         );
-        params.push(email, email, email, email);
       }
       if (phone !== undefined) {
-        where.push(
-          `${digitsOf('c.identity')} = ? OR ${digitsOf('c.address')} = ? OR ${digitsOf("json_extract(c.attributes, '$.phone')")} = ?
-           OR EXISTS (SELECT 1 FROM channels ch WHERE ch.contact_sid = c.sid
-             AND ${digitsOf("json_extract(ch.attributes, '$.preEngagementData.phone')")} = ?)`,
+        verified.push(`${isVerified} AND ${digitsOf("json_extract(c.attributes, '$.phone')")} = @phone`);
+        address.push(`${digitsOf('c.identity')} = @phone`, `${digitsOf('c.address')} = @phone`);
+        form.push(
+          `${digitsOf("json_extract(c.attributes, '$.phone')")} = @phone`,
+          `EXISTS (SELECT 1 FROM channels ch WHERE ch.contact_sid = c.sid
+             AND ${digitsOf("json_extract(ch.attributes, '$.preEngagementData.phone')")} = @phone)`,
         );
-        params.push(phone, phone, phone, phone);
       }
-      if (identity !== undefined) {
-        where.push('c.identity = ?');
-        params.push(identity);
-      }
-      if (where.length === 0) return [];
+      if (identity !== undefined) verified.push('c.identity = @identity');
+      const any = (conditions: string[]) =>
+        conditions.length ? conditions.map((w) => `(${w})`).join(' OR ') : '0';
+      const every = [...verified, ...address, ...form];
+      if (every.length === 0) return [];
       const rows = db
         .prepare(
-          `SELECT c.*, (SELECT count(*) FROM channels ch WHERE ch.contact_sid = c.sid) AS conversations
-           FROM contacts c WHERE ${where.map((w) => `(${w})`).join(' OR ')}
-           ORDER BY c.date_created DESC, c.sid LIMIT ?`,
+          `SELECT c.*, (SELECT count(*) FROM channels ch WHERE ch.contact_sid = c.sid) AS conversations,
+             CASE WHEN ${any(verified)} THEN 'verified identity'
+               WHEN ${any(address)} THEN 'messaging address'
+               ELSE 'pre-engagement form (unverified)' END AS matched_by
+           FROM contacts c WHERE ${any(every)}
+           ORDER BY c.date_created DESC, c.sid LIMIT @limit`,
         )
-        .all(...params, limit) as Row[];
-      return rows.map((r) => ({ contact: toContact(r), conversations: Number(r.conversations) }));
+        .all({
+          ...(email !== undefined && { email }),
+          ...(phone !== undefined && { phone }),
+          ...(identity !== undefined && { identity }),
+          limit,
+        }) as Row[];
+      return rows.map((r) => ({
+        contact: toContact(r),
+        conversations: Number(r.conversations),
+        matchedBy: r.matched_by as ContactMatchedBy,
+      }));
     },
     async exportContact(sid) {
       const contact = db.prepare('SELECT * FROM contacts WHERE sid = ?').get(sid) as Row | undefined;

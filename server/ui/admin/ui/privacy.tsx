@@ -1,14 +1,22 @@
 /**
  * Privacy requests: find a contact by email, phone or identity (the server normalises each:
  * case, spaces, a country code's `+`), then download everything stored about them as JSON or
- * erase them once the admin confirms.
+ * erase them once the admin confirms. Each match says where it was found: an email or phone
+ * typed into a pre-engagement form is unverified, so it may be someone else's, and erasing on
+ * it is confirmed with that said plainly.
  */
 import { useState } from 'preact/hooks';
-import type { ContactDTO } from '../../../protocol.ts';
+import type { ContactMatchDTO } from '../../../protocol.ts';
 import type { AreaProps } from './console.tsx';
 import { Field, Outcome, useAction } from './shared.tsx';
 
-type Match = ContactDTO & { conversations: number };
+type Match = ContactMatchDTO;
+const UNVERIFIED = 'pre-engagement form (unverified)';
+const MATCHED_BY: Record<Match['matchedBy'], string> = {
+  'verified identity': 'Verified identity',
+  'messaging address': 'Messaging address',
+  [UNVERIFIED]: 'Pre-engagement form (unverified)',
+};
 const KEYS = { email: 'Email', phone: 'Phone', identity: 'Identity' } as const;
 type Key = keyof typeof KEYS;
 
@@ -38,7 +46,15 @@ export function PrivacySection({ api }: Pick<AreaProps, 'api'>) {
   }
   async function erase(contact: Match) {
     const what = `${contact.friendlyName} (${contact.identity}) and their ${contact.conversations} conversation(s)`;
-    if (!confirm(`Erase ${what}? Messages, files and details are deleted. This cannot be undone.`)) return;
+    const warning =
+      contact.matchedBy === UNVERIFIED
+        ? 'Unverified match: this contact was found only by what someone typed into a pre-engagement form, so it may be another person. Check before erasing.\n\n'
+        : '';
+    if (
+      !confirm(`${warning}Erase ${what}? Messages, files and details are deleted. This cannot be undone.`)
+    ) {
+      return;
+    }
     if (await action.run(() => api.del(`/v1/Contacts/${contact.sid}`), `${contact.friendlyName} erased`)) {
       await find();
     }
@@ -84,6 +100,7 @@ export function PrivacySection({ api }: Pick<AreaProps, 'api'>) {
             <tr>
               <th scope="col">Name</th>
               <th scope="col">Identity</th>
+              <th scope="col">Matched by</th>
               <th scope="col">Conversations</th>
               <th scope="col">Since</th>
               <th scope="col">Actions</th>
@@ -94,6 +111,13 @@ export function PrivacySection({ api }: Pick<AreaProps, 'api'>) {
               <tr key={c.sid}>
                 <td>{c.friendlyName}</td>
                 <td class="mono">{c.identity}</td>
+                <td>
+                  {c.matchedBy === UNVERIFIED ? (
+                    <strong>{MATCHED_BY[c.matchedBy]}</strong>
+                  ) : (
+                    MATCHED_BY[c.matchedBy]
+                  )}
+                </td>
                 <td>{c.conversations}</td>
                 <td>{new Date(c.dateCreated).toLocaleDateString()}</td>
                 <td class="actions">
