@@ -6,7 +6,12 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createMediaLinks } from '../../server/core/media-links.ts';
+import { createHttpConnector } from '../../server/core/proxy/connector.ts';
+import { createDelivery } from '../../server/core/proxy/delivery.ts';
 import { twilioSignature } from '../../server/core/proxy/signature.ts';
 import type { OfferDTO } from '../../server/protocol.ts';
 import { type AgentSocket, connectAgent, next, openWebChannel, request, signIn } from '../helpers/clients.ts';
@@ -150,6 +155,49 @@ describe('an agent’s attachment on a messaging channel', () => {
     expect((await fetch(`${parley.url}/media/${other.sid}${link.search}`)).status).toBe(403);
     // Without a link, the file still needs a member's token.
     expect((await fetch(`${parley.url}/media/${file.sid}`)).status).toBe(401);
+  });
+
+  it('leaves a stored file out while no public URL is known, warning once with the fix', async () => {
+    const file = await upload(agentToken, channelSid, 'label.txt', LABEL);
+    const first = provider.nextMessage();
+    await request(agent, 'message:send', {
+      channelSid,
+      clientId: 'c-no-url',
+      body: 'Here is your return label',
+      attributes: { media: file },
+    });
+    await first;
+    const message = await parley.server.core.store.messages.findByClientId(channelSid, 'c-no-url');
+    if (!message) throw new Error('the message was not stored');
+    // The same delivery as a Parley mounted in another app, before any URL of its own is known.
+    const lines: string[] = [];
+    const log = pino(
+      { level: 'warn' },
+      new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    );
+    const delivery = createDelivery({
+      store: parley.server.core.store,
+      events: parley.server.core.events,
+      log,
+      connector: createHttpConnector({ log, attempts: 1 }),
+      publicUrl: () => null,
+      mediaLinks: createMediaLinks('a secret', () => new Date()),
+    });
+    for (let i = 0; i < 2; i++) {
+      const delivered = provider.nextMessage();
+      await delivery.onMessage(message);
+      const { form } = await delivered;
+      expect(form.get('Body')).toBe('Here is your return label');
+      expect(form.getAll('MediaUrl')).toEqual([]);
+    }
+    const warnings = lines.filter((line) => line.includes('PARLEY_PUBLIC_URL'));
+    expect(warnings).toHaveLength(1);
+    expect(JSON.parse(warnings[0] ?? '{}')).toMatchObject({ level: 40, mediaSid: file.sid });
   });
 
   it('never links a file of another conversation, whatever the message’s attributes say', async () => {

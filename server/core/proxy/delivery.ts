@@ -6,7 +6,10 @@
  *
  * A file the agent attached (`attributes.media`, a file stored in this conversation) goes as a
  * `MediaUrl`: an absolute link under Parley's public URL, signed and expiring (see
- * core/media-links.ts), which the provider fetches without any credential of ours.
+ * core/media-links.ts), which the provider fetches without any credential of ours. While no
+ * absolute URL of Parley is known (PARLEY_PUBLIC_URL unset and the server not listening on
+ * its own, as when its handler is mounted in another app), the file is left out rather than
+ * sent as a link the provider cannot fetch, with one warning naming PARLEY_PUBLIC_URL.
  */
 
 import type { Logger } from '../../logger.ts';
@@ -42,6 +45,7 @@ export interface DeliveryDeps {
 export type Delivery = ReturnType<typeof createDelivery>;
 
 export function createDelivery({ store, events, log, connector, publicUrl, mediaLinks }: DeliveryDeps) {
+  let warnedNoPublicUrl = false;
   async function record(channelSid: string, messageSid: string, status: DeliveryStatus, extra = {}) {
     const message = await store.messages.get(channelSid, messageSid);
     if (!message) return null;
@@ -94,7 +98,14 @@ export function createDelivery({ store, events, log, connector, publicUrl, media
         ? (message.attributes.mediaUrls as unknown[]).filter((u): u is string => typeof u === 'string')
         : [];
       const attached = await attachedFile(message);
-      if (attached) mediaUrls.push(`${base}${mediaLinks.pathFor(attached)}`);
+      if (attached && base) mediaUrls.push(`${base}${mediaLinks.pathFor(attached)}`);
+      else if (attached && !warnedNoPublicUrl) {
+        warnedNoPublicUrl = true;
+        log.warn(
+          { channelSid: channel.sid, mediaSid: attached },
+          "attachments not sent to messaging customers: Parley's public URL is unknown; set PARLEY_PUBLIC_URL to the https:// address the provider reaches Parley at",
+        );
+      }
       // A relative connector URL (the demo's own fake provider) is resolved against Parley's URL.
       const url = new URL(flexFlow.messagingConnector.url, base || undefined).toString();
       const result = await connector.send(
