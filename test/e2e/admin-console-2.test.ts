@@ -213,7 +213,7 @@ describe('the admin console: integrations and data', () => {
     await screenshot('retention');
   });
 
-  it('finds a contact by email, downloads their data and erases them after confirmation', async () => {
+  it('finds a contact by email, says where it matched, downloads their data and erases them after confirmation', async () => {
     const { contact } = await visitor('Ana', 'ana.lopez@example.com');
     await openArea('Settings');
     const finder = page.getByRole('form', { name: 'Find a contact' });
@@ -222,7 +222,9 @@ describe('the admin console: integrations and data', () => {
     await finder.getByRole('button', { name: 'Find contact' }).click();
     const row = page.getByRole('table', { name: 'Contacts found' }).getByRole('row', { name: /Ana/ });
     await row.waitFor();
-    expect(await row.getByRole('cell').nth(2).textContent()).toBe('1');
+    // Found by the email typed into the pre-engagement form: said plainly, here and on erasing.
+    expect(await row.getByRole('cell').nth(2).textContent()).toBe('Pre-engagement form (unverified)');
+    expect(await row.getByRole('cell').nth(3).textContent()).toBe('1');
     expect(await violations()).toEqual([]);
 
     const download = page.waitForEvent('download');
@@ -236,14 +238,35 @@ describe('the admin console: integrations and data', () => {
     page.once('dialog', (dialog) => void dialog.dismiss());
     await row.getByRole('button', { name: 'Erase Ana' }).click();
     expect((await parley.server.core.store.contacts.get(contact.sid))?.friendlyName).toBe('Ana');
+    let asked = '';
     page.once('dialog', (dialog) => {
-      expect(dialog.message()).toContain('Erase Ana (visitor-ana) and their 1 conversation(s)?');
+      asked = dialog.message();
       void dialog.accept();
     });
     await row.getByRole('button', { name: 'Erase Ana' }).click();
     await page.getByText('Ana erased').waitFor();
+    expect(asked).toMatch(/^Unverified match: .*pre-engagement form.*may be another person/);
+    expect(asked).toContain('Erase Ana (visitor-ana) and their 1 conversation(s)?');
     await page.getByText('No contact matches.').waitFor();
     expect((await parley.server.core.store.contacts.get(contact.sid))?.friendlyName).toBe('Erased');
+
+    // An email channel's sender is matched by its messaging address, with no such warning.
+    await parley.server.core.store.contacts.create({
+      identity: 'ben@example.com',
+      friendlyName: 'Ben',
+      address: 'ben@example.com',
+    });
+    await finder.getByRole('textbox', { name: 'Contact email' }).fill('ben@example.com');
+    await finder.getByRole('button', { name: 'Find contact' }).click();
+    const ben = page.getByRole('table', { name: 'Contacts found' }).getByRole('row', { name: /Ben/ });
+    await ben.waitFor();
+    expect(await ben.getByRole('cell').nth(2).textContent()).toBe('Messaging address');
+    page.once('dialog', (dialog) => {
+      asked = dialog.message();
+      void dialog.dismiss();
+    });
+    await ben.getByRole('button', { name: 'Erase Ben' }).click();
+    await expect.poll(() => asked).toMatch(/^Erase Ben \(ben@example.com\)/);
   });
 
   it('adds, edits and deletes a shared canned response', async () => {
