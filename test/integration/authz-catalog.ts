@@ -299,12 +299,14 @@ export const SOCKET_EVENTS: SocketEvent[] = [
     supervisorOnly: true,
   },
   {
-    // Right after the join: the supervisor leaves; anyone else has not joined (a conflict).
+    // Right after the join: the supervisor leaves. Only a worker who joined as supervisor may,
+    // so the agent holding the chat (a member, never joined) is refused like anyone else.
     namespace: '/agent',
     event: 'supervisor:leave',
     example: (w) => ({ channelSid: w.channelA }),
-    touchesChannel: false,
-    writes: false,
+    touchesChannel: true,
+    writes: true,
+    supervisorOnly: true,
   },
 ];
 

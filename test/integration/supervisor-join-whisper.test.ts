@@ -293,6 +293,89 @@ describe.each(engines)('on %s', (_engine, start) => {
       expect(own.message.body).toBe('Bye');
     });
 
+    it('refuses Leave to anyone who did not join as supervisor, the agent who completed the chat included', async () => {
+      const { ana, sam, ben, dana, chat, channelSid } = await liveChat();
+      const refuse = async (socket: AgentSocket) => {
+        const reply = await request<Ack<{ ok: true }>>(socket, 'supervisor:leave', { channelSid });
+        expect(reply).toMatchObject({
+          error: { code: 'forbidden', message: expect.stringContaining('as a supervisor') },
+        });
+      };
+      await refuse(ana.socket);
+      await refuse(sam.socket);
+      await refuse(ben.socket);
+      await request(ana.socket, 'task:wrap', { taskSid: chat.task.sid });
+      await request(ana.socket, 'task:complete', { taskSid: chat.task.sid });
+      // Completing leaves Ana a member of the channel: membership alone must not let her leave.
+      const members = (await parley.api('GET', `/v1/Channels/${channelSid}/Members`)).body.members;
+      expect(members.map((m: MemberDTO) => m.identity)).toContain(ana.sid);
+      await refuse(ana.socket);
+      const messages: MessageDTO[] = (await parley.api('GET', `/v1/Channels/${channelSid}/Messages`)).body
+        .messages;
+      expect(messages.filter((m) => m.body.endsWith('left the chat'))).toEqual([]);
+      const heard = dana.received.filter(
+        (r) => (r as { payload?: MessageDTO }).payload?.body?.endsWith?.('left the chat') === true,
+      );
+      expect(heard).toEqual([]);
+    });
+
+    it('lets a supervisor who once held the chat write to the customer only after joining it', async () => {
+      await parley.api('POST', `/v1/FlexFlows/${parley.flexFlowSid}`, { longLived: true });
+      const sam = await agent('Sam', { roles: ['supervisor'] }, 'Available');
+      const ana = await agent('Ana');
+      const dana = await visitor('Dana');
+      const offeredToSam = next<OfferDTO>(sam.socket, 'offer:new');
+      await request(dana.socket, 'message:send', { clientId: 'd1', body: 'Where is my parcel?' });
+      const first = await request<AgentChatDTO>(sam.socket, 'reservation:accept', {
+        reservationSid: (await offeredToSam).reservation.sid,
+      });
+      const channelSid = first.channel.sid;
+      await request(sam.socket, 'task:wrap', { taskSid: first.task.sid });
+      await request(sam.socket, 'task:complete', { taskSid: first.task.sid });
+      await request(sam.socket, 'activity:set', { activity: 'Unavailable' });
+      await request(ana.socket, 'activity:set', { activity: 'Available' });
+      const offeredToAna = next<OfferDTO>(ana.socket, 'offer:new');
+      await request(dana.socket, 'message:send', { clientId: 'd2', body: 'Back again' });
+      await request(ana.socket, 'reservation:accept', {
+        reservationSid: (await offeredToAna).reservation.sid,
+      });
+
+      // Sam is still a member from the first engagement, but the customer was not told he is back.
+      const unannounced = await request<Ack<SentAck>>(sam.socket, 'message:send', {
+        channelSid,
+        clientId: 's1',
+        body: 'Sam here, unannounced',
+      });
+      expect(unannounced).toMatchObject({ error: { code: 'forbidden' } });
+      const typing = await request<Ack<unknown>>(sam.socket, 'typing:start', { channelSid });
+      expect(typing).toMatchObject({ error: { code: 'forbidden' } });
+
+      const joinedSeen = next<MessageDTO>(dana.socket, 'message:new', says('Sam joined the chat'));
+      await request<MemberDTO>(sam.socket, 'supervisor:join', { channelSid });
+      expect((await joinedSeen).attributes).toMatchObject({ identity: sam.sid, supervisor: true });
+      const visitorGets = next<MessageDTO>(dana.socket, 'message:new', says('Sam here, announced'));
+      await request<SentAck>(sam.socket, 'message:send', {
+        channelSid,
+        clientId: 's2',
+        body: 'Sam here, announced',
+      });
+      await visitorGets;
+      // Joining twice announces once.
+      await request<MemberDTO>(sam.socket, 'supervisor:join', { channelSid });
+      const leftSeen = next<MessageDTO>(dana.socket, 'message:new', says('Sam left the chat'));
+      expect(await request(sam.socket, 'supervisor:leave', { channelSid })).toEqual({ ok: true });
+      await leftSeen;
+
+      const messages: MessageDTO[] = (await parley.api('GET', `/v1/Channels/${channelSid}/Messages`)).body
+        .messages;
+      const bodies = messages.map((m) => m.body);
+      expect(bodies).not.toContain('Sam here, unannounced');
+      expect(bodies.filter((b) => b === 'Sam joined the chat')).toHaveLength(2);
+      expect(bodies.indexOf('Sam here, announced')).toBeGreaterThan(
+        bodies.lastIndexOf('Sam joined the chat'),
+      );
+    });
+
     it('takes a supervisor whose role is taken away out of the chats they joined', async () => {
       const { sam, dana, channelSid } = await liveChat();
       await request(sam.socket, 'supervisor:join', { channelSid });
