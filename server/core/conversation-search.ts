@@ -47,6 +47,7 @@ export function createConversationSearch({ store }: { store: Store }) {
       const hits = terms.length
         ? await store.conversationSearch.search({
             terms,
+            text: query,
             workerSid,
             limit: pageSize + 1,
             offset: page * pageSize,

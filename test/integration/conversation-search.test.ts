@@ -243,6 +243,21 @@ describe.each([
     });
   });
 
+  it('matches a one-letter last word whole, not as the prefix of every word', async () => {
+    await storedConversation('Kim', null, ['a parcel for Kim, left at the door']);
+    expect(names((await search(tokens.Sam, 'parcel a')).body)).toEqual(['Kim']);
+    // "l" is not a word of the message; as a prefix it would have matched "left".
+    expect(names((await search(tokens.Sam, 'parcel l')).body)).toEqual([]);
+    expect(names((await search(tokens.Sam, 'parcel le')).body)).toEqual(['Kim']);
+  });
+
+  it('finds words of letters newer than SQLite’s Unicode tables, alone or with others', async () => {
+    await storedConversation('Aissata', null, ['𞤀𞤣𞤤𞤢𞤥 order for the blue teapot']);
+    expect(names((await search(tokens.Sam, '𞤀𞤣𞤤𞤢𞤥 teapot')).body)).toEqual(['Aissata']);
+    expect(names((await search(tokens.Sam, 'teapot 𞤀𞤣𞤤𞤢𞤥')).body)).toEqual(['Aissata']);
+    expect(names((await search(tokens.Sam, '𞤀𞤣𞤤𞤢𞤥')).body)).toEqual(['Aissata']);
+  });
+
   it('finds a conversation by the customer’s address, a phone number or an email', async () => {
     await storedConversation('Phone customer', '+15557777', ['Hi']);
     await storedConversation('Mail customer', 'kim.lee@example.org', ['Hello']);

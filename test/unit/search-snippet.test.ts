@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { snippetOf } from '../../server/core/search-snippet.ts';
 import { searchTermsOf } from '../../server/store/conversation-search.ts';
+import { tsQueryOf } from '../../server/store/postgres/conversation-search.ts';
+import { ftsQueryOf } from '../../server/store/sqlite/conversation-search.ts';
 
 const marked = ({ text, highlights }: ReturnType<typeof snippetOf>) =>
   highlights.map(([from, to]) => text.slice(from, to));
@@ -35,6 +37,21 @@ describe('searchTermsOf', () => {
 
   it('keeps at most twelve words', () => {
     expect(searchTermsOf('a b c d e f g h i j k l m n')).toHaveLength(12);
+  });
+});
+
+describe('the engines’ queries', () => {
+  it('match the last word as a prefix only from two characters, and drop empty words', () => {
+    expect(ftsQueryOf(['lamp', 'bro'])).toBe('"lamp" "bro"*');
+    expect(ftsQueryOf(['lamp', 'b'])).toBe('"lamp" "b"');
+    expect(ftsQueryOf(['lamp', '', 'b'])).toBe('"lamp" "b"');
+    expect(ftsQueryOf(['lamp', ''])).toBe('"lamp"*');
+    expect(ftsQueryOf([''])).toBe('');
+    expect(tsQueryOf(['lamp', 'bro'])).toBe("'lamp' & 'bro':*");
+    expect(tsQueryOf(['lamp', 'b'])).toBe("'lamp' & 'b'");
+    expect(tsQueryOf(['', 'lamp'])).toBe("'lamp':*");
+    // A one-character word of two UTF-16 units is still one character.
+    expect(ftsQueryOf(['𞤀'])).toBe('"𞤀"');
   });
 });
 
