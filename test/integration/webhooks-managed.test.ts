@@ -412,9 +412,10 @@ describe('managed webhooks on PostgreSQL', () => {
     expect((await b.api('GET', `/v1/Webhooks/${webhook.sid}/Deliveries`)).body.deliveries).toHaveLength(2);
   });
 
-  it('forgets deliveries with an erased contact, with age, and of a webhook deleted mid-delivery', async () => {
+  it('forgets deliveries with an erased contact, with age, of a webhook deleted mid-delivery, and of a removed PARLEY_WEBHOOK_URL', async () => {
     const receiver = await crm();
-    const parley = await start({ databaseUrl: await postgres.createDatabase() });
+    const databaseUrl = await postgres.createDatabase();
+    const parley = await start({ databaseUrl });
     const flexFlowSid = (await parley.api('GET', '/v1/FlexFlows')).body.flexFlows[0].sid;
     await parley.api('POST', `/v1/FlexFlows/${flexFlowSid}`, { integrationType: 'task' });
     parley.flexFlowSid = flexFlowSid;
@@ -437,5 +438,21 @@ describe('managed webhooks on PostgreSQL', () => {
     expect(await deliveries()).toEqual([]);
 
     await deleteMidDelivery(parley);
+
+    // A node with PARLEY_WEBHOOK_URL records its deliveries; once it is removed, a start
+    // deletes them.
+    const configured = await start({
+      databaseUrl,
+      webhook: { url: receiver.url, secret: 'configured-secret-0123456789', backoffMs: 10 },
+    });
+    configured.flexFlowSid = flexFlowSid;
+    await chat(configured, 'crm-pg-env');
+    const { store } = configured.server.core;
+    expect(await store.webhooks.listDeliveries(CONFIGURED_WEBHOOK_SID, 10)).toHaveLength(2);
+    await configured.stop();
+    started.splice(started.indexOf(configured), 1);
+    const without = await start({ databaseUrl });
+    await without.server.core.idle();
+    expect(await without.server.core.store.webhooks.listDeliveries(CONFIGURED_WEBHOOK_SID, 10)).toEqual([]);
   });
 });
