@@ -2,7 +2,8 @@
  * One webhook delivery: the signed POST of a body to a receiver, retried with backoff when the
  * receiver fails or cannot be reached, through the egress policy. Whatever the outcome, it is
  * recorded (`webhook_deliveries`) with the body, so an admin sees it and can send it again,
- * unless its webhook was deleted while it was being tried: then nothing is recorded.
+ * unless its webhook was deleted while it was being tried: then it is not retried, and nothing
+ * is recorded.
  */
 import type { Logger } from '../logger.ts';
 import type { WebhookDelivery, WebhookRepository } from '../store/types.ts';
@@ -57,6 +58,8 @@ export function createDeliverer(deps: {
     let error: string | null = null;
     let delivered = false;
     while (attempts <= retries) {
+      // A webhook deleted during the backoff is sent nothing more: its receiver was removed.
+      if (attempts > 0 && target.managed && !(await deliveries.get(target.sid))) return null;
       attempts++;
       try {
         const res = await egress.request({

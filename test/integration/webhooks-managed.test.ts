@@ -65,8 +65,10 @@ async function heldReceiver() {
   const arrived = new Promise<void>((r) => {
     arrive = r;
   });
+  let requests = 0;
   const server = createServer(async (req, res) => {
     await read(req);
+    requests++;
     arrive();
     await held;
     res.statusCode = 503;
@@ -77,12 +79,17 @@ async function heldReceiver() {
     release();
     server.close();
   });
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`, arrived, release };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`,
+    arrived,
+    release,
+    requests: () => requests,
+  };
 }
 
 /**
  * Deletes a webhook while its delivery is in flight (the receiver has the request, no answer
- * yet): once the delivery gives up, nothing of it is recorded.
+ * yet, a retry due after its failure): the retry is not sent, and nothing is recorded.
  */
 async function deleteMidDelivery(parley: TestParley) {
   const receiver = await heldReceiver();
@@ -99,6 +106,7 @@ async function deleteMidDelivery(parley: TestParley) {
   expect((await parley.api('DELETE', `/v1/Webhooks/${webhook.sid}`)).status).toBe(204);
   receiver.release();
   await parley.server.core.idle();
+  expect(receiver.requests()).toBe(1);
   expect(await parley.server.core.store.webhooks.listDeliveries(webhook.sid, 10)).toEqual([]);
 }
 
@@ -305,7 +313,7 @@ describe('managed webhooks', () => {
     expect(audit.auditEvents[1].after.secret).toBe('[redacted]');
   });
 
-  it('records nothing for a webhook deleted while its delivery was being tried', async () => {
+  it('neither retries nor records a delivery whose webhook was deleted while it was being tried', async () => {
     await deleteMidDelivery(await start({ webhookRetry: { retries: 1, backoffMs: 10 } }));
   });
 
