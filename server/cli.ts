@@ -10,10 +10,10 @@
  */
 
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAdminCommand } from './admin-cli.ts';
-import { ConfigError, loadConfig, loadStoreConfig, type Mode } from './config.ts';
+import { ConfigError, loadConfig, loadStoreConfig, type Mode, misnamedSettings } from './config.ts';
 import { DEMO_AGENT } from './core/seed.ts';
 import { redact, runDoctor } from './doctor.ts';
 import { runFlowsCommand } from './flows-cli.ts';
@@ -48,6 +48,13 @@ function buildIfMissing() {
 }
 
 async function main(command: string | undefined) {
+  if (command === '--version' || command === 'version') {
+    const pkg = JSON.parse(readFileSync(join(serverPackageRoot(), 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    console.log(pkg.version);
+    process.exit(0);
+  }
   if (command === 'flows') {
     process.exit(await runFlowsCommand(process.argv.slice(3)));
   }
@@ -67,6 +74,7 @@ async function main(command: string | undefined) {
   }
   const mode: Mode = command;
   const config = loadConfig(mode);
+  for (const warning of misnamedSettings()) console.warn(`parley: ${warning}`);
   if (mode === 'demo') buildIfMissing();
   const server = await createServer(config);
   // Before anything is printed: whoever waits for the URL may signal as soon as they see it.
@@ -142,6 +150,36 @@ function stopOnSignals(server: ParleyServer) {
 }
 
 main(process.argv[2]).catch((err) => {
-  console.error(err instanceof ConfigError ? `parley: ${err.message}` : err);
+  const known = err instanceof ConfigError ? err.message : startupProblem(err);
+  console.error(known ? `parley: ${known}` : err);
   process.exit(1);
 });
+
+/** The failures a first start commonly meets, said with the setting that fixes them. */
+function startupProblem(err: unknown): string | undefined {
+  const { code, address, port, hostname } = err as NodeJS.ErrnoException & {
+    address?: string;
+    port?: number;
+    hostname?: string;
+  };
+  const doctor = 'run `parley doctor` to check the whole configuration';
+  if (code === 'EADDRINUSE') {
+    return `port ${port} on ${address} is already in use: set PORT to a free port, or stop the process using it`;
+  }
+  if (code === 'EACCES' && port !== undefined) {
+    return `not allowed to listen on port ${port}: ports below 1024 need privileges; set PORT to 1024 or above (e.g. 3000) behind a reverse proxy`;
+  }
+  if (code === 'ENOTFOUND' && process.env.HOST && hostname === process.env.HOST) {
+    return `HOST=${process.env.HOST} does not resolve to an address of this machine: set HOST to 0.0.0.0, 127.0.0.1 or one of its addresses`;
+  }
+  if (
+    process.env.DATABASE_URL &&
+    ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', '28P01', '3D000'].includes(code ?? '')
+  ) {
+    return `cannot use the database at DATABASE_URL=${redact(process.env.DATABASE_URL)} (${(err as Error).message}): check that PostgreSQL runs there and the URL's user, password and database are right; ${doctor}`;
+  }
+  if (process.env.REDIS_URL && ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(code ?? '')) {
+    return `cannot reach Redis at REDIS_URL=${redact(process.env.REDIS_URL)} (${(err as Error).message}); ${doctor}`;
+  }
+  return undefined;
+}

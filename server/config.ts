@@ -44,9 +44,19 @@ export function loadStoreConfig(env: NodeJS.ProcessEnv = process.env): StoreConf
   return { dataDir, databaseUrl, sqliteSynchronous: sync };
 }
 
+/** Settings people often spell with Parley's prefix, which Parley reads without it. */
+const UNPREFIXED = ['PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL'];
+
+/** Warnings for settings that look meant for Parley but that it does not read. */
+export function misnamedSettings(env: NodeJS.ProcessEnv = process.env): string[] {
+  return UNPREFIXED.filter((name) => env[`PARLEY_${name}`] !== undefined && env[name] === undefined).map(
+    (name) => `PARLEY_${name} is not a setting and is ignored: Parley reads ${name} (without the prefix)`,
+  );
+}
+
 export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Config {
   const port = env.PORT === undefined ? 3000 : Number(env.PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  if (env.PORT?.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ConfigError(`PORT must be a whole number from 0 to 65535, got "${env.PORT}"`);
   }
   const { dataDir, databaseUrl, sqliteSynchronous: sync } = loadStoreConfig(env);

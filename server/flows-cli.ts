@@ -191,6 +191,19 @@ export async function runFlowsCommand(args: string[]): Promise<number> {
     );
     return 0;
   }
+  if (!values['base-url']) {
+    const relative = main.definition.states.filter(
+      (state) =>
+        state.type === 'make-http-request' &&
+        typeof state.properties?.url === 'string' &&
+        !/^\s*https?:\/\//i.test(state.properties.url),
+    );
+    for (const state of relative) {
+      console.log(
+        `note: "${state.name}" calls a relative URL (${state.properties.url}); pass --base-url (e.g. --base-url http://127.0.0.1:3000) to resolve it`,
+      );
+    }
+  }
   const input = values.script ? createReadStream(values.script) : process.stdin;
   if (!values.script && process.stdin.isTTY)
     console.log('Write as the visitor; /timeout fires a wait’s timeout; Ctrl+D ends.');

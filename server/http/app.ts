@@ -83,6 +83,10 @@ export function createApp({
   app.use(apiKeyAuthentication(apiKeys));
   if (metrics) app.use(metrics.router(adminKey));
 
+  // Browsers ask every page's host for one; an empty answer keeps their consoles free of 404s.
+  app.get('/favicon.ico', (_req, res) => {
+    res.status(204).set('Cache-Control', 'public, max-age=86400').end();
+  });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -48,6 +49,33 @@ describe('the parley command', () => {
     const run = start('serve', { PARLEY_DATA_DIR: tempDir(), PARLEY_ADMIN_KEY: '', PARLEY_SECRET: '' });
     expect(await run.exited).toBe(1);
     expect(run.output()).toContain('PARLEY_ADMIN_KEY and PARLEY_SECRET');
+  });
+
+  it('prints its version', async () => {
+    const run = start('--version', {});
+    expect(await run.exited).toBe(0);
+    expect(run.output().trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('names PORT when its port is taken, and warns about PARLEY_REDIS_URL, which it does not read', async () => {
+    const busy = createNetServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (busy.address() as AddressInfo).port;
+      const run = start('serve', {
+        PARLEY_DATA_DIR: tempDir(),
+        PARLEY_ADMIN_KEY: 'prod-admin-key',
+        PARLEY_SECRET: 'a-long-production-secret',
+        PORT: String(port),
+        PARLEY_REDIS_URL: 'redis://127.0.0.1:6379',
+      });
+      expect(await run.exited).toBe(1);
+      expect(run.output()).toContain(`port ${port} on 127.0.0.1 is already in use: set PORT to a free port`);
+      expect(run.output()).toContain('PARLEY_REDIS_URL is not a setting and is ignored: Parley reads REDIS_URL');
+      expect(run.output()).not.toContain('    at ');
+    } finally {
+      busy.close();
+    }
   });
 
   it('serves with its secrets, seeds nothing, and stops cleanly on SIGTERM', async () => {

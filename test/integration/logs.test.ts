@@ -77,6 +77,15 @@ describe('structured logs', () => {
     expect(records.some((r) => r.msg === 'request' && r.path === '/v1/WebChannels' && r.status === 201)).toBe(
       true,
     );
+    // Routes handled by a mounted router are logged with their whole path, not the router's part.
+    expect(
+      records.some(
+        (r) =>
+          r.msg === 'request' &&
+          r.path === `/v1/Channels/${session.channelSid}/Messages` &&
+          r.method === 'POST',
+      ),
+    ).toBe(true);
     expect(records.some((r) => r.msg === 'socket connected' && r.namespace === '/webchat')).toBe(true);
     const text = lines.join('\n');
     for (const secret of secrets)
