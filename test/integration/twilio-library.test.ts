@@ -349,4 +349,16 @@ describe('request bodies Parley cannot read', () => {
     });
     expect(res.status).toBe(200);
   });
+
+  it('reads the Basic scheme whatever its case (RFC 7617), answering in Twilio shape', async () => {
+    const res = await fetch(`${parley.url}/v1/Workspaces`, {
+      headers: {
+        authorization: `basic ${Buffer.from(`${ACCOUNT_SID}:${parley.adminKey}`).toString('base64')}`,
+      },
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { workspaces: { account_sid: string }[]; meta: { key: string } };
+    expect(body.meta.key).toBe('workspaces');
+    expect(body.workspaces[0]?.account_sid).toBe(ACCOUNT_SID);
+  });
 });

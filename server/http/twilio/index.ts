@@ -25,7 +25,7 @@ const TWILIO_ONLY = /^\/(v2\/|v1\/(Workspaces|Conversations)(\/|$))/;
 export function isTwilioShaped(req: Request): boolean {
   return (
     TWILIO_ONLY.test(req.path) ||
-    (req.get('authorization') ?? '').startsWith('Basic ') ||
+    /^basic /i.test(req.get('authorization') ?? '') ||
     Boolean(req.is('application/x-www-form-urlencoded'))
   );
 }

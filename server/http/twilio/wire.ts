@@ -17,7 +17,8 @@ const DEFAULT_ACCOUNT_SID = fixedSid('AC', 'account');
 /** The account the caller named in Basic auth (any `AC…`), else Parley's own. */
 export function accountSidOf(req: Request): string {
   const header = req.get('authorization') ?? '';
-  if (!header.startsWith('Basic ')) return DEFAULT_ACCOUNT_SID;
+  // The scheme's name is case-insensitive (RFC 7617).
+  if (!/^basic /i.test(header)) return DEFAULT_ACCOUNT_SID;
   const user = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':')[0] ?? '';
   return /^AC[0-9a-fA-F]{32}$/.test(user) ? user : DEFAULT_ACCOUNT_SID;
 }
