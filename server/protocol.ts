@@ -104,7 +104,12 @@ export interface WorkerDTO {
   sid: Sid;
   friendlyName: string;
   username: string | null;
+  /** The base activity routing reads: a custom activity's is Available or Unavailable. */
   activity: Activity;
+  /** The custom activity the worker is in (`WA…`), or null in a built-in one. */
+  activitySid: Sid | null;
+  /** What the worker's activity is called: the custom activity's name, else `activity`. */
+  activityName: string;
   capacity: number;
   attributes: Record<string, unknown>;
   /** A disabled worker cannot sign in and is offered no task. */
@@ -686,7 +691,8 @@ export interface WebchatServerEvents {
 export interface AgentClientEvents {
   /** Sent on every (re)connect: the worker, its chats and its pending offers. */
   'session:sync': (req: Record<string, never>, ack: AckFn<AgentSyncReply>) => void;
-  'activity:set': (req: { activity: Activity }, ack: AckFn<WorkerDTO>) => void;
+  /** `activity`: a built-in name, or the sid of a custom activity. */
+  'activity:set': (req: { activity: Activity | Sid }, ack: AckFn<WorkerDTO>) => void;
   'reservation:accept': (req: { reservationSid: Sid }, ack: AckFn<AgentChatDTO>) => void;
   'reservation:reject': (req: { reservationSid: Sid }, ack: AckFn<{ ok: true }>) => void;
   'messages:sync': (req: { channelSid: Sid; afterIndex: number }, ack: AckFn<SyncReply>) => void;

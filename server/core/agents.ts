@@ -35,7 +35,8 @@ export interface AgentsDeps {
 /** What the admin API may change on a worker. */
 export interface WorkerChange {
   friendlyName?: string;
-  activity?: Activity;
+  /** A built-in activity's name or sid, or a custom activity's sid. */
+  activity?: Activity | string;
   capacity?: number;
   attributes?: Record<string, unknown>;
   username?: string;

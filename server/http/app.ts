@@ -8,7 +8,7 @@ import type { Core, Logger } from '../core/index.ts';
 import { demoFlexFlowSid } from '../core/seed.ts';
 import { ParleyError, toErrorBody } from '../errors.ts';
 import { systemClock } from '../ids.ts';
-import { activitiesRouter } from './activities.ts';
+import { activitiesRouter, activityListRouter } from './activities.ts';
 import { apiKeyAuthentication, requireAdmin } from './admin-auth.ts';
 import { flowTrialRouter } from './admin-flow-trial.ts';
 import { adminSessionsRouter, createAdminSessions } from './admin-session.ts';
@@ -115,6 +115,8 @@ export function createApp({
     cannedResponsesRouter(core, adminKey, createAdminSessions(core, Boolean(demo))),
   );
   app.use(searchRouter(core, adminKey));
+  // Agents read the list of activities with their session token (the desk's Activity menu).
+  app.use(activityListRouter(core, adminKey, createAdminSessions(core, Boolean(demo))));
   // Supervisors read their figures with their session token, so it checks the admin key itself.
   app.use(figuresRouter(core, adminKey));
   app.use(earlierConversationsRouter(core, adminKey));

@@ -43,6 +43,7 @@ function currentOf(store: Store): Record<string, (sid: string) => Promise<unknow
     Channels: (sid) => store.channels.get(sid),
     Tasks: (sid) => store.tasks.get(sid),
     ApiKeys: (sid) => store.apiKeys.get(sid),
+    Activities: (sid) => store.activities.get(sid),
   };
 }
 

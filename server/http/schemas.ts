@@ -22,6 +22,10 @@ const expression = z
     }
   });
 const activityName = z.enum(['Available', 'Unavailable', 'Offline']);
+/** A worker's activity: a built-in name, or an activity's sid (checked against the store). */
+const workerActivity = z.union([activityName, z.string().regex(/^WA[0-9a-f]{32}$/)], {
+  error: 'give Available, Unavailable, Offline or the sid (WA…) of an activity in GET /v1/Activities',
+});
 
 /**
  * Twilio's workflow JSON, as far as Parley routes by it. Strict too: a Twilio option Parley does
@@ -250,7 +254,7 @@ export const schemas = {
     friendlyName,
     username: z.string().min(1).max(200).optional(),
     password: z.string().min(4, 'a password needs at least 4 characters').max(200).optional(),
-    activity: activityName.optional(),
+    activity: workerActivity.optional(),
     capacity: z.number().int().min(1).max(100).optional(),
     attributes: attributes.optional(),
     disabled: z.boolean().optional(),

@@ -12,7 +12,12 @@ export const schemas = {
   read: strictObject({ index }),
   pageContext: strictObject({ pageUrl: z.string().max(2000) }),
   channelRef: strictObject({ channelSid: sid('CH') }),
-  activity: strictObject({ activity: z.enum(['Available', 'Unavailable', 'Offline']) }),
+  // A built-in name or an activity's sid; routing refuses a sid it does not know.
+  activity: strictObject({
+    activity: z.union([z.enum(['Available', 'Unavailable', 'Offline']), sid('WA')], {
+      error: 'give Available, Unavailable, Offline or the sid (WA…) of an activity',
+    }),
+  }),
   reservationRef: strictObject({ reservationSid: sid('WR') }),
   taskRef: strictObject({ taskSid: sid('WT') }),
   wrapUp: strictObject({

@@ -147,7 +147,9 @@ export interface WorkerRepository {
   update(
     sid: string,
     patch: {
+      /** Setting it also sets the custom activity: `activitySid`, or none when that is left out. */
       activity?: Activity;
+      activitySid?: string | null;
       capacity?: number;
       friendlyName?: string;
       attributes?: Record<string, unknown>;

@@ -91,6 +91,9 @@ export const toWorker = (r: Row): Worker => ({
   username: r.username,
   passwordHash: r.password_hash,
   activity: r.activity,
+  activitySid: r.activity_sid ?? null,
+  // The store reads a custom activity's name beside the row (a join or a lookup).
+  activityName: r.activity_name ?? r.activity,
   capacity: r.capacity,
   attributes: json(r.attributes),
   disabled: bool(r.disabled),

@@ -4,6 +4,7 @@
  * several nodes) implements it.
  */
 
+import type { ActivityRepository } from './activities.ts';
 import type { ApiKeyRepository } from './api-keys.ts';
 import type { AuditRepository } from './audit-events.ts';
 import type { CannedResponseRepository } from './canned-responses.ts';
@@ -33,6 +34,7 @@ import type { VisitorHistoryRepository } from './visitor-history.ts';
 import type { WebhookRepository } from './webhooks.ts';
 import type { WhisperRepository } from './whispers.ts';
 
+export type * from './activities.ts';
 export type * from './api-keys.ts';
 export type * from './audit-events.ts';
 export type * from './canned-responses.ts';
@@ -69,6 +71,8 @@ export interface Store {
   audit: AuditRepository;
   /** Credentials for automation, each revocable alone. */
   apiKeys: ApiKeyRepository;
+  /** Activities defined beside the three built-ins (Break, Training…). */
+  activities: ActivityRepository;
   /** Saved replies agents insert by shortcut: shared ones and each agent's own. */
   cannedResponses: CannedResponseRepository;
   /** Visitors' ratings of ended chats, one per task. */

@@ -542,7 +542,7 @@ export const ROUTES: Route[] = [
     path: () => `/v1/Contacts/${FAKE.US}`,
     access: 'admin',
   },
-  { method: 'GET', name: 'GET /v1/Activities', path: () => '/v1/Activities', access: 'admin' },
+  { method: 'GET', name: 'GET /v1/Activities', path: () => '/v1/Activities', access: 'staff' },
   {
     method: 'GET',
     name: 'GET /v1/Activities/:sid',
@@ -555,6 +555,19 @@ export const ROUTES: Route[] = [
     path: () => '/v1/Activities',
     access: 'admin',
     body: () => ({ friendlyName: 'Lunch', available: false }),
+  },
+  {
+    method: 'POST',
+    name: 'POST /v1/Activities/:sid',
+    path: () => `/v1/Activities/WA${'f'.repeat(32)}`,
+    access: 'admin',
+    body: () => ({ friendlyName: 'Long lunch' }),
+  },
+  {
+    method: 'DELETE',
+    name: 'DELETE /v1/Activities/:sid',
+    path: () => `/v1/Activities/WA${'f'.repeat(32)}`,
+    access: 'admin',
   },
   {
     method: 'GET',

@@ -4,12 +4,14 @@
  * goes Offline), what an agent holds, and who a chat could be transferred to.
  */
 import { forbidden, notFound } from '../../errors.ts';
-import type { Activity, AgentSyncReply, TransferTargets } from '../../protocol.ts';
+import type { Activity, AgentSyncReply, Sid, TransferTargets } from '../../protocol.ts';
+import { createActivities, resolveActivity } from './activities.ts';
 import { AGENT_GRACE_KIND, type RoutingContext } from './context.ts';
 import { buildChat, buildOffer, workerView } from './views.ts';
 
 export interface WorkerPatch {
-  activity?: Activity;
+  /** A built-in activity's name or sid, or a custom activity's sid. */
+  activity?: Activity | Sid;
   capacity?: number;
   friendlyName?: string;
   attributes?: Record<string, unknown>;
@@ -21,7 +23,9 @@ export function createWorkerRouting(ctx: RoutingContext) {
   async function updateWorker(workerSid: string, patch: WorkerPatch) {
     const before = await store.workers.get(workerSid);
     if (!before) throw notFound('Worker', workerSid);
-    const worker = workerView(await store.workers.update(workerSid, patch));
+    const { activity, ...rest } = patch;
+    const choice = activity === undefined ? {} : await resolveActivity(store, activity);
+    const worker = workerView(await store.workers.update(workerSid, { ...rest, ...choice }));
     await ctx.record.activity(workerSid, worker.activity, before.activity);
     events.emit('worker.updated', worker);
     if (worker.activity === 'Available') ctx.dispatchSoon();
@@ -31,6 +35,9 @@ export function createWorkerRouting(ctx: RoutingContext) {
   return {
     /** Changes a worker; one who is (still) Available may take a pending task now. */
     updateWorker,
+
+    /** The built-in and custom activities; changing a custom one moves the agents in it. */
+    activities: createActivities(store, (workerSid, activity) => updateWorker(workerSid, { activity })),
 
     /** An agent desktop connected: a pending disconnect no longer counts. */
     async agentConnected(workerSid: string) {

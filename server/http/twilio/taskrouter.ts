@@ -80,7 +80,7 @@ export function taskRouterRouter(core: Core): Router {
 
   ws.post('/Workers', async (req, res) => {
     const form = Form.body(req);
-    const input = parse(
+    const { activity: _none, ...input } = parse(
       schemas.worker,
       given({ friendlyName: form.required('FriendlyName'), attributes: form.object('Attributes') }),
     );

@@ -17,6 +17,9 @@ import { signInAttemptMethods } from './sign-in-attempts.ts';
 const OPEN = `('reserved', 'assigned', 'wrapping')`;
 const LOAD = `(SELECT count(*) FROM tasks t WHERE t.worker_sid = w.sid AND t.status IN ${OPEN})`;
 const now = (deps: Deps) => deps.clock().toISOString();
+/** A worker row with its custom activity's name beside it (null in a built-in one). */
+const NAMED = (w: string) =>
+  `${w}.*, (SELECT a.friendly_name FROM activities a WHERE a.sid = ${w}.activity_sid) AS activity_name`;
 
 export function workerRepository(deps: Deps): WorkerRepository {
   const { pool, newSid } = deps;
@@ -27,7 +30,7 @@ export function workerRepository(deps: Deps): WorkerRepository {
         pool,
         `INSERT INTO workers (sid, friendly_name, username, password_hash, activity, capacity, attributes,
            last_assigned_at, date_created, date_updated, disabled)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8, $9) RETURNING *`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8, $9) RETURNING ${NAMED('workers')}`,
         [
           newSid('WK'),
           input.friendlyName,
@@ -43,24 +46,27 @@ export function workerRepository(deps: Deps): WorkerRepository {
       return toWorker(row!);
     },
     async get(sid) {
-      const row = await one(pool, 'SELECT * FROM workers WHERE sid = $1', [sid]);
+      const row = await one(pool, `SELECT ${NAMED('workers')} FROM workers WHERE sid = $1`, [sid]);
       return row ? toWorker(row) : null;
     },
     async getByUsername(username) {
-      const row = await one(pool, 'SELECT * FROM workers WHERE username = $1', [username]);
+      const row = await one(pool, `SELECT ${NAMED('workers')} FROM workers WHERE username = $1`, [username]);
       return row ? toWorker(row) : null;
     },
     async list() {
-      return (await all(pool, 'SELECT * FROM workers ORDER BY date_created, seq')).map(toWorker);
+      return (await all(pool, `SELECT ${NAMED('workers')} FROM workers ORDER BY date_created, seq`)).map(
+        toWorker,
+      );
     },
     async update(sid, patch) {
       const row = await one(
         pool,
         `UPDATE workers SET activity = coalesce($1, activity), capacity = coalesce($2, capacity),
+           activity_sid = CASE WHEN $1::text IS NULL THEN activity_sid ELSE $11 END,
            friendly_name = coalesce($3, friendly_name), attributes = coalesce($4::jsonb, attributes), date_updated = $5,
            username = coalesce($7, username), password_hash = coalesce($8, password_hash),
            disabled = coalesce($9::boolean, disabled), token_version = token_version + $10
-         WHERE sid = $6 RETURNING *`,
+         WHERE sid = $6 RETURNING ${NAMED('workers')}`,
         [
           patch.activity ?? null,
           patch.capacity ?? null,
@@ -72,6 +78,7 @@ export function workerRepository(deps: Deps): WorkerRepository {
           patch.passwordHash ?? null,
           patch.disabled ?? null,
           patch.revokeSessions ? 1 : 0,
+          patch.activitySid ?? null,
         ],
       );
       return toWorker(row!);
@@ -86,7 +93,7 @@ export function workerRepository(deps: Deps): WorkerRepository {
     async listAvailable(exclude) {
       const rows = await all(
         pool,
-        `SELECT w.* FROM workers w
+        `SELECT ${NAMED('w')} FROM workers w
          WHERE w.activity = 'Available' AND NOT w.disabled AND ${LOAD} < w.capacity AND NOT (w.sid = ANY($1::text[]))
          ORDER BY w.last_assigned_at, w.date_created, w.seq`,
         [exclude],

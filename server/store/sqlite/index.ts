@@ -9,6 +9,7 @@ import { type Clock, newSid as defaultNewSid, type IdGenerator, systemClock } fr
 import type { Store } from '../types.ts';
 import { apiKeyRepository } from './api-keys.ts';
 import { auditRepository } from './audit.ts';
+import { activityRepository } from './activities.ts';
 import { cannedResponseRepository } from './canned-responses.ts';
 import { conversationSearchRepository } from './conversation-search.ts';
 import {
@@ -84,6 +85,7 @@ export function createSqliteStore({
     audit: auditRepository(deps),
     apiKeys: apiKeyRepository(deps),
     cannedResponses: cannedResponseRepository(deps),
+    activities: activityRepository(deps),
     ratings: ratingRepository(deps),
     visitorHistory: visitorHistoryRepository(deps),
     conversationSearch: conversationSearchRepository(deps),

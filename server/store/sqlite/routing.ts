@@ -3,7 +3,7 @@
  * tasks.ts). A worker's load is counted from its tasks, never stored, so it cannot drift.
  */
 
-import { type Row, toQueue, toWorker, toWorkflow } from '../rows.ts';
+import { type Row, toQueue, toWorker as toWorkerRow, toWorkflow } from '../rows.ts';
 import type { TaskQueueRepository, TimerRepository, WorkerRepository, WorkflowRepository } from '../types.ts';
 import type { Deps } from './conversations.ts';
 import { signInAttemptMethods } from './sign-in-attempts.ts';
@@ -13,6 +13,10 @@ export const LOAD = `(SELECT count(*) FROM tasks t WHERE t.worker_sid = w.sid AN
 
 export function workerRepository({ db, clock, newSid }: Deps): WorkerRepository {
   const byId = db.prepare('SELECT * FROM workers WHERE sid = ?');
+  const nameOf = db.prepare('SELECT friendly_name FROM activities WHERE sid = ?').pluck();
+  // Only a worker in a custom activity costs a lookup: its name is read beside the row.
+  const toWorker = (row: Row) =>
+    toWorkerRow(row.activity_sid ? { ...row, activity_name: nameOf.get(row.activity_sid) } : row);
   const remove = db.transaction((sid: string) => {
     db.prepare('DELETE FROM reservations WHERE worker_sid = ?').run(sid);
     return db.prepare('DELETE FROM workers WHERE sid = ?').run(sid).changes > 0;
@@ -56,6 +60,7 @@ export function workerRepository({ db, clock, newSid }: Deps): WorkerRepository 
       const row = db
         .prepare(
           `UPDATE workers SET activity = coalesce(@activity, activity), capacity = coalesce(@capacity, capacity),
+             activity_sid = CASE WHEN @activity IS NULL THEN activity_sid ELSE @activitySid END,
              friendly_name = coalesce(@friendlyName, friendly_name), attributes = coalesce(@attributes, attributes),
              username = coalesce(@username, username), password_hash = coalesce(@passwordHash, password_hash),
              disabled = coalesce(@disabled, disabled), token_version = token_version + @bump, date_updated = @at
@@ -63,6 +68,7 @@ export function workerRepository({ db, clock, newSid }: Deps): WorkerRepository 
         )
         .get({
           activity: patch.activity ?? null,
+          activitySid: patch.activitySid ?? null,
           capacity: patch.capacity ?? null,
           friendlyName: patch.friendlyName ?? null,
           attributes: patch.attributes ? JSON.stringify(patch.attributes) : null,
