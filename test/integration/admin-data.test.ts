@@ -266,20 +266,16 @@ describe('activities', () => {
     expect(twilioSids.sort()).toEqual(body.activities.map((a: { sid: string }) => a.sid).sort());
   });
 
-  it('refuses to create, rename or delete an activity, saying why', async () => {
+  it('refuses to rename or delete a built-in activity, saying why', async () => {
     const { body } = await parley.api('GET', '/v1/Activities');
     const available = body.activities[0].sid;
     for (const [method, path, payload] of [
-      ['POST', '/v1/Activities', { friendlyName: 'Lunch', available: false }],
       ['POST', `/v1/Activities/${available}`, { friendlyName: 'Ready' }],
       ['DELETE', `/v1/Activities/${available}`, undefined],
     ] as const) {
       expect(await parley.api(method, path, payload)).toMatchObject({
         status: 409,
-        body: {
-          code: 'fixed_activities',
-          message: expect.stringMatching(/routing offers chats to agents who are Available/),
-        },
+        body: { code: 'built_in', message: expect.stringMatching(/Available is a built-in activity/) },
       });
     }
     expect((await parley.api('DELETE', `/v1/Activities/WA${'f'.repeat(32)}`)).status).toBe(404);
