@@ -112,14 +112,35 @@ export type WindowParam = keyof ReturnType<typeof windowParams>;
  * by its start (an end can only follow a creation, so only ends within the horizon are read),
  * so the cost follows the window, not the size of the table the figures are computed from.
  */
-export function taskWindowSql(p: (name: WindowParam) => string, queueSid?: string) {
-  const inQueue = queueSid
-    ? `AND EXISTS (SELECT 1 FROM task_events q WHERE q.task_sid = c.task_sid AND q.queue_sid = ${p('queue')})`
-    : '';
+export function taskWindowSql(
+  p: (name: WindowParam) => string,
+  queueSid?: string,
+  engine: 'sqlite' | 'postgres' = 'sqlite',
+) {
+  const until = p('until');
+  // PostgreSQL's planner, not knowing how few tasks touch the window, would hash-join a scan
+  // of the whole table; a LATERAL subquery it cannot flatten (OFFSET 0, LIMIT) makes it read
+  // each task's events through the task index instead. SQLite probes that index by itself.
+  const pg = engine === 'postgres';
+  const inQueueJoin =
+    queueSid && pg
+      ? `CROSS JOIN LATERAL (SELECT 1 FROM task_events q
+           WHERE q.task_sid = c.task_sid AND q.queue_sid = ${p('queue')} LIMIT 1) q`
+      : '';
+  const inQueueWhere =
+    queueSid && !pg
+      ? // By the task's index: the queue's would read every event of a busy queue per task.
+        `WHERE EXISTS (SELECT 1 FROM task_events q INDEXED BY task_events_by_task
+           WHERE q.task_sid = c.task_sid AND q.queue_sid = ${p('queue')})`
+      : '';
+  const events = pg
+    ? `CROSS JOIN LATERAL (SELECT * FROM task_events e
+         WHERE e.task_sid = c.task_sid AND e.date_created < ${until} OFFSET 0) t`
+    : `JOIN task_events t ON t.task_sid = c.task_sid AND t.date_created < ${until}`;
   return `
     WITH touching AS (
       SELECT task_sid FROM task_events
-      WHERE date_created >= ${p('since')} AND date_created < ${p('until')}
+      WHERE date_created >= ${p('since')} AND date_created < ${until}
       UNION
       SELECT o.task_sid FROM task_events o
       WHERE o.kind = 'created' AND o.date_created >= ${p('horizon')} AND o.date_created < ${p('since')}
@@ -128,9 +149,7 @@ export function taskWindowSql(p: (name: WindowParam) => string, queueSid?: strin
           WHERE e.task_sid = o.task_sid AND e.kind IN ('completed', 'transferred', 'canceled')
             AND e.date_created >= ${p('horizon')} AND e.date_created < ${p('since')})
     )
-    SELECT t.* FROM touching c
-    JOIN task_events t ON t.task_sid = c.task_sid AND t.date_created < ${p('until')}
-    WHERE 1 = 1 ${inQueue}
+    SELECT t.* FROM touching c ${inQueueJoin} ${events} ${inQueueWhere}
     ORDER BY t.date_created, t.seq`;
 }
 

@@ -46,7 +46,10 @@ export function taskEventRepository({ pool, clock }: Pick<Deps, 'pool' | 'clock'
       );
     },
     async listForWindow(window) {
-      const { sql, params } = numbered((p) => taskWindowSql(p, window.queueSid), windowParams(window));
+      const { sql, params } = numbered(
+        (p) => taskWindowSql(p, window.queueSid, 'postgres'),
+        windowParams(window),
+      );
       return (await all(pool, sql, params)).map(toTaskEvent);
     },
     async listActivity(window) {
