@@ -23,7 +23,8 @@ import { createOutboxSender } from './outbox-sender.ts';
 import { createClientId } from './outbox-storage.ts';
 
 export interface DeskClient {
-  setActivity(activity: Activity): Promise<void>;
+  /** A built-in activity's name or a custom activity's sid. */
+  setActivity(activity: Activity | Sid): Promise<void>;
   accept(reservationSid: Sid): Promise<void>;
   reject(reservationSid: Sid): Promise<void>;
   /** Queues a message; `attributes` carry an attachment's `media`. */
