@@ -1,16 +1,22 @@
 /**
- * TaskRouter resources as Twilio returns them. Parley has one workspace and the three
- * activities of its workers, each with a stable sid.
+ * TaskRouter resources as Twilio returns them. Parley has one workspace; its activities are
+ * the three built-ins (each with a stable sid) and the custom ones an admin defines.
  */
 import type { Request } from 'express';
-import type { Activity, TaskDTO, WorkerDTO } from '../../protocol.ts';
+import {
+  BUILT_IN_ACTIVITIES,
+  builtInActivitySid,
+  builtInBySid,
+  type ActivityView as CoreActivityView,
+} from '../../core/routing/activities.ts';
+import type { TaskDTO, WorkerDTO } from '../../protocol.ts';
 import type { Reservation, TaskQueue, Workflow } from '../../store/types.ts';
 import { accountSidOf, baseUrlOf, fixedSid, twilioDate } from './wire.ts';
 
 export const WORKSPACE_SID = fixedSid('WS', 'workspace');
-export const ACTIVITIES: Activity[] = ['Available', 'Unavailable', 'Offline'];
-export const activitySid = (name: Activity) => fixedSid('WA', `activity:${name}`);
-export const activityBySid = (sid: string) => ACTIVITIES.find((name) => activitySid(name) === sid);
+export const ACTIVITIES = BUILT_IN_ACTIVITIES;
+export const activitySid = builtInActivitySid;
+export const activityBySid = builtInBySid;
 const TASK_CHANNEL_SID = fixedSid('TC', 'task-channel:chat');
 
 const workspaceUrl = (req: Request) => `${baseUrlOf(req)}/v1/Workspaces/${WORKSPACE_SID}`;
@@ -42,16 +48,19 @@ export function workspaceView(req: Request) {
   };
 }
 
-export const activityView = (req: Request, name: Activity) => ({
+export const activityView = (req: Request, activity: CoreActivityView) => ({
   ...common(req),
-  sid: activitySid(name),
-  friendly_name: name,
-  available: name === 'Available',
-  date_created: null,
-  date_updated: null,
-  url: `${workspaceUrl(req)}/Activities/${activitySid(name)}`,
+  sid: activity.sid,
+  friendly_name: activity.friendlyName,
+  available: activity.available,
+  date_created: activity.dateCreated && twilioDate(activity.dateCreated),
+  date_updated: activity.dateUpdated && twilioDate(activity.dateUpdated),
+  url: `${workspaceUrl(req)}/Activities/${activity.sid}`,
   links: { workspace: workspaceUrl(req) },
 });
+
+/** The sid of the activity a worker is in: its custom one, else the built-in's. */
+export const workerActivitySid = (worker: WorkerDTO) => worker.activitySid ?? activitySid(worker.activity);
 
 export function workerView(req: Request, worker: WorkerDTO) {
   const url = `${workspaceUrl(req)}/Workers/${worker.sid}`;
@@ -59,8 +68,8 @@ export function workerView(req: Request, worker: WorkerDTO) {
     ...common(req),
     sid: worker.sid,
     friendly_name: worker.friendlyName,
-    activity_name: worker.activity,
-    activity_sid: activitySid(worker.activity),
+    activity_name: worker.activityName,
+    activity_sid: workerActivitySid(worker),
     available: worker.activity === 'Available',
     attributes: JSON.stringify(worker.attributes),
     date_created: twilioDate(worker.dateCreated),
@@ -68,7 +77,7 @@ export function workerView(req: Request, worker: WorkerDTO) {
     date_status_changed: twilioDate(worker.dateUpdated),
     url,
     links: {
-      activity: `${workspaceUrl(req)}/Activities/${activitySid(worker.activity)}`,
+      activity: `${workspaceUrl(req)}/Activities/${workerActivitySid(worker)}`,
       workspace: workspaceUrl(req),
     },
   };

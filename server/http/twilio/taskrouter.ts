@@ -7,30 +7,27 @@ import { Router } from 'express';
 import type { Core } from '../../core/index.ts';
 import { taskView as coreTaskView, workerView as coreWorkerView } from '../../core/routing/views.ts';
 import { notFound, ParleyError } from '../../errors.ts';
-import type { Activity } from '../../protocol.ts';
 import { parse } from '../../schemas.ts';
 import { schemas } from '../schemas.ts';
 import { createPlainChannel } from './plain-channels.ts';
 import {
-  ACTIVITIES,
-  activityBySid,
   activityView,
   reservationView,
   taskQueueView,
   taskView,
   WORKSPACE_SID,
+  workerActivitySid,
   workerView,
   workflowView,
   workspaceView,
 } from './taskrouter-views.ts';
 import { Form, pageOf, pageRequest } from './wire.ts';
 
-function activityOf(form: Form): Activity | undefined {
+/** An activity sid, built-in or custom; routing refuses one it does not know. */
+function activityOf(form: Form): string | undefined {
   const sid = form.string('ActivitySid');
-  if (sid === undefined) return undefined;
-  const name = activityBySid(sid);
-  if (!name) throw notFound('Activity', sid);
-  return name;
+  if (sid !== undefined && !/^WA[0-9a-f]{32}$/.test(sid)) throw notFound('Activity', sid);
+  return sid;
 }
 
 /** Drops fields not given, so a parse of a partial schema changes only what was sent. */
@@ -59,23 +56,40 @@ export function taskRouterRouter(core: Core): Router {
     res.json(workspaceView(req));
   });
 
-  ws.get('/Activities', (req, res) => {
+  const { activities } = routing;
+  ws.get('/Activities', async (req, res) => {
     const form = Form.query(req);
     const friendlyName = form.string('FriendlyName');
     const available = form.boolean('Available');
     const page = pageRequest(form);
     form.done();
-    const all = ACTIVITIES.filter(
+    const all = (await activities.list()).filter(
       (a) =>
-        (!friendlyName || a === friendlyName) &&
-        (available === undefined || (a === 'Available') === available),
+        (!friendlyName || a.friendlyName === friendlyName) &&
+        (available === undefined || a.available === available),
     );
     res.json(pageOf(req, 'activities', all, page, (a) => activityView(req, a)));
   });
-  ws.get('/Activities/:sid', (req, res) => {
-    const name = activityBySid(req.params.sid);
-    if (!name) throw notFound('Activity', req.params.sid);
-    res.json(activityView(req, name));
+  ws.get('/Activities/:sid', async (req, res) => {
+    res.json(activityView(req, await activities.get(req.params.sid)));
+  });
+  ws.post('/Activities', async (req, res) => {
+    const form = Form.body(req);
+    const friendlyName = form.required('FriendlyName');
+    // Twilio's default: a new activity offers tasks unless it says otherwise.
+    const available = form.boolean('Available') ?? true;
+    form.done();
+    res.status(201).json(activityView(req, await activities.create({ friendlyName, available })));
+  });
+  ws.post('/Activities/:sid', async (req, res) => {
+    const form = Form.body(req);
+    const patch = { friendlyName: form.string('FriendlyName'), available: form.boolean('Available') };
+    form.done();
+    res.json(activityView(req, await activities.update(req.params.sid, patch)));
+  });
+  ws.delete('/Activities/:sid', async (req, res) => {
+    await activities.delete(req.params.sid);
+    res.status(204).end();
   });
 
   ws.post('/Workers', async (req, res) => {
@@ -95,7 +109,6 @@ export function taskRouterRouter(core: Core): Router {
     const form = Form.query(req);
     const byName = form.string('ActivityName');
     const bySid = activityOf(form);
-    const activity = byName ?? bySid;
     const available = form.boolean('Available');
     const friendlyName = form.string('FriendlyName');
     const page = pageRequest(form);
@@ -104,7 +117,8 @@ export function taskRouterRouter(core: Core): Router {
       .map(coreWorkerView)
       .filter(
         (w) =>
-          (!activity || w.activity === activity) &&
+          (!byName || w.activityName === byName) &&
+          (!bySid || workerActivitySid(w) === bySid) &&
           (available === undefined || (w.activity === 'Available') === available) &&
           (!friendlyName || w.friendlyName === friendlyName),
       );
