@@ -15,7 +15,7 @@ interface QueuedPacket {
 }
 
 /** The Engine.IO connection's parts that hold unsent data (not in its public types). */
-interface EngineConnection {
+export interface EngineConnection {
   writeBuffer: QueuedPacket[];
   transport: { name: string; socket?: { bufferedAmount?: number; terminate?: () => void } };
   on(event: 'packetCreate', listener: (packet: QueuedPacket) => void): void;
@@ -32,13 +32,34 @@ export function queuedBytes(conn: EngineConnection): number {
   return bytes;
 }
 
+/**
+ * `queuedBytes` for one connection, counted as packets arrive instead of over the whole buffer
+ * on every packet: Engine.IO only appends to its write buffer and replaces it with a new array
+ * when it flushes or closes, so the packets already counted stay counted until the array changes.
+ */
+export function queueCounter(conn: EngineConnection): () => number {
+  let buffer: QueuedPacket[] | undefined;
+  let counted = 0;
+  let bytes = 0;
+  return () => {
+    if (conn.writeBuffer !== buffer) {
+      buffer = conn.writeBuffer;
+      counted = 0;
+      bytes = 0;
+    }
+    for (; counted < buffer.length; counted++) bytes += sizeOf(buffer[counted]?.data);
+    return bytes + (conn.transport.socket?.bufferedAmount ?? 0);
+  };
+}
+
 /** Cuts off, on every node's own connections, any client whose queue passes `maxBytes`. */
 export function enforceBackpressure(io: Server, maxBytes: number, onCutOff: (queued: number) => void): void {
   io.engine.on('connection', (conn: EngineConnection) => {
     let cut = false;
+    const countQueued = queueCounter(conn);
     conn.on('packetCreate', () => {
       if (cut) return;
-      const queued = queuedBytes(conn);
+      const queued = countQueued();
       if (queued <= maxBytes) return;
       cut = true;
       onCutOff(queued);
