@@ -315,7 +315,7 @@ describe('the admin console: integrations and data', () => {
         .nth(1)
         .textContent(),
     ).toBe('No');
-    await page.getByText('they cannot be added, renamed or deleted').waitFor();
+    await page.getByText('are built in and cannot be renamed or deleted').waitFor();
     await screenshot('activities');
     expect(await violations()).toEqual([]);
   });
