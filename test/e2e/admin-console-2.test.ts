@@ -316,7 +316,6 @@ describe('the admin console: integrations and data', () => {
         .textContent(),
     ).toBe('No');
     await page.getByText('are built in and cannot be renamed or deleted').waitFor();
-    await screenshot('activities');
     expect(await violations()).toEqual([]);
   });
 });
