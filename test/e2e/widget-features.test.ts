@@ -84,7 +84,7 @@ describe('messages', () => {
     await page.evaluate(() => (window as unknown as { spa: { mount(o: object): void } }).spa.mount({}));
     await openChat(page);
     // The open window fetches it in the background, before anything needs it; that failure is silent.
-    await eventually(() => requests).toBe(1);
+    await eventually(async () => requests).toBe(1);
     await write(page, 'Hello');
     await delivered(page);
     expect(await page.getByRole('alert').count()).toBe(0);
