@@ -5,6 +5,7 @@
  */
 import { type Request, type Response, Router } from 'express';
 import type { Core } from '../core/index.ts';
+import { resolveActivity } from '../core/routing/activities.ts';
 import { workerView } from '../core/routing/views.ts';
 import { notFound } from '../errors.ts';
 import { parse } from '../schemas.ts';
@@ -24,6 +25,8 @@ export function routingRouter(core: Core): Router {
 
   router.post('/Workers', async (req, res) => {
     const { activity, ...input } = parse(schemas.worker, req.body);
+    // An unknown activity is refused before the worker exists, so a 400 creates nothing.
+    if (activity) await resolveActivity(store, activity);
     const worker = await agents.createWorker(input);
     res.status(201).json(activity ? await agents.updateWorker(worker.sid, { activity }) : worker);
   });

@@ -102,6 +102,13 @@ describe.each([
     const unknown = await parley.api('POST', `/v1/Workers/${worker.sid}`, { activity: lunch.sid });
     expect(unknown.status).toBe(400);
     expect(unknown.body.code).toBe('unknown_activity');
+    const before = (await parley.api('GET', '/v1/Workers')).body.workers.length;
+    const refusedCreate = await parley.api('POST', '/v1/Workers', {
+      friendlyName: 'Ghost',
+      activity: lunch.sid,
+    });
+    expect(refusedCreate.body.code).toBe('unknown_activity');
+    expect((await parley.api('GET', '/v1/Workers')).body.workers.length).toBe(before);
     const nonsense = await parley.api('POST', `/v1/Workers/${worker.sid}`, { activity: 'Napping' });
     expect(nonsense.status).toBe(400);
     expect(nonsense.body.message).toContain('activity');

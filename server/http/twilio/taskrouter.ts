@@ -5,6 +5,7 @@
  */
 import { Router } from 'express';
 import type { Core } from '../../core/index.ts';
+import { resolveActivity } from '../../core/routing/activities.ts';
 import { taskView as coreTaskView, workerView as coreWorkerView } from '../../core/routing/views.ts';
 import { notFound, ParleyError } from '../../errors.ts';
 import { parse } from '../../schemas.ts';
@@ -100,6 +101,8 @@ export function taskRouterRouter(core: Core): Router {
     );
     const activity = activityOf(form);
     form.done();
+    // An unknown activity is refused before the worker exists, so an error creates nothing.
+    if (activity) await resolveActivity(store, activity);
     const worker = await agents.createWorker(input);
     res
       .status(201)
