@@ -130,6 +130,25 @@ describe.each([
     expect(second.meta.hasMore).toBe(false);
   });
 
+  it('finds a message within a second of its acknowledgement', async () => {
+    const session = await openWebChannel(parley.url, {
+      flexFlowSid: parley.flexFlowSid,
+      customerFriendlyName: 'Prompt Pat',
+    });
+    const visitor = await connectVisitor(parley.url, session.token);
+    sockets.push(visitor);
+    await request(visitor, 'message:send', { clientId: 'c-prompt', body: 'my harmonica squeaks' });
+    // Acknowledged means stored; search may index it a moment later, never more than a second.
+    const deadline = Date.now() + 1000;
+    let found: string[] = [];
+    while (Date.now() < deadline) {
+      found = names((await search(tokens.Sam, 'harmonica')).body);
+      if (found.length > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(found).toEqual(['Prompt Pat']);
+  });
+
   it('matches whole words, the last one also as a prefix, every word required', async () => {
     expect(names((await search(tokens.Sam, 'lam')).body)).toEqual(['Ada Lovelace']);
     expect(names((await search(tokens.Sam, 'lam broken')).body)).toEqual([]);

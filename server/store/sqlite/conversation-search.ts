@@ -55,7 +55,43 @@ export const ftsQueryOf = (terms: string[]) => {
     .join(' ');
 };
 
+/** Messages indexed in one transaction at most, so a backlog never holds the write lock long. */
+const INDEX_BATCH = 2000;
+
+/**
+ * Indexes the messages noted in messages_fts_pending (migration 131) into messages_fts, oldest
+ * first, in transactions of at most INDEX_BATCH. Returns how many pending rows it took. A
+ * message's current body and role are read now, so a change made while it waited is indexed.
+ */
+export function messageIndexer(db: Deps['db']) {
+  const bound = db
+    .prepare(
+      `SELECT max(message_rowid) FROM (
+         SELECT message_rowid FROM messages_fts_pending ORDER BY message_rowid LIMIT ${INDEX_BATCH})`,
+    )
+    .pluck();
+  const index = db.prepare(
+    `INSERT INTO messages_fts (rowid, body)
+       SELECT m.rowid, m.body FROM messages_fts_pending p JOIN messages m ON m.rowid = p.message_rowid
+       WHERE p.message_rowid <= ? AND m.author_role <> 'system'`,
+  );
+  const done = db.prepare('DELETE FROM messages_fts_pending WHERE message_rowid <= ?');
+  const batch = db.transaction(() => {
+    const upTo = bound.get() as number | null;
+    if (upTo == null) return 0;
+    index.run(upTo);
+    return done.run(upTo).changes;
+  });
+  return {
+    /** Indexes everything pending (a search calls it first, so it finds every stored message). */
+    catchUp() {
+      while (batch.immediate() === INDEX_BATCH) {}
+    },
+  };
+}
+
 export function conversationSearchRepository({ db }: Pick<Deps, 'db'>): ConversationSearchRepository {
+  const indexer = messageIndexer(db);
   const search = db.prepare(SEARCH);
   const channel = db.prepare('SELECT * FROM channels WHERE sid = ?');
   const contact = db.prepare('SELECT * FROM contacts WHERE sid = ?');
@@ -83,6 +119,7 @@ export function conversationSearchRepository({ db }: Pick<Deps, 'db'>): Conversa
       const words = text === undefined ? terms : wordsOf(text);
       const match = ftsQueryOf(words);
       if (!match) return [];
+      indexer.catchUp();
       const rows = search.all({ match, workerSid: workerSid ?? null, limit, offset });
       return (rows as Row[]).map((row) => {
         const found = toChannel(channel.get(row.channel_sid_) as Row);

@@ -12,6 +12,7 @@ import type {
   NewMessage,
   PostOutcome,
 } from '../types.ts';
+import { messageIndexer } from './conversation-search.ts';
 import type { GroupCommit } from './group-commit.ts';
 
 const CLOSED_TASK = new Set(['completed', 'canceled']);
@@ -179,6 +180,9 @@ export function memberRepository({ db, clock, newSid }: Deps): MemberRepository 
   };
 }
 
+/** How long a new message waits to be indexed for search with the others sent meanwhile. */
+const INDEX_DELAY_MS = 200;
+
 export function messageRepository({ db, clock, newSid }: Deps, group: GroupCommit): MessageRepository {
   const byClientId = db.prepare('SELECT * FROM messages WHERE channel_sid = ? AND client_id = ?');
   // What a post needs to know, in one read: the channel's state, the author's membership and
@@ -199,6 +203,24 @@ export function messageRepository({ db, clock, newSid }: Deps, group: GroupCommi
     )
     .pluck();
   const setIndex = db.prepare('UPDATE channels SET last_message_index = ?, date_updated = ? WHERE sid = ?');
+  // New messages wait in messages_fts_pending and are indexed for search together, a moment
+  // after they are acknowledged (a search indexes what is still pending before it reads).
+  const indexer = messageIndexer(db);
+  let indexTimer: NodeJS.Timeout | null = null;
+  function indexSoon() {
+    if (indexTimer) return;
+    indexTimer = setTimeout(() => {
+      indexTimer = null;
+      if (!db.open) return;
+      try {
+        indexer.catchUp();
+      } catch {
+        // The messages stay pending: the next search or the next round indexes them.
+        indexSoon();
+      }
+    }, INDEX_DELAY_MS);
+    indexTimer.unref();
+  }
 
   /** Inside the group transaction (which holds the write lock, so the index stays gapless). */
   function store(input: NewMessage): Message {
@@ -219,6 +241,7 @@ export function messageRepository({ db, clock, newSid }: Deps, group: GroupCommi
       at,
     ) as number;
     setIndex.run(index, at, input.channelSid);
+    indexSoon();
     // Built from what was written: no read back, no parse.
     return {
       sid,

@@ -537,6 +537,36 @@ const migrations: { version: number; sql: string }[] = [
       DROP INDEX worker_events_by_worker;
     `,
   },
+  {
+    // Search (130–139): a new message is indexed for full-text search just after it is
+    // acknowledged, not inside its transaction. Writing an FTS5 index costs about as much as the
+    // rest of saving a message, and most of it is per commit, so messages are indexed together
+    // (see conversation-search.ts): the insert trigger only notes the message's rowid in
+    // messages_fts_pending, and a search indexes what is pending before it reads. A pending
+    // message is not yet in messages_fts, so a change or deletion touches only the pending row.
+    version: 131,
+    sql: `
+      CREATE TABLE messages_fts_pending (message_rowid INTEGER PRIMARY KEY);
+      DROP TRIGGER messages_fts_insert;
+      CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN new.author_role <> 'system' BEGIN
+        INSERT INTO messages_fts_pending (message_rowid) VALUES (new.rowid);
+      END;
+      DROP TRIGGER messages_fts_delete;
+      CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, body)
+          SELECT 'delete', old.rowid, old.body WHERE old.author_role <> 'system'
+            AND NOT EXISTS (SELECT 1 FROM messages_fts_pending WHERE message_rowid = old.rowid);
+        DELETE FROM messages_fts_pending WHERE message_rowid = old.rowid;
+      END;
+      DROP TRIGGER messages_fts_update;
+      CREATE TRIGGER messages_fts_update AFTER UPDATE OF body, author_role ON messages
+        WHEN NOT EXISTS (SELECT 1 FROM messages_fts_pending WHERE message_rowid = old.rowid) BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, body)
+          SELECT 'delete', old.rowid, old.body WHERE old.author_role <> 'system';
+        INSERT INTO messages_fts (rowid, body) SELECT new.rowid, new.body WHERE new.author_role <> 'system';
+      END;
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database): void {
