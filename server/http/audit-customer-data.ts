@@ -10,7 +10,19 @@
 import { REDACTED } from './audit.ts';
 
 /** Resource types whose records are configuration, not a customer's conversation. */
-const CONFIGURATION = new Set(['Workers', 'TaskQueues', 'Workflows', 'FlexFlows', 'Flows', 'Activities']);
+const CONFIGURATION = new Set([
+  'Workers',
+  'TaskQueues',
+  'Workflows',
+  'FlexFlows',
+  'Flows',
+  'Activities',
+  // Parley's own administrative resources (their secrets are left out by redactSecrets).
+  'CannedResponses',
+  'Webhooks',
+  'ApiKeys',
+  'Settings',
+]);
 
 /** Fields whose values are a customer's data: only their key names are kept. */
 const KEYS_ONLY = new Set(['attributes', 'properties']);

@@ -13,6 +13,7 @@ import { workerView } from '../core/routing/views.ts';
 import { parse, sid, strictObject } from '../schemas.ts';
 import type { AuditActor, Store } from '../store/types.ts';
 import { ADMIN_KEY_ACTOR } from './admin-auth.ts';
+import { withoutCustomerData } from './audit-customer-data.ts';
 
 const SECRET_KEY = /password|secret|token|apikey|privatekey/i;
 export const REDACTED = '[redacted]';
@@ -82,15 +83,18 @@ export function auditTrail(store: Store, log: Logger): RequestHandler {
     beforeReply(res, async (after) => {
       if (res.statusCode >= 400) return;
       const created = actionOf(req.method, segments) === 'create';
+      const resourceType = segments.filter((_, i) => i % 2 === 0).join('/');
       try {
         await store.audit.record({
           actor,
           action: actionOf(req.method, segments),
-          resourceType: segments.filter((_, i) => i % 2 === 0).join('/'),
+          resourceType,
           resourceSid: created ? sidOf(after) : resourceSid,
           request: `${req.method} ${req.baseUrl}${req.path}`,
-          before: redactSecrets(before),
-          after: redactSecrets(after ?? null),
+          // A message posted or a channel changed here is a customer's conversation: the same
+          // rule as the Twilio-shaped trail keeps its text out of a log that outlives erasure.
+          before: redactSecrets(withoutCustomerData(resourceType, before)),
+          after: redactSecrets(withoutCustomerData(resourceType, after ?? null)),
         });
       } catch (err) {
         // The change is made; the reply still goes out, and the gap is in the server's log.
