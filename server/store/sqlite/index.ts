@@ -7,9 +7,9 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { type Clock, newSid as defaultNewSid, type IdGenerator, systemClock } from '../../ids.ts';
 import type { Store } from '../types.ts';
+import { activityRepository } from './activities.ts';
 import { apiKeyRepository } from './api-keys.ts';
 import { auditRepository } from './audit.ts';
-import { activityRepository } from './activities.ts';
 import { cannedResponseRepository } from './canned-responses.ts';
 import { conversationSearchRepository } from './conversation-search.ts';
 import {
