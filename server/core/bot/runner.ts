@@ -41,6 +41,9 @@ export interface BotRunnerDeps {
 
 export type BotRunner = ReturnType<typeof createBotRunner>;
 
+/** Effects that, done a second time, leave the store as the first time did. */
+const isRepeatable = (effect: Effect) => effect.type === 'sendMessage' || effect.type === 'scheduleTimeout';
+
 export function createBotRunner({
   store,
   conversations,
@@ -174,23 +177,36 @@ export function createBotRunner({
    */
   async function performEffects(
     execution: Execution,
+    recovering = false,
   ): Promise<{ next: EngineEvent | null; execution: Execution | null }> {
     const effects = execution.pendingEffects;
     if (effects.length === 0) return { next: null, execution };
     let outcome: { outcome: string; outputs?: Record<string, unknown> } = { outcome: 'sent' };
     let waitsForReply = false;
     for (const [i, effect] of effects.entries()) {
-      outcome = await perform(execution, effect, `${execution.sid}:${execution.state.steps}:${i}`);
+      outcome = await perform(
+        execution,
+        effect,
+        `${execution.sid}:${execution.state.steps}:${i}`,
+        recovering,
+      );
       if (effect.type === 'scheduleTimeout') waitsForReply = true;
       if (outcome.outcome === 'failed') break;
     }
+    // A widget now waiting for the visitor's reply, whose effects were all messages and its
+    // timer, keeps them recorded instead of spending a write on clearing them: the next save
+    // (the reply, the timeout, the end) replaces them. Done again after a crash, they change
+    // nothing: a message's clientId returns the one already sent, and the timer is set to the
+    // same due time (counted from when they were recorded).
+    if (!recovering && waitsForReply && outcome.outcome !== 'failed' && effects.every(isRepeatable))
+      return { next: null, execution };
     const cleared = await store.executions.save(execution.sid, execution.version, execution.state, []);
     if (!cleared) throw new Error(`execution ${execution.sid} was changed while its effects ran`);
     if (waitsForReply && outcome.outcome !== 'failed') return { next: null, execution: cleared };
     return { next: { kind: 'effect', ...outcome }, execution: cleared };
   }
 
-  async function perform(execution: Execution, effect: Effect, clientId: string) {
+  async function perform(execution: Execution, effect: Effect, clientId: string, recovering: boolean) {
     const channelSid = execution.channelSid;
     switch (effect.type) {
       case 'sendMessage': {
@@ -241,7 +257,11 @@ export function createBotRunner({
         }
       }
       case 'scheduleTimeout': {
-        const due = new Date(clock().getTime() + effect.seconds * 1000).toISOString();
+        // Done again after a crash: counted from when the effect was recorded, so the wait is
+        // not lengthened by the restart.
+        const recorded = recovering ? new Date(execution.dateUpdated).getTime() : Number.NaN;
+        const from = Number.isFinite(recorded) ? recorded : clock().getTime();
+        const due = new Date(from + effect.seconds * 1000).toISOString();
         await store.timers.schedule(BOT_TIMEOUT_KIND, `${execution.sid}|${effect.waitId}`, due);
         return { outcome: 'scheduled' };
       }
@@ -282,7 +302,7 @@ export function createBotRunner({
     async recover() {
       for (const execution of await store.executions.listWithPendingEffects()) {
         await serialize(execution.sid, async () => {
-          const { next } = await performEffects(execution);
+          const { next } = await performEffects(execution, true);
           if (next)
             queueMicrotask(
               () => void drive(execution.sid, next).catch((err) => log.error({ err }, 'bot recovery failed')),

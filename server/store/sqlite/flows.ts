@@ -1,7 +1,7 @@
 /** SQLite repositories of bot flows (with every revision kept) and their executions. */
 
 import { type Row, toExecution, toFlow } from '../rows.ts';
-import type { ExecutionRepository, FlowRepository } from '../types.ts';
+import type { Execution, ExecutionRepository, FlowRepository } from '../types.ts';
 import type { Deps } from './conversations.ts';
 
 const FLOW = `SELECT f.*, r.definition FROM flows f JOIN flow_revisions r ON r.flow_sid = f.sid AND r.revision = f.revision`;
@@ -30,6 +30,9 @@ export function flowRepository({ db, clock, newSid }: Deps): FlowRepository {
       .get(friendlyName, definition, at, sid) as Row | undefined;
     if (row && definition !== null) addRevision.run(sid, row.revision, definition, at);
   });
+  const revisionById = db.prepare(
+    'SELECT definition FROM flow_revisions WHERE flow_sid = ? AND revision = ?',
+  );
   return {
     async create({ friendlyName, definition }) {
       return toFlow(get(create.immediate(friendlyName, JSON.stringify(definition))) as Row);
@@ -39,9 +42,7 @@ export function flowRepository({ db, clock, newSid }: Deps): FlowRepository {
       return row ? toFlow(row) : null;
     },
     async getRevision(sid, revision) {
-      const row = db
-        .prepare('SELECT definition FROM flow_revisions WHERE flow_sid = ? AND revision = ?')
-        .get(sid, revision) as Row | undefined;
+      const row = revisionById.get(sid, revision) as Row | undefined;
       return row ? JSON.parse(row.definition) : null;
     },
     async list() {
@@ -61,32 +62,63 @@ export function flowRepository({ db, clock, newSid }: Deps): FlowRepository {
   };
 }
 
+/**
+ * The JSON of an execution's state as last written or read by this store. The runner saves the
+ * same state object again once its effects are done, and a step starts from the state the last
+ * save returned: neither needs it turned to text (or parsed) again. States are never changed in
+ * place (the engine steps a copy), so a state object's text never goes stale.
+ */
+const stateText = new WeakMap<object, string>();
+function textOf(state: object) {
+  let text = stateText.get(state);
+  if (text === undefined) {
+    text = JSON.stringify(state);
+    stateText.set(state, text);
+  }
+  return text;
+}
+const NO_EFFECTS = '[]';
+
 export function executionRepository({ db, clock, newSid }: Deps): ExecutionRepository {
   const byId = db.prepare('SELECT * FROM executions WHERE sid = ?');
+  const insert = db.prepare(
+    `INSERT INTO executions (sid, flow_sid, flow_revision, channel_sid, contact_sid, status, state, date_created, date_updated)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+  );
+  const active = db.prepare(
+    `SELECT * FROM executions WHERE channel_sid = ? AND status = 'active' ORDER BY date_created DESC LIMIT 1`,
+  );
+  // Everything but the state and effects, which the caller already holds.
+  const update = db.prepare(
+    `UPDATE executions SET state = ?, status = ?, pending_effects = ?, version = version + 1, date_updated = ?
+     WHERE sid = ? AND version = ?
+     RETURNING sid, flow_sid, flow_revision, channel_sid, contact_sid, status, version, date_created, date_updated`,
+  );
+  /** An execution row with its state parsed once and remembered as that state's text. */
+  const read = (row: Row | undefined) => {
+    if (!row) return null;
+    const execution = toExecution(row);
+    if (typeof row.state === 'string') stateText.set(execution.state, row.state);
+    return execution;
+  };
   return {
     async create(input) {
       const at = clock().toISOString();
-      const row = db
-        .prepare(
-          `INSERT INTO executions (sid, flow_sid, flow_revision, channel_sid, contact_sid, status, state, date_created, date_updated)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-        )
-        .get(
-          newSid('FN'),
-          input.flowSid,
-          input.flowRevision,
-          input.channelSid,
-          input.contactSid,
-          input.state.status,
-          JSON.stringify(input.state),
-          at,
-          at,
-        ) as Row;
-      return toExecution(row);
+      const row = insert.get(
+        newSid('FN'),
+        input.flowSid,
+        input.flowRevision,
+        input.channelSid,
+        input.contactSid,
+        input.state.status,
+        JSON.stringify(input.state),
+        at,
+        at,
+      ) as Row;
+      return read(row) as Execution;
     },
     async get(sid) {
-      const row = byId.get(sid) as Row | undefined;
-      return row ? toExecution(row) : null;
+      return read(byId.get(sid) as Row | undefined);
     },
     async list(filter) {
       const rows = db
@@ -98,32 +130,24 @@ export function executionRepository({ db, clock, newSid }: Deps): ExecutionRepos
       return rows.map(toExecution);
     },
     async findActive(channelSid) {
-      const row = db
-        .prepare(
-          `SELECT * FROM executions WHERE channel_sid = ? AND status = 'active' ORDER BY date_created DESC LIMIT 1`,
-        )
-        .get(channelSid) as Row | undefined;
-      return row ? toExecution(row) : null;
+      return read(active.get(channelSid) as Row | undefined);
     },
     async listWithPendingEffects() {
       const rows = db.prepare(`SELECT * FROM executions WHERE pending_effects != '[]'`).all() as Row[];
       return rows.map(toExecution);
     },
     async save(sid, version, state, pendingEffects) {
-      const row = db
-        .prepare(
-          `UPDATE executions SET state = ?, status = ?, pending_effects = ?, version = version + 1, date_updated = ?
-           WHERE sid = ? AND version = ? RETURNING *`,
-        )
-        .get(
-          JSON.stringify(state),
-          state.status,
-          JSON.stringify(pendingEffects),
-          clock().toISOString(),
-          sid,
-          version,
-        ) as Row | undefined;
-      return row ? toExecution(row) : null;
+      const row = update.get(
+        textOf(state),
+        state.status,
+        pendingEffects.length === 0 ? NO_EFFECTS : JSON.stringify(pendingEffects),
+        clock().toISOString(),
+        sid,
+        version,
+      ) as Row | undefined;
+      return row
+        ? { ...toExecution({ ...row, state: null, pending_effects: null }), state, pendingEffects }
+        : null;
     },
   };
 }
