@@ -102,12 +102,13 @@ export function executionRepository(deps: Deps): ExecutionRepository {
       return rows.map(toExecution);
     },
     async findActive(channelSid) {
-      const row = await one(
-        pool,
-        `SELECT * FROM executions WHERE channel_sid = $1 AND status = 'active' ORDER BY date_created DESC, seq DESC LIMIT 1`,
-        [channelSid],
-      );
-      return row ? toExecution(row) : null;
+      // Named: planned once per connection, not on every visitor message of a bot-held chat.
+      const { rows } = await pool.query({
+        name: 'parley_execution_active',
+        text: `SELECT * FROM executions WHERE channel_sid = $1 AND status = 'active' ORDER BY date_created DESC, seq DESC LIMIT 1`,
+        values: [channelSid],
+      });
+      return rows[0] ? toExecution(rows[0]) : null;
     },
     async listWithPendingEffects() {
       return (await all(pool, `SELECT * FROM executions WHERE pending_effects != '[]'::jsonb`)).map(
@@ -115,11 +116,13 @@ export function executionRepository(deps: Deps): ExecutionRepository {
       );
     },
     async save(sid, version, state, pendingEffects) {
-      const row = await one(
-        pool,
-        `UPDATE executions SET state = $1, status = $2, pending_effects = $3, version = version + 1, date_updated = $4
-         WHERE sid = $5 AND version = $6 RETURNING *`,
-        [
+      // The state and effects come back as the caller gave them, not parsed again from the row.
+      const { rows } = await pool.query({
+        name: 'parley_execution_save',
+        text: `UPDATE executions SET state = $1, status = $2, pending_effects = $3, version = version + 1, date_updated = $4
+         WHERE sid = $5 AND version = $6
+         RETURNING sid, flow_sid, flow_revision, channel_sid, contact_sid, status, version, date_created, date_updated`,
+        values: [
           JSON.stringify(state),
           state.status,
           JSON.stringify(pendingEffects),
@@ -127,8 +130,11 @@ export function executionRepository(deps: Deps): ExecutionRepository {
           sid,
           version,
         ],
-      );
-      return row ? toExecution(row) : null;
+      });
+      const row = rows[0];
+      return row
+        ? { ...toExecution({ ...row, state: null, pending_effects: null }), state, pendingEffects }
+        : null;
     },
   };
 }
