@@ -194,11 +194,14 @@ export function messageRepository({ db, clock, newSid }: Deps, group: GroupCommi
        LEFT JOIN tasks t ON t.sid = c.task_sid
      WHERE c.sid = ?`,
   );
-  // The index is read inside the insert, so a refused insert uses no index up.
+  // The index is read inside the insert, so a refused insert uses no index up. A client id
+  // already stored inserts nothing and returns no row: the caller then reads the original, so
+  // a new message (nearly every one) costs no lookup of its client id first.
   const insert = db
     .prepare(
       `INSERT INTO messages (sid, channel_sid, idx, from_identity, author_role, author_name, body, attributes, client_id, date_created)
      VALUES (?, ?, (SELECT last_message_index + 1 FROM channels WHERE sid = ?), ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (channel_sid, client_id) DO NOTHING
      RETURNING idx`,
     )
     .pluck();
@@ -223,7 +226,7 @@ export function messageRepository({ db, clock, newSid }: Deps, group: GroupCommi
   }
 
   /** Inside the group transaction (which holds the write lock, so the index stays gapless). */
-  function store(input: NewMessage): Message {
+  function store(input: NewMessage): Message | null {
     const sid = newSid('IM');
     const at = now(clock);
     const attributes = input.attributes ?? {};
@@ -239,7 +242,8 @@ export function messageRepository({ db, clock, newSid }: Deps, group: GroupCommi
       JSON.stringify(attributes),
       clientId,
       at,
-    ) as number;
+    ) as number | undefined;
+    if (index === undefined) return null;
     setIndex.run(index, at, input.channelSid);
     indexSoon();
     // Built from what was written: no read back, no parse.
@@ -262,10 +266,18 @@ export function messageRepository({ db, clock, newSid }: Deps, group: GroupCommi
     return row ? toMessage(row) : null;
   }
 
+  /** The message the client id already names (store() just found it there). */
+  function stored(channelSid: string, clientId: string | null | undefined): Message {
+    const existing = original(channelSid, clientId);
+    if (!existing)
+      throw new Error(`message with client id ${clientId} in ${channelSid} not found after a conflict`);
+    return existing;
+  }
+
   const append = (input: NewMessage) => () => {
-    const existing = original(input.channelSid, input.clientId);
-    if (existing) return { message: existing, created: false };
-    return { message: store(input), created: true };
+    const message = store(input);
+    if (message) return { message, created: true };
+    return { message: stored(input.channelSid, input.clientId), created: false };
   };
 
   const post = (input: MemberMessage) => (): PostOutcome => {
@@ -273,11 +285,15 @@ export function messageRepository({ db, clock, newSid }: Deps, group: GroupCommi
     if (!context) return { status: 'no_channel' };
     if (!context.role) return { status: 'not_a_member' };
     const engaged = context.task_status != null && !CLOSED_TASK.has(context.task_status);
-    const existing = original(input.channelSid, input.clientId);
-    if (existing) return { status: 'stored', message: existing, created: false, engaged };
-    if (context.status !== 'active') return { status: 'inactive' };
+    if (context.status !== 'active') {
+      // A retry of a message stored before the channel closed still gets the original.
+      const existing = original(input.channelSid, input.clientId);
+      if (existing) return { status: 'stored', message: existing, created: false, engaged };
+      return { status: 'inactive' };
+    }
     const message = store({ ...input, authorRole: context.role, authorName: context.friendly_name });
-    return { status: 'stored', message, created: true, engaged };
+    if (message) return { status: 'stored', message, created: true, engaged };
+    return { status: 'stored', message: stored(input.channelSid, input.clientId), created: false, engaged };
   };
 
   return {
