@@ -2,15 +2,31 @@
  * The SQLite store's own CPU per message, without sockets: N messages over 50 channels, first
  * one at a time (each awaited), then all at once (group commit). Includes the deferred search
  * indexing that runs meanwhile. Run: `node --import tsx test/bench/store-cost.ts` (N=4000).
+ * STORE_COST_SEARCH=off leaves new messages out of search (drops the insert trigger of
+ * migration 131), to show what indexing costs; =inline indexes each message inside its
+ * transaction, as migration 130 did.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { createSqliteStore } from '../../server/store/sqlite/index.ts';
 
 const N = Number(process.env.N ?? 4000);
 const dir = mkdtempSync(join(tmpdir(), 'parley-micro-'));
-const store = createSqliteStore({ file: join(dir, 'p.db') });
+const file = join(dir, 'p.db');
+createSqliteStore({ file }).close();
+const search = process.env.STORE_COST_SEARCH;
+if (search === 'off' || search === 'inline') {
+  const raw = new Database(file);
+  raw.exec('DROP TRIGGER messages_fts_insert');
+  if (search === 'inline')
+    raw.exec(`CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN new.author_role <> 'system' BEGIN
+      INSERT INTO messages_fts (rowid, body) VALUES (new.rowid, new.body);
+    END`);
+  raw.close();
+}
+const store = createSqliteStore({ file });
 const flexFlow = await store.flexFlows.create({
   friendlyName: 'W',
   channelType: 'web',
@@ -62,6 +78,7 @@ for (const mode of ['one', 'flood']) {
   else await Promise.all(Array.from({ length: N }, (_, i) => post(i + N)));
   const t = process.cpuUsage(t0);
   console.log(
+    `search ${search ?? 'deferred'}`,
     mode,
     'cpu µs/msg',
     ((t.user + t.system) / N).toFixed(1),
