@@ -299,12 +299,17 @@ export interface ExecutionRepository {
   findActive(channelSid: string): Promise<Execution | null>;
   /** Executions with effects still to do, for recovery after a restart. */
   listWithPendingEffects(): Promise<Execution[]>;
-  /** Writes state if the row is still at `version`; the new row, or null when it was not. */
+  /**
+   * Writes state if the row is still at `version`; the new row, or null when it was not.
+   * `timer`, when given, is set (as `timers.schedule` would) in the same transaction, and only
+   * if the state was written.
+   */
   save(
     sid: string,
     version: number,
     state: ExecutionState,
     pendingEffects: Effect[],
+    timer?: { kind: string; ref: string; dueAt: string },
   ): Promise<Execution | null>;
 }
 

@@ -296,6 +296,21 @@ describe.each(engines)('the %s store', (_engine, make) => {
     expect(await store.executions.save(execution.sid, execution.version, state, [])).toBeNull();
     expect((await store.executions.listWithPendingEffects()).map((e) => e.sid)).toEqual([execution.sid]);
     expect((await store.executions.findActive(ch.sid))?.sid).toBe(execution.sid);
+
+    // A timer given with a save is set with it, and not at all when the save is refused.
+    const dueAt = new Date(Date.now() - 1000).toISOString();
+    const timer = (ref: string) => ({ kind: 'bot.timeout', ref, dueAt });
+    expect(await store.executions.save(execution.sid, 0, state, [], timer('refused|1'))).toBeNull();
+    const waiting = await store.executions.save(
+      execution.sid,
+      1,
+      { ...state, steps: 2 },
+      [{ type: 'scheduleTimeout', seconds: 1, waitId: '2' }],
+      timer(`${execution.sid}|2`),
+    );
+    expect(waiting).toMatchObject({ version: 2, state: { steps: 2 }, channelSid: ch.sid });
+    const due = await store.timers.claimDue(new Date().toISOString(), 10);
+    expect(due.filter((t) => t.kind === 'bot.timeout').map((t) => t.ref)).toEqual([`${execution.sid}|2`]);
   });
 
   it('moves read horizons forward only and finds a contact’s active channel', async () => {

@@ -153,18 +153,27 @@ export function createBotRunner({
         const subflows = await loadSubflows(store.flows, definition, execution.state);
         const result = step(definition, execution.state, next, subflows);
         if (result.execution === execution.state) return;
+        // The timer a widget waits on is set with the step that records it (one commit, not
+        // two): it fires no earlier than it would have, and a timeout that finds the widget
+        // no longer waiting (its reply came first) changes nothing.
+        const wait = result.effects.find((effect) => effect.type === 'scheduleTimeout');
         const saved = await store.executions.save(
           execution.sid,
           execution.version,
           result.execution,
           result.effects,
+          wait && {
+            kind: BOT_TIMEOUT_KIND,
+            ref: `${execution.sid}|${wait.waitId}`,
+            dueAt: new Date(clock().getTime() + wait.seconds * 1000).toISOString(),
+          },
         );
         if (!saved) throw new Error(`execution ${execution.sid} was changed elsewhere; its input is dropped`);
         if (saved.status === 'ended') {
           log.info({ executionSid, reason: saved.state.endReason }, 'bot execution ended');
           await conversations.removeMember(saved.channelSid, BOT_IDENTITY);
         }
-        const performed = await performEffects(saved);
+        const performed = await performEffects(saved, false, Boolean(wait));
         next = performed.next;
         current = performed.execution;
       }
@@ -178,18 +187,18 @@ export function createBotRunner({
   async function performEffects(
     execution: Execution,
     recovering = false,
+    /** The step's save already set the timer its widget waits on. */
+    timerSet = false,
   ): Promise<{ next: EngineEvent | null; execution: Execution | null }> {
     const effects = execution.pendingEffects;
     if (effects.length === 0) return { next: null, execution };
     let outcome: { outcome: string; outputs?: Record<string, unknown> } = { outcome: 'sent' };
     let waitsForReply = false;
     for (const [i, effect] of effects.entries()) {
-      outcome = await perform(
-        execution,
-        effect,
-        `${execution.sid}:${execution.state.steps}:${i}`,
-        recovering,
-      );
+      outcome =
+        effect.type === 'scheduleTimeout' && timerSet
+          ? { outcome: 'scheduled' }
+          : await perform(execution, effect, `${execution.sid}:${execution.state.steps}:${i}`, recovering);
       if (effect.type === 'scheduleTimeout') waitsForReply = true;
       if (outcome.outcome === 'failed') break;
     }

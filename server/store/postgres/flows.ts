@@ -115,22 +115,34 @@ export function executionRepository(deps: Deps): ExecutionRepository {
         toExecution,
       );
     },
-    async save(sid, version, state, pendingEffects) {
+    async save(sid, version, state, pendingEffects, timer) {
       // The state and effects come back as the caller gave them, not parsed again from the row.
-      const { rows } = await pool.query({
-        name: 'parley_execution_save',
-        text: `UPDATE executions SET state = $1, status = $2, pending_effects = $3, version = version + 1, date_updated = $4
+      // A timer is set by the same statement, only when the update found the row at `version`.
+      const values = [
+        JSON.stringify(state),
+        state.status,
+        JSON.stringify(pendingEffects),
+        deps.clock().toISOString(),
+        sid,
+        version,
+      ];
+      const saved = `UPDATE executions SET state = $1, status = $2, pending_effects = $3, version = version + 1, date_updated = $4
          WHERE sid = $5 AND version = $6
-         RETURNING sid, flow_sid, flow_revision, channel_sid, contact_sid, status, version, date_created, date_updated`,
-        values: [
-          JSON.stringify(state),
-          state.status,
-          JSON.stringify(pendingEffects),
-          deps.clock().toISOString(),
-          sid,
-          version,
-        ],
-      });
+         RETURNING sid, flow_sid, flow_revision, channel_sid, contact_sid, status, version, date_created, date_updated`;
+      const { rows } = await pool.query(
+        timer
+          ? {
+              name: 'parley_execution_save_timer',
+              text: `WITH saved AS (${saved}),
+                 timer AS (
+                   INSERT INTO timers (kind, ref, due_at) SELECT $7, $8, $9 FROM saved
+                   ON CONFLICT (kind, ref) DO UPDATE SET due_at = excluded.due_at, claimed_at = NULL
+                 )
+                 SELECT * FROM saved`,
+              values: [...values, timer.kind, timer.ref, timer.dueAt],
+            }
+          : { name: 'parley_execution_save', text: saved, values },
+      );
       const row = rows[0];
       return row
         ? { ...toExecution({ ...row, state: null, pending_effects: null }), state, pendingEffects }

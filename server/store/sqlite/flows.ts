@@ -1,7 +1,11 @@
 /** SQLite repositories of bot flows (with every revision kept) and their executions. */
 
+import type { Effect, ExecutionState } from '../../studio-types.ts';
 import { type Row, toExecution, toFlow } from '../rows.ts';
 import type { Execution, ExecutionRepository, FlowRepository } from '../types.ts';
+
+type Timer = { kind: string; ref: string; dueAt: string };
+
 import type { Deps } from './conversations.ts';
 
 const FLOW = `SELECT f.*, r.definition FROM flows f JOIN flow_revisions r ON r.flow_sid = f.sid AND r.revision = f.revision`;
@@ -94,6 +98,27 @@ export function executionRepository({ db, clock, newSid }: Deps): ExecutionRepos
      WHERE sid = ? AND version = ?
      RETURNING sid, flow_sid, flow_revision, channel_sid, contact_sid, status, version, date_created, date_updated`,
   );
+  const setTimer = db.prepare(
+    `INSERT INTO timers (kind, ref, due_at) VALUES (?, ?, ?)
+     ON CONFLICT (kind, ref) DO UPDATE SET due_at = excluded.due_at, claimed_at = NULL`,
+  );
+  const saveOnly = (sid: string, version: number, state: ExecutionState, pendingEffects: Effect[]) =>
+    update.get(
+      textOf(state),
+      state.status,
+      pendingEffects.length === 0 ? NO_EFFECTS : JSON.stringify(pendingEffects),
+      clock().toISOString(),
+      sid,
+      version,
+    );
+  // One commit for the step and the timer its widget waits on.
+  const saveWithTimer = db.transaction(
+    (sid: string, version: number, state: ExecutionState, pendingEffects: Effect[], timer?: Timer) => {
+      const row = saveOnly(sid, version, state, pendingEffects);
+      if (row && timer) setTimer.run(timer.kind, timer.ref, timer.dueAt);
+      return row;
+    },
+  ).immediate;
   /** An execution row with its state parsed once and remembered as that state's text. */
   const read = (row: Row | undefined) => {
     if (!row) return null;
@@ -136,15 +161,10 @@ export function executionRepository({ db, clock, newSid }: Deps): ExecutionRepos
       const rows = db.prepare(`SELECT * FROM executions WHERE pending_effects != '[]'`).all() as Row[];
       return rows.map(toExecution);
     },
-    async save(sid, version, state, pendingEffects) {
-      const row = update.get(
-        textOf(state),
-        state.status,
-        pendingEffects.length === 0 ? NO_EFFECTS : JSON.stringify(pendingEffects),
-        clock().toISOString(),
-        sid,
-        version,
-      ) as Row | undefined;
+    async save(sid, version, state, pendingEffects, timer) {
+      const row = (timer ? saveWithTimer : saveOnly)(sid, version, state, pendingEffects, timer) as
+        | Row
+        | undefined;
       return row
         ? { ...toExecution({ ...row, state: null, pending_effects: null }), state, pendingEffects }
         : null;
