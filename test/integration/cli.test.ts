@@ -71,7 +71,9 @@ describe('the parley command', () => {
       });
       expect(await run.exited).toBe(1);
       expect(run.output()).toContain(`port ${port} on 127.0.0.1 is already in use: set PORT to a free port`);
-      expect(run.output()).toContain('PARLEY_REDIS_URL is not a setting and is ignored: Parley reads REDIS_URL');
+      expect(run.output()).toContain(
+        'PARLEY_REDIS_URL is not a setting and is ignored: Parley reads REDIS_URL',
+      );
       expect(run.output()).not.toContain('    at ');
     } finally {
       busy.close();
