@@ -154,8 +154,8 @@ export function createBotRunner({
         const result = step(definition, execution.state, next, subflows);
         if (result.execution === execution.state) return;
         // The timer a widget waits on is set with the step that records it (one commit, not
-        // two): it fires no earlier than it would have, and a timeout that finds the widget
-        // no longer waiting (its reply came first) changes nothing.
+        // two), due from the step rather than from the message going out a few ms later. A
+        // timeout that finds the widget no longer waiting (its reply came first) changes nothing.
         const wait = result.effects.find((effect) => effect.type === 'scheduleTimeout');
         const saved = await store.executions.save(
           execution.sid,
