@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { supportBot } from '../fixtures/flows/support-bot.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { startParley, type TestParley } from '../helpers/server.ts';
 
@@ -117,71 +118,13 @@ describe('the API keys section', () => {
   });
 });
 
-const state = (name: string, type: string, next: [string, string][] = []) => ({
-  name,
-  type,
-  properties: type === 'send-message' ? { body: `Step ${name}` } : {},
-  transitions: next.map(([event, to]) => ({ event, next: to })),
-});
-
-/** A support bot as operators write them: topic routing, reminders, an order lookup with retries. */
-const supportBot = {
-  initial_state: 'Trigger',
-  states: [
-    state('Trigger', 'trigger', [
-      ['incomingMessage', 'greet'],
-      ['incomingRequest', 'lookup'],
-    ]),
-    state('greet', 'send-message', [['sent', 'ask_topic']]),
-    state('ask_topic', 'send-and-wait-for-reply', [
-      ['incomingMessage', 'route_topic'],
-      ['timeout', 'reminder'],
-    ]),
-    state('reminder', 'send-and-wait-for-reply', [
-      ['incomingMessage', 'route_topic'],
-      ['timeout', 'goodbye'],
-    ]),
-    state('route_topic', 'split-based-on', [
-      ['noMatch', 'ask_topic'],
-      ['match', 'ask_order'],
-      ['match', 'faq'],
-    ]),
-    state('ask_order', 'send-and-wait-for-reply', [
-      ['incomingMessage', 'lookup'],
-      ['timeout', 'reminder'],
-    ]),
-    state('lookup', 'make-http-request', [
-      ['success', 'check_status'],
-      ['failed', 'retry'],
-    ]),
-    state('retry', 'run-function', [
-      ['success', 'lookup'],
-      ['fail', 'handover'],
-    ]),
-    state('check_status', 'split-based-on', [
-      ['noMatch', 'handover'],
-      ['match', 'shipped'],
-      ['match', 'delayed'],
-    ]),
-    state('shipped', 'send-message', [['sent', 'anything_else']]),
-    state('delayed', 'send-message', [['sent', 'anything_else']]),
-    state('faq', 'send-message', [['sent', 'anything_else']]),
-    state('anything_else', 'send-and-wait-for-reply', [
-      ['incomingMessage', 'route_topic'],
-      ['timeout', 'goodbye'],
-    ]),
-    state('handover', 'send-to-flex'),
-    state('goodbye', 'send-message'),
-  ],
-};
-
 describe('the bot flow diagram', () => {
   it('draws a 15-state flow full of loops with every state and arrow, no box on another', async () => {
     await openArea('Bot flows');
     await page.getByRole('button', { name: 'Import bot flow' }).click();
     const form = page.getByRole('form', { name: 'Import a bot flow' });
     await form.getByRole('textbox', { name: 'Flow definition' }).fill(JSON.stringify(supportBot));
-    await form.getByRole('img', { name: 'Flow diagram: 15 states, 24 transitions' }).waitFor();
+    await form.getByRole('img', { name: 'Flow diagram: 15 states, 26 transitions' }).waitFor();
     const boxes = await form.locator('[data-state] rect').evaluateAll((rects) =>
       rects.map((rect) => {
         const { x, y, width, height } = rect.getBoundingClientRect();

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type Diagram, layoutFlow } from '../../server/ui/admin/ui/flow-layout.ts';
+import { supportBot } from '../fixtures/flows/support-bot.ts';
 
 const state = (name: string, type: string, next: [string, string][] = []) => ({
   name,
@@ -74,57 +75,7 @@ describe('the layout of a bot flow diagram', () => {
   });
 
   it('lays out a 15-state flow full of loops with no box or label on another, inside the drawing', () => {
-    const diagram = layoutFlow({
-      initial_state: 'Trigger',
-      states: [
-        state('Trigger', 'trigger', [
-          ['incomingMessage', 'greet'],
-          ['incomingRequest', 'lookup'],
-        ]),
-        state('greet', 'send-message', [['sent', 'ask_topic']]),
-        state('ask_topic', 'send-and-wait-for-reply', [
-          ['incomingMessage', 'route_topic'],
-          ['timeout', 'reminder'],
-          ['deliveryFailure', 'handover'],
-        ]),
-        state('reminder', 'send-and-wait-for-reply', [
-          ['incomingMessage', 'route_topic'],
-          ['timeout', 'goodbye'],
-        ]),
-        state('route_topic', 'split-based-on', [
-          ['noMatch', 'ask_topic'],
-          ['match', 'ask_order'],
-          ['match', 'faq'],
-          ['match', 'handover'],
-        ]),
-        state('ask_order', 'send-and-wait-for-reply', [
-          ['incomingMessage', 'lookup'],
-          ['timeout', 'reminder'],
-        ]),
-        state('lookup', 'make-http-request', [
-          ['success', 'check_status'],
-          ['failed', 'retry'],
-        ]),
-        state('retry', 'run-function', [
-          ['success', 'lookup'],
-          ['fail', 'handover'],
-        ]),
-        state('check_status', 'split-based-on', [
-          ['noMatch', 'handover'],
-          ['match', 'shipped'],
-          ['match', 'delayed'],
-        ]),
-        state('shipped', 'send-message', [['sent', 'anything_else']]),
-        state('delayed', 'send-message', [['sent', 'anything_else']]),
-        state('faq', 'send-message', [['sent', 'anything_else']]),
-        state('anything_else', 'send-and-wait-for-reply', [
-          ['incomingMessage', 'route_topic'],
-          ['timeout', 'goodbye'],
-        ]),
-        state('handover', 'send-to-flex'),
-        state('goodbye', 'send-message'),
-      ],
-    });
+    const diagram = layoutFlow(supportBot);
     expect(diagram.states).toHaveLength(15);
     expect(diagram.edges).toHaveLength(26);
     expect(collisions(diagram)).toEqual([]);
