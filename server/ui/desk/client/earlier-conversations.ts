@@ -3,14 +3,7 @@
  * token: the server answers only the agent holding the chat, or a supervisor.
  */
 import type { EarlierConversationsResponse, Sid, TranscriptDTO } from '../../../protocol.ts';
-
-async function getJson<T>(token: string, path: string, failure: string): Promise<T> {
-  const response = await fetch(path, { headers: { authorization: `Bearer ${token}` } }).catch(() => null);
-  if (!response) throw new Error(`${failure} Check the connection and try again.`);
-  const body = await response.json().catch(() => null);
-  if (!response.ok) throw new Error(body?.message ?? failure);
-  return body as T;
-}
+import { getJson } from './get-json.ts';
 
 const base = (channelSid: Sid) => `/v1/Channels/${encodeURIComponent(channelSid)}/EarlierConversations`;
 

@@ -4,17 +4,9 @@
  * conversations; a supervisor's, every one).
  */
 import type { ConversationSearchPage, Sid, TranscriptDTO } from '../../../protocol.ts';
+import { getJson } from './get-json.ts';
 
 export const SEARCH_PAGE_SIZE = 20;
-
-async function getJson<T>(token: string, path: string, failure: string): Promise<T> {
-  const response = await fetch(path, { headers: { authorization: `Bearer ${token}` } }).catch(() => null);
-  if (!response) throw new Error(`${failure} Check the connection and try again.`);
-  const body = await response.json().catch(() => null);
-  // The server's message says what to change (e.g. a query of one character).
-  if (!response.ok) throw new Error(body?.message ?? failure);
-  return body as T;
-}
 
 /** One page of conversations matching `query` (a name, an address or words of a message). */
 export function searchConversations(token: string, query: string, page = 0): Promise<ConversationSearchPage> {
