@@ -12,6 +12,15 @@ import { useDesk, useDeskState } from './desk-context.ts';
 import { type ChartSeries, FigureChart } from './figure-chart.tsx';
 import { count, score, shortDuration, spoken } from './figures-format.ts';
 
+/** The charts, in the order drawn: what each plots and how its values read. */
+const CHARTS = [
+  { key: 'queue', title: 'Queue length', format: count },
+  { key: 'wait', title: 'Waiting time', format: shortDuration },
+  { key: 'chats', title: 'Chats per hour', format: count },
+  { key: 'handle', title: 'Handle time', format: shortDuration },
+  { key: 'csat', title: 'CSAT', format: score },
+] as const;
+
 const REFRESH_MS = 30_000;
 /** Changes come in bursts (offer, accept, join): one read after the burst. */
 const SETTLE_MS = 1_000;
@@ -167,46 +176,17 @@ export function SupervisorFigures() {
             </tbody>
           </table>
           <div class="figures__charts">
-            <FigureChart
-              id="figures-queue"
-              title="Queue length"
-              summary={text.queue}
-              buckets={figures.buckets}
-              series={series.queue}
-              format={count}
-            />
-            <FigureChart
-              id="figures-wait"
-              title="Waiting time"
-              summary={text.wait}
-              buckets={figures.buckets}
-              series={series.wait}
-              format={shortDuration}
-            />
-            <FigureChart
-              id="figures-chats"
-              title="Chats per hour"
-              summary={text.chats}
-              buckets={figures.buckets}
-              series={series.chats}
-              format={count}
-            />
-            <FigureChart
-              id="figures-handle"
-              title="Handle time"
-              summary={text.handle}
-              buckets={figures.buckets}
-              series={series.handle}
-              format={shortDuration}
-            />
-            <FigureChart
-              id="figures-csat"
-              title="CSAT"
-              summary={text.csat}
-              buckets={figures.buckets}
-              series={series.csat}
-              format={score}
-            />
+            {CHARTS.map((chart) => (
+              <FigureChart
+                key={chart.key}
+                id={`figures-${chart.key}`}
+                title={chart.title}
+                summary={text[chart.key]}
+                buckets={figures.buckets}
+                series={series[chart.key]}
+                format={chart.format}
+              />
+            ))}
           </div>
           <AgentTimeline figures={figures} />
         </>
