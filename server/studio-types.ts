@@ -34,6 +34,10 @@ export const CONDITION_TYPES = [
   'regex',
   'less_than',
   'greater_than',
+  'is_before_time',
+  'is_after_time',
+  'is_before_date',
+  'is_after_date',
 ] as const;
 export type ConditionType = (typeof CONDITION_TYPES)[number];
 

@@ -448,6 +448,12 @@ describe('split conditions', () => {
     ['less_than', '9', '10', true],
     ['less_than', 'nine', '10', false],
     ['greater_than', '10.5', '10', true],
+    ['is_before_time', '09:15', '17:00', true],
+    ['is_before_time', '5:30 PM', '17:00', false],
+    ['is_after_time', '5:30 PM', '17:00', true],
+    ['is_after_time', 'closed', '17:00', false],
+    ['is_before_date', '2024-12-23', '12/24/2024', true],
+    ['is_after_date', '2024-12-23', '2024-12-24', false],
   ];
   it.each(cases)('%s("%s", "%s") is %s', (type, input, value, expected) => {
     expect(testCondition(type as never, input, value)).toBe(expected);

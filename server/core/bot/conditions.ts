@@ -3,9 +3,13 @@
  * `matches_any_of` / `does_not_match_any_of` take a comma-separated list; `less_than` and
  * `greater_than` compare numbers (false when either side is not a number). `regex` is
  * case-sensitive unless the pattern starts with `(?i)`, and runs in linear time (RE2).
+ * The time and date conditions compare a time of day (`14:30`, `2:30 PM`) or a calendar day
+ * (`2024-12-24`, `12/24/2024`); a full timestamp counts in Studio's time zone (Pacific), as
+ * `{{ 'now' | date: … }}` renders. A side that is not a time (or a date) makes them false.
  */
 import type { ConditionType } from './definition.ts';
 import { testRegex } from './regex.ts';
+import { STUDIO_TIME_ZONE } from './templates.ts';
 
 const norm = (s: string) => s.trim().toLowerCase();
 const list = (s: string) => s.split(',').map(norm).filter(Boolean);
@@ -41,5 +45,72 @@ export function testCondition(type: ConditionType, input: string, value: string)
       return number(input) < number(value);
     case 'greater_than':
       return number(input) > number(value);
+    case 'is_before_time':
+      return secondsOfDay(input) < secondsOfDay(value);
+    case 'is_after_time':
+      return secondsOfDay(input) > secondsOfDay(value);
+    case 'is_before_date':
+      return dayOf(input) < dayOf(value);
+    case 'is_after_date':
+      return dayOf(input) > dayOf(value);
   }
+}
+
+/** The parts of `date` in Studio's time zone. */
+function zoned(date: Date): Record<string, number> {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: STUDIO_TIME_ZONE,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(date);
+  return Object.fromEntries(parts.filter((p) => p.type !== 'literal').map((p) => [p.type, Number(p.value)]));
+}
+
+const timestamp = (s: string): Date | null => {
+  const t = Date.parse(s.trim());
+  return Number.isNaN(t) ? null : new Date(t);
+};
+
+/** `14:30`, `14:30:15`, `2:30 PM`, `2pm`, or the time of day of a timestamp; NaN otherwise. */
+export function secondsOfDay(text: string): number {
+  const match = /^(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\s*([ap])?\.?m?\.?$/i.exec(text.trim());
+  if (match && (match[2] !== undefined || match[4] !== undefined)) {
+    let hours = Number(match[1]);
+    const minutes = Number(match[2] ?? 0);
+    const seconds = Number(match[3] ?? 0);
+    const half = match[4]?.toLowerCase();
+    if (half) {
+      if (hours < 1 || hours > 12) return Number.NaN;
+      hours = (hours % 12) + (half === 'p' ? 12 : 0);
+    }
+    if (hours > 23 || minutes > 59 || seconds > 59) return Number.NaN;
+    return hours * 3600 + minutes * 60 + seconds;
+  }
+  const date = /\d{4}|\//.test(text) ? timestamp(text) : null;
+  if (!date) return Number.NaN;
+  const { hour = 0, minute = 0, second = 0 } = zoned(date);
+  return hour * 3600 + minute * 60 + second;
+}
+
+/** A calendar day as a number (`20241224`): `2024-12-24`, `12/24/2024`, or a timestamp's day; NaN otherwise. */
+export function dayOf(text: string): number {
+  const trimmed = text.trim();
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(trimmed);
+  const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(trimmed);
+  const [year, month, day] = iso
+    ? [iso[1], iso[2], iso[3]].map(Number)
+    : us
+      ? [us[3], us[1], us[2]].map(Number)
+      : [Number.NaN, Number.NaN, Number.NaN];
+  if (year !== undefined && month !== undefined && day !== undefined && !Number.isNaN(year))
+    return month >= 1 && month <= 12 && day >= 1 && day <= 31 ? year * 10000 + month * 100 + day : Number.NaN;
+  const date = /\d{4}/.test(trimmed) ? timestamp(trimmed) : null;
+  if (!date) return Number.NaN;
+  const parts = zoned(date);
+  return (parts.year ?? 0) * 10000 + (parts.month ?? 0) * 100 + (parts.day ?? 0);
 }

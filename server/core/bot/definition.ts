@@ -10,6 +10,7 @@ import {
   type StateDefinition,
   type Transition,
 } from '../../studio-types.ts';
+import { dayOf, secondsOfDay } from './conditions.ts';
 import { regexProblem } from './regex.ts';
 import { checkTemplates } from './template-check.ts';
 import { widgets } from './widgets/index.ts';
@@ -54,6 +55,14 @@ const VOICE_ONLY: Record<string, string> = {
 /** Studio widgets Twilio has retired. */
 const RETIRED: Record<string, string> = {
   'send-to-auto-pilot': 'make-http-request (to your bot service) or send-and-wait-for-reply',
+};
+
+/** The time and date conditions: how their value is read, and what it should look like. */
+const TIME_CONDITIONS: Record<string, [(s: string) => number, string]> = {
+  is_before_time: [secondsOfDay, 'time of day (e.g. 17:00 or 5:00 PM)'],
+  is_after_time: [secondsOfDay, 'time of day (e.g. 17:00 or 5:00 PM)'],
+  is_before_date: [dayOf, 'date (e.g. 2024-12-24)'],
+  is_after_date: [dayOf, 'date (e.g. 2024-12-24)'],
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -149,7 +158,8 @@ function findProblems(input: unknown, warnings: ValidationProblem[]): Validation
       continue;
     }
     const properties = isObject(state.properties) ? state.properties : {};
-    for (const key of widget.required) {
+    const required = typeof widget.required === 'function' ? widget.required(properties) : widget.required;
+    for (const key of required) {
       const value = properties[key];
       if (value === undefined || value === null || value === '') {
         problems.push({
@@ -161,6 +171,8 @@ function findProblems(input: unknown, warnings: ValidationProblem[]): Validation
     }
     for (const problem of widget.check?.(properties) ?? [])
       problems.push({ state: name, field: 'properties', message: `state "${name}": ${problem}` });
+    for (const warning of widget.warn?.(properties) ?? [])
+      warnings.push({ state: name, field: 'properties', message: `state "${name}": ${warning}` });
     const templates = checkTemplates(state, stateNames);
     problems.push(...templates.errors);
     warnings.push(...templates.warnings);
@@ -205,6 +217,15 @@ function findProblems(input: unknown, warnings: ValidationProblem[]): Validation
               field: `${field}.conditions[${j}].type`,
               message: `state "${name}" has a condition of unknown type "${isObject(c) ? String(c.type) : c}": use one of ${CONDITION_TYPES.join(', ')}`,
             });
+          } else if (TIME_CONDITIONS[c.type as string]) {
+            const value = String(c.value ?? '');
+            const [parse, example] = TIME_CONDITIONS[c.type as string] as [(s: string) => number, string];
+            if (!value.includes('{{') && !value.includes('{%') && Number.isNaN(parse(value)))
+              warnings.push({
+                state: name,
+                field: `${field}.conditions[${j}].value`,
+                message: `state "${name}": the ${String(c.type)} condition compares with ${JSON.stringify(value)}, which is not a ${example}, so it never holds`,
+              });
           } else if (c.type === 'regex') {
             // A templated pattern is only known at run time; a literal one is checked now.
             const pattern = String(c.value ?? '');

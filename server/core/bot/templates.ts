@@ -1,7 +1,7 @@
 /**
  * Liquid templates with Studio's variables (`trigger`, `widgets`, `flow`, `contact`), rendered
  * synchronously so the engine stays a pure function. Limits keep a hostile template from
- * eating the server: Studio allows 15 loop iterations; output and work are bounded too.
+ * eating the server: output and work are bounded.
  */
 import { Liquid } from 'liquidjs';
 
@@ -31,6 +31,13 @@ function templateError(err: unknown): TemplateError {
   return new TemplateError('render', name && name !== 'RenderError' ? name : undefined);
 }
 
+/**
+ * The time zone Studio's Liquid renders dates in (Twilio documents Pacific time), so a flow
+ * that reads `{{ 'now' | date: '%H' }}` for its opening hours keeps them. A template can name
+ * another one: `{{ 'now' | date: '%H:%M', 'Europe/Paris' }}`.
+ */
+export const STUDIO_TIME_ZONE = 'America/Los_Angeles';
+
 const liquid = new Liquid({
   strictFilters: true,
   strictVariables: false,
@@ -38,10 +45,22 @@ const liquid = new Liquid({
   parseLimit: 20_000,
   renderLimit: 200,
   memoryLimit: 1_000_000,
+  timezoneOffset: STUDIO_TIME_ZONE,
 });
 
 // Studio's `to_json`: any value as JSON, nil as null.
 liquid.registerFilter('to_json', (value: unknown) => JSON.stringify(value ?? null));
+
+// Shopify Liquid (and so Studio) divides integers as integers: `{{ 7 | divided_by: 2 }}` is 3,
+// `{{ 7 | divided_by: 2.0 }}` is 3.5; liquidjs would give 3.5 for both. Dividing by 0 is an error.
+const isInteger = (v: unknown) =>
+  typeof v === 'number' ? Number.isInteger(v) : typeof v === 'string' && /^\s*-?\d+\s*$/.test(v);
+liquid.registerFilter('divided_by', (dividend: unknown, divisor: unknown) => {
+  const a = Number(dividend);
+  const b = Number(divisor);
+  if (b === 0) throw new Error('divided by 0');
+  return isInteger(dividend) && isInteger(divisor) ? Math.floor(a / b) : a / b;
+});
 
 // Studio's Liquid has no files to include; liquidjs would read them from the server's disk.
 export const FILE_TAGS = ['include', 'render', 'layout', 'block'] as const;
@@ -90,6 +109,40 @@ export function render(template: unknown, scope: TemplateScope): string {
   }
   if (out.length > MAX_OUTPUT) throw new TemplateError('too long', `output over ${MAX_OUTPUT} characters`);
   return out;
+}
+
+// `{{ expression }}` and nothing else around it.
+const SINGLE_OUTPUT = /^\s*\{\{-?((?:(?!\}\}|\{\{|\{%).)*?)-?\}\}\s*$/s;
+
+/**
+ * A template as a value, as Studio's "Parse as JSON object" option reads it: a template that
+ * is one `{{ expression }}` gives the expression's value (`{{ widgets.api.parsed }}` is the
+ * object itself, not its text); anything else is rendered, then parsed as JSON when it is JSON.
+ * Text that is not JSON stays text.
+ */
+export function renderValue(template: unknown, scope: TemplateScope): unknown {
+  if (typeof template !== 'string') return template;
+  const single = SINGLE_OUTPUT.exec(template);
+  if (single?.[1]) {
+    let value: unknown;
+    try {
+      value = liquid.evalValueSync(single[1], scope);
+    } catch (err) {
+      throw templateError(err);
+    }
+    if (value !== null && typeof value === 'object') {
+      const json = JSON.stringify(value);
+      if (json.length > MAX_OUTPUT) throw new TemplateError('too long', `output over ${MAX_OUTPUT} characters`);
+      return JSON.parse(json);
+    }
+    if (typeof value !== 'string') return value ?? null;
+  }
+  const text = render(template, scope);
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 /**

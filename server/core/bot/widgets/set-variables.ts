@@ -1,6 +1,17 @@
-/** `set-variables`: `variables: [{key, value}]`, each value templated, into `flow.variables`; event `next`. */
-import { render } from '../templates.ts';
+/**
+ * `set-variables`: `variables: [{key, value, type}]`, each value templated, into
+ * `flow.variables`; event `next`. `type: "object"` is Studio's "Parse as JSON object": the
+ * value is kept as the object it names or the JSON it renders, so `{{ flow.variables.KEY.field }}`
+ * reads into it. Other types (Studio exports `"string"`) keep the rendered text.
+ */
+import { render, renderValue } from '../templates.ts';
 import type { Widget } from './types.ts';
+
+interface Variable {
+  key: string;
+  value: unknown;
+  type?: unknown;
+}
 
 export const setVariables: Widget = {
   type: 'set-variables',
@@ -18,14 +29,12 @@ export const setVariables: Widget = {
     return [];
   },
   enter(properties, { scope }) {
-    const variables: Record<string, string> = {};
+    const variables: Record<string, unknown> = {};
     const flow = scope.flow as { variables: Record<string, unknown> };
-    for (const { key, value } of properties.variables as { key: string; value: unknown }[]) {
+    for (const { key, value, type } of properties.variables as Variable[]) {
       // Each value sees the ones set before it in the same widget, as in Studio.
-      variables[key] = render(value, {
-        ...scope,
-        flow: { ...flow, variables: { ...flow.variables, ...variables } },
-      });
+      const seen = { ...scope, flow: { ...flow, variables: { ...flow.variables, ...variables } } };
+      variables[key] = type === 'object' ? renderValue(value, seen) : render(value, seen);
     }
     return { event: 'next', outputs: { variables } };
   },

@@ -5,6 +5,8 @@ import type { TemplateScope } from '../templates.ts';
 export interface InboundMessage {
   Body: string;
   From: string;
+  /** The address the customer wrote to: the Flex Flow's contact identity. */
+  To?: string;
   ChannelSid: string;
   MessageSid: string;
   /** With Flex's names (`from`, `channel_type`, `pre_engagement_data`, `initial_question`) and Parley's camelCase ones. */
@@ -46,12 +48,14 @@ export interface WidgetContext {
 
 export interface Widget {
   type: string;
-  /** Properties a state of this type must have. */
-  required: string[];
+  /** Properties a state of this type must have (which may depend on the others it has). */
+  required: string[] | ((properties: Record<string, unknown>) => string[]);
   /** Transition events it may emit, Studio's names. */
   events: string[];
   /** Extra checks of its properties, as messages that say how to fix them. */
   check?(properties: Record<string, unknown>): string[];
+  /** What runs but not as it does on Twilio, as messages that say what happens instead. */
+  warn?(properties: Record<string, unknown>): string[];
   enter(properties: Record<string, unknown>, context: WidgetContext): WidgetResult;
   /** While paused: the outcome of its effects, a message, a timeout. Null ignores the input. */
   resume?(
