@@ -28,6 +28,12 @@ import {
 
 export type { ExecutionContext, ExecutionState, StepLog, SubflowFrame };
 
+/**
+ * Studio's documented limits: an execution ends after 1,000 steps, and when one widget runs 10
+ * times in a row (its error 81001, "a single widget looping back on itself"). A visitor's
+ * message between two runs breaks the row: a widget that asks again each time the visitor
+ * answers is a conversation, not a loop, and only the step limit bounds it.
+ */
 export const LIMITS = { steps: 1000, repeats: 10 } as const;
 
 /**
@@ -166,6 +172,7 @@ export function step(
     if (!resumed) return { execution: current, effects: [] };
     result = resumed;
     execution.waiting = null;
+    if (event.kind === 'message') execution.lastState = null;
   }
   return run(state, result);
 
@@ -276,7 +283,7 @@ export function step(
       execution.steps += 1;
       if (execution.steps > LIMITS.steps) return end(`the execution reached ${LIMITS.steps} steps`);
       execution.repeats = target.name === execution.lastState ? execution.repeats + 1 : 1;
-      if (execution.repeats >= LIMITS.repeats)
+      if (execution.repeats > LIMITS.repeats)
         return end(`"${target.name}" ran ${LIMITS.repeats} times in a row`);
       execution.lastState = target.name;
       state = target;

@@ -2,11 +2,11 @@
  * What a definition names outside itself — subflows, Functions, workflows — checked against
  * this server. A flow imported from another Twilio account names sids and URLs that do not
  * exist here: each is a warning that says how to map it, and the widget takes its failure
- * transition at run time (an unknown workflow: the task is routed as if none was named). The
- * flow itself is never refused for it.
+ * transition at run time (`failed`, `fail`, `failedToEnqueue`). The flow itself is never refused
+ * for it.
  */
 import type { FlowRepository, WorkflowRepository } from '../../store/repositories.ts';
-import type { FlowDefinition, ValidationProblem } from './definition.ts';
+import type { FlowDefinition, StateDefinition, ValidationProblem } from './definition.ts';
 import { localFunction } from './functions.ts';
 import { subflowRevision } from './widgets/run-subflow.ts';
 
@@ -91,18 +91,24 @@ function checkFunction(
 }
 
 async function checkWorkflow(
-  name: string,
-  properties: Record<string, unknown>,
+  state: StateDefinition,
   { workflows }: ReferenceDeps,
 ): Promise<ValidationProblem[]> {
-  const sid = text(properties.workflow);
+  const { name } = state;
+  const sid = text(state.properties?.workflow);
   if (!workflows || !sid || templated(sid) || (await workflows.get(sid))) return [];
-  const known = (await workflows.list()).map((w) => `${w.sid} (${w.friendlyName})`);
+  const known = (await workflows.list()).map((w) => `${w.sid} ("${w.friendlyName}")`);
+  const map = known.length
+    ? `set the state's properties.workflow to the sid of one of this server's workflows: ${known.join(', ')}`
+    : "create a workflow (POST /v1/Workflows) and set the state's properties.workflow to its sid";
+  const handled = state.transitions.some((t) => t.event === 'failedToEnqueue' && t.next)
+    ? ''
+    : ' (this state has no failedToEnqueue transition, so the execution ends there)';
   return [
     {
       state: name,
       field: 'properties.workflow',
-      message: `state "${name}" names workflow ${sid}, which does not exist here: the task is routed by the Flex Flow's workflow instead; to choose one, set workflow to ${known.length ? `one of ${known.join(', ')}` : 'a workflow you create (POST /v1/Workflows)'}`,
+      message: `state "${name}" names workflow ${sid}, which does not exist here: until it is mapped no task is created and the widget takes failedToEnqueue${handled}. To map it, ${map}`,
     },
   ];
 }
@@ -117,8 +123,7 @@ export async function checkReferences(
     const properties = state.properties ?? {};
     if (state.type === 'run-subflow') warnings.push(...(await checkSubflow(state.name, properties, deps)));
     else if (state.type === 'run-function') warnings.push(...checkFunction(state.name, properties, deps));
-    else if (state.type === 'send-to-flex')
-      warnings.push(...(await checkWorkflow(state.name, properties, deps)));
+    else if (state.type === 'send-to-flex') warnings.push(...(await checkWorkflow(state, deps)));
   }
   return warnings;
 }

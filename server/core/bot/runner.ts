@@ -84,10 +84,11 @@ export function createBotRunner({
     return run;
   }
 
-  function inboundOf(channel: Channel, message: Message): InboundMessage {
+  function inboundOf(flexFlow: FlexFlow, channel: Channel, message: Message): InboundMessage {
     return {
       Body: message.body,
       From: message.from,
+      To: flexFlow.contactIdentity,
       ChannelSid: channel.sid,
       MessageSid: message.sid,
       ChannelAttributes: flexChannelAttributes(channel.attributes),
@@ -95,7 +96,8 @@ export function createBotRunner({
     };
   }
 
-  async function start(flexFlow: FlexFlow, channel: Channel, event: EngineEvent, flowSid?: string) {
+  async function start(flexFlow: FlexFlow, channel: Channel, trigger: EngineEvent, flowSid?: string) {
+    let event = trigger;
     const sid = flowSid ?? (flexFlow.integration as { flowSid?: string }).flowSid;
     if (!sid)
       throw new ParleyError(
@@ -108,6 +110,12 @@ export function createBotRunner({
     const contact = (await store.contacts.get(channel.contactSid)) as Contact;
     const botName = String((flexFlow.integration as { botName?: string }).botName ?? DEFAULT_BOT_NAME);
     await conversations.addMember(channel.sid, BOT_IDENTITY, 'bot', botName);
+    if ('type' in event && event.trigger === 'incomingMessage') {
+      // Studio's trigger.conversation.ParticipantSid: the writer's member sid (MB…), the one the
+      // Twilio-shaped Conversations API lists as the participant. Read once per execution.
+      const sender = await store.members.get(channel.sid, event.message.From);
+      if (sender) event = { ...event, message: { ...event.message, ParticipantSid: sender.sid } };
+    }
     const execution = await store.executions.create({
       flowSid: flow.sid,
       flowRevision: flow.revision,
@@ -118,7 +126,9 @@ export function createBotRunner({
         widgets: {},
         flow: {
           variables: {},
-          channel: { address: contact.address ?? contact.identity },
+          // As in Studio, the address customers write to (an SMS number, an email address, a
+          // web Flex Flow's contact identity); the customer's own is contact.channel.address.
+          channel: { address: flexFlow.contactIdentity },
           flow_sid: flow.sid,
         },
         contact: {
@@ -247,6 +257,13 @@ export function createBotRunner({
         });
       case 'sendToFlex': {
         try {
+          // A workflow named but not here (a flow from another Twilio account) fails the widget,
+          // as the issue asks, rather than routing the task somewhere its author did not choose.
+          if (effect.workflow && !(await store.workflows.get(effect.workflow)))
+            return {
+              outcome: 'failedToEnqueue',
+              outputs: { error: `workflow ${effect.workflow} does not exist here` },
+            };
           const channel = await conversations.getChannel(channelSid);
           const attributes = {
             name: channel.attributes.from,
@@ -285,7 +302,7 @@ export function createBotRunner({
   return {
     /** A customer wrote on a studio channel with no agent on it: start or continue the bot. */
     async onCustomerMessage(flexFlow: FlexFlow, channel: Channel, message: Message) {
-      const inbound = inboundOf(channel, message);
+      const inbound = inboundOf(flexFlow, channel, message);
       const active = await store.executions.findActive(channel.sid);
       if (active) return drive(active.sid, { kind: 'message', inbound }, active);
       await start(flexFlow, channel, { type: 'start', trigger: 'incomingMessage', message: inbound });

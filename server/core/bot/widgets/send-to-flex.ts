@@ -1,7 +1,11 @@
 /**
  * `send-to-flex`: hands the conversation to an agent. `attributes` (templated JSON) become the
- * task's attributes; `workflow`, `channel`, `priority`, `timeout` as Studio's. The task is
- * created and the bot leaves the conversation. Events `callComplete`, `failedToEnqueue`.
+ * task's attributes; `workflow` (a `WW…` sid) routes it, and one this server lacks takes
+ * `failedToEnqueue` (references.ts warns at validation); `priority`, `timeout` as Studio's. The
+ * task is created and the bot leaves the conversation. Events `callComplete`, `failedToEnqueue`.
+ * `channel` names a TaskRouter TaskChannel (`TC…`: chat, sms, voice) in the Twilio account the
+ * flow came from; Parley routes every conversation as one chat task on the agent's chat
+ * capacity, so it is kept but changes nothing.
  */
 import { renderJson } from '../templates.ts';
 import type { Widget } from './types.ts';
