@@ -1,15 +1,16 @@
 /**
- * Flex API in Twilio's shape: `/v1/FlexFlows`, `/v1/Channels`, `/v1/WebChannels` (from a
- * backend: admin key, no Origin check) and `/v1/Interactions`, over the same core services as
- * Parley's JSON routes.
+ * Flex API in Twilio's shape: `/v1/FlexFlows` and `/v1/Channels` here, `/v1/WebChannels` and
+ * `/v1/Interactions` in their own modules, over the same core services as Parley's JSON routes.
  */
 import { type Request, Router } from 'express';
 import type { Core } from '../../core/index.ts';
-import { notFound, ParleyError } from '../../errors.ts';
-import type { ChannelType, IntegrationType } from '../../protocol.ts';
+import { notFound } from '../../errors.ts';
+import type { IntegrationType } from '../../protocol.ts';
 import { parse } from '../../schemas.ts';
 import type { Channel, FlexFlow } from '../../store/types.ts';
 import { schemas } from '../schemas.ts';
+import { interactionsRouter } from './flex-interactions.ts';
+import { webChannelsRouter } from './flex-web-channels.ts';
 import { listChannels } from './plain-channels.ts';
 import { accountSidOf, baseUrlOf, Form, fixedSid, pageOf, pageRequest, twilioDate } from './wire.ts';
 
@@ -102,7 +103,7 @@ const channelView = (req: Request, channel: Channel) => ({
   date_updated: twilioDate(channel.dateUpdated),
 });
 
-function preEngagementData(form: Form): Record<string, string> | undefined {
+export function preEngagementData(form: Form): Record<string, string> | undefined {
   const data = form.object('PreEngagementData');
   if (!data) return undefined;
   return Object.fromEntries(
@@ -198,88 +199,7 @@ export function flexApiRouter(core: Core): Router {
     res.status(204).end();
   });
 
-  // From a backend with the admin key: no Origin check, no session token, as Twilio's API.
-  router.post('/v1/WebChannels', async (req, res) => {
-    const form = Form.body(req);
-    const flexFlowSid = form.required('FlexFlowSid');
-    const input = {
-      flexFlowSid,
-      identity: form.required('Identity'),
-      chatUserFriendlyName: form.required('CustomerFriendlyName'),
-      chatFriendlyName: form.required('ChatFriendlyName'),
-      chatUniqueName: form.string('ChatUniqueName'),
-      preEngagementData: preEngagementData(form),
-    };
-    form.done();
-    const flow = await getFlexFlow(flexFlowSid);
-    if (flow.channelType !== 'web') throw notFound('Web Flex Flow', flexFlowSid);
-    const channel = await channelAdmin.createChannel(parse(schemas.createChannel, input));
-    res.status(201).json({
-      account_sid: accountSidOf(req),
-      flex_flow_sid: channel.flexFlowSid,
-      sid: channel.sid,
-      url: `${baseUrlOf(req)}/v1/WebChannels/${channel.sid}`,
-      date_created: twilioDate(channel.dateCreated),
-      date_updated: twilioDate(channel.dateUpdated),
-    });
-  });
-  router.post('/v1/WebChannels/:sid', async (req, res) => {
-    const form = Form.body(req);
-    const chatStatus = form.string('ChatStatus');
-    form.ignore('PostEngagementData').done();
-    if (chatStatus !== undefined && chatStatus !== 'inactive')
-      throw new ParleyError('invalid_request', 'body.ChatStatus: the only change is "inactive"', 400);
-    const channel = chatStatus
-      ? await channelAdmin.updateChannel(req.params.sid, { status: 'inactive' })
-      : await core.conversations.getChannel(req.params.sid);
-    res.json({
-      account_sid: accountSidOf(req),
-      flex_flow_sid: channel.flexFlowSid,
-      sid: channel.sid,
-      url: `${baseUrlOf(req)}/v1/WebChannels/${channel.sid}`,
-      date_created: twilioDate(channel.dateCreated),
-      date_updated: twilioDate(channel.dateUpdated),
-    });
-  });
-
-  router.post('/v1/Interactions', async (req, res) => {
-    const form = Form.body(req);
-    const channel = form.object('Channel');
-    const routing = form.object('Routing');
-    form.required('Channel');
-    form.ignore('InteractionContextSid', 'WebhookTtid').done();
-    const type = String(channel?.type ?? '') as ChannelType;
-    const [participant] = (Array.isArray(channel?.participants) ? channel.participants : []) as {
-      address?: string;
-      proxy_address?: string;
-    }[];
-    const properties = (routing?.properties ?? {}) as Record<string, unknown>;
-    const input = parse(schemas.interaction.omit({ body: true }), {
-      channel: { type, to: participant?.address, from: participant?.proxy_address },
-      routing: {
-        workflowSid: properties.workflow_sid,
-        workerSid: properties.worker_sid,
-        attributes:
-          typeof properties.attributes === 'string'
-            ? JSON.parse(properties.attributes)
-            : properties.attributes,
-      },
-      creationOnMessage: !properties.worker_sid,
-    });
-    // The first message follows through Conversations, as with Twilio.
-    const created = await core.messaging.interactions.create({ ...input, body: null });
-    res.status(201).json({
-      sid: fixedSid('KD', created.session.sid),
-      channel: { type, sid: created.channel.sid, participants: channel?.participants ?? [] },
-      routing: { properties: { ...properties, task_sid: created.task?.sid ?? null } },
-      interaction_context_sid: null,
-      webhook_ttid: null,
-      url: `${baseUrlOf(req)}/v1/Interactions/${fixedSid('KD', created.session.sid)}`,
-      links: {
-        channels: `${baseUrlOf(req)}/v1/Interactions/${fixedSid('KD', created.session.sid)}/Channels`,
-        conversation: `${baseUrlOf(req)}/v1/Conversations/${created.channel.sid}`,
-      },
-    });
-  });
+  router.use(webChannelsRouter(core));
+  router.use(interactionsRouter(core));
   return router;
 }

@@ -40,19 +40,46 @@ export async function createPlainChannel(core: Core, input: PlainChannelInput): 
   return channel;
 }
 
-/** A page of all channels, oldest first; the token is an offset. */
+/** How many channels a filtered list reads from the store at a time. */
+const SCAN_BATCH = 200;
+
+/**
+ * A page of channels, oldest first; the token is the offset in all channels where the page
+ * starts. With `keep`, only the channels it keeps are listed: the store is read in batches until
+ * the page is full, so the token still says where the next page starts.
+ */
 export async function listChannels(
   req: Request,
   store: Store,
   key: string,
   page: PageRequest,
   view: (channel: Channel) => unknown,
+  keep?: (channel: Channel) => boolean,
 ) {
-  const offset = page.token !== undefined ? Number(page.token) || 0 : page.page * page.pageSize;
-  // One more than a page says whether another page follows.
-  const channels = await store.channels.list({ limit: page.pageSize + 1, offset });
-  const more = channels.length > page.pageSize;
-  const items = channels.slice(0, page.pageSize).map(view);
-  const previous = offset > 0 ? String(Math.max(0, offset - page.pageSize)) : null;
-  return listPage(req, key, items, page, more ? String(offset + page.pageSize) : null, previous);
+  if (!keep) {
+    const offset = page.token !== undefined ? Number(page.token) || 0 : page.page * page.pageSize;
+    // One more than a page says whether another page follows.
+    const channels = await store.channels.list({ limit: page.pageSize + 1, offset });
+    const more = channels.length > page.pageSize;
+    const items = channels.slice(0, page.pageSize).map(view);
+    const previous = offset > 0 ? String(Math.max(0, offset - page.pageSize)) : null;
+    return listPage(req, key, items, page, more ? String(offset + page.pageSize) : null, previous);
+  }
+  // Without a token, page N starts after N pages of kept channels: skip them from the start.
+  let skip = page.token !== undefined ? 0 : page.page * page.pageSize;
+  let offset = page.token !== undefined ? Number(page.token) || 0 : 0;
+  const kept: { channel: Channel; at: number }[] = [];
+  while (kept.length <= page.pageSize) {
+    const batch = await store.channels.list({ limit: SCAN_BATCH, offset });
+    for (const [i, channel] of batch.entries()) {
+      if (!keep(channel)) continue;
+      if (skip > 0) skip--;
+      else kept.push({ channel, at: offset + i });
+    }
+    offset += batch.length;
+    if (batch.length < SCAN_BATCH) break;
+  }
+  const next = kept.length > page.pageSize ? String(kept[page.pageSize]?.at) : null;
+  const items = kept.slice(0, page.pageSize).map((k) => view(k.channel));
+  return listPage(req, key, items, page, next);
 }

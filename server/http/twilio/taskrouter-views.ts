@@ -10,7 +10,7 @@ import {
   type ActivityView as CoreActivityView,
 } from '../../core/routing/activities.ts';
 import type { TaskDTO, WorkerDTO } from '../../protocol.ts';
-import type { Reservation, TaskQueue, Workflow } from '../../store/types.ts';
+import type { Reservation, Store, TaskQueue, Workflow } from '../../store/types.ts';
 import { accountSidOf, baseUrlOf, fixedSid, twilioDate } from './wire.ts';
 
 export const WORKSPACE_SID = fixedSid('WS', 'workspace');
@@ -22,7 +22,33 @@ const TASK_CHANNEL_SID = fixedSid('TC', 'task-channel:chat');
 const workspaceUrl = (req: Request) => `${baseUrlOf(req)}/v1/Workspaces/${WORKSPACE_SID}`;
 const common = (req: Request) => ({ account_sid: accountSidOf(req), workspace_sid: WORKSPACE_SID });
 
-export function workspaceView(req: Request) {
+/** When the workspace began and last changed; null only while it holds nothing. */
+export interface WorkspaceDates {
+  created: string | null;
+  updated: string | null;
+}
+
+/**
+ * Parley's one workspace has no row of its own: it began with the first queue, workflow or
+ * worker in it and changed when the last of them did. Three small lists, read per request.
+ */
+export async function workspaceDates(store: Store): Promise<WorkspaceDates> {
+  const [queues, workflows, workers] = await Promise.all([
+    store.queues.list(),
+    store.workflows.list(),
+    store.workers.list(),
+  ]);
+  const all = [...queues, ...workflows, ...workers];
+  const created = all.map((r) => r.dateCreated).sort()[0] ?? null;
+  const updated =
+    all
+      .map((r) => r.dateUpdated)
+      .sort()
+      .at(-1) ?? null;
+  return { created, updated };
+}
+
+export function workspaceView(req: Request, dates: WorkspaceDates) {
   const url = workspaceUrl(req);
   return {
     account_sid: accountSidOf(req),
@@ -36,25 +62,30 @@ export function workspaceView(req: Request) {
     events_filter: null,
     multi_task_enabled: true,
     prioritize_queue_order: 'FIFO',
-    date_created: null,
-    date_updated: null,
+    date_created: twilioDate(dates.created),
+    date_updated: twilioDate(dates.updated),
     url,
-    links: Object.fromEntries(
-      ['activities', 'task_queues', 'tasks', 'workers', 'workflows'].map((name) => [
-        name,
-        `${url}/${name.replace(/(^|_)(\w)/g, (_m, _s, c: string) => c.toUpperCase())}`,
-      ]),
-    ),
+    links: {
+      activities: `${url}/Activities`,
+      task_queues: `${url}/TaskQueues`,
+      tasks: `${url}/Tasks`,
+      workers: `${url}/Workers`,
+      workflows: `${url}/Workflows`,
+      statistics: `${url}/Statistics`,
+      real_time_statistics: `${url}/RealTimeStatistics`,
+      cumulative_statistics: `${url}/CumulativeStatistics`,
+    },
   };
 }
 
-export const activityView = (req: Request, activity: CoreActivityView) => ({
+/** A built-in activity has no dates of its own: it is as old as the workspace. */
+export const activityView = (req: Request, activity: CoreActivityView, workspace: WorkspaceDates) => ({
   ...common(req),
   sid: activity.sid,
   friendly_name: activity.friendlyName,
   available: activity.available,
-  date_created: activity.dateCreated && twilioDate(activity.dateCreated),
-  date_updated: activity.dateUpdated && twilioDate(activity.dateUpdated),
+  date_created: twilioDate(activity.dateCreated ?? workspace.created),
+  date_updated: twilioDate(activity.dateUpdated ?? workspace.created),
   url: `${workspaceUrl(req)}/Activities/${activity.sid}`,
   links: { workspace: workspaceUrl(req) },
 });
@@ -78,6 +109,8 @@ export function workerView(req: Request, worker: WorkerDTO) {
     url,
     links: {
       activity: `${workspaceUrl(req)}/Activities/${workerActivitySid(worker)}`,
+      reservations: `${url}/Reservations`,
+      statistics: `${url}/Statistics`,
       workspace: workspaceUrl(req),
     },
   };
@@ -97,7 +130,12 @@ export const taskQueueView = (req: Request, queue: TaskQueue) => ({
   date_created: twilioDate(queue.dateCreated),
   date_updated: twilioDate(queue.dateUpdated),
   url: `${workspaceUrl(req)}/TaskQueues/${queue.sid}`,
-  links: { workspace: workspaceUrl(req) },
+  links: {
+    statistics: `${workspaceUrl(req)}/TaskQueues/${queue.sid}/Statistics`,
+    real_time_statistics: `${workspaceUrl(req)}/TaskQueues/${queue.sid}/RealTimeStatistics`,
+    cumulative_statistics: `${workspaceUrl(req)}/TaskQueues/${queue.sid}/CumulativeStatistics`,
+    workspace: workspaceUrl(req),
+  },
 });
 
 export const workflowView = (req: Request, workflow: Workflow) => ({

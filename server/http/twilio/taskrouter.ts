@@ -11,15 +11,16 @@ import { notFound, ParleyError } from '../../errors.ts';
 import { parse } from '../../schemas.ts';
 import { schemas } from '../schemas.ts';
 import { createPlainChannel } from './plain-channels.ts';
+import { reservationsRouter } from './taskrouter-reservations.ts';
 import {
   activityView,
-  reservationView,
   taskQueueView,
   taskView,
   WORKSPACE_SID,
   workerActivitySid,
   workerView,
   workflowView,
+  workspaceDates,
   workspaceView,
 } from './taskrouter-views.ts';
 import { Form, pageOf, pageRequest } from './wire.ts';
@@ -39,13 +40,13 @@ export function taskRouterRouter(core: Core): Router {
   const { store, routing, agents } = core;
   const router = Router();
 
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const form = Form.query(req);
     const friendlyName = form.string('FriendlyName');
     const page = pageRequest(form);
     form.done();
-    const all = friendlyName && friendlyName !== 'Parley' ? [] : [null];
-    res.json(pageOf(req, 'workspaces', all, page, () => workspaceView(req)));
+    const all = friendlyName && friendlyName !== 'Parley' ? [] : [await workspaceDates(store)];
+    res.json(pageOf(req, 'workspaces', all, page, (dates) => workspaceView(req, dates)));
   });
   router.use('/:workspaceSid', (req, _res, next) => {
     if (req.params.workspaceSid !== WORKSPACE_SID) throw notFound('Workspace', req.params.workspaceSid);
@@ -53,8 +54,8 @@ export function taskRouterRouter(core: Core): Router {
   });
   const ws = Router();
   router.use(`/${WORKSPACE_SID}`, ws);
-  ws.get('/', (req, res) => {
-    res.json(workspaceView(req));
+  ws.get('/', async (req, res) => {
+    res.json(workspaceView(req, await workspaceDates(store)));
   });
 
   const { activities } = routing;
@@ -69,10 +70,11 @@ export function taskRouterRouter(core: Core): Router {
         (!friendlyName || a.friendlyName === friendlyName) &&
         (available === undefined || a.available === available),
     );
-    res.json(pageOf(req, 'activities', all, page, (a) => activityView(req, a)));
+    const dates = await workspaceDates(store);
+    res.json(pageOf(req, 'activities', all, page, (a) => activityView(req, a, dates)));
   });
   ws.get('/Activities/:sid', async (req, res) => {
-    res.json(activityView(req, await activities.get(req.params.sid)));
+    res.json(activityView(req, await activities.get(req.params.sid), await workspaceDates(store)));
   });
   ws.post('/Activities', async (req, res) => {
     const form = Form.body(req);
@@ -80,13 +82,15 @@ export function taskRouterRouter(core: Core): Router {
     // Twilio's default: a new activity offers tasks unless it says otherwise.
     const available = form.boolean('Available') ?? true;
     form.done();
-    res.status(201).json(activityView(req, await activities.create({ friendlyName, available })));
+    const created = await activities.create({ friendlyName, available });
+    res.status(201).json(activityView(req, created, await workspaceDates(store)));
   });
   ws.post('/Activities/:sid', async (req, res) => {
     const form = Form.body(req);
     const patch = { friendlyName: form.string('FriendlyName'), available: form.boolean('Available') };
     form.done();
-    res.json(activityView(req, await activities.update(req.params.sid, patch)));
+    const updated = await activities.update(req.params.sid, patch);
+    res.json(activityView(req, updated, await workspaceDates(store)));
   });
   ws.delete('/Activities/:sid', async (req, res) => {
     await activities.delete(req.params.sid);
@@ -328,40 +332,6 @@ export function taskRouterRouter(core: Core): Router {
     res.status(204).end();
   });
 
-  const workerName = async (sid: string) => (await store.workers.get(sid))?.friendlyName ?? null;
-  const reservationOf = async (taskSid: string, sid: string) => {
-    const reservation = await store.reservations.get(sid);
-    if (!reservation || reservation.taskSid !== taskSid) throw notFound('Reservation', sid);
-    return reservation;
-  };
-  ws.get('/Tasks/:sid/Reservations', async (req, res) => {
-    const form = Form.query(req);
-    const status = form.string('ReservationStatus');
-    const workerSid = form.string('WorkerSid');
-    const page = pageRequest(form);
-    form.done();
-    await getTask(req.params.sid);
-    const all = await store.reservations.list(
-      given({ taskSid: req.params.sid, workerSid, status: status as never }),
-    );
-    const names = new Map<string, string | null>();
-    for (const r of all) if (!names.has(r.workerSid)) names.set(r.workerSid, await workerName(r.workerSid));
-    res.json(
-      pageOf(req, 'reservations', all, page, (r) => reservationView(req, r, names.get(r.workerSid) ?? null)),
-    );
-  });
-  ws.get('/Tasks/:sid/Reservations/:reservationSid', async (req, res) => {
-    const reservation = await reservationOf(req.params.sid, req.params.reservationSid);
-    res.json(reservationView(req, reservation, await workerName(reservation.workerSid)));
-  });
-  ws.post('/Tasks/:sid/Reservations/:reservationSid', async (req, res) => {
-    const form = Form.body(req);
-    const { status } = parse(schemas.updateReservation, { status: form.required('ReservationStatus') });
-    form.done();
-    const { sid, workerSid } = await reservationOf(req.params.sid, req.params.reservationSid);
-    if (status === 'accepted') await routing.accept(null, sid);
-    else await routing.reject(null, sid);
-    res.json(reservationView(req, await reservationOf(req.params.sid, sid), await workerName(workerSid)));
-  });
+  ws.use(reservationsRouter(core));
   return router;
 }
