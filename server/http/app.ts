@@ -14,6 +14,7 @@ import { flowTrialRouter } from './admin-flow-trial.ts';
 import { adminSessionsRouter, createAdminSessions } from './admin-session.ts';
 import { apiKeysRouter } from './api-keys.ts';
 import { auditEventsRouter, auditTrail } from './audit.ts';
+import { DEFAULT_AUTH_FAILURES_PER_MINUTE, limitFailedAuth } from './auth-failures.ts';
 import type { BuiltAssets } from './built-assets.ts';
 import { cannedResponsesRouter } from './canned-responses.ts';
 import { channelsRouter } from './channels.ts';
@@ -77,6 +78,8 @@ export function createApp({
   app.set('trust proxy', trustProxy);
   app.use(securityHeaders());
   app.use(requestLog(log));
+  // Before anything reads a body or looks a key up: an address guessing credentials stops here.
+  app.use(limitFailedAuth(core.counter, limits.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE));
   app.use(express.json({ limit: '64kb' }));
   // Before every guard: an API key passes wherever the admin key does.
   const apiKeys = createApiKeys({ store: core.store, clock: systemClock, log });

@@ -17,6 +17,8 @@ export interface PublicLimits {
   signInPerMinute: number;
   /** Channels opened per IP per minute. */
   webChannelsPerMinute: number;
+  /** Requests with credentials answered 401 per IP per minute before the rest are refused (30). */
+  authFailuresPerMinute?: number;
 }
 
 export const limiter = (core: Core, name: string, limit: number, message: string) =>

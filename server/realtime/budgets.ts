@@ -29,6 +29,12 @@ export interface Budget {
 
 export type Budgets = Record<string, Budget>;
 
+/**
+ * The budget every event name a namespace does not handle shares: no widget sends one, but
+ * each still costs the server its parsing, so a socket sending them is cut off soon.
+ */
+export const UNKNOWN_EVENT = '(unknown event)';
+
 /** A socket that sends this many times its budget in one window is disconnected. */
 const ABUSE_FACTOR = 4;
 const MINUTE = 60_000;
@@ -61,6 +67,7 @@ export function webchatBudgets(limits: MessageLimits): Budgets {
     'context:update': { perSocket: 30, perIdentity: 60, perAddress: 600 },
     'chat:end': { perSocket: 10, perIdentity: 20 },
     'session:refresh': { perSocket: 10, perIdentity: 30, perAddress: 600 },
+    [UNKNOWN_EVENT]: { perSocket: 10, noun: 'unknown events' },
   };
 }
 

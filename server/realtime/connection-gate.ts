@@ -4,7 +4,7 @@
  * memory. Counted per node: a connection's cost (a descriptor, its buffers) is paid by the
  * node that holds it. Addresses are the client's, read through the trusted proxies.
  */
-import type { Socket } from 'socket.io';
+import type { Server, Socket } from 'socket.io';
 import { clientAddress, type TrustProxy } from '../http/proxy-trust.ts';
 import { handshakeError } from './handle.ts';
 
@@ -74,3 +74,37 @@ export function createConnectionGate(limits: ConnectionLimits, trust: TrustProxy
 }
 
 export type ConnectionGate = ReturnType<typeof createConnectionGate>;
+
+/**
+ * Transport connections (Engine.IO sessions) per address, whether or not they join a
+ * namespace. A session that never joins one, or whose handshake was refused, still holds its
+ * memory until Socket.IO's `connectTimeout`, and a long-polling client keeps a session without
+ * holding a TCP connection, so neither the namespace gate nor the TCP limit sees them.
+ */
+export function createTransportGate(limit: number) {
+  const open = new Map<string, number>();
+  return {
+    /** True when the address already holds `limit` sessions: its next handshake is refused. */
+    full: (address: string) => (open.get(address) ?? 0) >= limit,
+    /** Counts a new session under its address until it closes. */
+    track(conn: { once(event: 'close', listener: () => void): unknown }, address: string) {
+      open.set(address, (open.get(address) ?? 0) + 1);
+      conn.once('close', () => {
+        const left = (open.get(address) ?? 1) - 1;
+        if (left <= 0) open.delete(address);
+        else open.set(address, left);
+      });
+    },
+    count: (address: string) => open.get(address) ?? 0,
+  };
+}
+
+/**
+ * The main namespace `/` serves nobody (the widget uses `/webchat`, the desk `/agent`), yet
+ * Socket.IO lets anyone join it: refused, a client there holds nothing past `connectTimeout`.
+ */
+export function refuseMainNamespace(io: Server) {
+  io.of('/').use((_socket, next) =>
+    next(handshakeError('unknown_namespace', 'Connect to /webchat (visitors) or /agent (agents)')),
+  );
+}

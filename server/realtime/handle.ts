@@ -6,10 +6,10 @@
  */
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
-import { toErrorBody } from '../errors.ts';
+import { ParleyError, toErrorBody } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { parse } from '../schemas.ts';
-import type { EventGuard } from './budgets.ts';
+import { type EventGuard, UNKNOWN_EVENT } from './budgets.ts';
 
 /** `track` lets shutdown wait for handlers that are still writing. */
 export function createHandle(
@@ -75,7 +75,13 @@ export function createDispatcher<D>(
   }
   return function dispatch(this: Socket & { data: D }, event: string, ...args: unknown[]) {
     const handler = Object.hasOwn(handlers, event) ? handlers[event] : undefined;
-    if (!handler) return;
+    if (!handler) {
+      // Parsing it cost the server as much as a known event: every name it does not know draws
+      // on one budget, so a socket that sends only those is cut off like any other flood.
+      const admit = admitFor(this);
+      track(answer(event, args, log, admit && (() => admit(UNKNOWN_EVENT)), () => refuseUnknown(event)));
+      return;
+    }
     track(
       answer(
         event,
@@ -120,6 +126,11 @@ async function answer(
   } finally {
     release?.();
   }
+}
+
+async function refuseUnknown(event: string): Promise<never> {
+  const name = event.length > 40 ? `${event.slice(0, 40)}…` : event;
+  throw new ParleyError('unknown_event', `There is no event "${name}" on this namespace`, 400);
 }
 
 /** A refused handshake: the client sees `err.message === code` and `err.data`. */

@@ -2,7 +2,7 @@
  * Socket.IO on the HTTP server: the `/webchat` and `/agent` namespaces, and the publishing of
  * the core's events to the rooms that should see them.
  */
-import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { type Namespace, Server, type Socket } from 'socket.io';
 import type { Core, Logger } from '../core/index.ts';
 import { createWindows } from '../core/rate-counter.ts';
@@ -12,7 +12,13 @@ import { type AgentNamespace, attachAgent } from './agent.ts';
 import { publishSupervision } from './agent-routing.ts';
 import { DEFAULT_MAX_QUEUED_BYTES, enforceBackpressure } from './backpressure.ts';
 import { AGENT_BUDGETS, DEFAULT_MESSAGE_LIMITS, type MessageLimits, webchatBudgets } from './budgets.ts';
-import { type ConnectionLimits, createConnectionGate, DEFAULT_CONNECTION_LIMITS } from './connection-gate.ts';
+import {
+  type ConnectionLimits,
+  createConnectionGate,
+  createTransportGate,
+  DEFAULT_CONNECTION_LIMITS,
+  refuseMainNamespace,
+} from './connection-gate.ts';
 import { channelRoom, workerRoom } from './rooms.ts';
 import { attachWebchat, type WebchatNamespace } from './webchat.ts';
 
@@ -53,6 +59,7 @@ export function attachRealtime(
   const trust = options.trustProxy ?? parseTrustProxy(undefined);
   const connectionLimits = options.connectionLimits ?? DEFAULT_CONNECTION_LIMITS;
   const handshakes = createWindows();
+  const transports = createTransportGate(connectionLimits.connectionsPerIp);
   const io = new Server(httpServer, {
     // New connections per address (half the open-socket limit per 10 s), counted before
     // the WebSocket upgrade or any namespace work: a burst of handshakes from one address is
@@ -60,8 +67,10 @@ export function attachRealtime(
     // since each node pays for its own handshakes.
     allowRequest(req, callback) {
       const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trust);
-      const allowed = handshakes.hit(address, HANDSHAKE_WINDOW_MS) <= connectionLimits.connectionsPerIp / 2;
-      callback(allowed ? null : 'too many new connections from this address', allowed);
+      const allowed =
+        handshakes.hit(address, HANDSHAKE_WINDOW_MS) <= connectionLimits.connectionsPerIp / 2 &&
+        !transports.full(address);
+      callback(allowed ? null : 'too many connections from this address', allowed);
     },
     maxHttpBufferSize: options.maxHttpBufferSize ?? 64 * 1024,
     // The widget runs on customers' sites; each connection's Origin is checked against its
@@ -69,6 +78,15 @@ export function attachRealtime(
     cors: { origin: true, credentials: false },
     serveClient: false,
   });
+  io.engine.on(
+    'connection',
+    (conn: { request: IncomingMessage; once(e: 'close', fn: () => void): unknown }) =>
+      transports.track(
+        conn,
+        clientAddress(conn.request.socket.remoteAddress, conn.request.headers['x-forwarded-for'], trust),
+      ),
+  );
+  refuseMainNamespace(io);
   const addHeaders = (headers: Record<string, string>) => Object.assign(headers, SOCKET_HEADERS);
   io.engine.on('initial_headers', addHeaders);
   io.engine.on('headers', addHeaders);

@@ -43,7 +43,13 @@ export async function startParley(options: StartOptions = {}): Promise<TestParle
     ...options,
     // Every client of a test comes from 127.0.0.1: connections per address are lifted unless a
     // test sets them (the attack suite tests them on a server with its defaults).
-    limits: { connectionsPerIp: 100_000, tcpConnectionsPerIp: 100_000, ...options.limits },
+    limits: {
+      connectionsPerIp: 100_000,
+      tcpConnectionsPerIp: 100_000,
+      // Authorization tests answer many 401s to one address; test/integration/abuse-limits sets it.
+      authFailuresPerMinute: 100_000,
+      ...options.limits,
+    },
   });
   const { url } = await server.listen(0, '127.0.0.1');
   const flexFlowSid = (await demoFlexFlowSid(server.core.store)) ?? '';

@@ -1,0 +1,124 @@
+/**
+ * Limits found by the adversarial pass beyond issue 13's findings, against a real server:
+ * socket events no handler knows, the main namespace `/`, transport sessions that join no
+ * namespace, and credentials guessed over HTTP.
+ */
+import { io } from 'socket.io-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectVisitor, openWebChannel, request } from '../helpers/clients.ts';
+import { ADMIN_KEY, type StartOptions, startParley, type TestParley } from '../helpers/server.ts';
+
+let parley: TestParley | undefined;
+afterEach(async () => {
+  await parley?.stop();
+  parley = undefined;
+});
+const start = async (limits: StartOptions['limits']) => {
+  parley = await startParley({ limits });
+  return parley;
+};
+
+const disconnected = (socket: { once(event: 'disconnect', fn: () => void): unknown }) =>
+  new Promise<void>((resolve) => socket.once('disconnect', () => resolve()));
+
+describe('socket events no handler knows', () => {
+  it('answers each with unknown_event and cuts off a socket that floods them', async () => {
+    const { url, flexFlowSid } = await start({});
+    const chat = await openWebChannel(url, { flexFlowSid, customerFriendlyName: 'Mallory' });
+    const socket = await connectVisitor(url, chat.token);
+    const gone = disconnected(socket);
+    const reply = await request<{ error?: { code: string } }>(socket, 'no:such:event', { pad: 'x' });
+    expect(reply.error?.code).toBe('unknown_event');
+    // Ten a minute are answered; four times that is no widget, and the socket goes.
+    const names = Array.from({ length: 60 }, (_, i) => `made-up-${i}`);
+    for (const name of names) socket.emit(name as 'typing:start', { pad: 'x'.repeat(1000) } as never);
+    await gone;
+    expect(socket.connected).toBe(false);
+    socket.close();
+  });
+});
+
+describe('the main namespace', () => {
+  it('refuses every connection, so a session there holds nothing', async () => {
+    const { url } = await start({});
+    const socket = io(`${url}/`, { transports: ['websocket'], forceNew: true, reconnection: false });
+    const error = await new Promise<Error & { data?: { code: string } }>((resolve, reject) => {
+      socket.once('connect', () => reject(new Error('the main namespace accepted a connection')));
+      socket.once('connect_error', resolve);
+    });
+    socket.close();
+    expect(error.data?.code).toBe('unknown_namespace');
+  });
+});
+
+describe('transport sessions per address', () => {
+  /** A long-polling Engine.IO handshake: a session that holds no TCP connection of its own. */
+  const handshake = async (url: string) => {
+    const res = await fetch(`${url}/socket.io/?EIO=4&transport=polling`);
+    const text = await res.text();
+    return { status: res.status, sid: res.ok ? (JSON.parse(text.slice(1)) as { sid: string }).sid : null };
+  };
+  const closeSession = (url: string, sid: string) =>
+    fetch(`${url}/socket.io/?EIO=4&transport=polling&sid=${sid}`, { method: 'POST', body: '1' });
+  const nextWindow = () => new Promise((resolve) => setTimeout(resolve, 10_100));
+
+  it('are capped at the connections allowed per address, even when they join no namespace', {
+    timeout: 40_000,
+  }, async () => {
+    // Handshakes are also limited to half the cap per 10 s, so the cap is reached over two windows.
+    const { url } = await start({ connectionsPerIp: 6 });
+    const first = await Promise.all([1, 2, 3].map(() => handshake(url)));
+    await nextWindow();
+    const second = await Promise.all([1, 2, 3].map(() => handshake(url)));
+    expect([...first, ...second].map((h) => h.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    await nextWindow();
+    // A fresh window, so only the six sessions still open refuse the seventh.
+    expect((await handshake(url)).status).toBe(403);
+    await closeSession(url, second[0]?.sid ?? '');
+    await expect.poll(async () => (await handshake(url)).status, { timeout: 5_000 }).toBe(200);
+  });
+});
+
+describe('credentials guessed over HTTP', () => {
+  const withAuth = (url: string, path: string, authorization: string) =>
+    fetch(`${url}${path}`, { headers: { authorization } });
+
+  it('refuses an address after too many 401s in a minute, whichever key it then sends', async () => {
+    const { url, flexFlowSid } = await start({ authFailuresPerMinute: 5 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      statuses.push((await withAuth(url, '/v1/Workers', `Bearer guess-${i}`)).status);
+    }
+    // Counted once answered: the sixth failure locks the address.
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 429, 429, 429, 429]);
+    const right = await withAuth(url, '/v1/Workers', `Bearer ${ADMIN_KEY}`);
+    expect(right.status).toBe(429);
+    expect(Number(right.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await right.json()).toMatchObject({ code: 'rate_limited' });
+    // The Twilio-shaped surface shares the lock.
+    const basic = `Basic ${Buffer.from(`AC${'0'.repeat(32)}:${ADMIN_KEY}`).toString('base64')}`;
+    expect((await withAuth(url, '/v2/Flows', basic)).status).toBe(429);
+    // Requests without credentials (the widget's) are not the guesser's.
+    const config = await fetch(`${url}/v1/WebChannels/Config?flexFlowSid=${flexFlowSid}`, {
+      headers: { origin: url },
+    });
+    expect(config.status).toBe(200);
+  });
+
+  it('counts Basic guesses on the Twilio-shaped surface too', async () => {
+    const { url } = await start({ authFailuresPerMinute: 3 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const basic = `Basic ${Buffer.from(`AC${'0'.repeat(32)}:guess-${i}`).toString('base64')}`;
+      statuses.push((await withAuth(url, '/v2/Flows', basic)).status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 429, 429]);
+  });
+
+  it('leaves a key that keeps succeeding alone', async () => {
+    const { url } = await start({ authFailuresPerMinute: 3 });
+    for (let i = 0; i < 20; i++) {
+      expect((await withAuth(url, '/v1/Workers', `Bearer ${ADMIN_KEY}`)).status).toBe(200);
+    }
+  });
+});
