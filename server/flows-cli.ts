@@ -121,7 +121,7 @@ function report(f: FlowFile): string[] {
   const lines: string[] = [];
   const unsupported = f.errors.filter((e) => e.field === 'type');
   const refused = new Set(
-    unsupported.map((e) => e.message.match(/(?:is a|unknown widget type) "?([\w-]+)"?/)?.[1]),
+    unsupported.map((e) => e.message.match(/(?:is an?|unknown widget type) "?([\w-]+)"?/)?.[1]),
   );
   const counts = new Map<string, number>();
   for (const type of f.types ?? []) if (!refused.has(type)) counts.set(type, (counts.get(type) ?? 0) + 1);
@@ -152,6 +152,21 @@ function report(f: FlowFile): string[] {
   return lines;
 }
 
+/**
+ * `parley flows check`'s report of `names` (flow files): each flow's widgets, what does not
+ * run and why, its warnings, then how many of them run.
+ */
+export async function compatibilityReport(
+  names: string[],
+  functionsDir?: string,
+): Promise<{ text: string; runs: number; total: number }> {
+  const files = names.map(readFlowFile);
+  await checkFiles(files, functionsDir);
+  const runs = files.filter((f) => f.definition).length;
+  const summary = `${runs} of ${files.length} flow${files.length > 1 ? 's' : ''} run on Parley.`;
+  return { text: `${files.flatMap(report).join('\n')}\n\n${summary}`, runs, total: files.length };
+}
+
 export async function runFlowsCommand(args: string[]): Promise<number> {
   let parsed: ReturnType<typeof parseOptions>;
   try {
@@ -167,15 +182,13 @@ export async function runFlowsCommand(args: string[]): Promise<number> {
     return 2;
   }
   const functionsDir = values.functions ?? process.env.PARLEY_FUNCTIONS_DIR;
+  if (verb === 'check') {
+    const { text, runs, total } = await compatibilityReport(names, functionsDir);
+    console.log(text);
+    return runs === total ? 0 : 1;
+  }
   const files = names.map(readFlowFile);
   const subflows = await checkFiles(files, functionsDir);
-
-  if (verb === 'check') {
-    console.log(files.flatMap(report).join('\n'));
-    const runs = files.filter((f) => f.definition).length;
-    console.log(`\n${runs} of ${files.length} flow${files.length > 1 ? 's' : ''} run on Parley.`);
-    return runs === files.length ? 0 : 1;
-  }
 
   const [main] = files as [FlowFile];
   if (!main.definition) {

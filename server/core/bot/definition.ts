@@ -152,7 +152,7 @@ function findProblems(input: unknown, warnings: ValidationProblem[]): Validation
         state: name,
         field: 'type',
         message: why
-          ? `state "${name}" is a ${type} widget, which ${why}: a chat has no call; use ${instead} instead`
+          ? `state "${name}" is ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type} widget, which ${why}: a chat has no call; use ${instead} instead`
           : `state "${name}" has unknown widget type "${type}"`,
       });
       continue;

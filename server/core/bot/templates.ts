@@ -55,11 +55,15 @@ liquid.registerFilter('to_json', (value: unknown) => JSON.stringify(value ?? nul
 // `{{ 7 | divided_by: 2.0 }}` is 3.5; liquidjs would give 3.5 for both. Dividing by 0 is an error.
 const isInteger = (v: unknown) =>
   typeof v === 'number' ? Number.isInteger(v) : typeof v === 'string' && /^\s*-?\d+\s*$/.test(v);
-liquid.registerFilter('divided_by', (dividend: unknown, divisor: unknown) => {
+type FilterThis = { token?: { args: unknown[] } };
+liquid.registerFilter('divided_by', function (this: FilterThis, dividend: unknown, divisor: unknown) {
   const a = Number(dividend);
   const b = Number(divisor);
   if (b === 0) throw new Error('divided by 0');
-  return isInteger(dividend) && isInteger(divisor) ? Math.floor(a / b) : a / b;
+  // A literal `2.0` reaches the filter as the number 2: its text says it is a float.
+  const written = this.token?.args[0] as { getText?: () => string } | undefined;
+  const floatLiteral = /^-?\d+\.\d+$/.test(written?.getText?.() ?? '');
+  return isInteger(dividend) && isInteger(divisor) && !floatLiteral ? Math.floor(a / b) : a / b;
 });
 
 // Studio's Liquid has no files to include; liquidjs would read them from the server's disk.
@@ -132,7 +136,8 @@ export function renderValue(template: unknown, scope: TemplateScope): unknown {
     }
     if (value !== null && typeof value === 'object') {
       const json = JSON.stringify(value);
-      if (json.length > MAX_OUTPUT) throw new TemplateError('too long', `output over ${MAX_OUTPUT} characters`);
+      if (json.length > MAX_OUTPUT)
+        throw new TemplateError('too long', `output over ${MAX_OUTPUT} characters`);
       return JSON.parse(json);
     }
     if (typeof value !== 'string') return value ?? null;
