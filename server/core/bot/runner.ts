@@ -3,8 +3,9 @@
  * saves execution state around each pure `step`, performs the effects the engine asks for
  * (messages as the bot, HTTP requests, the hand-over to an agent, timers), and feeds their
  * outcomes back. Steps of one execution run one at a time; the version check on save keeps
- * two nodes from writing over each other. Effects are recorded before they run and are each
- * idempotent, so after a crash they are done again, never twice in the store.
+ * two nodes from writing over each other. Effects are recorded before they run (a bot message
+ * with the step that sends it, in one transaction: step-writer.ts) and are each idempotent, so
+ * after a crash they are done again, never twice in the store.
  */
 import { notFound, ParleyError } from '../../errors.ts';
 import type { Clock } from '../../ids.ts';
@@ -18,6 +19,7 @@ import { type EngineEvent, newExecution, step } from './engine.ts';
 import { flexChannelAttributes } from './flex-attributes.ts';
 import { performRunFunction } from './functions.ts';
 import { performHttpRequest } from './http-request.ts';
+import { createStepWriter, effectClientId } from './step-writer.ts';
 import { loadSubflows } from './subflows.ts';
 import type { Effect, InboundMessage } from './widgets/types.ts';
 
@@ -55,6 +57,13 @@ export function createBotRunner({
   functionsDir,
 }: BotRunnerDeps) {
   const queues = new Map<string, Promise<unknown>>();
+  const writeStep = createStepWriter({
+    store,
+    conversations,
+    clock,
+    botIdentity: BOT_IDENTITY,
+    timeoutKind: BOT_TIMEOUT_KIND,
+  });
   // A revision of a flow never changes once saved, so on any node it may be kept: one read per
   // revision instead of one per step.
   const revisions = new Map<string, Promise<FlowDefinition | null>>();
@@ -96,7 +105,12 @@ export function createBotRunner({
     };
   }
 
-  async function start(flexFlow: FlexFlow, channel: Channel, trigger: EngineEvent, flowSid?: string) {
+  async function start(
+    flexFlow: FlexFlow,
+    channel: Channel,
+    trigger: EngineEvent,
+    { flowSid, address }: { flowSid?: string; address?: string } = {},
+  ) {
     let event = trigger;
     const sid = flowSid ?? (flexFlow.integration as { flowSid?: string }).flowSid;
     if (!sid)
@@ -128,7 +142,7 @@ export function createBotRunner({
           variables: {},
           // As in Studio, the address customers write to (an SMS number, an email address, a
           // web Flex Flow's contact identity); the customer's own is contact.channel.address.
-          channel: { address: flexFlow.contactIdentity },
+          channel: { address: address ?? flexFlow.contactIdentity },
           flow_sid: flow.sid,
         },
         contact: {
@@ -163,27 +177,20 @@ export function createBotRunner({
         const subflows = await loadSubflows(store.flows, definition, execution.state);
         const result = step(definition, execution.state, next, subflows);
         if (result.execution === execution.state) return;
-        // The timer a widget waits on is set with the step that records it (one commit, not
-        // two), due from the step rather than from the message going out a few ms later. A
-        // timeout that finds the widget no longer waiting (its reply came first) changes nothing.
-        const wait = result.effects.find((effect) => effect.type === 'scheduleTimeout');
-        const saved = await store.executions.save(
-          execution.sid,
-          execution.version,
-          result.execution,
-          result.effects,
-          wait && {
-            kind: BOT_TIMEOUT_KIND,
-            ref: `${execution.sid}|${wait.waitId}`,
-            dueAt: new Date(clock().getTime() + wait.seconds * 1000).toISOString(),
-          },
-        );
-        if (!saved) throw new Error(`execution ${execution.sid} was changed elsewhere; its input is dropped`);
+        const written = await writeStep(execution, result);
+        if (!written)
+          throw new Error(`execution ${execution.sid} was changed elsewhere; its input is dropped`);
+        const saved = written.execution;
         if (saved.status === 'ended') {
           log.info({ executionSid, reason: saved.state.endReason }, 'bot execution ended');
           await conversations.removeMember(saved.channelSid, BOT_IDENTITY);
         }
-        const performed = await performEffects(saved, false, Boolean(wait));
+        if (written.done) {
+          next = written.done.next;
+          current = saved;
+          continue;
+        }
+        const performed = await performEffects(saved, false, written.timerSet);
         next = performed.next;
         current = performed.execution;
       }
@@ -208,7 +215,7 @@ export function createBotRunner({
       outcome =
         effect.type === 'scheduleTimeout' && timerSet
           ? { outcome: 'scheduled' }
-          : await perform(execution, effect, `${execution.sid}:${execution.state.steps}:${i}`, recovering);
+          : await perform(execution, effect, effectClientId(execution, i), recovering);
       if (effect.type === 'scheduleTimeout') waitsForReply = true;
       if (outcome.outcome === 'failed') break;
     }
@@ -308,14 +315,28 @@ export function createBotRunner({
       await start(flexFlow, channel, { type: 'start', trigger: 'incomingMessage', message: inbound });
     },
 
-    /** Starts an execution by request (REST or outbound), with `parameters` at trigger.request.parameters. */
-    async startByRequest(flowSid: string, channel: Channel, parameters: Record<string, unknown>) {
+    /**
+     * Starts an execution by request (REST or outbound), with `parameters` at flow.data and
+     * trigger.request.parameters; `address` (Studio's `From`) is flow.channel.address, else the
+     * Flex Flow's contact identity.
+     */
+    async startByRequest(
+      flowSid: string,
+      channel: Channel,
+      parameters: Record<string, unknown>,
+      address?: string,
+    ) {
       const flexFlow = await store.flexFlows.get(channel.flexFlowSid);
       if (!flexFlow) throw notFound('Flex Flow', channel.flexFlowSid);
       if (await store.executions.findActive(channel.sid)) {
         throw new ParleyError('conflict', `Channel ${channel.sid} already has an active execution`, 409);
       }
-      return start(flexFlow, channel, { type: 'start', trigger: 'incomingRequest', parameters }, flowSid);
+      return start(
+        flexFlow,
+        channel,
+        { type: 'start', trigger: 'incomingRequest', parameters },
+        { flowSid, address },
+      );
     },
 
     /** The `bot.timeout` timer fired. */

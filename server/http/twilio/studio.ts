@@ -54,7 +54,8 @@ function executionView(req: Request, execution: Execution) {
     flow_version: execution.flowRevision,
     // Twilio's contact sids are FX…; Parley's contact (US…) keeps its 32 hex digits behind it.
     contact_sid: `FX${execution.contactSid.slice(2)}`,
-    contact_channel_address: execution.state.context.flow.channel.address,
+    contact_channel_address: (execution.state.context.contact.channel as { address?: string } | undefined)
+      ?.address,
     context: execution.state.context,
     status: execution.status,
     initiated_by: null,
@@ -152,7 +153,8 @@ export function studioRouter(core: Core): Router {
     const parameters = form.object('Parameters') ?? {};
     form.done();
     const channel = await channelFor(to, from);
-    const execution = await bot.startByRequest(req.params.sid, channel, parameters);
+    // Studio's From is {{flow.channel.address}}; To the contact's address.
+    const execution = await bot.startByRequest(req.params.sid, channel, parameters, from);
     res.status(201).json(executionView(req, execution));
   });
   router.get('/Flows/:sid/Executions', async (req, res) => {
