@@ -13,7 +13,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAdminCommand } from './admin-cli.ts';
-import { ConfigError, loadConfig, loadStoreConfig, type Mode, misnamedSettings } from './config.ts';
+import {
+  ConfigError,
+  DEMO_ADMIN_KEY,
+  loadConfig,
+  loadStoreConfig,
+  type Mode,
+  misnamedSettings,
+} from './config.ts';
 import { DEMO_AGENT } from './core/seed.ts';
 import { redact, runDoctor } from './doctor.ts';
 import { runFlowsCommand } from './flows-cli.ts';
@@ -82,6 +89,8 @@ async function main(command: string | undefined) {
   const { url } = await server.listen(config.port, config.host);
 
   if (mode === 'demo') {
+    // A key of one's own is a secret, and this banner ends up in terminals' and services' logs.
+    const shownKey = config.adminKey === DEMO_ADMIN_KEY ? DEMO_ADMIN_KEY : '$PARLEY_ADMIN_KEY';
     console.log(`
   Parley demo is running.
 
@@ -90,7 +99,7 @@ async function main(command: string | undefined) {
     Admin console          ${url}/admin     the same account
     npm import example     ${url}/npm-example
     Phone simulator (SMS)  ${url}/phone
-    REST API               ${url}/v1        Authorization: Bearer ${config.adminKey}
+    REST API               ${url}/v1        Authorization: Bearer ${shownKey}
 
   Data: ${config.dataDir}. Stop with Ctrl+C.
 `);

@@ -48,6 +48,15 @@ export const attributes = z
   });
 
 export const stringMap = z.record(z.string().max(200), z.string().max(2000));
+/**
+ * What a visitor sends before a chat (the form's answers, the site's context): stored with
+ * every chat anyone may open, so it is bounded like attributes, not only by the body limit.
+ */
+export const preEngagementData = stringMap
+  .refine((value) => Object.keys(value).length <= 50, { message: 'at most 50 fields', abort: true })
+  .refine((value) => JSON.stringify(value).length <= LIMITS.attributesJson, {
+    message: `at most ${LIMITS.attributesJson} characters of JSON in all`,
+  });
 export const friendlyName = z.string().trim().min(1).max(LIMITS.friendlyName);
 export const body = z.string().min(1, 'a message needs a body').max(LIMITS.messageBody);
 export const clientId = z.string().min(1).max(LIMITS.clientId);

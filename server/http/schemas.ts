@@ -8,7 +8,17 @@ import { z } from 'zod';
 import { isEmailAddress } from '../core/email/address.ts';
 import { parseExpression } from '../core/routing/expression.ts';
 import { WRAP_UP_SECONDS } from '../core/routing/wrap-up.ts';
-import { attributes, body, clientId, friendlyName, index, sid, strictObject, stringMap } from '../schemas.ts';
+import {
+  attributes,
+  body,
+  clientId,
+  friendlyName,
+  index,
+  preEngagementData,
+  sid,
+  strictObject,
+  stringMap,
+} from '../schemas.ts';
 
 /** A TaskRouter expression; the message points at the column that is wrong. */
 const expression = z
@@ -182,7 +192,7 @@ export const schemas = {
   webChannel: strictObject({
     flexFlowSid: sid('FO'),
     customerFriendlyName: friendlyName.optional(),
-    preEngagementData: stringMap.optional(),
+    preEngagementData: preEngagementData.optional(),
     pageUrl: z.string().max(2000).optional(),
     token: z.string().max(2048).optional(),
     identify: identify.optional(),

@@ -31,10 +31,33 @@ describe('socket events no handler knows', () => {
     expect(reply.error?.code).toBe('unknown_event');
     // Ten a minute are answered; four times that is no widget, and the socket goes.
     const names = Array.from({ length: 60 }, (_, i) => `made-up-${i}`);
-    for (const name of names) socket.emit(name as 'typing:start', { pad: 'x'.repeat(1000) } as never);
+    const emit = socket.emit as (event: string, payload: unknown) => void;
+    for (const name of names) emit.call(socket, name, { pad: 'x'.repeat(1000) });
     await gone;
     expect(socket.connected).toBe(false);
     socket.close();
+  });
+});
+
+describe('pre-engagement data', () => {
+  it('is a form, not a file: 50 fields and 16,000 characters of JSON at most', async () => {
+    const { url, flexFlowSid } = await start({});
+    const open = (preEngagementData: Record<string, string>) =>
+      fetch(`${url}/v1/WebChannels`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: url },
+        body: JSON.stringify({ flexFlowSid, preEngagementData }),
+      }).then(async (res) => ({ status: res.status, body: await res.json() }));
+    const fields = (n: number, size: number) =>
+      Object.fromEntries(Array.from({ length: n }, (_, i) => [`field${i}`, 'v'.repeat(size)]));
+    expect((await open(fields(20, 700))).status).toBe(201);
+    const many = await open(fields(51, 1));
+    expect(many.status).toBe(400);
+    expect(many.body.message).toContain('preEngagementData');
+    expect(many.body.message).toContain('at most 50 fields');
+    const large = await open(fields(30, 1990));
+    expect(large.status).toBe(400);
+    expect(large.body.message).toContain('at most 16000 characters');
   });
 });
 
