@@ -25,8 +25,9 @@ describe('regex conditions', () => {
     expect(performance.now() - started).toBeLessThan(200);
   });
 
-  it('are case-sensitive unless the pattern starts with (?i)', () => {
-    expect(testRegex('yes', 'YES')).toBe(false);
+  it('ignore case as every Studio condition does, unless the pattern says (?-i)', () => {
+    expect(testRegex('yes', 'YES')).toBe(true);
+    expect(testRegex('(?-i)yes', 'YES')).toBe(false);
     expect(testRegex('(?i)yes', 'YES please')).toBe(true);
     expect(testRegex('^\\d{5}$', '10001')).toBe(true);
     expect(testRegex('caf\\p{L}', 'café')).toBe(true);

@@ -184,7 +184,7 @@ describe('every Split Based On operator', () => {
 });
 
 describe('Liquid as Studio documents it', () => {
-  it('renders filters, tags, whitespace control and a Parse-as-JSON variable', () => {
+  it('renders filters, tags, whitespace control, a Parse-as-JSON variable, and loops of at most 15', () => {
     const { sent } = drive(load('liquid-filters.json'), fromMessage(' a12 '));
     const year = new Intl.DateTimeFormat('en-US', {
       timeZone: 'America/Los_Angeles',
@@ -198,6 +198,7 @@ describe('Liquid as Studio documents it', () => {
         'three / 4 / n/a / 01',
         'https://shop.example.com/track?q=A-A12+now',
         '{"id":"A-A12","items":["tea","cake"],"total":7} null',
+        'At most 15: 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15',
         'Big order',
         `Year ${year}`,
       ].join('\n'),

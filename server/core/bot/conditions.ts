@@ -1,8 +1,9 @@
 /**
- * Studio's split conditions. Text comparisons ignore case and surrounding spaces;
- * `matches_any_of` / `does_not_match_any_of` take a comma-separated list; `less_than` and
- * `greater_than` compare numbers (false when either side is not a number). `regex` is
- * case-sensitive unless the pattern starts with `(?i)`, and runs in linear time (RE2).
+ * Studio's split conditions. As Twilio documents them, they are not case-sensitive and trim
+ * the spaces around the values: text comparisons and `regex` (which runs on the trimmed input,
+ * in linear time: RE2) ignore case and surrounding spaces. `matches_any_of` /
+ * `does_not_match_any_of` take a comma-separated list; `less_than` and `greater_than` compare
+ * numbers (false when either side is not a number).
  * The time and date conditions compare a time of day (`14:30`, `2:30 PM`) or a calendar day
  * (`2024-12-24`, `12/24/2024`); a full timestamp counts in Studio's time zone (Pacific), as
  * `{{ 'now' | date: … }}` renders. A side that is not a time (or a date) makes them false.
@@ -40,7 +41,7 @@ export function testCondition(type: ConditionType, input: string, value: string)
     case 'is_not_blank':
       return a !== '';
     case 'regex':
-      return testRegex(value, input);
+      return testRegex(value, input.trim());
     case 'less_than':
       return number(input) < number(value);
     case 'greater_than':

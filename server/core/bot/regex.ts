@@ -25,8 +25,8 @@ function release(re: Re2) {
 }
 
 /**
- * A compiled pattern. `(?i)` at its start makes it ignore case. Throws a SyntaxError for a
- * pattern RE2 cannot run.
+ * A compiled pattern. It ignores case, as every Studio condition does; `(?-i)` makes (a group
+ * of) it case-sensitive. Throws a SyntaxError for a pattern RE2 cannot run.
  */
 export function compileRegex(pattern: string): Re2 {
   const hit = cache.get(pattern);
@@ -35,8 +35,9 @@ export function compileRegex(pattern: string): Re2 {
     cache.set(pattern, hit);
     return hit;
   }
-  // 'u' is how re2-wasm reads patterns: code points, as \p{…} and non-ASCII text need.
-  const re = new RE2(pattern, 'u');
+  // 'u' is how re2-wasm reads patterns: code points, as \p{…} and non-ASCII text need; 'i'
+  // because Studio's conditions are not case-sensitive.
+  const re = new RE2(pattern, 'iu');
   cache.set(pattern, re);
   if (cache.size > CACHE_SIZE) {
     const [oldest, evicted] = cache.entries().next().value as [string, Re2];

@@ -66,6 +66,24 @@ liquid.registerFilter('divided_by', function (this: FilterThis, dividend: unknow
   return isInteger(dividend) && isInteger(divisor) && !floatLiteral ? Math.floor(a / b) : a / b;
 });
 
+/** Studio runs at most 15 iterations of a Liquid loop: a `for` stops there, as if given `limit: 15`. */
+export const MAX_LOOP = 15;
+type Hash = { render(ctx: unknown): Generator<unknown, Record<string, unknown>, unknown> };
+const BuiltinFor = liquid.tags.for as unknown as new (...args: unknown[]) => { hash: Hash };
+class StudioFor extends BuiltinFor {
+  constructor(...args: unknown[]) {
+    super(...args);
+    const hash = this.hash;
+    const render = hash.render.bind(hash);
+    hash.render = function* (ctx) {
+      const options = yield* render(ctx);
+      const limit = Number(options.limit ?? MAX_LOOP);
+      return { ...options, limit: Number.isFinite(limit) ? Math.min(limit, MAX_LOOP) : MAX_LOOP };
+    };
+  }
+}
+liquid.registerTag('for', StudioFor as unknown as Parameters<typeof liquid.registerTag>[1]);
+
 // Studio's Liquid has no files to include; liquidjs would read them from the server's disk.
 export const FILE_TAGS = ['include', 'render', 'layout', 'block'] as const;
 for (const tag of FILE_TAGS) delete liquid.tags[tag];
