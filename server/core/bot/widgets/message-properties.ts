@@ -12,7 +12,10 @@ const blank = (v: unknown) => v === undefined || v === null || String(v).trim() 
 
 /** Whether the widget sends a content template (then it needs no `body` in Studio). */
 export function isContentTemplate(properties: Record<string, unknown>): boolean {
-  return properties.message_type === 'content_template' || (blank(properties.body) && !blank(properties.content_sid));
+  return (
+    properties.message_type === 'content_template' ||
+    (blank(properties.body) && !blank(properties.content_sid))
+  );
 }
 
 /** `body`, unless the widget sends a content template. */
@@ -21,7 +24,8 @@ export function requiredBody(properties: Record<string, unknown>): string[] {
 }
 
 // Templates a `to` may read that all name the customer of the conversation.
-const CUSTOMER = /contact\.channel\.address|trigger\.message\.From|trigger\.conversation\.Author|flow\.channel\.address/;
+const CUSTOMER =
+  /contact\.channel\.address|trigger\.message\.From|trigger\.conversation\.Author|flow\.channel\.address/;
 
 /** What of the widget's properties will not do here what it does on Twilio. */
 export function messageWarnings(properties: Record<string, unknown>, failure: string): string[] {
@@ -44,7 +48,10 @@ export function messageWarnings(properties: Record<string, unknown>, failure: st
 /** The addresses that mean the customer of this execution. */
 function customerAddresses(scope: TemplateScope): Set<string> {
   const at = (value: unknown, ...path: string[]) =>
-    path.reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), value);
+    path.reduce<unknown>(
+      (v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined),
+      value,
+    );
   return new Set(
     [
       at(scope, 'contact', 'channel', 'address'),

@@ -13,7 +13,9 @@ export const DEFAULT_REPLY_TIMEOUT = 3600;
 
 // Studio exports an unset timeout as an empty text.
 const timeoutOf = (value: unknown) =>
-  value === undefined || value === null || String(value).trim() === '' ? DEFAULT_REPLY_TIMEOUT : Number(value);
+  value === undefined || value === null || String(value).trim() === ''
+    ? DEFAULT_REPLY_TIMEOUT
+    : Number(value);
 
 export const sendAndWaitForReply: Widget = {
   type: 'send-and-wait-for-reply',
