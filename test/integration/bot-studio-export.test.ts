@@ -56,7 +56,13 @@ beforeAll(async () => {
   subflowSid = sub.body.sid;
 
   // Mapped as the validation warnings say: the subflow and the workflow to this server's sids.
-  workflowSid = (await parley.api('GET', '/v1/Workflows')).body.workflows[0].sid;
+  const queue = (await parley.api('POST', '/v1/TaskQueues', { friendlyName: 'Orders' })).body;
+  workflowSid = (
+    await parley.api('POST', '/v1/Workflows', {
+      friendlyName: 'Orders',
+      configuration: { task_routing: { filters: [], default_filter: { queue: queue.sid } } },
+    })
+  ).body.sid;
   const exported = fixture('order-support.json')
     .replaceAll(EXPORTED_SUBFLOW, subflowSid)
     .replaceAll(EXPORTED_WORKFLOW, workflowSid)

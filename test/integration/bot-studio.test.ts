@@ -19,9 +19,13 @@ afterEach(async () => {
 async function webChat(definition: unknown, name = 'Robin') {
   parley = await startParley();
   // Another account's workflow sid, mapped to this server's as the validation warning says.
-  const { workflows } = (await parley.api('GET', '/v1/Workflows')).body;
+  const queue = (await parley.api('POST', '/v1/TaskQueues', { friendlyName: 'Support' })).body;
+  const workflow = await parley.api('POST', '/v1/Workflows', {
+    friendlyName: 'Support',
+    configuration: { task_routing: { filters: [], default_filter: { queue: queue.sid } } },
+  });
   const mapped = JSON.parse(
-    JSON.stringify(definition).replaceAll('WW00000000000000000000000000000000', workflows[0].sid),
+    JSON.stringify(definition).replaceAll('WW00000000000000000000000000000000', workflow.body.sid),
   );
   const flow = await parley.api('POST', '/v1/Flows', { friendlyName: 'Studio export', definition: mapped });
   expect(flow.status).toBe(201);
