@@ -176,6 +176,12 @@ function findProblems(input: unknown, warnings: ValidationProblem[]): Validation
     const templates = checkTemplates(state, stateNames);
     problems.push(...templates.errors);
     warnings.push(...templates.warnings);
+    if (!Array.isArray(state.transitions))
+      problems.push({
+        state: name,
+        field: 'transitions',
+        message: `state "${name}" has no transitions list: add "transitions": [] (Studio exports one on every state; a state whose events lead nowhere ends the execution)`,
+      });
     const transitions = Array.isArray(state.transitions) ? state.transitions : [];
     for (const [i, t] of transitions.entries()) {
       const field = `transitions[${i}]`;
