@@ -6,13 +6,15 @@
  *   parley doctor  check configuration, data directory, database, Redis and SMTP; exit 1 on a problem
  *   parley admin create-user --username NAME [--name "FULL NAME"]   password from PARLEY_ADMIN_PASSWORD or stdin
  *   parley flows validate FILE
- *   parley flows simulate FILE [--script LINES] [--name NAME] [--base-url URL]
+ *   parley flows simulate FILE [--script FILE] [--name NAME] [--base-url URL]
+ *   parley --help, parley COMMAND --help   (cli-help.ts)
  */
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAdminCommand } from './admin-cli.ts';
+import { COMMAND_NAMES, commandHelp, overallHelp, wantsHelp } from './cli-help.ts';
 import {
   ConfigError,
   DEMO_ADMIN_KEY,
@@ -28,9 +30,6 @@ import { builtAssets, serverPackageRoot } from './http/built-assets.ts';
 import { createServer, type ParleyServer } from './server.ts';
 import { createPostgresStore } from './store/postgres/index.ts';
 import { createSqliteStore } from './store/sqlite/index.ts';
-
-const USAGE =
-  'usage: parley demo | parley serve | parley migrate | parley doctor | parley admin create-user --username NAME [--name NAME] | parley flows validate FILE | parley flows check FILE... [--functions DIR] | parley flows simulate FILE [--script LINES] [--name NAME] [--base-url URL]';
 
 /**
  * Builds the widget, the desk and the demo pages when a file the demo serves is missing: in
@@ -62,6 +61,23 @@ async function main(command: string | undefined) {
     console.log(pkg.version);
     process.exit(0);
   }
+  if (command === undefined) {
+    console.error(overallHelp());
+    process.exit(2);
+  }
+  if (command === '--help' || command === '-h' || command === 'help') {
+    const topic = process.argv[3];
+    const text = topic === undefined ? overallHelp() : commandHelp(topic);
+    if (text === undefined) return unknownCommand(topic as string);
+    console.log(text);
+    process.exit(0);
+  }
+  if (!COMMAND_NAMES.includes(command)) return unknownCommand(command);
+  // Help never runs the command: `parley migrate --help` touches no database.
+  if (wantsHelp(process.argv.slice(3))) {
+    console.log(commandHelp(command));
+    process.exit(0);
+  }
   if (command === 'flows') {
     process.exit(await runFlowsCommand(process.argv.slice(3)));
   }
@@ -75,11 +91,7 @@ async function main(command: string | undefined) {
   if (command === 'doctor') {
     process.exit(await runDoctor());
   }
-  if (command !== 'demo' && command !== 'serve') {
-    console.error(USAGE);
-    process.exit(2);
-  }
-  const mode: Mode = command;
+  const mode = command as Mode;
   const config = loadConfig(mode);
   for (const warning of misnamedSettings()) console.warn(`parley: ${warning}`);
   if (mode === 'demo') buildIfMissing();
@@ -106,6 +118,11 @@ async function main(command: string | undefined) {
   } else {
     console.log(`Parley listening on ${url}`);
   }
+}
+
+function unknownCommand(command: string): never {
+  console.error(`parley: there is no command "${command}"\n\n${overallHelp()}`);
+  process.exit(2);
 }
 
 /** Opens the store, which migrates it (under a lock on PostgreSQL), and closes it. */

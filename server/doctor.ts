@@ -44,7 +44,10 @@ export async function runDoctor(
   let failed = 0;
   print('Checking what parley serve needs:');
   for (const check of checks(env)) {
-    const result = await withTimeout(check.run(), `no answer within ${TIMEOUT_MS / 1000} s`).catch(
+    // Through a promise, so a check that throws at once (an unreadable URL) fails its own line
+    // and the checks after it still run.
+    const running = Promise.resolve().then(() => check.run());
+    const result = await withTimeout(running, `no answer within ${TIMEOUT_MS / 1000} s`).catch(
       (err: Error): CheckResult => ({ ok: false, detail: err.message, fix: check.fix }),
     );
     const mark = result.ok === null ? '-' : result.ok ? '✓' : '✗';
@@ -67,7 +70,8 @@ function checks(env: NodeJS.ProcessEnv): Check[] {
     },
     {
       name: 'Data directory',
-      run: () => dataDirectory(loadStoreConfig(env).dataDir),
+      // Only the data directory's own setting: a bad DATABASE_URL is the Database line's finding.
+      run: () => dataDirectory(loadStoreConfig({ PARLEY_DATA_DIR: env.PARLEY_DATA_DIR }).dataDir),
       fix: 'set PARLEY_DATA_DIR to a local directory that the user running Parley owns',
     },
     {
@@ -155,6 +159,9 @@ async function postgres(url: string): Promise<CheckResult> {
 
 async function redis(url: string | undefined): Promise<CheckResult> {
   if (!url) return { ok: null, detail: 'REDIS_URL not set (one node; set it to run several)' };
+  if (!/^rediss?:\/\//.test(url)) {
+    return { ok: false, detail: 'REDIS_URL is not a redis:// or rediss:// URL', fix: REDIS_FIX };
+  }
   const client = createClient({ url, socket: { connectTimeout: TIMEOUT_MS, reconnectStrategy: false } });
   client.on('error', () => {});
   try {

@@ -2,6 +2,8 @@
  * `parley migrate` and `parley doctor` run as real processes against a real SQLite file, a
  * real PostgreSQL and a real Redis (started by the test harness), and a small SMTP server.
  */
+
+import { readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -39,6 +41,47 @@ async function finish(run: ReturnType<typeof parley>) {
   const { code } = await run.exited;
   return { code, output: run.output() };
 }
+
+describe('parley --help', () => {
+  it('lists every command on standard output and exits 0', async () => {
+    const result = await finish(parley(['--help']));
+    expect(result.code).toBe(0);
+    for (const command of ['demo', 'serve', 'migrate', 'doctor', 'admin', 'flows']) {
+      expect(result.output).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
+    }
+  });
+
+  it('describes one command without running it: no database is created, no server started', async () => {
+    const dataDir = tempDir();
+    for (const args of [
+      ['migrate', '--help'],
+      ['demo', '-h'],
+      ['serve', '--help'],
+      ['doctor', '--help'],
+      ['help', 'doctor'],
+    ]) {
+      const result = await finish(parley(args, { PARLEY_DATA_DIR: dataDir, PORT: '0' }));
+      expect(result.code, args.join(' ')).toBe(0);
+      expect(result.output, args.join(' ')).toMatch(/^usage: parley (migrate|demo|serve|doctor)/);
+    }
+    for (const args of [
+      ['admin', 'create-user', '--help'],
+      ['flows', 'simulate', '--help'],
+    ]) {
+      const result = await finish(parley(args, { PARLEY_DATA_DIR: dataDir }));
+      expect(result.code, args.join(' ')).toBe(0);
+      expect(result.output).toContain(`usage: parley ${args[0]}`);
+    }
+    expect(readdirSync(dataDir)).toEqual([]);
+  });
+
+  it('names a command it does not have and exits 2', async () => {
+    const result = await finish(parley(['serv']));
+    expect(result.code).toBe(2);
+    expect(result.output).toContain('parley: there is no command "serv"');
+    expect(result.output).toContain('usage: parley COMMAND');
+  });
+});
 
 describe('parley migrate', () => {
   it('creates the SQLite tables and exits, and is a no-op the second time', async () => {
@@ -135,5 +178,32 @@ describe('parley doctor', () => {
     expect(lines).toMatch(/✗ SMTP: cannot reach 127\.0\.0\.1:\d+.*\n\s+fix: check PARLEY_SMTP_URL/);
     expect(lines).not.toContain('db-secret');
     expect(lines).toContain('5 checks failed.');
+  });
+
+  it('checks everything even when a URL is unreadable, each finding on its own line', async () => {
+    const result = await finish(
+      parley(['doctor'], {
+        ...SERVE_ENV,
+        PARLEY_DATA_DIR: tempDir(),
+        DATABASE_URL: 'postgress://parley@db/parley',
+        REDIS_URL: 'http://127.0.0.1:6379',
+      }),
+    );
+    expect(result.code).toBe(1);
+    expect(result.output).toMatch(/✓ Data directory: .* is writable/);
+    expect(result.output).toContain('✗ Database: DATABASE_URL must be a PostgreSQL URL');
+    expect(result.output).toContain('✗ Redis: REDIS_URL is not a redis:// or rediss:// URL');
+    expect(result.output).toContain('- SMTP: PARLEY_SMTP_URL not set');
+  });
+
+  it('says which database a reachable PostgreSQL does not have', async () => {
+    const url = new URL(await postgres.createDatabase());
+    const wrongDatabase = new URL(url);
+    wrongDatabase.pathname = '/no_such_database';
+    const result = await finish(
+      parley(['doctor'], { ...SERVE_ENV, PARLEY_DATA_DIR: tempDir(), DATABASE_URL: wrongDatabase.href }),
+    );
+    expect(result.code).toBe(1);
+    expect(result.output).toMatch(/✗ Database: cannot connect to .*no_such_database.*does not exist/);
   });
 });
