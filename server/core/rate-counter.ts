@@ -8,6 +8,50 @@
  * than to no limits or to refusing everyone.
  */
 
+import { isIP } from 'node:net';
+
+/** How many leading bits of an IPv6 address one client is taken to control. */
+const IPV6_CLIENT_PREFIX = 56;
+
+/**
+ * The key a per-address limit counts a client under. An IPv4 address is itself (and so is
+ * one written IPv4-mapped, `::ffff:…`). An IPv6 client is given a whole /64 or /56 by its
+ * provider and can send from any address in it, so IPv6 addresses count by their /56
+ * prefix, as express-rate-limit keys the HTTP limits: otherwise one home connection would
+ * have billions of budgets.
+ *
+ * @example addressKey('2001:db8:1:2a00::7')  // '2001:db8:1:2a00::/56'
+ * @example addressKey('::ffff:203.0.113.9')  // '203.0.113.9'
+ */
+export function addressKey(address: string): string {
+  const plain = address.replace(/%.*$/, '');
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(plain);
+  if (mapped?.[1]) return mapped[1];
+  if (isIP(plain) !== 6) return address;
+  const groups = ipv6Groups(plain);
+  const kept = IPV6_CLIENT_PREFIX >> 4;
+  const partial = IPV6_CLIENT_PREFIX % 16;
+  const head = groups.slice(0, kept);
+  if (partial) head.push((groups[kept] ?? 0) & ((0xffff << (16 - partial)) & 0xffff));
+  return `${head.map((g) => g.toString(16)).join(':')}::/${IPV6_CLIENT_PREFIX}`;
+}
+
+/** The eight 16-bit groups of a valid IPv6 address (`::` expanded, an IPv4 tail converted). */
+function ipv6Groups(address: string): number[] {
+  const parse = (part: string) =>
+    part === ''
+      ? []
+      : part.split(':').flatMap((group) => {
+          if (!group.includes('.')) return [Number.parseInt(group, 16)];
+          const [a = 0, b = 0, c = 0, d = 0] = group.split('.').map(Number);
+          return [(a << 8) | b, (c << 8) | d];
+        });
+  const [left = '', right] = address.split('::');
+  const head = parse(left);
+  const tail = right === undefined ? [] : parse(right);
+  return [...head, ...new Array(8 - head.length - tail.length).fill(0), ...tail];
+}
+
 export interface RateCounter {
   /** Counts one hit on `key` in its current window and returns the window's count so far. */
   hit(key: string, windowMs: number): Promise<number>;

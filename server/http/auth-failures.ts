@@ -8,7 +8,7 @@
  * credentials (sign-in, which has its own limits; the widget's public routes) are not touched.
  */
 import type { RequestHandler } from 'express';
-import type { RateCounter } from '../core/rate-counter.ts';
+import { addressKey, type RateCounter } from '../core/rate-counter.ts';
 import { ParleyError } from '../errors.ts';
 
 export const DEFAULT_AUTH_FAILURES_PER_MINUTE = 30;
@@ -26,7 +26,7 @@ export function limitFailedAuth(counter: RateCounter, perMinute: number): Reques
   }
   return (req, res, next) => {
     if (req.get('authorization') === undefined) return next();
-    const address = req.ip ?? '';
+    const address = addressKey(req.ip ?? '');
     const until = lockedUntil.get(address);
     const now = Date.now();
     if (until !== undefined && until > now) {

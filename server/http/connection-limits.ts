@@ -7,7 +7,7 @@
  */
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { createWindows } from '../core/rate-counter.ts';
+import { addressKey, createWindows } from '../core/rate-counter.ts';
 import type { TrustProxy } from './proxy-trust.ts';
 
 export interface HttpConnectionLimits {
@@ -40,8 +40,9 @@ export function limitHttpConnections(server: Server, limits: HttpConnectionLimit
     limits.tcpConnectionRatePerIp ?? Math.max(50, Math.floor(limits.tcpConnectionsPerIp / 2));
   const recent = createWindows();
   server.on('connection', (socket: Socket) => {
-    const address = socket.remoteAddress ?? '';
-    if (trust(address, 0)) return;
+    const peer = socket.remoteAddress ?? '';
+    if (trust(peer, 0)) return;
+    const address = addressKey(peer);
     const count = (open.get(address) ?? 0) + 1;
     if (count > limits.tcpConnectionsPerIp || recent.hit(address, RATE_WINDOW_MS) > ratePerWindow) {
       socket.destroy();

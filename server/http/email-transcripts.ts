@@ -7,6 +7,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Core } from '../core/index.ts';
+import { addressKey } from '../core/rate-counter.ts';
 import { visitorSessionOf } from '../core/visitor-session.ts';
 import { ParleyError } from '../errors.ts';
 import { parse, strictObject } from '../schemas.ts';
@@ -26,7 +27,10 @@ export function emailTranscriptsRouter(core: Core): Router {
     const { token, email } = parse(transcriptRequest, req.body);
     // The checks every visitor route makes: contact, channel, erasure, Flex Flow scope, origin.
     const { channel } = await visitorSessionOf(core, token, contextOf(req, core.publicUrl));
-    if ((await core.counter.hit(`transcript:ip:${req.ip ?? ''}`, 3_600_000)) > TRANSCRIPTS_PER_HOUR_PER_IP) {
+    if (
+      (await core.counter.hit(`transcript:ip:${addressKey(req.ip ?? '')}`, 3_600_000)) >
+      TRANSCRIPTS_PER_HOUR_PER_IP
+    ) {
       throw new ParleyError(
         'rate_limited',
         'Too many transcripts asked for from this address: try again later',

@@ -12,6 +12,7 @@
 import { pipeline } from 'node:stream';
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import type { Core } from '../core/index.ts';
+import { addressKey } from '../core/rate-counter.ts';
 import { ParleyError } from '../errors.ts';
 
 export interface MediaRouterOptions {
@@ -28,7 +29,7 @@ export function mediaRouter({ core }: MediaRouterOptions) {
   const { uploadsPerMinutePerIp } = core.media.limits;
   /** True while this address is under its upload budget (shared across nodes with Redis). */
   const perAddress = async (address: string) =>
-    (await core.counter.hit(`upload:ip:${address}`, 60_000)) <= uploadsPerMinutePerIp;
+    (await core.counter.hit(`upload:ip:${addressKey(address)}`, 60_000)) <= uploadsPerMinutePerIp;
 
   /** Who may touch a channel's files: its visitor, or an agent holding it. */
   async function authorize(req: Request, channelSid: string) {

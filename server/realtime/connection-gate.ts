@@ -5,6 +5,7 @@
  * node that holds it. Addresses are the client's, read through the trusted proxies.
  */
 import type { Server, Socket } from 'socket.io';
+import { addressKey } from '../core/rate-counter.ts';
 import { clientAddress, type TrustProxy } from '../http/proxy-trust.ts';
 import { handshakeError } from './handle.ts';
 
@@ -31,7 +32,9 @@ export function createConnectionGate(limits: ConnectionLimits, trust: TrustProxy
 
   return {
     addressOf(socket: Socket): string {
-      return clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], trust);
+      return addressKey(
+        clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], trust),
+      );
     },
     /**
      * Takes a slot for the socket under its session and address, freed when it goes; returns

@@ -5,7 +5,7 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { type Namespace, Server, type Socket } from 'socket.io';
 import type { Core, Logger } from '../core/index.ts';
-import { createWindows } from '../core/rate-counter.ts';
+import { addressKey, createWindows } from '../core/rate-counter.ts';
 import { clientAddress, parseTrustProxy, type TrustProxy } from '../http/proxy-trust.ts';
 import type { AgentServerEvents, WebchatServerEvents } from '../protocol.ts';
 import { type AgentNamespace, attachAgent } from './agent.ts';
@@ -66,7 +66,9 @@ export function attachRealtime(
     // refused for the price of a counter, and clients retry with backoff. Counted per node,
     // since each node pays for its own handshakes.
     allowRequest(req, callback) {
-      const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trust);
+      const address = addressKey(
+        clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trust),
+      );
       const allowed =
         handshakes.hit(address, HANDSHAKE_WINDOW_MS) <= connectionLimits.connectionsPerIp / 2 &&
         !transports.full(address);
@@ -83,7 +85,9 @@ export function attachRealtime(
     (conn: { request: IncomingMessage; once(e: 'close', fn: () => void): unknown }) =>
       transports.track(
         conn,
-        clientAddress(conn.request.socket.remoteAddress, conn.request.headers['x-forwarded-for'], trust),
+        addressKey(
+          clientAddress(conn.request.socket.remoteAddress, conn.request.headers['x-forwarded-for'], trust),
+        ),
       ),
   );
   refuseMainNamespace(io);

@@ -145,3 +145,27 @@ describe('credentials guessed over HTTP', () => {
     }
   });
 });
+
+describe('IPv6 clients', () => {
+  it('meet one per-address budget across the addresses of their /56', async () => {
+    // Behind a trusted proxy (loopback here), as IPv6 clients usually reach Parley.
+    const { url, flexFlowSid } = await start({});
+    const chat = await openWebChannel(url, { flexFlowSid, customerFriendlyName: 'Mallory' });
+    const statuses: number[] = [];
+    for (let i = 1; i <= 24; i++) {
+      const res = await fetch(`${url}/media/${chat.channelSid}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${chat.token}`,
+          'x-filename': `note-${i}.txt`,
+          'x-forwarded-for': `2001:db8:7:4200::${i.toString(16)}`,
+        },
+        body: `note ${i}`,
+      });
+      statuses.push(res.status);
+    }
+    // PARLEY_UPLOADS_PER_MINUTE_PER_IP (20), though no two uploads came from the same address.
+    expect(statuses.filter((s) => s === 201)).toHaveLength(20);
+    expect(statuses.slice(20)).toEqual([429, 429, 429, 429]);
+  });
+});
