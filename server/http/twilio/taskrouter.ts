@@ -12,6 +12,7 @@ import { parse } from '../../schemas.ts';
 import { schemas } from '../schemas.ts';
 import { createPlainChannel } from './plain-channels.ts';
 import { reservationsRouter } from './taskrouter-reservations.ts';
+import { statisticsRouter } from './taskrouter-statistics.ts';
 import {
   activityView,
   taskQueueView,
@@ -57,6 +58,8 @@ export function taskRouterRouter(core: Core): Router {
   ws.get('/', async (req, res) => {
     res.json(workspaceView(req, await workspaceDates(store)));
   });
+  // Before the routes with a sid: `/Workers/Statistics` is not a worker.
+  ws.use(statisticsRouter(core));
 
   const { activities } = routing;
   ws.get('/Activities', async (req, res) => {
