@@ -24,7 +24,8 @@ import {
   misnamedSettings,
 } from './config.ts';
 import { DEMO_AGENT } from './core/seed.ts';
-import { redact, runDoctor } from './doctor.ts';
+import { checkRedis, redact, runDoctor } from './doctor.ts';
+import { ParleyError } from './errors.ts';
 import { runFlowsCommand } from './flows-cli.ts';
 import { builtAssets, serverPackageRoot } from './http/built-assets.ts';
 import { createServer, type ParleyServer } from './server.ts';
@@ -95,6 +96,7 @@ async function main(command: string | undefined) {
   const config = loadConfig(mode);
   for (const warning of misnamedSettings()) console.warn(`parley: ${warning}`);
   if (mode === 'demo') buildIfMissing();
+  if (config.redisUrl) await requireRedis(config.redisUrl);
   const server = await createServer(config);
   // Before anything is printed: whoever waits for the URL may signal as soon as they see it.
   stopOnSignals(server);
@@ -117,6 +119,20 @@ async function main(command: string | undefined) {
 `);
   } else {
     console.log(`Parley listening on ${url}`);
+  }
+}
+
+/**
+ * Redis must answer before the server starts: its client would otherwise retry an unreachable
+ * URL for ever, logging each attempt, without the server ever listening. A service manager
+ * (systemd's Restart=, compose's restart:) starts it again once Redis is up.
+ */
+async function requireRedis(url: string) {
+  const result = await checkRedis(url);
+  if (result.ok === false) {
+    throw new ConfigError(
+      `Redis does not answer: ${result.detail}. Check REDIS_URL and that Redis runs; run \`parley doctor\` to check the whole configuration`,
+    );
   }
 }
 
@@ -176,7 +192,10 @@ function stopOnSignals(server: ParleyServer) {
 }
 
 main(process.argv[2]).catch((err) => {
-  const known = err instanceof ConfigError ? err.message : startupProblem(err);
+  const known =
+    err instanceof ConfigError || (err instanceof ParleyError && err.code === 'invalid_options')
+      ? err.message
+      : startupProblem(err);
   console.error(known ? `parley: ${known}` : err);
   process.exit(1);
 });

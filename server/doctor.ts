@@ -79,7 +79,7 @@ function checks(env: NodeJS.ProcessEnv): Check[] {
       run: () => database(loadStoreConfig(env)),
       fix: 'check DATABASE_URL, or PARLEY_DATA_DIR for SQLite, and that the database answers',
     },
-    { name: 'Redis', run: () => redis(env.REDIS_URL), fix: REDIS_FIX },
+    { name: 'Redis', run: () => checkRedis(env.REDIS_URL), fix: REDIS_FIX },
     { name: 'SMTP', run: () => smtp(env.PARLEY_SMTP_URL), fix: SMTP_FIX },
   ];
 }
@@ -157,7 +157,8 @@ async function postgres(url: string): Promise<CheckResult> {
   }
 }
 
-async function redis(url: string | undefined): Promise<CheckResult> {
+/** Connects once (no retries) and reads the version; `parley serve` runs it before starting. */
+export async function checkRedis(url: string | undefined): Promise<CheckResult> {
   if (!url) return { ok: null, detail: 'REDIS_URL not set (one node; set it to run several)' };
   if (!/^rediss?:\/\//.test(url)) {
     return { ok: false, detail: 'REDIS_URL is not a redis:// or rediss:// URL', fix: REDIS_FIX };

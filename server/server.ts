@@ -25,6 +25,7 @@ import { DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './realtime/budgets.t
 import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from './realtime/connection-gate.ts';
 import { attachRealtime } from './realtime/index.ts';
 import { connectRedisAdapter } from './realtime/redis.ts';
+import { checkServerOptions } from './server-options.ts';
 import { createFileStorage, type FileStorage, type S3StorageOptions } from './store/files/index.ts';
 import { adoptSidecars } from './store/files/sidecars.ts';
 import { createPostgresStore } from './store/postgres/index.ts';
@@ -127,6 +128,7 @@ export const LOG_REDACTIONS = {
 };
 
 export async function createServer(options: ServerOptions): Promise<ParleyServer> {
+  checkServerOptions(options);
   const log = options.log ?? pino({ level: process.env.LOG_LEVEL ?? 'info', redact: LOG_REDACTIONS });
   const store =
     options.store ??
