@@ -117,6 +117,17 @@ export function createConversations({ store, events, onCustomerMessage }: Conver
       return { message, created };
     },
 
+    /**
+     * Announces a message stored along with other writes (a bot's reply, saved with its
+     * execution's step): its author typing, as before any bot message, then the message. The
+     * author's name and role come with the message, so nothing is read.
+     */
+    announce(message: Message) {
+      const { channelSid, from: identity, authorName: friendlyName, authorRole: role } = message;
+      events.emit('typing', { channelSid, identity, friendlyName, role });
+      events.emit('message.created', message);
+    },
+
     /** A message from the system (joined, ended) in the channel. */
     async postSystem(channelSid: string, body: string, attributes: Record<string, unknown> = {}) {
       const { message } = await store.messages.append({

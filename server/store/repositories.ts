@@ -311,6 +311,23 @@ export interface ExecutionRepository {
     pendingEffects: Effect[],
     timer?: { kind: string; ref: string; dueAt: string },
   ): Promise<Execution | null>;
+  /**
+   * Saves a step as `save` does and posts the one message it sends as `messages.post` would,
+   * in one transaction, so that after a crash both are stored or neither is. The message is
+   * checked first: when the channel is not active or `from` not its member, the step is not
+   * saved either and `execution` is null (`posted` says why, or is the original a retried
+   * clientId names). Null when the message was admitted but the row was not at `version`
+   * (nothing written). On PostgreSQL a channel that closes while the statement runs refuses the
+   * message after the step was saved: `execution` is then the saved step.
+   */
+  saveAndPost(
+    sid: string,
+    version: number,
+    state: ExecutionState,
+    pendingEffects: Effect[],
+    timer: { kind: string; ref: string; dueAt: string } | undefined,
+    message: MemberMessage,
+  ): Promise<{ execution: Execution | null; posted: PostOutcome } | null>;
 }
 
 /** What privacy requests and retention need: everything about a contact, and deleting it. */

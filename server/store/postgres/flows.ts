@@ -1,5 +1,5 @@
 /** PostgreSQL repositories of bot flows (every revision kept) and their executions. */
-import { toExecution, toFlow } from '../rows.ts';
+import { type Row, toExecution, toFlow, toMessage } from '../rows.ts';
 import type { ExecutionRepository, FlowRepository } from '../types.ts';
 import { all, type Deps, one, transaction } from './db.ts';
 
@@ -65,6 +65,54 @@ export function flowRepository(deps: Deps): FlowRepository {
     },
   };
 }
+
+/**
+ * A step saved and the message it sends posted, in one statement (as messages.post's, see
+ * conversations.ts): the step is written only when the channel is active and the author its
+ * member, and the message only when the step was written (at its version). The channel's
+ * status is checked again on its locked row; the execution's row is locked first, as a
+ * channel's deletion does.
+ */
+const SAVE_AND_POST = `
+  WITH context AS (
+    SELECT c.sid, c.status, m.role, m.friendly_name, t.status AS task_status
+    FROM channels c
+      LEFT JOIN members m ON m.channel_sid = c.sid AND m.identity = $3::text
+      LEFT JOIN tasks t ON t.sid = c.task_sid
+    WHERE c.sid = $2::text
+  ), saved AS (
+    UPDATE executions SET state = $8::jsonb, status = $9::text, pending_effects = $10::jsonb,
+      version = version + 1, date_updated = $7::text
+    WHERE sid = $11::text AND version = $12::int
+      AND EXISTS (SELECT 1 FROM context WHERE context.status = 'active' AND context.role IS NOT NULL)
+    RETURNING sid, flow_sid, flow_revision, channel_sid, contact_sid, status, version, date_created, date_updated
+  ), timer AS (
+    INSERT INTO timers (kind, ref, due_at) SELECT $13::text, $14::text, $15::text FROM saved
+    WHERE $13::text IS NOT NULL
+    ON CONFLICT (kind, ref) DO UPDATE SET due_at = excluded.due_at, claimed_at = NULL
+  ), existing AS (
+    SELECT * FROM messages WHERE channel_sid = $2::text AND client_id = $6::text
+  ), next AS (
+    UPDATE channels SET last_message_index = last_message_index + 1, date_updated = $7::text
+    FROM context
+    WHERE channels.sid = context.sid AND channels.status = 'active' AND context.role IS NOT NULL
+      AND EXISTS (SELECT 1 FROM saved) AND NOT EXISTS (SELECT 1 FROM existing)
+    RETURNING channels.last_message_index, context.role, context.friendly_name
+  ), inserted AS (
+    INSERT INTO messages (sid, channel_sid, idx, from_identity, author_role, author_name, body, attributes, client_id, date_created)
+    SELECT $1::text, $2::text, next.last_message_index, $3::text, next.role, next.friendly_name, $4::text, $5::jsonb, $6::text, $7::text
+    FROM next
+    RETURNING *
+  ), stored AS (
+    SELECT inserted.*, true AS created FROM inserted
+    UNION ALL
+    SELECT existing.*, false AS created FROM existing
+  )
+  SELECT context.status AS channel_status, context.role AS member_role, context.task_status,
+    (SELECT row_to_json(saved) FROM saved) AS saved_execution, stored.*
+  FROM context LEFT JOIN stored ON true`;
+
+const CLOSED_TASK = new Set(['completed', 'canceled']);
 
 export function executionRepository(deps: Deps): ExecutionRepository {
   const { pool, newSid } = deps;
@@ -148,5 +196,59 @@ export function executionRepository(deps: Deps): ExecutionRepository {
         ? { ...toExecution({ ...row, state: null, pending_effects: null }), state, pendingEffects }
         : null;
     },
+    async saveAndPost(sid, version, state, pendingEffects, timer, message) {
+      const at = deps.clock().toISOString();
+      const values = [
+        newSid('IM'),
+        message.channelSid,
+        message.from,
+        message.body,
+        JSON.stringify(message.attributes ?? {}),
+        message.clientId ?? null,
+        at,
+        JSON.stringify(state),
+        state.status,
+        JSON.stringify(pendingEffects),
+        sid,
+        version,
+        timer?.kind ?? null,
+        timer?.ref ?? null,
+        timer?.dueAt ?? null,
+      ];
+      let row: Row | undefined;
+      try {
+        row = (await pool.query({ name: 'parley_execution_save_and_post', text: SAVE_AND_POST, values }))
+          .rows[0];
+      } catch (err) {
+        // Two posts of one clientId raced (the loser rolled back whole, its step too): the
+        // caller saves and posts apart, and finds the original.
+        if ((err as { code?: string }).code === '23505') return refused('inactive');
+        throw err;
+      }
+      if (!row) return refused('no_channel');
+      if (!row.member_role) return refused('not_a_member');
+      const { channel_status, member_role: _role, task_status, saved_execution, created, ...stored } = row;
+      const execution = saved_execution
+        ? {
+            ...toExecution({ ...saved_execution, state: null, pending_effects: null }),
+            state,
+            pendingEffects,
+          }
+        : null;
+      if (!stored.sid) {
+        // Admitted yet not saved: the row was not at `version`.
+        if (!execution && channel_status === 'active') return null;
+        return { execution, posted: { status: 'inactive' } };
+      }
+      const engaged = task_status != null && !CLOSED_TASK.has(task_status);
+      return {
+        execution,
+        posted: { status: 'stored', message: toMessage(stored), created: created === true, engaged },
+      };
+    },
   };
+}
+
+function refused(status: 'no_channel' | 'not_a_member' | 'inactive') {
+  return { execution: null, posted: { status } };
 }

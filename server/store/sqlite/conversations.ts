@@ -183,7 +183,23 @@ export function memberRepository({ db, clock, newSid }: Deps): MemberRepository 
 /** How long a new message waits to be indexed for search with the others sent meanwhile. */
 const INDEX_DELAY_MS = 200;
 
-export function messageRepository({ db, clock, newSid }: Deps, group: GroupCommit): MessageRepository {
+/**
+ * The statements that write messages, as units of work that run inside a transaction (the
+ * group commit's, or one that writes something else with the message). One per database, so
+ * every writer shares the search indexer's timer.
+ */
+export type MessageWriter = ReturnType<typeof createMessageWriter>;
+const writers = new WeakMap<Deps['db'], MessageWriter>();
+export function messageWriter(deps: Deps): MessageWriter {
+  let writer = writers.get(deps.db);
+  if (!writer) {
+    writer = createMessageWriter(deps);
+    writers.set(deps.db, writer);
+  }
+  return writer;
+}
+
+function createMessageWriter({ db, clock, newSid }: Deps) {
   const byClientId = db.prepare('SELECT * FROM messages WHERE channel_sid = ? AND client_id = ?');
   // What a post needs to know, in one read: the channel's state, the author's membership and
   // whether the channel's task is still open.
@@ -280,7 +296,12 @@ export function messageRepository({ db, clock, newSid }: Deps, group: GroupCommi
     return { message: stored(input.channelSid, input.clientId), created: false };
   };
 
-  const post = (input: MemberMessage) => (): PostOutcome => {
+  /**
+   * A member's message, checked and stored. `alongside`, when given, runs once the message is
+   * admitted and before it is written, inside the same transaction: when it returns false the
+   * message is not written and `post` returns null.
+   */
+  function post(input: MemberMessage, alongside?: () => boolean): PostOutcome | null {
     const context = postContext.get(input.from, input.channelSid) as Row | undefined;
     if (!context) return { status: 'no_channel' };
     if (!context.role) return { status: 'not_a_member' };
@@ -291,14 +312,21 @@ export function messageRepository({ db, clock, newSid }: Deps, group: GroupCommi
       if (existing) return { status: 'stored', message: existing, created: false, engaged };
       return { status: 'inactive' };
     }
+    if (alongside && !alongside()) return null;
     const message = store({ ...input, authorRole: context.role, authorName: context.friendly_name });
     if (message) return { status: 'stored', message, created: true, engaged };
     return { status: 'stored', message: stored(input.channelSid, input.clientId), created: false, engaged };
-  };
+  }
 
+  return { append, post, original };
+}
+
+export function messageRepository(deps: Deps, group: GroupCommit): MessageRepository {
+  const { db } = deps;
+  const writer = messageWriter(deps);
   return {
-    append: (input) => group.run(append(input)),
-    post: (input) => group.run(post(input)),
+    append: (input) => group.run(writer.append(input)),
+    post: (input) => group.run(() => writer.post(input) as PostOutcome),
     async list(channelSid, { afterIndex = -1, limit }) {
       const rows = db
         .prepare('SELECT * FROM messages WHERE channel_sid = ? AND idx > ? ORDER BY idx LIMIT ?')
@@ -306,8 +334,7 @@ export function messageRepository({ db, clock, newSid }: Deps, group: GroupCommi
       return (rows as Row[]).map(toMessage);
     },
     async findByClientId(channelSid, clientId) {
-      const row = byClientId.get(channelSid, clientId) as Row | undefined;
-      return row ? toMessage(row) : null;
+      return writer.original(channelSid, clientId);
     },
     async get(channelSid, sid) {
       const row = db

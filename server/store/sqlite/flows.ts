@@ -2,11 +2,11 @@
 
 import type { Effect, ExecutionState } from '../../studio-types.ts';
 import { type Row, toExecution, toFlow } from '../rows.ts';
-import type { Execution, ExecutionRepository, FlowRepository } from '../types.ts';
+import type { Execution, ExecutionRepository, FlowRepository, MemberMessage, PostOutcome } from '../types.ts';
+import { type Deps, messageWriter } from './conversations.ts';
+import type { GroupCommit } from './group-commit.ts';
 
 type Timer = { kind: string; ref: string; dueAt: string };
-
-import type { Deps } from './conversations.ts';
 
 const FLOW = `SELECT f.*, r.definition FROM flows f JOIN flow_revisions r ON r.flow_sid = f.sid AND r.revision = f.revision`;
 
@@ -83,7 +83,9 @@ function textOf(state: object) {
 }
 const NO_EFFECTS = '[]';
 
-export function executionRepository({ db, clock, newSid }: Deps): ExecutionRepository {
+export function executionRepository(deps: Deps, group: GroupCommit): ExecutionRepository {
+  const { db, clock, newSid } = deps;
+  const messages = messageWriter(deps);
   const byId = db.prepare('SELECT * FROM executions WHERE sid = ?');
   const insert = db.prepare(
     `INSERT INTO executions (sid, flow_sid, flow_revision, channel_sid, contact_sid, status, state, date_created, date_updated)
@@ -119,6 +121,36 @@ export function executionRepository({ db, clock, newSid }: Deps): ExecutionRepos
       return row;
     },
   ).immediate;
+  /**
+   * A unit of the group commit, so the reply shares its commit with the other messages of the
+   * turn: the message is checked first, then the step saved (at `version`), its timer set and
+   * the message written; a refused message or a stale version writes nothing. Within a
+   * savepoint: a constraint error undoes this unit's writes alone, leaving the batch's others.
+   */
+  const saveAndPost = db.transaction(
+    (
+      sid: string,
+      version: number,
+      state: ExecutionState,
+      pendingEffects: Effect[],
+      timer: Timer | undefined,
+      message: MemberMessage,
+    ): { row: Row | undefined; posted: PostOutcome | null } => {
+      let row: Row | undefined;
+      const posted = messages.post(message, () => {
+        row = saveOnly(sid, version, state, pendingEffects) as Row | undefined;
+        if (row && timer) setTimer.run(timer.kind, timer.ref, timer.dueAt);
+        return row !== undefined;
+      });
+      return { row, posted };
+    },
+  );
+  /** The execution as saved, from the row's columns and what the caller gave. */
+  const saved = (row: Row, state: ExecutionState, pendingEffects: Effect[]): Execution => ({
+    ...toExecution({ ...row, state: null, pending_effects: null }),
+    state,
+    pendingEffects,
+  });
   /** An execution row with its state parsed once and remembered as that state's text. */
   const read = (row: Row | undefined) => {
     if (!row) return null;
@@ -165,9 +197,14 @@ export function executionRepository({ db, clock, newSid }: Deps): ExecutionRepos
       const row = (timer ? saveWithTimer : saveOnly)(sid, version, state, pendingEffects, timer) as
         | Row
         | undefined;
-      return row
-        ? { ...toExecution({ ...row, state: null, pending_effects: null }), state, pendingEffects }
-        : null;
+      return row ? saved(row, state, pendingEffects) : null;
+    },
+    async saveAndPost(sid, version, state, pendingEffects, timer, message) {
+      const { row, posted } = await group.run(() =>
+        saveAndPost(sid, version, state, pendingEffects, timer, message),
+      );
+      if (!posted) return null;
+      return { execution: row ? saved(row, state, pendingEffects) : null, posted };
     },
   };
 }

@@ -78,7 +78,7 @@ export function createSqliteStore({
     reservations: reservationRepository(deps),
     timers: timerRepository(deps),
     flows: flowRepository(deps),
-    executions: executionRepository(deps),
+    executions: executionRepository(deps, group),
     proxySessions: proxySessionRepository(deps),
     media: mediaRepository(deps),
     privacy: privacyRepository(deps),

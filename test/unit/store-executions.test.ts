@@ -1,0 +1,223 @@
+/**
+ * executions.saveAndPost, run against every engine: SQLite (a file in a temp dir) and
+ * PostgreSQL (a real server started for this file). A bot's step and the message it sends are
+ * written together or not at all; two store instances on one database stand for two nodes.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createPostgresStore } from '../../server/store/postgres/index.ts';
+import { createSqliteStore } from '../../server/store/sqlite/index.ts';
+import type { Execution, Store } from '../../server/store/types.ts';
+import type { ExecutionState } from '../../server/studio-types.ts';
+import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+
+let postgres: TestPostgres;
+beforeAll(async () => {
+  postgres = await startPostgres();
+}, 60_000);
+afterAll(() => postgres?.stop());
+
+type Open = () => Promise<Store>;
+const engines: [string, () => Promise<{ open: Open; cleanup: () => void }>][] = [
+  [
+    'sqlite',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'parley-executions-'));
+      return {
+        open: async () => createSqliteStore({ file: join(dir, 'parley.db') }),
+        cleanup: () => rmSync(dir, { recursive: true, force: true }),
+      };
+    },
+  ],
+  [
+    'postgres',
+    async () => {
+      const url = await postgres.createDatabase();
+      return { open: () => createPostgresStore({ url }), cleanup: () => {} };
+    },
+  ],
+];
+
+const FLOW = {
+  initial_state: 'Trigger',
+  states: [{ name: 'Trigger', type: 'trigger', properties: {}, transitions: [] }],
+};
+
+const stateAt = (steps: number): ExecutionState => ({
+  status: 'active',
+  waiting: steps > 0 ? { state: 'ask', waitId: String(steps) } : null,
+  context: {
+    trigger: {},
+    widgets: {},
+    flow: { variables: {}, channel: { address: 'web' }, flow_sid: 'FW' },
+    contact: {},
+  },
+  steps,
+  lastState: null,
+  repeats: 0,
+  log: [],
+  endReason: null,
+});
+
+const effects = (steps: number) => [
+  { type: 'sendMessage' as const, body: `reply ${steps}`, attributes: {} },
+  { type: 'scheduleTimeout' as const, seconds: 60, waitId: String(steps) },
+];
+
+describe.each(engines)('a bot step saved with its reply on the %s store', (_engine, make) => {
+  let stores: Store[] = [];
+  let cleanup = () => {};
+  let open: Open;
+  let store: Store;
+  let channelSid: string;
+  let execution: Execution;
+
+  beforeEach(async () => {
+    ({ open, cleanup } = await make());
+    store = await node();
+    const flexFlow = await store.flexFlows.create({
+      friendlyName: 'web',
+      channelType: 'web',
+      contactIdentity: 'web',
+      enabled: true,
+      integrationType: 'studio',
+      integration: {},
+      longLived: false,
+      janitorEnabled: true,
+      allowedOrigins: ['self'],
+    });
+    const contact = await store.contacts.create({ identity: 'dana', friendlyName: 'Dana' });
+    const channel = await store.channels.create({
+      flexFlowSid: flexFlow.sid,
+      contactSid: contact.sid,
+      friendlyName: 'chat',
+      attributes: { from: 'Dana', channelType: 'web' },
+    });
+    channelSid = channel.sid;
+    await store.members.add({ channelSid, identity: 'dana', role: 'customer', friendlyName: 'Dana' });
+    await store.members.add({ channelSid, identity: 'bot', role: 'bot', friendlyName: 'Parley Bot' });
+    await store.messages.post({ channelSid, from: 'dana', body: 'hello' });
+    const flow = await store.flows.create({ friendlyName: 'f', definition: FLOW });
+    execution = await store.executions.create({
+      flowSid: flow.sid,
+      flowRevision: 1,
+      channelSid,
+      contactSid: contact.sid,
+      state: stateAt(0),
+    });
+  });
+  afterEach(async () => {
+    for (const s of stores) await s.close();
+    stores = [];
+    cleanup();
+  });
+
+  async function node() {
+    const s = await open();
+    stores.push(s);
+    return s;
+  }
+
+  const timer = (steps: number) => ({
+    kind: 'bot.timeout',
+    ref: `${execution.sid}|${steps}`,
+    dueAt: new Date(Date.now() - 1000).toISOString(),
+  });
+  const reply = (steps: number, clientId = `${execution.sid}:${steps}:0`) => ({
+    channelSid,
+    from: 'bot',
+    body: `reply ${steps}`,
+    attributes: { quickReplies: ['yes', 'no'] },
+    clientId,
+  });
+  const saveAndPost = (s: Store, version: number, steps: number, clientId?: string) =>
+    s.executions.saveAndPost(
+      execution.sid,
+      version,
+      stateAt(steps),
+      effects(steps),
+      timer(steps),
+      reply(steps, clientId),
+    );
+  const dueTimers = async () => (await store.timers.claimDue(new Date().toISOString(), 10)).map((t) => t.ref);
+
+  it('saves the step, sets its timer and posts its message as the bot member, together', async () => {
+    const result = await saveAndPost(store, 0, 1);
+    expect(result?.execution).toMatchObject({
+      sid: execution.sid,
+      version: 1,
+      channelSid,
+      state: { steps: 1 },
+      pendingEffects: effects(1),
+    });
+    expect(result?.posted).toMatchObject({
+      status: 'stored',
+      created: true,
+      engaged: false,
+      message: {
+        index: 1,
+        from: 'bot',
+        authorRole: 'bot',
+        authorName: 'Parley Bot',
+        body: 'reply 1',
+        attributes: { quickReplies: ['yes', 'no'] },
+        clientId: `${execution.sid}:1:0`,
+      },
+    });
+    // As stored, read back by another node.
+    const other = await node();
+    expect(await other.executions.get(execution.sid)).toMatchObject({ version: 1, state: { steps: 1 } });
+    const messages = await other.messages.list(channelSid, { limit: 10 });
+    expect(messages.map((m) => [m.index, m.body])).toEqual([
+      [0, 'hello'],
+      [1, 'reply 1'],
+    ]);
+    expect((await other.channels.get(channelSid))?.lastMessageIndex).toBe(1);
+    expect(await dueTimers()).toEqual([`${execution.sid}|1`]);
+  });
+
+  it('writes nothing when the execution is not at the version the step started from', async () => {
+    await store.executions.save(execution.sid, 0, stateAt(1), []);
+    expect(await saveAndPost(store, 0, 2)).toBeNull();
+    expect(await store.executions.get(execution.sid)).toMatchObject({ version: 1, state: { steps: 1 } });
+    expect((await store.messages.list(channelSid, { limit: 10 })).map((m) => m.body)).toEqual(['hello']);
+    expect((await store.channels.get(channelSid))?.lastMessageIndex).toBe(0);
+    expect(await dueTimers()).toEqual([]);
+  });
+
+  it('saves no step when its message is refused: the bot left, or the chat ended', async () => {
+    await store.members.remove(channelSid, 'bot');
+    expect(await saveAndPost(store, 0, 1)).toEqual({ execution: null, posted: { status: 'not_a_member' } });
+    await store.members.add({ channelSid, identity: 'bot', role: 'bot', friendlyName: 'Parley Bot' });
+    await store.channels.update(channelSid, { status: 'inactive' });
+    expect(await saveAndPost(store, 0, 1)).toEqual({ execution: null, posted: { status: 'inactive' } });
+    expect(await store.executions.get(execution.sid)).toMatchObject({ version: 0, state: { steps: 0 } });
+    expect((await store.messages.list(channelSid, { limit: 10 })).map((m) => m.body)).toEqual(['hello']);
+    expect(await dueTimers()).toEqual([]);
+  });
+
+  it('returns the message its clientId already names instead of posting it twice', async () => {
+    await store.messages.post(reply(1));
+    const result = await saveAndPost(store, 0, 1);
+    expect(result?.execution).toMatchObject({ version: 1 });
+    expect(result?.posted).toMatchObject({ status: 'stored', created: false, message: { index: 1 } });
+    expect((await store.messages.list(channelSid, { limit: 10 })).map((m) => m.index)).toEqual([0, 1]);
+  });
+
+  it('lets one of two nodes stepping from the same version save and post; indexes stay gapless', async () => {
+    const other = await node();
+    const results = await Promise.all([
+      saveAndPost(store, 0, 1, 'node-a'),
+      saveAndPost(other, 0, 1, 'node-b'),
+      store.messages.post({ channelSid, from: 'dana', body: 'meanwhile' }),
+    ]);
+    const [a, b] = results;
+    expect([a, b].filter((r) => r === null)).toHaveLength(1);
+    expect((await store.executions.get(execution.sid))?.version).toBe(1);
+    const messages = await store.messages.list(channelSid, { limit: 10 });
+    expect(messages.map((m) => m.index)).toEqual([0, 1, 2]);
+    expect(messages.filter((m) => m.from === 'bot')).toHaveLength(1);
+  });
+});
