@@ -19,6 +19,7 @@ import {
   erasedContactToken,
   offlineWithoutProof,
 } from './identity.ts';
+import { keyGuessing, mainNamespace, unknownEventFlood } from './surfaces.ts';
 import type { Attack } from './tools.ts';
 import { uploadsAfterEnd, uploadsAtLimit, uploadsOverQuota, uploadsOverRate } from './uploads.ts';
 import { webhookAbuse } from './webhooks.ts';
@@ -45,5 +46,8 @@ export const ATTACKS = [
   endlessRefresh,
   connectionFlood,
   slowloris,
+  unknownEventFlood,
+  mainNamespace,
+  keyGuessing,
   privateDestination,
 ] as Attack[];
