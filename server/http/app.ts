@@ -43,7 +43,7 @@ import { securityHeaders } from './security.ts';
 import { sessionsRouter } from './sessions.ts';
 import { settingsRouter } from './settings.ts';
 import { tasksRouter } from './tasks.ts';
-import { twilioRouter } from './twilio/index.ts';
+import { twilioErrors, twilioRouter } from './twilio/index.ts';
 import { webhooksRouter } from './webhooks.ts';
 import { workflowsRouter } from './workflows.ts';
 
@@ -166,6 +166,8 @@ export function createApp({
     if (body.status === 403) res.removeHeader('Access-Control-Allow-Origin');
     res.status(body.status).json(body);
   };
+  // Errors raised before the Twilio router (a 429 for wrong credentials) in Twilio's shape too.
+  app.use(twilioErrors(log, true));
   app.use(onError);
   return app;
 }

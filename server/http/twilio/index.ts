@@ -30,6 +30,31 @@ export function isTwilioShaped(req: Request): boolean {
   );
 }
 
+/** Paths where Twilio's resources are (Parley's own routes share some of them). */
+const TWILIO_PATHS =
+  /^\/(v2\/|v1\/(Workspaces|Conversations|FlexFlows|Channels|WebChannels|Interactions)(\/|$))/;
+
+/**
+ * Answers an error in Twilio's shape (numeric code, `more_info`). Inside the router every error
+ * is Twilio's; mounted on the app before its own error handler, it also answers the errors
+ * raised before the router (too many wrong credentials, 429) for a Twilio-shaped request to a
+ * Twilio path, and passes every other error on.
+ */
+export function twilioErrors(log: Logger, onlyTwilioRequests = false): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (onlyTwilioRequests && !(isTwilioShaped(req) && TWILIO_PATHS.test(req.path))) return next(err);
+    const status = typeof err?.status === 'number' && !(err instanceof ParleyError) ? err.status : undefined;
+    const body = status
+      ? twilioErrorBody(
+          status,
+          status === 413 ? 'The request body is larger than 64 KB' : `body: ${err.message}`,
+        )
+      : (({ status: s, message }) => twilioErrorBody(s, message))(toErrorBody(err));
+    if (body.status >= 500) log.error({ err, method: req.method, path: req.path }, 'request failed');
+    res.status(body.status).json(body);
+  };
+}
+
 export function twilioRouter(core: Core, adminKey: string, log: Logger): Router {
   const isAdmin = adminCheck(adminKey);
   const router = Router();
@@ -56,17 +81,6 @@ export function twilioRouter(core: Core, adminKey: string, log: Logger): Router 
     if (!TWILIO_ONLY.test(req.path)) return next();
     throw new ParleyError('not_found', `The requested resource ${req.path} was not found`, 404);
   });
-  const onError: ErrorRequestHandler = (err, req, res, _next) => {
-    const status = typeof err?.status === 'number' && !(err instanceof ParleyError) ? err.status : undefined;
-    const body = status
-      ? twilioErrorBody(
-          status,
-          status === 413 ? 'The request body is larger than 64 KB' : `body: ${err.message}`,
-        )
-      : (({ status: s, message }) => twilioErrorBody(s, message))(toErrorBody(err));
-    if (body.status >= 500) log.error({ err, method: req.method, path: req.path }, 'request failed');
-    res.status(body.status).json(body);
-  };
-  router.use(onError);
+  router.use(twilioErrors(log));
   return router;
 }

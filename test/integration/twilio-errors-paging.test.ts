@@ -1,0 +1,209 @@
+/**
+ * The Twilio-shaped surface's errors and paging, family by family (Flex API, TaskRouter,
+ * Studio v2, Conversations), through the official `twilio` library and raw requests: every
+ * error is `{ code, message, more_info, status }` with Twilio's numeric code, and every list
+ * is read to its end one item a page, by `list()` and by `each()`.
+ */
+import twilio from 'twilio';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parleyHttpClient, type TwilioRequestOptions } from '../../server/twilio.ts';
+import { startParley, type TestParley } from '../helpers/server.ts';
+
+const ACCOUNT_SID = `AC${'9abc0123'.repeat(4)}`;
+
+let parley: TestParley;
+let client: twilio.Twilio;
+/** How many requests the library sent: a list read one item a page sends one per item. */
+let requests = 0;
+
+beforeAll(async () => {
+  parley = await startParley();
+  const inner = parleyHttpClient(parley.url);
+  const counting = {
+    request(opts: TwilioRequestOptions) {
+      requests++;
+      return inner.request(opts);
+    },
+  };
+  client = twilio(ACCOUNT_SID, parley.adminKey, { httpClient: counting as never });
+});
+afterAll(() => parley?.stop());
+
+const basic = (password: string) => `Basic ${Buffer.from(`${ACCOUNT_SID}:${password}`).toString('base64')}`;
+
+/** A raw request with Basic auth and a form body, as Twilio's wire format has it. */
+async function send(
+  method: string,
+  path: string,
+  form?: Record<string, string>,
+  headers: Record<string, string> = {},
+) {
+  const res = await fetch(parley.url + path, {
+    method,
+    headers: {
+      authorization: basic(parley.adminKey),
+      ...(form && { 'content-type': 'application/x-www-form-urlencoded' }),
+      ...headers,
+    },
+    body: form ? new URLSearchParams(form) : undefined,
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** Twilio's error body: numeric code, message, more_info on twilio.com, status. */
+function expectTwilioError(
+  res: { status: number; body: Record<string, unknown> },
+  status: number,
+  code: number,
+) {
+  expect(res.status).toBe(status);
+  expect(res.body).toEqual({
+    code,
+    message: expect.any(String),
+    more_info: `https://www.twilio.com/docs/errors/${code}`,
+    status,
+  });
+}
+
+const waitingFlow = {
+  description: 'Asks and waits',
+  initial_state: 'Trigger',
+  flags: { allow_concurrent_calls: true },
+  states: [
+    {
+      name: 'Trigger',
+      type: 'trigger',
+      transitions: [{ event: 'incomingMessage' }, { event: 'incomingRequest', next: 'hello' }],
+      properties: {},
+    },
+    {
+      name: 'hello',
+      type: 'send-message',
+      transitions: [{ event: 'sent', next: 'ask' }],
+      properties: { body: 'Hello' },
+    },
+    {
+      name: 'ask',
+      type: 'send-and-wait-for-reply',
+      transitions: [{ event: 'incomingMessage' }, { event: 'timeout' }, { event: 'deliveryFailure' }],
+      properties: { body: 'What is your order number?', timeout: '3600' },
+    },
+  ],
+};
+
+describe('Twilio errors on every family', () => {
+  const families = {
+    'Flex API': '/v1/FlexFlows',
+    TaskRouter: '', // filled with the workspace's path
+    'Studio v2': '/v2/Flows',
+    Conversations: '/v1/Conversations',
+  };
+  /** A body each family's create would accept. */
+  const valid = {
+    'Flex API': { FriendlyName: 'x', ChannelType: 'web', ContactIdentity: 'colour' },
+    TaskRouter: { FriendlyName: 'x' },
+    'Studio v2': { FriendlyName: 'x', Status: 'published', Definition: JSON.stringify(waitingFlow) },
+    Conversations: { FriendlyName: 'x' },
+  };
+  beforeAll(async () => {
+    const [workspace] = await client.taskrouter.v1.workspaces.list();
+    families.TaskRouter = `/v1/Workspaces/${workspace?.sid}/Workers`;
+  });
+
+  it('answers 404 (20404), 400 naming the field (20001), 415 (20415) and 401 (20003)', async () => {
+    for (const [family, path] of Object.entries(families)) {
+      const unknown = await send('GET', `${path}/${path.includes('Flows') ? 'FW' : 'XX'}${'0'.repeat(32)}`);
+      expectTwilioError(unknown, 404, 20404);
+
+      const colour = await send('POST', path, { ...valid[family as keyof typeof valid], Colour: 'red' });
+      expectTwilioError(colour, 400, 20001);
+      expect(colour.body.message, family).toContain('Colour');
+
+      const json = await fetch(parley.url + path, {
+        method: 'POST',
+        headers: { authorization: basic(parley.adminKey), 'content-type': 'application/json' },
+        body: JSON.stringify({ FriendlyName: 'x' }),
+      });
+      expectTwilioError({ status: json.status, body: await json.json() }, 415, 20415);
+    }
+    // Wrong credentials: the library raises Twilio's RestException with code 20003.
+    const stranger = twilio(ACCOUNT_SID, 'wrong-key', { httpClient: parleyHttpClient(parley.url) as never });
+    await expect(stranger.conversations.v1.conversations.list()).rejects.toMatchObject({
+      status: 401,
+      code: 20003,
+      moreInfo: 'https://www.twilio.com/docs/errors/20003',
+    });
+  });
+
+  it('answers 409 (20409) where a request clashes with the state, in each family', async () => {
+    // Flex API: a second enabled Flex Flow for the same channel type and contact identity.
+    const flexFlow = await client.flexApi.v1.flexFlow.create({
+      friendlyName: 'Clash',
+      chatServiceSid: `IS${'0'.repeat(32)}`,
+      channelType: 'web',
+      contactIdentity: 'clash',
+    });
+    await expect(
+      client.flexApi.v1.flexFlow.create({
+        friendlyName: 'Clash again',
+        chatServiceSid: `IS${'0'.repeat(32)}`,
+        channelType: 'web',
+        contactIdentity: 'clash',
+      }),
+    ).rejects.toMatchObject({ status: 409, code: 20409 });
+
+    // TaskRouter: completing a task nobody has accepted.
+    const [workspace] = await client.taskrouter.v1.workspaces.list();
+    const ws = client.taskrouter.v1.workspaces(workspace?.sid ?? '');
+    const task = await ws.tasks.create({ attributes: '{"type":"clash"}' });
+    await expect(ws.tasks(task.sid).update({ assignmentStatus: 'completed' })).rejects.toMatchObject({
+      status: 409,
+      code: 20409,
+    });
+
+    // Studio: a second execution on a channel whose first still waits for a reply.
+    const channel = await client.flexApi.v1.webChannel.create({
+      flexFlowSid: flexFlow.sid,
+      identity: 'clash@example.com',
+      customerFriendlyName: 'Clash',
+      chatFriendlyName: 'Clash',
+    });
+    const flow = await client.studio.v2.flows.create({
+      friendlyName: 'Waits',
+      status: 'published',
+      definition: waitingFlow,
+    });
+    await client.studio.v2.flows(flow.sid).executions.create({ to: channel.sid, from: 'clash' });
+    await expect(
+      client.studio.v2.flows(flow.sid).executions.create({ to: channel.sid, from: 'clash' }),
+    ).rejects.toMatchObject({ status: 409, code: 20409 });
+
+    // Conversations: a message to a closed conversation.
+    const conversation = await client.conversations.v1.conversations.create({ friendlyName: 'Closed' });
+    await client.conversations.v1.conversations(conversation.sid).update({ state: 'closed' });
+    await expect(
+      client.conversations.v1.conversations(conversation.sid).messages.create({ body: 'late' }),
+    ).rejects.toMatchObject({ status: 409, code: 20409 });
+  });
+
+  it('answers 429 (20429) in Twilio shape once an address has sent too many wrong credentials', async () => {
+    // A server of its own: the lock shuts this address out of it for a minute.
+    const guarded = await startParley({ limits: { authFailuresPerMinute: 3 } });
+    try {
+      const get = async (path: string, password: string) => {
+        const res = await fetch(guarded.url + path, { headers: { authorization: basic(password) } });
+        return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+      };
+      for (let i = 0; i < 3; i++) expectTwilioError(await get('/v1/Conversations', 'wrong'), 401, 20003);
+      // Failures are counted after each answer (in the shared counter): the lock follows shortly.
+      let limited = await get('/v1/Conversations', 'wrong');
+      for (let i = 0; i < 20 && limited.status !== 429; i++)
+        limited = await get('/v1/Conversations', 'wrong');
+      expectTwilioError(limited, 429, 20429);
+      for (const path of ['/v1/FlexFlows', '/v2/Flows', '/v1/Workspaces'])
+        expectTwilioError(await get(path, guarded.adminKey), 429, 20429);
+    } finally {
+      await guarded.stop();
+    }
+  });
+});
