@@ -10,7 +10,7 @@
  */
 import type { ConditionType } from './definition.ts';
 import { testRegex } from './regex.ts';
-import { STUDIO_TIME_ZONE } from './templates.ts';
+import { type DateParts, STUDIO_TIME_ZONE, wallTime, zonedParts } from './templates.ts';
 
 const norm = (s: string) => s.trim().toLowerCase();
 const list = (s: string) => s.split(',').map(norm).filter(Boolean);
@@ -57,25 +57,15 @@ export function testCondition(type: ConditionType, input: string, value: string)
   }
 }
 
-/** The parts of `date` in Studio's time zone. */
-function zoned(date: Date): Record<string, number> {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: STUDIO_TIME_ZONE,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(date);
-  return Object.fromEntries(parts.filter((p) => p.type !== 'literal').map((p) => [p.type, Number(p.value)]));
+/** The calendar and clock of a timestamp text in Studio's time zone, or null when it is none. */
+function partsOf(text: string): DateParts | null {
+  if (!/\d{4}/.test(text)) return null;
+  // Without a zone (`2024-12-24 09:30`) it is a wall time in Studio's zone as it stands.
+  const wall = wallTime(text);
+  if (wall !== null) return zonedParts(wall, 'UTC');
+  const instant = Date.parse(text.trim());
+  return Number.isNaN(instant) ? null : zonedParts(instant, STUDIO_TIME_ZONE);
 }
-
-const timestamp = (s: string): Date | null => {
-  const t = Date.parse(s.trim());
-  return Number.isNaN(t) ? null : new Date(t);
-};
 
 /** `14:30`, `14:30:15`, `2:30 PM`, `2pm`, or the time of day of a timestamp; NaN otherwise. */
 export function secondsOfDay(text: string): number {
@@ -92,10 +82,8 @@ export function secondsOfDay(text: string): number {
     if (hours > 23 || minutes > 59 || seconds > 59) return Number.NaN;
     return hours * 3600 + minutes * 60 + seconds;
   }
-  const date = /\d{4}|\//.test(text) ? timestamp(text) : null;
-  if (!date) return Number.NaN;
-  const { hour = 0, minute = 0, second = 0 } = zoned(date);
-  return hour * 3600 + minute * 60 + second;
+  const parts = partsOf(text);
+  return parts ? parts.hour * 3600 + parts.minute * 60 + parts.second : Number.NaN;
 }
 
 /** A calendar day as a number (`20241224`): `2024-12-24`, `12/24/2024`, or a timestamp's day; NaN otherwise. */
@@ -110,8 +98,6 @@ export function dayOf(text: string): number {
       : [Number.NaN, Number.NaN, Number.NaN];
   if (year !== undefined && month !== undefined && day !== undefined && !Number.isNaN(year))
     return month >= 1 && month <= 12 && day >= 1 && day <= 31 ? year * 10000 + month * 100 + day : Number.NaN;
-  const date = /\d{4}/.test(trimmed) ? timestamp(trimmed) : null;
-  if (!date) return Number.NaN;
-  const parts = zoned(date);
-  return (parts.year ?? 0) * 10000 + (parts.month ?? 0) * 100 + (parts.day ?? 0);
+  const parts = partsOf(trimmed);
+  return parts ? parts.year * 10000 + parts.month * 100 + parts.day : Number.NaN;
 }

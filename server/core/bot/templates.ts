@@ -3,7 +3,7 @@
  * synchronously so the engine stays a pure function. Limits keep a hostile template from
  * eating the server: output and work are bounded.
  */
-import { Liquid } from 'liquidjs';
+import { defaultOperators, Liquid, type Operators } from 'liquidjs';
 
 /**
  * A template that could not be rendered. Its message says what kind of failure it was and
@@ -39,6 +39,8 @@ function templateError(err: unknown): TemplateError {
 export const STUDIO_TIME_ZONE = 'America/Los_Angeles';
 
 const liquid = new Liquid({
+  // Shopify Liquid's `<>` is `!=`.
+  operators: { ...defaultOperators, '<>': defaultOperators['!='] as Operators[string] },
   strictFilters: true,
   strictVariables: false,
   ownPropertyOnly: true,
@@ -50,6 +52,71 @@ const liquid = new Liquid({
 
 // Studio's `to_json`: any value as JSON, nil as null.
 liquid.registerFilter('to_json', (value: unknown) => JSON.stringify(value ?? null));
+
+export type DateParts = Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', number>;
+
+/** The calendar and clock of `instant` (ms) in `zone` (an IANA name). */
+export function zonedParts(instant: number, zone: string): DateParts {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(instant);
+  return Object.fromEntries(
+    parts.filter((p) => p.type !== 'literal').map((p) => [p.type, Number(p.value)]),
+  ) as DateParts;
+}
+
+/** The offset from UTC (ms) of `zone` (an IANA name, or liquidjs's minutes west of UTC) at `instant`. */
+function zoneOffset(zone: string | number, instant: number): number {
+  if (typeof zone === 'number') return -zone * 60_000;
+  const p = zonedParts(instant, zone);
+  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return wall - Math.floor(instant / 1000) * 1000;
+}
+
+const ISO_WALL = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/;
+const HAS_ZONE = /(?:\dZ|[+-]\d{2}:?\d{2}|\b(?:UTC|GMT)\b.*)$/i;
+
+/** The wall time (as a UTC timestamp) a date text without a zone names, or null. */
+export function wallTime(text: string): number | null {
+  const value = text.trim();
+  if (/^\d+$/.test(value) || value === 'now' || value === 'today' || HAS_ZONE.test(value)) return null;
+  const iso = ISO_WALL.exec(value);
+  if (iso) {
+    const [y, mo, d, h, mi, sec] = iso.slice(1).map((x) => Number(x ?? 0)) as number[];
+    return Date.UTC(y as number, (mo as number) - 1, d, h, mi, sec);
+  }
+  // Other forms (`March 5, 2024 10:00`) JavaScript reads in the server's zone: keep the wall time.
+  const local = new Date(value);
+  if (Number.isNaN(local.getTime())) return null;
+  return Date.UTC(
+    local.getFullYear(),
+    local.getMonth(),
+    local.getDate(),
+    local.getHours(),
+    local.getMinutes(),
+    local.getSeconds(),
+  );
+}
+
+// A date without a zone (`2024-01-15`, `2024-01-15 09:30`) is a wall time in the zone it is
+// shown in, as Ruby's Liquid reads it; JavaScript would take a bare date as UTC midnight and
+// show the day before in Pacific time.
+const builtinDate = liquid.filters.date as (this: unknown, ...args: unknown[]) => unknown;
+liquid.registerFilter('date', function (this: unknown, value: unknown, format?: unknown, zone?: unknown) {
+  const wall = typeof value === 'string' ? wallTime(value) : null;
+  if (wall === null) return builtinDate.call(this, value, format, zone);
+  const shownIn = typeof zone === 'string' || typeof zone === 'number' ? zone : STUDIO_TIME_ZONE;
+  let instant = wall - zoneOffset(shownIn, wall);
+  instant = wall - zoneOffset(shownIn, instant);
+  return builtinDate.call(this, Math.floor(instant / 1000), format, zone);
+});
 
 // Shopify Liquid (and so Studio) divides integers as integers: `{{ 7 | divided_by: 2 }}` is 3,
 // `{{ 7 | divided_by: 2.0 }}` is 3.5; liquidjs would give 3.5 for both. Dividing by 0 is an error.
