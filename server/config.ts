@@ -70,6 +70,16 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
     }
     if ((env.PARLEY_SECRET ?? '').length < 16)
       throw new ConfigError('PARLEY_SECRET must be at least 16 characters');
+    // deploy/'s sample env files hold change-me placeholders: an admin key copied from there
+    // would open the whole REST API to anyone who has read them.
+    const placeholders = ['PARLEY_ADMIN_KEY', 'PARLEY_SECRET'].filter((name) =>
+      env[name]?.startsWith('change-me'),
+    );
+    if (placeholders.length > 0) {
+      throw new ConfigError(
+        `${placeholders.join(' and ')} still ${placeholders.length === 1 ? 'holds' : 'hold'} the sample's change-me placeholder: set each to its own value from \`openssl rand -hex 32\``,
+      );
+    }
   }
   return {
     port,
