@@ -179,6 +179,11 @@ describe('an exported Studio messaging flow', () => {
     });
 
     const execution = (await parley.api('GET', `/v1/Flows/${flowSid}/Executions/${executionSid}`)).body;
+    expect(execution.context.widgets.lookup_order).toMatchObject({
+      status_code: 200,
+      content_type: 'application/json',
+      parsed: { order: '10001', status: 'shipped' },
+    });
     // The subflow's variables came back as widgets.survey.*, not as the parent's flow.variables.
     expect(execution.context.widgets.survey).toEqual({ rating: '5', mood: 'happy' });
     expect(execution.context.flow.variables).toEqual({ order: '10001', customer: 'Robin' });

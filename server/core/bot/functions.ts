@@ -39,8 +39,15 @@ function lastSegment(url: string | undefined): string | undefined {
   }
 }
 
-/** Studio's outputs of an answer: body, parsed when JSON, status_code. */
-function outputsOf(status: number, body: unknown): Outcome {
+/** The answer's content type: its header, else what a Function's callback value implies. */
+function contentTypeOf(headers: Record<string, unknown> | undefined, body: unknown): string {
+  const named = Object.entries(headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+  if (typeof named === 'string') return named;
+  return typeof body === 'object' && body !== null ? 'application/json' : 'text/plain';
+}
+
+/** Studio's outputs of an answer: body, parsed when JSON, status_code, content_type. */
+function outputsOf(status: number, body: unknown, contentType: string): Outcome {
   const text = typeof body === 'string' ? body : JSON.stringify(body ?? null);
   let parsed: unknown;
   if (typeof body === 'object' && body !== null) parsed = body;
@@ -53,7 +60,12 @@ function outputsOf(status: number, body: unknown): Outcome {
   }
   return {
     outcome: status >= 200 && status < 300 ? 'success' : 'fail',
-    outputs: { status_code: status, body: text.slice(0, MAX_BODY), ...(parsed !== undefined && { parsed }) },
+    outputs: {
+      status_code: status,
+      content_type: contentType,
+      body: text.slice(0, MAX_BODY),
+      ...(parsed !== undefined && { parsed }),
+    },
   };
 }
 
@@ -71,14 +83,17 @@ function runLocal(file: string, effect: FunctionEffect, context: Record<string, 
       clearTimeout(timer);
       resolve(outcome);
     };
-    child.once('message', (m: { ok: boolean; status?: number; body?: unknown; error?: string }) => {
-      // The function's own error text is the author's, but may quote the visitor: not logged.
-      done(
-        m.ok
-          ? outputsOf(m.status ?? 200, m.body)
-          : { outcome: 'fail', outputs: { error: 'the function returned an error' } },
-      );
-    });
+    child.once(
+      'message',
+      (m: { ok: boolean; status?: number; body?: unknown; headers?: Record<string, unknown> }) => {
+        // The function's own error text is the author's, but may quote the visitor: not logged.
+        done(
+          m.ok
+            ? outputsOf(m.status ?? 200, m.body, contentTypeOf(m.headers, m.body))
+            : { outcome: 'fail', outputs: { error: 'the function returned an error' } },
+        );
+      },
+    );
     child.once('exit', () =>
       done({ outcome: 'fail', outputs: { error: 'the function exited without answering' } }),
     );
@@ -112,7 +127,7 @@ async function runRemote(effect: FunctionEffect, egress: EgressPolicy): Promise<
       timeoutMs: FUNCTION_TIMEOUT_MS,
       maxBody: MAX_BODY,
     });
-    return outputsOf(res.status, res.body);
+    return outputsOf(res.status, res.body, contentTypeOf(res.headers, res.body));
   } catch (err) {
     return {
       outcome: 'fail',
