@@ -84,6 +84,7 @@ export const AGENT_BUDGETS: Budgets = {
   'whispers:sync': { perSocket: 240, perIdentity: 600, concurrent: 4 },
   'supervisor:join': { perSocket: 30, perIdentity: 60 },
   'supervisor:leave': { perSocket: 30, perIdentity: 60 },
+  [UNKNOWN_EVENT]: { perSocket: 30, noun: 'unknown events' },
 };
 
 export interface Actor {

@@ -18,11 +18,18 @@ export function createHandle(
   track: (work: Promise<unknown>) => void,
   admit?: EventGuard,
 ) {
+  const known = new Set<string>();
+  // An event no handler takes still cost its parsing: it draws on the budget all such share.
+  socket.onAny((event: string, ...args: unknown[]) => {
+    if (known.has(event)) return;
+    track(answer(event, args, log, admit && (() => admit(UNKNOWN_EVENT)), () => refuseUnknown(event)));
+  });
   return function handle<S extends z.ZodType>(
     event: string,
     schema: S,
     handler: (payload: z.infer<S>) => Promise<unknown>,
   ) {
+    known.add(event);
     socket.on(event, (...args: unknown[]) =>
       track(answer(event, args, log, admit, (payload) => handler(parse(schema, payload, event)))),
     );

@@ -5,7 +5,7 @@
  */
 import { io } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectVisitor, openWebChannel, request } from '../helpers/clients.ts';
+import { connectAgent, connectVisitor, openWebChannel, request, signIn } from '../helpers/clients.ts';
 import { ADMIN_KEY, type StartOptions, startParley, type TestParley } from '../helpers/server.ts';
 
 let parley: TestParley | undefined;
@@ -36,6 +36,19 @@ describe('socket events no handler knows', () => {
     await gone;
     expect(socket.connected).toBe(false);
     socket.close();
+  });
+  it("are refused on the agent desktop's socket too, and a flood of them cuts it off", async () => {
+    const { url } = await start({});
+    const desk = await connectAgent(url, (await signIn(url)).token);
+    const gone = disconnected(desk);
+    const reply = await request<{ error?: { code: string } }>(desk, 'no:such:event', {});
+    expect(reply.error?.code).toBe('unknown_event');
+    // Known events still answer as before.
+    expect(await request(desk, 'session:sync', {})).not.toHaveProperty('error');
+    const emit = desk.emit as (event: string, payload: unknown) => void;
+    for (let i = 0; i < 150; i++) emit.call(desk, `made-up-${i}`, {});
+    await gone;
+    desk.close();
   });
 });
 
