@@ -172,15 +172,16 @@ describe('trigger.conversation', () => {
           name: 'echo',
           type: 'send-message',
           properties: {
-            body: '{{ trigger.conversation.ParticipantSid }}|{{ trigger.conversation.Author }}|{{ trigger.conversation.ConversationSid }}',
+            body: '{{ trigger.conversation.ParticipantSid }}|{{ trigger.conversation.Author }}|{{ trigger.conversation.ConversationSid }}|{{ trigger.conversation.DateCreated }}',
           },
           transitions: [{ event: 'sent' }],
         },
       ],
     });
     const kim = await visitor('Kim');
-    const [participantSid, author, conversationSid] = (await kim.say('hello')).split('|');
+    const [participantSid, author, conversationSid, dateCreated] = (await kim.say('hello')).split('|');
     expect(conversationSid).toBe(kim.session.channelSid);
+    expect(dateCreated).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
     const { body } = await twilio('GET', `/v1/Conversations/${kim.session.channelSid}/Participants`);
     const sender = body.participants.find((p: { identity: string }) => p.identity === author);
     expect(sender.sid).toMatch(/^MB/);

@@ -65,6 +65,7 @@ function conversationOf(message: InboundMessage): Record<string, unknown> {
     ParticipantSid: message.ParticipantSid ?? null,
     Source: channelType === 'web' ? 'SDK' : channelType.toUpperCase(),
     Attributes: JSON.stringify(message.Attributes ?? {}),
+    DateCreated: message.DateCreated ?? null,
     ChannelAttributes: attributes,
   };
 }

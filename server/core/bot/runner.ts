@@ -19,6 +19,7 @@ import { type EngineEvent, newExecution, step } from './engine.ts';
 import { flexChannelAttributes } from './flex-attributes.ts';
 import { performRunFunction } from './functions.ts';
 import { performHttpRequest } from './http-request.ts';
+import { createSavedExecutions } from './saved-executions.ts';
 import { createStepWriter, effectClientId } from './step-writer.ts';
 import { loadSubflows } from './subflows.ts';
 import type { Effect, InboundMessage } from './widgets/types.ts';
@@ -64,6 +65,7 @@ export function createBotRunner({
     botIdentity: BOT_IDENTITY,
     timeoutKind: BOT_TIMEOUT_KIND,
   });
+  const copies = createSavedExecutions();
   // A revision of a flow never changes once saved, so on any node it may be kept: one read per
   // revision instead of one per step.
   const revisions = new Map<string, Promise<FlowDefinition | null>>();
@@ -102,6 +104,7 @@ export function createBotRunner({
       MessageSid: message.sid,
       ChannelAttributes: flexChannelAttributes(channel.attributes),
       Attributes: message.attributes,
+      DateCreated: message.dateCreated,
     };
   }
 
@@ -159,28 +162,35 @@ export function createBotRunner({
 
   /**
    * Steps the execution with `event`, then performs effects and steps on their outcomes.
-   * `known` is the execution as just read by the caller: used for the first step when nothing
-   * else is queued for it on this node (a stale copy only fails the version check on save).
-   * Later steps start from what the last save returned instead of reading it again.
+   * `known` is a copy the caller holds (just read, or saved here before): the first step starts
+   * from it, or from a later copy saved here meanwhile. A copy that proves stale (its save
+   * finds another version and writes nothing) is dropped and the step taken again from the
+   * store. Later steps start from what the last save returned instead of reading it again.
+   * Resolves false when the execution had ended, or was gone, before `event` was stepped.
    */
-  function drive(executionSid: string, event: EngineEvent, known?: Execution): Promise<void> {
-    let current = known && !queues.has(executionSid) ? known : null;
+  function drive(executionSid: string, event: EngineEvent, known?: Execution): Promise<boolean> {
     return serialize(executionSid, async () => {
+      let current = known ? copies.latest(known) : null;
       let next: EngineEvent | null = event;
+      let stepped = false;
       while (next) {
+        const fromCopy = current !== null;
         const execution = current ?? (await store.executions.get(executionSid));
         current = null;
-        if (!execution || execution.status === 'ended') return;
+        if (!execution || execution.status === 'ended') return stepped;
         const definition = await revisionOf(execution.flowSid, execution.flowRevision);
         if (!definition)
           throw new Error(`flow ${execution.flowSid} revision ${execution.flowRevision} is gone`);
         const subflows = await loadSubflows(store.flows, definition, execution.state);
         const result = step(definition, execution.state, next, subflows);
-        if (result.execution === execution.state) return;
+        if (result.execution === execution.state) return true;
         const written = await writeStep(execution, result);
+        if (!written && fromCopy) continue;
         if (!written)
           throw new Error(`execution ${execution.sid} was changed elsewhere; its input is dropped`);
+        stepped = true;
         const saved = written.execution;
+        copies.remember(saved);
         if (saved.status === 'ended') {
           log.info({ executionSid, reason: saved.state.endReason }, 'bot execution ended');
           await conversations.removeMember(saved.channelSid, BOT_IDENTITY);
@@ -193,7 +203,9 @@ export function createBotRunner({
         const performed = await performEffects(saved, false, written.timerSet);
         next = performed.next;
         current = performed.execution;
+        if (current) copies.remember(current);
       }
+      return true;
     });
   }
 
@@ -310,8 +322,15 @@ export function createBotRunner({
     /** A customer wrote on a studio channel with no agent on it: start or continue the bot. */
     async onCustomerMessage(flexFlow: FlexFlow, channel: Channel, message: Message) {
       const inbound = inboundOf(flexFlow, channel, message);
+      const event = { kind: 'message', inbound } as const;
+      // From the copy saved here last, if any; from the store when there is none or it has ended.
+      const copy = copies.forChannel(channel.sid);
+      if (copy && (await drive(copy.sid, event, copy))) return;
       const active = await store.executions.findActive(channel.sid);
-      if (active) return drive(active.sid, { kind: 'message', inbound }, active);
+      if (active) {
+        await drive(active.sid, event, active);
+        return;
+      }
       await start(flexFlow, channel, { type: 'start', trigger: 'incomingMessage', message: inbound });
     },
 
@@ -360,6 +379,7 @@ export function createBotRunner({
 
     /** Ends the channel's execution (the janitor, a chat ended by the customer). */
     async endForChannel(channelSid: string, reason: string) {
+      copies.forget(channelSid);
       const active = await store.executions.findActive(channelSid);
       if (!active) return;
       await serialize(active.sid, async () => {

@@ -14,6 +14,8 @@ export interface InboundMessage {
   /** The message's own attributes. */
   Attributes?: Record<string, unknown>;
   ParticipantSid?: string;
+  /** When it was stored (ISO 8601). */
+  DateCreated?: string;
 }
 
 export type { Effect };
