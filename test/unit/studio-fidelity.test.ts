@@ -78,6 +78,7 @@ describe('set-variables', () => {
               { key: 'order', type: 'object', value: '{{ widgets.api.parsed.order }}' },
               { key: 'first', type: 'string', value: '{{ flow.variables.order.lines | first }}' },
               { key: 'text', type: 'string', value: '{{ widgets.api.parsed.order.id }}' },
+              { key: 'json', type: 'json', value: '{"n": {{ flow.variables.order.lines | size }}}' },
             ],
           },
           transitions: [{ event: 'next' }],
@@ -88,6 +89,7 @@ describe('set-variables', () => {
       order: { id: 'A1', lines: [1, 2] },
       first: '1',
       text: 'A1',
+      json: { n: 2 },
     });
   });
 });

@@ -24,8 +24,8 @@ export function requiredBody(properties: Record<string, unknown>): string[] {
 }
 
 // Templates a `to` may read that all name the customer of the conversation.
-const CUSTOMER =
-  /contact\.channel\.address|trigger\.message\.From|trigger\.conversation\.Author|flow\.channel\.address/;
+// (`flow.channel.address` is the flow's own address, as in Studio.)
+const CUSTOMER = /contact\.channel\.address|trigger\.message\.From|trigger\.conversation\.Author/;
 
 /** What of the widget's properties will not do here what it does on Twilio. */
 export function messageWarnings(properties: Record<string, unknown>, failure: string): string[] {
@@ -56,7 +56,6 @@ function customerAddresses(scope: TemplateScope): Set<string> {
     [
       at(scope, 'contact', 'channel', 'address'),
       at(scope, 'contact', 'identity'),
-      at(scope, 'flow', 'channel', 'address'),
       at(scope, 'trigger', 'message', 'From'),
       at(scope, 'trigger', 'conversation', 'Author'),
     ]

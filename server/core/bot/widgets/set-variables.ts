@@ -7,6 +7,9 @@
 import { render, renderValue } from '../templates.ts';
 import type { Widget } from './types.ts';
 
+/** The types that mean "Parse as JSON object" (`object`, as Studio exports it; `json`, `json_object` as some tools write it). */
+const JSON_TYPES = ['object', 'json', 'json_object'];
+
 interface Variable {
   key: string;
   value: unknown;
@@ -34,7 +37,9 @@ export const setVariables: Widget = {
     for (const { key, value, type } of properties.variables as Variable[]) {
       // Each value sees the ones set before it in the same widget, as in Studio.
       const seen = { ...scope, flow: { ...flow, variables: { ...flow.variables, ...variables } } };
-      variables[key] = type === 'object' ? renderValue(value, seen) : render(value, seen);
+      variables[key] = JSON_TYPES.includes(String(type ?? '').toLowerCase())
+        ? renderValue(value, seen)
+        : render(value, seen);
     }
     return { event: 'next', outputs: { variables } };
   },
