@@ -207,3 +207,161 @@ describe('Twilio errors on every family', () => {
     }
   });
 });
+
+interface Listable {
+  list(options?: object): Promise<unknown[]>;
+  each(options: object, callback: (item: unknown) => void): void;
+}
+type Item = Record<string, unknown>;
+
+/**
+ * Reads a list whole (one page of 1000), then one item a page by `list()` and by `each()`:
+ * both must give the same items in the same order, past the first page. The raw first page has
+ * Twilio's `meta`, and `Page=1` without a token starts where the first page ended.
+ */
+async function expectPaged(name: string, listable: Listable, path: string, key = ['sid', 'sid']) {
+  const [camel, snake] = key as [string, string];
+  const whole = (await listable.list({ pageSize: 1000 })).map((item) => (item as Item)[camel]);
+  expect(whole.length, `${name}: at least two to page through`).toBeGreaterThanOrEqual(2);
+  const before = requests;
+  const paged = (await listable.list({ pageSize: 1 })).map((item) => (item as Item)[camel]);
+  expect(paged, name).toEqual(whole);
+  expect(requests - before, `${name}: one request a page`).toBeGreaterThanOrEqual(whole.length);
+  const seen: unknown[] = [];
+  await new Promise<void>((resolve, reject) =>
+    listable.each({ pageSize: 1, done: (err?: Error) => (err ? reject(err) : resolve()) }, (item) =>
+      seen.push((item as Item)[camel]),
+    ),
+  );
+  expect(seen, `${name} by each()`).toEqual(whole);
+
+  const first = await send('GET', `${path}?PageSize=1`);
+  const meta = first.body.meta as Record<string, unknown>;
+  expect(meta, name).toEqual({
+    page: 0,
+    page_size: 1,
+    first_page_url: expect.stringMatching(new RegExp(`^${parley.url}${path}\\?`)),
+    previous_page_url: null,
+    next_page_url: expect.stringMatching(new RegExp(`^${parley.url}${path}\\?.*Page=1`)),
+    url: expect.stringMatching(new RegExp(`^${parley.url}${path}\\?`)),
+    key: expect.any(String),
+  });
+  const second = await send('GET', `${path}?PageSize=1&Page=1`);
+  const [item] = second.body[String(meta.key)] as Item[];
+  expect(item?.[snake], `${name}: Page=1`).toBe(whole[1]);
+  expect((second.body.meta as Item).previous_page_url, name).toEqual(expect.stringContaining('Page=0'));
+}
+
+describe('paging on every Twilio-shaped list', () => {
+  it('reads every list past its first page, by list() and each()', async () => {
+    const flex = client.flexApi.v1;
+    await flex.flexFlow.create({
+      friendlyName: 'Paging',
+      chatServiceSid: `IS${'0'.repeat(32)}`,
+      channelType: 'web',
+      contactIdentity: 'paging',
+    });
+    for (const who of ['ann', 'bob']) {
+      await flex.channel.create({
+        flexFlowSid: parley.flexFlowSid,
+        identity: `${who}@example.com`,
+        chatUserFriendlyName: who,
+        chatFriendlyName: who,
+      });
+      await flex.webChannel.create({
+        flexFlowSid: parley.flexFlowSid,
+        identity: `web-${who}@example.com`,
+        customerFriendlyName: who,
+        chatFriendlyName: who,
+      });
+    }
+    await expectPaged('FlexFlows', flex.flexFlow, '/v1/FlexFlows');
+    await expectPaged('Channels', flex.channel, '/v1/Channels');
+    await expectPaged('WebChannels', flex.webChannel, '/v1/WebChannels');
+
+    const [workspace] = await client.taskrouter.v1.workspaces.list();
+    const wsPath = `/v1/Workspaces/${workspace?.sid}`;
+    const ws = client.taskrouter.v1.workspaces(workspace?.sid ?? '');
+    const queue = await ws.taskQueues.create({
+      friendlyName: 'Paging',
+      targetWorkers: 'skills HAS "paging"',
+    });
+    const workflow = await ws.workflows.create({
+      friendlyName: 'Paging',
+      configuration: JSON.stringify({ task_routing: { filters: [], default_filter: { queue: queue.sid } } }),
+    });
+    await ws.workflows.create({
+      friendlyName: 'Paging 2',
+      configuration: JSON.stringify({ task_routing: { filters: [], default_filter: { queue: queue.sid } } }),
+    });
+    const available = (await ws.activities.list({ friendlyName: 'Available' }))[0]?.sid;
+    const workers = [];
+    for (const name of ['Pat', 'Sam']) {
+      const worker = await ws.workers.create({ friendlyName: name, attributes: '{"skills":["paging"]}' });
+      workers.push(await ws.workers(worker.sid).update({ activitySid: available }));
+    }
+    // Each task is offered to both workers in turn, and both decline: two offers on each task,
+    // two on each worker.
+    for (const n of [1, 2]) {
+      const task = await ws.tasks.create({ workflowSid: workflow.sid, attributes: JSON.stringify({ n }) });
+      for (let declined = 0; declined < 2; ) {
+        await parley.server.core.idle();
+        const [offer] = await ws.tasks(task.sid).reservations.list({ reservationStatus: 'pending' });
+        if (!offer) continue;
+        await ws.tasks(task.sid).reservations(offer.sid).update({ reservationStatus: 'rejected' });
+        declined++;
+      }
+      if (n === 2)
+        await expectPaged(
+          'Task reservations',
+          ws.tasks(task.sid).reservations,
+          `${wsPath}/Tasks/${task.sid}/Reservations`,
+        );
+    }
+    await expectPaged('Activities', ws.activities, `${wsPath}/Activities`);
+    await expectPaged('Workers', ws.workers, `${wsPath}/Workers`);
+    await expectPaged(
+      'Worker reservations',
+      ws.workers(workers[0]?.sid ?? '').reservations,
+      `${wsPath}/Workers/${workers[0]?.sid}/Reservations`,
+    );
+    await expectPaged('TaskQueues', ws.taskQueues, `${wsPath}/TaskQueues`);
+    await expectPaged('TaskQueues statistics', ws.taskQueues.statistics, `${wsPath}/TaskQueues/Statistics`, [
+      'taskQueueSid',
+      'task_queue_sid',
+    ]);
+    await expectPaged('Workflows', ws.workflows, `${wsPath}/Workflows`);
+    await expectPaged('Tasks', ws.tasks, `${wsPath}/Tasks`);
+
+    const studio = client.studio.v2;
+    const flow = await studio.flows.create({
+      friendlyName: 'Paging',
+      status: 'published',
+      definition: waitingFlow,
+    });
+    await studio.flows.create({ friendlyName: 'Paging 2', status: 'published', definition: waitingFlow });
+    const channels = await flex.webChannel.list();
+    for (const channel of channels.slice(-2))
+      await studio
+        .flows(flow.sid)
+        .executions.create({ to: channel.sid, from: 'paging', parameters: { n: 1 } });
+    await parley.server.core.idle();
+    const [execution] = await studio.flows(flow.sid).executions.list();
+    await expectPaged('Flows', studio.flows, '/v2/Flows');
+    await expectPaged('Executions', studio.flows(flow.sid).executions, `/v2/Flows/${flow.sid}/Executions`);
+    await expectPaged(
+      'Steps',
+      studio.flows(flow.sid).executions(execution?.sid ?? '').steps,
+      `/v2/Flows/${flow.sid}/Executions/${execution?.sid}/Steps`,
+    );
+
+    const conversations = client.conversations.v1;
+    const conversation = await conversations.conversations.create({ friendlyName: 'Paging' });
+    const one = conversations.conversations(conversation.sid);
+    for (const identity of ['ann', 'bob']) await one.participants.create({ identity });
+    for (const body of ['one', 'two', 'three']) await one.messages.create({ author: 'ann', body });
+    await expectPaged('Conversations', conversations.conversations, '/v1/Conversations');
+    await expectPaged('Messages', one.messages, `/v1/Conversations/${conversation.sid}/Messages`);
+    await expectPaged('Participants', one.participants, `/v1/Conversations/${conversation.sid}/Participants`);
+  });
+});

@@ -172,10 +172,19 @@ export function conversationsRouter(core: Core): Router {
       res.json(pageOf(req, 'messages', all.reverse(), page, view));
       return;
     }
-    // Ascending pages follow the index: the token is the last index of the page before.
-    const afterIndex = page.token !== undefined ? Number(page.token) : -1;
+    // Ascending pages follow the index: the token is the last index of the page before. `Page`
+    // without a token (rare: the libraries follow next_page_url) skips that many pages.
+    let afterIndex = page.token !== undefined ? Number(page.token) : -1;
     if (!Number.isInteger(afterIndex))
       throw new ParleyError('invalid_request', 'query.PageToken: use the next_page_url Parley gave', 400);
+    if (page.token === undefined && page.page > 0) {
+      const skipped = await store.messages.list(channel.sid, {
+        afterIndex: -1,
+        limit: page.page * page.pageSize,
+      });
+      afterIndex =
+        skipped.length < page.page * page.pageSize ? channel.lastMessageIndex : (skipped.at(-1)?.index ?? -1);
+    }
     const messages = await store.messages.list(channel.sid, { afterIndex, limit: page.pageSize + 1 });
     const items = messages.slice(0, page.pageSize);
     const next = messages.length > page.pageSize ? String(items.at(-1)?.index) : null;

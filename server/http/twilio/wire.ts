@@ -202,7 +202,8 @@ export function listPage(
   nextToken: string | null,
   previousToken: string | null = null,
 ) {
-  const base = `${baseUrlOf(req)}${req.baseUrl}${req.path}`;
+  // A list at a router's root (`/v1/Conversations`) has the path `/` there: no trailing slash.
+  const base = `${baseUrlOf(req)}${req.baseUrl}${req.path === '/' && req.baseUrl ? '' : req.path}`;
   const others = new URLSearchParams();
   for (const [name, value] of Object.entries(req.query)) {
     if (['Page', 'PageSize', 'PageToken'].includes(name)) continue;
