@@ -20,7 +20,7 @@ import {
 } from './http/connection-limits.ts';
 import { createMetrics } from './http/metrics.ts';
 import { parseTrustProxy } from './http/proxy-trust.ts';
-import type { PublicLimits } from './http/public.ts';
+import type { PublicLimits } from './http/public-limits.ts';
 import { DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './realtime/budgets.ts';
 import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from './realtime/connection-gate.ts';
 import { attachRealtime } from './realtime/index.ts';

@@ -9,17 +9,11 @@ import type { Core } from '../core/index.ts';
 import { selfHost } from '../core/origins.ts';
 import { SignInLocked } from '../core/sign-in-backoff.ts';
 import { parse } from '../schemas.ts';
+import type { PublicLimits } from './public-limits.ts';
 import { counterStore } from './rate-limit-store.ts';
 import { schemas } from './schemas.ts';
 
-export interface PublicLimits {
-  /** Sign-in attempts per IP per minute. */
-  signInPerMinute: number;
-  /** Channels opened per IP per minute. */
-  webChannelsPerMinute: number;
-  /** Requests with credentials answered 401 per IP per minute before the rest are refused (30). */
-  authFailuresPerMinute?: number;
-}
+export type { PublicLimits };
 
 export const limiter = (core: Core, name: string, limit: number, message: string) =>
   rateLimit({
