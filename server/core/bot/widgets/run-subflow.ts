@@ -3,18 +3,19 @@
  * revision (a number, or `LatestPublished` / `LatestDraft`: the latest one here),
  * `parameters: [{key, value, type}]` (each templated; `type` marks Studio's "Parse as JSON
  * object") become the subflow's `flow.data`. The engine runs the subflow inside the same
- * execution (see engine.ts) and comes back on `completed`
- * (the subflow reached its end) or `failed` (it could not be loaded or run); what the subflow
- * stored with set-variables is then at `widgets.NAME.KEY`.
+ * execution (see engine.ts) and comes back on `completed` (the subflow reached its end) or
+ * `failed` (it could not be loaded or run); what the subflow stored with set-variables is then
+ * at `widgets.NAME.KEY`.
  */
-import { render, renderJson, type TemplateScope } from '../templates.ts';
+import { render, renderValue, type TemplateScope } from '../templates.ts';
 import type { Widget } from './types.ts';
 
 /**
- * Studio's "Parse as JSON object" option, as an exported parameter carries it in its `type`
- * (`string`, the default, passes the rendered text).
+ * Studio's "Parse as JSON object" option, as an exported parameter carries it in its `type`:
+ * `object`, as set-variables reads it (`json` and `json_object` too); `string`, the default,
+ * passes the rendered text.
  */
-const JSON_TYPES = ['json', 'json_object', 'object'];
+const JSON_TYPES = ['object', 'json', 'json_object'];
 
 interface Parameter {
   key: string;
@@ -22,34 +23,17 @@ interface Parameter {
   type?: unknown;
 }
 
-/** A value that is one variable (`{{ widgets.lookup.parsed }}`): the object itself is passed. */
-const ONE_VARIABLE = /^\s*\{\{-?\s*([A-Za-z_][\w.-]*(?:\[[^\]{}|]+\][\w.-]*)*)\s*-?\}\}\s*$/;
-
 /**
- * A parameter with "Parse as JSON object": an object or list the subflow reads member by member
- * (`{{ flow.data.order.status }}`). Its value may name an object, or render to JSON text (a
- * variable holding JSON text, or JSON with templates inside); text that is not JSON fails the
- * widget along `failed`.
+ * The subflow's flow.data: each parameter rendered as text or, marked "Parse as JSON object", as
+ * the object it names or the JSON it renders (`{{ flow.data.order.status }}` reads into it).
  */
-function jsonParameter(value: unknown, scope: TemplateScope): unknown {
-  const variable = typeof value === 'string' ? ONE_VARIABLE.exec(value)?.[1] : undefined;
-  const parsed = renderJson(variable ? `{{ ${variable} | to_json }}` : value, scope);
-  if (typeof parsed !== 'string') return parsed;
-  try {
-    return JSON.parse(parsed);
-  } catch {
-    return parsed;
-  }
-}
-
-/** The subflow's flow.data: each parameter rendered, as text or (marked so) as JSON. */
 function parametersOf(properties: Record<string, unknown>, scope: TemplateScope): Record<string, unknown> {
   if (!Array.isArray(properties.parameters)) return {};
   return Object.fromEntries(
     (properties.parameters as Parameter[]).map((p) => [
       p.key,
       JSON_TYPES.includes(String(p.type ?? '').toLowerCase())
-        ? jsonParameter(p.value, scope)
+        ? renderValue(p.value, scope)
         : render(p.value, scope),
     ]),
   );
