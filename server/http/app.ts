@@ -109,7 +109,7 @@ export function createApp({
   app.use(visitorRatingsRouter(core, limits));
   app.use(adminSessionsRouter(core, Boolean(demo), limits.signInPerMinute));
   app.use(messagingRouter(core));
-  app.use(emailWebhooksRouter(core), emailTranscriptsRouter(core));
+  app.use(emailWebhooksRouter(core), emailTranscriptsRouter(core, limits));
   if (demo) app.use(demoOrdersRouter(), demoPhoneRouter(core));
   // Agents read and keep their own with their session token, so it checks the admin key (or an
   // admin console session, which manages the shared library as the key does) itself.

@@ -11,7 +11,7 @@ import { addressKey } from '../core/rate-counter.ts';
 import { visitorSessionOf } from '../core/visitor-session.ts';
 import { ParleyError } from '../errors.ts';
 import { parse, strictObject } from '../schemas.ts';
-import { contextOf } from './public.ts';
+import { contextOf, limiter, type PublicLimits } from './public.ts';
 
 const transcriptRequest = strictObject({
   token: z.string().min(1).max(2048),
@@ -21,9 +21,16 @@ const transcriptRequest = strictObject({
 /** Transcripts one address may ask for in an hour, across all its chats (they are mail to strangers otherwise). */
 export const TRANSCRIPTS_PER_HOUR_PER_IP = 10;
 
-export function emailTranscriptsRouter(core: Core): Router {
+export function emailTranscriptsRouter(core: Core, limits: PublicLimits): Router {
   const router = Router();
-  router.post('/v1/WebChannels/Transcripts', async (req, res) => {
+  // Every request, before its token is looked up; the hourly count below is of mail sent.
+  const perMinute = limiter(
+    core,
+    'transcripts',
+    limits.webChannelsPerMinute,
+    'Too many requests from this address: wait a minute and try again',
+  );
+  router.post('/v1/WebChannels/Transcripts', perMinute, async (req, res) => {
     const { token, email } = parse(transcriptRequest, req.body);
     // The checks every visitor route makes: contact, channel, erasure, Flex Flow scope, origin.
     const { channel } = await visitorSessionOf(core, token, contextOf(req, core.publicUrl));

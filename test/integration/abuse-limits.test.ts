@@ -74,6 +74,22 @@ describe('pre-engagement data', () => {
   });
 });
 
+describe('transcripts by email', () => {
+  it('are limited per address before any token is looked up', async () => {
+    const { url } = await start({ webChannelsPerMinute: 3 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await fetch(`${url}/v1/WebChannels/Transcripts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: url },
+        body: JSON.stringify({ token: `not-a-token-${i}`, email: 'dana@example.com' }),
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+  });
+});
+
 describe('the main namespace', () => {
   it('refuses every connection, so a session there holds nothing', async () => {
     const { url } = await start({});
