@@ -44,7 +44,9 @@ const fresh = () =>
  * sent, a task created), and feeding `script` to its waits: text is the visitor's reply,
  * `'timeout'` fires the wait's timeout.
  */
-function drive(definition: FlowDefinition, first: EngineEvent, script: string[] = []) {
+type Answers = Partial<Record<Effect['type'], { outcome: string; outputs: Record<string, unknown> }>>;
+
+function drive(definition: FlowDefinition, first: EngineEvent, script: string[] = [], answers: Answers = {}) {
   let { execution, effects } = step(definition, fresh(), first);
   const all: Effect[] = [...effects];
   while (execution.status === 'active' && execution.waiting) {
@@ -58,8 +60,9 @@ function drive(definition: FlowDefinition, first: EngineEvent, script: string[] 
           ? { kind: 'timeout', waitId: wait.waitId }
           : { kind: 'message', inbound: message(next) };
     } else {
+      const answer = effects.map((e) => answers[e.type]).find(Boolean);
       const outcome = effects.some((e) => e.type === 'sendToFlex') ? 'callComplete' : 'sent';
-      event = { kind: 'effect', outcome, outputs: {} };
+      event = { kind: 'effect', outcome, outputs: {}, ...answer };
     }
     ({ execution, effects } = step(definition, execution, event));
     all.push(...effects);
@@ -85,6 +88,8 @@ describe('the Studio-docs corpus as `parley flows check` reports it', () => {
       expect(text).toMatch(new RegExp(`state "${state}" is an? [\\w-]+ widget, which is voice-only`));
     expect(text.match(/the widget types Parley runs are/g)).toHaveLength(1);
     expect(text).toContain('state "send_message_1" is unreachable');
+    // A Function of the account the flow came from: a warning that says how to bring it here.
+    expect(text).toContain('state "check_hours" calls the Function "check-hours", which does not exist here');
   });
 
   it('validates each messaging flow with no errors, and warns only of what Parley does differently', () => {
@@ -101,6 +106,7 @@ describe('the Studio-docs corpus as `parley flows check` reports it', () => {
     expect(warnings.get('every-split-operator.json')).toEqual([]);
     expect(warnings.get('liquid-filters.json')).toEqual([]);
     expect(warnings.get('survey.json')).toEqual([]);
+    expect(warnings.get('order-status.json')).toEqual([]);
     expect(warnings.get('webchat-intake.json')).toEqual(['send_message_1']);
     expect(warnings.get('whatsapp-conversations.json')).toEqual(['menu', 'alert_manager']);
   });
@@ -256,5 +262,54 @@ describe('a WhatsApp Conversations flow', () => {
     expect(drive(flow, fromMessage('hola'), ['1']).sent.at(-1)).toBe(
       "We're open 9:00-17:00, Monday to Friday.",
     );
+  });
+});
+
+describe('an order-status flow with a Function and an HTTP request', () => {
+  const flow = load('order-status.json');
+  const open = { outcome: 'success', outputs: { status_code: 200, parsed: { open: true } } };
+  const order = (parsed: Record<string, unknown>) => ({
+    runFunction: open,
+    httpRequest: { outcome: 'success', outputs: { status_code: 200, parsed } },
+  });
+
+  it('posts the parameters to the Function and calls the API with the encoded reply', () => {
+    const { effects, sent } = drive(flow, fromMessage('where is it?'), [' 10 042 '], {
+      ...order({ id: '10042', status: 'shipped', items: [1, 2, 3], eta: '2024-12-27' }),
+    });
+    expect(effects.find((e) => e.type === 'runFunction')).toMatchObject({
+      url: 'https://northwind-support-4821-dev.twil.io/check-hours',
+      parameters: { name: 'dana', team: 'support' },
+    });
+    expect(effects.find((e) => e.type === 'httpRequest')).toMatchObject({
+      method: 'GET',
+      url: 'https://api.northwind.example/orders/10+042',
+    });
+    expect(sent.at(-1)).toBe('Order 10042 (3 items) arrives Friday December 27.');
+  });
+
+  it('takes noMatch for a status outside the list, and failed for an API error', () => {
+    const processing = drive(
+      flow,
+      fromMessage('hi'),
+      ['10042'],
+      order({ id: '10042', status: 'being_packed' }),
+    );
+    expect(processing.sent.at(-1)).toBe('Order 10042 is being packed.');
+    const missing = drive(flow, fromMessage('hi'), ['999'], {
+      runFunction: open,
+      httpRequest: { outcome: 'failed', outputs: { status_code: 404 } },
+    });
+    expect(missing.sent.at(-1)).toBe("We couldn't find order 999 (404).");
+  });
+
+  it('tells when the team opens, in Pacific time, when the Function says it is closed', () => {
+    const { sent } = drive(flow, fromMessage('hi'), [], {
+      runFunction: {
+        outcome: 'success',
+        outputs: { parsed: { open: false, opens_at: '2024-12-26T17:00:00Z' } },
+      },
+    });
+    expect(sent).toEqual(["We're closed right now. We open again Thursday at 9 AM."]);
   });
 });
