@@ -83,7 +83,16 @@ const supportFlow = {
 };
 
 async function studioChannel(definition: unknown, identity = 'sam') {
-  const flow = await parley.api('POST', '/v1/Flows', { friendlyName: 'Support intake', definition });
+  // The workflow sid came from another account: mapped to one here, as the validation warning says.
+  const queue = (await parley.api('POST', '/v1/TaskQueues', { friendlyName: 'Intake' })).body;
+  const workflow = await parley.api('POST', '/v1/Workflows', {
+    friendlyName: 'Intake',
+    configuration: { task_routing: { filters: [], default_filter: { queue: queue.sid } } },
+  });
+  const mapped = JSON.parse(
+    JSON.stringify(definition).replaceAll('WW00000000000000000000000000000000', workflow.body.sid),
+  );
+  const flow = await parley.api('POST', '/v1/Flows', { friendlyName: 'Support intake', definition: mapped });
   expect(flow.status).toBe(201);
   await parley.api('POST', `/v1/FlexFlows/${parley.flexFlowSid}`, {
     integrationType: 'studio',
