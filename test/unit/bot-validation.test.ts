@@ -73,7 +73,7 @@ describe('templates at validation', () => {
         'state "hello": properties.body reads {{ flow.varibles.x }}, which renders empty: flow has no "varibles" (it has variables, data, channel, flow_sid, sid)',
         'state "hello": properties.body reads {{ widgets.nobody.Body }}, which renders empty: no state is named "nobody" (a subflow may read its parent\'s widgets)',
         'state "hello": properties.body reads {{ trigger.mesage.Body }}, which renders empty: trigger has no "mesage" (it has message, conversation, request, call, parent)',
-        'state "hello": properties.body reads {{ customer.name }}, which renders empty: "customer" is not a variable Studio has (trigger, widgets, flow; in Parley also contact)',
+        'state "hello": properties.body reads {{ customer.name }}, which renders empty: "customer" is not a variable Studio has (trigger, widgets, flow, contact)',
       ]),
     );
   });

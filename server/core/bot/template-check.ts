@@ -7,7 +7,7 @@
 import type { ValidationProblem } from './definition.ts';
 import { compileTemplate, TemplateError } from './templates.ts';
 
-/** What each of Studio's variables has under it (Parley adds `contact`). */
+/** What each of Studio's variables has under it (`contact` is the customer: `contact.channel.address`). */
 const KNOWN: Record<string, string[] | null> = {
   trigger: ['message', 'conversation', 'request', 'call', 'parent'],
   flow: ['variables', 'data', 'channel', 'flow_sid', 'sid'],
@@ -46,7 +46,7 @@ function templatedFields(state: Record<string, unknown>): [string, string][] {
 function unknownVariable(path: (string | number)[], states: Set<string>): string | null {
   const [root = '', child] = path.map(String);
   if (!(root in KNOWN))
-    return `"${root}" is not a variable Studio has (trigger, widgets, flow; in Parley also contact)`;
+    return `"${root}" is not a variable Studio has (trigger, widgets, flow, contact)`;
   const children = KNOWN[root];
   if (children && child !== undefined && !children.includes(child))
     return `${root} has no "${child}" (it has ${children.join(', ')})`;
