@@ -7,6 +7,7 @@
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parleyHttpClient, type TwilioRequestOptions } from '../../server/twilio.ts';
+import { signIn } from '../helpers/clients.ts';
 import { startParley, type TestParley } from '../helpers/server.ts';
 
 const ACCOUNT_SID = `AC${'9abc0123'.repeat(4)}`;
@@ -184,6 +185,63 @@ describe('Twilio errors on every family', () => {
     await expect(
       client.conversations.v1.conversations(conversation.sid).messages.create({ body: 'late' }),
     ).rejects.toMatchObject({ status: 409, code: 20409 });
+  });
+
+  it('admits only the admin key (or an API key) to the statistics, reservation, web channel and interaction routes', async () => {
+    const [workspace] = await client.taskrouter.v1.workspaces.list();
+    const ws = `/v1/Workspaces/${workspace?.sid}`;
+    const { worker } = await signIn(parley.url);
+    const [queue] = await client.taskrouter.v1.workspaces(workspace?.sid ?? '').taskQueues.list();
+    const routes = [
+      ['GET', `${ws}/Statistics`],
+      ['GET', `${ws}/RealTimeStatistics`],
+      ['GET', `${ws}/CumulativeStatistics`],
+      ['GET', `${ws}/TaskQueues/Statistics`],
+      ['GET', `${ws}/TaskQueues/${queue?.sid}/Statistics`],
+      ['GET', `${ws}/TaskQueues/${queue?.sid}/RealTimeStatistics`],
+      ['GET', `${ws}/TaskQueues/${queue?.sid}/CumulativeStatistics`],
+      ['GET', `${ws}/Workers/Statistics`],
+      ['GET', `${ws}/Workers/RealTimeStatistics`],
+      ['GET', `${ws}/Workers/CumulativeStatistics`],
+      ['GET', `${ws}/Workers/${worker.sid}/Statistics`],
+      ['GET', `${ws}/Workers/${worker.sid}/Reservations`],
+      ['GET', `${ws}/Workers/${worker.sid}/Reservations/WR${'0'.repeat(32)}`],
+      ['POST', `${ws}/Workers/${worker.sid}/Reservations/WR${'0'.repeat(32)}`],
+      ['GET', '/v1/WebChannels'],
+      ['GET', `/v1/WebChannels/CH${'0'.repeat(32)}`],
+      ['DELETE', `/v1/WebChannels/CH${'0'.repeat(32)}`],
+      ['GET', `/v1/Interactions/KD${'0'.repeat(32)}`],
+    ];
+    const agent = await signIn(parley.url);
+    const key = (await parley.api('POST', '/v1/ApiKeys', { friendlyName: 'twilio' })).body;
+    const apiKey = `Basic ${Buffer.from(`${key.sid}:${key.secret}`).toString('base64')}`;
+    for (const [method, path] of routes) {
+      const body = method === 'POST' ? 'ReservationStatus=accepted' : undefined;
+      const form = { 'content-type': 'application/x-www-form-urlencoded' };
+      for (const authorization of [basic('wrong-key'), `Bearer ${agent.token}`, undefined]) {
+        const res = await fetch(parley.url + path, {
+          method,
+          headers: { ...form, ...(authorization && { authorization }) },
+          body,
+        });
+        expect(res.status, `${method} ${path} with ${authorization ?? 'nothing'}`).toBe(401);
+        // Without Basic auth or a body, /v1/WebChannels and /v1/Interactions are Parley's own
+        // paths too, which refuse in Parley's shape (docs/twilio.md, "Which shape answers").
+        const twilioShaped =
+          authorization?.startsWith('Basic') || !/^\/v1\/(WebChannels|Interactions)/.test(path);
+        expect(await res.json(), `${method} ${path} with ${authorization ?? 'nothing'}`).toMatchObject({
+          code: twilioShaped ? 20003 : 'unauthorized',
+        });
+      }
+      for (const authorization of [basic(parley.adminKey), apiKey]) {
+        const admitted = await fetch(parley.url + path, {
+          method,
+          headers: { ...form, authorization },
+          body,
+        });
+        expect([200, 204, 404], `${method} ${path} with ${authorization}`).toContain(admitted.status);
+      }
+    }
   });
 
   it('answers 429 (20429) in Twilio shape once an address has sent too many wrong credentials', async () => {
