@@ -67,7 +67,7 @@ describe('Liquid as Studio renders it', () => {
 });
 
 describe('set-variables', () => {
-  it('keeps a "type": "object" value as the object, and a string one as text', () => {
+  it('keeps a "type": "object" value as the object, and a string one as text, at flow.variables and widgets.NAME', () => {
     const { execution } = start(
       flow([
         {
@@ -91,6 +91,8 @@ describe('set-variables', () => {
       text: 'A1',
       json: { n: 2 },
     });
+    // Exported flows read them at widgets.NAME.KEY too (`{{widgets.set_variables_1.Name}}`).
+    expect(execution.context.widgets.a).toMatchObject({ order: { id: 'A1', lines: [1, 2] }, text: 'A1' });
   });
 });
 

@@ -2,7 +2,8 @@
  * `set-variables`: `variables: [{key, value, type}]`, each value templated, into
  * `flow.variables`; event `next`. `type: "object"` is Studio's "Parse as JSON object": the
  * value is kept as the object it names or the JSON it renders, so `{{ flow.variables.KEY.field }}`
- * reads into it. Other types (Studio exports `"string"`) keep the rendered text.
+ * reads into it. Other types (Studio exports `"string"`) keep the rendered text. The values are
+ * at `widgets.NAME.KEY` too, where exported flows also read them.
  */
 import { render, renderValue } from '../templates.ts';
 import type { Widget } from './types.ts';
@@ -41,6 +42,7 @@ export const setVariables: Widget = {
         ? renderValue(value, seen)
         : render(value, seen);
     }
-    return { event: 'next', outputs: { variables } };
+    // Flows read them as flow.variables.KEY and as widgets.NAME.KEY alike.
+    return { event: 'next', outputs: { ...variables, variables } };
   },
 };
