@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoFlexFlowSid } from '../../server/core/seed.ts';
-import { openWebChannel } from '../helpers/clients.ts';
+import { openWebChannel, signIn } from '../helpers/clients.ts';
 import { freePort } from '../helpers/ports.ts';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 import { trackProcess } from '../helpers/processes.ts';
@@ -116,7 +116,7 @@ describe('the sample nginx proxy in front of two nodes', () => {
     // else that request fails and the connection closes.
     const engine = socket.io.engine;
     for (let i = 0; i < 5; i++) {
-      socket.emit('hello', i);
+      socket.emit('session:sync', {});
       await new Promise<void>((resolve, reject) => {
         engine.once('drain', () => resolve());
         engine.once('close', (reason: string) => reject(new Error(`polling session closed: ${reason}`)));
@@ -162,8 +162,15 @@ describe('the sample nginx proxy in front of two nodes', () => {
   });
 
   /** Connects to the main namespace through the proxy with only the given transports. */
-  function connected(transports: ('websocket' | 'polling')[]): Promise<Socket> {
-    const socket = io(https, { transports, rejectUnauthorized: false, reconnection: false });
+  /** An agent desktop's socket through the proxy (the main namespace `/` refuses everyone). */
+  async function connected(transports: ('websocket' | 'polling')[]): Promise<Socket> {
+    const { token } = await signIn(nodes[0]?.url ?? '');
+    const socket = io(`${https}/agent`, {
+      transports,
+      auth: { token },
+      rejectUnauthorized: false,
+      reconnection: false,
+    });
     sockets.push(socket);
     return new Promise((resolve, reject) => {
       socket.once('connect', () => resolve(socket));
