@@ -192,7 +192,7 @@ describe('Twilio errors on every family', () => {
     const ws = `/v1/Workspaces/${workspace?.sid}`;
     const { worker } = await signIn(parley.url);
     const [queue] = await client.taskrouter.v1.workspaces(workspace?.sid ?? '').taskQueues.list();
-    const routes = [
+    const routes: [string, string][] = [
       ['GET', `${ws}/Statistics`],
       ['GET', `${ws}/RealTimeStatistics`],
       ['GET', `${ws}/CumulativeStatistics`],
