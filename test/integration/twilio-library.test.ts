@@ -134,6 +134,10 @@ describe('the twilio library, pointed at Parley', () => {
     expect((await ws.workers.list()).map((w) => w.sid)).toContain(worker.sid);
     expect((await ws.taskQueues.list()).map((q) => q.sid)).toContain(queue.sid);
     expect((await ws.workflows.list()).map((w) => w.sid)).toContain(workflow.sid);
+    const renamedQueue = await ws.taskQueues(queue.sid).update({ friendlyName: 'Billing desk' });
+    expect(renamedQueue).toMatchObject({ friendlyName: 'Billing desk', targetWorkers: 'skills HAS "billing"' });
+    const slower = await ws.workflows(workflow.sid).update({ taskReservationTimeout: 90 });
+    expect(slower).toMatchObject({ friendlyName: 'Billing first', taskReservationTimeout: 90 });
 
     const task = await ws.tasks.create({
       workflowSid: workflow.sid,
@@ -143,7 +147,7 @@ describe('the twilio library, pointed at Parley', () => {
     expect(task).toMatchObject({
       assignmentStatus: 'pending',
       taskQueueSid: queue.sid,
-      taskQueueFriendlyName: 'Billing',
+      taskQueueFriendlyName: 'Billing desk',
       workflowSid: workflow.sid,
       workflowFriendlyName: 'Billing first',
       priority: 5,
