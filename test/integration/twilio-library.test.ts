@@ -135,7 +135,10 @@ describe('the twilio library, pointed at Parley', () => {
     expect((await ws.taskQueues.list()).map((q) => q.sid)).toContain(queue.sid);
     expect((await ws.workflows.list()).map((w) => w.sid)).toContain(workflow.sid);
     const renamedQueue = await ws.taskQueues(queue.sid).update({ friendlyName: 'Billing desk' });
-    expect(renamedQueue).toMatchObject({ friendlyName: 'Billing desk', targetWorkers: 'skills HAS "billing"' });
+    expect(renamedQueue).toMatchObject({
+      friendlyName: 'Billing desk',
+      targetWorkers: 'skills HAS "billing"',
+    });
     const slower = await ws.workflows(workflow.sid).update({ taskReservationTimeout: 90 });
     expect(slower).toMatchObject({ friendlyName: 'Billing first', taskReservationTimeout: 90 });
 
