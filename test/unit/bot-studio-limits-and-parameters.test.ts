@@ -215,3 +215,42 @@ describe('trigger.conversation', () => {
     expect(effects[0]).toMatchObject({ body: 'MB1|visitor-1|SDK|webchat|visitor-1' });
   });
 });
+
+describe('send-to-flex', () => {
+  it('renders workflow, priority and timeout, which Studio accepts as Liquid', () => {
+    const definition = flow([
+      {
+        name: 'pick',
+        type: 'set-variables',
+        properties: {
+          variables: [
+            { key: 'wf', value: 'WW0123456789abcdef0123456789abcdef' },
+            { key: 'vip', value: '5' },
+          ],
+        },
+        transitions: [{ event: 'next', next: 'to_agent' }],
+      },
+      {
+        name: 'to_agent',
+        type: 'send-to-flex',
+        properties: {
+          workflow: '{{ flow.variables.wf }}',
+          channel: 'TC0123456789abcdef0123456789abcdef',
+          priority: '{{ flow.variables.vip | plus: 1 }}',
+          timeout: '{{ 60 | times: 5 }}',
+          attributes: '{"name": "{{ trigger.message.ChannelAttributes.from }}"}',
+        },
+        transitions: [{ event: 'callComplete' }, { event: 'failedToEnqueue' }],
+      },
+    ]);
+    const { effects } = step(definition, fresh(), start);
+    expect(effects[0]).toEqual({
+      type: 'sendToFlex',
+      workflow: 'WW0123456789abcdef0123456789abcdef',
+      channel: 'TC0123456789abcdef0123456789abcdef',
+      attributes: { name: 'Dana' },
+      priority: 6,
+      timeout: 300,
+    });
+  });
+});

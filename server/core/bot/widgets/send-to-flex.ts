@@ -1,14 +1,21 @@
 /**
  * `send-to-flex`: hands the conversation to an agent. `attributes` (templated JSON) become the
  * task's attributes; `workflow` (a `WW…` sid) routes it, and one this server lacks takes
- * `failedToEnqueue` (references.ts warns at validation); `priority`, `timeout` as Studio's. The
- * task is created and the bot leaves the conversation. Events `callComplete`, `failedToEnqueue`.
- * `channel` names a TaskRouter TaskChannel (`TC…`: chat, sms, voice) in the Twilio account the
- * flow came from; Parley routes every conversation as one chat task on the agent's chat
- * capacity, so it is kept but changes nothing.
+ * `failedToEnqueue` (references.ts warns at validation); `priority`, `timeout` as Studio's;
+ * each templated. The task is created and the bot leaves the conversation. Events
+ * `callComplete`, `failedToEnqueue`; `waitUrl` (hold music on a call) is voice-only. `channel`
+ * names a TaskRouter TaskChannel (`TC…`: chat, sms, voice) in the Twilio account the flow came
+ * from; Parley routes every conversation as one chat task on the agent's chat capacity, so it
+ * is kept but changes nothing.
  */
-import { renderJson } from '../templates.ts';
+import { render, renderJson, type TemplateScope } from '../templates.ts';
 import type { Widget } from './types.ts';
+
+/** A property as text, rendered (Studio accepts Liquid in each); absent or blank is undefined. */
+function text(value: unknown, scope: TemplateScope): string | undefined {
+  const rendered = value === undefined || value === null ? '' : render(value, scope).trim();
+  return rendered === '' ? undefined : rendered;
+}
 
 export const sendToFlex: Widget = {
   type: 'send-to-flex',
@@ -23,11 +30,11 @@ export const sendToFlex: Widget = {
       effects: [
         {
           type: 'sendToFlex',
-          workflow: properties.workflow === undefined ? undefined : String(properties.workflow),
-          channel: properties.channel === undefined ? undefined : String(properties.channel),
+          workflow: text(properties.workflow, scope),
+          channel: text(properties.channel, scope),
           attributes: attributes as Record<string, unknown>,
-          priority: Number(properties.priority ?? 0) || 0,
-          timeout: Number(properties.timeout ?? 86_400) || 86_400,
+          priority: Number(text(properties.priority, scope) ?? 0) || 0,
+          timeout: Number(text(properties.timeout, scope) ?? 86_400) || 86_400,
         },
       ],
     };
