@@ -159,10 +159,21 @@ export function statisticsRouter(core: Core): Router {
       until: new Date(window.until).toISOString(),
       ...(filter.queueSid && { queueSid: filter.queueSid }),
     });
+    const {
+      tasks_entered,
+      wait_duration_in_queue_until_accepted,
+      tasks_created,
+      tasks_timed_out_in_workflow,
+      ...shared
+    } = cumulativeTasks(events, window, { ...filter, splitByWaitTime });
     return {
       start_time: twilioDate(new Date(window.since).toISOString()),
       end_time: twilioDate(new Date(window.until).toISOString()),
-      ...cumulativeTasks(events, window, { ...filter, splitByWaitTime }),
+      ...shared,
+      // A queue counts the tasks that entered it; the workspace, those created in it.
+      ...(filter.queueSid
+        ? { tasks_entered, wait_duration_in_queue_until_accepted }
+        : { tasks_created, tasks_timed_out_in_workflow }),
     };
   }
   async function workerDurations(window: Window, workerSids: string[]) {
