@@ -44,6 +44,8 @@ export async function simulate(
     ChannelSid: 'CHsimulator',
     MessageSid: 'IMsimulator',
     ChannelAttributes: { from: name, channelType: 'web', channel_type: 'web' },
+    ParticipantSid: 'MBsimulator',
+    DateCreated: new Date().toISOString(),
   });
   let execution: ExecutionState = newExecution({
     trigger: {},
@@ -96,7 +98,10 @@ export async function simulate(
           });
           break;
         case 'sendToFlex':
-          print(`  · handed over to an agent, task attributes ${JSON.stringify(effect.attributes)}`);
+          // The server takes failedToEnqueue for a workflow it does not have; here none is known.
+          print(
+            `  · handed over to an agent${effect.workflow ? ` by workflow ${effect.workflow} (the server must have it)` : ''}, task attributes ${JSON.stringify(effect.attributes)}`,
+          );
           outcome = { outcome: 'callComplete' };
           break;
         case 'scheduleTimeout':
