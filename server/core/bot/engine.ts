@@ -16,6 +16,7 @@ import type {
   StepLog,
   SubflowFrame,
 } from '../../studio-types.ts';
+import { copyForStep } from './copy-state.ts';
 import { TemplateError } from './templates.ts';
 import {
   type Effect,
@@ -112,7 +113,7 @@ export function step(
   subflows: SubflowDefinitions = new Map(),
 ): StepResult {
   if (current.status === 'ended') return { execution: current, effects: [] };
-  const execution: ExecutionState = structuredClone(current);
+  const execution: ExecutionState = copyForStep(current);
   const indexOf = (flow: FlowDefinition) => new Map(flow.states.map((s) => [s.name, s]));
   const frameFlow = execution.subflow
     ? subflows.get(`${execution.subflow.flowSid}@${execution.subflow.revision}`)?.definition

@@ -379,7 +379,6 @@ export function createBotRunner({
 
     /** Ends the channel's execution (the janitor, a chat ended by the customer). */
     async endForChannel(channelSid: string, reason: string) {
-      copies.forget(channelSid);
       const active = await store.executions.findActive(channelSid);
       if (!active) return;
       await serialize(active.sid, async () => {
@@ -391,6 +390,7 @@ export function createBotRunner({
           { ...current.state, status: 'ended', waiting: null, endReason: reason },
           [],
         );
+        copies.forget(channelSid);
         await conversations.removeMember(channelSid, BOT_IDENTITY);
       });
     },

@@ -298,10 +298,11 @@ function createMessageWriter({ db, clock, newSid }: Deps) {
 
   /**
    * A member's message, checked and stored. `alongside`, when given, runs once the message is
-   * admitted and before it is written, inside the same transaction: when it returns false the
-   * message is not written and `post` returns null.
+   * admitted, in the same transaction: it returns null to write nothing (`post` then returns
+   * null), or the writes to make once the message is (its insert, the one statement that may
+   * fail on a constraint, comes first: see group-commit.ts).
    */
-  function post(input: MemberMessage, alongside?: () => boolean): PostOutcome | null {
+  function post(input: MemberMessage, alongside?: () => (() => void) | null): PostOutcome | null {
     const context = postContext.get(input.from, input.channelSid) as Row | undefined;
     if (!context) return { status: 'no_channel' };
     if (!context.role) return { status: 'not_a_member' };
@@ -312,8 +313,10 @@ function createMessageWriter({ db, clock, newSid }: Deps) {
       if (existing) return { status: 'stored', message: existing, created: false, engaged };
       return { status: 'inactive' };
     }
-    if (alongside && !alongside()) return null;
+    const writeAlongside = alongside?.();
+    if (writeAlongside === null) return null;
     const message = store({ ...input, authorRole: context.role, authorName: context.friendly_name });
+    writeAlongside?.();
     if (message) return { status: 'stored', message, created: true, engaged };
     return { status: 'stored', message: stored(input.channelSid, input.clientId), created: false, engaged };
   }

@@ -121,13 +121,14 @@ export function executionRepository(deps: Deps, group: GroupCommit): ExecutionRe
       return row;
     },
   ).immediate;
+  const versionOf = db.prepare('SELECT version FROM executions WHERE sid = ?').pluck();
   /**
    * A unit of the group commit, so the reply shares its commit with the other messages of the
-   * turn: the message is checked first, then the step saved (at `version`), its timer set and
-   * the message written; a refused message or a stale version writes nothing. Within a
-   * savepoint: a constraint error undoes this unit's writes alone, leaving the batch's others.
+   * turn: the message is checked and the execution's version read (the transaction holds the
+   * write lock, so it cannot change before the update), then the message written, the step
+   * saved and its timer set. A refused message or a stale version writes nothing.
    */
-  const saveAndPost = db.transaction(
+  const saveAndPost =
     (
       sid: string,
       version: number,
@@ -135,16 +136,18 @@ export function executionRepository(deps: Deps, group: GroupCommit): ExecutionRe
       pendingEffects: Effect[],
       timer: Timer | undefined,
       message: MemberMessage,
-    ): { row: Row | undefined; posted: PostOutcome | null } => {
+    ) =>
+    (): { row: Row | undefined; posted: PostOutcome | null } => {
       let row: Row | undefined;
       const posted = messages.post(message, () => {
-        row = saveOnly(sid, version, state, pendingEffects) as Row | undefined;
-        if (row && timer) setTimer.run(timer.kind, timer.ref, timer.dueAt);
-        return row !== undefined;
+        if (versionOf.get(sid) !== version) return null;
+        return () => {
+          row = saveOnly(sid, version, state, pendingEffects) as Row | undefined;
+          if (timer) setTimer.run(timer.kind, timer.ref, timer.dueAt);
+        };
       });
       return { row, posted };
-    },
-  );
+    };
   /** The execution as saved, from the row's columns and what the caller gave. */
   const saved = (row: Row, state: ExecutionState, pendingEffects: Effect[]): Execution => ({
     ...toExecution({ ...row, state: null, pending_effects: null }),
@@ -200,7 +203,7 @@ export function executionRepository(deps: Deps, group: GroupCommit): ExecutionRe
       return row ? saved(row, state, pendingEffects) : null;
     },
     async saveAndPost(sid, version, state, pendingEffects, timer, message) {
-      const { row, posted } = await group.run(() =>
+      const { row, posted } = await group.run(
         saveAndPost(sid, version, state, pendingEffects, timer, message),
       );
       if (!posted) return null;
