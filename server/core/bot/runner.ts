@@ -276,13 +276,19 @@ export function createBotRunner({
         });
       case 'sendToFlex': {
         try {
-          // A workflow named but not here (a flow from another Twilio account) fails the widget,
-          // as the issue asks, rather than routing the task somewhere its author did not choose.
-          if (effect.workflow && !(await store.workflows.get(effect.workflow)))
+          // A workflow named but not here (a flow from another Twilio account, which validation
+          // warned of) fails the widget rather than routing the task where its author did not
+          // choose. The sid is configuration, never the visitor's text: it may be logged.
+          if (effect.workflow && !(await store.workflows.get(effect.workflow))) {
+            log.warn(
+              { executionSid: execution.sid, workflow: effect.workflow },
+              'send-to-flex names a workflow that does not exist here: failedToEnqueue',
+            );
             return {
               outcome: 'failedToEnqueue',
               outputs: { error: `workflow ${effect.workflow} does not exist here` },
             };
+          }
           const channel = await conversations.getChannel(channelSid);
           const attributes = {
             name: channel.attributes.from,
