@@ -19,6 +19,8 @@ const scope = (body: string) => ({
 
 describe('regex conditions', () => {
   it('match the catastrophic pattern of issue 13 against a long message in linear time', () => {
+    // Compiled first: what is timed is the matching, which a backtracking engine takes years over.
+    testRegex('^(\\w+\\s?)*$', 'warm up');
     const started = performance.now();
     expect(testRegex('^(\\w+\\s?)*$', `${'a'.repeat(4000)}!`)).toBe(false);
     expect(testRegex('^(\\w+\\s?)*$', 'hello world this is fine')).toBe(true);

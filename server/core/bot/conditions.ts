@@ -10,7 +10,7 @@
  */
 import type { ConditionType } from './definition.ts';
 import { testRegex } from './regex.ts';
-import { type DateParts, STUDIO_TIME_ZONE, wallTime, zonedParts } from './templates.ts';
+import { type DateParts, STUDIO_TIME_ZONE, wallTime, zonedParts } from './studio-dates.ts';
 
 const norm = (s: string) => s.trim().toLowerCase();
 const list = (s: string) => s.split(',').map(norm).filter(Boolean);

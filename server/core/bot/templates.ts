@@ -3,7 +3,7 @@
  * synchronously so the engine stays a pure function. Limits keep a hostile template from
  * eating the server: output and work are bounded.
  */
-import { defaultOperators, Liquid, type Operators } from 'liquidjs';
+import { liquid } from './studio-liquid.ts';
 
 /**
  * A template that could not be rendered. Its message says what kind of failure it was and
@@ -30,130 +30,6 @@ function templateError(err: unknown): TemplateError {
   if (/limit exceeded/.test(String((err as Error)?.message))) return new TemplateError('limit');
   return new TemplateError('render', name && name !== 'RenderError' ? name : undefined);
 }
-
-/**
- * The time zone Studio's Liquid renders dates in (Twilio documents Pacific time), so a flow
- * that reads `{{ 'now' | date: '%H' }}` for its opening hours keeps them. A template can name
- * another one: `{{ 'now' | date: '%H:%M', 'Europe/Paris' }}`.
- */
-export const STUDIO_TIME_ZONE = 'America/Los_Angeles';
-
-const liquid = new Liquid({
-  // Shopify Liquid's `<>` is `!=`.
-  operators: { ...defaultOperators, '<>': defaultOperators['!='] as Operators[string] },
-  strictFilters: true,
-  strictVariables: false,
-  ownPropertyOnly: true,
-  parseLimit: 20_000,
-  renderLimit: 200,
-  memoryLimit: 1_000_000,
-  timezoneOffset: STUDIO_TIME_ZONE,
-});
-
-// Studio's `to_json`: any value as JSON, nil as null.
-liquid.registerFilter('to_json', (value: unknown) => JSON.stringify(value ?? null));
-
-export type DateParts = Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', number>;
-
-/** The calendar and clock of `instant` (ms) in `zone` (an IANA name). */
-export function zonedParts(instant: number, zone: string): DateParts {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(instant);
-  return Object.fromEntries(
-    parts.filter((p) => p.type !== 'literal').map((p) => [p.type, Number(p.value)]),
-  ) as DateParts;
-}
-
-/** The offset from UTC (ms) of `zone` (an IANA name, or liquidjs's minutes west of UTC) at `instant`. */
-function zoneOffset(zone: string | number, instant: number): number {
-  if (typeof zone === 'number') return -zone * 60_000;
-  const p = zonedParts(instant, zone);
-  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return wall - Math.floor(instant / 1000) * 1000;
-}
-
-const ISO_WALL = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/;
-const HAS_ZONE = /(?:\dZ|[+-]\d{2}:?\d{2}|\b(?:UTC|GMT)\b.*)$/i;
-
-/** The wall time (as a UTC timestamp) a date text without a zone names, or null. */
-export function wallTime(text: string): number | null {
-  const value = text.trim();
-  if (/^\d+$/.test(value) || value === 'now' || value === 'today' || HAS_ZONE.test(value)) return null;
-  const iso = ISO_WALL.exec(value);
-  if (iso) {
-    const [y, mo, d, h, mi, sec] = iso.slice(1).map((x) => Number(x ?? 0)) as number[];
-    return Date.UTC(y as number, (mo as number) - 1, d, h, mi, sec);
-  }
-  // Other forms (`March 5, 2024 10:00`) JavaScript reads in the server's zone: keep the wall time.
-  const local = new Date(value);
-  if (Number.isNaN(local.getTime())) return null;
-  return Date.UTC(
-    local.getFullYear(),
-    local.getMonth(),
-    local.getDate(),
-    local.getHours(),
-    local.getMinutes(),
-    local.getSeconds(),
-  );
-}
-
-// A date without a zone (`2024-01-15`, `2024-01-15 09:30`) is a wall time in the zone it is
-// shown in, as Ruby's Liquid reads it; JavaScript would take a bare date as UTC midnight and
-// show the day before in Pacific time.
-const builtinDate = liquid.filters.date as (this: unknown, ...args: unknown[]) => unknown;
-liquid.registerFilter('date', function (this: unknown, value: unknown, format?: unknown, zone?: unknown) {
-  const wall = typeof value === 'string' ? wallTime(value) : null;
-  if (wall === null) return builtinDate.call(this, value, format, zone);
-  const shownIn = typeof zone === 'string' || typeof zone === 'number' ? zone : STUDIO_TIME_ZONE;
-  let instant = wall - zoneOffset(shownIn, wall);
-  instant = wall - zoneOffset(shownIn, instant);
-  return builtinDate.call(this, Math.floor(instant / 1000), format, zone);
-});
-
-// Shopify Liquid (and so Studio) divides integers as integers: `{{ 7 | divided_by: 2 }}` is 3,
-// `{{ 7 | divided_by: 2.0 }}` is 3.5; liquidjs would give 3.5 for both. Dividing by 0 is an error.
-const isInteger = (v: unknown) =>
-  typeof v === 'number' ? Number.isInteger(v) : typeof v === 'string' && /^\s*-?\d+\s*$/.test(v);
-type FilterThis = { token?: { args: unknown[] } };
-liquid.registerFilter('divided_by', function (this: FilterThis, dividend: unknown, divisor: unknown) {
-  const a = Number(dividend);
-  const b = Number(divisor);
-  if (b === 0) throw new Error('divided by 0');
-  // A literal `2.0` reaches the filter as the number 2: its text says it is a float.
-  const written = this.token?.args[0] as { getText?: () => string } | undefined;
-  const floatLiteral = /^-?\d+\.\d+$/.test(written?.getText?.() ?? '');
-  return isInteger(dividend) && isInteger(divisor) && !floatLiteral ? Math.floor(a / b) : a / b;
-});
-
-/** Studio runs at most 15 iterations of a Liquid loop: a `for` stops there, as if given `limit: 15`. */
-export const MAX_LOOP = 15;
-type Hash = { render(ctx: unknown): Generator<unknown, Record<string, unknown>, unknown> };
-const BuiltinFor = liquid.tags.for as unknown as new (...args: unknown[]) => { hash: Hash };
-class StudioFor extends BuiltinFor {
-  constructor(...args: unknown[]) {
-    super(...args);
-    const hash = this.hash;
-    const render = hash.render.bind(hash);
-    hash.render = function* (ctx) {
-      const options = yield* render(ctx);
-      const limit = Number(options.limit ?? MAX_LOOP);
-      return { ...options, limit: Number.isFinite(limit) ? Math.min(limit, MAX_LOOP) : MAX_LOOP };
-    };
-  }
-}
-liquid.registerTag('for', StudioFor as unknown as Parameters<typeof liquid.registerTag>[1]);
-
-// Studio's Liquid has no files to include; liquidjs would read them from the server's disk.
-export const FILE_TAGS = ['include', 'render', 'layout', 'block'] as const;
-for (const tag of FILE_TAGS) delete liquid.tags[tag];
 
 /**
  * Compiles a template as `render` would, without rendering it: throws a TemplateError on a
