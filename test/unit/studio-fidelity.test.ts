@@ -194,5 +194,7 @@ describe('validation of what Studio exports', () => {
       'state "a": the is_before_time condition compares with "noon", which is not a time of day (e.g. 17:00 or 5:00 PM), so it never holds',
     ]);
     expect(testCondition('is_before_time', '11:59', '12:00 PM')).toBe(true);
+    expect(testCondition('is_after_time', '1730', '17:00')).toBe(true);
+    expect(testCondition('is_before_time', '2024-12-24 09:30', '10:00')).toBe(true);
   });
 });

@@ -67,9 +67,12 @@ function partsOf(text: string): DateParts | null {
   return Number.isNaN(instant) ? null : zonedParts(instant, STUDIO_TIME_ZONE);
 }
 
-/** `14:30`, `14:30:15`, `2:30 PM`, `2pm`, or the time of day of a timestamp; NaN otherwise. */
+/** `14:30`, `14:30:15`, `1430`, `2:30 PM`, `2pm`, or the time of day of a timestamp; NaN otherwise. */
 export function secondsOfDay(text: string): number {
-  const match = /^(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\s*([ap])?\.?m?\.?$/i.exec(text.trim());
+  const trimmed = text.trim();
+  const military = /^(\d{1,2})(\d{2})$/.exec(trimmed);
+  if (military) return secondsOfDay(`${military[1]}:${military[2]}`);
+  const match = /^(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\s*([ap])?\.?m?\.?$/i.exec(trimmed);
   if (match && (match[2] !== undefined || match[4] !== undefined)) {
     let hours = Number(match[1]);
     const minutes = Number(match[2] ?? 0);
@@ -91,13 +94,11 @@ export function dayOf(text: string): number {
   const trimmed = text.trim();
   const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(trimmed);
   const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(trimmed);
-  const [year, month, day] = iso
-    ? [iso[1], iso[2], iso[3]].map(Number)
-    : us
-      ? [us[3], us[1], us[2]].map(Number)
-      : [Number.NaN, Number.NaN, Number.NaN];
-  if (year !== undefined && month !== undefined && day !== undefined && !Number.isNaN(year))
+  const ymd = iso ? [iso[1], iso[2], iso[3]] : us ? [us[3], us[1], us[2]] : null;
+  if (ymd) {
+    const [year, month, day] = ymd.map(Number) as [number, number, number];
     return month >= 1 && month <= 12 && day >= 1 && day <= 31 ? year * 10000 + month * 100 + day : Number.NaN;
+  }
   const parts = partsOf(trimmed);
   return parts ? parts.year * 10000 + parts.month * 100 + parts.day : Number.NaN;
 }
