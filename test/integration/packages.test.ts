@@ -4,12 +4,22 @@
  * Vite app bundles it; the server installs from its tarball and serves under plain node.
  * Installs use npm's cache (filled by the repository's own install), not a registry.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join, normalize } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trackProcess } from '../helpers/processes.ts';
+import { descendants, gone } from './serve-helpers.ts';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '../..');
@@ -125,8 +135,39 @@ describe('parley-server, packed', () => {
     expect(paths.filter((p) => /(^|\/)(test|fixtures)\//.test(p))).toEqual([]);
   });
 
+  it('resolves every relative link of its README and docs inside the package', () => {
+    const paths = new Set(server.files.map((f) => f.path));
+    const folders = new Set(
+      [...paths].flatMap((p) =>
+        p
+          .split('/')
+          .slice(0, -1)
+          .map((_, i, parts) => parts.slice(0, i + 1).join('/')),
+      ),
+    );
+    const pages = [...paths].filter((p) => p.endsWith('.md'));
+    const broken: string[] = [];
+    for (const page of pages) {
+      // The packed README and docs are copies of the repository's (the package's prepack).
+      const text = readFileSync(join(root, page.startsWith('docs/') ? page : basename(page)), 'utf8');
+      for (const [, link] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^(https?|mailto):/.test(link as string)) continue;
+        const target = (link as string).split('#')[0] as string;
+        if (target === '') continue;
+        const resolved = normalize(join(dirname(page), target)).replace(/\/$/, '');
+        if (!paths.has(resolved) && !folders.has(resolved)) broken.push(`${page} → ${link}`);
+      }
+    }
+    expect(pages).toEqual(expect.arrayContaining(['README.md', 'CHANGELOG.md', 'docs/deploy.md']));
+    expect(broken).toEqual([]);
+  });
+
+  /** The project the server was installed into, for the tests after the install. */
+  let app = '';
+
   it('installs from its tarball and serves under plain node', { timeout: 600_000 }, async () => {
     const dir = project('server-app');
+    app = dir;
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'ops', private: true, type: 'module' }));
     await run(
       'npm',
@@ -160,5 +201,107 @@ describe('parley-server, packed', () => {
       desk: 200,
       admin: 200,
     });
+  });
+
+  it('types a strict TypeScript consumer of its public API without an error', {
+    timeout: 120_000,
+  }, async () => {
+    expect(app, 'the install above worked').not.toBe('');
+    writeFileSync(
+      join(app, 'consumer.ts'),
+      [
+        "import { createServer, ParleyError, type ParleyServer, type ServerOptions } from 'parley-server';",
+        "import { parleyHttpClient } from 'parley-server/twilio';",
+        "const options: ServerOptions = { dataDir: './data', adminKey: 'k'.repeat(32), secret: 's'.repeat(32) };",
+        'const server: ParleyServer = await createServer(options);',
+        "const { url } = await server.listen(0, '127.0.0.1');",
+        "server.core.events.on('message.created', (message) => console.log(message.body));",
+        'console.log(url, ParleyError.name, typeof parleyHttpClient);',
+        'await server.close();',
+        '',
+      ].join('\n'),
+    );
+    // skipLibCheck off: an error in Parley's own declarations, or a type they need that the
+    // install did not bring (such as @types/express), counts too.
+    const compilerOptions = {
+      strict: true,
+      module: 'nodenext',
+      moduleResolution: 'nodenext',
+      target: 'ES2022',
+      noEmit: true,
+      skipLibCheck: false,
+      types: ['node'],
+    };
+    writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['consumer.ts'] }));
+    const typecheck = await run(join(root, 'node_modules/.bin/tsc'), ['-p', '.'], { cwd: app }).catch(
+      (err: { stdout: string }) => ({ stdout: err.stdout }),
+    );
+    expect(typecheck.stdout).toBe('');
+  });
+
+  it('gives its command: --help lists every command, and `npx parley serve` shows no demo shop and stops on SIGTERM', {
+    timeout: 120_000,
+  }, async () => {
+    expect(app, 'the install above worked').not.toBe('');
+    const parley = join(app, 'node_modules/.bin/parley');
+    const help = await run(parley, ['--help'], { cwd: app });
+    for (const command of ['demo', 'serve', 'migrate', 'doctor', 'admin', 'flows']) {
+      expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    }
+
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter(([key]) => !key.startsWith('npm_')),
+    );
+    const npx = trackProcess(
+      spawn('npx', ['--no-install', 'parley', 'serve'], {
+        cwd: app,
+        env: {
+          ...inherited,
+          PORT: '0',
+          HOST: '127.0.0.1',
+          LOG_LEVEL: 'warn',
+          PARLEY_ADMIN_KEY: 'k'.repeat(32),
+          PARLEY_SECRET: 's'.repeat(32),
+          PARLEY_DATA_DIR: join(app, 'serve-data'),
+        },
+      }),
+      'npx parley serve (installed package)',
+    );
+    let output = '';
+    const exited = new Promise((resolve) => npx.once('exit', resolve));
+    const url = await new Promise<string>((resolve, reject) => {
+      const read = (chunk: Buffer) => {
+        output += chunk;
+        const match = /http:\/\/127\.0\.0\.1:\d+/.exec(output);
+        if (match) resolve(match[0]);
+      };
+      npx.stdout.on('data', read);
+      npx.stderr.on('data', read);
+      void exited.then(() => reject(new Error(`npx parley serve exited:\n${output}`)));
+    });
+    const below = descendants(npx.pid as number);
+    try {
+      const home = await fetch(`${url}/`);
+      expect(home.status).toBe(200);
+      const page = await home.text();
+      expect(page).toContain('Parley is running');
+      expect(page).not.toContain('<script');
+      expect((await fetch(`${url}/phone`)).status).toBe(404);
+      expect((await fetch(`${url}/agent`)).status).toBe(200);
+
+      const signalled = Date.now();
+      npx.kill('SIGTERM');
+      await exited;
+      await gone(below, 8_000);
+      console.info(`npx parley serve (installed): stopped ${Date.now() - signalled} ms after SIGTERM`);
+    } finally {
+      for (const pid of below) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
   });
 });
