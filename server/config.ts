@@ -98,6 +98,7 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
         webChannelsPerMinute: positive(env, 'PARLEY_WEBCHANNELS_PER_MINUTE'),
         signInPerMinute: positive(env, 'PARLEY_SIGNIN_PER_MINUTE'),
         authFailuresPerMinute: positive(env, 'PARLEY_AUTH_FAILURES_PER_MINUTE'),
+        downloadMbPerMinutePerIp: positive(env, 'PARLEY_DOWNLOAD_MB_PER_MINUTE_PER_IP'),
         messagesPerMinute: positive(env, 'PARLEY_MESSAGES_PER_MINUTE'),
         messagesPerMinutePerIp: positive(env, 'PARLEY_MESSAGES_PER_MINUTE_PER_IP'),
         connectionsPerSession: positive(env, 'PARLEY_CONNECTIONS_PER_SESSION'),

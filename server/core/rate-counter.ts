@@ -53,8 +53,11 @@ function ipv6Groups(address: string): number[] {
 }
 
 export interface RateCounter {
-  /** Counts one hit on `key` in its current window and returns the window's count so far. */
-  hit(key: string, windowMs: number): Promise<number>;
+  /**
+   * Counts a hit on `key` in its current window and returns the window's count so far. A
+   * `weight` counts one hit as that many (bytes sent, in whatever unit the limit is kept).
+   */
+  hit(key: string, windowMs: number, weight?: number): Promise<number>;
   /** When the current window of `key` ends (ms since epoch), for Retry-After. */
   resetAt(key: string, windowMs: number): number;
 }
@@ -73,8 +76,8 @@ export function createWindows(now: () => number = Date.now) {
     for (const [key, w] of windows) if (at - w.start >= w.windowMs) windows.delete(key);
   }
   return {
-    /** Counts one hit on `key` in its current window; the window's count so far. */
-    hit(key: string, windowMs: number): number {
+    /** Counts a hit of `weight` on `key` in its current window; the window's count so far. */
+    hit(key: string, windowMs: number, weight = 1): number {
       const at = now();
       sweep(at);
       let window = windows.get(key);
@@ -82,7 +85,8 @@ export function createWindows(now: () => number = Date.now) {
         window = { start: at, count: 0, windowMs };
         windows.set(key, window);
       }
-      return ++window.count;
+      window.count += weight;
+      return window.count;
     },
     resetAt(key: string, windowMs: number): number {
       return (windows.get(key)?.start ?? now()) + windowMs;
@@ -95,7 +99,7 @@ export function createWindows(now: () => number = Date.now) {
 export function createMemoryCounter(now: () => number = Date.now): RateCounter & { size(): number } {
   const windows = createWindows(now);
   return {
-    hit: (key, windowMs) => Promise.resolve(windows.hit(key, windowMs)),
+    hit: (key, windowMs, weight) => Promise.resolve(windows.hit(key, windowMs, weight)),
     resetAt: windows.resetAt,
     size: windows.size,
   };
@@ -107,9 +111,9 @@ export interface RedisLike {
   isReady: boolean;
 }
 
-// INCR and set the expiry on the first hit of a window, in one round trip.
-const HIT_SCRIPT = `local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+// INCRBY and set the expiry on the first hit of a window, in one round trip.
+const HIT_SCRIPT = `local n = redis.call('INCRBY', KEYS[1], ARGV[2])
+if n == tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n`;
 
 /** Windows in Redis keyed by `parley:rl:<key>:<window number>`; memory when Redis is down. */
@@ -120,18 +124,18 @@ export function createRedisCounter(
 ): RateCounter {
   const fallback = createMemoryCounter(now);
   return {
-    async hit(key, windowMs) {
-      if (!redis.isReady) return fallback.hit(key, windowMs);
+    async hit(key, windowMs, weight = 1) {
+      if (!redis.isReady) return fallback.hit(key, windowMs, weight);
       const slot = Math.floor(now() / windowMs);
       try {
         const count = await redis.eval(HIT_SCRIPT, {
           keys: [`parley:rl:${key}:${slot}`],
-          arguments: [String(windowMs)],
+          arguments: [String(windowMs), String(weight)],
         });
         return Number(count);
       } catch (err) {
         onError(err);
-        return fallback.hit(key, windowMs);
+        return fallback.hit(key, windowMs, weight);
       }
     },
     resetAt: (_key, windowMs) => (Math.floor(now() / windowMs) + 1) * windowMs,

@@ -147,7 +147,7 @@ export function createApp({
   app.use('/v1', (req, _res, next) => {
     next(new ParleyError('not_found', `No such resource: ${req.method} ${req.originalUrl}`, 404));
   });
-  app.use(mediaRouter({ core }));
+  app.use(mediaRouter({ core, downloadMbPerMinutePerIp: limits.downloadMbPerMinutePerIp }));
   app.use(pagesRouter({ assets, demo, demoFlexFlowSid: () => demoFlexFlowSid(core.store) }));
 
   const onError: ErrorRequestHandler = (err, req, res, _next) => {

@@ -3,7 +3,8 @@
  * members only: a visitor with a token for that channel, or an agent holding a task on it.
  * Tokens come in `Authorization: Bearer …` (never in a URL). A download may instead carry a
  * signed, expiring link's `expires` and `signature` (core/media-links.ts): that is how a
- * messaging provider fetches an agent's attachment sent as `MediaUrl`. Uploads stream into the file
+ * messaging provider fetches an agent's attachment sent as `MediaUrl`. Visitors' downloads
+ * are limited in megabytes per address per minute. Uploads stream into the file
  * storage (the body is never held whole in memory); visitors' uploads are limited per
  * address per minute. Downloads stream back with the sniffed type, `Content-Disposition`
  * (inline only for images), `nosniff` and no caching. CORS is open to any origin: no cookies
@@ -17,14 +18,28 @@ import { ParleyError } from '../errors.ts';
 
 export interface MediaRouterOptions {
   core: Core;
+  /** Megabytes visitors at one address may download a minute (DOWNLOAD_MB_PER_MINUTE_PER_IP). */
+  downloadMbPerMinutePerIp?: number;
 }
+
+/**
+ * Megabytes of files visitors at one address may download a minute. A chat's images are
+ * fetched again on every page the widget opens on (they are never cached), so this leaves a
+ * real visitor ample room; without it, one visitor downloading their own 10 MB file in a
+ * loop had the server send 160 MB a second at most of its CPU.
+ */
+export const DOWNLOAD_MB_PER_MINUTE_PER_IP = 500;
+const MB = 1024 * 1024;
 
 const unauthorized = () =>
   new ParleyError('unauthorized', 'Send the session token as `Authorization: Bearer <token>`', 401);
 const notMember = () =>
   new ParleyError('forbidden', 'Only members of this conversation may use its files', 403);
 
-export function mediaRouter({ core }: MediaRouterOptions) {
+export function mediaRouter({
+  core,
+  downloadMbPerMinutePerIp = DOWNLOAD_MB_PER_MINUTE_PER_IP,
+}: MediaRouterOptions) {
   const router = Router();
   const { uploadsPerMinutePerIp } = core.media.limits;
   /** True while this address is under its upload budget (shared across nodes with Redis). */
@@ -100,7 +115,20 @@ export function mediaRouter({ core }: MediaRouterOptions) {
         );
       }
     } else {
-      await authorize(req, record.channelSid);
+      const { kind } = await authorize(req, record.channelSid);
+      const key = `download-mb:ip:${addressKey(req.ip ?? '')}`;
+      const weight = Math.max(1, Math.ceil(record.size / MB));
+      if (kind === 'visitor' && (await core.counter.hit(key, 60_000, weight)) > downloadMbPerMinutePerIp) {
+        res.setHeader(
+          'Retry-After',
+          String(Math.ceil((core.counter.resetAt(key, 60_000) - Date.now()) / 1000)),
+        );
+        throw new ParleyError(
+          'rate_limited',
+          `Too many files downloaded from this address: at most ${downloadMbPerMinutePerIp} MB a minute; wait a minute and try again`,
+          429,
+        );
+      }
     }
     const stored = await core.media.open(record.sid);
     if (!stored) throw new ParleyError('not_found', `Media ${record.sid} was not found`, 404);

@@ -10,4 +10,6 @@ export interface PublicLimits {
   webChannelsPerMinute: number;
   /** Requests with credentials answered 401 per IP per minute before the rest are refused (30). */
   authFailuresPerMinute?: number;
+  /** Megabytes of files visitors at one IP may download per minute (500). */
+  downloadMbPerMinutePerIp?: number;
 }

@@ -198,3 +198,27 @@ describe('IPv6 clients', () => {
     expect(statuses.slice(20)).toEqual([429, 429, 429, 429]);
   });
 });
+
+describe('downloads', () => {
+  it('are limited in megabytes per visitor address', async () => {
+    const { url, flexFlowSid } = await start({ downloadMbPerMinutePerIp: 3 });
+    const chat = await openWebChannel(url, { flexFlowSid, customerFriendlyName: 'Mallory' });
+    const uploaded = await fetch(`${url}/media/${chat.channelSid}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${chat.token}`, 'x-filename': 'note.txt' },
+      body: 'a small note',
+    });
+    const { sid } = (await uploaded.json()) as { sid: string };
+    const download = async () => {
+      const res = await fetch(`${url}/media/${sid}`, { headers: { authorization: `Bearer ${chat.token}` } });
+      await res.arrayBuffer();
+      return res;
+    };
+    // A file under a megabyte counts as one.
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await download()).status);
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    const refused = await download();
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});
