@@ -45,8 +45,7 @@ function templatedFields(state: Record<string, unknown>): [string, string][] {
 /** Why a variable path can only render empty, or null when it may hold something. */
 function unknownVariable(path: (string | number)[], states: Set<string>): string | null {
   const [root = '', child] = path.map(String);
-  if (!(root in KNOWN))
-    return `"${root}" is not a variable Studio has (trigger, widgets, flow, contact)`;
+  if (!(root in KNOWN)) return `"${root}" is not a variable Studio has (trigger, widgets, flow, contact)`;
   const children = KNOWN[root];
   if (children && child !== undefined && !children.includes(child))
     return `${root} has no "${child}" (it has ${children.join(', ')})`;
