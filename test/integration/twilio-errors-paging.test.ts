@@ -207,6 +207,11 @@ describe('Twilio errors on every family', () => {
       ['GET', `${ws}/Workers/${worker.sid}/Reservations`],
       ['GET', `${ws}/Workers/${worker.sid}/Reservations/WR${'0'.repeat(32)}`],
       ['POST', `${ws}/Workers/${worker.sid}/Reservations/WR${'0'.repeat(32)}`],
+      ['GET', `${ws}/TaskChannels`],
+      ['GET', `${ws}/TaskChannels/chat`],
+      ['GET', `${ws}/Workers/${worker.sid}/Channels`],
+      ['GET', `${ws}/Workers/${worker.sid}/Channels/chat`],
+      ['POST', `${ws}/Workers/${worker.sid}/Channels/chat`],
       ['GET', '/v1/WebChannels'],
       ['GET', `/v1/WebChannels/CH${'0'.repeat(32)}`],
       ['DELETE', `/v1/WebChannels/CH${'0'.repeat(32)}`],
@@ -216,7 +221,8 @@ describe('Twilio errors on every family', () => {
     const key = (await parley.api('POST', '/v1/ApiKeys', { friendlyName: 'twilio' })).body;
     const apiKey = `Basic ${Buffer.from(`${key.sid}:${key.secret}`).toString('base64')}`;
     for (const [method, path] of routes) {
-      const body = method === 'POST' ? 'ReservationStatus=accepted' : undefined;
+      const body =
+        method !== 'POST' ? undefined : path.endsWith('/chat') ? 'Capacity=2' : 'ReservationStatus=accepted';
       const form = { 'content-type': 'application/x-www-form-urlencoded' };
       for (const authorization of [basic('wrong-key'), `Bearer ${agent.token}`, undefined]) {
         const res = await fetch(parley.url + path, {

@@ -294,6 +294,32 @@ describe('every field the twilio library reads is set', () => {
     );
     expect(worker.body.sid).toMatch(sidOf('WK'));
     expectResource(worker.body, 'taskrouter/v1/workspace/worker', 'Worker');
+    // The one TaskChannel, chat, and the worker's channel on it: its capacity is the worker's.
+    const taskChannel = await rawItem(() => ws.taskChannels.list());
+    expect(taskChannel.body).toMatchObject({ unique_name: 'chat', sid: expect.stringMatching(sidOf('TC')) });
+    expectResource(taskChannel.body, `${WS}taskChannel`, 'TaskChannel');
+    expectResource(
+      (await raw(() => ws.taskChannels('chat').fetch())).body,
+      `${WS}taskChannel`,
+      'TaskChannel',
+    );
+    const workerChannel = await rawItem(() => ws.workers(worker.value.sid).workerChannels.list());
+    expect(workerChannel.body.sid).toMatch(sidOf('WC'));
+    expectResource(workerChannel.body, `${WS}worker/workerChannel`, 'WorkerChannel');
+    const wider = await raw(() =>
+      ws.workers(worker.value.sid).workerChannels('chat').update({ capacity: 3 }),
+    );
+    expectResource(wider.body, `${WS}worker/workerChannel`, 'WorkerChannel');
+    expect(wider.value).toMatchObject({
+      configuredCapacity: 3,
+      assignedTasks: 0,
+      availableCapacityPercentage: 100,
+    });
+    expect((await parley.api('GET', `/v1/Workers/${worker.value.sid}`)).body.capacity).toBe(3);
+    await expect(
+      ws.workers(worker.value.sid).workerChannels('chat').update({ available: false }),
+    ).rejects.toMatchObject({ status: 400, message: expect.stringContaining('body.Available') });
+
     const available = (await ws.activities.list({ friendlyName: 'Available' }))[0]?.sid;
     await ws.workers(worker.value.sid).update({ activitySid: available });
 
@@ -328,6 +354,8 @@ describe('every field the twilio library reads is set', () => {
     );
     expectResource(accepted.body, 'taskrouter/v1/workspace/worker/reservation', 'Reservation');
     expect(accepted.value.reservationStatus).toBe('accepted');
+    const holding = await ws.workers(worker.value.sid).workerChannels('chat').fetch();
+    expect(holding).toMatchObject({ assignedTasks: 1, availableCapacityPercentage: 66 });
     const assigned = await raw(() => ws.tasks(task.value.sid).fetch());
     expect(assigned.value.assignmentStatus).toBe('assigned');
     expectResource(assigned.body, 'taskrouter/v1/workspace/task', 'Task', ['reason', 'routing_target']);

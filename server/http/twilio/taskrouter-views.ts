@@ -17,7 +17,7 @@ export const WORKSPACE_SID = fixedSid('WS', 'workspace');
 export const ACTIVITIES = BUILT_IN_ACTIVITIES;
 export const activitySid = builtInActivitySid;
 export const activityBySid = builtInBySid;
-const TASK_CHANNEL_SID = fixedSid('TC', 'task-channel:chat');
+export const TASK_CHANNEL_SID = fixedSid('TC', 'task-channel:chat');
 
 const workspaceUrl = (req: Request) => `${baseUrlOf(req)}/v1/Workspaces/${WORKSPACE_SID}`;
 const common = (req: Request) => ({ account_sid: accountSidOf(req), workspace_sid: WORKSPACE_SID });

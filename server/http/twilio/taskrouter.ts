@@ -11,6 +11,7 @@ import { notFound, ParleyError } from '../../errors.ts';
 import { parse } from '../../schemas.ts';
 import { schemas } from '../schemas.ts';
 import { createPlainChannel } from './plain-channels.ts';
+import { channelsRouter } from './taskrouter-channels.ts';
 import { reservationsRouter } from './taskrouter-reservations.ts';
 import { statisticsRouter } from './taskrouter-statistics.ts';
 import {
@@ -60,6 +61,7 @@ export function taskRouterRouter(core: Core): Router {
   });
   // Before the routes with a sid: `/Workers/Statistics` is not a worker.
   ws.use(statisticsRouter(core));
+  ws.use(channelsRouter(core));
 
   const { activities } = routing;
   ws.get('/Activities', async (req, res) => {
