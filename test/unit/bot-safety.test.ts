@@ -19,12 +19,13 @@ const scope = (body: string) => ({
 
 describe('regex conditions', () => {
   it('match the catastrophic pattern of issue 13 against a long message in linear time', () => {
-    // Compiled first: what is timed is the matching, which a backtracking engine takes years over.
+    // Compiled first: what is timed is the matching, which a backtracking engine takes years over;
+    // the ceiling leaves room for a busy machine (RE2 takes ~100 ms here, 4,000 characters).
     testRegex('^(\\w+\\s?)*$', 'warm up');
     const started = performance.now();
     expect(testRegex('^(\\w+\\s?)*$', `${'a'.repeat(4000)}!`)).toBe(false);
     expect(testRegex('^(\\w+\\s?)*$', 'hello world this is fine')).toBe(true);
-    expect(performance.now() - started).toBeLessThan(200);
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 
   it('ignore case as every Studio condition does, unless the pattern says (?-i)', () => {
