@@ -68,6 +68,7 @@ export function workspaceView(req: Request, dates: WorkspaceDates) {
     links: {
       activities: `${url}/Activities`,
       task_queues: `${url}/TaskQueues`,
+      task_channels: `${url}/TaskChannels`,
       tasks: `${url}/Tasks`,
       workers: `${url}/Workers`,
       workflows: `${url}/Workflows`,
@@ -109,6 +110,7 @@ export function workerView(req: Request, worker: WorkerDTO) {
     url,
     links: {
       activity: `${workspaceUrl(req)}/Activities/${workerActivitySid(worker)}`,
+      channels: `${url}/Channels`,
       reservations: `${url}/Reservations`,
       statistics: `${url}/Statistics`,
       workspace: workspaceUrl(req),
