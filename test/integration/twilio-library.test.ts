@@ -291,6 +291,11 @@ describe('the twilio library, pointed at Parley', () => {
     );
     const closed = await client.conversations.v1.conversations(conversation.sid).update({ state: 'closed' });
     expect(closed.state).toBe('closed');
+    const closedOnes = await client.conversations.v1.conversations.list({ state: 'closed', pageSize: 1 });
+    expect(closedOnes.map((c) => c.sid)).toEqual([conversation.sid]);
+    const active = await client.conversations.v1.conversations.list({ state: 'active' });
+    expect(active.map((c) => c.sid)).not.toContain(conversation.sid);
+    expect(active.every((c) => c.state === 'active')).toBe(true);
     expect(closed.uniqueName).toBe('paged');
     await client.conversations.v1.conversations(conversation.sid).remove();
     await expect(client.conversations.v1.conversations(conversation.sid).fetch()).rejects.toMatchObject({

@@ -106,9 +106,24 @@ export function conversationsRouter(core: Core): Router {
   });
   router.get('/', async (req, res) => {
     const form = Form.query(req);
+    const state = form.string('State');
     const page = pageRequest(form);
     form.done();
-    res.json(await listChannels(req, store, 'conversations', page, (c) => conversationView(req, c)));
+    if (state !== undefined && !['active', 'inactive', 'closed'].includes(state))
+      throw new ParleyError('invalid_request', 'query.State: expected active, inactive or closed', 400);
+    // Parley's channels are active or ended: an ended one is both inactive and closed.
+    const keep =
+      state === undefined ? undefined : (c: Channel) => (c.status === 'active') === (state === 'active');
+    res.json(
+      await listChannels(
+        req,
+        store,
+        'conversations',
+        page,
+        (c) => conversationView(req, c),
+        keep || undefined,
+      ),
+    );
   });
   router.get('/:sid', async (req, res) => {
     res.json(conversationView(req, await conversations.getChannel(req.params.sid)));
