@@ -275,8 +275,8 @@ describe('parley-server, packed', () => {
         const match = /http:\/\/127\.0\.0\.1:\d+/.exec(output);
         if (match) resolve(match[0]);
       };
-      npx.stdout.on('data', read);
-      npx.stderr.on('data', read);
+      npx.stdout?.on('data', read);
+      npx.stderr?.on('data', read);
       void exited.then(() => reject(new Error(`npx parley serve exited:\n${output}`)));
     });
     const below = descendants(npx.pid as number);
