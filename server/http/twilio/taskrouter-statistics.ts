@@ -10,7 +10,7 @@ import type { Core } from '../../core/index.ts';
 import { compileExpression } from '../../core/routing/expression.ts';
 import { workerView as coreWorkerView } from '../../core/routing/views.ts';
 import { notFound, ParleyError } from '../../errors.ts';
-import type { TaskQueue, Worker } from '../../store/types.ts';
+import type { TaskEvent, TaskQueue, Worker } from '../../store/types.ts';
 import {
   activityDurations,
   activitySeconds,
@@ -119,12 +119,18 @@ export function statisticsRouter(core: Core): Router {
       url: `${workspaceUrl(req)}/RealTimeStatistics`,
     };
   }
-  async function queueRealTime(req: Request, queue: TaskQueue) {
-    const [tasks, workers, activities] = await Promise.all([
-      openTasks(queue.sid),
-      store.workers.list(),
-      routing.activities.list(),
-    ]);
+  /** Workers and activities, read once for however many queues a request shows. */
+  const workersAndActivities = async () => {
+    const [workers, activities] = await Promise.all([store.workers.list(), routing.activities.list()]);
+    return { workers, activities };
+  };
+  async function queueRealTime(
+    req: Request,
+    queue: TaskQueue,
+    shared?: Awaited<ReturnType<typeof workersAndActivities>>,
+  ) {
+    const { workers, activities } = shared ?? (await workersAndActivities());
+    const tasks = await openTasks(queue.sid);
     const targeted = eligible(queue, workers).map(asActivity);
     const { longest_task_waiting_age, longest_task_waiting_sid, ...figures } = realTimeTasks(tasks, clock());
     return {
@@ -150,15 +156,19 @@ export function statisticsRouter(core: Core): Router {
     form.done();
     return { window, splitByWaitTime };
   }
+  const eventsOf = ({ since, until }: Window, queueSid?: string) =>
+    store.taskEvents.listForWindow({
+      since: new Date(since).toISOString(),
+      until: new Date(until).toISOString(),
+      ...(queueSid && { queueSid }),
+    });
+  /** `events`, when given, are the window's events of every queue (a list of queues reads them once). */
   async function cumulative(
     { window, splitByWaitTime }: ReturnType<typeof cumulativeRequest>,
     filter: { queueSid?: string; workerSid?: string } = {},
+    events?: TaskEvent[],
   ) {
-    const events = await store.taskEvents.listForWindow({
-      since: new Date(window.since).toISOString(),
-      until: new Date(window.until).toISOString(),
-      ...(filter.queueSid && { queueSid: filter.queueSid }),
-    });
+    events ??= await eventsOf(window, filter.queueSid);
     const {
       tasks_entered,
       wait_duration_in_queue_until_accepted,
@@ -222,12 +232,14 @@ export function statisticsRouter(core: Core): Router {
     const queues = (await store.queues.list()).filter(
       (q) => !friendlyName || q.friendlyName === friendlyName,
     );
-    // Only the page's queues are computed: each costs a few indexed reads.
+    // Only the page's queues are computed: each costs its open tasks' reads; the rest is shared.
     const shown = pageOf(req, 'task_queues_statistics', queues, page, (q) => q);
     const items = [];
+    const shared = await workersAndActivities();
+    const events = await eventsOf(request.window);
     for (const queue of shown.task_queues_statistics as TaskQueue[]) {
-      const { account_sid, workspace_sid, url: _r, ...realtime } = await queueRealTime(req, queue);
-      const figures = await cumulative(request, { queueSid: queue.sid });
+      const { account_sid, workspace_sid, url: _r, ...realtime } = await queueRealTime(req, queue, shared);
+      const figures = await cumulative(request, { queueSid: queue.sid }, events);
       items.push({ account_sid, workspace_sid, task_queue_sid: queue.sid, realtime, cumulative: figures });
     }
     res.json({ ...shown, task_queues_statistics: items });
