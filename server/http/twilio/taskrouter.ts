@@ -25,6 +25,7 @@ import {
   workspaceDates,
   workspaceView,
 } from './taskrouter-views.ts';
+import { workerStatisticsRouter } from './taskrouter-worker-statistics.ts';
 import { Form, pageOf, pageRequest } from './wire.ts';
 
 /** An activity sid, built-in or custom; routing refuses one it does not know. */
@@ -61,6 +62,7 @@ export function taskRouterRouter(core: Core): Router {
   });
   // Before the routes with a sid: `/Workers/Statistics` is not a worker.
   ws.use(statisticsRouter(core));
+  ws.use(workerStatisticsRouter(core));
   ws.use(channelsRouter(core));
 
   const { activities } = routing;
