@@ -3,7 +3,8 @@
  * one, else a form-encoded POST of its parameters to its `url` (within the egress policy), as
  * Studio does. A local function is a Node module written like a Twilio Function
  * (`exports.handler = (context, event, callback) => …`); each call runs in a child process of
- * its own, so it shares no state with the server and is killed after 10 s.
+ * its own, so it shares no state with the server and is killed after 10 s. At most
+ * FUNCTION_CONCURRENCY run at once; a call waits up to 10 s for a turn, then fails.
  */
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,6 +13,9 @@ import { EgressError, type EgressPolicy } from '../egress.ts';
 import type { Effect } from './widgets/types.ts';
 
 export const FUNCTION_TIMEOUT_MS = 10_000;
+/** Local functions one server runs at once; more wait (up to the timeout) for a turn. */
+export const FUNCTION_CONCURRENCY = 8;
+const FUNCTION_QUEUE = 200;
 const MAX_BODY = 256 * 1024;
 const CHILD = join(import.meta.dirname, 'function-child.cjs');
 
@@ -136,6 +140,44 @@ async function runRemote(effect: FunctionEffect, egress: EgressPolicy): Promise<
   }
 }
 
+// A child process is the server's own resource (memory, a descriptor, a second of CPU to
+// start), whichever chat asks for it, so the count is kept for the process: a visitor who loops
+// a flow through a slow function cannot make the server fork without end.
+const children = { running: 0, waiting: [] as (() => void)[] };
+
+/** Runs `run` when fewer than FUNCTION_CONCURRENCY children run; `busy()` when none frees in time. */
+async function inChildSlot(run: () => Promise<Outcome>, busy: () => Outcome): Promise<Outcome> {
+  if (children.running < FUNCTION_CONCURRENCY) children.running++;
+  else {
+    if (children.waiting.length >= FUNCTION_QUEUE) return busy();
+    const turn = await new Promise<boolean>((resolve) => {
+      const take = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        children.waiting.splice(children.waiting.indexOf(take), 1);
+        resolve(false);
+      }, FUNCTION_TIMEOUT_MS);
+      children.waiting.push(take);
+    });
+    if (!turn) return busy();
+  }
+  try {
+    return await run();
+  } finally {
+    // The slot passes to the next in line, or is given back.
+    const next = children.waiting.shift();
+    if (next) next();
+    else children.running--;
+  }
+}
+
+const busy = (): Outcome => ({
+  outcome: 'fail',
+  outputs: { error: `more than ${FUNCTION_CONCURRENCY} functions were running: none answered in time` },
+});
+
 /** Runs the widget's function; `success` on a 2xx answer, `fail` otherwise. */
 export function performRunFunction(
   effect: FunctionEffect,
@@ -146,5 +188,5 @@ export function performRunFunction(
   }: { functionsDir?: string; egress: EgressPolicy; context: Record<string, unknown> },
 ): Promise<Outcome> {
   const file = localFunction(functionsDir, effect);
-  return file ? runLocal(file, effect, context) : runRemote(effect, egress);
+  return file ? inChildSlot(() => runLocal(file, effect, context), busy) : runRemote(effect, egress);
 }
