@@ -1,9 +1,11 @@
 /**
- * A bot's replies across a crash. Each reply is stored with the step that sends it, in one
- * transaction, and stays recorded as that step's effect until the next step is saved: a server
- * that dies between the two sends, once restarted on the same database, neither repeats the
- * reply nor loses the ones after it. The crash is the store refusing the next step's write (as
- * a process killed at that moment would leave it); the restart is a new core on the same file.
+ * A bot's replies across a crash, and across two nodes. Each reply is stored with the step that
+ * sends it, in one transaction, and stays recorded as that step's effect until the next step is
+ * saved: a server that dies between the two sends, once restarted on the same database, neither
+ * repeats the reply nor loses the ones after it. The crash is the store refusing the next step's
+ * write (as a process killed at that moment would leave it); the restart is a new core on the
+ * same file. Two cores on one file stand for two nodes: the copy of an execution one of them
+ * keeps goes stale when the other steps it, and costs a retry, never a visitor's message.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,6 +35,30 @@ const FLOW = {
     say('one', 'One', 'two'),
     say('two', 'Two', 'three'),
     say('three', 'Three'),
+  ],
+};
+
+const ask = (name: string, next: string) => ({
+  name,
+  type: 'send-and-wait-for-reply',
+  properties: { body: 'You said {{ trigger.message.Body }}; and?' },
+  transitions: [
+    { event: 'incomingMessage', next },
+    { event: 'timeout', next },
+  ],
+});
+
+const ECHO = {
+  initial_state: 'Trigger',
+  states: [
+    {
+      name: 'Trigger',
+      type: 'trigger',
+      properties: {},
+      transitions: [{ event: 'incomingMessage', next: 'ask' }],
+    },
+    ask('ask', 'askAgain'),
+    ask('askAgain', 'ask'),
   ],
 };
 
@@ -73,6 +99,29 @@ function start(file: string, crashAt?: string) {
   return { core, store };
 }
 
+/** A studio Flex Flow running `definition`, a visitor and their channel, made through `store`. */
+async function studioChat(core: Core, store: Store, definition: object) {
+  const flow = await store.flows.create({ friendlyName: 'bot', definition: definition as never });
+  const flexFlow = await store.flexFlows.create({
+    friendlyName: 'web',
+    channelType: 'web',
+    contactIdentity: 'web',
+    enabled: true,
+    integrationType: 'studio',
+    integration: { flowSid: flow.sid },
+    longLived: false,
+    janitorEnabled: true,
+    allowedOrigins: ['self'],
+  });
+  const contact = await store.contacts.create({ identity: 'visitor-sam', friendlyName: 'Sam' });
+  const channel = await core.conversations.startChannel({
+    flexFlow,
+    contactSid: contact.sid,
+    customerFriendlyName: 'Sam',
+  });
+  return { channelSid: channel.sid, identity: contact.identity };
+}
+
 async function transcript(store: Store, channelSid: string) {
   const messages = await store.messages.list(channelSid, { limit: 100 });
   return messages.map((m) => `${m.index} ${m.authorRole}: ${m.body}`);
@@ -84,28 +133,11 @@ describe('a bot reply and a crash', () => {
     dirs.push(dir);
     const file = join(dir, 'parley.db');
     const first = start(file, 'two');
-    const flow = await first.store.flows.create({ friendlyName: 'count', definition: FLOW });
-    const flexFlow = await first.store.flexFlows.create({
-      friendlyName: 'web',
-      channelType: 'web',
-      contactIdentity: 'web',
-      enabled: true,
-      integrationType: 'studio',
-      integration: { flowSid: flow.sid },
-      longLived: false,
-      janitorEnabled: true,
-      allowedOrigins: ['self'],
-    });
-    const contact = await first.store.contacts.create({ identity: 'visitor-sam', friendlyName: 'Sam' });
-    const channel = await first.core.conversations.startChannel({
-      flexFlow,
-      contactSid: contact.sid,
-      customerFriendlyName: 'Sam',
-    });
-    await first.core.conversations.post({ channelSid: channel.sid, from: contact.identity, body: 'hi' });
+    const { channelSid, identity } = await studioChat(first.core, first.store, FLOW);
+    await first.core.conversations.post({ channelSid, from: identity, body: 'hi' });
     await first.core.idle();
     // Died after "One" was stored with its step, before the step that sends "Two".
-    expect(await transcript(first.store, channel.sid)).toEqual(['0 customer: hi', '1 bot: One']);
+    expect(await transcript(first.store, channelSid)).toEqual(['0 customer: hi', '1 bot: One']);
     const [pending] = await first.store.executions.listWithPendingEffects();
     expect(pending?.pendingEffects).toEqual([{ type: 'sendMessage', body: 'One', attributes: {} }]);
     const crashed = running.splice(0, 1)[0] as { core: Core; store: Store };
@@ -114,11 +146,42 @@ describe('a bot reply and a crash', () => {
 
     const second = start(file);
     await expect
-      .poll(() => transcript(second.store, channel.sid), { timeout: 5000 })
+      .poll(() => transcript(second.store, channelSid), { timeout: 5000 })
       .toEqual(['0 customer: hi', '1 bot: One', '2 bot: Two', '3 bot: Three']);
     await second.core.idle();
     const execution = await second.store.executions.get(pending?.sid as string);
     expect(execution).toMatchObject({ status: 'ended' });
     expect(await second.store.executions.listWithPendingEffects()).toEqual([]);
+  });
+});
+
+describe('a bot on two nodes', () => {
+  it('answers a message on the node whose copy of the execution the other node made stale', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-bot-nodes-'));
+    dirs.push(dir);
+    const file = join(dir, 'parley.db');
+    const a = start(file);
+    const b = start(file);
+    const { channelSid, identity } = await studioChat(a.core, a.store, ECHO);
+    const say = async (node: { core: Core }, body: string) => {
+      await node.core.conversations.post({ channelSid, from: identity, body });
+      await node.core.idle();
+    };
+    await say(a, 'one'); // node A starts the execution and keeps its copy
+    await say(b, 'two'); // node B steps it: A's copy is now a version behind
+    await say(a, 'three'); // A's save from its copy is refused; A steps again from the store
+    await say(a, 'four');
+    expect(await transcript(a.store, channelSid)).toEqual([
+      '0 customer: one',
+      '1 bot: You said one; and?',
+      '2 customer: two',
+      '3 bot: You said one; and?',
+      '4 customer: three',
+      '5 bot: You said one; and?',
+      '6 customer: four',
+      '7 bot: You said one; and?',
+    ]);
+    const [execution] = await a.store.executions.list({ channelSid });
+    expect(execution).toMatchObject({ status: 'active', state: { steps: 5 } });
   });
 });
