@@ -178,6 +178,21 @@ describe.each(engines)('a bot step saved with its reply on the %s store', (_engi
     expect(await dueTimers()).toEqual([`${execution.sid}|1`]);
   });
 
+  it('saves a step that sets no timer (a send-message) with its message', async () => {
+    const sent = [{ type: 'sendMessage' as const, body: 'reply 1', attributes: {} }];
+    const result = await store.executions.saveAndPost(
+      execution.sid,
+      0,
+      stateAt(1),
+      sent,
+      undefined,
+      reply(1),
+    );
+    expect(result?.execution).toMatchObject({ version: 1, pendingEffects: sent });
+    expect(result?.posted).toMatchObject({ status: 'stored', created: true, message: { index: 1 } });
+    expect(await dueTimers()).toEqual([]);
+  });
+
   it('writes nothing when the execution is not at the version the step started from', async () => {
     await store.executions.save(execution.sid, 0, stateAt(1), []);
     expect(await saveAndPost(store, 0, 2)).toBeNull();
