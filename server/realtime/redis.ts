@@ -6,8 +6,20 @@
  */
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
+import type { RedisLike } from '../core/rate-counter.ts';
 
-export async function connectRedisAdapter(url: string, onError: (err: unknown) => void) {
+/** Named so the declarations stay small: the client's inferred type spells out every command. */
+export interface RedisConnection {
+  adapter: ReturnType<typeof createAdapter>;
+  /** The commands connection, for other shared state (rate-limit counters). */
+  client: RedisLike;
+  close(): Promise<void>;
+}
+
+export async function connectRedisAdapter(
+  url: string,
+  onError: (err: unknown) => void,
+): Promise<RedisConnection> {
   const pub = createClient({ url });
   const sub = pub.duplicate();
   // A Redis hiccup is logged and reconnected by the client; it must not crash the process.
@@ -16,7 +28,6 @@ export async function connectRedisAdapter(url: string, onError: (err: unknown) =
   await Promise.all([pub.connect(), sub.connect()]);
   return {
     adapter: createAdapter(pub, sub),
-    /** The commands connection, for other shared state (rate-limit counters). */
     client: pub,
     async close() {
       await Promise.allSettled([pub.quit(), sub.quit()]);
