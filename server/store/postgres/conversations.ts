@@ -179,24 +179,32 @@ const APPEND = `
   SELECT existing.*, false AS created FROM existing`;
 
 /**
- * A member's message in one statement: the channel's state, the author's membership and the
- * task's status are read, the channel's index bumped (its row lock orders appends; the status
- * is checked again on the locked row) and the message inserted, all before the one reply.
+ * What a member's message is checked against, for `$2` the channel and `$3` the author: the
+ * channel's status, the author's membership and the task's status (shared with the bot's
+ * step-and-reply statement in flows.ts, which uses the same parameter numbers).
  */
-const POST = `
-  WITH context AS (
+export const MEMBER_CONTEXT = `context AS (
     SELECT c.sid, c.status, m.role, m.friendly_name, t.status AS task_status
     FROM channels c
       LEFT JOIN members m ON m.channel_sid = c.sid AND m.identity = $3::text
       LEFT JOIN tasks t ON t.sid = c.task_sid
     WHERE c.sid = $2::text
-  ), existing AS (
+  )`;
+
+/**
+ * The member's message appended after MEMBER_CONTEXT: a stored clientId (`$6`) returns the
+ * original; otherwise, when the channel is active, the author a member and `guard` holds, the
+ * channel's index is bumped (its row lock orders appends; the status is checked again on the
+ * locked row) and the message (`$1` sid, `$4` body, `$5` attributes, `$7` date) inserted.
+ */
+export function memberMessage(guard = ''): string {
+  return `existing AS (
     SELECT * FROM messages WHERE channel_sid = $2::text AND client_id = $6::text
   ), next AS (
     UPDATE channels SET last_message_index = last_message_index + 1, date_updated = $7::text
     FROM context
     WHERE channels.sid = context.sid AND channels.status = 'active' AND context.role IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM existing)
+      ${guard}AND NOT EXISTS (SELECT 1 FROM existing)
     RETURNING channels.last_message_index, context.role, context.friendly_name
   ), inserted AS (
     INSERT INTO messages (sid, channel_sid, idx, from_identity, author_role, author_name, body, attributes, client_id, date_created)
@@ -207,11 +215,19 @@ const POST = `
     SELECT inserted.*, true AS created FROM inserted
     UNION ALL
     SELECT existing.*, false AS created FROM existing
-  )
+  )`;
+}
+
+/** A member's message in one statement, all before the one reply. */
+const POST = `
+  WITH ${MEMBER_CONTEXT}, ${memberMessage()}
   SELECT context.status AS channel_status, context.role AS member_role, context.task_status, stored.*
   FROM context LEFT JOIN stored ON true`;
 
-const CLOSED_TASK = new Set(['completed', 'canceled']);
+/** Whether the channel's task (its status as MEMBER_CONTEXT reads it) is still open. */
+export function taskOpen(taskStatus: string | null | undefined): boolean {
+  return taskStatus != null && taskStatus !== 'completed' && taskStatus !== 'canceled';
+}
 
 export function messageRepository(deps: Deps): MessageRepository {
   const { pool, newSid } = deps;
@@ -241,7 +257,7 @@ export function messageRepository(deps: Deps): MessageRepository {
       if (!row.member_role) return { status: 'not_a_member' };
       if (!row.sid) return { status: 'inactive' };
       const { channel_status: _s, member_role: _r, task_status, created, ...message } = row;
-      const engaged = task_status != null && !CLOSED_TASK.has(task_status);
+      const engaged = taskOpen(task_status);
       return { status: 'stored', message: toMessage(message), created: created === true, engaged };
     },
     /**

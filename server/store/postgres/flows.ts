@@ -1,6 +1,7 @@
 /** PostgreSQL repositories of bot flows (every revision kept) and their executions. */
 import { type Row, toExecution, toFlow, toMessage } from '../rows.ts';
 import type { ExecutionRepository, FlowRepository } from '../types.ts';
+import { MEMBER_CONTEXT, memberMessage, taskOpen } from './conversations.ts';
 import { all, type Deps, one, transaction } from './db.ts';
 
 const FLOW =
@@ -74,13 +75,7 @@ export function flowRepository(deps: Deps): FlowRepository {
  * channel's deletion does.
  */
 const SAVE_AND_POST = `
-  WITH context AS (
-    SELECT c.sid, c.status, m.role, m.friendly_name, t.status AS task_status
-    FROM channels c
-      LEFT JOIN members m ON m.channel_sid = c.sid AND m.identity = $3::text
-      LEFT JOIN tasks t ON t.sid = c.task_sid
-    WHERE c.sid = $2::text
-  ), saved AS (
+  WITH ${MEMBER_CONTEXT}, saved AS (
     UPDATE executions SET state = $8::jsonb, status = $9::text, pending_effects = $10::jsonb,
       version = version + 1, date_updated = $7::text
     WHERE sid = $11::text AND version = $12::int
@@ -90,29 +85,10 @@ const SAVE_AND_POST = `
     INSERT INTO timers (kind, ref, due_at) SELECT $13::text, $14::text, $15::text FROM saved
     WHERE $13::text IS NOT NULL
     ON CONFLICT (kind, ref) DO UPDATE SET due_at = excluded.due_at, claimed_at = NULL
-  ), existing AS (
-    SELECT * FROM messages WHERE channel_sid = $2::text AND client_id = $6::text
-  ), next AS (
-    UPDATE channels SET last_message_index = last_message_index + 1, date_updated = $7::text
-    FROM context
-    WHERE channels.sid = context.sid AND channels.status = 'active' AND context.role IS NOT NULL
-      AND EXISTS (SELECT 1 FROM saved) AND NOT EXISTS (SELECT 1 FROM existing)
-    RETURNING channels.last_message_index, context.role, context.friendly_name
-  ), inserted AS (
-    INSERT INTO messages (sid, channel_sid, idx, from_identity, author_role, author_name, body, attributes, client_id, date_created)
-    SELECT $1::text, $2::text, next.last_message_index, $3::text, next.role, next.friendly_name, $4::text, $5::jsonb, $6::text, $7::text
-    FROM next
-    RETURNING *
-  ), stored AS (
-    SELECT inserted.*, true AS created FROM inserted
-    UNION ALL
-    SELECT existing.*, false AS created FROM existing
-  )
+  ), ${memberMessage('AND EXISTS (SELECT 1 FROM saved) ')}
   SELECT context.status AS channel_status, context.role AS member_role, context.task_status,
     (SELECT row_to_json(saved) FROM saved) AS saved_execution, stored.*
   FROM context LEFT JOIN stored ON true`;
-
-const CLOSED_TASK = new Set(['completed', 'canceled']);
 
 export function executionRepository(deps: Deps): ExecutionRepository {
   const { pool, newSid } = deps;
@@ -240,7 +216,7 @@ export function executionRepository(deps: Deps): ExecutionRepository {
         if (!execution && channel_status === 'active') return null;
         return { execution, posted: { status: 'inactive' } };
       }
-      const engaged = task_status != null && !CLOSED_TASK.has(task_status);
+      const engaged = taskOpen(task_status);
       return {
         execution,
         posted: { status: 'stored', message: toMessage(stored), created: created === true, engaged },
