@@ -10,6 +10,7 @@ import type { Logger } from '../../logger.ts';
 import type { DeliveryStatus } from '../../protocol.ts';
 import type { Message, Store } from '../../store/types.ts';
 import type { EventBus } from '../events.ts';
+import { flexFlowOfMessage } from '../proxy/channel-flow.ts';
 import { domainOf } from './address.ts';
 import type { Mailer } from './mailer.ts';
 
@@ -42,9 +43,11 @@ export function createEmailDelivery({
     /** Mails the message out when an agent or the bot wrote it in an email conversation. */
     async onMessage(message: Message): Promise<void> {
       if (message.authorRole !== 'agent' && message.authorRole !== 'bot') return;
+      // Most messages are web chats': the shared lookup answers that without reading the channel.
+      const flexFlow = await flexFlowOfMessage(store, message);
+      if (flexFlow?.channelType !== 'email') return;
       const channel = await store.channels.get(message.channelSid);
-      const flexFlow = channel && (await store.flexFlows.get(channel.flexFlowSid));
-      if (!channel || flexFlow?.channelType !== 'email') return;
+      if (!channel) return;
       const [session] = await store.proxySessions.list({ channelSid: channel.sid, status: 'open' });
       const to = session?.participants[0]?.address;
       if (!mailer || !to) {

@@ -17,6 +17,7 @@ import type { DeliveryStatus } from '../../protocol.ts';
 import type { Message, Store } from '../../store/types.ts';
 import type { EventBus } from '../events.ts';
 import type { MediaLinks } from '../media-links.ts';
+import { flexFlowOfMessage } from './channel-flow.ts';
 import type { MessagingConnectorClient } from './connector.ts';
 
 /** Twilio's MessageStatus values, as Parley records them. */
@@ -82,9 +83,9 @@ export function createDelivery({ store, events, log, connector, publicUrl, media
     /** Sends the message out when it was written by an agent or the bot on a messaging channel. */
     async onMessage(message: Message): Promise<void> {
       if (message.authorRole !== 'agent' && message.authorRole !== 'bot') return;
-      const channel = await store.channels.get(message.channelSid);
-      const flexFlow = channel && (await store.flexFlows.get(channel.flexFlowSid));
-      if (!channel || !flexFlow || flexFlow.channelType === 'web' || !flexFlow.messagingConnector) return;
+      const flexFlow = await flexFlowOfMessage(store, message);
+      if (!flexFlow || flexFlow.channelType === 'web' || !flexFlow.messagingConnector) return;
+      const channel = { sid: message.channelSid };
       const [session] = await store.proxySessions.list({ channelSid: channel.sid, status: 'open' });
       const participant = session?.participants[0];
       if (!participant) {
