@@ -1,0 +1,102 @@
+/**
+ * The outbound listeners remember a channel's Flex Flow per node, but not the Flex Flow's
+ * channel type or connector: another node sharing the database may change those. Two SQLite
+ * stores on one file stand for two nodes; a real HTTP provider receives what node A sends.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EventBus } from '../../server/core/events.ts';
+import { createMediaLinks } from '../../server/core/media-links.ts';
+import { createHttpConnector } from '../../server/core/proxy/connector.ts';
+import { createDelivery } from '../../server/core/proxy/delivery.ts';
+import { systemClock } from '../../server/ids.ts';
+import { createSqliteStore } from '../../server/store/sqlite/index.ts';
+import type { Store } from '../../server/store/types.ts';
+import { fakeProvider } from '../integration/messaging-helpers.ts';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+describe('outbound delivery on several nodes', () => {
+  it("sees a Flex Flow turned from web to SMS on node B at node A's next agent message", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-delivery-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'parley.db');
+    const nodeA: Store = createSqliteStore({ file });
+    cleanups.push(() => nodeA.close());
+    const nodeB: Store = createSqliteStore({ file });
+    cleanups.push(() => nodeB.close());
+    const provider = await fakeProvider();
+    cleanups.push(() => provider.close());
+
+    const log = pino({ level: 'silent' });
+    const delivery = createDelivery({
+      store: nodeA,
+      events: new EventBus(),
+      log,
+      connector: createHttpConnector({ log, attempts: 1 }),
+      publicUrl: () => 'http://127.0.0.1:9',
+      mediaLinks: createMediaLinks('unit-test-secret-0123456789', systemClock),
+    });
+
+    const flexFlow = await nodeA.flexFlows.create({
+      friendlyName: 'Shop',
+      channelType: 'web',
+      contactIdentity: '+15550100',
+      enabled: true,
+      integrationType: 'task',
+      integration: {},
+      longLived: false,
+      janitorEnabled: true,
+      allowedOrigins: [],
+    });
+    const contact = await nodeA.contacts.create({ identity: '+15550123', friendlyName: 'Ana' });
+    const channel = await nodeA.channels.create({
+      flexFlowSid: flexFlow.sid,
+      contactSid: contact.sid,
+      friendlyName: 'Chat with Ana',
+      attributes: { from: 'Ana', channelType: 'web' },
+    });
+    await nodeA.proxySessions.open({
+      flexFlowSid: flexFlow.sid,
+      channelSid: channel.sid,
+      identity: contact.identity,
+      address: '+15550123',
+      proxyAddress: '+15550100',
+    });
+    const agentSays = async (body: string) => {
+      const { message } = await nodeA.messages.append({
+        channelSid: channel.sid,
+        from: 'agent-1',
+        authorRole: 'agent',
+        authorName: 'Sam',
+        body,
+      });
+      await delivery.onMessage(message);
+      return (await nodeA.messages.get(channel.sid, message.sid))?.attributes.deliveryStatus;
+    };
+
+    // A web chat: nothing goes out (and node A now remembers the channel's Flex Flow).
+    expect(await agentSays('first')).toBeUndefined();
+    expect(provider.calls()).toBe(0);
+
+    await nodeB.flexFlows.update(flexFlow.sid, {
+      channelType: 'sms',
+      messagingConnector: { url: provider.url, authToken: 'token-0123456789' },
+    });
+    expect(await agentSays('second')).toBe('queued');
+    expect(provider.received.map((r) => [r.form.get('To'), r.form.get('Body')])).toEqual([
+      ['+15550123', 'second'],
+    ]);
+
+    // And back: node A stops sending as soon as node B makes it a web Flex Flow again.
+    await nodeB.flexFlows.update(flexFlow.sid, { channelType: 'web', messagingConnector: null });
+    expect(await agentSays('third')).toBeUndefined();
+    expect(provider.calls()).toBe(1);
+  });
+});
