@@ -78,6 +78,8 @@ export interface StepLog {
   error?: string;
   /** Set on the steps of a subflow: the flow they belong to. */
   flowSid?: string;
+  /** When the step was taken (ISO 8601); absent on executions stored before steps were timed. */
+  at?: string;
 }
 
 /** A subflow being run: where it returns to, and the parent's context to restore then. */

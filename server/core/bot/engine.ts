@@ -237,7 +237,13 @@ export function step(
       if ('effects' in result) {
         effects.push(...result.effects);
         execution.waiting = { state: state.name, waitId: String(execution.steps) };
-        execution.log.push({ state: state.name, type: state.type, event: null, ...inSubflow() });
+        execution.log.push({
+          state: state.name,
+          type: state.type,
+          event: null,
+          ...inSubflow(),
+          at: new Date().toISOString(),
+        });
         return { execution, effects };
       }
       if ('subflow' in result) {
@@ -264,6 +270,7 @@ export function step(
         event: leaving,
         ...(error && { error }),
         ...inSubflow(),
+        at: new Date().toISOString(),
       });
       const next = result.next ?? state.transitions.find((t) => t.event === leaving)?.next;
       // A subflow that reaches its end returns to its parent; one that fails returns `failed`.

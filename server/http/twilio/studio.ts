@@ -8,6 +8,7 @@ import { type FlowDefinition, validateDefinition } from '../../core/bot/definiti
 import type { Core } from '../../core/index.ts';
 import { notFound, ParleyError } from '../../errors.ts';
 import type { Channel, Execution, Flow } from '../../store/types.ts';
+import type { StepLog } from '../../studio-types.ts';
 import { accountSidOf, baseUrlOf, Form, fixedSid, pageOf, pageRequest, twilioDate } from './wire.ts';
 
 function checked(definition: unknown): FlowDefinition {
@@ -197,26 +198,70 @@ export function studioRouter(core: Core): Router {
     const form = Form.query(req);
     const page = pageRequest(form);
     form.done();
-    const url = `${flowUrl(req, execution.flowSid)}/Executions/${execution.sid}/Steps`;
-    const steps = execution.state.log.map((entry, i) => ({ ...entry, i }));
-    res.json(
-      pageOf(req, 'steps', steps, page, (step) => ({
-        account_sid: accountSidOf(req),
-        sid: fixedSid('FT', `${execution.sid}:${step.i}`),
-        flow_sid: execution.flowSid,
-        execution_sid: execution.sid,
-        parent_step_sid: null,
-        name: step.event ?? step.state,
-        type: step.type,
-        transitioned_from: step.state,
-        transitioned_to: execution.state.log[step.i + 1]?.state ?? 'Ended',
-        context: {},
-        date_created: null,
-        date_updated: null,
-        url: `${url}/${fixedSid('FT', `${execution.sid}:${step.i}`)}`,
-        links: { step_context: `${url}/${fixedSid('FT', `${execution.sid}:${step.i}`)}/Context` },
-      })),
-    );
+    const steps = execution.state.log.map((_, i) => i);
+    res.json(pageOf(req, 'steps', steps, page, (i) => stepOf(req, execution, i)));
+  });
+  router.get('/Flows/:sid/Executions/:executionSid/Steps/:stepSid', async (req, res) => {
+    const execution = await getExecution(req.params.sid, req.params.executionSid);
+    res.json(stepOf(req, execution, stepIndex(execution, req.params.stepSid)));
+  });
+  router.get('/Flows/:sid/Executions/:executionSid/Steps/:stepSid/Context', async (req, res) => {
+    const execution = await getExecution(req.params.sid, req.params.executionSid);
+    const i = stepIndex(execution, req.params.stepSid);
+    res.json({
+      account_sid: accountSidOf(req),
+      context: stepContext(execution, i),
+      execution_sid: execution.sid,
+      flow_sid: execution.flowSid,
+      step_sid: req.params.stepSid,
+      url: `${stepsUrl(req, execution)}/${req.params.stepSid}/Context`,
+    });
   });
   return router;
+}
+
+type StoredExecution = Execution;
+
+const stepsUrl = (req: Request, execution: StoredExecution) =>
+  `${flowUrl(req, execution.flowSid)}/Executions/${execution.sid}/Steps`;
+
+const stepSidOf = (execution: StoredExecution, i: number) => fixedSid('FT', `${execution.sid}:${i}`);
+
+function stepIndex(execution: StoredExecution, sid: string): number {
+  const i = execution.state.log.findIndex((_, n) => stepSidOf(execution, n) === sid);
+  if (i < 0) throw notFound('Step', sid);
+  return i;
+}
+
+/**
+ * A step's context is the widget's outputs as the execution holds them now (Parley keeps one
+ * set of outputs per widget, so a widget run several times shows its latest run's).
+ */
+function stepContext(execution: StoredExecution, i: number) {
+  const name = execution.state.log[i]?.state ?? '';
+  const outputs = execution.state.context.widgets[name];
+  return { widgets: outputs === undefined ? {} : { [name]: outputs } };
+}
+
+function stepOf(req: Request, execution: StoredExecution, i: number) {
+  const step = execution.state.log[i] as StepLog;
+  const url = `${stepsUrl(req, execution)}/${stepSidOf(execution, i)}`;
+  // Executions stored before steps were timed answer their own dates instead.
+  const at = step.at ?? (i === 0 ? execution.dateCreated : execution.dateUpdated);
+  return {
+    account_sid: accountSidOf(req),
+    sid: stepSidOf(execution, i),
+    flow_sid: execution.flowSid,
+    execution_sid: execution.sid,
+    parent_step_sid: null,
+    name: step.event ?? step.state,
+    type: step.type,
+    transitioned_from: step.state,
+    transitioned_to: execution.state.log[i + 1]?.state ?? 'Ended',
+    context: stepContext(execution, i),
+    date_created: twilioDate(at),
+    date_updated: twilioDate(at),
+    url,
+    links: { step_context: `${url}/Context` },
+  };
 }
