@@ -545,9 +545,7 @@ describe('every field the twilio library reads is set', () => {
     );
     expect(step.body.sid).toMatch(sidOf('FT'));
     // A top-level step has no parent step, as in Twilio.
-    expectResource(step.body, 'studio/v2/flow/execution/executionStep', 'ExecutionStep', [
-      'parent_step_sid',
-    ]);
+    expectResource(step.body, 'studio/v2/flow/execution/executionStep', 'ExecutionStep', ['parent_step_sid']);
   });
 
   it('Conversations: conversations, messages, participants', async () => {
