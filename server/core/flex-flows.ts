@@ -55,7 +55,7 @@ export function createFlexFlows({ store, routing, bot, external }: FlexFlowsDeps
     /** A customer wrote on the channel: start or continue the engagement. */
     async onCustomerMessage(channel: Channel, message: Message): Promise<void> {
       const flexFlow = await store.flexFlows.get(channel.flexFlowSid);
-      if (!flexFlow) return;
+      if (!flexFlow) return bot.onCustomerMessageWithoutFlexFlow(channel, message);
       // While a task is open the agent (or the queue) has the conversation; a read settles it.
       const current = channel.attributes.taskSid ? await store.tasks.get(channel.attributes.taskSid) : null;
       if (current && current.status !== 'completed' && current.status !== 'canceled') return;

@@ -95,6 +95,31 @@ export function createBotRunner({
     return run;
   }
 
+  /**
+   * What an execution started by request on a channel of no Flex Flow runs with in place of one
+   * (a Twilio-shaped execution whose `From` is no Flex Flow's address): its own flow, that
+   * address, no workflow of its own. Built from the request, and again from the execution's
+   * state for each later message, so it needs nothing stored beside them.
+   */
+  function requestContext(channel: Channel, flowSid: string, address: string): FlexFlow {
+    return {
+      sid: channel.flexFlowSid,
+      friendlyName: '',
+      channelType: 'custom',
+      contactIdentity: address,
+      enabled: true,
+      integrationType: 'studio',
+      integration: { flowSid },
+      longLived: false,
+      janitorEnabled: false,
+      allowedOrigins: [],
+      widgetConfig: {},
+      messagingConnector: null,
+      dateCreated: channel.dateCreated,
+      dateUpdated: channel.dateUpdated,
+    };
+  }
+
   function inboundOf(flexFlow: FlexFlow, channel: Channel, message: Message): InboundMessage {
     return {
       Body: message.body,
@@ -341,6 +366,18 @@ export function createBotRunner({
     },
 
     /**
+     * A customer wrote on a channel of no Flex Flow: only an execution started there by request
+     * hears it (a Studio execution waiting for a reply); nothing starts one.
+     */
+    async onCustomerMessageWithoutFlexFlow(channel: Channel, message: Message) {
+      const active = copies.forChannel(channel.sid) ?? (await store.executions.findActive(channel.sid));
+      if (!active || active.status === 'ended') return;
+      const address = active.state.context.flow.channel.address;
+      const inbound = inboundOf(requestContext(channel, active.flowSid, address), channel, message);
+      await drive(active.sid, { kind: 'message', inbound }, active);
+    },
+
+    /**
      * Starts an execution by request (REST or outbound), with `parameters` at flow.data and
      * trigger.request.parameters; `address` (Studio's `From`) is flow.channel.address, else the
      * Flex Flow's contact identity.
@@ -351,7 +388,9 @@ export function createBotRunner({
       parameters: Record<string, unknown>,
       address?: string,
     ) {
-      const flexFlow = await store.flexFlows.get(channel.flexFlowSid);
+      const flexFlow =
+        (await store.flexFlows.get(channel.flexFlowSid)) ??
+        (address ? requestContext(channel, flowSid, address) : null);
       if (!flexFlow) throw notFound('Flex Flow', channel.flexFlowSid);
       if (await store.executions.findActive(channel.sid)) {
         throw new ParleyError('conflict', `Channel ${channel.sid} already has an active execution`, 409);

@@ -9,6 +9,7 @@ import type { Core } from '../../core/index.ts';
 import { notFound, ParleyError } from '../../errors.ts';
 import type { Channel, Execution, Flow } from '../../store/types.ts';
 import type { StepLog } from '../../studio-types.ts';
+import { createPlainChannel } from './plain-channels.ts';
 import { accountSidOf, baseUrlOf, Form, fixedSid, pageOf, pageRequest, twilioDate } from './wire.ts';
 
 function checked(definition: unknown): FlowDefinition {
@@ -132,16 +133,15 @@ export function studioRouter(core: Core): Router {
   /**
    * Where an execution runs: `To` a channel sid; or `To` a contact's address with `From` the
    * contact identity of a Flex Flow (a messaging one opens a proxy session, as an SMS would).
+   * A `From` that is no Flex Flow's address (a number from Twilio's docs or another account)
+   * runs on a conversation of its own with `To` as the customer: the flow's messages are stored
+   * there (read through /v1/Conversations/CH…/Messages) and the customer's replies, posted there
+   * with `Author` `To`, reach the waiting widget.
    */
   async function channelFor(to: string, from: string): Promise<Channel> {
     if (/^CH[0-9a-f]{32}$/.test(to)) return conversations.getChannel(to);
     const flexFlow = (await store.flexFlows.list()).find((f) => f.enabled && f.contactIdentity === from);
-    if (!flexFlow)
-      throw new ParleyError(
-        'invalid_request',
-        `body.From: no enabled Flex Flow has contact identity ${from}; give a Flex Flow's ContactIdentity, or To a channel sid`,
-        400,
-      );
+    if (!flexFlow) return createPlainChannel(core, { identity: to, withCustomer: true });
     if (flexFlow.messagingConnector) return (await messaging.sessions.openFor(flexFlow, to)).channel;
     return channelAdmin.createChannel({ flexFlowSid: flexFlow.sid, identity: to });
   }
