@@ -7,9 +7,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { trackProcess } from '../helpers/processes.ts';
 
 const root = join(import.meta.dirname, '../..');
@@ -157,28 +157,54 @@ export interface Watch {
   }>;
 }
 
+/**
+ * Asks `/healthz` every 50 ms over one kept-alive connection, opened before the attack so the
+ * attack's own connection limits never refuse it. It runs in a worker thread of its own: the
+ * attack's clients share this process, and their work (a thousand Socket.IO clients created at
+ * once) must not be timed as the server's slowness.
+ */
+const PROBE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { Agent, request } = require('node:http');
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+let running = true;
+let worst = 0;
+let failures = 0;
+const healthz = () => new Promise((resolve) => {
+  const started = performance.now();
+  const req = request(workerData.url + '/healthz', { agent, timeout: 5000 }, (res) => {
+    res.resume();
+    res.on('end', () => resolve(res.statusCode === 200 ? performance.now() - started : -1));
+  });
+  req.on('timeout', () => req.destroy());
+  req.on('error', () => resolve(-1));
+  req.end();
+});
+parentPort.on('message', () => { running = false; });
+(async () => {
+  await healthz();
+  parentPort.postMessage({ ready: true });
+  while (running) {
+    const ms = await healthz();
+    if (ms < 0) failures++;
+    else worst = Math.max(worst, ms);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  agent.destroy();
+  parentPort.postMessage({ worst, failures });
+})();
+`;
+
 /** Watches memory and `/healthz` from now until `stop()`. */
 export async function watch(target: Target): Promise<Watch> {
-  // One connection, opened now, so the attack's own connection limits never refuse the probe.
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const healthz = () =>
-    new Promise<number>((resolve) => {
-      const started = performance.now();
-      const req = request(`${target.url}/healthz`, { agent, timeout: 5_000 }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode === 200 ? performance.now() - started : -1));
-      });
-      req.on('timeout', () => req.destroy());
-      req.on('error', () => resolve(-1));
-      req.end();
-    });
-  await healthz();
+  const prober = new Worker(PROBE, { eval: true, workerData: { url: target.url } });
+  const reports: ((report: { ready?: true; worst?: number; failures?: number }) => void)[] = [];
+  prober.on('message', (report) => reports.shift()?.(report));
+  const next = () => new Promise<{ worst?: number; failures?: number }>((resolve) => reports.push(resolve));
+  await next(); // the probe's connection is open and answered once
   await loopDelayMs(target); // resets the server's delay figure
   let peakRssBytes = target.rssBytes();
   const cpuAtStart = target.cpuMs();
-  let worstHealthzMs = 0;
-  let healthzFailures = 0;
-  let running = true;
   const sampler = setInterval(() => {
     try {
       peakRssBytes = Math.max(peakRssBytes, target.rssBytes());
@@ -186,22 +212,21 @@ export async function watch(target: Target): Promise<Watch> {
       // The process is gone: the attack's own checks say so.
     }
   }, 50);
-  const prober = (async () => {
-    while (running) {
-      const ms = await healthz();
-      if (ms < 0) healthzFailures++;
-      else worstHealthzMs = Math.max(worstHealthzMs, ms);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  })();
   return {
     async stop() {
-      running = false;
-      await prober;
+      const figures = next();
+      prober.postMessage('stop');
+      const { worst = 0, failures = 0 } = await figures;
+      await prober.terminate();
       clearInterval(sampler);
-      agent.destroy();
       const cpuMs = target.cpuMs() - cpuAtStart;
-      return { peakRssBytes, worstHealthzMs, healthzFailures, loopDelayMs: await loopDelayMs(target), cpuMs };
+      return {
+        peakRssBytes,
+        worstHealthzMs: worst,
+        healthzFailures: failures,
+        loopDelayMs: await loopDelayMs(target),
+        cpuMs,
+      };
     },
   };
 }
