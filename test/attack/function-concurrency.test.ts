@@ -1,7 +1,7 @@
 /**
  * Local functions run in child processes of their own: however many calls come at once (a
  * visitor looping a flow through a slow function in many chats), at most FUNCTION_CONCURRENCY
- * children run; the rest wait their turn.
+ * children run; the rest wait their turn. Run with the attack suite, alone (vitest.attack.config.ts).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
