@@ -90,7 +90,11 @@ export function cumulativeTasks(
   const inQueueWaits: number[] = [];
   const canceledWaits: number[] = [];
   const byTask = new Map<string, TaskEvent[]>();
-  for (const event of events) byTask.set(event.taskSid, [...(byTask.get(event.taskSid) ?? []), event]);
+  for (const event of events) {
+    const list = byTask.get(event.taskSid) ?? [];
+    list.push(event);
+    byTask.set(event.taskSid, list);
+  }
   for (const taskEvents of byTask.values()) {
     let created: number | null = null;
     let entered: number | null = null;
