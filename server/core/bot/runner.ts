@@ -20,7 +20,7 @@ import { flexChannelAttributes } from './flex-attributes.ts';
 import { performRunFunction } from './functions.ts';
 import { performHttpRequest } from './http-request.ts';
 import { createSavedExecutions } from './saved-executions.ts';
-import { createStepWriter, effectClientId } from './step-writer.ts';
+import { botMessageAttributes, createStepWriter, effectClientId } from './step-writer.ts';
 import { loadSubflows } from './subflows.ts';
 import type { Effect, InboundMessage } from './widgets/types.ts';
 
@@ -275,14 +275,11 @@ export function createBotRunner({
       case 'sendMessage': {
         try {
           await conversations.typing(channelSid, BOT_IDENTITY);
-          const attributes = effect.mediaUrl
-            ? { ...effect.attributes, mediaUrl: effect.mediaUrl }
-            : effect.attributes;
           const { message } = await conversations.post({
             channelSid,
             from: BOT_IDENTITY,
             body: effect.body,
-            attributes,
+            attributes: botMessageAttributes(effect),
             clientId,
           });
           return { outcome: 'sent', outputs: { Body: message.body, Sid: message.sid } };

@@ -41,6 +41,12 @@ function replyOf(effects: Effect[]) {
   return first;
 }
 
+type SendMessage = Extract<Effect, { type: 'sendMessage' }>;
+
+/** The attributes a bot message is stored with: the widget's, and its media URL if any. */
+export const botMessageAttributes = (effect: SendMessage) =>
+  effect.mediaUrl ? { ...effect.attributes, mediaUrl: effect.mediaUrl } : effect.attributes;
+
 /** The client id of a step's `i`th effect: a message posted again after a crash is the same one. */
 export const effectClientId = (execution: Execution, i: number) =>
   `${execution.sid}:${execution.state.steps}:${i}`;
@@ -61,9 +67,7 @@ export function createStepWriter({ store, conversations, clock, botIdentity, tim
     };
     const reply = replyOf(result.effects);
     if (reply) {
-      const attributes = reply.mediaUrl
-        ? { ...reply.attributes, mediaUrl: reply.mediaUrl }
-        : reply.attributes;
+      const attributes = botMessageAttributes(reply);
       const folded = await store.executions.saveAndPost(
         execution.sid,
         execution.version,
