@@ -47,7 +47,8 @@ describe('local functions', () => {
         }),
       ),
     );
-    expect(outcomes.map((o) => o.outcome)).toEqual(Array(calls).fill('success'));
+    // The failures with their reasons, so a failing run says why.
+    expect(outcomes.filter((o) => o.outcome !== 'success').map((o) => o.outputs)).toEqual([]);
     const seen = outcomes.map((o) => (o.outputs.parsed as { seen: number }).seen);
     expect(Math.max(...seen)).toBeLessThanOrEqual(FUNCTION_CONCURRENCY);
   });

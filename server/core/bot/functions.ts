@@ -98,9 +98,16 @@ function runLocal(file: string, effect: FunctionEffect, context: Record<string, 
         );
       },
     );
-    child.once('exit', () =>
+    // 'close', not 'exit': a child's last message may still be in the IPC pipe when its exit
+    // is seen, and 'close' comes only after the pipe has been read to its end.
+    child.once('close', () =>
       done({ outcome: 'fail', outputs: { error: 'the function exited without answering' } }),
     );
+    // A child that cannot start (no memory, too many processes) fails the call, not the server.
+    child.once('error', () => {
+      child.kill('SIGKILL');
+      done({ outcome: 'fail', outputs: { error: 'the function could not be started' } });
+    });
     child.send({ file, event: effect.parameters, context });
   });
 }
