@@ -3,10 +3,12 @@
  * locks its channel row, so indexes stay gapless and a repeated clientId is seen under the lock.
  */
 
+import type { MemberMessage, PostOutcome } from '../repositories.ts';
 import type { Row } from '../rows.ts';
 import { toChannel, toContact, toMember, toMessage } from '../rows.ts';
 import type { ChannelRepository, ContactRepository, MemberRepository, MessageRepository } from '../types.ts';
 import { all, type Deps, one, transaction } from './db.ts';
+import { createPostBatcher, type PostBatcher, taskOpen } from './post-batch.ts';
 
 const now = (deps: Deps) => deps.clock().toISOString();
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
@@ -224,42 +226,61 @@ const POST = `
   SELECT context.status AS channel_status, context.role AS member_role, context.task_status, stored.*
   FROM context LEFT JOIN stored ON true`;
 
-/** Whether the channel's task (its status as MEMBER_CONTEXT reads it) is still open. */
-export function taskOpen(taskStatus: string | null | undefined): boolean {
-  return taskStatus != null && taskStatus !== 'completed' && taskStatus !== 'canceled';
+/** One member's message with a statement of its own (a batch of one, or a refused batch's posts). */
+async function postOne(deps: Deps, input: MemberMessage): Promise<PostOutcome> {
+  const { pool, newSid } = deps;
+  const values = [
+    newSid('IM'),
+    input.channelSid,
+    input.from,
+    input.body,
+    json(input.attributes ?? {}),
+    input.clientId ?? null,
+    now(deps),
+  ];
+  let row: Row | undefined;
+  try {
+    // Named: prepared once per connection, not planned again for every message.
+    row = (await pool.query({ name: 'parley_post_message', text: POST, values })).rows[0];
+  } catch (err) {
+    if ((err as { code?: string }).code !== '23505' || !input.clientId) throw err;
+    // Two retries of one clientId raced: the loser's statement rolled back whole.
+    const original = await findOriginal(pool, input.channelSid, input.clientId);
+    if (original) return { status: 'stored', message: original, created: false, engaged: true };
+    throw err;
+  }
+  if (!row) return { status: 'no_channel' };
+  if (!row.member_role) return { status: 'not_a_member' };
+  if (!row.sid) return { status: 'inactive' };
+  const { channel_status: _s, member_role: _r, task_status, created, ...message } = row;
+  const engaged = taskOpen(task_status);
+  return { status: 'stored', message: toMessage(message), created: created === true, engaged };
 }
 
-export function messageRepository(deps: Deps): MessageRepository {
+/** The message a clientId already names in a channel. */
+async function findOriginal(pool: Deps['pool'], channelSid: string, clientId: string) {
+  const row = await one(pool, 'SELECT * FROM messages WHERE channel_sid = $1 AND client_id = $2', [
+    channelSid,
+    clientId,
+  ]);
+  return row ? toMessage(row) : null;
+}
+
+/** Posts are batched per pool: every repository on it shares the batches. */
+const batchers = new WeakMap<Deps['pool'], PostBatcher>();
+export function postBatcher(deps: Deps): PostBatcher {
+  let batcher = batchers.get(deps.pool);
+  if (!batcher) {
+    batcher = createPostBatcher(deps, (input) => postOne(deps, input));
+    batchers.set(deps.pool, batcher);
+  }
+  return batcher;
+}
+
+export function messageRepository(deps: Deps, batcher = postBatcher(deps)): MessageRepository {
   const { pool, newSid } = deps;
   return {
-    async post(input) {
-      const values = [
-        newSid('IM'),
-        input.channelSid,
-        input.from,
-        input.body,
-        json(input.attributes ?? {}),
-        input.clientId ?? null,
-        now(deps),
-      ];
-      let row: Row | undefined;
-      try {
-        // Named: prepared once per connection, not planned again for every message.
-        row = (await pool.query({ name: 'parley_post_message', text: POST, values })).rows[0];
-      } catch (err) {
-        if ((err as { code?: string }).code !== '23505' || !input.clientId) throw err;
-        // Two retries of one clientId raced: the loser's statement rolled back whole.
-        const original = await this.findByClientId(input.channelSid, input.clientId);
-        if (original) return { status: 'stored', message: original, created: false, engaged: true };
-        throw err;
-      }
-      if (!row) return { status: 'no_channel' };
-      if (!row.member_role) return { status: 'not_a_member' };
-      if (!row.sid) return { status: 'inactive' };
-      const { channel_status: _s, member_role: _r, task_status, created, ...message } = row;
-      const engaged = taskOpen(task_status);
-      return { status: 'stored', message: toMessage(message), created: created === true, engaged };
-    },
+    post: batcher.post,
     /**
      * One statement, one round trip: a stored clientId returns the original; otherwise the
      * channel's index is bumped (its row lock orders appends to a channel) and the message
@@ -303,13 +324,7 @@ export function messageRepository(deps: Deps): MessageRepository {
         ])
       ).map(toMessage);
     },
-    async findByClientId(channelSid, clientId) {
-      const row = await one(pool, 'SELECT * FROM messages WHERE channel_sid = $1 AND client_id = $2', [
-        channelSid,
-        clientId,
-      ]);
-      return row ? toMessage(row) : null;
-    },
+    findByClientId: (channelSid, clientId) => findOriginal(pool, channelSid, clientId),
     async get(channelSid, sid) {
       const row = await one(pool, 'SELECT * FROM messages WHERE channel_sid = $1 AND sid = $2', [
         channelSid,

@@ -1,8 +1,9 @@
 /** PostgreSQL repositories of bot flows (every revision kept) and their executions. */
 import { type Row, toExecution, toFlow, toMessage } from '../rows.ts';
 import type { ExecutionRepository, FlowRepository } from '../types.ts';
-import { MEMBER_CONTEXT, memberMessage, taskOpen } from './conversations.ts';
+import { MEMBER_CONTEXT, memberMessage } from './conversations.ts';
 import { all, type Deps, one, transaction } from './db.ts';
+import { taskOpen } from './post-batch.ts';
 
 const FLOW =
   'SELECT f.*, r.definition FROM flows f JOIN flow_revisions r ON r.flow_sid = f.sid AND r.revision = f.revision';

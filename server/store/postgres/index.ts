@@ -15,6 +15,7 @@ import {
   contactRepository,
   memberRepository,
   messageRepository,
+  postBatcher,
 } from './conversations.ts';
 import { one } from './db.ts';
 import { flexFlowRepository } from './flex-flows.ts';
@@ -57,12 +58,13 @@ export async function createPostgresStore({
   pool.on('error', () => {});
   await migrate(pool);
   const deps = { pool, clock, newSid };
+  const messages = postBatcher(deps);
   return {
     engine: 'postgres',
     contacts: contactRepository(deps),
     channels: channelRepository(deps),
     members: memberRepository(deps),
-    messages: messageRepository(deps),
+    messages: messageRepository(deps, messages),
     flexFlows: flexFlowRepository(deps),
     workers: workerRepository(deps),
     queues: taskQueueRepository(deps),
@@ -104,6 +106,7 @@ export async function createPostgresStore({
       await pool.query('SELECT 1');
     },
     async close() {
+      await messages.settled();
       await pool.end();
     },
   };

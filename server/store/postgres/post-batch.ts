@@ -1,0 +1,203 @@
+/**
+ * Members' messages posted together: the posts of one event-loop turn go to PostgreSQL as one
+ * statement (at most MAX_BATCH), so a burst costs one round trip and one commit instead of one
+ * each. What each post is promised does not change: it settles only once its statement has
+ * committed, its outcome is the one a post alone would have (stored, a clientId's original,
+ * no_channel, not_a_member, inactive), and indexes stay gapless per channel.
+ *
+ * Order within a channel: a batch holds at most one message per channel, and a channel with a
+ * batch in flight gets no other until that one has committed, so two messages sent one after
+ * the other to a channel are stored in that order. A statement locks its channels in sid order
+ * before it writes, so two batches (on this node or another) can never wait on each other in a
+ * circle.
+ */
+import pg from 'pg';
+import type { MemberMessage, PostOutcome } from '../repositories.ts';
+import { type Row, toMessage } from '../rows.ts';
+import type { Deps } from './db.ts';
+
+const MAX_BATCH = 64;
+/** Batches one node sends at once; more wait for one of them to commit. */
+const MAX_IN_FLIGHT = 4;
+
+/**
+ * One statement for many posts, `$1`…`$7` arrays of the same length, one element per post: the
+ * new message's sid, the channel, the author, the body, the attributes (JSON text), the
+ * clientId and the date. One row per post comes back, in the order given.
+ */
+const POST_BATCH = `
+  WITH input AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+      WITH ORDINALITY AS i(sid, channel_sid, from_identity, body, attributes, client_id, date_created, ord)
+  ), locked AS (
+    SELECT sid, status, task_sid FROM channels
+    WHERE sid IN (SELECT channel_sid FROM input)
+    ORDER BY sid
+    FOR UPDATE
+  ), context AS (
+    SELECT i.ord, l.sid, l.status, m.role, m.friendly_name, t.status AS task_status
+    FROM input i
+      JOIN locked l ON l.sid = i.channel_sid
+      LEFT JOIN members m ON m.channel_sid = l.sid AND m.identity = i.from_identity
+      LEFT JOIN tasks t ON t.sid = l.task_sid
+  ), existing AS (
+    SELECT i.ord, to_jsonb(msg) AS message
+    FROM input i JOIN messages msg ON msg.channel_sid = i.channel_sid AND msg.client_id = i.client_id
+  ), next AS (
+    UPDATE channels SET last_message_index = channels.last_message_index + 1, date_updated = i.date_created
+    FROM input i JOIN context ON context.ord = i.ord
+    WHERE channels.sid = i.channel_sid AND channels.status = 'active' AND context.role IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM existing WHERE existing.ord = i.ord)
+    RETURNING i.ord, channels.last_message_index
+  ), inserted AS (
+    INSERT INTO messages (sid, channel_sid, idx, from_identity, author_role, author_name, body, attributes, client_id, date_created)
+    SELECT i.sid, i.channel_sid, next.last_message_index, i.from_identity, context.role, context.friendly_name,
+      i.body, i.attributes::jsonb, i.client_id, i.date_created
+    FROM next JOIN input i ON i.ord = next.ord JOIN context ON context.ord = next.ord
+    RETURNING idx
+  )
+  SELECT context.status AS channel_status, context.role AS member_role, context.friendly_name AS member_name,
+    context.task_status, next.last_message_index AS idx, existing.message AS existing
+  FROM input i
+    LEFT JOIN context ON context.ord = i.ord
+    LEFT JOIN next ON next.ord = i.ord
+    LEFT JOIN existing ON existing.ord = i.ord
+  ORDER BY i.ord`;
+
+/** Whether the channel's task (its status as the post statements read it) is still open. */
+export function taskOpen(taskStatus: string | null | undefined): boolean {
+  return taskStatus != null && taskStatus !== 'completed' && taskStatus !== 'canceled';
+}
+
+interface Pending {
+  input: MemberMessage;
+  resolve: (outcome: PostOutcome) => void;
+  reject: (err: unknown) => void;
+}
+
+export type PostBatcher = ReturnType<typeof createPostBatcher>;
+
+/** `single` posts one message with a statement of its own (also what a failed batch falls back on). */
+export function createPostBatcher(
+  { pool, clock, newSid }: Deps,
+  single: (input: MemberMessage) => Promise<PostOutcome>,
+) {
+  let queue: Pending[] = [];
+  let scheduled = false;
+  let inFlight = 0;
+  const busy = new Set<string>();
+  const idle: (() => void)[] = [];
+
+  function schedule() {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(drain);
+  }
+
+  /** Sends what is queued, as far as the batches in flight allow. */
+  function drain() {
+    scheduled = false;
+    while (inFlight < MAX_IN_FLIGHT && queue.length > 0) {
+      const batch: Pending[] = [];
+      const waiting: Pending[] = [];
+      const channels = new Set<string>();
+      for (const pending of queue) {
+        const channel = pending.input.channelSid;
+        // A later message of a channel already taken (or in flight) waits for the next batch.
+        if (batch.length < MAX_BATCH && !channels.has(channel) && !busy.has(channel)) batch.push(pending);
+        else waiting.push(pending);
+        channels.add(channel);
+      }
+      if (batch.length === 0) break;
+      queue = waiting;
+      inFlight++;
+      for (const pending of batch) busy.add(pending.input.channelSid);
+      void send(batch).finally(() => {
+        inFlight--;
+        for (const pending of batch) busy.delete(pending.input.channelSid);
+        if (queue.length > 0) schedule();
+        else if (inFlight === 0) for (const done of idle.splice(0)) done();
+      });
+    }
+  }
+
+  async function send(batch: Pending[]) {
+    if (batch.length === 1) {
+      const [only] = batch as [Pending];
+      await single(only.input).then(only.resolve, only.reject);
+      return;
+    }
+    const at = clock().toISOString();
+    const sids = batch.map(() => newSid('IM'));
+    let rows: Row[];
+    try {
+      const result = await pool.query({
+        name: 'parley_post_batch',
+        text: POST_BATCH,
+        values: [
+          sids,
+          batch.map((p) => p.input.channelSid),
+          batch.map((p) => p.input.from),
+          batch.map((p) => p.input.body),
+          batch.map((p) => JSON.stringify(p.input.attributes ?? {})),
+          batch.map((p) => p.input.clientId ?? null),
+          batch.map(() => at),
+        ],
+      } as pg.QueryConfig);
+      rows = result.rows;
+    } catch (err) {
+      // PostgreSQL refused the statement (a clientId stored meanwhile by another node, a lock
+      // it gave up on): nothing of it was written, so each post is made again alone and tells
+      // its own outcome. Any other failure (the connection lost) may have come after the
+      // commit, so it is reported, and the sender's retry with its clientId finds the original.
+      if (!(err instanceof pg.DatabaseError)) {
+        for (const pending of batch) pending.reject(err);
+        return;
+      }
+      await Promise.all(batch.map((pending) => single(pending.input).then(pending.resolve, pending.reject)));
+      return;
+    }
+    batch.forEach((pending, i) => {
+      pending.resolve(outcome(rows[i], pending.input, sids[i] as string, at));
+    });
+  }
+
+  return {
+    post(input: MemberMessage): Promise<PostOutcome> {
+      return new Promise<PostOutcome>((resolve, reject) => {
+        queue.push({ input, resolve, reject });
+        schedule();
+      });
+    },
+    /** Resolves once every post queued so far has settled (before the pool closes). */
+    settled(): Promise<void> {
+      if (queue.length === 0 && inFlight === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => idle.push(resolve));
+    },
+  };
+}
+
+/** A post's outcome from its row of the batch statement. */
+function outcome(row: Row | undefined, input: MemberMessage, sid: string, at: string): PostOutcome {
+  if (!row?.channel_status) return { status: 'no_channel' };
+  if (!row.member_role) return { status: 'not_a_member' };
+  const engaged = taskOpen(row.task_status);
+  if (row.idx != null) {
+    // Built from what was written: the body and attributes do not travel back.
+    const message = {
+      sid,
+      channelSid: input.channelSid,
+      index: row.idx as number,
+      from: input.from,
+      authorRole: row.member_role,
+      authorName: row.member_name,
+      body: input.body,
+      attributes: input.attributes ?? {},
+      clientId: input.clientId ?? null,
+      dateCreated: at,
+    };
+    return { status: 'stored', message, created: true, engaged };
+  }
+  if (row.existing) return { status: 'stored', message: toMessage(row.existing), created: false, engaged };
+  return { status: 'inactive' };
+}

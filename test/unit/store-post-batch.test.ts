@@ -1,0 +1,151 @@
+/**
+ * PostgreSQL posts members' messages in batches (server/store/postgres/post-batch.ts): the
+ * posts of one event-loop turn share one statement. Each post must still get the outcome it
+ * would get alone, indexes stay gapless and in the order sent per channel, and a clientId is
+ * stored once however many nodes retry it at once. Two stores on one database stand for two
+ * nodes.
+ */
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { createPostgresStore } from '../../server/store/postgres/index.ts';
+import type { Store } from '../../server/store/types.ts';
+import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+
+let postgres: TestPostgres;
+let stores: Store[] = [];
+beforeAll(async () => {
+  postgres = await startPostgres();
+}, 60_000);
+afterEach(async () => {
+  for (const s of stores) await s.close();
+  stores = [];
+});
+afterAll(() => postgres?.stop());
+
+async function nodes(count: number): Promise<Store[]> {
+  const url = await postgres.createDatabase();
+  for (let i = 0; i < count; i++) stores.push(await createPostgresStore({ url }));
+  return stores;
+}
+
+async function channels(store: Store, count: number) {
+  const flexFlow = await store.flexFlows.create({
+    friendlyName: 'web',
+    channelType: 'web',
+    contactIdentity: 'web',
+    enabled: true,
+    integrationType: 'task',
+    integration: {},
+    longLived: false,
+    janitorEnabled: true,
+    allowedOrigins: ['self'],
+  });
+  const made: { sid: string; identity: string }[] = [];
+  for (let i = 0; i < count; i++) {
+    const identity = `visitor-${i}`;
+    const contact = await store.contacts.create({ identity, friendlyName: `V${i}` });
+    const ch = await store.channels.create({
+      flexFlowSid: flexFlow.sid,
+      contactSid: contact.sid,
+      friendlyName: 'chat',
+      attributes: {},
+    });
+    await store.members.add({ channelSid: ch.sid, identity, role: 'customer', friendlyName: `V${i}` });
+    made.push({ sid: ch.sid, identity });
+  }
+  return made;
+}
+
+it('stores every message of a burst over many channels in the order sent, with gapless indexes', async () => {
+  const [store] = (await nodes(1)) as [Store];
+  const chats = await channels(store, 30);
+  // Ten messages per chat, all sent at once: one turn, many batches.
+  const outcomes = await Promise.all(
+    Array.from({ length: 10 }, (_, n) =>
+      chats.map(({ sid, identity }) =>
+        store.messages.post({ channelSid: sid, from: identity, body: `m${n}`, attributes: { n } }),
+      ),
+    ).flat(),
+  );
+  expect(outcomes.every((o) => o.status === 'stored' && o.created)).toBe(true);
+  for (const { sid, identity } of chats) {
+    const stored = await store.messages.list(sid, { limit: 100 });
+    expect(stored.map((m) => [m.index, m.body])).toEqual(Array.from({ length: 10 }, (_, n) => [n, `m${n}`]));
+    expect(stored[3]).toMatchObject({
+      from: identity,
+      authorRole: 'customer',
+      authorName: expect.any(String),
+    });
+    expect((await store.channels.get(sid))?.lastMessageIndex).toBe(9);
+  }
+  // What each post answered is what the store holds.
+  const first = chats[0] as { sid: string };
+  const held = await store.messages.list(first.sid, { limit: 100 });
+  const answered = outcomes
+    .flatMap((o) => (o.status === 'stored' ? [o.message] : []))
+    .filter((m) => m.channelSid === first.sid);
+  expect(answered).toEqual(held);
+});
+
+it('gives each post of a batch its own outcome', async () => {
+  const [store] = (await nodes(1)) as [Store];
+  const [open, ended, tasked] = await channels(store, 3);
+  if (!open || !ended || !tasked) throw new Error('three channels expected');
+  const original = await store.messages.post({
+    channelSid: ended.sid,
+    from: ended.identity,
+    body: 'before the end',
+    clientId: 'kept',
+  });
+  await store.channels.update(ended.sid, { status: 'inactive' });
+  const queue = await store.queues.create({ friendlyName: 'q' });
+  await store.tasks.createUnlessOpen({ channelSid: tasked.sid, queueSid: queue.sid, attributes: {} });
+
+  const outcomes = await Promise.all([
+    store.messages.post({ channelSid: open.sid, from: open.identity, body: 'hello' }),
+    store.messages.post({ channelSid: 'CHmissing', from: open.identity, body: 'x' }),
+    store.messages.post({ channelSid: tasked.sid, from: 'stranger', body: 'x' }),
+    store.messages.post({ channelSid: ended.sid, from: ended.identity, body: 'late', clientId: 'late' }),
+    store.messages.post({ channelSid: tasked.sid, from: tasked.identity, body: 'to the agent' }),
+  ]);
+  expect(outcomes.map((o) => o.status)).toEqual([
+    'stored',
+    'no_channel',
+    'not_a_member',
+    'inactive',
+    'stored',
+  ]);
+  expect(outcomes[0]).toMatchObject({ created: true, engaged: false, message: { index: 0, body: 'hello' } });
+  expect(outcomes[4]).toMatchObject({ created: true, engaged: true, message: { index: 0 } });
+
+  // A retry of a message stored before the chat ended still gets its original, in a batch too.
+  const [retry, other] = await Promise.all([
+    store.messages.post({ channelSid: ended.sid, from: ended.identity, body: 'again', clientId: 'kept' }),
+    store.messages.post({ channelSid: open.sid, from: open.identity, body: 'second' }),
+  ]);
+  expect(retry).toEqual({ ...original, created: false });
+  expect(other).toMatchObject({ status: 'stored', message: { index: 1 } });
+  expect(await store.messages.list(ended.sid, { limit: 10 })).toHaveLength(1);
+});
+
+it('stores each clientId once when two nodes post the same messages to the same chats at once', async () => {
+  const [a, b] = (await nodes(2)) as [Store, Store];
+  const chats = await channels(a, 20);
+  for (let round = 0; round < 3; round++) {
+    // Both nodes send every chat's message, with the same clientId, in opposite chat orders.
+    const send = (s: Store, list: typeof chats) =>
+      list.map(({ sid, identity }) =>
+        s.messages.post({ channelSid: sid, from: identity, body: `r${round}`, clientId: `k${round}` }),
+      );
+    const outcomes = await Promise.all([...send(a, chats), ...send(b, [...chats].reverse())]);
+    expect(outcomes.every((o) => o.status === 'stored')).toBe(true);
+    expect(outcomes.filter((o) => o.status === 'stored' && o.created)).toHaveLength(chats.length);
+  }
+  for (const { sid } of chats) {
+    const stored = await a.messages.list(sid, { limit: 10 });
+    expect(stored.map((m) => [m.index, m.clientId])).toEqual([
+      [0, 'k0'],
+      [1, 'k1'],
+      [2, 'k2'],
+    ]);
+  }
+});
