@@ -82,7 +82,8 @@ export function createPostBatcher(
   { pool, clock, newSid }: Deps,
   single: (input: MemberMessage) => Promise<PostOutcome>,
 ) {
-  let queue: Pending[] = [];
+  // Each channel's posts in the order sent; the map keeps channels in the order they arrived.
+  const waiting = new Map<string, Pending[]>();
   let scheduled = false;
   let inFlight = 0;
   const busy = new Set<string>();
@@ -94,28 +95,25 @@ export function createPostBatcher(
     setImmediate(drain);
   }
 
-  /** Sends what is queued, as far as the batches in flight allow. */
+  /** Sends what waits, as far as the batches in flight allow: each channel's next post at most. */
   function drain() {
     scheduled = false;
-    while (inFlight < MAX_IN_FLIGHT && queue.length > 0) {
+    while (inFlight < MAX_IN_FLIGHT && waiting.size > 0) {
       const batch: Pending[] = [];
-      const waiting: Pending[] = [];
-      const channels = new Set<string>();
-      for (const pending of queue) {
-        const channel = pending.input.channelSid;
-        // A later message of a channel already taken (or in flight) waits for the next batch.
-        if (batch.length < MAX_BATCH && !channels.has(channel) && !busy.has(channel)) batch.push(pending);
-        else waiting.push(pending);
-        channels.add(channel);
+      for (const [channel, posts] of waiting) {
+        // A channel with a batch in flight waits for it to commit.
+        if (busy.has(channel)) continue;
+        batch.push(posts.shift() as Pending);
+        if (posts.length === 0) waiting.delete(channel);
+        if (batch.length === MAX_BATCH) break;
       }
       if (batch.length === 0) break;
-      queue = waiting;
       inFlight++;
       for (const pending of batch) busy.add(pending.input.channelSid);
       void send(batch).finally(() => {
         inFlight--;
         for (const pending of batch) busy.delete(pending.input.channelSid);
-        if (queue.length > 0) schedule();
+        if (waiting.size > 0) schedule();
         else if (inFlight === 0) for (const done of idle.splice(0)) done();
       });
     }
@@ -165,13 +163,15 @@ export function createPostBatcher(
   return {
     post(input: MemberMessage): Promise<PostOutcome> {
       return new Promise<PostOutcome>((resolve, reject) => {
-        queue.push({ input, resolve, reject });
+        const posts = waiting.get(input.channelSid);
+        if (posts) posts.push({ input, resolve, reject });
+        else waiting.set(input.channelSid, [{ input, resolve, reject }]);
         schedule();
       });
     },
     /** Resolves once every post queued so far has settled (before the pool closes). */
     settled(): Promise<void> {
-      if (queue.length === 0 && inFlight === 0) return Promise.resolve();
+      if (waiting.size === 0 && inFlight === 0) return Promise.resolve();
       return new Promise<void>((resolve) => idle.push(resolve));
     },
   };
