@@ -12,6 +12,7 @@ import { createRetention } from '../../server/core/retention.ts';
 import { createSqliteStore } from '../../server/store/sqlite/index.ts';
 import { openWebChannel } from '../helpers/clients.ts';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { webFlexFlow } from '../helpers/records.ts';
 import { startParley, type TestParley } from '../helpers/server.ts';
 
 let parley: TestParley;
@@ -74,17 +75,7 @@ describe('retention settings', () => {
     const clock = () => now;
     const store = createSqliteStore({ file: join(dir, 'r.db'), clock });
     try {
-      const flexFlow = await store.flexFlows.create({
-        friendlyName: 'Web',
-        channelType: 'web',
-        contactIdentity: 'web',
-        enabled: true,
-        integrationType: 'task',
-        integration: {},
-        longLived: false,
-        janitorEnabled: true,
-        allowedOrigins: [],
-      });
+      const flexFlow = await store.flexFlows.create(webFlexFlow({ friendlyName: 'Web', allowedOrigins: [] }));
       const contact = await store.contacts.create({ identity: 'v-old', friendlyName: 'Old' });
       const channel = await store.channels.create({
         flexFlowSid: flexFlow.sid,

@@ -15,6 +15,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type Core, createCore } from '../../server/core/index.ts';
 import { createSqliteStore } from '../../server/store/sqlite/index.ts';
 import type { Store } from '../../server/store/types.ts';
+import { webFlexFlow } from '../helpers/records.ts';
 
 const say = (name: string, body: string, next?: string) => ({
   name,
@@ -102,17 +103,9 @@ function start(file: string, crashAt?: string) {
 /** A studio Flex Flow running `definition`, a visitor and their channel, made through `store`. */
 async function studioChat(core: Core, store: Store, definition: object) {
   const flow = await store.flows.create({ friendlyName: 'bot', definition: definition as never });
-  const flexFlow = await store.flexFlows.create({
-    friendlyName: 'web',
-    channelType: 'web',
-    contactIdentity: 'web',
-    enabled: true,
-    integrationType: 'studio',
-    integration: { flowSid: flow.sid },
-    longLived: false,
-    janitorEnabled: true,
-    allowedOrigins: ['self'],
-  });
+  const flexFlow = await store.flexFlows.create(
+    webFlexFlow({ integrationType: 'studio', integration: { flowSid: flow.sid } }),
+  );
   const contact = await store.contacts.create({ identity: 'visitor-sam', friendlyName: 'Sam' });
   const channel = await core.conversations.startChannel({
     flexFlow,

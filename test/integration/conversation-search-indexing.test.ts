@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { afterEach, expect, it } from 'vitest';
 import { createSqliteStore } from '../../server/store/sqlite/index.ts';
 import type { Store } from '../../server/store/types.ts';
+import { webFlexFlow } from '../helpers/records.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -19,17 +20,7 @@ afterEach(async () => {
 
 async function conversation(store: Store) {
   const contact = await store.contacts.create({ identity: 'web:ivy', friendlyName: 'Ivy', address: 'ivy' });
-  const flexFlow = await store.flexFlows.create({
-    friendlyName: 'Web',
-    channelType: 'web',
-    contactIdentity: 'web',
-    enabled: true,
-    integrationType: 'task',
-    integration: {},
-    longLived: false,
-    janitorEnabled: true,
-    allowedOrigins: [],
-  });
+  const flexFlow = await store.flexFlows.create(webFlexFlow({ friendlyName: 'Web', allowedOrigins: [] }));
   const channel = await store.channels.create({
     flexFlowSid: flexFlow.sid,
     contactSid: contact.sid,

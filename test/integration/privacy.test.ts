@@ -7,6 +7,7 @@ import { createRetention, RETENTION_KIND } from '../../server/core/retention.ts'
 import type { OfferDTO } from '../../server/protocol.ts';
 import { createSqliteStore } from '../../server/store/sqlite/index.ts';
 import { connectAgent, next, openWebChannel, request, signIn } from '../helpers/clients.ts';
+import { webFlexFlow } from '../helpers/records.ts';
 import { startParley, type TestParley } from '../helpers/server.ts';
 
 /** The smallest valid PNG: a 1×1 transparent pixel. */
@@ -132,17 +133,7 @@ describe('retention', () => {
     let now = new Date('2026-01-01T10:00:00Z');
     const clock = () => now;
     const store = createSqliteStore({ file: join(dir, 'a.db'), clock });
-    const flexFlow = await store.flexFlows.create({
-      friendlyName: 'Web',
-      channelType: 'web',
-      contactIdentity: 'web',
-      enabled: true,
-      integrationType: 'task',
-      integration: {},
-      longLived: false,
-      janitorEnabled: true,
-      allowedOrigins: [],
-    });
+    const flexFlow = await store.flexFlows.create(webFlexFlow({ friendlyName: 'Web', allowedOrigins: [] }));
     const queue = await store.queues.create({ friendlyName: 'All', targetWorkers: '1==1' });
     const chat = async (name: string) => {
       const contact = await store.contacts.create({ identity: `v-${name}`, friendlyName: name });

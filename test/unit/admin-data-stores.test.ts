@@ -13,6 +13,7 @@ import { createPostgresStore } from '../../server/store/postgres/index.ts';
 import { createSqliteStore } from '../../server/store/sqlite/index.ts';
 import type { Store } from '../../server/store/types.ts';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { webFlexFlow } from '../helpers/records.ts';
 
 let postgres: TestPostgres;
 const dir = mkdtempSync(join(tmpdir(), 'parley-admin-stores-'));
@@ -120,17 +121,7 @@ describe.each(engines)('%s store', (_engine, open) => {
   it('finds contacts by email, phone or identity however they were written', async () => {
     const store = await open();
     try {
-      const flexFlow = await store.flexFlows.create({
-        friendlyName: 'Web',
-        channelType: 'web',
-        contactIdentity: 'web',
-        enabled: true,
-        integrationType: 'task',
-        integration: {},
-        longLived: false,
-        janitorEnabled: true,
-        allowedOrigins: [],
-      });
+      const flexFlow = await store.flexFlows.create(webFlexFlow({ friendlyName: 'Web', allowedOrigins: [] }));
       const mail = await store.contacts.create({
         identity: 'Ana@Example.com',
         friendlyName: 'Ana',

@@ -15,6 +15,7 @@ import { createDelivery } from '../../server/core/proxy/delivery.ts';
 import { systemClock } from '../../server/ids.ts';
 import { createSqliteStore } from '../../server/store/sqlite/index.ts';
 import type { Store } from '../../server/store/types.ts';
+import { webFlexFlow } from '../helpers/records.ts';
 import { fakeProvider } from '../integration/messaging-helpers.ts';
 
 const cleanups: (() => unknown)[] = [];
@@ -44,17 +45,9 @@ describe('outbound delivery on several nodes', () => {
       mediaLinks: createMediaLinks('unit-test-secret-0123456789', systemClock),
     });
 
-    const flexFlow = await nodeA.flexFlows.create({
-      friendlyName: 'Shop',
-      channelType: 'web',
-      contactIdentity: '+15550100',
-      enabled: true,
-      integrationType: 'task',
-      integration: {},
-      longLived: false,
-      janitorEnabled: true,
-      allowedOrigins: [],
-    });
+    const flexFlow = await nodeA.flexFlows.create(
+      webFlexFlow({ friendlyName: 'Shop', contactIdentity: '+15550100', allowedOrigins: [] }),
+    );
     const contact = await nodeA.contacts.create({ identity: '+15550123', friendlyName: 'Ana' });
     const channel = await nodeA.channels.create({
       flexFlowSid: flexFlow.sid,

@@ -11,6 +11,7 @@ import { createPostgresStore } from '../../server/store/postgres/index.ts';
 import { createSqliteStore } from '../../server/store/sqlite/index.ts';
 import type { MediaRecord, Store } from '../../server/store/types.ts';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { webFlexFlow } from '../helpers/records.ts';
 
 let postgres: TestPostgres;
 beforeAll(async () => {
@@ -58,17 +59,7 @@ describe.each(engines)('the %s media records', (_engine, make) => {
   }
 
   async function channel(s: Store) {
-    const flexFlow = await s.flexFlows.create({
-      friendlyName: 'web',
-      channelType: 'web',
-      contactIdentity: 'web',
-      enabled: true,
-      integrationType: 'task',
-      integration: {},
-      longLived: false,
-      janitorEnabled: true,
-      allowedOrigins: ['self'],
-    });
+    const flexFlow = await s.flexFlows.create(webFlexFlow());
     const contact = await s.contacts.create({ identity: `c-${Math.random()}`, friendlyName: 'Dana' });
     return s.channels.create({
       flexFlowSid: flexFlow.sid,

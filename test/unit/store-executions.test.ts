@@ -12,6 +12,7 @@ import { createSqliteStore } from '../../server/store/sqlite/index.ts';
 import type { Execution, Store } from '../../server/store/types.ts';
 import type { ExecutionState } from '../../server/studio-types.ts';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { webFlexFlow } from '../helpers/records.ts';
 
 let postgres: TestPostgres;
 beforeAll(async () => {
@@ -77,17 +78,7 @@ describe.each(engines)('a bot step saved with its reply on the %s store', (_engi
   beforeEach(async () => {
     ({ open, cleanup } = await make());
     store = await node();
-    const flexFlow = await store.flexFlows.create({
-      friendlyName: 'web',
-      channelType: 'web',
-      contactIdentity: 'web',
-      enabled: true,
-      integrationType: 'studio',
-      integration: {},
-      longLived: false,
-      janitorEnabled: true,
-      allowedOrigins: ['self'],
-    });
+    const flexFlow = await store.flexFlows.create(webFlexFlow({ integrationType: 'studio' }));
     const contact = await store.contacts.create({ identity: 'dana', friendlyName: 'Dana' });
     const channel = await store.channels.create({
       flexFlowSid: flexFlow.sid,

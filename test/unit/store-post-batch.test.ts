@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { createPostgresStore } from '../../server/store/postgres/index.ts';
 import type { Store } from '../../server/store/types.ts';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { webFlexFlow } from '../helpers/records.ts';
 
 let postgres: TestPostgres;
 let stores: Store[] = [];
@@ -28,17 +29,7 @@ async function nodes(count: number): Promise<Store[]> {
 }
 
 async function channels(store: Store, count: number) {
-  const flexFlow = await store.flexFlows.create({
-    friendlyName: 'web',
-    channelType: 'web',
-    contactIdentity: 'web',
-    enabled: true,
-    integrationType: 'task',
-    integration: {},
-    longLived: false,
-    janitorEnabled: true,
-    allowedOrigins: ['self'],
-  });
+  const flexFlow = await store.flexFlows.create(webFlexFlow());
   const made: { sid: string; identity: string }[] = [];
   for (let i = 0; i < count; i++) {
     const identity = `visitor-${i}`;

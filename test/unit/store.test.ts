@@ -11,6 +11,7 @@ import { createPostgresStore } from '../../server/store/postgres/index.ts';
 import { createSqliteStore } from '../../server/store/sqlite/index.ts';
 import type { Store } from '../../server/store/types.ts';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { webFlexFlow } from '../helpers/records.ts';
 
 let postgres: TestPostgres;
 beforeAll(async () => {
@@ -62,19 +63,7 @@ describe.each(engines)('the %s store', (_engine, make) => {
   }
 
   async function channel(s: Store, identity = `c-${Math.random()}`) {
-    const flexFlow =
-      (await s.flexFlows.list())[0] ??
-      (await s.flexFlows.create({
-        friendlyName: 'web',
-        channelType: 'web',
-        contactIdentity: 'web',
-        enabled: true,
-        integrationType: 'task',
-        integration: {},
-        longLived: false,
-        janitorEnabled: true,
-        allowedOrigins: ['self'],
-      }));
+    const flexFlow = (await s.flexFlows.list())[0] ?? (await s.flexFlows.create(webFlexFlow()));
     const contact = await s.contacts.create({ identity, friendlyName: 'Dana' });
     const ch = await s.channels.create({
       flexFlowSid: flexFlow.sid,
