@@ -44,9 +44,10 @@ export function attachAgent(nsp: AgentNamespace, core: Core, log: Logger, { budg
       if (!worker)
         return next(handshakeError('unauthorized', 'Sign in again: the session is missing or expired'));
       const address = gate.addressOf(socket);
-      const refused = gate.admit(socket, `worker:${worker.sid}`, address);
+      const data = { workerSid: worker.sid, address };
+      const refused = gate.admit(socket, data);
       if (refused) return next(refused);
-      socket.data = { workerSid: worker.sid, address };
+      socket.data = data;
       next();
     } catch (err) {
       log.error({ err }, 'agent handshake failed');

@@ -32,41 +32,65 @@ export function queuedBytes(conn: EngineConnection): number {
   return bytes;
 }
 
-/**
- * `queuedBytes` for one connection, counted as packets arrive instead of over the whole buffer
- * on every packet: Engine.IO only appends to its write buffer and replaces it with a new array
- * when it flushes or closes, so the packets already counted stay counted until the array changes.
- */
-export function queueCounter(conn: EngineConnection): () => number {
-  let buffer: QueuedPacket[] | undefined;
-  let counted = 0;
-  let bytes = 0;
-  return () => {
-    if (conn.writeBuffer !== buffer) {
-      buffer = conn.writeBuffer;
-      counted = 0;
-      bytes = 0;
-    }
-    for (; counted < buffer.length; counted++) bytes += sizeOf(buffer[counted]?.data);
-    return bytes + (conn.transport.socket?.bufferedAmount ?? 0);
-  };
+/** How much of a connection's current write buffer was counted, and its bytes. */
+interface Counted {
+  counted: number;
+  bytes: number;
 }
 
-/** Cuts off, on every node's own connections, any client whose queue passes `maxBytes`. */
+/**
+ * `queuedBytes` counted from where the last count stopped, instead of over the whole buffer on
+ * every packet. Engine.IO appends one packet to its write buffer after each `packetCreate` and
+ * replaces the buffer with an empty array when it flushes or closes, so a buffer no longer than
+ * what was counted is a new one. Holding a count, not the array, lets a flushed buffer and the
+ * packets in it go as soon as Engine.IO drops them.
+ */
+function countQueued(conn: EngineConnection, state: Counted): number {
+  const buffer = conn.writeBuffer;
+  if (buffer.length <= state.counted) {
+    state.counted = 0;
+    state.bytes = 0;
+  }
+  for (; state.counted < buffer.length; state.counted++) state.bytes += sizeOf(buffer[state.counted]?.data);
+  return state.bytes + (conn.transport.socket?.bufferedAmount ?? 0);
+}
+
+/** `queuedBytes` of one connection, to be called on each of its `packetCreate` events. */
+export function queueCounter(conn: EngineConnection): () => number {
+  const state: Counted = { counted: 0, bytes: 0 };
+  return () => countQueued(conn, state);
+}
+
+/**
+ * Cuts off, on every node's own connections, any client whose queue passes `maxBytes`. One
+ * listener serves every connection, and a connection's count is kept only while Engine.IO's
+ * buffer holds packets for it: an idle connection, whose buffer is flushed, costs nothing here.
+ */
 export function enforceBackpressure(io: Server, maxBytes: number, onCutOff: (queued: number) => void): void {
-  io.engine.on('connection', (conn: EngineConnection) => {
-    let cut = false;
-    const countQueued = queueCounter(conn);
-    conn.on('packetCreate', () => {
-      if (cut) return;
-      const queued = countQueued();
-      if (queued <= maxBytes) return;
-      cut = true;
-      onCutOff(queued);
-      // Drop what is queued at once: a WebSocket that is not being read would otherwise keep
-      // its buffer until the close handshake times out.
-      conn.transport.socket?.terminate?.();
-      conn.close(true);
-    });
-  });
+  type Listened = EngineConnection & { off(event: 'packetCreate', listener: () => void): void };
+  const counts = new WeakMap<EngineConnection, Counted>();
+  function checkQueue(this: Listened) {
+    let state = counts.get(this);
+    let queued: number;
+    if (this.writeBuffer.length === 0) {
+      if (state) counts.delete(this);
+      queued = this.transport.socket?.bufferedAmount ?? 0;
+    } else {
+      if (!state) {
+        state = { counted: 0, bytes: 0 };
+        counts.set(this, state);
+      }
+      queued = countQueued(this, state);
+    }
+    if (queued <= maxBytes) return;
+    // Cut off once: a closing connection may still create packets.
+    this.off('packetCreate', checkQueue);
+    counts.delete(this);
+    onCutOff(queued);
+    // Drop what is queued at once: a WebSocket that is not being read would otherwise keep
+    // its buffer until the close handshake times out.
+    this.transport.socket?.terminate?.();
+    this.close(true);
+  }
+  io.engine.on('connection', (conn: Listened) => conn.on('packetCreate', checkQueue));
 }

@@ -21,13 +21,53 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   connectionsPerIp: 500,
 };
 
-export function createConnectionGate(limits: ConnectionLimits, trust: TrustProxy) {
+/**
+ * What the gate counts a socket under, kept in its `socket.data`: its address, and its session,
+ * keyed by the sid it stands for (a visitor's channel CH…, an agent's worker WK…).
+ */
+export type GatedData = { address: string } & ({ channelSid: string } | { workerSid: string });
+
+const sessionOf = (data: GatedData) => ('workerSid' in data ? data.workerSid : data.channelSid);
+
+/** Open counts per key in a Map that holds only the keys with something open. */
+function createCounts() {
   const open = new Map<string, number>();
-  const take = (key: string) => open.set(key, (open.get(key) ?? 0) + 1);
-  function release(key: string) {
-    const count = (open.get(key) ?? 1) - 1;
-    if (count <= 0) open.delete(key);
-    else open.set(key, count);
+  return {
+    get: (key: string) => open.get(key) ?? 0,
+    take: (key: string) => open.set(key, (open.get(key) ?? 0) + 1),
+    release(key: string) {
+      const count = (open.get(key) ?? 1) - 1;
+      if (count <= 0) open.delete(key);
+      else open.set(key, count);
+    },
+  };
+}
+
+export function createConnectionGate(limits: ConnectionLimits, trust: TrustProxy) {
+  const sessions = createCounts();
+  const addresses = createCounts();
+  const free = (data: GatedData) => {
+    sessions.release(sessionOf(data));
+    addresses.release(data.address);
+  };
+  // Sockets admitted by a namespace's middleware that have not connected yet: if their
+  // connection closes first, Socket.IO drops them without a 'disconnect', so that close frees
+  // their slots. Once connected, `leave` on 'disconnect' does, and an idle socket keeps no
+  // closure of its own here.
+  const pending = new Map<Socket, () => void>();
+
+  /** The handshake error when the session or address is full; checked before any lookup. */
+  function refusal(session: string, address: string): Error | null {
+    if (sessions.get(session) >= limits.connectionsPerSession) {
+      return handshakeError(
+        'too_many_connections',
+        `This session already has ${limits.connectionsPerSession} open connections: close a tab and try again`,
+      );
+    }
+    if (addresses.get(address) >= limits.connectionsPerIp) {
+      return handshakeError('too_many_connections', 'Too many open connections from this address');
+    }
+    return null;
   }
 
   return {
@@ -36,47 +76,46 @@ export function createConnectionGate(limits: ConnectionLimits, trust: TrustProxy
         clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], trust),
       );
     },
+    refusal,
     /**
-     * Takes a slot for the socket under its session and address, freed when it goes; returns
-     * the handshake error to refuse it with when either is full.
+     * Takes a slot for the socket under the session and address of `data` (which the caller
+     * then keeps as `socket.data`), or returns the handshake error to refuse it with.
      */
-    /** The handshake error when the session or address is full; checked before any lookup. */
-    refusal(session: string, address: string): Error | null {
-      if ((open.get(session) ?? 0) >= limits.connectionsPerSession) {
-        return handshakeError(
-          'too_many_connections',
-          `This session already has ${limits.connectionsPerSession} open connections: close a tab and try again`,
-        );
-      }
-      if ((open.get(`ip:${address}`) ?? 0) >= limits.connectionsPerIp) {
-        return handshakeError('too_many_connections', 'Too many open connections from this address');
-      }
-      return null;
-    },
-    admit(socket: Socket, session: string, address: string): Error | null {
-      const byAddress = `ip:${address}`;
-      const refused = this.refusal(session, address);
+    admit(socket: Socket, data: GatedData): Error | null {
+      // Gone while its handshake was looked up: a close already past would never free a slot.
+      if (socket.conn.readyState !== 'open') return handshakeError('closed', 'The connection closed');
+      const refused = refusal(sessionOf(data), data.address);
       if (refused) return refused;
-      take(session);
-      take(byAddress);
-      let released = false;
-      const done = () => {
-        if (released) return;
-        released = true;
-        release(session);
-        release(byAddress);
+      sessions.take(sessionOf(data));
+      addresses.take(data.address);
+      const dropped = () => {
+        pending.delete(socket);
+        free(data);
       };
-      // Whichever comes first: the socket leaving its namespace, or the connection closing
-      // (also when the client went away before the handshake finished).
-      socket.once('disconnect', done);
-      socket.conn.once('close', done);
+      pending.set(socket, dropped);
+      socket.conn.once('close', dropped);
       return null;
     },
-    count: (key: string) => open.get(key) ?? 0,
+    /** The admitted socket joined its namespace: from now on `leave` frees its slots. */
+    connected(socket: Socket) {
+      const dropped = pending.get(socket);
+      if (!dropped) return;
+      pending.delete(socket);
+      socket.conn.off('close', dropped);
+    },
+    /** Frees the slots of a connected socket that left its namespace (its 'disconnect'). */
+    leave(socket: Socket) {
+      free(socket.data as GatedData);
+    },
+    count: (session: string) => sessions.get(session),
   };
 }
 
 export type ConnectionGate = ReturnType<typeof createConnectionGate>;
+
+export interface TrackedConnection {
+  on(event: 'close', listener: (this: TrackedConnection) => void): unknown;
+}
 
 /**
  * Transport connections (Engine.IO sessions) per address, whether or not they join a
@@ -85,20 +124,25 @@ export type ConnectionGate = ReturnType<typeof createConnectionGate>;
  * holding a TCP connection, so neither the namespace gate nor the TCP limit sees them.
  */
 export function createTransportGate(limit: number) {
-  const open = new Map<string, number>();
+  const open = createCounts();
+  // Each session's address, freed by one 'close' listener shared by every session.
+  const addressOf = new Map<TrackedConnection, string>();
+  function untrack(this: TrackedConnection) {
+    const address = addressOf.get(this);
+    if (address === undefined) return;
+    addressOf.delete(this);
+    open.release(address);
+  }
   return {
     /** True when the address already holds `limit` sessions: its next handshake is refused. */
-    full: (address: string) => (open.get(address) ?? 0) >= limit,
+    full: (address: string) => open.get(address) >= limit,
     /** Counts a new session under its address until it closes. */
-    track(conn: { once(event: 'close', listener: () => void): unknown }, address: string) {
-      open.set(address, (open.get(address) ?? 0) + 1);
-      conn.once('close', () => {
-        const left = (open.get(address) ?? 1) - 1;
-        if (left <= 0) open.delete(address);
-        else open.set(address, left);
-      });
+    track(conn: TrackedConnection, address: string) {
+      addressOf.set(conn, address);
+      open.take(address);
+      conn.on('close', untrack);
     },
-    count: (address: string) => open.get(address) ?? 0,
+    count: (address: string) => open.get(address),
   };
 }
 

@@ -18,6 +18,7 @@ import {
   createTransportGate,
   DEFAULT_CONNECTION_LIMITS,
   refuseMainNamespace,
+  type TrackedConnection,
 } from './connection-gate.ts';
 import { channelRoom, workerRoom } from './rooms.ts';
 import { attachWebchat, type WebchatNamespace } from './webchat.ts';
@@ -80,15 +81,13 @@ export function attachRealtime(
     cors: { origin: true, credentials: false },
     serveClient: false,
   });
-  io.engine.on(
-    'connection',
-    (conn: { request: IncomingMessage; once(e: 'close', fn: () => void): unknown }) =>
-      transports.track(
-        conn,
-        addressKey(
-          clientAddress(conn.request.socket.remoteAddress, conn.request.headers['x-forwarded-for'], trust),
-        ),
+  io.engine.on('connection', (conn: TrackedConnection & { request: IncomingMessage }) =>
+    transports.track(
+      conn,
+      addressKey(
+        clientAddress(conn.request.socket.remoteAddress, conn.request.headers['x-forwarded-for'], trust),
       ),
+    ),
   );
   refuseMainNamespace(io);
   const addHeaders = (headers: Record<string, string>) => Object.assign(headers, SOCKET_HEADERS);
@@ -102,26 +101,30 @@ export function attachRealtime(
   const webchat = io.of('/webchat') as unknown as WebchatNamespace;
   const agent = io.of('/agent') as unknown as AgentNamespace;
   const timeRequest = options.timeRequest;
+  // Who connects and why they left: ids only, never the handshake's token. One 'disconnect'
+  // listener shared by every socket frees its connection slots and logs it (an idle connection
+  // keeps no closure of its own); registered before the namespaces' own 'connection' handlers,
+  // so it is in place before anything they do can disconnect the socket.
+  const idsOf = (socket: Socket) => {
+    const { channelSid, contactSid, workerSid } = socket.data as Record<string, string | undefined>;
+    return { namespace: socket.nsp.name, socketId: socket.id, channelSid, contactSid, workerSid };
+  };
+  function leave(this: Socket, reason: string) {
+    gate.leave(this);
+    log.info({ ...idsOf(this), reason }, 'socket disconnected');
+  }
+  for (const nsp of [webchat, agent] as unknown as Namespace[]) {
+    nsp.on('connection', (socket) => {
+      gate.connected(socket);
+      socket.on('disconnect', leave);
+      log.info(idsOf(socket), 'socket connected');
+    });
+  }
   attachWebchat(webchat, core, log, {
     timeRequest: timeRequest && ((event) => timeRequest('/webchat', event)),
     gate,
     budgets: budgetsOn ? webchatBudgets(options.messageLimits ?? DEFAULT_MESSAGE_LIMITS) : null,
   });
-  // Who connects and why they left: ids only, never the handshake's token.
-  // One listener shared by every socket (an idle connection keeps no closure of its own).
-  const idsOf = (socket: Socket) => {
-    const { channelSid, contactSid, workerSid } = socket.data as Record<string, string | undefined>;
-    return { namespace: socket.nsp.name, socketId: socket.id, channelSid, contactSid, workerSid };
-  };
-  function logDisconnect(this: Socket, reason: string) {
-    log.info({ ...idsOf(this), reason }, 'socket disconnected');
-  }
-  for (const nsp of [webchat, agent] as unknown as Namespace[]) {
-    nsp.on('connection', (socket) => {
-      log.info(idsOf(socket), 'socket connected');
-      socket.on('disconnect', logDisconnect);
-    });
-  }
   attachAgent(agent, core, log, { gate, budgets: budgetsOn ? AGENT_BUDGETS : null });
 
   const { events } = core;

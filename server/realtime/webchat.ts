@@ -46,7 +46,7 @@ export function attachWebchat(nsp: WebchatNamespace, core: Core, log: Logger, op
       if (claims?.kind !== 'visitor') return next(unauthorized());
       // Refused before any lookup: a flood of handshakes on one session costs a signature check.
       const address = gate.addressOf(socket);
-      const full = gate.refusal(`channel:${claims.channelSid}`, address);
+      const full = gate.refusal(claims.channelSid, address);
       if (full) return next(full);
       // Who the token stands for, checked as every visitor route checks it (visitor-session.ts).
       const { origin, host } = socket.handshake.headers;
@@ -66,9 +66,10 @@ export function attachWebchat(nsp: WebchatNamespace, core: Core, log: Logger, op
         throw err;
       }
       const { contact, channel } = session;
-      const refused = gate.admit(socket, `channel:${channel.sid}`, address);
+      const data = { contactSid: contact.sid, channelSid: channel.sid, identity: contact.identity, address };
+      const refused = gate.admit(socket, data);
       if (refused) return next(refused);
-      socket.data = { contactSid: contact.sid, channelSid: channel.sid, identity: contact.identity, address };
+      socket.data = data;
       next();
     } catch (err) {
       log.error({ err }, 'webchat handshake failed');
