@@ -4,6 +4,8 @@
  * last change before it, else the first change's previous activity, else (a worker whose
  * activity never changed) the activity it has now.
  */
+
+import { groupBy } from '../group-by.ts';
 import type { Activity, ActivityInterval, FiguresDTO } from '../protocol.ts';
 import type { WorkerEvent } from '../store/types.ts';
 
@@ -15,12 +17,7 @@ export function agentTimelines(
   from: Date,
   to: Date,
 ): AgentFigures[] {
-  const byWorker = new Map<string, WorkerEvent[]>();
-  for (const event of events) {
-    const list = byWorker.get(event.workerSid) ?? [];
-    list.push(event);
-    byWorker.set(event.workerSid, list);
-  }
+  const byWorker = groupBy(events, (event) => event.workerSid);
   return workers
     .map((worker) => timelineOf(worker, byWorker.get(worker.sid) ?? [], from.getTime(), to.getTime()))
     .sort((a, b) => a.friendlyName.localeCompare(b.friendlyName));

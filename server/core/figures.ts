@@ -10,6 +10,7 @@
  * longest wait of each bucket it spans, with its wait so far.
  */
 import { ParleyError } from '../errors.ts';
+import { groupBy } from '../group-by.ts';
 import type { FiguresBucket, FiguresDTO } from '../protocol.ts';
 import type { Store, TaskEvent } from '../store/types.ts';
 import { agentTimelines } from './figures-timeline.ts';
@@ -71,12 +72,7 @@ const ENDS_WAIT = new Set(['accepted', 'canceled', 'completed', 'transferred', '
 
 /** Each task's waits, answered waits and handle times, from its events in order. */
 function followTasks(events: TaskEvent[]) {
-  const byTask = new Map<string, TaskEvent[]>();
-  for (const event of events) {
-    const list = byTask.get(event.taskSid) ?? [];
-    list.push(event);
-    byTask.set(event.taskSid, list);
-  }
+  const byTask = groupBy(events, (event) => event.taskSid);
   const waits: Wait[] = [];
   const answered: Done[] = [];
   const handled: Done[] = [];

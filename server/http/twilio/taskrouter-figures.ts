@@ -5,6 +5,7 @@
  * the router reads them from the store with bounded queries.
  */
 import type { ActivityView } from '../../core/routing/activities.ts';
+import { groupBy } from '../../group-by.ts';
 import type { TaskStatus } from '../../protocol.ts';
 import type { Task, TaskEvent, WorkerEvent } from '../../store/types.ts';
 
@@ -89,12 +90,7 @@ export function cumulativeTasks(
   const acceptedWaits: number[] = [];
   const inQueueWaits: number[] = [];
   const canceledWaits: number[] = [];
-  const byTask = new Map<string, TaskEvent[]>();
-  for (const event of events) {
-    const list = byTask.get(event.taskSid) ?? [];
-    list.push(event);
-    byTask.set(event.taskSid, list);
-  }
+  const byTask = groupBy(events, (event) => event.taskSid);
   for (const taskEvents of byTask.values()) {
     let created: number | null = null;
     let entered: number | null = null;
