@@ -5,6 +5,7 @@
 import type { Namespace, Socket } from 'socket.io';
 import type { Core, Logger } from '../core/index.ts';
 import { selfHost } from '../core/origins.ts';
+import { sessionStartOf } from '../core/tokens.ts';
 import { type VisitorSession, visitorSessionOf } from '../core/visitor-session.ts';
 import { ParleyError } from '../errors.ts';
 import type { WebchatClientEvents, WebchatServerEvents } from '../protocol.ts';
@@ -20,7 +21,17 @@ interface VisitorData {
   channelSid: string;
   identity: string;
   address: string;
+  /**
+   * What `session:refresh` needs of the token the socket connected with: the Flex Flow it was
+   * issued on (absent from tokens issued before scoping) and when its session began, which caps
+   * the session. The token itself is not kept: it was a third of an idle socket's own memory.
+   */
+  flexFlowSid: string | undefined;
+  since: number;
 }
+
+/** The handshake's `auth` once read: the same empty object for every socket. */
+const READ_AUTH = Object.freeze({});
 
 export type WebchatNamespace = Namespace<
   WebchatClientEvents,
@@ -66,10 +77,19 @@ export function attachWebchat(nsp: WebchatNamespace, core: Core, log: Logger, op
         throw err;
       }
       const { contact, channel } = session;
-      const data = { contactSid: contact.sid, channelSid: channel.sid, identity: contact.identity, address };
+      const data: VisitorData = {
+        contactSid: contact.sid,
+        channelSid: channel.sid,
+        identity: contact.identity,
+        address,
+        // Equal to the token's when it names one (visitorSessionOf checked).
+        flexFlowSid: claims.flexFlowSid && channel.flexFlowSid,
+        since: sessionStartOf(claims),
+      };
       const refused = gate.admit(socket, data);
       if (refused) return next(refused);
       socket.data = data;
+      socket.handshake.auth = READ_AUTH;
       next();
     } catch (err) {
       log.error({ err }, 'webchat handshake failed');
@@ -108,8 +128,13 @@ export function attachWebchat(nsp: WebchatNamespace, core: Core, log: Logger, op
         if (channel.status === 'active') await flexFlows.endByCustomer(channel);
         return { ok: true };
       }),
-      // The token this socket connected with carries when the session began, which caps it.
-      'session:refresh': on(schemas.empty, async (socket) => tokens.refresh(socket.handshake.auth?.token)),
+      // The session of the token this socket connected with, refreshed by the same rule as any
+      // token: never past the session's absolute lifetime.
+      'session:refresh': on(schemas.empty, async (socket) => {
+        const { contactSid, channelSid, flexFlowSid, since } = socket.data;
+        const claims = { kind: 'visitor' as const, contactSid, channelSid, since };
+        return tokens.refresh(tokens.sign(flexFlowSid ? { ...claims, flexFlowSid } : claims).token);
+      }),
     },
     log,
     core.track,
