@@ -94,6 +94,23 @@ describe('connection slots', () => {
   });
 });
 
+describe('a visitor socket', () => {
+  const claimsOf = (token: string) =>
+    JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()) as Record<string, unknown>;
+
+  it('refreshes its session without the token it connected with: same contact, channel, Flex Flow and start', async () => {
+    const { url, flexFlowSid } = await start({});
+    const { token } = await openWebChannel(url, { flexFlowSid });
+    const visitor = keep(await connectVisitor(url, token));
+    const fresh = await request<{ token: string }>(visitor, 'session:refresh');
+    const [before, after] = [claimsOf(token), claimsOf(fresh.token)];
+    for (const claim of ['kind', 'contactSid', 'channelSid', 'flexFlowSid', 'since'])
+      expect(after[claim], claim).toEqual(before[claim]);
+    expect(after.flexFlowSid).toBe(flexFlowSid);
+    expect(fresh.token).not.toBe(token);
+  });
+});
+
 describe('backpressure', () => {
   /** A chat whose full sync is a page of about a quarter of a megabyte. */
   async function fullChat(url: string, flexFlowSid: string) {
