@@ -64,6 +64,22 @@ describe('routing', () => {
     expect(second).toMatchObject({ status: 'pending', workerSid: null });
   });
 
+  it('offers every waiting chat once an agent is free, however long the queue', async () => {
+    t = await createTestCore();
+    // More chats wait than one pass reads at a time, all while nobody is available.
+    const waiting = 250;
+    for (let i = 0; i < waiting; i++) {
+      const { contact, channel } = await t.customer(`Visitor ${i}`);
+      await t.core.conversations.post({ channelSid: channel.sid, from: contact.identity, body: 'hi' });
+    }
+    await t.core.idle();
+    expect(await t.store.tasks.list({ status: 'pending' })).toHaveLength(waiting);
+    const agent = await worker('free', 300);
+    await t.core.idle();
+    expect(await t.store.tasks.list({ status: 'pending' })).toHaveLength(0);
+    expect(await t.store.tasks.list({ status: 'reserved', workerSid: agent.sid })).toHaveLength(waiting);
+  });
+
   it('gives a timed-out reservation to the next worker', async () => {
     t = await createTestCore({ reservationTimeoutSeconds: 0.2 });
     const slow = await worker('slow');

@@ -14,6 +14,8 @@ import { createTaskEventRecorder } from './task-events.ts';
 import { buildOffer, transferOf } from './views.ts';
 
 export const RESERVATION_TIMEOUT_KIND = 'reservation.timeout';
+/** Pending tasks read at a time by a dispatch pass. */
+const PAGE = 200;
 
 export interface DispatcherDeps {
   store: Store;
@@ -62,43 +64,63 @@ export function createDispatcher({
     });
   }
 
-  async function pass() {
-    const pending = await store.tasks.listPending(200);
-    if (pending.length === 0) return;
-    const queues = new Map((await store.queues.list()).map((q) => [q.sid, q]));
-    const workflows = new Map<string, Workflow | null>();
-    for (const task of pending) {
-      const declined = (await store.reservations.list({ taskSid: task.sid, status: 'rejected' })).map(
-        (r) => r.workerSid,
-      );
-      // A transferred chat does not go back to the agent who handed it on.
-      const from = transferOf(task)?.fromWorkerSid;
-      if (from) declined.push(from);
-      const candidates = (await store.workers.listAvailable(declined)).filter((w) =>
-        eligible(task, queues.get(task.queueSid), w),
-      );
-      if (candidates.length === 0) continue;
-      const workflowSid = task.workflowSid;
-      if (workflowSid && !workflows.has(workflowSid))
-        workflows.set(workflowSid, await store.workflows.get(workflowSid));
-      const seconds =
-        (workflowSid && workflows.get(workflowSid)?.taskReservationTimeout) || reservationTimeoutSeconds;
-      for (const worker of candidates) {
-        const expiresAt = new Date(clock().getTime() + seconds * 1000).toISOString();
-        const reservation = await store.reservations.reserve(task.sid, worker.sid, expiresAt);
-        if (!reservation) continue;
-        await store.timers.schedule(RESERVATION_TIMEOUT_KIND, reservation.sid, expiresAt);
-        const reserved = await store.tasks.get(task.sid);
-        if (reserved) {
-          await record.task(reserved, 'reserved', {
-            workerSid: worker.sid,
-            details: { reservationSid: reservation.sid },
-          });
-          events.emit('task.updated', reserved);
-          events.emit('offer.created', await buildOffer(store, reservation, reserved, clock()));
-        }
-        break;
+  /** Offers the task to its first eligible worker that can still take it; false when none could. */
+  async function offer(task: Task, queues: Map<string, TaskQueue>, workflows: Map<string, Workflow | null>) {
+    const declined = (await store.reservations.list({ taskSid: task.sid, status: 'rejected' })).map(
+      (r) => r.workerSid,
+    );
+    // A transferred chat does not go back to the agent who handed it on.
+    const from = transferOf(task)?.fromWorkerSid;
+    if (from) declined.push(from);
+    const candidates = (await store.workers.listAvailable(declined)).filter((w) =>
+      eligible(task, queues.get(task.queueSid), w),
+    );
+    if (candidates.length === 0) return false;
+    const workflowSid = task.workflowSid;
+    if (workflowSid && !workflows.has(workflowSid))
+      workflows.set(workflowSid, await store.workflows.get(workflowSid));
+    const seconds =
+      (workflowSid && workflows.get(workflowSid)?.taskReservationTimeout) || reservationTimeoutSeconds;
+    for (const worker of candidates) {
+      const expiresAt = new Date(clock().getTime() + seconds * 1000).toISOString();
+      const reservation = await store.reservations.reserve(task.sid, worker.sid, expiresAt);
+      if (!reservation) continue;
+      await store.timers.schedule(RESERVATION_TIMEOUT_KIND, reservation.sid, expiresAt);
+      const reserved = await store.tasks.get(task.sid);
+      if (reserved) {
+        await record.task(reserved, 'reserved', {
+          workerSid: worker.sid,
+          details: { reservationSid: reservation.sid },
+        });
+        events.emit('task.updated', reserved);
+        events.emit('offer.created', await buildOffer(store, reservation, reserved, clock()));
       }
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Every pending task, a page at a time, until none is left to try: a pass that stopped at its
+   * first page would leave the rest waiting until something else happens (a new chat, an agent
+   * becoming free), however many agents are free. A task no worker could take stays at the
+   * front of the next page and is skipped there.
+   */
+  async function pass() {
+    let queues: Map<string, TaskQueue> | null = null;
+    const workflows = new Map<string, Workflow | null>();
+    let skipped = 0;
+    for (;;) {
+      // No agent can take a chat: nothing to try (a long queue while every agent is busy costs one read).
+      if ((await store.workers.listAvailable([])).length === 0) return;
+      const pending = await store.tasks.listPending(skipped + PAGE);
+      const page = pending.slice(skipped);
+      if (page.length === 0) return;
+      queues ??= new Map((await store.queues.list()).map((q) => [q.sid, q]));
+      const before = skipped;
+      for (const task of page) if (!(await offer(task, queues, workflows))) skipped++;
+      // That was the last page.
+      if (pending.length < before + PAGE) return;
     }
   }
 
