@@ -47,6 +47,16 @@ export async function startPostgres(): Promise<TestPostgres> {
     Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]),
     'postgres',
   );
+  const halt = () => run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+  // A script that fails before it calls stop() (a benchmark that throws) still stops its server.
+  const haltOnExit = () => {
+    try {
+      halt();
+    } catch {
+      // Already stopped.
+    }
+  };
+  process.once('exit', haltOnExit);
   const url = `postgres://parley@127.0.0.1:${port}/postgres`;
   let n = 0;
   return {
@@ -60,8 +70,9 @@ export async function startPostgres(): Promise<TestPostgres> {
       return `postgres://parley@127.0.0.1:${port}/${name}`;
     },
     stop() {
+      process.off('exit', haltOnExit);
       try {
-        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+        halt();
         untrack();
       } finally {
         rmSync(dir, { recursive: true, force: true });
