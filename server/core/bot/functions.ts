@@ -75,7 +75,14 @@ function outputsOf(status: number, body: unknown, contentType: string): Outcome 
 
 function runLocal(file: string, effect: FunctionEffect, context: Record<string, unknown>): Promise<Outcome> {
   return new Promise((resolve) => {
-    const child = fork(CHILD, [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], execArgv: [] });
+    const notStarted = { outcome: 'fail', outputs: { error: 'the function could not be started' } };
+    let child: ReturnType<typeof fork>;
+    try {
+      child = fork(CHILD, [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], execArgv: [] });
+    } catch {
+      resolve(notStarted);
+      return;
+    }
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       resolve({
@@ -103,12 +110,20 @@ function runLocal(file: string, effect: FunctionEffect, context: Record<string, 
     child.once('close', () =>
       done({ outcome: 'fail', outputs: { error: 'the function exited without answering' } }),
     );
-    // A child that cannot start (no memory, too many processes) fails the call, not the server.
-    child.once('error', () => {
+    // A child that cannot start (no memory, too many processes) fails the call, not the server:
+    // every error it reports is taken (a failed start can be followed by a failed send).
+    child.on('error', () => {
       child.kill('SIGKILL');
-      done({ outcome: 'fail', outputs: { error: 'the function could not be started' } });
+      done(notStarted);
     });
-    child.send({ file, event: effect.parameters, context });
+    try {
+      child.send({ file, event: effect.parameters, context }, (err) => {
+        if (err) done(notStarted);
+      });
+    } catch {
+      child.kill('SIGKILL');
+      done(notStarted);
+    }
   });
 }
 
