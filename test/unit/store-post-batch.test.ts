@@ -79,8 +79,8 @@ it('stores every message of a burst over many channels in the order sent, with g
 
 it('gives each post of a batch its own outcome', async () => {
   const [store] = (await nodes(1)) as [Store];
-  const [open, ended, tasked] = await channels(store, 3);
-  if (!open || !ended || !tasked) throw new Error('three channels expected');
+  const [open, ended, tasked, spare] = await channels(store, 4);
+  if (!open || !ended || !tasked || !spare) throw new Error('four channels expected');
   const original = await store.messages.post({
     channelSid: ended.sid,
     from: ended.identity,
@@ -94,7 +94,7 @@ it('gives each post of a batch its own outcome', async () => {
   const outcomes = await Promise.all([
     store.messages.post({ channelSid: open.sid, from: open.identity, body: 'hello' }),
     store.messages.post({ channelSid: 'CHmissing', from: open.identity, body: 'x' }),
-    store.messages.post({ channelSid: tasked.sid, from: 'stranger', body: 'x' }),
+    store.messages.post({ channelSid: spare.sid, from: 'stranger', body: 'x' }),
     store.messages.post({ channelSid: ended.sid, from: ended.identity, body: 'late', clientId: 'late' }),
     store.messages.post({ channelSid: tasked.sid, from: tasked.identity, body: 'to the agent' }),
   ]);

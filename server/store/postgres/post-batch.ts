@@ -8,8 +8,8 @@
  * Order within a channel: a batch holds at most one message per channel, and a channel with a
  * batch in flight gets no other until that one has committed, so two messages sent one after
  * the other to a channel are stored in that order. A statement locks its channels in sid order
- * before it writes, so two batches (on this node or another) can never wait on each other in a
- * circle.
+ * before it writes, as every other write that locks several channels does (erasure, retention),
+ * so none of them can wait on another in a circle.
  */
 import pg from 'pg';
 import type { MemberMessage, PostOutcome } from '../repositories.ts';
@@ -71,6 +71,8 @@ export function taskOpen(taskStatus: string | null | undefined): boolean {
 
 interface Pending {
   input: MemberMessage;
+  /** The attributes as JSON, made when the post was queued (so one that cannot be fails alone). */
+  attributes: string;
   resolve: (outcome: PostOutcome) => void;
   reject: (err: unknown) => void;
 }
@@ -110,12 +112,17 @@ export function createPostBatcher(
       if (batch.length === 0) break;
       inFlight++;
       for (const pending of batch) busy.add(pending.input.channelSid);
-      void send(batch).finally(() => {
-        inFlight--;
-        for (const pending of batch) busy.delete(pending.input.channelSid);
-        if (waiting.size > 0) schedule();
-        else if (inFlight === 0) for (const done of idle.splice(0)) done();
-      });
+      // Whatever goes wrong settles every post of the batch (a settled one stays as it was).
+      void send(batch)
+        .catch((err) => {
+          for (const pending of batch) pending.reject(err);
+        })
+        .finally(() => {
+          inFlight--;
+          for (const pending of batch) busy.delete(pending.input.channelSid);
+          if (waiting.size > 0) schedule();
+          else if (inFlight === 0) for (const done of idle.splice(0)) done();
+        });
     }
   }
 
@@ -137,7 +144,7 @@ export function createPostBatcher(
           batch.map((p) => p.input.channelSid),
           batch.map((p) => p.input.from),
           batch.map((p) => p.input.body),
-          batch.map((p) => JSON.stringify(p.input.attributes ?? {})),
+          batch.map((p) => p.attributes),
           batch.map((p) => p.input.clientId ?? null),
           batch.map(() => at),
         ],
@@ -156,16 +163,21 @@ export function createPostBatcher(
       return;
     }
     batch.forEach((pending, i) => {
-      pending.resolve(outcome(rows[i], pending.input, sids[i] as string, at));
+      try {
+        pending.resolve(outcome(rows[i], pending.input, sids[i] as string, at));
+      } catch (err) {
+        pending.reject(err);
+      }
     });
   }
 
   return {
     post(input: MemberMessage): Promise<PostOutcome> {
       return new Promise<PostOutcome>((resolve, reject) => {
+        const pending = { input, attributes: JSON.stringify(input.attributes ?? {}), resolve, reject };
         const posts = waiting.get(input.channelSid);
-        if (posts) posts.push({ input, resolve, reject });
-        else waiting.set(input.channelSid, [{ input, resolve, reject }]);
+        if (posts) posts.push(pending);
+        else waiting.set(input.channelSid, [pending]);
         schedule();
       });
     },

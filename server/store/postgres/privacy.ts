@@ -105,9 +105,11 @@ export function privacyRepository(deps: Deps): PrivacyRepository {
       return transaction(pool, async (client) => {
         const contact = await one(client, 'SELECT sid FROM contacts WHERE sid = $1 FOR UPDATE', [sid]);
         if (!contact) return null;
-        const sids = (await all(client, 'SELECT sid FROM channels WHERE contact_sid = $1', [sid])).map(
-          (r) => r.sid as string,
-        );
+        // Its channels locked first, in sid order as posts lock theirs: the two never wait on each
+        // other in a circle.
+        const sids = (
+          await all(client, 'SELECT sid FROM channels WHERE contact_sid = $1 ORDER BY sid FOR UPDATE', [sid])
+        ).map((r) => r.sid as string);
         const at = deps.clock().toISOString();
         await client.query('DELETE FROM messages WHERE channel_sid = ANY($1)', [sids]);
         await client.query('DELETE FROM members WHERE channel_sid = ANY($1)', [sids]);
@@ -162,6 +164,8 @@ export function privacyRepository(deps: Deps): PrivacyRepository {
     deleteChannels(sids) {
       if (sids.length === 0) return Promise.resolve(0);
       return transaction(pool, async (client) => {
+        // Locked first, in sid order as posts lock theirs.
+        await client.query('SELECT sid FROM channels WHERE sid = ANY($1) ORDER BY sid FOR UPDATE', [sids]);
         const contactSids = (
           await all(client, 'SELECT DISTINCT contact_sid FROM channels WHERE sid = ANY($1)', [sids])
         ).map((r) => r.contact_sid as string);
