@@ -80,6 +80,32 @@ describe('routing', () => {
     expect(await t.store.tasks.list({ status: 'reserved', workerSid: agent.sid })).toHaveLength(waiting);
   });
 
+  it('reaches the chats an agent can take behind more than a page of chats it cannot', async () => {
+    t = await createTestCore();
+    const chat = async (name: string) => {
+      const { contact, channel } = await t.customer(name);
+      await t.core.conversations.post({ channelSid: channel.sid, from: contact.identity, body: 'hi' });
+    };
+    // The oldest 210 wait for a skill nobody available has.
+    for (let i = 0; i < 210; i++) await chat(`Held ${i}`);
+    await t.core.idle();
+    for (const task of await t.store.tasks.list({ status: 'pending' }))
+      await t.store.tasks.retarget(task.sid, task.targetIndex, {
+        queueSid: task.queueSid,
+        priority: task.priority,
+        filterName: null,
+        targetIndex: task.targetIndex,
+        targetExpression: 'skills HAS "billing"',
+      });
+    for (let i = 0; i < 40; i++) await chat(`Open ${i}`);
+    await t.core.idle();
+    const free = await worker('free', 300);
+    await t.core.idle();
+    const reserved = await t.store.tasks.list({ status: 'reserved', workerSid: free.sid });
+    expect(reserved).toHaveLength(40);
+    expect(await t.store.tasks.list({ status: 'pending' })).toHaveLength(210);
+  });
+
   it('gives a timed-out reservation to the next worker', async () => {
     t = await createTestCore({ reservationTimeoutSeconds: 0.2 });
     const slow = await worker('slow');

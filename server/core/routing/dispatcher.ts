@@ -64,18 +64,25 @@ export function createDispatcher({
     });
   }
 
-  /** Offers the task to its first eligible worker that can still take it; false when none could. */
-  async function offer(task: Task, queues: Map<string, TaskQueue>, workflows: Map<string, Workflow | null>) {
+  /**
+   * Offers the task to its first eligible worker that can still take it: `reserved`, `skipped`
+   * when none could, `nobody` when no worker at all can take a chat now.
+   */
+  async function offer(
+    task: Task,
+    queues: Map<string, TaskQueue>,
+    workflows: Map<string, Workflow | null>,
+  ): Promise<'reserved' | 'skipped' | 'nobody'> {
     const declined = (await store.reservations.list({ taskSid: task.sid, status: 'rejected' })).map(
       (r) => r.workerSid,
     );
     // A transferred chat does not go back to the agent who handed it on.
     const from = transferOf(task)?.fromWorkerSid;
     if (from) declined.push(from);
-    const candidates = (await store.workers.listAvailable(declined)).filter((w) =>
-      eligible(task, queues.get(task.queueSid), w),
-    );
-    if (candidates.length === 0) return false;
+    const available = await store.workers.listAvailable(declined);
+    if (available.length === 0 && declined.length === 0) return 'nobody';
+    const candidates = available.filter((w) => eligible(task, queues.get(task.queueSid), w));
+    if (candidates.length === 0) return 'skipped';
     const workflowSid = task.workflowSid;
     if (workflowSid && !workflows.has(workflowSid))
       workflows.set(workflowSid, await store.workflows.get(workflowSid));
@@ -95,32 +102,37 @@ export function createDispatcher({
         events.emit('task.updated', reserved);
         events.emit('offer.created', await buildOffer(store, reservation, reserved, clock()));
       }
-      return true;
+      return 'reserved';
     }
-    return false;
+    return 'skipped';
   }
 
   /**
    * Every pending task, a page at a time, until none is left to try: a pass that stopped at its
    * first page would leave the rest waiting until something else happens (a new chat, an agent
-   * becoming free), however many agents are free. A task no worker could take stays at the
-   * front of the next page and is skipped there.
+   * becoming free), however many agents are free. Tasks already tried in this pass (no worker
+   * could take them) are read again at the front of the next page and passed over; the pass
+   * ends as soon as no worker at all can take a chat.
    */
   async function pass() {
     let queues: Map<string, TaskQueue> | null = null;
     const workflows = new Map<string, Workflow | null>();
+    const tried = new Set<string>();
     let skipped = 0;
     for (;;) {
-      // No agent can take a chat: nothing to try (a long queue while every agent is busy costs one read).
-      if ((await store.workers.listAvailable([])).length === 0) return;
-      const pending = await store.tasks.listPending(skipped + PAGE);
-      const page = pending.slice(skipped);
+      const limit = skipped + PAGE;
+      const pending = await store.tasks.listPending(limit);
+      const page = pending.filter((task) => !tried.has(task.sid));
       if (page.length === 0) return;
       queues ??= new Map((await store.queues.list()).map((q) => [q.sid, q]));
-      const before = skipped;
-      for (const task of page) if (!(await offer(task, queues, workflows))) skipped++;
-      // That was the last page.
-      if (pending.length < before + PAGE) return;
+      for (const task of page) {
+        tried.add(task.sid);
+        const outcome = await offer(task, queues, workflows);
+        if (outcome === 'nobody') return;
+        if (outcome === 'skipped') skipped++;
+      }
+      // Fewer than asked for: every pending task has been seen.
+      if (pending.length < limit) return;
     }
   }
 
