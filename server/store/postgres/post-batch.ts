@@ -35,14 +35,22 @@ const POST_BATCH = `
     ORDER BY sid
     FOR UPDATE
   ), context AS (
-    SELECT i.ord, l.sid, l.status, m.role, m.friendly_name, t.status AS task_status
+    -- Looked up row by row (LATERAL, a subquery), so each read is an index lookup whatever the
+    -- tables' size: a join may be planned as a scan of every task and message.
+    SELECT i.ord, l.sid, l.status, m.role, m.friendly_name,
+      (SELECT t.status FROM tasks t WHERE t.sid = l.task_sid) AS task_status
     FROM input i
       JOIN locked l ON l.sid = i.channel_sid
-      LEFT JOIN members m ON m.channel_sid = l.sid AND m.identity = i.from_identity
-      LEFT JOIN tasks t ON t.sid = l.task_sid
+      LEFT JOIN LATERAL (
+        SELECT role, friendly_name FROM members
+        WHERE members.channel_sid = l.sid AND members.identity = i.from_identity
+      ) m ON true
   ), existing AS (
     SELECT i.ord, to_jsonb(msg) AS message
-    FROM input i JOIN messages msg ON msg.channel_sid = i.channel_sid AND msg.client_id = i.client_id
+    FROM input i
+      CROSS JOIN LATERAL (
+        SELECT * FROM messages WHERE messages.channel_sid = i.channel_sid AND messages.client_id = i.client_id
+      ) msg
   ), next AS (
     UPDATE channels SET last_message_index = channels.last_message_index + 1, date_updated = i.date_created
     FROM input i JOIN context ON context.ord = i.ord
