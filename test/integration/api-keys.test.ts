@@ -5,11 +5,10 @@
  * revocation are in the audit log without the secret; the official `twilio` library works
  * with a key as Twilio's documentation shows it.
  */
-import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parleyHttpClient } from '../../server/twilio.ts';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 import { startParley, type TestParley } from '../helpers/server.ts';
+import { twilioAt } from '../helpers/twilio.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the API answers
 type Json = any;
@@ -169,10 +168,7 @@ describe.each([
 
   it('lets the twilio library authenticate with a key, as Twilio documents it', async () => {
     const { sid, secret } = (await parley.api('POST', '/v1/ApiKeys', { friendlyName: 'twilio lib' })).body;
-    const client = twilio(sid, secret, {
-      accountSid: ACCOUNT_SID,
-      httpClient: parleyHttpClient(parley.url) as never,
-    });
+    const client = twilioAt(parley.url, sid, secret, ACCOUNT_SID);
     const [workspace] = await client.taskrouter.v1.workspaces.list();
     expect(workspace?.sid).toMatch(/^WS/);
     const worker = await client.taskrouter.v1

@@ -3,10 +3,10 @@
  * the workspace's activities, creates "Break" and "Training", renames one, puts a worker in a
  * custom activity by ActivitySid and finds it listed under that activity, then deletes one.
  */
-import twilio from 'twilio';
+import type twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parleyHttpClient } from '../../server/twilio.ts';
 import { startParley, type TestParley } from '../helpers/server.ts';
+import { twilioAt } from '../helpers/twilio.ts';
 
 const ACCOUNT_SID = `AC${'1234abcd'.repeat(4)}`;
 
@@ -15,7 +15,7 @@ let client: twilio.Twilio;
 
 beforeAll(async () => {
   parley = await startParley();
-  client = twilio(ACCOUNT_SID, parley.adminKey, { httpClient: parleyHttpClient(parley.url) as never });
+  client = twilioAt(parley.url, ACCOUNT_SID, parley.adminKey);
 });
 afterAll(() => parley?.stop());
 

@@ -3,10 +3,10 @@
  * with the official `twilio` library are there, before the reply, with the actor, the action,
  * Parley's record before and after, and secrets left out; reads and refused changes are not.
  */
-import twilio from 'twilio';
+import type twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parleyHttpClient } from '../../server/twilio.ts';
 import { startParley, type TestParley } from '../helpers/server.ts';
+import { twilioAt } from '../helpers/twilio.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the API answers
 type Json = any;
@@ -18,7 +18,7 @@ let client: twilio.Twilio;
 
 beforeAll(async () => {
   parley = await startParley();
-  client = twilio(ACCOUNT_SID, parley.adminKey, { httpClient: parleyHttpClient(parley.url) as never });
+  client = twilioAt(parley.url, ACCOUNT_SID, parley.adminKey);
 });
 afterAll(() => parley?.stop());
 
@@ -234,10 +234,7 @@ describe('the audit trail of the Twilio-shaped surface', () => {
 
   it('names the API key that made a change', async () => {
     const key = (await parley.api('POST', '/v1/ApiKeys', { friendlyName: 'flex backend' })).body;
-    const keyed = twilio(key.sid, key.secret, {
-      accountSid: ACCOUNT_SID,
-      httpClient: parleyHttpClient(parley.url) as never,
-    });
+    const keyed = twilioAt(parley.url, key.sid, key.secret, ACCOUNT_SID);
     const flexFlow = await keyed.flexApi.v1.flexFlow.create({
       friendlyName: 'Keyed flow',
       chatServiceSid: `IS${'0'.repeat(32)}`,

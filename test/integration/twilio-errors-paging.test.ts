@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parleyHttpClient, type TwilioRequestOptions } from '../../server/twilio.ts';
 import { signIn } from '../helpers/clients.ts';
 import { startParley, type TestParley } from '../helpers/server.ts';
+import { twilioAt } from '../helpers/twilio.ts';
 
 const ACCOUNT_SID = `AC${'9abc0123'.repeat(4)}`;
 
@@ -128,7 +129,7 @@ describe('Twilio errors on every family', () => {
       expectTwilioError({ status: json.status, body: await json.json() }, 415, 20415);
     }
     // Wrong credentials: the library raises Twilio's RestException with code 20003.
-    const stranger = twilio(ACCOUNT_SID, 'wrong-key', { httpClient: parleyHttpClient(parley.url) as never });
+    const stranger = twilioAt(parley.url, ACCOUNT_SID, 'wrong-key');
     await expect(stranger.conversations.v1.conversations.list()).rejects.toMatchObject({
       status: 401,
       code: 20003,

@@ -3,10 +3,10 @@
  * (Parley's `parleyHttpClient`) and the admin key as auth token: a script written from Twilio's
  * documentation runs to completion and every field it reads is set.
  */
-import twilio from 'twilio';
+import type twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parleyHttpClient } from '../../server/twilio.ts';
 import { startParley, type TestParley } from '../helpers/server.ts';
+import { twilioAt } from '../helpers/twilio.ts';
 import { fakeProvider } from './messaging-helpers.ts';
 
 const ACCOUNT_SID = `AC${'1234abcd'.repeat(4)}`;
@@ -19,7 +19,7 @@ let client: twilio.Twilio;
 beforeAll(async () => {
   provider = await fakeProvider();
   parley = await startParley();
-  client = twilio(ACCOUNT_SID, parley.adminKey, { httpClient: parleyHttpClient(parley.url) as never });
+  client = twilioAt(parley.url, ACCOUNT_SID, parley.adminKey);
 });
 afterAll(async () => {
   await parley.stop();
@@ -316,7 +316,7 @@ describe('the twilio library, pointed at Parley', () => {
         channelType: 'pigeon' as never,
       }),
     ).rejects.toMatchObject({ status: 400, code: 20001, message: expect.stringContaining('channelType') });
-    const stranger = twilio(ACCOUNT_SID, 'wrong-key', { httpClient: parleyHttpClient(parley.url) as never });
+    const stranger = twilioAt(parley.url, ACCOUNT_SID, 'wrong-key');
     await expect(stranger.taskrouter.v1.workspaces.list()).rejects.toMatchObject({
       status: 401,
       code: 20003,

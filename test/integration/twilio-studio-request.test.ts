@@ -4,10 +4,10 @@
  * are read through Conversations, and the customer's reply posted there reaches the waiting
  * widget — all through the official `twilio` library with only the host changed.
  */
-import twilio from 'twilio';
+import type twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parleyHttpClient } from '../../server/twilio.ts';
 import { startParley, type TestParley } from '../helpers/server.ts';
+import { twilioAt } from '../helpers/twilio.ts';
 
 const ACCOUNT_SID = `AC${'5e'.repeat(16)}`;
 const TO = '+15558675310';
@@ -18,7 +18,7 @@ let client: twilio.Twilio;
 
 beforeAll(async () => {
   parley = await startParley();
-  client = twilio(ACCOUNT_SID, parley.adminKey, { httpClient: parleyHttpClient(parley.url) as never });
+  client = twilioAt(parley.url, ACCOUNT_SID, parley.adminKey);
 });
 afterAll(() => parley?.stop());
 

@@ -2,10 +2,10 @@
  * Studio v2 steps through the official `twilio` library: each step is dated when it was taken,
  * can be fetched by its sid, and carries the widget's outputs as its context.
  */
-import twilio from 'twilio';
+import type twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parleyHttpClient } from '../../server/twilio.ts';
 import { startParley, type TestParley } from '../helpers/server.ts';
+import { twilioAt } from '../helpers/twilio.ts';
 
 const ACCOUNT_SID = `AC${'5a7e'.repeat(8)}`;
 
@@ -14,7 +14,7 @@ let client: twilio.Twilio;
 
 beforeAll(async () => {
   parley = await startParley();
-  client = twilio(ACCOUNT_SID, parley.adminKey, { httpClient: parleyHttpClient(parley.url) as never });
+  client = twilioAt(parley.url, ACCOUNT_SID, parley.adminKey);
 });
 afterAll(() => parley?.stop());
 
