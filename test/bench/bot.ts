@@ -4,40 +4,15 @@
  * message costs the bot's step, its reply and the execution's save.
  */
 import type { Socket } from 'socket.io-client';
+import { answeringFlow } from '../helpers/flows.ts';
 import { connect, inBatches, openChannels, taskFlexFlow } from './setup.ts';
 
 const ADMIN = { authorization: 'Bearer bench-admin-key', 'content-type': 'application/json' };
 /** How long one exchange may take before the bench stops and says which message went unanswered. */
 const EXCHANGE_DEADLINE_MS = 60_000;
 
-const ask = (name: string, next: string) => ({
-  name,
-  type: 'send-and-wait-for-reply',
-  properties: { body: 'Noted, {{ contact.friendlyName }}: what else?' },
-  transitions: [
-    { event: 'incomingMessage', next },
-    { event: 'timeout', next },
-  ],
-});
-
-/**
- * Answers every visitor message for as long as the chat lasts. The loop goes through two
- * widgets in turn: one widget running 10 times in a row ends an execution (Studio's limit,
- * docs/flows.md), which would leave the visitor's tenth message after the first unanswered.
- */
-export const ECHO_FLOW = {
-  initial_state: 'Trigger',
-  states: [
-    {
-      name: 'Trigger',
-      type: 'trigger',
-      properties: {},
-      transitions: [{ event: 'incomingMessage', next: 'ask' }],
-    },
-    ask('ask', 'askAgain'),
-    ask('askAgain', 'ask'),
-  ],
-};
+/** The bot flow the benchmark runs: a templated reply to every visitor message. */
+export const ECHO_FLOW = answeringFlow('Noted, {{ contact.friendlyName }}: what else?');
 
 async function api(url: string, path: string, body: unknown) {
   const res = await fetch(`${url}${path}`, { method: 'POST', headers: ADMIN, body: JSON.stringify(body) });

@@ -15,6 +15,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type Core, createCore } from '../../server/core/index.ts';
 import { createSqliteStore } from '../../server/store/sqlite/index.ts';
 import type { Store } from '../../server/store/types.ts';
+import { answeringFlow } from '../helpers/flows.ts';
 import { webFlexFlow } from '../helpers/records.ts';
 
 const say = (name: string, body: string, next?: string) => ({
@@ -39,29 +40,7 @@ const FLOW = {
   ],
 };
 
-const ask = (name: string, next: string) => ({
-  name,
-  type: 'send-and-wait-for-reply',
-  properties: { body: 'You said {{ trigger.message.Body }}; and?' },
-  transitions: [
-    { event: 'incomingMessage', next },
-    { event: 'timeout', next },
-  ],
-});
-
-const ECHO = {
-  initial_state: 'Trigger',
-  states: [
-    {
-      name: 'Trigger',
-      type: 'trigger',
-      properties: {},
-      transitions: [{ event: 'incomingMessage', next: 'ask' }],
-    },
-    ask('ask', 'askAgain'),
-    ask('askAgain', 'ask'),
-  ],
-};
+const ECHO = answeringFlow('You said {{ trigger.message.Body }}; and?');
 
 const dirs: string[] = [];
 const running: { core: Core; store: Store }[] = [];

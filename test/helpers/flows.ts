@@ -1,0 +1,31 @@
+/** Bot flows tests and benchmarks share. */
+
+/**
+ * Answers every visitor message with `body` for as long as the chat lasts. The loop goes through
+ * two widgets in turn: one widget running 10 times in a row ends an execution (Studio's limit,
+ * docs/flows.md), which would leave the visitor's tenth message after the first unanswered.
+ */
+export function answeringFlow(body: string) {
+  const ask = (name: string, next: string) => ({
+    name,
+    type: 'send-and-wait-for-reply',
+    properties: { body },
+    transitions: [
+      { event: 'incomingMessage', next },
+      { event: 'timeout', next },
+    ],
+  });
+  return {
+    initial_state: 'Trigger',
+    states: [
+      {
+        name: 'Trigger',
+        type: 'trigger',
+        properties: {},
+        transitions: [{ event: 'incomingMessage', next: 'ask' }],
+      },
+      ask('ask', 'askAgain'),
+      ask('askAgain', 'ask'),
+    ],
+  };
+}
