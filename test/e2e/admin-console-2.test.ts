@@ -15,6 +15,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signBody } from '../../server/core/external.ts';
 import { launchBrowser } from '../helpers/browser.ts';
+import { webFlexFlow } from '../helpers/records.ts';
 import { startParley, type TestParley } from '../helpers/server.ts';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -113,17 +114,7 @@ async function visitor(name: string, email: string) {
   const { store } = parley.server.core;
   const flexFlow =
     (await store.flexFlows.list())[0] ??
-    (await store.flexFlows.create({
-      friendlyName: 'Web',
-      channelType: 'web',
-      contactIdentity: 'web',
-      enabled: true,
-      integrationType: 'task',
-      integration: {},
-      longLived: false,
-      janitorEnabled: true,
-      allowedOrigins: [],
-    }));
+    (await store.flexFlows.create(webFlexFlow({ friendlyName: 'Web', allowedOrigins: [] })));
   const contact = await store.contacts.create({
     identity: `visitor-${name.toLowerCase()}`,
     friendlyName: name,
