@@ -1,8 +1,8 @@
 /** PostgreSQL repositories of bot flows (every revision kept) and their executions. */
 import { type Row, toExecution, toFlow, toMessage } from '../rows.ts';
 import type { ExecutionRepository, FlowRepository } from '../types.ts';
-import { MEMBER_CONTEXT, memberMessage } from './conversations.ts';
 import { all, type Deps, one, transaction } from './db.ts';
+import { MEMBER_CONTEXT, memberMessage } from './messages.ts';
 import { taskOpen } from './post-batch.ts';
 
 const FLOW =

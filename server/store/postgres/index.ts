@@ -10,17 +10,12 @@ import { apiKeyRepository } from './api-keys.ts';
 import { auditRepository } from './audit.ts';
 import { cannedResponseRepository } from './canned-responses.ts';
 import { conversationSearchRepository } from './conversation-search.ts';
-import {
-  channelRepository,
-  contactRepository,
-  memberRepository,
-  messageRepository,
-  postBatcher,
-} from './conversations.ts';
+import { channelRepository, contactRepository, memberRepository } from './conversations.ts';
 import { one } from './db.ts';
 import { flexFlowRepository } from './flex-flows.ts';
 import { executionRepository, flowRepository } from './flows.ts';
 import { mediaRepository } from './media.ts';
+import { messageRepository, postBatcher } from './messages.ts';
 import { migrate } from './migrations.ts';
 import { privacyRepository } from './privacy.ts';
 import { proxySessionRepository } from './proxy.ts';

@@ -3,8 +3,9 @@
 import type { Effect, ExecutionState } from '../../studio-types.ts';
 import { type Row, toExecution, toFlow } from '../rows.ts';
 import type { Execution, ExecutionRepository, FlowRepository, MemberMessage, PostOutcome } from '../types.ts';
-import { type Deps, messageWriter } from './conversations.ts';
+import type { Deps } from './conversations.ts';
 import type { GroupCommit } from './group-commit.ts';
+import { messageWriter } from './messages.ts';
 
 type Timer = { kind: string; ref: string; dueAt: string };
 

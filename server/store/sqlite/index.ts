@@ -12,16 +12,12 @@ import { apiKeyRepository } from './api-keys.ts';
 import { auditRepository } from './audit.ts';
 import { cannedResponseRepository } from './canned-responses.ts';
 import { conversationSearchRepository } from './conversation-search.ts';
-import {
-  channelRepository,
-  contactRepository,
-  memberRepository,
-  messageRepository,
-} from './conversations.ts';
+import { channelRepository, contactRepository, memberRepository } from './conversations.ts';
 import { flexFlowRepository } from './flex-flows.ts';
 import { executionRepository, flowRepository } from './flows.ts';
 import { createGroupCommit } from './group-commit.ts';
 import { mediaRepository } from './media.ts';
+import { messageRepository } from './messages.ts';
 import { migrate } from './migrations.ts';
 import { privacyRepository } from './privacy.ts';
 import { proxySessionRepository } from './proxy.ts';
