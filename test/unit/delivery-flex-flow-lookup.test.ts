@@ -1,22 +1,27 @@
 /**
- * The outbound listeners remember a channel's Flex Flow per node, but not the Flex Flow's
- * channel type or connector: another node sharing the database may change those. Two SQLite
- * stores on one file stand for two nodes; a real HTTP provider receives what node A sends.
+ * The outbound listeners remember a channel's Flex Flow per node, and the store keeps the
+ * Flex Flow itself until it changes: another node sharing the database may change its channel
+ * type or connector, and node A must act on the change. Two stores on one PostgreSQL database
+ * stand for two nodes; a real HTTP provider receives what node A sends.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EventBus } from '../../server/core/events.ts';
 import { createMediaLinks } from '../../server/core/media-links.ts';
 import { createHttpConnector } from '../../server/core/proxy/connector.ts';
 import { createDelivery } from '../../server/core/proxy/delivery.ts';
 import { systemClock } from '../../server/ids.ts';
-import { createSqliteStore } from '../../server/store/sqlite/index.ts';
-import type { Store } from '../../server/store/types.ts';
+import { createPostgresStore } from '../../server/store/postgres/index.ts';
+import type { FlexFlow, Store } from '../../server/store/types.ts';
+import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 import { webFlexFlow } from '../helpers/records.ts';
 import { fakeProvider } from '../integration/messaging-helpers.ts';
+
+let postgres: TestPostgres;
+beforeAll(async () => {
+  postgres = await startPostgres();
+}, 60_000);
+afterAll(() => postgres?.stop());
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -25,13 +30,17 @@ afterEach(async () => {
 
 describe('outbound delivery on several nodes', () => {
   it("sees a Flex Flow turned from web to SMS on node B at node A's next agent message", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'parley-delivery-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const file = join(dir, 'parley.db');
-    const nodeA: Store = createSqliteStore({ file });
+    const url = await postgres.createDatabase();
+    const nodeA: Store = await createPostgresStore({ url });
     cleanups.push(() => nodeA.close());
-    const nodeB: Store = createSqliteStore({ file });
+    const nodeB: Store = await createPostgresStore({ url });
     cleanups.push(() => nodeB.close());
+    // Node A hears B's change when B's transaction commits, a moment later.
+    const heard = (check: (flexFlow: FlexFlow | null) => boolean) =>
+      vi.waitFor(async () => expect(check(await nodeA.flexFlows.get(flexFlow.sid))).toBe(true), {
+        timeout: 10_000,
+        interval: 20,
+      });
     const provider = await fakeProvider();
     cleanups.push(() => provider.close());
 
@@ -82,6 +91,7 @@ describe('outbound delivery on several nodes', () => {
       channelType: 'sms',
       messagingConnector: { url: provider.url, authToken: 'token-0123456789' },
     });
+    await heard((f) => f?.channelType === 'sms');
     expect(await agentSays('second')).toBe('queued');
     expect(provider.received.map((r) => [r.form.get('To'), r.form.get('Body')])).toEqual([
       ['+15550123', 'second'],
@@ -89,6 +99,7 @@ describe('outbound delivery on several nodes', () => {
 
     // And back: node A stops sending as soon as node B makes it a web Flex Flow again.
     await nodeB.flexFlows.update(flexFlow.sid, { channelType: 'web', messagingConnector: null });
+    await heard((f) => f?.channelType === 'web');
     expect(await agentSays('third')).toBeUndefined();
     expect(provider.calls()).toBe(1);
   });

@@ -3,8 +3,8 @@
  * email) that act only on agents' and the bot's messages in non-web conversations. Every such
  * message passes through both listeners: they share one lookup per message, and a channel's
  * Flex Flow, fixed when the channel is created, is remembered per node, so the channel row is
- * not read for it again. The Flex Flow itself is read every time: its channelType and connector
- * can be changed by a PATCH on any node sharing the database, and no event tells the others.
+ * not read for it again. The Flex Flow itself comes from the store, which keeps it in memory
+ * until it changes on any node (store/flex-flow-cache.ts).
  */
 
 import type { FlexFlow, Message, Store } from '../../store/types.ts';

@@ -4,6 +4,7 @@
  */
 import pg from 'pg';
 import { type Clock, newSid as defaultNewSid, type IdGenerator, systemClock } from '../../ids.ts';
+import { cachedFlexFlows } from '../flex-flow-cache.ts';
 import type { Store } from '../types.ts';
 import { activityRepository } from './activities.ts';
 import { apiKeyRepository } from './api-keys.ts';
@@ -12,6 +13,7 @@ import { cannedResponseRepository } from './canned-responses.ts';
 import { conversationSearchRepository } from './conversation-search.ts';
 import { channelRepository, contactRepository, memberRepository } from './conversations.ts';
 import { one } from './db.ts';
+import { listenForFlexFlowChanges } from './flex-flow-changes.ts';
 import { flexFlowRepository } from './flex-flows.ts';
 import { executionRepository, flowRepository } from './flows.ts';
 import { mediaRepository } from './media.ts';
@@ -53,6 +55,7 @@ export async function createPostgresStore({
   pool.on('error', () => {});
   await migrate(pool);
   const deps = { pool, clock, newSid };
+  const flexFlowChanges = listenForFlexFlowChanges(url);
   const messages = postBatcher(deps);
   return {
     engine: 'postgres',
@@ -60,7 +63,7 @@ export async function createPostgresStore({
     channels: channelRepository(deps),
     members: memberRepository(deps),
     messages: messageRepository(deps, messages),
-    flexFlows: flexFlowRepository(deps),
+    flexFlows: cachedFlexFlows(flexFlowRepository(deps), flexFlowChanges),
     workers: workerRepository(deps),
     queues: taskQueueRepository(deps),
     workflows: workflowRepository(deps),
@@ -102,6 +105,7 @@ export async function createPostgresStore({
     },
     async close() {
       await messages.settled();
+      await flexFlowChanges.close();
       await pool.end();
     },
   };

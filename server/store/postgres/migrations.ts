@@ -378,6 +378,26 @@ const migrations: { version: number; sql: string }[] = [
       DROP INDEX worker_events_by_worker;
     `,
   },
+  {
+    // Nodes keep the Flex Flows they read (flex-flow-cache.ts): each change is announced to
+    // every node listening on parley_flex_flows (flex-flow-changes.ts) when it commits,
+    // whoever made it.
+    version: 150,
+    sql: `
+      CREATE FUNCTION parley_flex_flow_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'DELETE' THEN
+          PERFORM pg_notify('parley_flex_flows', OLD.sid);
+        ELSE
+          PERFORM pg_notify('parley_flex_flows', NEW.sid);
+        END IF;
+        RETURN NULL;
+      END
+      $$;
+      CREATE TRIGGER flex_flows_changed AFTER UPDATE OR DELETE ON flex_flows
+        FOR EACH ROW EXECUTE FUNCTION parley_flex_flow_changed();
+    `,
+  },
 ];
 
 const LOCK_KEY = 0x7061726c; // "parl"

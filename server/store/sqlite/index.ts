@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { type Clock, newSid as defaultNewSid, type IdGenerator, systemClock } from '../../ids.ts';
+import { cachedFlexFlows } from '../flex-flow-cache.ts';
 import type { Store } from '../types.ts';
 import { activityRepository } from './activities.ts';
 import { apiKeyRepository } from './api-keys.ts';
@@ -66,7 +67,8 @@ export function createSqliteStore({
     channels: channelRepository(deps),
     members: memberRepository(deps),
     messages: messageRepository(deps, group),
-    flexFlows: flexFlowRepository(deps),
+    // One process owns the file: what it writes is all that changes.
+    flexFlows: cachedFlexFlows(flexFlowRepository(deps)),
     workers: workerRepository(deps),
     queues: taskQueueRepository(deps),
     workflows: workflowRepository(deps),

@@ -1,0 +1,119 @@
+/**
+ * Flex Flows kept in memory (store/flex-flow-cache.ts): one node's own writes are seen at once;
+ * on PostgreSQL another node's are heard through LISTEN/NOTIFY, whoever wrote them (the
+ * trigger fires for plain SQL too), and while a node cannot hear them it reads the database.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createPostgresStore } from '../../server/store/postgres/index.ts';
+import { createSqliteStore } from '../../server/store/sqlite/index.ts';
+import type { FlexFlow, Store } from '../../server/store/types.ts';
+import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { webFlexFlow } from '../helpers/records.ts';
+
+let postgres: TestPostgres;
+beforeAll(async () => {
+  postgres = await startPostgres();
+}, 60_000);
+afterAll(() => postgres?.stop());
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** Waits (bounded) until `store` answers a Flex Flow that passes `check`. */
+const until = (store: Store, sid: string, check: (flexFlow: FlexFlow | null) => boolean) =>
+  vi.waitFor(async () => expect(check(await store.flexFlows.get(sid))).toBe(true), {
+    timeout: 10_000,
+    interval: 20,
+  });
+
+async function twoNodes() {
+  const url = await postgres.createDatabase();
+  const a = await createPostgresStore({ url });
+  cleanups.push(() => a.close());
+  const b = await createPostgresStore({ url });
+  cleanups.push(() => b.close());
+  const sql = new pg.Client({ connectionString: url });
+  await sql.connect();
+  cleanups.push(() => sql.end());
+  return { a, b, sql };
+}
+
+describe('Flex Flows kept in memory', () => {
+  it('answers the same frozen object until the node itself changes it (SQLite)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-ffcache-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const store = createSqliteStore({ file: join(dir, 'parley.db') });
+    cleanups.push(() => store.close());
+    const created = await store.flexFlows.create(webFlexFlow({ friendlyName: 'Shop' }));
+    const first = (await store.flexFlows.get(created.sid)) as FlexFlow;
+    expect(await store.flexFlows.get(created.sid)).toBe(first);
+    // Shared by every caller, so nobody may change it in place.
+    expect(() => {
+      (first as { friendlyName: string }).friendlyName = 'Changed';
+    }).toThrow(TypeError);
+    expect(() => {
+      (first.widgetConfig as Record<string, unknown>).x = 1;
+    }).toThrow(TypeError);
+
+    await store.flexFlows.update(created.sid, { friendlyName: 'Shop 2' });
+    expect((await store.flexFlows.get(created.sid))?.friendlyName).toBe('Shop 2');
+    await store.flexFlows.delete(created.sid);
+    expect(await store.flexFlows.get(created.sid)).toBeNull();
+  });
+
+  it("hears another node's update and delete, and a change made in plain SQL (PostgreSQL)", async () => {
+    const { a, b, sql } = await twoNodes();
+    const created = await a.flexFlows.create(webFlexFlow({ friendlyName: 'Shop' }));
+    const kept = await a.flexFlows.get(created.sid);
+    expect(await a.flexFlows.get(created.sid)).toBe(kept);
+
+    await b.flexFlows.update(created.sid, { friendlyName: 'Shop 2', enabled: false });
+    await until(a, created.sid, (f) => f?.friendlyName === 'Shop 2' && f.enabled === false);
+
+    await sql.query('UPDATE flex_flows SET friendly_name = $1 WHERE sid = $2', ['Shop 3', created.sid]);
+    await until(a, created.sid, (f) => f?.friendlyName === 'Shop 3');
+    await until(b, created.sid, (f) => f?.friendlyName === 'Shop 3');
+
+    await b.flexFlows.delete(created.sid);
+    await until(a, created.sid, (f) => f === null);
+  });
+
+  it('reads the database while it cannot hear changes, and listens again by itself', async () => {
+    const { a, b, sql } = await twoNodes();
+    const created = await a.flexFlows.create(webFlexFlow({ friendlyName: 'Shop' }));
+    await a.flexFlows.get(created.sid);
+    // Cut every node's listening connection: neither can hear changes until it reconnects.
+    const listeners = async () =>
+      (
+        await sql.query(
+          `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'`,
+        )
+      ).rows.map((r) => r.pid as number);
+    const cut = await listeners();
+    expect(cut).toHaveLength(2);
+    // Changed in the same statement that cuts the listeners, so no notification can reach A.
+    await sql.query(
+      `WITH changed AS (UPDATE flex_flows SET friendly_name = 'Shop 2' WHERE sid = $1 RETURNING sid)
+       SELECT pg_terminate_backend(pid) FROM unnest($2::int[]) AS pid, changed`,
+      [created.sid, cut],
+    );
+    // No notification comes: A answers the new name because it forgot everything when its
+    // connection dropped, and keeps nothing until it listens again.
+    await until(a, created.sid, (f) => f?.friendlyName === 'Shop 2');
+    await vi.waitFor(
+      async () => expect((await listeners()).filter((pid) => !cut.includes(pid))).toHaveLength(2),
+      {
+        timeout: 15_000,
+        interval: 50,
+      },
+    );
+    await b.flexFlows.update(created.sid, { friendlyName: 'Shop 3' });
+    await until(a, created.sid, (f) => f?.friendlyName === 'Shop 3');
+  });
+});
