@@ -1,54 +1,68 @@
 /**
  * The routing side of `/agent`: transfer, outbound conversations, the supervisor view (and
- * its loss when the role is taken away), and presence (an agent desktop whose last tab stays disconnected past the grace period sets its
- * worker Offline).
+ * its loss when the role is taken away), and presence (an agent desktop whose last tab stays
+ * disconnected past the grace period sets its worker Offline).
  */
-import type { Namespace, Socket } from 'socket.io';
+import type { Namespace } from 'socket.io';
 import type { Core } from '../core/index.ts';
 import { isSupervisor } from '../core/routing/supervision.ts';
 import { forbidden } from '../errors.ts';
-import type { createHandle } from './handle.ts';
+import type { AgentData, AgentSocket } from './agent.ts';
+import { type EventHandler, on } from './handle.ts';
 import { channelRoom, workerRoom } from './rooms.ts';
 import { schemas } from './schemas.ts';
 
 export const SUPERVISORS_ROOM = 'supervisors';
 
-export function attachRouting(
-  socket: Socket,
-  handle: ReturnType<typeof createHandle>,
-  core: Core,
-  workerSid: string,
-) {
+/** Transfer, outbound conversations and the supervisor view: their part of `/agent`'s handlers. */
+export function routingHandlers(core: Core): Record<string, EventHandler<AgentData>> {
   const { routing, store } = core;
+  return {
+    'transfer:targets': on(schemas.empty, (socket) => routing.transferTargets(socket.data.workerSid)),
+    'task:transfer': on(schemas.transfer, (socket, request) =>
+      routing.transfer(socket.data.workerSid, request),
+    ),
+    'interaction:create': on(schemas.newConversation, async (socket, { channelType, to, body }) => {
+      const { channel, task } = await core.messaging.interactions.create({
+        channel: { type: channelType, to },
+        routing: { workerSid: socket.data.workerSid },
+        body,
+      });
+      return { channelSid: channel.sid, taskSid: task?.sid ?? null };
+    }),
+    'supervisor:sync': on(schemas.empty, async (socket) => {
+      const worker = await store.workers.get(socket.data.workerSid);
+      if (!worker || !isSupervisor(worker)) {
+        throw forbidden('The supervisor view is for workers whose roles attribute has "supervisor"');
+      }
+      await socket.join(SUPERVISORS_ROOM);
+      return routing.supervisorSnapshot();
+    }),
+  };
+}
 
-  handle('transfer:targets', schemas.empty, () => routing.transferTargets(workerSid));
-  handle('task:transfer', schemas.transfer, (request) => routing.transfer(workerSid, request));
-  handle('interaction:create', schemas.newConversation, async ({ channelType, to, body }) => {
-    const { channel, task } = await core.messaging.interactions.create({
-      channel: { type: channelType, to },
-      routing: { workerSid },
-      body,
-    });
-    return { channelSid: channel.sid, taskSid: task?.sid ?? null };
-  });
-  handle('supervisor:sync', schemas.empty, async () => {
-    const worker = await store.workers.get(workerSid);
-    if (!worker || !isSupervisor(worker)) {
-      throw forbidden('The supervisor view is for workers whose roles attribute has "supervisor"');
-    }
-    await socket.join(SUPERVISORS_ROOM);
-    return routing.supervisorSnapshot();
-  });
-
-  core.track(routing.agentConnected(workerSid));
-  socket.on('disconnect', () => {
+/**
+ * Presence: what the connection handler calls for each socket. The worker is connected; when
+ * its last socket on the namespace is gone, routing hears it (and sets it Offline after the
+ * grace period). One 'disconnect' listener serves every socket: it reads the worker from the
+ * socket, so an idle connection keeps no closure of its own.
+ */
+export function agentPresence(core: Core) {
+  const { routing } = core;
+  function disconnected(this: AgentSocket) {
+    const { workerSid } = this.data;
+    const nsp = this.nsp;
     core.track(
       (async () => {
-        const left = await (socket.nsp as Namespace).in(workerRoom(workerSid)).fetchSockets();
+        const left = await nsp.in(workerRoom(workerSid)).fetchSockets();
         if (left.length === 0) await routing.agentDisconnected(workerSid);
       })(),
     );
-  });
+  }
+  return function connected(socket: AgentSocket) {
+    core.track(routing.agentConnected(socket.data.workerSid));
+    socket.on('disconnect', disconnected);
+  };
 }
 
 /**

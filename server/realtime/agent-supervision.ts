@@ -4,45 +4,43 @@
  * whispers, the staff-only notes that the agent holding a chat and supervisors exchange.
  * Whispers are published on this namespace only: `/webchat` never hears of them.
  */
-import type { Namespace, Socket } from 'socket.io';
+import type { Namespace } from 'socket.io';
 import type { Core } from '../core/index.ts';
-import type { createHandle } from './handle.ts';
+import type { AgentData } from './agent.ts';
+import { type EventHandler, on } from './handle.ts';
 import { channelRoom } from './rooms.ts';
 import { schemas } from './schemas.ts';
 
-export function attachSupervisorActions(
-  socket: Socket,
-  handle: ReturnType<typeof createHandle>,
-  core: Core,
-  workerSid: string,
-) {
+/** Watching, joining and whispering: their part of `/agent`'s handlers. */
+export function supervisorHandlers(core: Core): Record<string, EventHandler<AgentData>> {
   const { routing, supervision, whispers } = core;
-
-  handle('watch:stop', schemas.channelRef, async ({ channelSid }) => {
-    // A chat the worker holds stays followed: its room is how its messages reach the desk.
-    const holds = await routing.assertHolds(workerSid, channelSid).then(
-      () => true,
-      () => false,
-    );
-    if (!holds) await socket.leave(channelRoom(channelSid));
-    return { ok: true };
-  });
-  handle('supervisor:join', schemas.channelRef, async ({ channelSid }) => {
-    const member = await supervision.join(workerSid, channelSid);
-    // A joined supervisor hears the chat even without having watched it first.
-    await socket.join(channelRoom(channelSid));
-    return member;
-  });
-  handle('supervisor:leave', schemas.channelRef, async ({ channelSid }) => {
-    await supervision.leave(workerSid, channelSid);
-    return { ok: true };
-  });
-  handle('whisper:send', schemas.whisper, ({ channelSid, body }) =>
-    whispers.post(workerSid, channelSid, body, socket.id),
-  );
-  handle('whispers:sync', schemas.channelRef, async ({ channelSid }) => ({
-    whispers: await whispers.list(workerSid, channelSid),
-  }));
+  return {
+    'watch:stop': on(schemas.channelRef, async (socket, { channelSid }) => {
+      // A chat the worker holds stays followed: its room is how its messages reach the desk.
+      const holds = await routing.assertHolds(socket.data.workerSid, channelSid).then(
+        () => true,
+        () => false,
+      );
+      if (!holds) await socket.leave(channelRoom(channelSid));
+      return { ok: true };
+    }),
+    'supervisor:join': on(schemas.channelRef, async (socket, { channelSid }) => {
+      const member = await supervision.join(socket.data.workerSid, channelSid);
+      // A joined supervisor hears the chat even without having watched it first.
+      await socket.join(channelRoom(channelSid));
+      return member;
+    }),
+    'supervisor:leave': on(schemas.channelRef, async (socket, { channelSid }) => {
+      await supervision.leave(socket.data.workerSid, channelSid);
+      return { ok: true };
+    }),
+    'whisper:send': on(schemas.whisper, (socket, { channelSid, body }) =>
+      whispers.post(socket.data.workerSid, channelSid, body, socket.id),
+    ),
+    'whispers:sync': on(schemas.channelRef, async (socket, { channelSid }) => ({
+      whispers: await whispers.list(socket.data.workerSid, channelSid),
+    })),
+  };
 }
 
 /** Each whisper goes to the staff sockets following its chat; the sender has its ack. */

@@ -11,31 +11,6 @@ import type { Logger } from '../logger.ts';
 import { parse } from '../schemas.ts';
 import { type EventGuard, UNKNOWN_EVENT } from './budgets.ts';
 
-/** `track` lets shutdown wait for handlers that are still writing. */
-export function createHandle(
-  socket: Socket,
-  log: Logger,
-  track: (work: Promise<unknown>) => void,
-  admit?: EventGuard,
-) {
-  const known = new Set<string>();
-  // An event no handler takes still cost its parsing: it draws on the budget all such share.
-  socket.onAny((event: string, ...args: unknown[]) => {
-    if (known.has(event)) return;
-    track(answer(event, args, log, admit && (() => admit(UNKNOWN_EVENT)), () => refuseUnknown(event)));
-  });
-  return function handle<S extends z.ZodType>(
-    event: string,
-    schema: S,
-    handler: (payload: z.infer<S>) => Promise<unknown>,
-  ) {
-    known.add(event);
-    socket.on(event, (...args: unknown[]) =>
-      track(answer(event, args, log, admit, (payload) => handler(parse(schema, payload, event)))),
-    );
-  };
-}
-
 /** One event of a namespace: its schema and what it does for the socket that sent it. */
 export interface EventHandler<D> {
   schema: z.ZodType;
@@ -60,7 +35,7 @@ export function on<D, S extends z.ZodType>(
 /**
  * The events of a namespace, defined once: `socket.onAny(dispatch)` on each socket, so an idle
  * connection holds no closures of its own. The socket's guard is made on its first event and
- * goes with the socket.
+ * goes with the socket. `track` lets shutdown wait for handlers that are still writing.
  */
 export function createDispatcher<D>(
   handlers: Record<string, EventHandler<D>>,
