@@ -635,11 +635,16 @@ export interface SendMessageRequest {
   attributes?: Record<string, unknown>;
 }
 
+/**
+ * A stored message, as its sender learns it: what the sender did not know (sid, index, time).
+ * `message` comes only when the clientId named a message stored before (a retry): the message
+ * as stored, which the sender shows instead of what it sent again.
+ */
 export interface SentAck {
   sid: Sid;
   index: number;
-  /** The stored message, as every member receives it. */
-  message: MessageDTO;
+  dateCreated: IsoDate;
+  message?: MessageDTO;
 }
 
 export interface SyncReply {

@@ -15,6 +15,7 @@ import type { ConnectionGate } from './connection-gate.ts';
 import { createDispatcher, handshakeError, on } from './handle.ts';
 import { channelRoom } from './rooms.ts';
 import { schemas } from './schemas.ts';
+import { sentAck } from './sent-ack.ts';
 
 interface VisitorData {
   contactSid: string;
@@ -109,8 +110,8 @@ export function attachWebchat(nsp: WebchatNamespace, core: Core, log: Logger, op
         async (socket, req) => {
           const { channelSid, identity } = socket.data;
           const post = { channelSid, from: identity, origin: socket.id, ...req };
-          const { message } = await conversations.post(post);
-          return { sid: message.sid, index: message.index, message };
+          const { message, created } = await conversations.post(post);
+          return sentAck(message, created);
         },
         plainMessage,
       ),

@@ -150,8 +150,8 @@ export async function startDeskHarness(options: StartOptions = {}): Promise<Desk
       const channel = (await response.json()) as WebChannelResponse;
       const socket = await connectVisitor(parley.url, channel.token);
       visitors.push(socket);
-      const ack = await request<SentAck>(socket, 'message:send', { clientId: `c-${Date.now()}`, body });
-      return { socket, channel, identity: ack.message.from };
+      await request<SentAck>(socket, 'message:send', { clientId: `c-${Date.now()}`, body });
+      return { socket, channel, identity: channel.identity };
     },
     async cleanUp() {
       for (const visitor of visitors.splice(0)) visitor.close();

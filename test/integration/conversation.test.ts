@@ -154,10 +154,17 @@ describe('delivery', () => {
   it('returns the original message for a retried clientId, never a second one', async () => {
     const dana = await visitor();
     const first = await request<SentAck>(dana.socket, 'message:send', { clientId: 'same', body: 'Once' });
+    // A new message: what only the server knows, not the message the visitor just wrote.
+    expect(first).toEqual({ sid: expect.any(String), index: 0, dateCreated: expect.any(String) });
     const retry = await request<SentAck>(dana.socket, 'message:send', { clientId: 'same', body: 'Once' });
-    expect(retry.sid).toBe(first.sid);
     const { messages } = await request<SyncReply>(dana.socket, 'messages:sync', { afterIndex: -1 });
     expect(messages).toHaveLength(1);
+    const [stored] = messages;
+    expect(stored).toMatchObject({ sid: first.sid, index: 0, dateCreated: first.dateCreated, body: 'Once' });
+    // A repeat: the message as stored, which the sender shows instead of what it sent again.
+    expect(retry).toEqual({ ...first, message: stored });
+    const changed = await request<SentAck>(dana.socket, 'message:send', { clientId: 'same', body: 'Twice' });
+    expect(changed).toEqual({ ...first, message: stored });
   });
 
   it('catches a reconnecting visitor up from the last index it holds', async () => {

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageDTO } from '../../server/protocol.ts';
 import { type ChatState, currentAgent, initialChatState, lastIndex } from '../../widget/state/chat-state.ts';
+import { messageFromAck } from '../../widget/state/sent-message.ts';
 import { createStore } from '../../widget/state/store.ts';
 import {
   addPending,
@@ -54,6 +55,36 @@ describe('widget state', () => {
     state = mergeMessages([message(0, { clientId: 'c-1', body: 'hi' })])(state);
     expect(state.pending).toEqual([]);
     expect(state.messages.map((m) => m.body)).toEqual(['hi']);
+  });
+
+  it('puts the stored message together from what was sent and its ack, or takes the stored original', () => {
+    const pending = {
+      clientId: 'c-1',
+      body: 'hi',
+      dateCreated: '2025-01-01T09:59:59.000Z',
+      failed: 'rate_limited',
+      channelSid: CHANNEL,
+    };
+    const author = {
+      channelSid: CHANNEL,
+      from: 'visitor-1',
+      authorRole: 'customer',
+      authorName: 'Ada',
+    } as const;
+    const ack = { sid: 'IM0', index: 0, dateCreated: '2025-01-01T10:00:00.000Z' };
+    const built = messageFromAck(pending, ack, author);
+    // Exactly a stored message: the server's time, none of the pending copy's own fields.
+    expect(built).toEqual(message(0, { clientId: 'c-1', body: 'hi', sid: 'IM0' }));
+    let state = addPending(pending)(inChannel());
+    state = mergeMessages([built])(state);
+    expect(state.pending).toEqual([]);
+    expect(state.messages).toEqual([built]);
+
+    const withMedia = messageFromAck({ ...pending, attributes: { media: { sid: 'ME1' } } }, ack, author);
+    expect(withMedia.attributes).toEqual({ media: { sid: 'ME1' } });
+    // A retry whose first ack was lost: what the channel holds wins over what the retry carried.
+    const original = message(0, { clientId: 'c-1', body: 'what was stored' });
+    expect(messageFromAck(pending, { ...ack, message: original }, author)).toBe(original);
   });
 
   it('ignores messages and members of another channel', () => {

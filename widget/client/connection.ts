@@ -5,6 +5,7 @@
  */
 import type { MessageDTO } from '../../server/protocol';
 import { type ChatState, isEnded, lastIndex } from '../state/chat-state';
+import { messageFromAck } from '../state/sent-message';
 import type { Store } from '../state/store';
 import * as update from '../state/updates';
 import type { Outbox } from './outbox';
@@ -96,7 +97,15 @@ export function openConnection(session: StoredSession, deps: ConnectionDeps): Co
       outbox.remove(clientId);
       // The code, not the server's text: the widget says what went wrong in the visitor's language.
       if (isAckError(reply)) store.update(update.failPending(clientId, reply.error.code));
-      else receive([reply.message]);
+      else {
+        const { channelSid, identity } = session;
+        const me = store.get().members.find((member) => member.identity === identity);
+        // The visitor's own name is never shown on its messages; a transcript falls back to `from`.
+        const authorName = me?.friendlyName ?? '';
+        receive([
+          messageFromAck(entry, reply, { channelSid, from: identity, authorRole: 'customer', authorName }),
+        ]);
+      }
     }
   }
 

@@ -48,6 +48,7 @@ export interface Acked {
 }
 
 abstract class ChaosClient {
+  protected abstract readonly role: 'customer' | 'agent';
   protected socket: Socket;
   readonly views = new Map<string, ChannelView>();
   readonly acked: Acked[] = [];
@@ -174,7 +175,6 @@ abstract class ChaosClient {
         continue;
       }
       this.stats.attempts++;
-      const attemptAt = Date.now();
       let reply: Reply<SentAck>;
       try {
         reply = await this.call<SentAck>('message:send', this.sendRequest(item));
@@ -189,13 +189,34 @@ abstract class ChaosClient {
       }
       this.outbox.shift();
       this.stats.acked++;
-      if (Date.parse(reply.message.dateCreated) < attemptAt) this.stats.deduplicated++;
-      this.acked.push({ ...item, sid: reply.sid, index: reply.index });
-      this.merge(reply.message);
+      // The stored original comes back only for a clientId an earlier attempt stored.
+      if (reply.message) this.stats.deduplicated++;
+      const { sid, index, dateCreated } = reply;
+      this.acked.push({ ...item, sid, index });
+      this.merge(reply.message ?? this.written(item, { sid, index, dateCreated }));
     }
   }
 
   protected abstract sendRequest(item: Pending): Record<string, unknown>;
+
+  /**
+   * A message this client wrote, from its ack, as the view holds it. The view compares sid and
+   * index only; the client's name stands in for the author it does not look up.
+   */
+  private written(item: Pending, stored: Pick<MessageDTO, 'sid' | 'index' | 'dateCreated'>): MessageDTO {
+    const { clientId, channelSid, body } = item;
+    const { name, role: authorRole } = this;
+    return {
+      ...stored,
+      clientId,
+      channelSid,
+      body,
+      attributes: {},
+      from: name,
+      authorRole,
+      authorName: name,
+    };
+  }
 
   /** No more new messages; `pump` still drains what is queued. */
   finish() {
@@ -209,6 +230,7 @@ abstract class ChaosClient {
 }
 
 export class ChaosVisitor extends ChaosClient {
+  protected readonly role = 'customer';
   constructor(
     name: string,
     url: string,
@@ -237,6 +259,7 @@ export class ChaosVisitor extends ChaosClient {
 }
 
 export class ChaosAgent extends ChaosClient {
+  protected readonly role = 'agent';
   constructor(name: string, url: string, token: string) {
     super(name, url, '/agent', token);
     this.socket.on('offer:new', (offer: OfferDTO) => void this.accept(offer.reservation.sid));

@@ -3,6 +3,7 @@
  * turns server events into store updates, and exposes the agent's actions. Messages go
  * through an outbox so one written while offline is sent once the desk is back.
  */
+import { messageFromAck } from '../../../../widget/state/sent-message.ts';
 import type {
   Activity,
   MessageDTO,
@@ -16,7 +17,7 @@ import type {
 import * as chats from '../state/chat-updates.ts';
 import type { DeskState } from '../state/desk-state.ts';
 import * as desk from '../state/desk-updates.ts';
-import { lastIndex } from '../state/selectors.ts';
+import { lastIndex, ownAuthor } from '../state/selectors.ts';
 import type { Store } from '../state/store.ts';
 import { type AgentSocket, openAgentSocket, request } from './agent-socket.ts';
 import { createOutboxSender } from './outbox-sender.ts';
@@ -306,11 +307,9 @@ export function connectDesk({
       const watched = store.get().watching;
       if (!watched) return;
       const { channelSid } = watched;
-      const { message } = await request(socket, 'message:send', {
-        channelSid,
-        clientId: createClientId(),
-        body,
-      });
+      const sent = { clientId: createClientId(), body };
+      const ack = await request(socket, 'message:send', { channelSid, ...sent });
+      const message = messageFromAck(sent, ack, ownAuthor(store.get(), channelSid));
       store.update(desk.addWatchedMessages(channelSid, [message]));
     },
     async whisper(channelSid, body) {

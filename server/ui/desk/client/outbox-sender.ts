@@ -3,9 +3,11 @@
  * retry after a lost ack is recognised by the server instead of stored twice. A message is
  * only ever in flight once; whatever is left is sent again on the next flush.
  */
+import { messageFromAck } from '../../../../widget/state/sent-message.ts';
 import type { MessageDTO, Sid } from '../../../protocol.ts';
 import type { DeskState } from '../state/desk-state.ts';
 import { dequeueMessage } from '../state/desk-updates.ts';
+import { ownAuthor } from '../state/selectors.ts';
 import type { Store } from '../state/store.ts';
 import { type AgentSocket, RequestError, request } from './agent-socket.ts';
 
@@ -36,11 +38,13 @@ export function createOutboxSender({
   let retry: ReturnType<typeof setTimeout> | undefined;
 
   function flush(): void {
-    for (const { clientId, channelSid, body, attributes } of store.get().outbox) {
+    for (const sent of store.get().outbox) {
+      const { clientId, channelSid, body, attributes } = sent;
       if (inFlight.has(clientId) || !socket.connected) continue;
       inFlight.add(clientId);
       request(socket, 'message:send', { channelSid, clientId, body, ...(attributes && { attributes }) })
-        .then((ack) => onStored(channelSid, ack.message))
+        // The ack names the stored message; the rest is what was sent, by this worker.
+        .then((ack) => onStored(channelSid, messageFromAck(sent, ack, ownAuthor(store.get(), channelSid))))
         .catch((error: unknown) => {
           if (error instanceof RequestError) {
             store.update(dequeueMessage(clientId));

@@ -2,7 +2,8 @@
  * Values derived from the desk state. Kept apart from the updates so the UI and the socket
  * client agree on what "unread" and "the agent's member" mean.
  */
-import type { AgentChatDTO, MemberDTO, MessageDTO, WorkerDTO } from '../../../protocol.ts';
+import type { Author } from '../../../../widget/state/sent-message.ts';
+import type { AgentChatDTO, MemberDTO, MessageDTO, Sid, WorkerDTO } from '../../../protocol.ts';
 import type { ChatState, DeskState } from './desk-state.ts';
 
 /** The agent's own member in a chat: matched by identity, else the only agent member. */
@@ -13,6 +14,22 @@ export function ownMember(chat: AgentChatDTO, worker: WorkerDTO | null): MemberD
     if (mine) return mine;
   }
   return agents.length === 1 ? agents[0] : undefined;
+}
+
+/**
+ * The signed-in worker as the author of a message it sends in a chat (agents post as their
+ * worker sid): its member entry there when the desk holds the chat's members, else its own
+ * name as an agent (a joined supervisor is an agent member too, named as the worker).
+ */
+export function ownAuthor(state: DeskState, channelSid: Sid): Author {
+  const from = state.worker?.sid ?? '';
+  const member = state.chats[channelSid]?.chat.members.find((m) => m.identity === from);
+  return {
+    channelSid,
+    from,
+    authorRole: member?.role ?? 'agent',
+    authorName: member?.friendlyName ?? state.worker?.friendlyName ?? '',
+  };
 }
 
 /** Messages after the agent's read horizon that someone else wrote. */
