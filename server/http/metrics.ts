@@ -96,8 +96,7 @@ export function createMetrics(core: Core) {
 
   return {
     registry,
-    /** Counts connections and times every acknowledged request on both namespaces. */
-    /** Times one acknowledged request; /webchat's dispatcher calls it for each. */
+    /** Times one acknowledged request; each namespace's dispatcher calls it for every one. */
     timeRequest(namespace: string, event: string): () => void {
       // One labelled child per event, kept: the hot path neither builds nor hashes a label object.
       const key = `${namespace} ${event}`;
@@ -110,24 +109,9 @@ export function createMetrics(core: Core) {
       const timed = child;
       return () => timed.observe((performance.now() - started) / 1000);
     },
+    /** Counts the connections of `server`'s namespaces (read when /metrics is scraped). */
     watch(server: Server) {
       io = server;
-      // /agent's handlers are per socket, so a socket middleware times them.
-      for (const namespace of ['/agent']) {
-        server.of(namespace).on('connection', (socket) => {
-          socket.use((packet, next) => {
-            const ack = packet.at(-1);
-            if (typeof ack === 'function' && typeof packet[0] === 'string') {
-              const end = delivery.startTimer({ namespace, event: packet[0] });
-              packet[packet.length - 1] = (...reply: unknown[]) => {
-                end();
-                ack(...reply);
-              };
-            }
-            next();
-          });
-        });
-      }
     },
     router(adminKey: string): Router {
       const router = Router();

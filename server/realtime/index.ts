@@ -125,7 +125,11 @@ export function attachRealtime(
     gate,
     budgets: budgetsOn ? webchatBudgets(options.messageLimits ?? DEFAULT_MESSAGE_LIMITS) : null,
   });
-  attachAgent(agent, core, log, { gate, budgets: budgetsOn ? AGENT_BUDGETS : null });
+  attachAgent(agent, core, log, {
+    timeRequest: timeRequest && ((event) => timeRequest('/agent', event)),
+    gate,
+    budgets: budgetsOn ? AGENT_BUDGETS : null,
+  });
 
   const { events } = core;
   // Socket.IO encodes a broadcast before it looks for its recipients. With its own in-memory
