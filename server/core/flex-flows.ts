@@ -49,7 +49,12 @@ export function createFlexFlows({ store, routing, bot, external }: FlexFlowsDeps
       if (!current) throw notFound('Flex Flow', sid);
       const next = withSecret({ ...current, ...patch });
       await assertSoleEnabled(next, sid);
-      return store.flexFlows.update(sid, { ...patch, integration: next.integration });
+      // The integration is written only when it changes (asked, or a secret added): `current`
+      // may be this node's copy, a moment behind a change made on another node.
+      return store.flexFlows.update(
+        sid,
+        next.integration === current.integration ? patch : { ...patch, integration: next.integration },
+      );
     },
 
     /** A customer wrote on the channel: start or continue the engagement. */

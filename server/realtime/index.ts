@@ -162,7 +162,7 @@ export function attachRealtime(
     }
   }
 
-  // The sender's own socket is answered by its ack, which carries the stored message.
+  // The sender's own socket is answered by its ack, which names the stored message (sid, index, time).
   events.on('message.created', (message, origin) =>
     toChannel(message.channelSid, 'message:new', message, origin),
   );

@@ -7,8 +7,9 @@
  * `changes` (PostgreSQL: a trigger on `flex_flows` notifies every listening node when a
  * change commits). While this node cannot hear changes (not yet listening, or its listening
  * connection lost), nothing is kept and every read goes to the database, so no node serves a
- * Flex Flow longer than its change takes to arrive. A read that was under way when a change
- * arrived is answered but not kept: it may have read the row from before the change.
+ * Flex Flow longer than its change takes to arrive, and none keeps a copy longer than KEEP_MS
+ * whatever it heard. A read that was under way when a change arrived is answered but not kept:
+ * it may have read the row from before the change.
  *
  * Cached Flex Flows are frozen: every caller shares the same object.
  */
@@ -27,14 +28,23 @@ export interface FlexFlowChanges {
 
 /** Past this many, the memory starts again (a miss costs one read). */
 const MAX_CACHED = 10_000;
+/**
+ * However a change is missed (a notification lost with a connection nobody knew had died, a
+ * pooler that does not pass notifications on), no copy is served longer than this.
+ */
+export const KEEP_MS = 30_000;
 
 export type CachedFlexFlows = FlexFlowRepository & {
   /** Forgets `sid`, or every Flex Flow (`null`). */
   forget(sid: string | null): void;
 };
 
-export function cachedFlexFlows(repository: FlexFlowRepository, changes?: FlexFlowChanges): CachedFlexFlows {
-  const kept = new Map<string, FlexFlow>();
+export function cachedFlexFlows(
+  repository: FlexFlowRepository,
+  changes?: FlexFlowChanges,
+  now: () => number = Date.now,
+): CachedFlexFlows {
+  const kept = new Map<string, { flexFlow: FlexFlow; until: number }>();
   // Bumped by every change: a read that began before one is not kept.
   let generation = 0;
   const listening = () => changes?.listening ?? true;
@@ -50,14 +60,14 @@ export function cachedFlexFlows(repository: FlexFlowRepository, changes?: FlexFl
     forget,
     async get(sid) {
       const hit = kept.get(sid);
-      if (hit) return hit;
+      if (hit && hit.until > now()) return hit.flexFlow;
       const began = generation;
       const flexFlow = await repository.get(sid);
       if (!flexFlow) return null;
       const frozen = deepFreeze(flexFlow);
       if (generation === began && listening()) {
         if (kept.size >= MAX_CACHED) kept.clear();
-        kept.set(sid, frozen);
+        kept.set(sid, { flexFlow: frozen, until: now() + KEEP_MS });
       }
       return frozen;
     },

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createFlexFlows, type FlexFlowsDeps } from '../../server/core/flex-flows.ts';
+import { KEEP_MS } from '../../server/store/flex-flow-cache.ts';
 import { createPostgresStore } from '../../server/store/postgres/index.ts';
 import { createSqliteStore } from '../../server/store/sqlite/index.ts';
 import type { FlexFlow, Store } from '../../server/store/types.ts';
@@ -65,6 +67,51 @@ describe('Flex Flows kept in memory', () => {
     expect((await store.flexFlows.get(created.sid))?.friendlyName).toBe('Shop 2');
     await store.flexFlows.delete(created.sid);
     expect(await store.flexFlows.get(created.sid)).toBeNull();
+  });
+
+  it('keeps no copy past KEEP_MS, whatever it heard', async () => {
+    // A change this node cannot hear (another process on the same SQLite file stands for a node
+    // whose notifications were lost) is served from the database once the copy is too old.
+    const dir = mkdtempSync(join(tmpdir(), 'parley-ffcache-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    let at = Date.parse('2026-11-30T12:00:00Z');
+    const a = createSqliteStore({ file: join(dir, 'parley.db'), clock: () => new Date(at) });
+    cleanups.push(() => a.close());
+    const b = createSqliteStore({ file: join(dir, 'parley.db') });
+    cleanups.push(() => b.close());
+    const created = await a.flexFlows.create(webFlexFlow({ friendlyName: 'Shop' }));
+    await a.flexFlows.get(created.sid);
+    await b.flexFlows.update(created.sid, { friendlyName: 'Shop 2' });
+    at += KEEP_MS - 1;
+    expect((await a.flexFlows.get(created.sid))?.friendlyName).toBe('Shop');
+    at += 2;
+    expect((await a.flexFlows.get(created.sid))?.friendlyName).toBe('Shop 2');
+  });
+
+  it("writes a Flex Flow's integration only when it changes, so an older copy cannot undo another node's", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-ffcache-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const a = createSqliteStore({ file: join(dir, 'parley.db') });
+    cleanups.push(() => a.close());
+    const b = createSqliteStore({ file: join(dir, 'parley.db') });
+    cleanups.push(() => b.close());
+    // Only update() is used, which needs none of the engagement's parts.
+    const flexFlowsOnA = createFlexFlows({ store: a } as unknown as FlexFlowsDeps);
+    const created = await a.flexFlows.create(
+      webFlexFlow({
+        integrationType: 'external',
+        integration: { url: 'https://crm.example.com/old', secret: 'secret-0123456789' },
+      }),
+    );
+    await a.flexFlows.get(created.sid);
+    await b.flexFlows.update(created.sid, {
+      integration: { url: 'https://crm.example.com/new', secret: 'secret-0123456789' },
+    });
+    // A still holds the old integration, and disables the Flex Flow.
+    await flexFlowsOnA.update(created.sid, { enabled: false });
+    const stored = await b.flexFlows.get(created.sid);
+    expect(stored?.enabled).toBe(false);
+    expect(stored?.integration.url).toBe('https://crm.example.com/new');
   });
 
   it("hears another node's update and delete, and a change made in plain SQL (PostgreSQL)", async () => {

@@ -63,7 +63,7 @@ export async function createPostgresStore({
     channels: channelRepository(deps),
     members: memberRepository(deps),
     messages: messageRepository(deps, messages),
-    flexFlows: cachedFlexFlows(flexFlowRepository(deps), flexFlowChanges),
+    flexFlows: cachedFlexFlows(flexFlowRepository(deps), flexFlowChanges, () => clock().getTime()),
     workers: workerRepository(deps),
     queues: taskQueueRepository(deps),
     workflows: workflowRepository(deps),

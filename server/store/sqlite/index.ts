@@ -68,7 +68,7 @@ export function createSqliteStore({
     members: memberRepository(deps),
     messages: messageRepository(deps, group),
     // One process owns the file: what it writes is all that changes.
-    flexFlows: cachedFlexFlows(flexFlowRepository(deps)),
+    flexFlows: cachedFlexFlows(flexFlowRepository(deps), undefined, () => clock().getTime()),
     workers: workerRepository(deps),
     queues: taskQueueRepository(deps),
     workflows: workflowRepository(deps),
