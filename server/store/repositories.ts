@@ -286,6 +286,14 @@ export interface FlowRepository {
   delete(sid: string): Promise<boolean>;
 }
 
+/**
+ * Bot executions. An execution's step log (`state.log`) is stored apart from the rest of its
+ * state, each entry once: a log only grows (its entries are never changed or removed), and a
+ * saved state's log begins with the entries of the execution at the version it is saved over
+ * (every execution read or returned here holds all its entries stored so far), so a save
+ * writes the state without its log and inserts only the entries it added, in the same
+ * transaction (none when the version check fails). Reads give the whole log back, in order.
+ */
 export interface ExecutionRepository {
   create(input: {
     flowSid: string;

@@ -159,6 +159,10 @@ export const toFlow = (r: Row): Flow => ({
   dateUpdated: r.date_updated,
 });
 
+/**
+ * An execution's row; its step log, stored apart (execution_steps), comes as the row's `log`
+ * column (a JSON array in order) when the query reads it.
+ */
 export const toExecution = (r: Row): Execution => ({
   sid: r.sid,
   flowSid: r.flow_sid,
@@ -166,7 +170,7 @@ export const toExecution = (r: Row): Execution => ({
   channelSid: r.channel_sid,
   contactSid: r.contact_sid,
   status: r.status,
-  state: json(r.state),
+  state: r.log === undefined || r.state === null ? json(r.state) : { ...json(r.state), log: json(r.log) },
   pendingEffects: json(r.pending_effects),
   version: r.version,
   dateCreated: r.date_created,

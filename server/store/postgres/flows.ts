@@ -1,6 +1,8 @@
 /** PostgreSQL repositories of bot flows (every revision kept) and their executions. */
+import type { ExecutionState, StepLog } from '../../studio-types.ts';
 import { type Row, toExecution, toFlow, toMessage } from '../rows.ts';
-import type { ExecutionRepository, FlowRepository } from '../types.ts';
+import { storedSteps } from '../stored-steps.ts';
+import type { Execution, ExecutionRepository, FlowRepository } from '../types.ts';
 import { all, type Deps, one, transaction } from './db.ts';
 import { MEMBER_CONTEXT, memberMessage } from './messages.ts';
 import { taskOpen } from './post-batch.ts';
@@ -68,6 +70,24 @@ export function flowRepository(deps: Deps): FlowRepository {
   };
 }
 
+/** An execution's step log, read with its row: the entries of execution_steps in order. */
+export const EXECUTION_LOG = `(SELECT coalesce(jsonb_agg(s.entry ORDER BY s.n), '[]'::jsonb)
+  FROM execution_steps s WHERE s.execution_sid = executions.sid) AS log`;
+
+/**
+ * The entries of a log from index `from` on (the JSON array `entries`) stored for the execution
+ * `saved` returns: only when its update found the row at its version.
+ */
+const insertSteps = (from: string, entries: string) => `steps AS (
+    INSERT INTO execution_steps (execution_sid, n, entry)
+    SELECT saved.sid, ${from}::int + e.ord::int - 1, e.entry
+    FROM saved, jsonb_array_elements(${entries}::jsonb) WITH ORDINALITY AS e(entry, ord)
+    ON CONFLICT DO NOTHING
+  )`;
+
+/** The state as stored: its log is in execution_steps. */
+const stateJson = (state: ExecutionState) => JSON.stringify({ ...state, log: undefined });
+
 /**
  * A step saved and the message it sends posted, in one statement (as messages.post's, see
  * conversations.ts): the step is written only when the channel is active and the author its
@@ -86,20 +106,59 @@ const SAVE_AND_POST = `
     INSERT INTO timers (kind, ref, due_at) SELECT $13::text, $14::text, $15::text FROM saved
     WHERE $13::text IS NOT NULL
     ON CONFLICT (kind, ref) DO UPDATE SET due_at = excluded.due_at, claimed_at = NULL
-  ), ${memberMessage('AND EXISTS (SELECT 1 FROM saved) ')}
+  ), ${insertSteps('$16', '$17')}, ${memberMessage('AND EXISTS (SELECT 1 FROM saved) ')}
   SELECT context.status AS channel_status, context.role AS member_role, context.task_status,
     (SELECT row_to_json(saved) FROM saved) AS saved_execution, stored.*
   FROM context LEFT JOIN stored ON true`;
 
+const SAVED = `UPDATE executions SET state = $1, status = $2, pending_effects = $3, version = version + 1, date_updated = $4
+  WHERE sid = $5 AND version = $6
+  RETURNING sid, flow_sid, flow_revision, channel_sid, contact_sid, status, version, date_created, date_updated`;
+const SAVE_TIMER = `timer AS (
+    INSERT INTO timers (kind, ref, due_at) SELECT $7, $8, $9 FROM saved
+    ON CONFLICT (kind, ref) DO UPDATE SET due_at = excluded.due_at, claimed_at = NULL
+  )`;
+/** A save's statement: the update, and with it the timer and the new log entries when there are any. */
+const SAVE = {
+  plain: { name: 'parley_execution_save', text: SAVED },
+  timer: {
+    name: 'parley_execution_save_timer',
+    text: `WITH saved AS (${SAVED}), ${SAVE_TIMER} SELECT * FROM saved`,
+  },
+  steps: {
+    name: 'parley_execution_save_steps',
+    text: `WITH saved AS (${SAVED}), ${insertSteps('$7', '$8')} SELECT * FROM saved`,
+  },
+  timerSteps: {
+    name: 'parley_execution_save_timer_steps',
+    text: `WITH saved AS (${SAVED}), ${SAVE_TIMER}, ${insertSteps('$10', '$11')} SELECT * FROM saved`,
+  },
+};
+
 export function executionRepository(deps: Deps): ExecutionRepository {
   const { pool, newSid } = deps;
+  const steps = storedSteps();
+  /** An execution row with its log, the log's entries known as stored. */
+  const read = (row: Row) => {
+    const execution = toExecution(row);
+    steps.mark(execution.state.log);
+    return execution;
+  };
+  /** The entries of `log` from `from` on, as a JSON array. */
+  const entriesOf = (log: StepLog[], from: number) =>
+    from === log.length ? '[]' : JSON.stringify(from === 0 ? log : log.slice(from));
   return {
     async create(input) {
       const at = deps.clock().toISOString();
+      const log = input.state.log;
+      // The execution and its log (when it starts with one) in one statement.
       const row = await one(
         pool,
-        `INSERT INTO executions (sid, flow_sid, flow_revision, channel_sid, contact_sid, status, state, date_created, date_updated)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING *`,
+        `WITH saved AS (
+           INSERT INTO executions (sid, flow_sid, flow_revision, channel_sid, contact_sid, status, state, date_created, date_updated)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING *
+         ), ${insertSteps('0', '$9')}
+         SELECT * FROM saved`,
         [
           newSid('FN'),
           input.flowSid,
@@ -107,73 +166,67 @@ export function executionRepository(deps: Deps): ExecutionRepository {
           input.channelSid,
           input.contactSid,
           input.state.status,
-          JSON.stringify(input.state),
+          stateJson(input.state),
           at,
+          entriesOf(log, 0),
         ],
       );
-      return toExecution(row!);
+      return read({ ...(row as Row), log: log.slice() });
     },
     async get(sid) {
-      const row = await one(pool, 'SELECT * FROM executions WHERE sid = $1', [sid]);
-      return row ? toExecution(row) : null;
+      const row = await one(pool, `SELECT *, ${EXECUTION_LOG} FROM executions WHERE sid = $1`, [sid]);
+      return row ? read(row) : null;
     },
     async list(filter) {
       const rows = await all(
         pool,
-        `SELECT * FROM executions WHERE ($1::text IS NULL OR flow_sid = $1) AND ($2::text IS NULL OR channel_sid = $2)
+        `SELECT *, ${EXECUTION_LOG} FROM executions
+         WHERE ($1::text IS NULL OR flow_sid = $1) AND ($2::text IS NULL OR channel_sid = $2)
          ORDER BY date_created DESC, seq DESC LIMIT 500`,
         [filter.flowSid ?? null, filter.channelSid ?? null],
       );
-      return rows.map(toExecution);
+      return rows.map(read);
     },
     async findActive(channelSid) {
       // Named: planned once per connection, not on every visitor message of a bot-held chat.
       const { rows } = await pool.query({
         name: 'parley_execution_active',
-        text: `SELECT * FROM executions WHERE channel_sid = $1 AND status = 'active' ORDER BY date_created DESC, seq DESC LIMIT 1`,
+        text: `SELECT *, ${EXECUTION_LOG} FROM executions WHERE channel_sid = $1 AND status = 'active'
+          ORDER BY date_created DESC, seq DESC LIMIT 1`,
         values: [channelSid],
       });
-      return rows[0] ? toExecution(rows[0]) : null;
+      return rows[0] ? read(rows[0]) : null;
     },
     async listWithPendingEffects() {
-      return (await all(pool, `SELECT * FROM executions WHERE pending_effects != '[]'::jsonb`)).map(
-        toExecution,
-      );
+      return (
+        await all(pool, `SELECT *, ${EXECUTION_LOG} FROM executions WHERE pending_effects != '[]'::jsonb`)
+      ).map(read);
     },
     async save(sid, version, state, pendingEffects, timer) {
       // The state and effects come back as the caller gave them, not parsed again from the row.
-      // A timer is set by the same statement, only when the update found the row at `version`.
-      const values = [
-        JSON.stringify(state),
+      // A timer and the log's new entries are written by the same statement, only when the
+      // update found the row at `version`.
+      const from = steps.from(state.log);
+      const values: unknown[] = [
+        stateJson(state),
         state.status,
         JSON.stringify(pendingEffects),
         deps.clock().toISOString(),
         sid,
         version,
       ];
-      const saved = `UPDATE executions SET state = $1, status = $2, pending_effects = $3, version = version + 1, date_updated = $4
-         WHERE sid = $5 AND version = $6
-         RETURNING sid, flow_sid, flow_revision, channel_sid, contact_sid, status, version, date_created, date_updated`;
-      const { rows } = await pool.query(
-        timer
-          ? {
-              name: 'parley_execution_save_timer',
-              text: `WITH saved AS (${saved}),
-                 timer AS (
-                   INSERT INTO timers (kind, ref, due_at) SELECT $7, $8, $9 FROM saved
-                   ON CONFLICT (kind, ref) DO UPDATE SET due_at = excluded.due_at, claimed_at = NULL
-                 )
-                 SELECT * FROM saved`,
-              values: [...values, timer.kind, timer.ref, timer.dueAt],
-            }
-          : { name: 'parley_execution_save', text: saved, values },
-      );
+      if (timer) values.push(timer.kind, timer.ref, timer.dueAt);
+      const added = from < state.log.length;
+      if (added) values.push(from, entriesOf(state.log, from));
+      const statement = added ? (timer ? SAVE.timerSteps : SAVE.steps) : timer ? SAVE.timer : SAVE.plain;
+      const { rows } = await pool.query({ ...statement, values });
       const row = rows[0];
-      return row
-        ? { ...toExecution({ ...row, state: null, pending_effects: null }), state, pendingEffects }
-        : null;
+      if (!row) return null;
+      steps.mark(state.log, from);
+      return saved(row, state, pendingEffects);
     },
     async saveAndPost(sid, version, state, pendingEffects, timer, message) {
+      const from = steps.from(state.log);
       const at = deps.clock().toISOString();
       const values = [
         newSid('IM'),
@@ -183,7 +236,7 @@ export function executionRepository(deps: Deps): ExecutionRepository {
         JSON.stringify(message.attributes ?? {}),
         message.clientId ?? null,
         at,
-        JSON.stringify(state),
+        stateJson(state),
         state.status,
         JSON.stringify(pendingEffects),
         sid,
@@ -191,6 +244,8 @@ export function executionRepository(deps: Deps): ExecutionRepository {
         timer?.kind ?? null,
         timer?.ref ?? null,
         timer?.dueAt ?? null,
+        from,
+        entriesOf(state.log, from),
       ];
       let row: Row | undefined;
       try {
@@ -205,13 +260,8 @@ export function executionRepository(deps: Deps): ExecutionRepository {
       if (!row) return refused('no_channel');
       if (!row.member_role) return refused('not_a_member');
       const { channel_status, member_role: _role, task_status, saved_execution, created, ...stored } = row;
-      const execution = saved_execution
-        ? {
-            ...toExecution({ ...saved_execution, state: null, pending_effects: null }),
-            state,
-            pendingEffects,
-          }
-        : null;
+      const execution = saved_execution ? saved(saved_execution, state, pendingEffects) : null;
+      if (execution) steps.mark(state.log, from);
       if (!stored.sid) {
         // Admitted yet not saved: the row was not at `version`.
         if (!execution && channel_status === 'active') return null;
@@ -224,6 +274,11 @@ export function executionRepository(deps: Deps): ExecutionRepository {
       };
     },
   };
+}
+
+/** The execution as saved, from the row's columns and what the caller gave. */
+function saved(row: Row, state: ExecutionState, pendingEffects: Execution['pendingEffects']): Execution {
+  return { ...toExecution({ ...row, state: null, pending_effects: null }), state, pendingEffects };
 }
 
 function refused(status: 'no_channel' | 'not_a_member' | 'inactive') {

@@ -398,6 +398,26 @@ const migrations: { version: number; sql: string }[] = [
         FOR EACH ROW EXECUTE FUNCTION parley_flex_flow_changed();
     `,
   },
+  {
+    // Bot executions (160–169): each step of an execution's log is a row of its own, written
+    // once, instead of the whole log being written again inside the state at every step.
+    // The logs stored so far move out of the states.
+    version: 160,
+    sql: `
+      CREATE TABLE execution_steps (
+        execution_sid TEXT NOT NULL REFERENCES executions(sid) ON DELETE CASCADE,
+        n INTEGER NOT NULL,
+        entry JSONB NOT NULL,
+        PRIMARY KEY (execution_sid, n)
+      );
+      INSERT INTO execution_steps (execution_sid, n, entry)
+        SELECT e.sid, j.ord - 1, j.entry
+        FROM executions e,
+          jsonb_array_elements(CASE WHEN jsonb_typeof(e.state->'log') = 'array' THEN e.state->'log' ELSE '[]'::jsonb END)
+            WITH ORDINALITY AS j(entry, ord);
+      UPDATE executions SET state = state - 'log' WHERE state ? 'log';
+    `,
+  },
 ];
 
 const LOCK_KEY = 0x7061726c; // "parl"

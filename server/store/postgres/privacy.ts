@@ -3,6 +3,7 @@ import type { ContactMatchedBy } from '../../protocol.ts';
 import { toChannel, toContact, toExecution, toMember, toMessage, toReservation, toTask } from '../rows.ts';
 import type { PrivacyRepository } from '../types.ts';
 import { all, type Deps, one, transaction } from './db.ts';
+import { EXECUTION_LOG } from './flows.ts';
 
 const OPEN = `('pending', 'reserved', 'assigned', 'wrapping')`;
 
@@ -89,7 +90,11 @@ export function privacyRepository(deps: Deps): PrivacyRepository {
         all(pool, 'SELECT * FROM reservations WHERE task_sid = ANY($1) ORDER BY date_created, seq', [
           tasks.map((t) => t.sid as string),
         ]),
-        all(pool, 'SELECT * FROM executions WHERE channel_sid = ANY($1) ORDER BY date_created, seq', [sids]),
+        all(
+          pool,
+          `SELECT *, ${EXECUTION_LOG} FROM executions WHERE channel_sid = ANY($1) ORDER BY date_created, seq`,
+          [sids],
+        ),
       ]);
       return {
         contact: toContact(contact),

@@ -1,7 +1,9 @@
 /** SQLite repositories of bot flows (with every revision kept) and their executions. */
 
-import type { Effect, ExecutionState } from '../../studio-types.ts';
+import type Database from 'better-sqlite3';
+import type { Effect, ExecutionState, StepLog } from '../../studio-types.ts';
 import { type Row, toExecution, toFlow } from '../rows.ts';
+import { storedSteps } from '../stored-steps.ts';
 import type { Execution, ExecutionRepository, FlowRepository, MemberMessage, PostOutcome } from '../types.ts';
 import type { Deps } from './conversations.ts';
 import type { GroupCommit } from './group-commit.ts';
@@ -68,33 +70,60 @@ export function flowRepository({ db, clock, newSid }: Deps): FlowRepository {
 }
 
 /**
- * The JSON of an execution's state as last written or read by this store. The runner saves the
- * same state object again once its effects are done, and a step starts from the state the last
- * save returned: neither needs it turned to text (or parsed) again. States are never changed in
+ * The JSON of an execution's state, its step log left out (each step is a row of
+ * execution_steps), as last written or read by this store. The runner saves the same state
+ * object again once its effects are done, and a step starts from the state the last save
+ * returned: neither needs it turned to text (or parsed) again. States are never changed in
  * place (the engine steps a copy), so a state object's text never goes stale.
  */
 const stateText = new WeakMap<object, string>();
-function textOf(state: object) {
+function textOf(state: ExecutionState) {
   let text = stateText.get(state);
   if (text === undefined) {
-    text = JSON.stringify(state);
+    text = JSON.stringify({ ...state, log: undefined });
     stateText.set(state, text);
   }
   return text;
 }
 const NO_EFFECTS = '[]';
+const STEPS_PER_INSERT = 8;
+
+/** An execution's step log, read with its row: the entries of execution_steps in order, as a JSON array. */
+export const EXECUTION_LOG = `coalesce((SELECT '[' || group_concat(s.entry, ',' ORDER BY s.n) || ']'
+  FROM execution_steps s WHERE s.execution_sid = executions.sid), '[]') AS log`;
 
 export function executionRepository(deps: Deps, group: GroupCommit): ExecutionRepository {
   const { db, clock, newSid } = deps;
   const messages = messageWriter(deps);
-  const byId = db.prepare('SELECT * FROM executions WHERE sid = ?');
+  const steps = storedSteps();
+  const byId = db.prepare(`SELECT *, ${EXECUTION_LOG} FROM executions WHERE sid = ?`);
   const insert = db.prepare(
     `INSERT INTO executions (sid, flow_sid, flow_revision, channel_sid, contact_sid, status, state, date_created, date_updated)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
   );
   const active = db.prepare(
-    `SELECT * FROM executions WHERE channel_sid = ? AND status = 'active' ORDER BY date_created DESC LIMIT 1`,
+    `SELECT *, ${EXECUTION_LOG} FROM executions WHERE channel_sid = ? AND status = 'active'
+     ORDER BY date_created DESC LIMIT 1`,
   );
+  // A step adds an entry or two (more when widgets run on without waiting): one statement
+  // inserts up to STEPS_PER_INSERT of them.
+  const insertSteps = Array.from({ length: STEPS_PER_INSERT }, (_, i) =>
+    db.prepare(
+      `INSERT INTO execution_steps (execution_sid, n, entry) VALUES ${Array(i + 1)
+        .fill('(?, ?, ?)')
+        .join(', ')}
+       ON CONFLICT DO NOTHING`,
+    ),
+  );
+  /** Stores the entries of `log` from `from` on (in the caller's transaction). */
+  const writeSteps = (sid: string, log: StepLog[], from: number) => {
+    for (let start = from; start < log.length; start += STEPS_PER_INSERT) {
+      const end = Math.min(log.length, start + STEPS_PER_INSERT);
+      const values: unknown[] = [];
+      for (let n = start; n < end; n++) values.push(sid, n, JSON.stringify(log[n]));
+      (insertSteps[end - start - 1] as Database.Statement).run(values);
+    }
+  };
   // Everything but the state and effects, which the caller already holds.
   const update = db.prepare(
     `UPDATE executions SET state = ?, status = ?, pending_effects = ?, version = version + 1, date_updated = ?
@@ -114,11 +143,21 @@ export function executionRepository(deps: Deps, group: GroupCommit): ExecutionRe
       sid,
       version,
     );
-  // One commit for the step and the timer its widget waits on.
-  const saveWithTimer = db.transaction(
-    (sid: string, version: number, state: ExecutionState, pendingEffects: Effect[], timer?: Timer) => {
+  // One commit for the step, its new log entries and the timer its widget waits on: none of
+  // them written when the row is not at `version`.
+  const saveWithSteps = db.transaction(
+    (
+      sid: string,
+      version: number,
+      state: ExecutionState,
+      pendingEffects: Effect[],
+      timer: Timer | undefined,
+      from: number,
+    ) => {
       const row = saveOnly(sid, version, state, pendingEffects);
-      if (row && timer) setTimer.run(timer.kind, timer.ref, timer.dueAt);
+      if (!row) return row;
+      writeSteps(sid, state.log, from);
+      if (timer) setTimer.run(timer.kind, timer.ref, timer.dueAt);
       return row;
     },
   ).immediate;
@@ -127,7 +166,8 @@ export function executionRepository(deps: Deps, group: GroupCommit): ExecutionRe
    * A unit of the group commit, so the reply shares its commit with the other messages of the
    * turn: the message is checked and the execution's version read (the transaction holds the
    * write lock, so it cannot change before the update), then the message written, the step
-   * saved and its timer set. A refused message or a stale version writes nothing.
+   * saved (its new log entries too) and its timer set. A refused message or a stale version
+   * writes nothing.
    */
   const saveAndPost =
     (
@@ -137,6 +177,7 @@ export function executionRepository(deps: Deps, group: GroupCommit): ExecutionRe
       pendingEffects: Effect[],
       timer: Timer | undefined,
       message: MemberMessage,
+      from: number,
     ) =>
     (): { row: Row | undefined; posted: PostOutcome | null } => {
       let row: Row | undefined;
@@ -144,6 +185,8 @@ export function executionRepository(deps: Deps, group: GroupCommit): ExecutionRe
         if (versionOf.get(sid) !== version) return null;
         return () => {
           row = saveOnly(sid, version, state, pendingEffects) as Row | undefined;
+          if (!row) return;
+          writeSteps(sid, state.log, from);
           if (timer) setTimer.run(timer.kind, timer.ref, timer.dueAt);
         };
       });
@@ -155,28 +198,36 @@ export function executionRepository(deps: Deps, group: GroupCommit): ExecutionRe
     state,
     pendingEffects,
   });
-  /** An execution row with its state parsed once and remembered as that state's text. */
+  /**
+   * An execution row (with its log) with its state parsed once and remembered as that state's
+   * text, and its log's entries as stored.
+   */
   const read = (row: Row | undefined) => {
     if (!row) return null;
     const execution = toExecution(row);
     if (typeof row.state === 'string') stateText.set(execution.state, row.state);
+    steps.mark(execution.state.log);
     return execution;
   };
+  const create = db.transaction((input: Parameters<ExecutionRepository['create']>[0]) => {
+    const at = clock().toISOString();
+    const row = insert.get(
+      newSid('FN'),
+      input.flowSid,
+      input.flowRevision,
+      input.channelSid,
+      input.contactSid,
+      input.state.status,
+      textOf(input.state),
+      at,
+      at,
+    ) as Row;
+    writeSteps(row.sid, input.state.log, 0);
+    return row;
+  }).immediate;
   return {
     async create(input) {
-      const at = clock().toISOString();
-      const row = insert.get(
-        newSid('FN'),
-        input.flowSid,
-        input.flowRevision,
-        input.channelSid,
-        input.contactSid,
-        input.state.status,
-        JSON.stringify(input.state),
-        at,
-        at,
-      ) as Row;
-      return read(row) as Execution;
+      return read({ ...create(input), log: input.state.log.slice() }) as Execution;
     },
     async get(sid) {
       return read(byId.get(sid) as Row | undefined);
@@ -184,29 +235,40 @@ export function executionRepository(deps: Deps, group: GroupCommit): ExecutionRe
     async list(filter) {
       const rows = db
         .prepare(
-          `SELECT * FROM executions WHERE (@flow IS NULL OR flow_sid = @flow) AND (@channel IS NULL OR channel_sid = @channel)
+          `SELECT *, ${EXECUTION_LOG} FROM executions
+           WHERE (@flow IS NULL OR flow_sid = @flow) AND (@channel IS NULL OR channel_sid = @channel)
            ORDER BY date_created DESC, rowid DESC LIMIT 500`,
         )
         .all({ flow: filter.flowSid ?? null, channel: filter.channelSid ?? null }) as Row[];
-      return rows.map(toExecution);
+      return rows.map((row) => read(row) as Execution);
     },
     async findActive(channelSid) {
       return read(active.get(channelSid) as Row | undefined);
     },
     async listWithPendingEffects() {
-      const rows = db.prepare(`SELECT * FROM executions WHERE pending_effects != '[]'`).all() as Row[];
-      return rows.map(toExecution);
+      const rows = db
+        .prepare(`SELECT *, ${EXECUTION_LOG} FROM executions WHERE pending_effects != '[]'`)
+        .all() as Row[];
+      return rows.map((row) => read(row) as Execution);
     },
     async save(sid, version, state, pendingEffects, timer) {
-      const row = (timer ? saveWithTimer : saveOnly)(sid, version, state, pendingEffects, timer) as
-        | Row
-        | undefined;
-      return row ? saved(row, state, pendingEffects) : null;
+      const from = steps.from(state.log);
+      // A save with no new entry and no timer is one statement, its own transaction.
+      const row = (
+        timer || from < state.log.length
+          ? saveWithSteps(sid, version, state, pendingEffects, timer, from)
+          : saveOnly(sid, version, state, pendingEffects)
+      ) as Row | undefined;
+      if (!row) return null;
+      steps.mark(state.log, from);
+      return saved(row, state, pendingEffects);
     },
     async saveAndPost(sid, version, state, pendingEffects, timer, message) {
+      const from = steps.from(state.log);
       const { row, posted } = await group.run(
-        saveAndPost(sid, version, state, pendingEffects, timer, message),
+        saveAndPost(sid, version, state, pendingEffects, timer, message, from),
       );
+      if (row) steps.mark(state.log, from);
       if (!posted) return null;
       return { execution: row ? saved(row, state, pendingEffects) : null, posted };
     },

@@ -567,6 +567,24 @@ const migrations: { version: number; sql: string }[] = [
       END;
     `,
   },
+  {
+    // Bot executions (160–169): each step of an execution's log is a row of its own, written
+    // once, instead of the whole log being written again inside the state at every step.
+    // The logs stored so far move out of the states.
+    version: 160,
+    sql: `
+      CREATE TABLE execution_steps (
+        execution_sid TEXT NOT NULL REFERENCES executions(sid) ON DELETE CASCADE,
+        n INTEGER NOT NULL,
+        entry TEXT NOT NULL,
+        PRIMARY KEY (execution_sid, n)
+      ) WITHOUT ROWID;
+      INSERT INTO execution_steps (execution_sid, n, entry)
+        SELECT e.sid, j.key, j.value FROM executions e, json_each(e.state, '$.log') j
+        WHERE json_type(e.state, '$.log') = 'array';
+      UPDATE executions SET state = json_remove(state, '$.log') WHERE json_type(state, '$.log') IS NOT NULL;
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database): void {

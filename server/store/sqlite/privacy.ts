@@ -13,6 +13,7 @@ import {
 } from '../rows.ts';
 import type { PrivacyRepository } from '../types.ts';
 import type { Deps } from './conversations.ts';
+import { EXECUTION_LOG } from './flows.ts';
 
 const OPEN = `('pending', 'reserved', 'assigned', 'wrapping')`;
 
@@ -187,7 +188,7 @@ export function privacyRepository({ db, clock }: Deps): PrivacyRepository {
           taskSids,
         ).map(toReservation),
         executions: rowsIn(
-          `SELECT * FROM executions WHERE channel_sid IN (${list}) ORDER BY date_created`,
+          `SELECT *, ${EXECUTION_LOG} FROM executions WHERE channel_sid IN (${list}) ORDER BY date_created`,
           sids,
         ).map(toExecution),
       };
