@@ -25,7 +25,12 @@ export function storedSteps() {
     },
     /** `log`'s entries from `from` on are now stored. */
     mark(log: StepLog[], from = 0) {
-      for (let n = from; n < log.length; n++) stored.add(log[n] as StepLog);
+      for (let n = from; n < log.length; n++) {
+        const entry = log[n];
+        // Only objects can be remembered; anything else in a log (never written by the engine,
+        // only by hand) is offered again and ignored.
+        if (typeof entry === 'object' && entry !== null) stored.add(entry);
+      }
     },
   };
 }

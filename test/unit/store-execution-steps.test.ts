@@ -384,6 +384,9 @@ describe.each(engines)('execution steps on the %s store', (_engine, make) => {
     await raw.insertOld({ sid: 'FNold', channelSid, contactSid, state });
     const empty = { ...initial(), steps: 0 };
     await raw.insertOld({ sid: 'FNempty', channelSid, contactSid, state: { ...empty, status: 'ended' } });
+    // Entries the engine never writes (a state edited by hand) still move as the JSON they were.
+    const odd = { ...empty, status: 'ended', log: ['text', true, null, 3] } as unknown as ExecutionState;
+    await raw.insertOld({ sid: 'FNodd', channelSid, contactSid, state: odd });
     for (const s of stores) await s.close();
     stores = [];
     const migrated = await node();
@@ -392,6 +395,7 @@ describe.each(engines)('execution steps on the %s store', (_engine, make) => {
     expect(await raw.state('FNold')).not.toHaveProperty('log');
     expect(await raw.steps('FNold')).toBe(5);
     expect((await migrated.executions.get('FNempty'))?.state.log).toEqual([]);
+    expect((await migrated.executions.get('FNodd'))?.state.log).toEqual(['text', true, null, 3]);
     // It steps on from there, adding only its new entries.
     store = migrated;
     const next = await step(migrated, execution, 1);

@@ -235,9 +235,13 @@ export function executionRepository(deps: Deps, group: GroupCommit): ExecutionRe
     async list(filter) {
       const rows = db
         .prepare(
-          `SELECT *, ${EXECUTION_LOG} FROM executions
-           WHERE (@flow IS NULL OR flow_sid = @flow) AND (@channel IS NULL OR channel_sid = @channel)
-           ORDER BY date_created DESC, rowid DESC LIMIT 500`,
+          // The 500 chosen first, then their logs: not a log for every execution looked at.
+          `SELECT *, ${EXECUTION_LOG} FROM (
+             SELECT *, rowid AS row_order FROM executions
+             WHERE (@flow IS NULL OR flow_sid = @flow) AND (@channel IS NULL OR channel_sid = @channel)
+             ORDER BY date_created DESC, rowid DESC LIMIT 500
+           ) AS executions
+           ORDER BY date_created DESC, row_order DESC`,
         )
         .all({ flow: filter.flowSid ?? null, channel: filter.channelSid ?? null }) as Row[];
       return rows.map((row) => read(row) as Execution);

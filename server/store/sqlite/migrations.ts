@@ -580,7 +580,7 @@ const migrations: { version: number; sql: string }[] = [
         PRIMARY KEY (execution_sid, n)
       ) WITHOUT ROWID;
       INSERT INTO execution_steps (execution_sid, n, entry)
-        SELECT e.sid, j.key, j.value FROM executions e, json_each(e.state, '$.log') j
+        SELECT e.sid, j.key, e.state -> j.fullkey FROM executions e, json_each(e.state, '$.log') j
         WHERE json_type(e.state, '$.log') = 'array';
       UPDATE executions SET state = json_remove(state, '$.log') WHERE json_type(state, '$.log') IS NOT NULL;
     `,
