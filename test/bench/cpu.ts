@@ -1,6 +1,6 @@
 /**
  * `node --import tsx test/bench/cpu.ts [sqlite] [postgres] [bot]`: server CPU per message only,
- * against the bare relay in the same run — the quick loop for work on the hot path (the full
+ * against the bare relay in the same run, each server warmed up by an untimed flood first — the quick loop for work on the hot path (the full
  * `npm run bench` measures it too). BENCH_MESSAGES sets the flood's size (default 4000).
  * BENCH_PROFILE=<dir> writes a CPU profile of each measured stretch (and nothing else) there:
  * `<server>-flood.cpuprofile`, `<server>-inflight.cpuprofile`, `bot.cpuprofile`.
@@ -31,6 +31,10 @@ async function measure(name: string, kind: 'bare' | 'parley', env: Record<string
   const server = await startServer(kind, env);
   try {
     const pairs = kind === 'bare' ? await barePairs(server.url, 100) : await parleyPairs(server.url, 100);
+    // Untimed first: a cold relay's CPU is mostly its JIT warming up (37 µs a flooded message
+    // cold, 11 µs warm, same run), which would flatter every ratio; the full bench measures
+    // after its latency runs, warm.
+    await cpuFlood(server, pairs, messages / 2, `${name}-w`);
     const flood = await profiled(server, `${name}-flood`, () =>
       cpuFlood(server, pairs, messages, `${name}-f`),
     );
