@@ -10,7 +10,7 @@ import type { AgentClientEvents, AgentServerEvents } from '../protocol.ts';
 import { assertCanWatch } from './access.ts';
 import { agentPresence, routingHandlers, watchSupervisorRoles } from './agent-routing.ts';
 import { publishWhispers, supervisorHandlers } from './agent-supervision.ts';
-import { type Budgets, createEventGuard } from './budgets.ts';
+import { type Budgets, guardsFor } from './budgets.ts';
 import type { ConnectionGate } from './connection-gate.ts';
 import { createDispatcher, type EventHandler, handshakeError, on } from './handle.ts';
 import { channelRoom, workerRoom } from './rooms.ts';
@@ -127,15 +127,7 @@ export function attachAgent(nsp: AgentNamespace, core: Core, log: Logger, option
     handlers,
     log,
     core.track,
-    budgets
-      ? (socket: AgentSocket) =>
-          createEventGuard(
-            socket,
-            { identity: `worker:${socket.data.workerSid}`, address: socket.data.address },
-            budgets,
-            core.counter,
-          )
-      : undefined,
+    guardsFor<AgentData>(budgets, core.counter, ({ workerSid }) => `worker:${workerSid}`),
     options.timeRequest,
   );
   const presence = agentPresence(core);

@@ -158,3 +158,22 @@ export function createEventGuard(socket: Socket, actor: Actor, budgets: Budgets,
 export type EventGuard = ReturnType<typeof createEventGuard>;
 
 const noop = () => {};
+
+/**
+ * What a namespace's dispatcher makes each socket's guard with (none without budgets): the
+ * socket's actor is `identityOf` its data, counted per address too.
+ */
+export function guardsFor<D extends { address: string }>(
+  budgets: Budgets | null,
+  counter: RateCounter,
+  identityOf: (data: D) => string,
+) {
+  if (!budgets) return undefined;
+  return (socket: Socket & { data: D }) =>
+    createEventGuard(
+      socket,
+      { identity: identityOf(socket.data), address: socket.data.address },
+      budgets,
+      counter,
+    );
+}

@@ -10,7 +10,7 @@ import { type VisitorSession, visitorSessionOf } from '../core/visitor-session.t
 import { ParleyError } from '../errors.ts';
 import type { WebchatClientEvents, WebchatServerEvents } from '../protocol.ts';
 import { LIMITS } from '../schemas.ts';
-import { type Budgets, createEventGuard } from './budgets.ts';
+import { type Budgets, guardsFor } from './budgets.ts';
 import type { ConnectionGate } from './connection-gate.ts';
 import { createDispatcher, handshakeError, on } from './handle.ts';
 import { channelRoom } from './rooms.ts';
@@ -139,15 +139,7 @@ export function attachWebchat(nsp: WebchatNamespace, core: Core, log: Logger, op
     },
     log,
     core.track,
-    budgets
-      ? (socket: VisitorSocket) =>
-          createEventGuard(
-            socket,
-            { identity: `contact:${socket.data.contactSid}`, address: socket.data.address },
-            budgets,
-            core.counter,
-          )
-      : undefined,
+    guardsFor<VisitorData>(budgets, core.counter, ({ contactSid }) => `contact:${contactSid}`),
     options.timeRequest,
   );
 
