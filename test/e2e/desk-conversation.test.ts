@@ -156,7 +156,14 @@ describe('the desk conversation', () => {
     await expect.poll(() => log.getByText('Message 1999', { exact: true }).isVisible()).toBe(true);
 
     const earlier = log.getByRole('button', { name: /Show earlier messages/ });
-    await log.evaluate((el) => el.scrollTo({ top: 0 }));
+    // Scrolled to the top, then measured once the browser has drawn a frame: until then the rows
+    // now on screen are still skipped (`content-visibility`) and a forced layout places their
+    // text differently from what the agent sees.
+    await log.evaluate(async (el) => {
+      el.scrollTo({ top: 0 });
+      await new Promise(requestAnimationFrame);
+      await new Promise(requestAnimationFrame);
+    });
     const anchor = log.getByText(`Message ${2000 - rendered}`, { exact: true });
     const before = await anchor.boundingBox();
     await earlier.click();
