@@ -61,6 +61,7 @@ if (wanted.has('bot')) {
   const server = await startServer('parley');
   try {
     const visitors = await botVisitors(server.url, 100);
+    await runExchanges(visitors, messages / 8, 'bot-w');
     const before = server.cpuSeconds();
     const count = await profiled(server, 'bot', () => runExchanges(visitors, messages / 4, 'bot'));
     bot = ((server.cpuSeconds() - before) * 1e6) / count;
