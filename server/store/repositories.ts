@@ -309,8 +309,9 @@ export interface ExecutionRepository {
   listWithPendingEffects(): Promise<Execution[]>;
   /**
    * Writes state if the row is still at `version`; the new row, or null when it was not.
-   * `timer`, when given, is set (as `timers.schedule` would) in the same transaction, and only
-   * if the state was written.
+   * `timer`, when given, is set (as `timers.schedule` would) and `cleared` removed (as
+   * `timers.cancel` would: the timer of the wait the step left) in the same transaction, and
+   * only if the state was written.
    */
   save(
     sid: string,
@@ -318,6 +319,7 @@ export interface ExecutionRepository {
     state: ExecutionState,
     pendingEffects: Effect[],
     timer?: { kind: string; ref: string; dueAt: string },
+    cleared?: { kind: string; ref: string },
   ): Promise<Execution | null>;
   /**
    * Saves a step as `save` does and posts the one message it sends as `messages.post` would,
@@ -335,6 +337,7 @@ export interface ExecutionRepository {
     pendingEffects: Effect[],
     timer: { kind: string; ref: string; dueAt: string } | undefined,
     message: MemberMessage,
+    cleared?: { kind: string; ref: string },
   ): Promise<{ execution: Execution | null; posted: PostOutcome } | null>;
 }
 

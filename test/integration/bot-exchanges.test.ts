@@ -1,7 +1,8 @@
 /**
  * Long bot conversations, many at once: the bot flow `npm run bench` measures answers every
  * visitor message for as long as the chat lasts, each reply stored once and delivered once,
- * and a wait that loops on one widget keeps answering (docs/flows.md, Limits).
+ * a reply clears the timer of the wait it answered, and a wait that loops on one widget keeps
+ * answering (docs/flows.md, Limits).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BotVisitor, botVisitors } from '../bench/bot.ts';
@@ -71,6 +72,13 @@ describe('bot conversations under load', () => {
     const flowSid = flows.find((f) => f.friendlyName === 'bench echo')?.sid;
     const { executions } = await get<{ executions: { status: string }[] }>(`/v1/Flows/${flowSid}/Executions`);
     expect(executions.map((e) => e.status)).toEqual(Array(VISITORS).fill('active'));
+    // Each reply that came before its wait's timeout took that wait's timer with it: one timer
+    // left per execution, the current wait's, not one for every question the bot asked.
+    const far = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    const timers = await parley.server.core.store.timers.claimDue(far, 10_000);
+    const waits = timers.filter((t) => t.kind === 'bot.timeout').map((t) => t.ref.split('|')[0]);
+    expect(waits).toHaveLength(VISITORS);
+    expect(new Set(waits).size).toBe(VISITORS);
     for (const v of visitors) v.socket.close();
   });
 
@@ -120,5 +128,15 @@ describe('bot conversations under load', () => {
     expect(answered).toEqual([...Array(12).keys()].map((k) => `message ${k + 1}`));
     const { executions } = (await parley.api('GET', `/v1/Flows/${flow.body.sid}/Executions`)).body;
     expect(executions.map((e: { status: string }) => e.status)).toEqual(['active']);
+
+    // Closing the chat ends the execution and takes the timer of the wait it was in.
+    const { core } = parley.server;
+    const waiting = async () =>
+      (await core.store.timers.claimDue(new Date(Date.now() + 30 * 86_400_000).toISOString(), 100)).filter(
+        (t) => t.kind === 'bot.timeout',
+      );
+    await core.channelAdmin.updateChannel(channel.sid, { status: 'inactive' });
+    await core.idle();
+    expect(await waiting()).toEqual([]);
   });
 });

@@ -212,6 +212,50 @@ describe.each(engines)('a bot step saved with its reply on the %s store', (_engi
     expect((await store.messages.list(channelSid, { limit: 10 })).map((m) => m.index)).toEqual([0, 1]);
   });
 
+  it('clears the timer of the wait a step leaves, with the step and only when it is saved', async () => {
+    const left = (steps: number) => ({ kind: 'bot.timeout', ref: `${execution.sid}|${steps}` });
+    const logged = (steps: number, entries: number): ExecutionState => ({
+      ...stateAt(steps),
+      log: Array.from({ length: entries }, (_, n) => ({
+        state: `s${n}`,
+        type: 'split-based-on',
+        event: 'match',
+      })),
+    });
+    const { executions } = store;
+    await saveAndPost(store, 0, 1);
+    // The reply came: its step waits again, its save clears the first wait's timer.
+    const posted = await executions.saveAndPost(
+      execution.sid,
+      1,
+      stateAt(2),
+      effects(2),
+      timer(2),
+      reply(2),
+      left(1),
+    );
+    expect(posted?.execution).toMatchObject({ version: 2 });
+    // Each kind of save clears too: with new log entries and a timer, with entries alone, with
+    // a timer alone, and with nothing else.
+    expect(await executions.save(execution.sid, 2, logged(3, 1), [], timer(3), left(2))).toMatchObject({
+      version: 3,
+    });
+    expect(await executions.save(execution.sid, 3, logged(4, 2), [], undefined, left(3))).toMatchObject({
+      version: 4,
+    });
+    expect(await executions.save(execution.sid, 4, logged(5, 2), [], timer(5))).toMatchObject({ version: 5 });
+    expect(await executions.save(execution.sid, 5, logged(6, 2), [], undefined, left(5))).toMatchObject({
+      version: 6,
+    });
+    expect(await executions.save(execution.sid, 6, logged(7, 2), [], timer(7))).toMatchObject({ version: 7 });
+    // A step that is not saved (stale) clears nothing.
+    expect(await executions.save(execution.sid, 6, logged(8, 2), [], undefined, left(7))).toBeNull();
+    expect(
+      await executions.saveAndPost(execution.sid, 6, stateAt(8), effects(8), timer(8), reply(8), left(7)),
+    ).toBeNull();
+    expect(await dueTimers()).toEqual([`${execution.sid}|7`]);
+  });
+
   it('lets one of two nodes stepping from the same version save and post; indexes stay gapless', async () => {
     const other = await node();
     const results = await Promise.all([

@@ -20,7 +20,7 @@ import { flexChannelAttributes } from './flex-attributes.ts';
 import { performRunFunction } from './functions.ts';
 import { performHttpRequest } from './http-request.ts';
 import { createSavedExecutions } from './saved-executions.ts';
-import { botMessageAttributes, createStepWriter, effectClientId } from './step-writer.ts';
+import { botMessageAttributes, createStepWriter, effectClientId, waitTimerRef } from './step-writer.ts';
 import { loadSubflows } from './subflows.ts';
 import type { Effect, InboundMessage } from './widgets/types.ts';
 
@@ -335,7 +335,7 @@ export function createBotRunner({
         const recorded = recovering ? new Date(execution.dateUpdated).getTime() : Number.NaN;
         const from = Number.isFinite(recorded) ? recorded : clock().getTime();
         const due = new Date(from + effect.seconds * 1000).toISOString();
-        await store.timers.schedule(BOT_TIMEOUT_KIND, `${execution.sid}|${effect.waitId}`, due);
+        await store.timers.schedule(BOT_TIMEOUT_KIND, waitTimerRef(execution.sid, effect.waitId), due);
         return { outcome: 'scheduled' };
       }
       case 'endChat': {
@@ -426,11 +426,14 @@ export function createBotRunner({
       await serialize(active.sid, async () => {
         const current = await store.executions.get(active.sid);
         if (!current || current.status === 'ended') return;
+        const waited = current.state.waiting;
         await store.executions.save(
           current.sid,
           current.version,
           { ...current.state, status: 'ended', waiting: null, endReason: reason },
           [],
+          undefined,
+          waited ? { kind: BOT_TIMEOUT_KIND, ref: waitTimerRef(current.sid, waited.waitId) } : undefined,
         );
         copies.forget(channelSid);
         await conversations.removeMember(channelSid, BOT_IDENTITY);

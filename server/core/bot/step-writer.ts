@@ -47,6 +47,9 @@ type SendMessage = Extract<Effect, { type: 'sendMessage' }>;
 export const botMessageAttributes = (effect: SendMessage) =>
   effect.mediaUrl ? { ...effect.attributes, mediaUrl: effect.mediaUrl } : effect.attributes;
 
+/** The ref of the timer a waiting widget sets: the execution and the wait, so a late one is told apart. */
+export const waitTimerRef = (executionSid: string, waitId: string) => `${executionSid}|${waitId}`;
+
 /** The client id of a step's `i`th effect: a message posted again after a crash is the same one. */
 export const effectClientId = (execution: Execution, i: number) =>
   `${execution.sid}:${execution.state.steps}:${i}`;
@@ -62,9 +65,16 @@ export function createStepWriter({ store, conversations, clock, botIdentity, tim
     const wait = result.effects.find((effect) => effect.type === 'scheduleTimeout');
     const timer = wait && {
       kind: timeoutKind,
-      ref: `${execution.sid}|${wait.waitId}`,
+      ref: waitTimerRef(execution.sid, wait.waitId),
       dueAt: new Date(clock().getTime() + wait.seconds * 1000).toISOString(),
     };
+    // The wait the step leaves (a reply came before its timeout): its timer goes with the same
+    // save, rather than staying until due to find nothing waiting.
+    const left = execution.state.waiting;
+    const cleared =
+      left && left.waitId !== result.execution.waiting?.waitId
+        ? { kind: timeoutKind, ref: waitTimerRef(execution.sid, left.waitId) }
+        : undefined;
     const reply = replyOf(result.effects);
     if (reply) {
       const attributes = botMessageAttributes(reply);
@@ -81,6 +91,7 @@ export function createStepWriter({ store, conversations, clock, botIdentity, tim
           attributes,
           clientId: effectClientId({ ...execution, state: result.execution }, 0),
         },
+        cleared,
       );
       if (!folded) return null;
       const { execution: saved, posted } = folded;
@@ -108,6 +119,7 @@ export function createStepWriter({ store, conversations, clock, botIdentity, tim
       result.execution,
       result.effects,
       timer,
+      cleared,
     );
     return saved && { execution: saved, timerSet: Boolean(wait), done: null };
   };

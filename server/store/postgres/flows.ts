@@ -85,6 +85,11 @@ const insertSteps = (from: string, entries: string) => `steps AS (
     ON CONFLICT DO NOTHING
   )`;
 
+/** The timer of the wait a step left (kind and ref, or nulls), removed when `saved` returns the row. */
+const clearTimer = (kind: string, ref: string) => `cleared AS (
+    DELETE FROM timers WHERE kind = ${kind}::text AND ref = ${ref}::text AND EXISTS (SELECT 1 FROM saved)
+  )`;
+
 /** The state as stored: its log is in execution_steps. */
 const stateJson = (state: ExecutionState) => JSON.stringify({ ...state, log: undefined });
 
@@ -106,7 +111,7 @@ const SAVE_AND_POST = `
     INSERT INTO timers (kind, ref, due_at) SELECT $13::text, $14::text, $15::text FROM saved
     WHERE $13::text IS NOT NULL
     ON CONFLICT (kind, ref) DO UPDATE SET due_at = excluded.due_at, claimed_at = NULL
-  ), ${insertSteps('$16', '$17')}, ${memberMessage('AND EXISTS (SELECT 1 FROM saved) ')}
+  ), ${clearTimer('$18', '$19')}, ${insertSteps('$16', '$17')}, ${memberMessage('AND EXISTS (SELECT 1 FROM saved) ')}
   SELECT context.status AS channel_status, context.role AS member_role, context.task_status,
     (SELECT row_to_json(saved) FROM saved) AS saved_execution, stored.*
   FROM context LEFT JOIN stored ON true`;
@@ -115,23 +120,29 @@ const SAVED = `UPDATE executions SET state = $1, status = $2, pending_effects = 
   WHERE sid = $5 AND version = $6
   RETURNING sid, flow_sid, flow_revision, channel_sid, contact_sid, status, version, date_created, date_updated`;
 const SAVE_TIMER = `timer AS (
-    INSERT INTO timers (kind, ref, due_at) SELECT $7, $8, $9 FROM saved
+    INSERT INTO timers (kind, ref, due_at) SELECT $7::text, $8::text, $9::text FROM saved
+    WHERE $7::text IS NOT NULL
     ON CONFLICT (kind, ref) DO UPDATE SET due_at = excluded.due_at, claimed_at = NULL
   )`;
-/** A save's statement: the update, and with it the timer and the new log entries when there are any. */
+/**
+ * A save's statement: the update, and with it the timers and the new log entries when there are
+ * any. The timer of the wait left is cleared by every statement but the plain one (its two
+ * parameters come last, nulls when there is none).
+ */
 const SAVE = {
   plain: { name: 'parley_execution_save', text: SAVED },
   timer: {
     name: 'parley_execution_save_timer',
-    text: `WITH saved AS (${SAVED}), ${SAVE_TIMER} SELECT * FROM saved`,
+    text: `WITH saved AS (${SAVED}), ${SAVE_TIMER}, ${clearTimer('$10', '$11')} SELECT * FROM saved`,
   },
   steps: {
     name: 'parley_execution_save_steps',
-    text: `WITH saved AS (${SAVED}), ${insertSteps('$7', '$8')} SELECT * FROM saved`,
+    text: `WITH saved AS (${SAVED}), ${insertSteps('$7', '$8')}, ${clearTimer('$9', '$10')} SELECT * FROM saved`,
   },
   timerSteps: {
     name: 'parley_execution_save_timer_steps',
-    text: `WITH saved AS (${SAVED}), ${SAVE_TIMER}, ${insertSteps('$10', '$11')} SELECT * FROM saved`,
+    text: `WITH saved AS (${SAVED}), ${SAVE_TIMER}, ${insertSteps('$10', '$11')}, ${clearTimer('$12', '$13')}
+      SELECT * FROM saved`,
   },
 };
 
@@ -202,7 +213,7 @@ export function executionRepository(deps: Deps): ExecutionRepository {
         await all(pool, `SELECT *, ${EXECUTION_LOG} FROM executions WHERE pending_effects != '[]'::jsonb`)
       ).map(read);
     },
-    async save(sid, version, state, pendingEffects, timer) {
+    async save(sid, version, state, pendingEffects, timer, cleared) {
       // The state and effects come back as the caller gave them, not parsed again from the row.
       // A timer and the log's new entries are written by the same statement, only when the
       // update found the row at `version`.
@@ -218,14 +229,23 @@ export function executionRepository(deps: Deps): ExecutionRepository {
       if (timer) values.push(timer.kind, timer.ref, timer.dueAt);
       const added = from < state.log.length;
       if (added) values.push(from, entriesOf(state.log, from));
-      const statement = added ? (timer ? SAVE.timerSteps : SAVE.steps) : timer ? SAVE.timer : SAVE.plain;
+      // A save that only clears a timer takes the one that can set it too, setting none.
+      const statement = added
+        ? timer
+          ? SAVE.timerSteps
+          : SAVE.steps
+        : timer || cleared
+          ? SAVE.timer
+          : SAVE.plain;
+      if (statement === SAVE.timer && !timer) values.push(null, null, null);
+      if (statement !== SAVE.plain) values.push(cleared?.kind ?? null, cleared?.ref ?? null);
       const { rows } = await pool.query({ ...statement, values });
       const row = rows[0];
       if (!row) return null;
       steps.mark(state.log, from);
       return saved(row, state, pendingEffects);
     },
-    async saveAndPost(sid, version, state, pendingEffects, timer, message) {
+    async saveAndPost(sid, version, state, pendingEffects, timer, message, cleared) {
       const from = steps.from(state.log);
       const at = deps.clock().toISOString();
       const values = [
@@ -246,6 +266,8 @@ export function executionRepository(deps: Deps): ExecutionRepository {
         timer?.dueAt ?? null,
         from,
         entriesOf(state.log, from),
+        cleared?.kind ?? null,
+        cleared?.ref ?? null,
       ];
       let row: Row | undefined;
       try {

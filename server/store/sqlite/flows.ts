@@ -10,6 +10,7 @@ import type { GroupCommit } from './group-commit.ts';
 import { messageWriter } from './messages.ts';
 
 type Timer = { kind: string; ref: string; dueAt: string };
+type TimerKey = { kind: string; ref: string };
 
 const FLOW = `SELECT f.*, r.definition FROM flows f JOIN flow_revisions r ON r.flow_sid = f.sid AND r.revision = f.revision`;
 
@@ -134,6 +135,12 @@ export function executionRepository(deps: Deps, group: GroupCommit): ExecutionRe
     `INSERT INTO timers (kind, ref, due_at) VALUES (?, ?, ?)
      ON CONFLICT (kind, ref) DO UPDATE SET due_at = excluded.due_at, claimed_at = NULL`,
   );
+  const clearTimer = db.prepare('DELETE FROM timers WHERE kind = ? AND ref = ?');
+  /** The timers a saved step changes: the one of the wait it left, and the one it now waits on. */
+  const writeTimers = (timer: Timer | undefined, cleared: TimerKey | undefined) => {
+    if (cleared) clearTimer.run(cleared.kind, cleared.ref);
+    if (timer) setTimer.run(timer.kind, timer.ref, timer.dueAt);
+  };
   const saveOnly = (sid: string, version: number, state: ExecutionState, pendingEffects: Effect[]) =>
     update.get(
       textOf(state),
@@ -143,8 +150,8 @@ export function executionRepository(deps: Deps, group: GroupCommit): ExecutionRe
       sid,
       version,
     );
-  // One commit for the step, its new log entries and the timer its widget waits on: none of
-  // them written when the row is not at `version`.
+  // One commit for the step, its new log entries and its timers: none of them written when the
+  // row is not at `version`.
   const saveWithSteps = db.transaction(
     (
       sid: string,
@@ -152,12 +159,13 @@ export function executionRepository(deps: Deps, group: GroupCommit): ExecutionRe
       state: ExecutionState,
       pendingEffects: Effect[],
       timer: Timer | undefined,
+      cleared: TimerKey | undefined,
       from: number,
     ) => {
       const row = saveOnly(sid, version, state, pendingEffects);
       if (!row) return row;
       writeSteps(sid, state.log, from);
-      if (timer) setTimer.run(timer.kind, timer.ref, timer.dueAt);
+      writeTimers(timer, cleared);
       return row;
     },
   ).immediate;
@@ -166,8 +174,8 @@ export function executionRepository(deps: Deps, group: GroupCommit): ExecutionRe
    * A unit of the group commit, so the reply shares its commit with the other messages of the
    * turn: the message is checked and the execution's version read (the transaction holds the
    * write lock, so it cannot change before the update), then the message written, the step
-   * saved (its new log entries too) and its timer set. A refused message or a stale version
-   * writes nothing.
+   * saved (its new log entries too) and its timers set and cleared. A refused message or a
+   * stale version writes nothing.
    */
   const saveAndPost =
     (
@@ -176,6 +184,7 @@ export function executionRepository(deps: Deps, group: GroupCommit): ExecutionRe
       state: ExecutionState,
       pendingEffects: Effect[],
       timer: Timer | undefined,
+      cleared: TimerKey | undefined,
       message: MemberMessage,
       from: number,
     ) =>
@@ -187,7 +196,7 @@ export function executionRepository(deps: Deps, group: GroupCommit): ExecutionRe
           row = saveOnly(sid, version, state, pendingEffects) as Row | undefined;
           if (!row) return;
           writeSteps(sid, state.log, from);
-          if (timer) setTimer.run(timer.kind, timer.ref, timer.dueAt);
+          writeTimers(timer, cleared);
         };
       });
       return { row, posted };
@@ -255,22 +264,22 @@ export function executionRepository(deps: Deps, group: GroupCommit): ExecutionRe
         .all() as Row[];
       return rows.map((row) => read(row) as Execution);
     },
-    async save(sid, version, state, pendingEffects, timer) {
+    async save(sid, version, state, pendingEffects, timer, cleared) {
       const from = steps.from(state.log);
       // A save with no new entry and no timer is one statement, its own transaction.
       const row = (
-        timer || from < state.log.length
-          ? saveWithSteps(sid, version, state, pendingEffects, timer, from)
+        timer || cleared || from < state.log.length
+          ? saveWithSteps(sid, version, state, pendingEffects, timer, cleared, from)
           : saveOnly(sid, version, state, pendingEffects)
       ) as Row | undefined;
       if (!row) return null;
       steps.mark(state.log, from);
       return saved(row, state, pendingEffects);
     },
-    async saveAndPost(sid, version, state, pendingEffects, timer, message) {
+    async saveAndPost(sid, version, state, pendingEffects, timer, message, cleared) {
       const from = steps.from(state.log);
       const { row, posted } = await group.run(
-        saveAndPost(sid, version, state, pendingEffects, timer, message, from),
+        saveAndPost(sid, version, state, pendingEffects, timer, cleared, message, from),
       );
       if (row) steps.mark(state.log, from);
       if (!posted) return null;
