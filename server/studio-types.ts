@@ -93,7 +93,11 @@ export interface SubflowFrame {
 
 export interface ExecutionState {
   status: 'active' | 'ended';
-  waiting: { state: string; waitId: string } | null;
+  /**
+   * The widget waiting, if any; `timed` when its wait set a timeout timer (absent in states
+   * saved before it was recorded: such a wait may have one).
+   */
+  waiting: { state: string; waitId: string; timed?: boolean } | null;
   context: ExecutionContext;
   steps: number;
   lastState: string | null;

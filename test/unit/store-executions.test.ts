@@ -214,13 +214,11 @@ describe.each(engines)('a bot step saved with its reply on the %s store', (_engi
 
   it('clears the timer of the wait a step leaves, with the step and only when it is saved', async () => {
     const left = (steps: number) => ({ kind: 'bot.timeout', ref: `${execution.sid}|${steps}` });
-    const logged = (steps: number, entries: number): ExecutionState => ({
+    // The same entries each time: a save whose log holds only stored entries adds none.
+    const entries = [0, 1].map((n) => ({ state: `s${n}`, type: 'split-based-on', event: 'match' }));
+    const logged = (steps: number, count: number): ExecutionState => ({
       ...stateAt(steps),
-      log: Array.from({ length: entries }, (_, n) => ({
-        state: `s${n}`,
-        type: 'split-based-on',
-        event: 'match',
-      })),
+      log: entries.slice(0, count),
     });
     const { executions } = store;
     await saveAndPost(store, 0, 1);
@@ -235,21 +233,24 @@ describe.each(engines)('a bot step saved with its reply on the %s store', (_engi
       left(1),
     );
     expect(posted?.execution).toMatchObject({ version: 2 });
-    // Each kind of save clears too: with new log entries and a timer, with entries alone, with
-    // a timer alone, and with nothing else.
-    expect(await executions.save(execution.sid, 2, logged(3, 1), [], timer(3), left(2))).toMatchObject({
-      version: 3,
-    });
-    expect(await executions.save(execution.sid, 3, logged(4, 2), [], undefined, left(3))).toMatchObject({
-      version: 4,
-    });
-    expect(await executions.save(execution.sid, 4, logged(5, 2), [], timer(5))).toMatchObject({ version: 5 });
-    expect(await executions.save(execution.sid, 5, logged(6, 2), [], undefined, left(5))).toMatchObject({
-      version: 6,
-    });
-    expect(await executions.save(execution.sid, 6, logged(7, 2), [], timer(7))).toMatchObject({ version: 7 });
+    // Each kind of save clears too: with a new log entry and a timer, with an entry alone, with
+    // a timer alone, and with nothing else (a chat closed while the bot waits).
+    const save = (version: number, state: ExecutionState, set?: number, clear?: number) =>
+      executions.save(
+        execution.sid,
+        version,
+        state,
+        [],
+        set === undefined ? undefined : timer(set),
+        clear === undefined ? undefined : left(clear),
+      );
+    expect(await save(2, logged(3, 1), 3, 2)).toMatchObject({ version: 3 });
+    expect(await save(3, logged(4, 2), undefined, 3)).toMatchObject({ version: 4 });
+    expect(await save(4, logged(5, 2), 5, 4)).toMatchObject({ version: 5 });
+    expect(await save(5, logged(6, 2), undefined, 5)).toMatchObject({ version: 6 });
+    expect(await save(6, logged(7, 2), 7)).toMatchObject({ version: 7 });
     // A step that is not saved (stale) clears nothing.
-    expect(await executions.save(execution.sid, 6, logged(8, 2), [], undefined, left(7))).toBeNull();
+    expect(await save(6, logged(8, 2), undefined, 7)).toBeNull();
     expect(
       await executions.saveAndPost(execution.sid, 6, stateAt(8), effects(8), timer(8), reply(8), left(7)),
     ).toBeNull();

@@ -236,7 +236,11 @@ export function step(
     for (;;) {
       if ('effects' in result) {
         effects.push(...result.effects);
-        execution.waiting = { state: state.name, waitId: String(execution.steps) };
+        execution.waiting = {
+          state: state.name,
+          waitId: String(execution.steps),
+          timed: result.effects.some((effect) => effect.type === 'scheduleTimeout'),
+        };
         execution.log.push({
           state: state.name,
           type: state.type,

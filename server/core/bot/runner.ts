@@ -433,7 +433,9 @@ export function createBotRunner({
           { ...current.state, status: 'ended', waiting: null, endReason: reason },
           [],
           undefined,
-          waited ? { kind: BOT_TIMEOUT_KIND, ref: waitTimerRef(current.sid, waited.waitId) } : undefined,
+          waited && waited.timed !== false
+            ? { kind: BOT_TIMEOUT_KIND, ref: waitTimerRef(current.sid, waited.waitId) }
+            : undefined,
         );
         copies.forget(channelSid);
         await conversations.removeMember(channelSid, BOT_IDENTITY);

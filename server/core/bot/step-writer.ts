@@ -68,11 +68,11 @@ export function createStepWriter({ store, conversations, clock, botIdentity, tim
       ref: waitTimerRef(execution.sid, wait.waitId),
       dueAt: new Date(clock().getTime() + wait.seconds * 1000).toISOString(),
     };
-    // The wait the step leaves (a reply came before its timeout): its timer goes with the same
-    // save, rather than staying until due to find nothing waiting.
+    // The timed wait the step leaves (a reply came before its timeout): its timer goes with the
+    // same save, rather than staying until due to find nothing waiting.
     const left = execution.state.waiting;
     const cleared =
-      left && left.waitId !== result.execution.waiting?.waitId
+      left && left.timed !== false && left.waitId !== result.execution.waiting?.waitId
         ? { kind: timeoutKind, ref: waitTimerRef(execution.sid, left.waitId) }
         : undefined;
     const reply = replyOf(result.effects);
