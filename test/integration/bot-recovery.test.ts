@@ -6,6 +6,8 @@
  * write (as a process killed at that moment would leave it); the restart is a new core on the
  * same file. Two cores on one file stand for two nodes: the copy of an execution one of them
  * keeps goes stale when the other steps it, and costs a retry, never a visitor's message.
+ * Recovery goes through every execution it listed, leaving one stepped meanwhile to whoever
+ * stepped it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +16,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Core, createCore } from '../../server/core/index.ts';
 import { createSqliteStore } from '../../server/store/sqlite/index.ts';
-import type { Store } from '../../server/store/types.ts';
+import type { Execution, Store } from '../../server/store/types.ts';
 import { answeringFlow } from '../helpers/flows.ts';
 import { webFlexFlow } from '../helpers/records.ts';
 
@@ -44,11 +46,14 @@ const ECHO = answeringFlow('You said {{ trigger.message.Body }}; and?');
 
 const dirs: string[] = [];
 const running: { core: Core; store: Store }[] = [];
+/** Stores standing for another node, with no core of their own. */
+const others: Store[] = [];
 afterEach(async () => {
   for (const { core, store } of running.splice(0)) {
     await core.stop();
     await store.close();
   }
+  for (const store of others.splice(0)) await store.close();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -80,12 +85,12 @@ function start(file: string, crashAt?: string) {
 }
 
 /** A studio Flex Flow running `definition`, a visitor and their channel, made through `store`. */
-async function studioChat(core: Core, store: Store, definition: object) {
+async function studioChat(core: Core, store: Store, definition: object, identity = 'visitor-sam') {
   const flow = await store.flows.create({ friendlyName: 'bot', definition: definition as never });
   const flexFlow = await store.flexFlows.create(
     webFlexFlow({ integrationType: 'studio', integration: { flowSid: flow.sid } }),
   );
-  const contact = await store.contacts.create({ identity: 'visitor-sam', friendlyName: 'Sam' });
+  const contact = await store.contacts.create({ identity, friendlyName: 'Sam' });
   const channel = await core.conversations.startChannel({
     flexFlow,
     contactSid: contact.sid,
@@ -124,6 +129,58 @@ describe('a bot reply and a crash', () => {
     const execution = await second.store.executions.get(pending?.sid as string);
     expect(execution).toMatchObject({ status: 'ended' });
     expect(await second.store.executions.listWithPendingEffects()).toEqual([]);
+  });
+});
+
+describe('recovery after a restart', () => {
+  it('goes on past an execution stepped since it was listed, and leaves that one to whoever stepped it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-bot-recovery-'));
+    dirs.push(dir);
+    const file = join(dir, 'parley.db');
+    const first = start(file, 'two');
+    for (let i = 0; i < 2; i++) {
+      const chat = await studioChat(first.core, first.store, FLOW, `visitor-${i}`);
+      await first.core.conversations.post({ channelSid: chat.channelSid, from: chat.identity, body: 'hi' });
+    }
+    await first.core.idle();
+    const crashed = running.splice(0, 1)[0] as { core: Core; store: Store };
+    await crashed.core.stop();
+    await crashed.store.close();
+
+    // The restarted node lists both; before it gets to the first, another node steps it (its
+    // effects still recorded, as a step that is about to do them leaves them).
+    const store = createSqliteStore({ file });
+    const { executions } = store;
+    const other = createSqliteStore({ file });
+    others.push(other);
+    const listed = await executions.listWithPendingEffects();
+    expect(listed).toHaveLength(2);
+    const stepped = listed[0] as Execution;
+    const staleList: Store = {
+      ...store,
+      executions: {
+        ...executions,
+        async listWithPendingEffects() {
+          await other.executions.save(stepped.sid, stepped.version, stepped.state, stepped.pendingEffects);
+          return listed;
+        },
+      },
+    };
+    const core = createCore({
+      store: staleList,
+      secret: 'unit-test-secret-0123456789',
+      log: pino({ level: 'silent' }),
+      timerIntervalMs: 20,
+    });
+    core.start();
+    running.push({ core, store });
+    const recovered = (listed[1] as Execution).channelSid;
+    await expect
+      .poll(() => transcript(store, recovered), { timeout: 5000 })
+      .toEqual(['0 customer: hi', '1 bot: One', '2 bot: Two', '3 bot: Three']);
+    await core.idle();
+    // The stepped one is not recovered from its stale copy: nothing more sent there.
+    expect(await transcript(store, stepped.channelSid)).toEqual(['0 customer: hi', '1 bot: One']);
   });
 });
 

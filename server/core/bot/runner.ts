@@ -408,14 +408,18 @@ export function createBotRunner({
 
     /** After a restart: redo effects that were recorded but maybe not done. */
     async recover() {
-      for (const execution of await store.executions.listWithPendingEffects()) {
-        await serialize(execution.sid, async () => {
+      for (const listed of await store.executions.listWithPendingEffects()) {
+        const failed = (err: unknown) => log.error({ err, executionSid: listed.sid }, 'bot recovery failed');
+        await serialize(listed.sid, async () => {
+          // Read again: a visitor's message (or another node) may have stepped it since it was
+          // listed, and whoever stepped it does its effects; done here from the old copy they
+          // would set a timer the execution has left.
+          const execution = await store.executions.get(listed.sid);
+          if (execution?.version !== listed.version) return;
           const { next } = await performEffects(execution, true);
-          if (next)
-            queueMicrotask(
-              () => void drive(execution.sid, next).catch((err) => log.error({ err }, 'bot recovery failed')),
-            );
-        });
+          if (next) queueMicrotask(() => void drive(execution.sid, next).catch(failed));
+          // One execution that cannot be recovered does not keep the others from it.
+        }).catch(failed);
       }
     },
 
