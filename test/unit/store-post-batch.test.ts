@@ -5,8 +5,10 @@
  * stored once however many nodes retry it at once. Two stores on one database stand for two
  * nodes.
  */
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { createPostgresStore } from '../../server/store/postgres/index.ts';
+import { POST_BATCH } from '../../server/store/postgres/post-batch.ts';
 import type { Store } from '../../server/store/types.ts';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 import { webFlexFlow } from '../helpers/records.ts';
@@ -138,5 +140,54 @@ it('stores each clientId once when two nodes post the same messages to the same 
       [1, 'k1'],
       [2, 'k2'],
     ]);
+  }
+});
+
+it('reads each post by index, also once the tables have grown past what its connection planned for', async () => {
+  const url = await postgres.createDatabase();
+  const store = await createPostgresStore({ url });
+  stores.push(store);
+  const chats = await channels(store, 2);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    // A connection plans a prepared statement once and keeps the plan: made here while the
+    // tables are nearly empty, as a server's first posts do.
+    await client.query('SET plan_cache_mode = force_generic_plan');
+    await client.query(
+      `PREPARE post_batch(text[], text[], text[], text[], text[], text[], text[]) AS ${POST_BATCH}`,
+    );
+    const array = (values: string[]) => `ARRAY[${values.map((v) => `'${v}'`).join(', ')}]`;
+    const execute = (n: number) =>
+      `EXECUTE post_batch(${[
+        chats.map((_, i) => `IMplan${n}x${i}`),
+        chats.map((c) => c.sid),
+        chats.map((c) => c.identity),
+        chats.map(() => 'hi'),
+        chats.map(() => '{}'),
+        chats.map((_, i) => `plan-${n}-${i}`),
+        chats.map(() => new Date().toISOString()),
+      ]
+        .map(array)
+        .join(', ')})`;
+    await client.query(execute(0));
+    // The tables grow, with no ANALYZE yet: thousands of members and messages.
+    const first = chats[0] as { sid: string };
+    await client.query(
+      `INSERT INTO members (sid, channel_sid, identity, role, friendly_name, date_created)
+       SELECT 'MBgrow' || g, $1, 'grown-' || g, 'customer', 'G', now()::text FROM generate_series(1, 5000) g`,
+      [first.sid],
+    );
+    await client.query(
+      `INSERT INTO messages (sid, channel_sid, idx, from_identity, author_role, author_name, body, client_id, date_created)
+       SELECT 'IMgrow' || g, $1, 100000 + g, 'grown-1', 'customer', 'G', 'old', 'grown-' || g, now()::text
+       FROM generate_series(1, 20000) g`,
+      [first.sid],
+    );
+    const { rows } = await client.query(`EXPLAIN ${execute(1)}`);
+    const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+    expect(plan).not.toMatch(/Seq Scan on (members|messages)/);
+  } finally {
+    await client.end();
   }
 });

@@ -23,9 +23,10 @@ const MAX_IN_FLIGHT = 4;
 /**
  * One statement for many posts, `$1`…`$7` arrays of the same length, one element per post: the
  * new message's sid, the channel, the author, the body, the attributes (JSON text), the
- * clientId and the date. One row per post comes back, in the order given.
+ * clientId and the date. One row per post comes back, in the order given. Exported for the test
+ * of its plan.
  */
-const POST_BATCH = `
+export const POST_BATCH = `
   WITH input AS (
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
       WITH ORDINALITY AS i(sid, channel_sid, from_identity, body, attributes, client_id, date_created, ord)
@@ -35,8 +36,10 @@ const POST_BATCH = `
     ORDER BY sid
     FOR UPDATE
   ), context AS (
-    -- Looked up row by row (LATERAL, a subquery), so each read is an index lookup whatever the
-    -- tables' size: a join may be planned as a scan of every task and message.
+    -- Looked up row by row, so each read is an index lookup whatever the tables' size: a join
+    -- may be planned as a scan of every member, task and message, and a connection keeps the
+    -- plan it made while the tables were small. A LATERAL subquery is pulled up into such a
+    -- join (it was: every member, every message scanned); its LIMIT keeps it a lookup.
     SELECT i.ord, l.sid, l.status, m.role, m.friendly_name,
       (SELECT t.status FROM tasks t WHERE t.sid = l.task_sid) AS task_status
     FROM input i
@@ -44,12 +47,14 @@ const POST_BATCH = `
       LEFT JOIN LATERAL (
         SELECT role, friendly_name FROM members
         WHERE members.channel_sid = l.sid AND members.identity = i.from_identity
+        LIMIT 1
       ) m ON true
   ), existing AS (
     SELECT i.ord, to_jsonb(msg) AS message
     FROM input i
       CROSS JOIN LATERAL (
         SELECT * FROM messages WHERE messages.channel_sid = i.channel_sid AND messages.client_id = i.client_id
+        LIMIT 1
       ) msg
   ), next AS (
     UPDATE channels SET last_message_index = channels.last_message_index + 1, date_updated = i.date_created
