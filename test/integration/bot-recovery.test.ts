@@ -57,24 +57,11 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A core on the SQLite file; `crashAt` makes the store refuse the step that enters that state. */
-function start(file: string, crashAt?: string) {
+/** A core on the SQLite file, with the store `wrap` makes of it (one that fails where a test says). */
+function start(file: string, wrap: (store: Store) => Store = (store) => store) {
   const store = createSqliteStore({ file });
-  const executions = store.executions;
-  const crashing: Store = crashAt
-    ? {
-        ...store,
-        executions: {
-          ...executions,
-          saveAndPost(sid, version, state, ...rest) {
-            if (state.lastState === crashAt) return Promise.reject(new Error('the process died here'));
-            return executions.saveAndPost(sid, version, state, ...rest);
-          },
-        },
-      }
-    : store;
   const core = createCore({
-    store: crashing,
+    store: wrap(store),
     secret: 'unit-test-secret-0123456789',
     log: pino({ level: 'silent' }),
     timerIntervalMs: 20,
@@ -83,6 +70,20 @@ function start(file: string, crashAt?: string) {
   running.push({ core, store });
   return { core, store };
 }
+
+/** Refuses the step that enters `state`, as a process killed at that moment would leave it. */
+const crashingAt =
+  (state: string) =>
+  (store: Store): Store => ({
+    ...store,
+    executions: {
+      ...store.executions,
+      saveAndPost(sid, version, stepped, ...rest) {
+        if (stepped.lastState === state) return Promise.reject(new Error('the process died here'));
+        return store.executions.saveAndPost(sid, version, stepped, ...rest);
+      },
+    },
+  });
 
 /** A studio Flex Flow running `definition`, a visitor and their channel, made through `store`. */
 async function studioChat(core: Core, store: Store, definition: object, identity = 'visitor-sam') {
@@ -109,7 +110,7 @@ describe('a bot reply and a crash', () => {
     const dir = mkdtempSync(join(tmpdir(), 'parley-bot-recovery-'));
     dirs.push(dir);
     const file = join(dir, 'parley.db');
-    const first = start(file, 'two');
+    const first = start(file, crashingAt('two'));
     const { channelSid, identity } = await studioChat(first.core, first.store, FLOW);
     await first.core.conversations.post({ channelSid, from: identity, body: 'hi' });
     await first.core.idle();
@@ -137,7 +138,7 @@ describe('recovery after a restart', () => {
     const dir = mkdtempSync(join(tmpdir(), 'parley-bot-recovery-'));
     dirs.push(dir);
     const file = join(dir, 'parley.db');
-    const first = start(file, 'two');
+    const first = start(file, crashingAt('two'));
     for (let i = 0; i < 2; i++) {
       const chat = await studioChat(first.core, first.store, FLOW, `visitor-${i}`);
       await first.core.conversations.post({ channelSid: chat.channelSid, from: chat.identity, body: 'hi' });
@@ -149,34 +150,25 @@ describe('recovery after a restart', () => {
 
     // The restarted node lists both; before it gets to the first, another node steps it (its
     // effects still recorded, as a step that is about to do them leaves them).
-    const store = createSqliteStore({ file });
-    const { executions } = store;
     const other = createSqliteStore({ file });
     others.push(other);
-    const listed = await executions.listWithPendingEffects();
-    expect(listed).toHaveLength(2);
-    const stepped = listed[0] as Execution;
-    const staleList: Store = {
+    let listed: Execution[] = [];
+    const { core, store } = start(file, (store) => ({
       ...store,
       executions: {
-        ...executions,
+        ...store.executions,
         async listWithPendingEffects() {
+          listed = await store.executions.listWithPendingEffects();
+          const stepped = listed[0] as Execution;
           await other.executions.save(stepped.sid, stepped.version, stepped.state, stepped.pendingEffects);
           return listed;
         },
       },
-    };
-    const core = createCore({
-      store: staleList,
-      secret: 'unit-test-secret-0123456789',
-      log: pino({ level: 'silent' }),
-      timerIntervalMs: 20,
-    });
-    core.start();
-    running.push({ core, store });
-    const recovered = (listed[1] as Execution).channelSid;
+    }));
+    await expect.poll(() => listed.length).toBe(2);
+    const [stepped, recovered] = listed as [Execution, Execution];
     await expect
-      .poll(() => transcript(store, recovered), { timeout: 5000 })
+      .poll(() => transcript(store, recovered.channelSid), { timeout: 5000 })
       .toEqual(['0 customer: hi', '1 bot: One', '2 bot: Two', '3 bot: Three']);
     await core.idle();
     // The stepped one is not recovered from its stale copy: nothing more sent there.
