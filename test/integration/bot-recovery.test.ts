@@ -134,24 +134,31 @@ describe('a bot reply and a crash', () => {
 });
 
 describe('recovery after a restart', () => {
-  it('goes on past an execution stepped since it was listed, and leaves that one to whoever stepped it', async () => {
+  it('recovers every execution it listed, and leaves one another node stepped meanwhile to that node', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'parley-bot-recovery-'));
     dirs.push(dir);
     const file = join(dir, 'parley.db');
     const first = start(file, crashingAt('two'));
-    for (let i = 0; i < 2; i++) {
-      const chat = await studioChat(first.core, first.store, FLOW, `visitor-${i}`);
+    // Listed first: a bot waiting for a reply (its message and timer stay recorded as effects);
+    // then one that died between two replies.
+    const waiting = await studioChat(first.core, first.store, ECHO, 'visitor-waiting');
+    const crashed = await studioChat(first.core, first.store, FLOW, 'visitor-crashed');
+    for (const chat of [waiting, crashed])
       await first.core.conversations.post({ channelSid: chat.channelSid, from: chat.identity, body: 'hi' });
-    }
     await first.core.idle();
-    const crashed = running.splice(0, 1)[0] as { core: Core; store: Store };
-    await crashed.core.stop();
-    await crashed.store.close();
+    const dead = running.splice(0, 1)[0] as { core: Core; store: Store };
+    await dead.core.stop();
+    await dead.store.close();
 
-    // The restarted node lists both; before it gets to the first, another node steps it (its
-    // effects still recorded, as a step that is about to do them leaves them).
-    const other = createSqliteStore({ file });
-    others.push(other);
+    // Another node, up meanwhile, hears the waiting visitor's next message just after the
+    // restarted node has listed what to recover: it answers, leaves the first wait for a new one.
+    const otherStore = createSqliteStore({ file });
+    others.push(otherStore);
+    const other = createCore({
+      store: otherStore,
+      secret: 'unit-test-secret-0123456789',
+      log: pino({ level: 'silent' }),
+    });
     let listed: Execution[] = [];
     const { core, store } = start(file, (store) => ({
       ...store,
@@ -159,20 +166,38 @@ describe('recovery after a restart', () => {
         ...store.executions,
         async listWithPendingEffects() {
           listed = await store.executions.listWithPendingEffects();
-          const stepped = listed[0] as Execution;
-          await other.executions.save(stepped.sid, stepped.version, stepped.state, stepped.pendingEffects);
+          await other.conversations.post({
+            channelSid: waiting.channelSid,
+            from: waiting.identity,
+            body: 'again',
+          });
+          await other.idle();
           return listed;
         },
       },
     }));
-    await expect.poll(() => listed.length).toBe(2);
-    const [stepped, recovered] = listed as [Execution, Execution];
     await expect
-      .poll(() => transcript(store, recovered.channelSid), { timeout: 5000 })
+      .poll(() => listed.map((e) => e.channelSid))
+      .toEqual([waiting.channelSid, crashed.channelSid]);
+    await expect
+      .poll(() => transcript(store, crashed.channelSid), { timeout: 5000 })
       .toEqual(['0 customer: hi', '1 bot: One', '2 bot: Two', '3 bot: Three']);
     await core.idle();
-    // The stepped one is not recovered from its stale copy: nothing more sent there.
-    expect(await transcript(store, stepped.channelSid)).toEqual(['0 customer: hi', '1 bot: One']);
+    // The other node's step stands: its reply once, and only its wait's timer (recovering the
+    // copy listed before it would have set the first wait's timer again).
+    expect(await transcript(store, waiting.channelSid)).toEqual([
+      '0 customer: hi',
+      '1 bot: You said hi; and?',
+      '2 customer: again',
+      '3 bot: You said hi; and?',
+    ]);
+    const execution = (await store.executions.findActive(waiting.channelSid)) as Execution;
+    const far = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    const timers = await store.timers.claimDue(far, 100);
+    expect(timers.filter((t) => t.ref.startsWith(execution.sid)).map((t) => t.ref)).toEqual([
+      `${execution.sid}|${execution.state.waiting?.waitId}`,
+    ]);
+    await other.stop();
   });
 });
 

@@ -411,9 +411,10 @@ export function createBotRunner({
       for (const listed of await store.executions.listWithPendingEffects()) {
         const failed = (err: unknown) => log.error({ err, executionSid: listed.sid }, 'bot recovery failed');
         await serialize(listed.sid, async () => {
-          // Read again: a visitor's message (or another node) may have stepped it since it was
-          // listed, and whoever stepped it does its effects; done here from the old copy they
-          // would set a timer the execution has left.
+          // Read again: a visitor's message may have stepped it since it was listed, here or on
+          // another node, and that step's effects are done by whoever took it. Done here from
+          // the old copy, the old effects would be done again (a wait's timer set again after
+          // the wait was left).
           const execution = await store.executions.get(listed.sid);
           if (execution?.version !== listed.version) return;
           const { next } = await performEffects(execution, true);

@@ -36,10 +36,10 @@ export const POST_BATCH = `
     ORDER BY sid
     FOR UPDATE
   ), context AS (
-    -- Looked up row by row, so each read is an index lookup whatever the tables' size: a join
-    -- may be planned as a scan of every member, task and message, and a connection keeps the
-    -- plan it made while the tables were small. A LATERAL subquery is pulled up into such a
-    -- join (it was: every member, every message scanned); its LIMIT keeps it a lookup.
+    -- Looked up row by row, by index once the tables are past a few hundred rows. Without the
+    -- LIMIT, PostgreSQL pulls a LATERAL subquery up into a join: planned while the tables were
+    -- small, that join scanned every member and message, and each connection kept the plan
+    -- for every batch until the tables were next analyzed.
     SELECT i.ord, l.sid, l.status, m.role, m.friendly_name,
       (SELECT t.status FROM tasks t WHERE t.sid = l.task_sid) AS task_status
     FROM input i
