@@ -123,10 +123,15 @@ describe('a bot reply and a crash', () => {
     await crashed.store.close();
 
     const second = start(file);
-    await expect
-      .poll(() => transcript(second.store, channelSid), { timeout: 5000 })
-      .toEqual(['0 customer: hi', '1 bot: One', '2 bot: Two', '3 bot: Three']);
+    // Recovery (the replies that were left, then the steps after them) is done when the core is
+    // idle.
     await second.core.idle();
+    expect(await transcript(second.store, channelSid)).toEqual([
+      '0 customer: hi',
+      '1 bot: One',
+      '2 bot: Two',
+      '3 bot: Three',
+    ]);
     const execution = await second.store.executions.get(pending?.sid as string);
     expect(execution).toMatchObject({ status: 'ended' });
     expect(await second.store.executions.listWithPendingEffects()).toEqual([]);

@@ -408,6 +408,9 @@ export function createBotRunner({
 
     /** After a restart: redo effects that were recorded but maybe not done. */
     async recover() {
+      // The steps that resume after recovered effects, run once their queue is free (they take
+      // it too); recovery ends when they have, so the core's idle() and stop() wait for them.
+      const resumed: Promise<unknown>[] = [];
       for (const listed of await store.executions.listWithPendingEffects()) {
         const failed = (err: unknown) => log.error({ err, executionSid: listed.sid }, 'bot recovery failed');
         await serialize(listed.sid, async () => {
@@ -418,10 +421,16 @@ export function createBotRunner({
           const execution = await store.executions.get(listed.sid);
           if (execution?.version !== listed.version) return;
           const { next } = await performEffects(execution, true);
-          if (next) queueMicrotask(() => void drive(execution.sid, next).catch(failed));
+          if (next)
+            resumed.push(
+              Promise.resolve()
+                .then(() => drive(execution.sid, next))
+                .catch(failed),
+            );
           // One execution that cannot be recovered does not keep the others from it.
         }).catch(failed);
       }
+      await Promise.all(resumed);
     },
 
     /** Ends the channel's execution (the janitor, a chat ended by the customer). */
