@@ -177,8 +177,12 @@ describe('the log', () => {
     expect(await page.getByRole('button', { name: 'New messages' }).count()).toBe(0);
 
     // Scrolled up to read: a new line does not pull the view down, the pill says it is there.
-    await conversation(page).evaluate((log) => {
+    // The browser tells the page of a scroll at its next frame: the widget has seen this one
+    // once two frames have been drawn.
+    await conversation(page).evaluate(async (log) => {
       log.scrollTop = 0;
+      await new Promise(requestAnimationFrame);
+      await new Promise(requestAnimationFrame);
     });
     await eventually(() => conversation(page).evaluate((log) => log.scrollTop)).toBe(0);
     await agentSays(parley, channelSid, 'One more thing');

@@ -117,8 +117,12 @@ describe('Flex Flows kept in memory', () => {
   it("hears another node's update and delete, and a change made in plain SQL (PostgreSQL)", async () => {
     const { a, b, sql } = await twoNodes();
     const created = await a.flexFlows.create(webFlexFlow({ friendlyName: 'Shop' }));
-    const kept = await a.flexFlows.get(created.sid);
-    expect(await a.flexFlows.get(created.sid)).toBe(kept);
+    // Kept once the node listens (its listening connection opens beside the store, so on a
+    // busy machine the first reads may come before it does and go to the database).
+    await vi.waitFor(
+      async () => expect(await a.flexFlows.get(created.sid)).toBe(await a.flexFlows.get(created.sid)),
+      { timeout: 10_000, interval: 20 },
+    );
 
     await b.flexFlows.update(created.sid, { friendlyName: 'Shop 2', enabled: false });
     await until(a, created.sid, (f) => f?.friendlyName === 'Shop 2' && f.enabled === false);
@@ -142,8 +146,12 @@ describe('Flex Flows kept in memory', () => {
           `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'`,
         )
       ).rows.map((r) => r.pid as number);
+    // Both listening first (their connections open beside the stores).
+    await vi.waitFor(async () => expect(await listeners()).toHaveLength(2), {
+      timeout: 10_000,
+      interval: 20,
+    });
     const cut = await listeners();
-    expect(cut).toHaveLength(2);
     // Changed in the same statement that cuts the listeners, so no notification can reach A.
     await sql.query(
       `WITH changed AS (UPDATE flex_flows SET friendly_name = 'Shop 2' WHERE sid = $1 RETURNING sid)
