@@ -90,6 +90,11 @@ export interface Timer {
   dueAt: string;
 }
 
+/** A timer to set: what it is for and when it is due. */
+export type NewTimer = Omit<Timer, 'id'>;
+/** Which timer: its kind and ref name one. */
+export type TimerKey = Pick<Timer, 'kind' | 'ref'>;
+
 export interface NewContact {
   identity: string;
   friendlyName: string;

@@ -29,6 +29,7 @@ import type {
   NewMessage,
   NewProxySession,
   NewTask,
+  NewTimer,
   NewWorker,
   NewWorkflow,
   ProxySession,
@@ -38,6 +39,7 @@ import type {
   TaskQueue,
   TaskRouting,
   Timer,
+  TimerKey,
   Worker,
   Workflow,
 } from './records.ts';
@@ -318,8 +320,8 @@ export interface ExecutionRepository {
     version: number,
     state: ExecutionState,
     pendingEffects: Effect[],
-    timer?: { kind: string; ref: string; dueAt: string },
-    cleared?: { kind: string; ref: string },
+    timer?: NewTimer,
+    cleared?: TimerKey,
   ): Promise<Execution | null>;
   /**
    * Saves a step as `save` does and posts the one message it sends as `messages.post` would,
@@ -335,9 +337,9 @@ export interface ExecutionRepository {
     version: number,
     state: ExecutionState,
     pendingEffects: Effect[],
-    timer: { kind: string; ref: string; dueAt: string } | undefined,
+    timer: NewTimer | undefined,
     message: MemberMessage,
-    cleared?: { kind: string; ref: string },
+    cleared?: TimerKey,
   ): Promise<{ execution: Execution | null; posted: PostOutcome } | null>;
 }
 

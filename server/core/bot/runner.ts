@@ -20,7 +20,13 @@ import { flexChannelAttributes } from './flex-attributes.ts';
 import { performRunFunction } from './functions.ts';
 import { performHttpRequest } from './http-request.ts';
 import { createSavedExecutions } from './saved-executions.ts';
-import { botMessageAttributes, createStepWriter, effectClientId, waitTimerRef } from './step-writer.ts';
+import {
+  botMessageAttributes,
+  createStepWriter,
+  effectClientId,
+  timerOfWait,
+  waitTimerRef,
+} from './step-writer.ts';
 import { loadSubflows } from './subflows.ts';
 import type { Effect, InboundMessage } from './widgets/types.ts';
 
@@ -440,16 +446,13 @@ export function createBotRunner({
       await serialize(active.sid, async () => {
         const current = await store.executions.get(active.sid);
         if (!current || current.status === 'ended') return;
-        const waited = current.state.waiting;
         await store.executions.save(
           current.sid,
           current.version,
           { ...current.state, status: 'ended', waiting: null, endReason: reason },
           [],
           undefined,
-          waited && waited.timed !== false
-            ? { kind: BOT_TIMEOUT_KIND, ref: waitTimerRef(current.sid, waited.waitId) }
-            : undefined,
+          timerOfWait(BOT_TIMEOUT_KIND, current.sid, current.state.waiting),
         );
         copies.forget(channelSid);
         await conversations.removeMember(channelSid, BOT_IDENTITY);

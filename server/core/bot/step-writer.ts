@@ -7,6 +7,7 @@
  */
 import type { Clock } from '../../ids.ts';
 import type { Execution, Store } from '../../store/types.ts';
+import type { ExecutionState } from '../../studio-types.ts';
 import type { Conversations } from '../conversations.ts';
 import type { EngineEvent, StepResult } from './engine.ts';
 import type { Effect } from './widgets/types.ts';
@@ -50,6 +51,10 @@ export const botMessageAttributes = (effect: SendMessage) =>
 /** The ref of the timer a waiting widget sets: the execution and the wait, so a late one is told apart. */
 export const waitTimerRef = (executionSid: string, waitId: string) => `${executionSid}|${waitId}`;
 
+/** The timer `waiting` set, if it set one (a wait saved before `timed` was recorded may have). */
+export const timerOfWait = (kind: string, executionSid: string, waiting: ExecutionState['waiting']) =>
+  waiting && waiting.timed !== false ? { kind, ref: waitTimerRef(executionSid, waiting.waitId) } : undefined;
+
 /** The client id of a step's `i`th effect: a message posted again after a crash is the same one. */
 export const effectClientId = (execution: Execution, i: number) =>
   `${execution.sid}:${execution.state.steps}:${i}`;
@@ -72,8 +77,8 @@ export function createStepWriter({ store, conversations, clock, botIdentity, tim
     // same save, rather than staying until due to find nothing waiting.
     const left = execution.state.waiting;
     const cleared =
-      left && left.timed !== false && left.waitId !== result.execution.waiting?.waitId
-        ? { kind: timeoutKind, ref: waitTimerRef(execution.sid, left.waitId) }
+      left?.waitId !== result.execution.waiting?.waitId
+        ? timerOfWait(timeoutKind, execution.sid, left)
         : undefined;
     const reply = replyOf(result.effects);
     if (reply) {

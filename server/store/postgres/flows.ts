@@ -119,30 +119,22 @@ const SAVE_AND_POST = `
 const SAVED = `UPDATE executions SET state = $1, status = $2, pending_effects = $3, version = version + 1, date_updated = $4
   WHERE sid = $5 AND version = $6
   RETURNING sid, flow_sid, flow_revision, channel_sid, contact_sid, status, version, date_created, date_updated`;
-const SAVE_TIMER = `timer AS (
+/** The timer the step now waits on set, the one of the wait it left cleared (nulls for none). */
+const SAVE_TIMERS = `timer AS (
     INSERT INTO timers (kind, ref, due_at) SELECT $7::text, $8::text, $9::text FROM saved
     WHERE $7::text IS NOT NULL
     ON CONFLICT (kind, ref) DO UPDATE SET due_at = excluded.due_at, claimed_at = NULL
-  )`;
-/**
- * A save's statement: the update, and with it the timers and the new log entries when there are
- * any. The timer of the wait left is cleared by every statement but the plain one (its two
- * parameters come last, nulls when there is none).
- */
+  ), ${clearTimer('$10', '$11')}`;
+/** A save's statement: the update alone, or with its timers, or with its timers and new log entries. */
 const SAVE = {
   plain: { name: 'parley_execution_save', text: SAVED },
-  timer: {
-    name: 'parley_execution_save_timer',
-    text: `WITH saved AS (${SAVED}), ${SAVE_TIMER}, ${clearTimer('$10', '$11')} SELECT * FROM saved`,
+  timers: {
+    name: 'parley_execution_save_timers',
+    text: `WITH saved AS (${SAVED}), ${SAVE_TIMERS} SELECT * FROM saved`,
   },
-  steps: {
-    name: 'parley_execution_save_steps',
-    text: `WITH saved AS (${SAVED}), ${insertSteps('$7', '$8')}, ${clearTimer('$9', '$10')} SELECT * FROM saved`,
-  },
-  timerSteps: {
-    name: 'parley_execution_save_timer_steps',
-    text: `WITH saved AS (${SAVED}), ${SAVE_TIMER}, ${insertSteps('$10', '$11')}, ${clearTimer('$12', '$13')}
-      SELECT * FROM saved`,
+  timersSteps: {
+    name: 'parley_execution_save_timers_steps',
+    text: `WITH saved AS (${SAVED}), ${SAVE_TIMERS}, ${insertSteps('$12', '$13')} SELECT * FROM saved`,
   },
 };
 
@@ -215,7 +207,7 @@ export function executionRepository(deps: Deps): ExecutionRepository {
     },
     async save(sid, version, state, pendingEffects, timer, cleared) {
       // The state and effects come back as the caller gave them, not parsed again from the row.
-      // A timer and the log's new entries are written by the same statement, only when the
+      // Its timers and the log's new entries are written by the same statement, only when the
       // update found the row at `version`.
       const from = steps.from(state.log);
       const values: unknown[] = [
@@ -226,19 +218,14 @@ export function executionRepository(deps: Deps): ExecutionRepository {
         sid,
         version,
       ];
-      if (timer) values.push(timer.kind, timer.ref, timer.dueAt);
       const added = from < state.log.length;
+      const plain = !added && !timer && !cleared;
+      if (!plain) {
+        values.push(timer?.kind ?? null, timer?.ref ?? null, timer?.dueAt ?? null);
+        values.push(cleared?.kind ?? null, cleared?.ref ?? null);
+      }
       if (added) values.push(from, entriesOf(state.log, from));
-      // A save that only clears a timer takes the one that can set it too, setting none.
-      const statement = added
-        ? timer
-          ? SAVE.timerSteps
-          : SAVE.steps
-        : timer || cleared
-          ? SAVE.timer
-          : SAVE.plain;
-      if (statement === SAVE.timer && !timer) values.push(null, null, null);
-      if (statement !== SAVE.plain) values.push(cleared?.kind ?? null, cleared?.ref ?? null);
+      const statement = plain ? SAVE.plain : added ? SAVE.timersSteps : SAVE.timers;
       const { rows } = await pool.query({ ...statement, values });
       const row = rows[0];
       if (!row) return null;

@@ -4,13 +4,18 @@ import type Database from 'better-sqlite3';
 import type { Effect, ExecutionState, StepLog } from '../../studio-types.ts';
 import { type Row, toExecution, toFlow } from '../rows.ts';
 import { storedSteps } from '../stored-steps.ts';
-import type { Execution, ExecutionRepository, FlowRepository, MemberMessage, PostOutcome } from '../types.ts';
+import type {
+  Execution,
+  ExecutionRepository,
+  FlowRepository,
+  MemberMessage,
+  NewTimer,
+  PostOutcome,
+  TimerKey,
+} from '../types.ts';
 import type { Deps } from './conversations.ts';
 import type { GroupCommit } from './group-commit.ts';
 import { messageWriter } from './messages.ts';
-
-type Timer = { kind: string; ref: string; dueAt: string };
-type TimerKey = { kind: string; ref: string };
 
 const FLOW = `SELECT f.*, r.definition FROM flows f JOIN flow_revisions r ON r.flow_sid = f.sid AND r.revision = f.revision`;
 
@@ -137,7 +142,7 @@ export function executionRepository(deps: Deps, group: GroupCommit): ExecutionRe
   );
   const clearTimer = db.prepare('DELETE FROM timers WHERE kind = ? AND ref = ?');
   /** The timers a saved step changes: the one of the wait it left, and the one it now waits on. */
-  const writeTimers = (timer: Timer | undefined, cleared: TimerKey | undefined) => {
+  const writeTimers = (timer: NewTimer | undefined, cleared: TimerKey | undefined) => {
     if (cleared) clearTimer.run(cleared.kind, cleared.ref);
     if (timer) setTimer.run(timer.kind, timer.ref, timer.dueAt);
   };
@@ -158,7 +163,7 @@ export function executionRepository(deps: Deps, group: GroupCommit): ExecutionRe
       version: number,
       state: ExecutionState,
       pendingEffects: Effect[],
-      timer: Timer | undefined,
+      timer: NewTimer | undefined,
       cleared: TimerKey | undefined,
       from: number,
     ) => {
@@ -183,7 +188,7 @@ export function executionRepository(deps: Deps, group: GroupCommit): ExecutionRe
       version: number,
       state: ExecutionState,
       pendingEffects: Effect[],
-      timer: Timer | undefined,
+      timer: NewTimer | undefined,
       cleared: TimerKey | undefined,
       message: MemberMessage,
       from: number,
