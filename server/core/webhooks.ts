@@ -102,14 +102,26 @@ export function createWebhooks(deps: {
     dateUpdated: started,
   });
 
-  let cached: { at: number; webhooks: Promise<Webhook[]> } | null = null;
+  // `known` is the list once read: while it is fresh, an event no webhook takes is dropped at
+  // once, with no work started for it (most messages).
+  let cached: { at: number; webhooks: Promise<Webhook[]>; known: Webhook[] | null } | null = null;
   const enabledWebhooks = () => {
     const now = Date.now();
     if (!cached || now - cached.at > LIST_CACHE_MS) {
-      cached = { at: now, webhooks: store.webhooks.list().then((all) => all.filter((w) => w.enabled)) };
+      const entry: NonNullable<typeof cached> = { at: now, webhooks: Promise.resolve([]), known: null };
+      entry.webhooks = store.webhooks.list().then((all) => {
+        entry.known = all.filter((w) => w.enabled);
+        return entry.known;
+      });
+      cached = entry;
     }
     return cached.webhooks;
   };
+  const nobodyTakes = (event: WebhookEvent) =>
+    !configured &&
+    cached?.known != null &&
+    Date.now() - cached.at <= LIST_CACHE_MS &&
+    !cached.known.some((webhook) => webhook.events.includes(event));
 
   async function send(event: WebhookEvent, data: unknown) {
     const targets: [WebhookTarget, DeliveryPolicy][] = (await enabledWebhooks())
@@ -122,7 +134,9 @@ export function createWebhooks(deps: {
     const body = JSON.stringify({ id: eventId, event, timestamp: clock().toISOString(), data });
     await Promise.all(targets.map(([target, retry]) => deliver(target, { event, eventId, body }, retry)));
   }
-  const on = (event: WebhookEvent, data: unknown) => track(send(event, data));
+  const on = (event: WebhookEvent, data: unknown) => {
+    if (!nobodyTakes(event)) track(send(event, data));
+  };
 
   events.on('task.created', (task) => on('task.created', taskView(task, clock())));
   events.on('task.updated', (task) => {

@@ -10,7 +10,7 @@ import type { Logger } from '../../logger.ts';
 import type { DeliveryStatus } from '../../protocol.ts';
 import type { Message, Store } from '../../store/types.ts';
 import type { EventBus } from '../events.ts';
-import { flexFlowOfMessage } from '../proxy/channel-flow.ts';
+import { flexFlowOfMessage, isOutbound } from '../proxy/channel-flow.ts';
 import { domainOf } from './address.ts';
 import type { Mailer } from './mailer.ts';
 
@@ -42,7 +42,7 @@ export function createEmailDelivery({
   return {
     /** Mails the message out when an agent or the bot wrote it in an email conversation. */
     async onMessage(message: Message): Promise<void> {
-      if (message.authorRole !== 'agent' && message.authorRole !== 'bot') return;
+      if (!isOutbound(message)) return;
       // Most messages are web chats': the shared lookup answers that without reading the channel.
       const flexFlow = await flexFlowOfMessage(store, message);
       if (flexFlow?.channelType !== 'email') return;

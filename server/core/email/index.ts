@@ -9,6 +9,7 @@ import type { Logger } from '../../logger.ts';
 import type { Store } from '../../store/types.ts';
 import type { Conversations } from '../conversations.ts';
 import type { EventBus } from '../events.ts';
+import { isOutbound } from '../proxy/channel-flow.ts';
 import { createProxySessions } from '../proxy/sessions.ts';
 import type { Routing } from '../routing/index.ts';
 import { createEmailDelivery } from './delivery.ts';
@@ -48,7 +49,9 @@ export function createEmail(deps: EmailDeps, options: EmailOptions = {}) {
   const sessions = createProxySessions({ store, conversations });
   const inbound = createEmailInbound({ store, conversations, sessions });
   const delivery = createEmailDelivery({ store, events, log, mailer });
-  events.on('message.created', (message) => track(delivery.onMessage(message)));
+  events.on('message.created', (message) => {
+    if (isOutbound(message)) track(delivery.onMessage(message));
+  });
   let receiver: SmtpReceiver | null = null;
   return {
     mailer,

@@ -9,6 +9,14 @@
 
 import type { FlexFlow, Message, Store } from '../../store/types.ts';
 
+/**
+ * Whether the outbound listeners act on the message at all: only agents' and the bot's messages
+ * leave Parley. Asked before any work is started, so a visitor's message (half of all) costs
+ * them nothing.
+ */
+export const isOutbound = (message: Message) =>
+  message.authorRole === 'agent' || message.authorRole === 'bot';
+
 /** Channels remembered per store; past this the memory starts again (a miss costs one read). */
 const MAX_CHANNELS = 50_000;
 const flowSidOf = new WeakMap<Store, Map<string, string>>();

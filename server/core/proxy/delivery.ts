@@ -17,7 +17,7 @@ import type { DeliveryStatus } from '../../protocol.ts';
 import type { Message, Store } from '../../store/types.ts';
 import type { EventBus } from '../events.ts';
 import type { MediaLinks } from '../media-links.ts';
-import { flexFlowOfMessage } from './channel-flow.ts';
+import { flexFlowOfMessage, isOutbound } from './channel-flow.ts';
 import type { MessagingConnectorClient } from './connector.ts';
 
 /** Twilio's MessageStatus values, as Parley records them. */
@@ -82,7 +82,7 @@ export function createDelivery({ store, events, log, connector, publicUrl, media
   return {
     /** Sends the message out when it was written by an agent or the bot on a messaging channel. */
     async onMessage(message: Message): Promise<void> {
-      if (message.authorRole !== 'agent' && message.authorRole !== 'bot') return;
+      if (!isOutbound(message)) return;
       const flexFlow = await flexFlowOfMessage(store, message);
       if (!flexFlow || flexFlow.channelType === 'web' || !flexFlow.messagingConnector) return;
       const channel = { sid: message.channelSid };

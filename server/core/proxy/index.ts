@@ -10,6 +10,7 @@ import type { Conversations } from '../conversations.ts';
 import type { EventBus } from '../events.ts';
 import type { MediaLinks } from '../media-links.ts';
 import type { Routing } from '../routing/index.ts';
+import { isOutbound } from './channel-flow.ts';
 import { createHttpConnector, type MessagingConnectorClient } from './connector.ts';
 import { createDelivery } from './delivery.ts';
 import { createInbound } from './inbound.ts';
@@ -43,7 +44,9 @@ export function createMessaging(deps: MessagingDeps) {
     mediaLinks: deps.mediaLinks,
     connector: deps.connector ?? createHttpConnector({ log }),
   });
-  events.on('message.created', (message) => track(delivery.onMessage(message)));
+  events.on('message.created', (message) => {
+    if (isOutbound(message)) track(delivery.onMessage(message));
+  });
   events.on('channel.closed', (channel) => track(sessions.closeForChannel(channel.sid)));
   const interactions = createInteractions({
     store,

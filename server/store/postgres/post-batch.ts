@@ -21,15 +21,17 @@ const MAX_BATCH = 64;
 const MAX_IN_FLIGHT = 4;
 
 /**
- * One statement for many posts, `$1`…`$7` arrays of the same length, one element per post: the
- * new message's sid, the channel, the author, the body, the attributes (JSON text), the
- * clientId and the date. One row per post comes back, in the order given. Exported for the test
- * of its plan.
+ * One statement for many posts: `$1` a JSON array with one element per post, itself an array
+ * of the new message's sid, the channel, the author, the body, the attributes (JSON text) and
+ * the clientId; `$2` the date of them all. One row per post comes back, in the
+ * order given. One JSON text costs the driver one native call, where seven arrays cost it an
+ * escaped array literal each. Exported for the test of its plan.
  */
 export const POST_BATCH = `
   WITH input AS (
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-      WITH ORDINALITY AS i(sid, channel_sid, from_identity, body, attributes, client_id, date_created, ord)
+    SELECT p->>0 AS sid, p->>1 AS channel_sid, p->>2 AS from_identity, p->>3 AS body,
+      p->>4 AS attributes, p->>5 AS client_id, $2::text AS date_created, ord
+    FROM json_array_elements($1::json) WITH ORDINALITY AS i(p, ord)
   ), locked AS (
     SELECT sid, status, task_sid FROM channels
     WHERE sid IN (SELECT channel_sid FROM input)
@@ -153,13 +155,17 @@ export function createPostBatcher(
         name: 'parley_post_batch',
         text: POST_BATCH,
         values: [
-          sids,
-          batch.map((p) => p.input.channelSid),
-          batch.map((p) => p.input.from),
-          batch.map((p) => p.input.body),
-          batch.map((p) => p.attributes),
-          batch.map((p) => p.input.clientId ?? null),
-          batch.map(() => at),
+          JSON.stringify(
+            batch.map((p, i) => [
+              sids[i],
+              p.input.channelSid,
+              p.input.from,
+              p.input.body,
+              p.attributes,
+              p.input.clientId ?? null,
+            ]),
+          ),
+          at,
         ],
       } as pg.QueryConfig);
       rows = result.rows;
