@@ -105,20 +105,25 @@ export function createCore({
   email: emailOptions,
 }: CoreOptions) {
   const events = new EventBus();
-  const inFlight = new Set<Promise<unknown>>();
+  // Work in flight is counted, not kept: every socket event is tracked, and a count costs it no
+  // closure and no set entry. Whoever waits for none is told when the count falls to zero.
+  let running = 0;
+  const whenIdle: (() => void)[] = [];
+  const finished = () => {
+    if (--running === 0) for (const resume of whenIdle.splice(0)) resume();
+  };
   const onError = (err: unknown) => log.error({ err }, 'background work failed');
+  const failed = (err: unknown) => {
+    onError(err);
+    finished();
+  };
+  const settled = () =>
+    running === 0 ? Promise.resolve() : new Promise<void>((resume) => whenIdle.push(resume));
 
   /** Work that outlives the request that started it; shutdown waits for it. */
   function track(work: Promise<unknown>) {
-    // One promise per piece of work (every socket event is tracked).
-    const settled: Promise<void> = work.then(
-      () => void inFlight.delete(settled),
-      (err) => {
-        onError(err);
-        inFlight.delete(settled);
-      },
-    );
-    inFlight.add(settled);
+    running++;
+    work.then(finished, failed);
   }
 
   let flexFlows: FlexFlows;
@@ -254,13 +259,11 @@ export function createCore({
       track(bot.recover());
     },
     /** Resolves when no background work is running (tests and shutdown). */
-    async idle() {
-      while (inFlight.size > 0) await Promise.all(inFlight);
-    },
+    idle: settled,
     async stop() {
       await timers.stop();
       await email.stopReceiving();
-      while (inFlight.size > 0) await Promise.all(inFlight);
+      await settled();
       email.close();
     },
   };

@@ -84,7 +84,16 @@ export function createMetrics(core: Core) {
 
   const deliveryByEvent = new Map<string, { observe(seconds: number): void }>();
 
-  core.events.on('message.created', (message) => messages.inc({ role: message.authorRole }));
+  // One labelled child per role, kept, as for delivery below: a message hashes no label object.
+  const messagesByRole = new Map<string, { inc(): void }>();
+  core.events.on('message.created', ({ authorRole: role }) => {
+    let child = messagesByRole.get(role);
+    if (!child) {
+      child = messages.labels({ role });
+      messagesByRole.set(role, child);
+    }
+    child.inc();
+  });
   // A task is accepted once; remember the last few so a later update does not count again.
   const accepted = new Set<string>();
   core.events.on('chat.updated', (_workerSid, chat) => {
