@@ -1,68 +1,32 @@
 /**
  * The bot runner: drives executions of a Flex Flow's bot flow on its channels. It loads and
- * saves execution state around each pure `step`, performs the effects the engine asks for
- * (messages as the bot, HTTP requests, the hand-over to an agent, timers), and feeds their
- * outcomes back. Steps of one execution run one at a time; the version check on save keeps
+ * saves execution state around each pure `step`, has the effects the engine asks for done
+ * (messages as the bot, HTTP requests, the hand-over to an agent, timers: effects.ts), and
+ * feeds their outcomes back. Steps of one execution run one at a time; the version check on save keeps
  * two nodes from writing over each other. Effects are recorded before they run (a bot message
  * with the step that sends it, in one transaction: step-writer.ts) and are each idempotent, so
  * after a crash they are done again, never twice in the store.
  */
 import { notFound, ParleyError } from '../../errors.ts';
-import type { Clock } from '../../ids.ts';
-import type { Logger } from '../../logger.ts';
-import type { Channel, Contact, Execution, FlexFlow, Message, Store } from '../../store/types.ts';
-import type { Conversations } from '../conversations.ts';
-import type { EgressPolicy } from '../egress.ts';
-import type { Routing } from '../routing/index.ts';
+import type { Channel, Contact, Execution, FlexFlow, Message } from '../../store/types.ts';
 import type { FlowDefinition } from './definition.ts';
+import { BOT_IDENTITY, BOT_TIMEOUT_KIND, createEffects, type EffectDeps } from './effects.ts';
 import { type EngineEvent, newExecution, step } from './engine.ts';
-import { flexChannelAttributes } from './flex-attributes.ts';
-import { performRunFunction } from './functions.ts';
-import { performHttpRequest } from './http-request.ts';
+import { inboundOf, requestContext } from './inbound.ts';
 import { createSavedExecutions } from './saved-executions.ts';
-import {
-  botMessageAttributes,
-  createStepWriter,
-  effectClientId,
-  timerOfWait,
-  waitTimerRef,
-} from './step-writer.ts';
+import { createStepWriter, timerOfWait } from './step-writer.ts';
 import { loadSubflows } from './subflows.ts';
-import type { Effect, InboundMessage } from './widgets/types.ts';
 
-export const BOT_TIMEOUT_KIND = 'bot.timeout';
-export const BOT_IDENTITY = 'bot';
-export const DEFAULT_BOT_NAME = 'Parley Bot';
+export { BOT_TIMEOUT_KIND };
+const DEFAULT_BOT_NAME = 'Parley Bot';
 
-export interface BotRunnerDeps {
-  store: Store;
-  conversations: Conversations;
-  routing: Routing;
-  clock: Clock;
-  log: Logger;
-  /** Parley's own address, for relative URLs in make-http-request. */
-  baseUrl: () => string | null;
-  /** Where make-http-request may go. */
-  egress: EgressPolicy;
-  /** Local functions for run-function (PARLEY_FUNCTIONS_DIR). */
-  functionsDir?: string;
-}
+export type BotRunnerDeps = EffectDeps;
 
 export type BotRunner = ReturnType<typeof createBotRunner>;
 
-/** Effects that, done a second time, leave the store as the first time did. */
-const isRepeatable = (effect: Effect) => effect.type === 'sendMessage' || effect.type === 'scheduleTimeout';
-
-export function createBotRunner({
-  store,
-  conversations,
-  routing,
-  clock,
-  log,
-  baseUrl,
-  egress,
-  functionsDir,
-}: BotRunnerDeps) {
+export function createBotRunner(deps: BotRunnerDeps) {
+  const { store, conversations, clock, log } = deps;
+  const performEffects = createEffects(deps);
   const queues = new Map<string, Promise<unknown>>();
   const writeStep = createStepWriter({
     store,
@@ -99,44 +63,6 @@ export function createBotRunner({
     queues.set(key, settled);
     void settled.then(() => queues.get(key) === settled && queues.delete(key));
     return run;
-  }
-
-  /**
-   * What an execution started by request on a channel of no Flex Flow runs with in place of one
-   * (a Twilio-shaped execution whose `From` is no Flex Flow's address): its own flow, that
-   * address, no workflow of its own. Built from the request, and again from the execution's
-   * state for each later message, so it needs nothing stored beside them.
-   */
-  function requestContext(channel: Channel, flowSid: string, address: string): FlexFlow {
-    return {
-      sid: channel.flexFlowSid,
-      friendlyName: '',
-      channelType: 'custom',
-      contactIdentity: address,
-      enabled: true,
-      integrationType: 'studio',
-      integration: { flowSid },
-      longLived: false,
-      janitorEnabled: false,
-      allowedOrigins: [],
-      widgetConfig: {},
-      messagingConnector: null,
-      dateCreated: channel.dateCreated,
-      dateUpdated: channel.dateUpdated,
-    };
-  }
-
-  function inboundOf(flexFlow: FlexFlow, channel: Channel, message: Message): InboundMessage {
-    return {
-      Body: message.body,
-      From: message.from,
-      To: flexFlow.contactIdentity,
-      ChannelSid: channel.sid,
-      MessageSid: message.sid,
-      ChannelAttributes: flexChannelAttributes(channel.attributes),
-      Attributes: message.attributes,
-      DateCreated: message.dateCreated,
-    };
   }
 
   async function start(
@@ -238,118 +164,6 @@ export function createBotRunner({
       }
       return true;
     });
-  }
-
-  /**
-   * Does the recorded effects; returns the outcome the waiting widget resumes with, if any, and
-   * the execution as saved after them.
-   */
-  async function performEffects(
-    execution: Execution,
-    recovering = false,
-    /** The step's save already set the timer its widget waits on. */
-    timerSet = false,
-  ): Promise<{ next: EngineEvent | null; execution: Execution | null }> {
-    const effects = execution.pendingEffects;
-    if (effects.length === 0) return { next: null, execution };
-    let outcome: { outcome: string; outputs?: Record<string, unknown> } = { outcome: 'sent' };
-    let waitsForReply = false;
-    for (const [i, effect] of effects.entries()) {
-      outcome =
-        effect.type === 'scheduleTimeout' && timerSet
-          ? { outcome: 'scheduled' }
-          : await perform(execution, effect, effectClientId(execution, i), recovering);
-      if (effect.type === 'scheduleTimeout') waitsForReply = true;
-      if (outcome.outcome === 'failed') break;
-    }
-    // A widget now waiting for the visitor's reply, whose effects were all messages and its
-    // timer, keeps them recorded instead of spending a write on clearing them: the next save
-    // (the reply, the timeout, the end) replaces them. Done again after a crash, they change
-    // nothing: a message's clientId returns the one already sent, and the timer is set to the
-    // same due time (counted from when they were recorded).
-    if (!recovering && waitsForReply && outcome.outcome !== 'failed' && effects.every(isRepeatable))
-      return { next: null, execution };
-    const cleared = await store.executions.save(execution.sid, execution.version, execution.state, []);
-    if (!cleared) throw new Error(`execution ${execution.sid} was changed while its effects ran`);
-    if (waitsForReply && outcome.outcome !== 'failed') return { next: null, execution: cleared };
-    return { next: { kind: 'effect', ...outcome }, execution: cleared };
-  }
-
-  async function perform(execution: Execution, effect: Effect, clientId: string, recovering: boolean) {
-    const channelSid = execution.channelSid;
-    switch (effect.type) {
-      case 'sendMessage': {
-        try {
-          await conversations.typing(channelSid, BOT_IDENTITY);
-          const { message } = await conversations.post({
-            channelSid,
-            from: BOT_IDENTITY,
-            body: effect.body,
-            attributes: botMessageAttributes(effect),
-            clientId,
-          });
-          return { outcome: 'sent', outputs: { Body: message.body, Sid: message.sid } };
-        } catch (err) {
-          log.warn({ err, executionSid: execution.sid }, 'bot message not sent');
-          return { outcome: 'failed', outputs: { error: (err as Error).message } };
-        }
-      }
-      case 'httpRequest':
-        return performHttpRequest(effect, baseUrl(), egress);
-      case 'runFunction':
-        return performRunFunction(effect, {
-          functionsDir,
-          egress,
-          context: { FLOW_SID: execution.flowSid, EXECUTION_SID: execution.sid, CHANNEL_SID: channelSid },
-        });
-      case 'sendToFlex': {
-        try {
-          // A workflow named but not here (a flow from another Twilio account, which validation
-          // warned of) fails the widget rather than routing the task where its author did not
-          // choose. The sid is configuration, never the visitor's text: it may be logged.
-          if (effect.workflow && !(await store.workflows.get(effect.workflow))) {
-            log.warn(
-              { executionSid: execution.sid, workflow: effect.workflow },
-              'send-to-flex names a workflow that does not exist here: failedToEnqueue',
-            );
-            return {
-              outcome: 'failedToEnqueue',
-              outputs: { error: `workflow ${effect.workflow} does not exist here` },
-            };
-          }
-          const channel = await conversations.getChannel(channelSid);
-          const attributes = {
-            name: channel.attributes.from,
-            channelType: channel.attributes.channelType ?? channel.attributes.channel_type,
-            channelSid,
-            ...effect.attributes,
-          };
-          const task = await routing.createTask(channel, attributes, effect.priority, {
-            workflowSid: effect.workflow,
-            timeout: effect.timeout,
-          });
-          await conversations.removeMember(channelSid, BOT_IDENTITY);
-          return { outcome: 'callComplete', outputs: { TaskSid: task.sid } };
-        } catch (err) {
-          log.warn({ err, executionSid: execution.sid }, 'send-to-flex failed');
-          return { outcome: 'failedToEnqueue', outputs: { error: (err as Error).message } };
-        }
-      }
-      case 'scheduleTimeout': {
-        // Done again after a crash: counted from when the effect was recorded, so the wait is
-        // not lengthened by the restart.
-        const recorded = recovering ? new Date(execution.dateUpdated).getTime() : Number.NaN;
-        const from = Number.isFinite(recorded) ? recorded : clock().getTime();
-        const due = new Date(from + effect.seconds * 1000).toISOString();
-        await store.timers.schedule(BOT_TIMEOUT_KIND, waitTimerRef(execution.sid, effect.waitId), due);
-        return { outcome: 'scheduled' };
-      }
-      case 'endChat': {
-        const channel = await conversations.getChannel(channelSid);
-        if (channel.status === 'active') await routing.endByBot(channel);
-        return { outcome: 'ended' };
-      }
-    }
   }
 
   return {
