@@ -120,6 +120,74 @@ it('stores any text a batch carries exactly as written', async () => {
   }
 });
 
+it('numbers many posts of one chat in one batch in the order sent, around retries and refusals', async () => {
+  const [store] = (await nodes(1)) as [Store];
+  const [chat, other] = await channels(store, 2);
+  if (!chat || !other) throw new Error('two channels expected');
+  const kept = await store.messages.post({
+    channelSid: chat.sid,
+    from: chat.identity,
+    body: 'kept',
+    clientId: 'kept',
+  });
+  const post = (body: string, clientId?: string, from = chat.identity) =>
+    store.messages.post({ channelSid: chat.sid, from, body, clientId });
+  // All sent in one turn: the chat's posts share batches, a retry and a stranger among them.
+  const outcomes = await Promise.all([
+    ...Array.from({ length: 8 }, (_, n) => post(`a${n}`, `a${n}`)),
+    post('retry', 'kept'),
+    post('stranger', undefined, 'stranger'),
+    store.messages.post({ channelSid: other.sid, from: other.identity, body: 'elsewhere' }),
+    ...Array.from({ length: 8 }, (_, n) => post(`b${n}`)),
+  ]);
+  expect(outcomes.map((o) => o.status)).toEqual([
+    ...Array(8).fill('stored'),
+    'stored',
+    'not_a_member',
+    'stored',
+    ...Array(8).fill('stored'),
+  ]);
+  expect(outcomes[8]).toEqual({ ...kept, created: false });
+  const stored = await store.messages.list(chat.sid, { limit: 100 });
+  expect(stored.map((m) => [m.index, m.body])).toEqual(
+    [
+      'kept',
+      ...Array.from({ length: 8 }, (_, n) => `a${n}`),
+      ...Array.from({ length: 8 }, (_, n) => `b${n}`),
+    ].map((body, index) => [index, body]),
+  );
+  // What each post was answered is what was stored.
+  const answered = outcomes.flatMap((o, i) =>
+    o.status === 'stored' && o.created && i !== 10 ? [o.message] : [],
+  );
+  expect(answered).toEqual(stored.slice(1));
+  expect((await store.channels.get(chat.sid))?.lastMessageIndex).toBe(16);
+  expect((await store.messages.list(other.sid, { limit: 10 })).map((m) => m.index)).toEqual([0]);
+});
+
+it('keeps the order of a chat whose batch is refused, posting its messages again one by one', async () => {
+  const [store] = (await nodes(1)) as [Store];
+  const [chat] = await channels(store, 1);
+  if (!chat) throw new Error('a channel expected');
+  // The same new clientId twice in one batch: the statement is refused, each post made alone.
+  const outcomes = await Promise.all(
+    ['one', 'two', 'two again', 'three'].map((body, n) =>
+      store.messages.post({
+        channelSid: chat.sid,
+        from: chat.identity,
+        body,
+        clientId: n === 2 ? 'c1' : `c${n}`,
+      }),
+    ),
+  );
+  expect(outcomes.map((o) => o.status === 'stored' && [o.created, o.message.index, o.message.body])).toEqual([
+    [true, 0, 'one'],
+    [true, 1, 'two'],
+    [false, 1, 'two'],
+    [true, 2, 'three'],
+  ]);
+});
+
 it('gives each post of a batch its own outcome', async () => {
   const [store] = (await nodes(1)) as [Store];
   const [open, ended, tasked, spare] = await channels(store, 4);

@@ -5,9 +5,9 @@
  * committed, its outcome is the one a post alone would have (stored, a clientId's original,
  * no_channel, not_a_member, inactive), and indexes stay gapless per channel.
  *
- * Order within a channel: a batch holds at most one message per channel, and a channel with a
- * batch in flight gets no other until that one has committed, so two messages sent one after
- * the other to a channel are stored in that order. A statement locks its channels in sid order
+ * Order within a channel: a batch numbers a channel's messages in the order they were sent, and
+ * a channel with a batch in flight gets no other until that one has committed, so messages sent
+ * one after the other to a channel are stored in that order. A statement locks its channels in sid order
  * before it writes, as every other write that locks several channels does (erasure, retention),
  * so none of them can wait on another in a circle.
  */
@@ -58,24 +58,32 @@ export const POST_BATCH = `
         SELECT * FROM messages WHERE messages.channel_sid = i.channel_sid AND messages.client_id = i.client_id
         LIMIT 1
       ) msg
-  ), next AS (
-    UPDATE channels SET last_message_index = channels.last_message_index + 1, date_updated = i.date_created
+  ), admitted AS (
+    -- The posts that get a message, numbered in the order sent within their channel.
+    SELECT i.ord, i.channel_sid, row_number() OVER (PARTITION BY i.channel_sid ORDER BY i.ord) AS n
     FROM input i JOIN context ON context.ord = i.ord
-    WHERE channels.sid = i.channel_sid AND channels.status = 'active' AND context.role IS NOT NULL
+    WHERE context.status = 'active' AND context.role IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM existing WHERE existing.ord = i.ord)
-    RETURNING i.ord, channels.last_message_index
+  ), next AS (
+    UPDATE channels SET last_message_index = channels.last_message_index + a.count, date_updated = $2
+    FROM (SELECT channel_sid, count(*)::int AS count FROM admitted GROUP BY channel_sid) a
+    WHERE channels.sid = a.channel_sid
+    RETURNING channels.sid, channels.last_message_index - a.count AS before
+  ), numbered AS (
+    SELECT admitted.ord, (next.before + admitted.n)::int AS idx
+    FROM admitted JOIN next ON next.sid = admitted.channel_sid
   ), inserted AS (
     INSERT INTO messages (sid, channel_sid, idx, from_identity, author_role, author_name, body, attributes, client_id, date_created)
-    SELECT i.sid, i.channel_sid, next.last_message_index, i.from_identity, context.role, context.friendly_name,
+    SELECT i.sid, i.channel_sid, numbered.idx, i.from_identity, context.role, context.friendly_name,
       i.body, i.attributes::jsonb, i.client_id, i.date_created
-    FROM next JOIN input i ON i.ord = next.ord JOIN context ON context.ord = next.ord
+    FROM numbered JOIN input i ON i.ord = numbered.ord JOIN context ON context.ord = numbered.ord
     RETURNING idx
   )
   SELECT context.status AS channel_status, context.role AS member_role, context.friendly_name AS member_name,
-    context.task_status, next.last_message_index AS idx, existing.message AS existing
+    context.task_status, numbered.idx, existing.message AS existing
   FROM input i
     LEFT JOIN context ON context.ord = i.ord
-    LEFT JOIN next ON next.ord = i.ord
+    LEFT JOIN numbered ON numbered.ord = i.ord
     LEFT JOIN existing ON existing.ord = i.ord
   ORDER BY i.ord`;
 
@@ -116,13 +124,19 @@ export function createPostBatcher(
   function drain() {
     scheduled = false;
     while (inFlight < MAX_IN_FLIGHT && waiting.size > 0) {
+      // A post from each channel in turn, and again while there is room: a chat that sends
+      // many at once does not keep the others waiting. A channel with a batch in flight waits
+      // for it to commit.
       const batch: Pending[] = [];
-      for (const [channel, posts] of waiting) {
-        // A channel with a batch in flight waits for it to commit.
-        if (busy.has(channel)) continue;
-        batch.push(posts.shift() as Pending);
-        if (posts.length === 0) waiting.delete(channel);
-        if (batch.length === MAX_BATCH) break;
+      for (let more = true; more && batch.length < MAX_BATCH; ) {
+        more = false;
+        for (const [channel, posts] of waiting) {
+          if (busy.has(channel)) continue;
+          batch.push(posts.shift() as Pending);
+          if (posts.length === 0) waiting.delete(channel);
+          else more = true;
+          if (batch.length === MAX_BATCH) break;
+        }
       }
       if (batch.length === 0) break;
       inFlight++;
@@ -178,7 +192,18 @@ export function createPostBatcher(
         for (const pending of batch) pending.reject(err);
         return;
       }
-      await Promise.all(batch.map((pending) => single(pending.input).then(pending.resolve, pending.reject)));
+      // Each channel's posts one after the other, in the order sent.
+      const byChannel = new Map<string, Pending[]>();
+      for (const pending of batch) {
+        const posts = byChannel.get(pending.input.channelSid);
+        if (posts) posts.push(pending);
+        else byChannel.set(pending.input.channelSid, [pending]);
+      }
+      await Promise.all(
+        [...byChannel.values()].map(async (posts) => {
+          for (const pending of posts) await single(pending.input).then(pending.resolve, pending.reject);
+        }),
+      );
       return;
     }
     batch.forEach((pending, i) => {
