@@ -62,7 +62,8 @@ interface EngineRun {
 
 /** Each CPU figure is the median of this many rounds, the flood's and the one-in-flight's taken in turn. */
 const CPU_ROUNDS = 3;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 /** Latency at every level, then CPU per message in the flood and with one in flight (100 conversations). */
 async function engineRun(server: BenchServer, pairs: Pair[], tag: string): Promise<EngineRun> {

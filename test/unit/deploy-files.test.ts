@@ -19,10 +19,15 @@ afterAll(() => {
   for (const dir of temps) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Names the server reads from its environment: config.ts and any direct `process.env.X`. */
+/**
+ * Names the server reads from its environment: config.ts and config-sections.ts, and any direct
+ * `process.env.X`.
+ */
 function variablesParleyReads(): Set<string> {
   const names = new Set<string>();
-  const config = readFileSync(join(root, 'server/config.ts'), 'utf8');
+  const config = ['server/config.ts', 'server/config-sections.ts']
+    .map((file) => readFileSync(join(root, file), 'utf8'))
+    .join('\n');
   for (const [, name] of config.matchAll(/env\.([A-Z][A-Z0-9_]*)/g)) names.add(name as string);
   for (const [, name] of config.matchAll(/'((?:PARLEY|AWS)_[A-Z0-9_]+)'/g)) names.add(name as string);
   const visit = (dir: string) => {

@@ -18,6 +18,7 @@ import { createStepWriter, timerOfWait } from './step-writer.ts';
 import { loadSubflows } from './subflows.ts';
 
 export { BOT_TIMEOUT_KIND };
+
 const DEFAULT_BOT_NAME = 'Parley Bot';
 
 export type BotRunnerDeps = EffectDeps;

@@ -25,13 +25,13 @@ import { ratingRepository } from './ratings.ts';
 import {
   reservationRepository,
   taskQueueRepository,
-  timerRepository,
   workerRepository,
   workflowRepository,
 } from './routing.ts';
 import { settingsRepository } from './settings.ts';
 import { taskEventRepository } from './task-events.ts';
 import { taskRepository } from './tasks.ts';
+import { timerRepository } from './timers.ts';
 import { visitorHistoryRepository } from './visitor-history.ts';
 import { webhookRepository } from './webhooks.ts';
 import { whisperRepository } from './whispers.ts';

@@ -1,10 +1,10 @@
 /**
- * SQLite repositories of workers, queues, workflows and timers (tasks and reservations are in
- * tasks.ts). A worker's load is counted from its tasks, never stored, so it cannot drift.
+ * SQLite repositories of workers, queues and workflows (tasks are in tasks.ts, reservations in
+ * reservations.ts). A worker's load is counted from its tasks, never stored, so it cannot drift.
  */
 
 import { type Row, toQueue, toWorker as toWorkerRow, toWorkflow } from '../rows.ts';
-import type { TaskQueueRepository, TimerRepository, WorkerRepository, WorkflowRepository } from '../types.ts';
+import type { TaskQueueRepository, WorkerRepository, WorkflowRepository } from '../types.ts';
 import type { Deps } from './conversations.ts';
 import { signInAttemptMethods } from './sign-in-attempts.ts';
 
@@ -190,38 +190,6 @@ export function workflowRepository({ db, clock, newSid }: Deps): WorkflowReposit
     },
     async delete(sid) {
       return db.prepare('DELETE FROM workflows WHERE sid = ?').run(sid).changes > 0;
-    },
-  };
-}
-
-/** A claimed timer that was not completed within this time (its node died) is handed out again. */
-const CLAIM_LEASE_MS = 60_000;
-
-export function timerRepository({ db }: Deps): TimerRepository {
-  return {
-    async schedule(kind, ref, dueAt) {
-      db.prepare(
-        `INSERT INTO timers (kind, ref, due_at) VALUES (?, ?, ?)
-         ON CONFLICT (kind, ref) DO UPDATE SET due_at = excluded.due_at, claimed_at = NULL`,
-      ).run(kind, ref, dueAt);
-    },
-    async cancel(kind, ref) {
-      db.prepare('DELETE FROM timers WHERE kind = ? AND ref = ?').run(kind, ref);
-    },
-    async claimDue(now, limit) {
-      const staleBefore = new Date(Date.parse(now) - CLAIM_LEASE_MS).toISOString();
-      const rows = db
-        .prepare(
-          `UPDATE timers SET claimed_at = @now WHERE id IN (
-             SELECT id FROM timers WHERE due_at <= @now AND (claimed_at IS NULL OR claimed_at < @staleBefore)
-             ORDER BY due_at LIMIT @limit)
-           RETURNING id, kind, ref, due_at`,
-        )
-        .all({ now, staleBefore, limit }) as Row[];
-      return rows.map((r) => ({ id: r.id, kind: r.kind, ref: r.ref, dueAt: r.due_at }));
-    },
-    async complete(id) {
-      db.prepare('DELETE FROM timers WHERE id = ?').run(id);
     },
   };
 }
