@@ -53,7 +53,7 @@ export async function runAdminCommand(args: string[]): Promise<number> {
   }
   const { dataDir, databaseUrl, sqliteSynchronous } = loadStoreConfig();
   const store = databaseUrl
-    ? await createPostgresStore({ url: databaseUrl, max: 1 })
+    ? await createPostgresStore({ url: databaseUrl, max: 1, listen: false })
     : createSqliteStore({ file: join(dataDir, 'parley.db'), synchronous: sqliteSynchronous });
   try {
     const { worker, created } = await createAdminUser(store, {

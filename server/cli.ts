@@ -145,7 +145,7 @@ function unknownCommand(command: string): never {
 async function migrate() {
   const { dataDir, databaseUrl, sqliteSynchronous } = loadStoreConfig();
   const store = databaseUrl
-    ? await createPostgresStore({ url: databaseUrl, max: 1 })
+    ? await createPostgresStore({ url: databaseUrl, max: 1, listen: false })
     : createSqliteStore({ file: join(dataDir, 'parley.db'), synchronous: sqliteSynchronous });
   await store.close();
   const where = databaseUrl ? `PostgreSQL ${redact(databaseUrl)}` : `SQLite ${join(dataDir, 'parley.db')}`;

@@ -171,4 +171,36 @@ describe('Flex Flows kept in memory', () => {
     await b.flexFlows.update(created.sid, { friendlyName: 'Shop 3' });
     await until(a, created.sid, (f) => f?.friendlyName === 'Shop 3');
   });
+
+  it('keeps nothing and opens no listening connection in a store that does not listen (a command)', async () => {
+    const url = await postgres.createDatabase();
+    const node = await createPostgresStore({ url });
+    cleanups.push(() => node.close());
+    const command = await createPostgresStore({ url, max: 1, listen: false });
+    cleanups.push(() => command.close());
+    const sql = new pg.Client({ connectionString: url });
+    await sql.connect();
+    cleanups.push(() => sql.end());
+    const created = await node.flexFlows.create(webFlexFlow({ friendlyName: 'Shop' }));
+    const first = await command.flexFlows.get(created.sid);
+    expect(first?.friendlyName).toBe('Shop');
+    // Read again, not kept: another object each time, and a change in plain SQL seen at once.
+    expect(await command.flexFlows.get(created.sid)).not.toBe(first);
+    await sql.query('UPDATE flex_flows SET friendly_name = $1 WHERE sid = $2', ['Shop 2', created.sid]);
+    expect((await command.flexFlows.get(created.sid))?.friendlyName).toBe('Shop 2');
+    // A node opened after the command listens by the time it answers; the command does not.
+    const later = await createPostgresStore({ url });
+    cleanups.push(() => later.close());
+    const listening = async () =>
+      (
+        await sql.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'`,
+        )
+      ).rows[0].n as number;
+    await vi.waitFor(async () => expect(await listening()).toBeGreaterThanOrEqual(2), {
+      timeout: 10_000,
+      interval: 20,
+    });
+    expect(await listening()).toBe(2);
+  });
 });

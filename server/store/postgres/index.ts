@@ -4,7 +4,7 @@
  */
 import pg from 'pg';
 import { type Clock, newSid as defaultNewSid, type IdGenerator, systemClock } from '../../ids.ts';
-import { cachedFlexFlows } from '../flex-flow-cache.ts';
+import { cachedFlexFlows, type FlexFlowChanges } from '../flex-flow-cache.ts';
 import type { Store } from '../types.ts';
 import { activityRepository } from './activities.ts';
 import { apiKeyRepository } from './api-keys.ts';
@@ -42,20 +42,30 @@ export interface PostgresStoreOptions {
   newSid?: IdGenerator;
   /** Connections in the pool. */
   max?: number;
+  /**
+   * Whether to hear other nodes' Flex Flow changes (default true). A short-lived command
+   * (`parley migrate`, `parley admin`) passes false: it opens no listening connection and keeps
+   * no Flex Flow in memory, reading each from the database.
+   */
+  listen?: boolean;
 }
+
+/** What a store that does not listen is told: nothing is heard, so nothing is kept. */
+const NOT_LISTENING: FlexFlowChanges = { listening: false, onChange() {} };
 
 export async function createPostgresStore({
   url,
   clock = systemClock,
   newSid = defaultNewSid,
   max = 10,
+  listen = true,
 }: PostgresStoreOptions): Promise<Store> {
   const pool = new pg.Pool({ connectionString: url, max });
   // An idle connection that dies (the database restarts) must not crash the process.
   pool.on('error', () => {});
   await migrate(pool);
   const deps = { pool, clock, newSid };
-  const flexFlowChanges = listenForFlexFlowChanges(url);
+  const flexFlowChanges = listen ? listenForFlexFlowChanges(url) : null;
   const messages = postBatcher(deps);
   return {
     engine: 'postgres',
@@ -63,7 +73,9 @@ export async function createPostgresStore({
     channels: channelRepository(deps),
     members: memberRepository(deps),
     messages: messageRepository(deps, messages),
-    flexFlows: cachedFlexFlows(flexFlowRepository(deps), flexFlowChanges, () => clock().getTime()),
+    flexFlows: cachedFlexFlows(flexFlowRepository(deps), flexFlowChanges ?? NOT_LISTENING, () =>
+      clock().getTime(),
+    ),
     workers: workerRepository(deps),
     queues: taskQueueRepository(deps),
     workflows: workflowRepository(deps),
@@ -105,7 +117,7 @@ export async function createPostgresStore({
     },
     async close() {
       await messages.settled();
-      await flexFlowChanges.close();
+      await flexFlowChanges?.close();
       await pool.end();
     },
   };
