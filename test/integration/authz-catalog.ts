@@ -1,7 +1,8 @@
 /**
  * Every socket event and REST route, with a valid example of its input, for the fuzz and the
  * authorisation tests. Sids in paths and bodies come from a `World` built on a real server.
- * A new event or route belongs here, so both tests cover it.
+ * A new event or route belongs here, so both tests cover it: Parley's own JSON routes and the
+ * Twilio-shaped ones (server/http/twilio) alike.
  */
 import type { OfferDTO } from '../../server/protocol.ts';
 import {
@@ -42,6 +43,16 @@ export interface World {
   mediaA: string | null;
   /** The secret of an API key: a credential wherever the admin key is one. */
   apiKeySecret: string;
+  /** That API key's sid: the Basic username Twilio's libraries send with its secret. */
+  apiKeySid: string;
+  /** The one TaskRouter workspace, as `GET /v1/Workspaces` names it. */
+  workspaceSid: string;
+  /** A conversation of its own (no Flex Flow, no visitor), made through `/v1/Conversations`. */
+  conversationSid: string;
+  /** A message in it, by the system author `authz-bot`. */
+  conversationMessageSid: string;
+  /** `authz-bot`, the participant that message made. */
+  participantSid: string;
 }
 
 /** The smallest valid PNG: a 1×1 transparent pixel. */
@@ -59,7 +70,36 @@ export const FAKE = {
   FW: `FW${'0'.repeat(32)}`,
   FN: `FN${'0'.repeat(32)}`,
   US: `US${'0'.repeat(32)}`,
+  WQ: `WQ${'0'.repeat(32)}`,
+  WW: `WW${'0'.repeat(32)}`,
+  WA: `WA${'0'.repeat(32)}`,
+  KD: `KD${'0'.repeat(32)}`,
+  IM: `IM${'0'.repeat(32)}`,
+  MB: `MB${'0'.repeat(32)}`,
+  FT: `FT${'0'.repeat(32)}`,
+  SK: `SK${'0'.repeat(32)}`,
 };
+
+/** An account SID, as Twilio's libraries send one: Parley has one account and takes any. */
+export const ACCOUNT_SID = `AC${'5eed'.repeat(8)}`;
+
+/** `Authorization: Basic …`, as Twilio's libraries send an account SID or API key SID and secret. */
+export const basic = (username: string, password: string) =>
+  `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+
+/**
+ * A body form-encoded as Twilio's libraries send it: text as is, numbers and booleans as their
+ * text, objects as JSON strings, and an array as its field repeated.
+ */
+export function formBody(fields: Record<string, unknown>): string {
+  const form = new URLSearchParams();
+  for (const [name, value] of Object.entries(fields)) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      form.append(name, typeof item === 'object' && item !== null ? JSON.stringify(item) : String(item));
+    }
+  }
+  return form.toString();
+}
 
 /** Builds the cast: visitors A and B, the agent holding A's chat, another agent, a supervisor. */
 export async function buildWorld(parley: TestParley): Promise<World> {
@@ -98,6 +138,24 @@ export async function buildWorld(parley: TestParley): Promise<World> {
     body: PNG,
   });
   const queues = (await parley.api('GET', '/v1/TaskQueues')).body.taskQueues as { sid: string }[];
+  const apiKey = (await parley.api('POST', '/v1/ApiKeys', { friendlyName: 'authz' })).body;
+  const twilioApi = async (method: string, path: string, fields?: Record<string, unknown>) => {
+    const res = await fetch(parley.url + path, {
+      method,
+      headers: {
+        authorization: basic(ACCOUNT_SID, parley.adminKey),
+        ...(fields && { 'content-type': 'application/x-www-form-urlencoded' }),
+      },
+      body: fields && formBody(fields),
+    });
+    return res.json();
+  };
+  const workspaces = (await twilioApi('GET', '/v1/Workspaces')).workspaces as { sid: string }[];
+  const conversation = await twilioApi('POST', '/v1/Conversations', { FriendlyName: 'Back office' });
+  const note = await twilioApi('POST', `/v1/Conversations/${conversation.sid}/Messages`, {
+    Author: 'authz-bot',
+    Body: 'noted',
+  });
   return {
     flexFlowSid: parley.flexFlowSid,
     channelA: a.channelSid,
@@ -117,7 +175,12 @@ export async function buildWorld(parley: TestParley): Promise<World> {
     flowSid: flows[0]?.sid ?? FAKE.FW,
     queueSid: queues[0]?.sid ?? '',
     mediaA: upload.status === 201 ? ((await upload.json()) as { sid: string }).sid : null,
-    apiKeySecret: (await parley.api('POST', '/v1/ApiKeys', { friendlyName: 'authz' })).body.secret,
+    apiKeySecret: apiKey.secret,
+    apiKeySid: apiKey.sid,
+    workspaceSid: workspaces[0]?.sid ?? '',
+    conversationSid: conversation.sid,
+    conversationMessageSid: note.sid,
+    participantSid: note.participant_sid,
   };
 }
 
@@ -327,6 +390,12 @@ export interface Route {
   body?: (w: World) => Record<string, unknown>;
   /** Refuses API keys (403) where the admin key gets in: keys cannot manage keys. */
   refusesApiKeys?: boolean;
+  /**
+   * Twilio-shaped (server/http/twilio): called as Twilio's libraries call it, with HTTP Basic
+   * credentials (`basic`) and a form-encoded body (`formBody`); its errors carry Twilio's
+   * numeric codes (`20003` for credentials refused).
+   */
+  form?: boolean;
 }
 
 const demoFlow = {
@@ -761,7 +830,327 @@ export const ROUTES: Route[] = [
     access: 'admin',
     refusesApiKeys: true,
   },
+  // The Twilio-shaped surface, served before all of the above (twilioRoutes, below).
+  ...twilioRoutes(),
 ];
+
+/** A route of the Twilio-shaped surface: `name` is its method and path pattern. */
+function twilio(
+  name: `${Route['method']} /${string}`,
+  path: (w: World) => string,
+  body?: (w: World) => Record<string, unknown>,
+): Route {
+  const method = name.slice(0, name.indexOf(' ')) as Route['method'];
+  return { method, name: `${name} (Twilio)`, path, access: 'admin', form: true, ...(body && { body }) };
+}
+
+/**
+ * The Twilio-shaped surface (server/http/twilio), in the order server/http/twilio/index.ts
+ * mounts it: Flex API, TaskRouter, Conversations, Studio. It is mounted before Parley's own
+ * routes and takes only the admin key or an API key (as Basic credentials, or Bearer): no
+ * visitor's, agent's or supervisor's token, so every row is `admin`. Writes aim at a sid that
+ * does not exist (deletes), at resources of their own (the conversation, new channels, tasks and
+ * workers), or set what they touch to what it was, so the other rows meet the same world.
+ */
+function twilioRoutes(): Route[] {
+  const ws = (w: World) => `/v1/Workspaces/${w.workspaceSid}`;
+  const conversation = (w: World) => `/v1/Conversations/${w.conversationSid}`;
+  const execution = (w: World) => `/v2/Flows/${w.flowSid}/Executions/${FAKE.FN}`;
+  const unique = () => Math.random().toString(36).slice(2, 10);
+  return [
+    // Flex API: Flex Flows and Channels (flex-api.ts)
+    twilio(
+      'POST /v1/FlexFlows',
+      () => '/v1/FlexFlows',
+      () => ({
+        FriendlyName: 'Fuzz flow',
+        ChannelType: 'custom',
+        ContactIdentity: `fuzz-${unique()}`,
+        Enabled: false,
+        IntegrationType: 'task',
+        'Integration.Priority': 1,
+        LongLived: false,
+      }),
+    ),
+    twilio('GET /v1/FlexFlows', () => '/v1/FlexFlows'),
+    twilio('GET /v1/FlexFlows/:sid', (w) => `/v1/FlexFlows/${w.flexFlowSid}`),
+    twilio(
+      'POST /v1/FlexFlows/:sid',
+      (w) => `/v1/FlexFlows/${w.flexFlowSid}`,
+      () => ({ FriendlyName: 'Demo shop webchat', JanitorEnabled: true }),
+    ),
+    twilio('DELETE /v1/FlexFlows/:sid', () => `/v1/FlexFlows/${FAKE.FO}`),
+    twilio(
+      'POST /v1/Channels',
+      () => '/v1/Channels',
+      (w) => ({
+        FlexFlowSid: w.flexFlowSid,
+        Identity: `fuzz-${unique()}`,
+        ChatUserFriendlyName: 'Fuzz',
+        ChatFriendlyName: 'Fuzz chat',
+        PreEngagementData: { topic: 'billing' },
+        LongLived: false,
+      }),
+    ),
+    twilio('GET /v1/Channels', () => '/v1/Channels'),
+    twilio('GET /v1/Channels/:sid', (w) => `/v1/Channels/${w.channelA}`),
+    twilio('DELETE /v1/Channels/:sid', () => `/v1/Channels/${FAKE.CH}`),
+    // Flex API: WebChannels from a backend (flex-web-channels.ts); the widget's are public JSON
+    twilio(
+      'POST /v1/WebChannels',
+      () => '/v1/WebChannels',
+      (w) => ({
+        FlexFlowSid: w.flexFlowSid,
+        Identity: `fuzz-${unique()}`,
+        CustomerFriendlyName: 'Fuzz',
+        ChatFriendlyName: 'Fuzz chat',
+        PreEngagementData: { topic: 'billing' },
+      }),
+    ),
+    twilio('GET /v1/WebChannels', () => '/v1/WebChannels'),
+    twilio('GET /v1/WebChannels/:sid', (w) => `/v1/WebChannels/${w.channelA}`),
+    twilio(
+      'POST /v1/WebChannels/:sid',
+      (w) => `/v1/WebChannels/${w.channelB}`,
+      () => ({ PostEngagementData: 'ignored' }),
+    ),
+    twilio('DELETE /v1/WebChannels/:sid', () => `/v1/WebChannels/${FAKE.CH}`),
+    // Flex API: Interactions (flex-interactions.ts); no SMS Flex Flow here, so not found
+    twilio(
+      'POST /v1/Interactions',
+      () => '/v1/Interactions',
+      (w) => ({
+        Channel: { type: 'sms', participants: [{ address: '+15550001', proxy_address: '+15550100' }] },
+        Routing: { properties: { workspace_sid: w.workspaceSid, attributes: { topic: 'billing' } } },
+      }),
+    ),
+    twilio('GET /v1/Interactions/:sid', () => `/v1/Interactions/${FAKE.KD}`),
+    // TaskRouter: the workspace (taskrouter.ts)
+    twilio('GET /v1/Workspaces', () => '/v1/Workspaces'),
+    twilio('GET /v1/Workspaces/:sid', (w) => ws(w)),
+    // TaskRouter: statistics of the workspace and its queues (taskrouter-statistics.ts)
+    twilio('GET /v1/Workspaces/:sid/RealTimeStatistics', (w) => `${ws(w)}/RealTimeStatistics`),
+    twilio('GET /v1/Workspaces/:sid/CumulativeStatistics', (w) => `${ws(w)}/CumulativeStatistics`),
+    twilio('GET /v1/Workspaces/:sid/Statistics', (w) => `${ws(w)}/Statistics`),
+    twilio('GET /v1/Workspaces/:sid/TaskQueues/Statistics', (w) => `${ws(w)}/TaskQueues/Statistics`),
+    twilio(
+      'GET /v1/Workspaces/:sid/TaskQueues/:sid/RealTimeStatistics',
+      (w) => `${ws(w)}/TaskQueues/${w.queueSid}/RealTimeStatistics`,
+    ),
+    twilio(
+      'GET /v1/Workspaces/:sid/TaskQueues/:sid/CumulativeStatistics',
+      (w) => `${ws(w)}/TaskQueues/${w.queueSid}/CumulativeStatistics`,
+    ),
+    twilio(
+      'GET /v1/Workspaces/:sid/TaskQueues/:sid/Statistics',
+      (w) => `${ws(w)}/TaskQueues/${w.queueSid}/Statistics`,
+    ),
+    // TaskRouter: statistics of the workers (taskrouter-worker-statistics.ts)
+    twilio(
+      'GET /v1/Workspaces/:sid/Workers/RealTimeStatistics',
+      (w) => `${ws(w)}/Workers/RealTimeStatistics`,
+    ),
+    twilio(
+      'GET /v1/Workspaces/:sid/Workers/CumulativeStatistics',
+      (w) => `${ws(w)}/Workers/CumulativeStatistics`,
+    ),
+    twilio('GET /v1/Workspaces/:sid/Workers/Statistics', (w) => `${ws(w)}/Workers/Statistics`),
+    twilio(
+      'GET /v1/Workspaces/:sid/Workers/:sid/Statistics',
+      (w) => `${ws(w)}/Workers/${w.agentSid}/Statistics`,
+    ),
+    // TaskRouter: TaskChannels and WorkerChannels (taskrouter-channels.ts)
+    twilio('GET /v1/Workspaces/:sid/TaskChannels', (w) => `${ws(w)}/TaskChannels`),
+    twilio('GET /v1/Workspaces/:sid/TaskChannels/:sid', (w) => `${ws(w)}/TaskChannels/chat`),
+    twilio('GET /v1/Workspaces/:sid/Workers/:sid/Channels', (w) => `${ws(w)}/Workers/${w.agentSid}/Channels`),
+    twilio(
+      'GET /v1/Workspaces/:sid/Workers/:sid/Channels/:sid',
+      (w) => `${ws(w)}/Workers/${w.agentSid}/Channels/chat`,
+    ),
+    twilio(
+      'POST /v1/Workspaces/:sid/Workers/:sid/Channels/:sid',
+      (w) => `${ws(w)}/Workers/${w.otherAgentSid}/Channels/chat`,
+      () => ({ Capacity: 2, Available: true }),
+    ),
+    // TaskRouter: Activities, Workers, TaskQueues, Workflows, Tasks (taskrouter.ts)
+    twilio('GET /v1/Workspaces/:sid/Activities', (w) => `${ws(w)}/Activities`),
+    twilio('GET /v1/Workspaces/:sid/Activities/:sid', (w) => `${ws(w)}/Activities/${FAKE.WA}`),
+    twilio(
+      'POST /v1/Workspaces/:sid/Activities',
+      (w) => `${ws(w)}/Activities`,
+      () => ({ FriendlyName: `Break ${unique()}`, Available: false }),
+    ),
+    twilio(
+      'POST /v1/Workspaces/:sid/Activities/:sid',
+      (w) => `${ws(w)}/Activities/${FAKE.WA}`,
+      () => ({ FriendlyName: 'Long break', Available: false }),
+    ),
+    twilio('DELETE /v1/Workspaces/:sid/Activities/:sid', (w) => `${ws(w)}/Activities/${FAKE.WA}`),
+    twilio(
+      'POST /v1/Workspaces/:sid/Workers',
+      (w) => `${ws(w)}/Workers`,
+      () => ({ FriendlyName: 'Fuzz worker', Attributes: { skills: ['billing'] } }),
+    ),
+    twilio('GET /v1/Workspaces/:sid/Workers', (w) => `${ws(w)}/Workers`),
+    twilio('GET /v1/Workspaces/:sid/Workers/:sid', (w) => `${ws(w)}/Workers/${w.agentSid}`),
+    twilio(
+      'POST /v1/Workspaces/:sid/Workers/:sid',
+      (w) => `${ws(w)}/Workers/${w.otherAgentSid}`,
+      () => ({ FriendlyName: 'Other Agent', Attributes: {} }),
+    ),
+    twilio('DELETE /v1/Workspaces/:sid/Workers/:sid', (w) => `${ws(w)}/Workers/${FAKE.WK}`),
+    twilio(
+      'POST /v1/Workspaces/:sid/TaskQueues',
+      (w) => `${ws(w)}/TaskQueues`,
+      () => ({ FriendlyName: 'Fuzz queue', TargetWorkers: '1==1' }),
+    ),
+    twilio('GET /v1/Workspaces/:sid/TaskQueues', (w) => `${ws(w)}/TaskQueues`),
+    twilio('GET /v1/Workspaces/:sid/TaskQueues/:sid', (w) => `${ws(w)}/TaskQueues/${w.queueSid}`),
+    twilio(
+      'POST /v1/Workspaces/:sid/TaskQueues/:sid',
+      (w) => `${ws(w)}/TaskQueues/${FAKE.WQ}`,
+      () => ({ FriendlyName: 'Renamed queue', TargetWorkers: '1==1' }),
+    ),
+    twilio('DELETE /v1/Workspaces/:sid/TaskQueues/:sid', (w) => `${ws(w)}/TaskQueues/${FAKE.WQ}`),
+    twilio(
+      'POST /v1/Workspaces/:sid/Workflows',
+      (w) => `${ws(w)}/Workflows`,
+      (w) => ({
+        FriendlyName: 'Fuzz workflow',
+        Configuration: { task_routing: { filters: [], default_filter: { queue: w.queueSid } } },
+        TaskReservationTimeout: 120,
+      }),
+    ),
+    twilio('GET /v1/Workspaces/:sid/Workflows', (w) => `${ws(w)}/Workflows`),
+    twilio('GET /v1/Workspaces/:sid/Workflows/:sid', (w) => `${ws(w)}/Workflows/${FAKE.WW}`),
+    twilio(
+      'POST /v1/Workspaces/:sid/Workflows/:sid',
+      (w) => `${ws(w)}/Workflows/${FAKE.WW}`,
+      () => ({ FriendlyName: 'Renamed workflow', TaskReservationTimeout: 60 }),
+    ),
+    twilio('DELETE /v1/Workspaces/:sid/Workflows/:sid', (w) => `${ws(w)}/Workflows/${FAKE.WW}`),
+    // A task without a channel gets a plain one of its own; nobody is Available to be offered it.
+    twilio(
+      'POST /v1/Workspaces/:sid/Tasks',
+      (w) => `${ws(w)}/Tasks`,
+      () => ({ Attributes: { name: 'Fuzz' }, Priority: 0, Timeout: 3600, TaskChannel: 'chat' }),
+    ),
+    twilio('GET /v1/Workspaces/:sid/Tasks', (w) => `${ws(w)}/Tasks`),
+    twilio('GET /v1/Workspaces/:sid/Tasks/:sid', (w) => `${ws(w)}/Tasks/${w.taskA}`),
+    twilio(
+      'POST /v1/Workspaces/:sid/Tasks/:sid',
+      (w) => `${ws(w)}/Tasks/${w.taskA}`,
+      () => ({ Priority: 0 }),
+    ),
+    twilio('DELETE /v1/Workspaces/:sid/Tasks/:sid', (w) => `${ws(w)}/Tasks/${FAKE.WT}`),
+    // TaskRouter: Reservations, under the task and under the worker (taskrouter-reservations.ts);
+    // A's is accepted already, so accepting it again changes nothing.
+    twilio(
+      'GET /v1/Workspaces/:sid/Tasks/:sid/Reservations',
+      (w) => `${ws(w)}/Tasks/${w.taskA}/Reservations`,
+    ),
+    twilio(
+      'GET /v1/Workspaces/:sid/Tasks/:sid/Reservations/:sid',
+      (w) => `${ws(w)}/Tasks/${w.taskA}/Reservations/${w.reservationA}`,
+    ),
+    twilio(
+      'POST /v1/Workspaces/:sid/Tasks/:sid/Reservations/:sid',
+      (w) => `${ws(w)}/Tasks/${w.taskA}/Reservations/${w.reservationA}`,
+      () => ({ ReservationStatus: 'accepted' }),
+    ),
+    twilio(
+      'GET /v1/Workspaces/:sid/Workers/:sid/Reservations',
+      (w) => `${ws(w)}/Workers/${w.agentSid}/Reservations`,
+    ),
+    twilio(
+      'GET /v1/Workspaces/:sid/Workers/:sid/Reservations/:sid',
+      (w) => `${ws(w)}/Workers/${w.agentSid}/Reservations/${w.reservationA}`,
+    ),
+    twilio(
+      'POST /v1/Workspaces/:sid/Workers/:sid/Reservations/:sid',
+      (w) => `${ws(w)}/Workers/${w.agentSid}/Reservations/${w.reservationA}`,
+      () => ({ ReservationStatus: 'accepted' }),
+    ),
+    // Conversations (conversations.ts): every channel is one, so A's chat is read here too.
+    twilio(
+      'POST /v1/Conversations',
+      () => '/v1/Conversations',
+      () => ({ FriendlyName: 'Fuzz', UniqueName: 'fuzz', Attributes: { topic: 'returns' }, State: 'active' }),
+    ),
+    twilio('GET /v1/Conversations', () => '/v1/Conversations'),
+    twilio('GET /v1/Conversations/:sid', (w) => `/v1/Conversations/${w.channelA}`),
+    twilio('POST /v1/Conversations/:sid', conversation, () => ({
+      FriendlyName: 'Back office',
+      Attributes: { team: 'returns' },
+    })),
+    twilio('DELETE /v1/Conversations/:sid', () => `/v1/Conversations/${FAKE.CH}`),
+    twilio(
+      'POST /v1/Conversations/:sid/Messages',
+      (w) => `${conversation(w)}/Messages`,
+      () => ({ Author: 'authz-bot', Body: 'hello', Attributes: { k: 'v' } }),
+    ),
+    twilio('GET /v1/Conversations/:sid/Messages', (w) => `/v1/Conversations/${w.channelA}/Messages`),
+    twilio(
+      'GET /v1/Conversations/:sid/Messages/:sid',
+      (w) => `${conversation(w)}/Messages/${w.conversationMessageSid}`,
+    ),
+    twilio(
+      'POST /v1/Conversations/:sid/Messages/:sid',
+      (w) => `${conversation(w)}/Messages/${w.conversationMessageSid}`,
+      () => ({ Attributes: { k: 'v' } }),
+    ),
+    twilio('DELETE /v1/Conversations/:sid/Messages/:sid', (w) => `${conversation(w)}/Messages/${FAKE.IM}`),
+    twilio(
+      'POST /v1/Conversations/:sid/Participants',
+      (w) => `${conversation(w)}/Participants`,
+      () => ({ Identity: 'authz-customer', Attributes: { friendlyName: 'Cy' } }),
+    ),
+    twilio('GET /v1/Conversations/:sid/Participants', (w) => `/v1/Conversations/${w.channelA}/Participants`),
+    twilio(
+      'GET /v1/Conversations/:sid/Participants/:sid',
+      (w) => `${conversation(w)}/Participants/${w.participantSid}`,
+    ),
+    twilio(
+      'POST /v1/Conversations/:sid/Participants/:sid',
+      (w) => `${conversation(w)}/Participants/${w.participantSid}`,
+      () => ({ LastReadMessageIndex: 0 }),
+    ),
+    twilio(
+      'DELETE /v1/Conversations/:sid/Participants/:sid',
+      (w) => `${conversation(w)}/Participants/${FAKE.MB}`,
+    ),
+    // Studio v2 (studio.ts)
+    twilio(
+      'POST /v2/Flows',
+      () => '/v2/Flows',
+      () => ({ FriendlyName: 'Fuzz bot', Status: 'published', Definition: demoFlow, CommitMessage: 'first' }),
+    ),
+    twilio('GET /v2/Flows', () => '/v2/Flows'),
+    twilio('GET /v2/Flows/:sid', (w) => `/v2/Flows/${w.flowSid}`),
+    twilio(
+      'POST /v2/Flows/:sid',
+      (w) => `/v2/Flows/${w.flowSid}`,
+      () => ({ Status: 'published', CommitMessage: 'unchanged' }),
+    ),
+    twilio('DELETE /v2/Flows/:sid', () => `/v2/Flows/${FAKE.FW}`),
+    // From no Flex Flow's address: the flow runs on a conversation of its own with To.
+    twilio(
+      'POST /v2/Flows/:sid/Executions',
+      (w) => `/v2/Flows/${w.flowSid}/Executions`,
+      () => ({ To: '+15550123', From: 'authz', Parameters: { order: '42' } }),
+    ),
+    twilio('GET /v2/Flows/:sid/Executions', (w) => `/v2/Flows/${w.flowSid}/Executions`),
+    twilio('GET /v2/Flows/:sid/Executions/:sid', execution),
+    twilio('POST /v2/Flows/:sid/Executions/:sid', execution, () => ({ Status: 'ended' })),
+    twilio('GET /v2/Flows/:sid/Executions/:sid/Context', (w) => `${execution(w)}/Context`),
+    twilio('GET /v2/Flows/:sid/Executions/:sid/Steps', (w) => `${execution(w)}/Steps`),
+    twilio('GET /v2/Flows/:sid/Executions/:sid/Steps/:sid', (w) => `${execution(w)}/Steps/${FAKE.FT}`),
+    twilio(
+      'GET /v2/Flows/:sid/Executions/:sid/Steps/:sid/Context',
+      (w) => `${execution(w)}/Steps/${FAKE.FT}/Context`,
+    ),
+  ];
+}
 
 export type { AgentSocket, VisitorSocket };
 export { connectAgent, connectVisitor };

@@ -1,6 +1,7 @@
 /**
  * The authorisation table: every socket event and REST route, against visitor A, visitor B,
- * the agent assigned A's chat, another agent, a supervisor, an expired token and no token.
+ * the agent assigned A's chat, another agent, a supervisor, an expired token and no token;
+ * the Twilio-shaped routes against the credentials Twilio's libraries send (HTTP Basic) too.
  * Each cell says what must happen; the test runs every cell against a real server.
  */
 import type { Socket } from 'socket.io-client';
@@ -10,10 +11,15 @@ import type { MessageDTO, SyncReply } from '../../server/protocol.ts';
 import { request } from '../helpers/clients.ts';
 import { startParley, type TestParley } from '../helpers/server.ts';
 import {
+  ACCOUNT_SID,
+  basic,
   buildWorld,
   connectAgent,
   connectVisitor,
+  FAKE,
+  formBody,
   ROUTES,
+  type Route,
   SOCKET_EVENTS,
   type World,
 } from './authz-catalog.ts';
@@ -95,6 +101,21 @@ async function connectAs(
     return { refused: (err as Error).message };
   }
 }
+
+/**
+ * A request to a route as its callers send it: JSON from a page of Parley's own origin, or (a
+ * Twilio-shaped route) a form from a backend.
+ */
+const call = (route: Route, auth: string | null) =>
+  fetch(parley.url + route.path(world), {
+    method: route.method,
+    headers: {
+      'content-type': route.form ? 'application/x-www-form-urlencoded' : 'application/json',
+      ...(!route.form && { origin: parley.url }),
+      ...(auth && { authorization: auth }),
+    },
+    body: route.body && (route.form ? formBody(route.body(world)) : JSON.stringify(route.body(world))),
+  });
 
 const messagesOfA = async (): Promise<MessageDTO[]> =>
   (await parley.api('GET', `/v1/Channels/${world.channelA}/Messages?pageSize=1000`)).body.messages;
@@ -202,8 +223,8 @@ describe('the authorisation table of the REST routes', () => {
     "another agent's token": (w) => `Bearer ${w.otherAgentToken}`,
     'the key without Bearer': () => parley.adminKey,
   };
-  // Staff routes have a table of their own below.
-  for (const route of ROUTES.filter((r) => r.access !== 'staff')) {
+  // Staff routes and Twilio-shaped routes have tables of their own below.
+  for (const route of ROUTES.filter((r) => r.access !== 'staff' && !r.form)) {
     for (const [who, header] of Object.entries(credentials)) {
       const admitted =
         route.access === 'public' ||
@@ -218,16 +239,7 @@ describe('the authorisation table of the REST routes', () => {
       if ((route.access === 'holder' || route.access === 'supervisor') && who === "the supervisor's token")
         continue;
       it(`${route.name} with ${who}: ${admitted ? 'admitted' : 'refused'}`, async () => {
-        const auth = header(world);
-        const res = await fetch(parley.url + route.path(world), {
-          method: route.method,
-          headers: {
-            'content-type': 'application/json',
-            origin: parley.url,
-            ...(auth && { authorization: auth }),
-          },
-          body: route.body ? JSON.stringify(route.body(world)) : undefined,
-        });
+        const res = await call(route, header(world));
         // Admitted: past the guard (a sign-in may still answer 401 invalid_credentials).
         if (admitted) {
           expect(res.status === 401 ? (await res.json()).code : 'past the guard').not.toBe('unauthorized');
@@ -270,25 +282,14 @@ describe('the staff routes and API keys', () => {
     "visitor A's token": `Bearer ${w.tokenA}`,
     'the key without Bearer': parley.adminKey,
   });
-  const send = (route: (typeof ROUTES)[number], auth: string | null) =>
-    fetch(parley.url + route.path(world), {
-      method: route.method,
-      headers: {
-        'content-type': 'application/json',
-        origin: parley.url,
-        ...(auth && { authorization: auth }),
-      },
-      body: route.body ? JSON.stringify(route.body(world)) : undefined,
-    });
-
   for (const route of ROUTES.filter((r) => r.access === 'staff')) {
     it(`${route.name}: admits staff and the keys, refuses anyone else`, async () => {
       for (const [who, auth] of Object.entries(staff(world))) {
-        const res = await send(route, auth);
+        const res = await call(route, auth);
         expect([401, 403], `${who}: ${res.status}`).not.toContain(res.status);
       }
       for (const [who, auth] of Object.entries(strangers(world))) {
-        const res = await send(route, auth);
+        const res = await call(route, auth);
         expect(res.status, who).toBe(401);
         expect(await res.json()).toMatchObject({ code: 'unauthorized' });
       }
@@ -311,7 +312,9 @@ describe('the staff routes and API keys', () => {
 
   it('admits an API key on every route the admin key opens but /v1/ApiKeys, and only the Bearer or Basic form', async () => {
     for (const route of ROUTES.filter((r) => r.access !== 'public' && r.access !== 'member')) {
-      const res = await send(route, `Bearer ${world.apiKeySecret}`);
+      // Twilio's libraries send a key as Basic, its SID the username.
+      const key = route.form ? basic(world.apiKeySid, world.apiKeySecret) : `Bearer ${world.apiKeySecret}`;
+      const res = await call(route, key);
       if (route.refusesApiKeys) {
         // A leaked key must not mint its own replacement.
         expect(res.status, route.name).toBe(403);
@@ -327,12 +330,64 @@ describe('the staff routes and API keys', () => {
       'GET /v1/ApiKeys/:sid',
       'DELETE /v1/ApiKeys/:sid',
     ]);
-    const bare = await send(
+    const bare = await call(
       ROUTES.find((r) => r.name === 'GET /v1/Workers') as (typeof ROUTES)[number],
       world.apiKeySecret,
     );
     expect(bare.status).toBe(401);
   });
+});
+
+describe('the authorisation table of the Twilio-shaped routes', () => {
+  // What Twilio's libraries send (HTTP Basic: a SID and its secret), and the tokens of Parley's
+  // own people, as a Basic password and as the desk and the widget send them (Bearer).
+  const credentials: Record<string, (w: World) => string | null> = {
+    'the admin key under an account SID': () => basic(ACCOUNT_SID, parley.adminKey),
+    'an API key under its own SID': (w) => basic(w.apiKeySid, w.apiKeySecret),
+    'no credentials': () => null,
+    'a wrong key under an account SID': () => basic(ACCOUNT_SID, 'not-the-admin-key'),
+    'the admin key under a username that is no SID': () => basic('admin', parley.adminKey),
+    "an API key's secret under an account SID": (w) => basic(ACCOUNT_SID, w.apiKeySecret),
+    "an API key's secret under another key's SID": (w) => basic(FAKE.SK, w.apiKeySecret),
+    "visitor A's token under an account SID": (w) => basic(ACCOUNT_SID, w.tokenA),
+    "the assigned agent's token under an account SID": (w) => basic(ACCOUNT_SID, w.agentToken),
+    "the supervisor's token under an account SID": (w) => basic(ACCOUNT_SID, w.supervisorToken),
+    "visitor A's token": (w) => `Bearer ${w.tokenA}`,
+    "the assigned agent's token": (w) => `Bearer ${w.agentToken}`,
+    "the supervisor's token": (w) => `Bearer ${w.supervisorToken}`,
+  };
+  const admitted = new Set(['the admin key under an account SID', 'an API key under its own SID']);
+  /**
+   * Whether Twilio's shape answers (docs/twilio.md, "Which shape answers"): Basic credentials,
+   * a form, or a path only Twilio has. A Bearer token or none, without a form, on a path
+   * Parley's JSON API shares (`GET /v1/FlexFlows`) is Parley's JSON API's to refuse.
+   */
+  const twilioAnswers = (route: Route, auth: string | null) =>
+    /^Basic /.test(auth ?? '') ||
+    route.body !== undefined ||
+    /^\/(v2\/|v1\/(Workspaces|Conversations)(\/|$))/.test(route.path(world));
+
+  for (const route of ROUTES.filter((r) => r.form)) {
+    for (const [who, header] of Object.entries(credentials)) {
+      const admits = admitted.has(who);
+      it(`${route.name} with ${who}: ${admits ? 'admitted' : 'refused'}`, async () => {
+        const auth = header(world);
+        const res = await call(route, auth);
+        const body = res.status === 204 ? null : await res.json();
+        if (admits) {
+          expect([401, 403], `${res.status} ${JSON.stringify(body)}`).not.toContain(res.status);
+          // Answered by the Twilio-shaped surface: an error with Twilio's numeric code, a
+          // resource with its url, a list with its meta.
+          if (res.status >= 400)
+            expect(body).toMatchObject({ code: expect.any(Number), more_info: expect.any(String) });
+          else if (body) expect(body.url ?? body.meta).toBeDefined();
+        } else {
+          expect(res.status).toBe(401);
+          expect(body).toMatchObject({ code: twilioAnswers(route, auth) ? 20003 : 'unauthorized' });
+        }
+      });
+    }
+  }
 });
 
 describe('the table covers everything', () => {

@@ -1,8 +1,9 @@
 /**
  * Fuzz: malformed payloads, wrong types, `__proto__` / `constructor` keys, deep nesting and
- * oversize frames, to every socket event of both namespaces and every REST route. The server
- * (in this process) must never crash, answer each bad input with an error, keep its memory
- * bounded, and serve good traffic afterwards.
+ * oversize frames, to every socket event of both namespaces and every REST route (the
+ * Twilio-shaped ones with forms: fields they do not read, text of the wrong kind, repeated and
+ * garbled fields). The server (in this process) must never crash, answer each bad input with
+ * an error, keep its memory bounded, and serve good traffic afterwards.
  */
 
 import v8 from 'node:v8';
@@ -12,7 +13,16 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAgent, connectVisitor, openWebChannel, request } from '../helpers/clients.ts';
 import { startParley, type TestParley } from '../helpers/server.ts';
-import { buildWorld, ROUTES, SOCKET_EVENTS, type World } from './authz-catalog.ts';
+import {
+  ACCOUNT_SID,
+  basic,
+  buildWorld,
+  formBody,
+  ROUTES,
+  type Route,
+  SOCKET_EVENTS,
+  type World,
+} from './authz-catalog.ts';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -84,6 +94,53 @@ function hostile(example: Record<string, unknown>): fc.Arbitrary<unknown> {
     deep,
     deep.map((nested) => ({ ...example, attributes: { nested } })),
     fc.string({ minLength: 1000, maxLength: 20_000 }).map((s) => ({ ...example, body: s, clientId: s })),
+  );
+}
+
+/** Text a typed form field cannot take: not an integer, not true/false, not a JSON object. */
+const wrongTextFor = (value: unknown): fc.Arbitrary<string> => {
+  if (typeof value === 'number') return fc.constantFrom('one', '1.5', '', ' 1', '1e3', '0x1f', '--1');
+  if (typeof value === 'boolean') return fc.constantFrom('yes', 'no', '1', '0', '', 'on');
+  return fc.constantFrom('not json', '{', '[1]', '1', '"text"', 'null', '{"a":');
+};
+
+/**
+ * A valid form (a Twilio-shaped route's) with one field the resource does not read, or one
+ * typed field (an integer, a boolean, a JSON object) given text of another kind: always a bad
+ * input. Form fields are all text, so a text field has no wrong type. (A `__proto__` field is
+ * not one: the form parser drops it before the resource reads the form; `hostileForm` sends it.)
+ */
+function misfilled(example: Record<string, unknown>): fc.Arbitrary<Record<string, unknown>> {
+  const stranger = fc
+    .constantFrom('Colour', 'friendlyName', 'Sid', 'Integration.Colour', 'constructor', 'toString')
+    .map((name) => ({ ...example, [name]: 'x' }));
+  const typed = Object.keys(example).filter((key) => typeof example[key] !== 'string');
+  if (typed.length === 0) return stranger;
+  const mistyped = fc
+    .constantFrom(...typed)
+    .chain((key) => wrongTextFor(example[key]).map((wrong) => ({ ...example, [key]: wrong })));
+  return fc.oneof(stranger, mistyped);
+}
+
+/** Any form at all (a string is sent as is): most of it bad, some of it accidentally valid. */
+function hostileForm(example: Record<string, unknown>): fc.Arbitrary<string | Record<string, unknown>> {
+  const valid = formBody(example);
+  return fc.oneof(
+    fc.string({ maxLength: 200 }),
+    fc.dictionary(fc.string({ maxLength: 12 }), fc.string({ maxLength: 40 })),
+    fc
+      .constantFrom(
+        '__proto__[polluted]=true',
+        '__proto__=x&constructor=y',
+        'constructor[prototype][polluted]=true',
+        'toString=x&valueOf=1&hasOwnProperty=',
+      )
+      .map((extra) => `${valid}&${extra}`),
+    // Every field twice (a field read as one value takes the first).
+    fc.constant(`${valid}&${valid}`),
+    fc.string({ minLength: 1000, maxLength: 20_000 }).map((s) => ({ ...example, Body: s, FriendlyName: s })),
+    // Past the parser's 1,000 fields.
+    fc.integer({ min: 1001, max: 3000 }).map((n) => Array.from({ length: n }, (_, i) => `F${i}=1`).join('&')),
   );
 }
 
@@ -236,27 +293,40 @@ describe('raw Socket.IO frames', () => {
 });
 
 describe('fuzzing the REST API', () => {
-  const send = async (method: string, path: string, body: unknown, admin = true) => {
+  /**
+   * A request with the admin key: JSON and Bearer, or for a Twilio-shaped route a form and
+   * Basic, as Twilio's libraries send it. A string body is sent as is, as `type` if given.
+   */
+  const send = async (
+    route: Pick<Route, 'method' | 'form'>,
+    path: string,
+    body: unknown,
+    type = route.form ? 'application/x-www-form-urlencoded' : 'application/json',
+  ) => {
     figures.restInputs++;
+    const encode = (fields: unknown) =>
+      route.form ? formBody(fields as Record<string, unknown>) : JSON.stringify(fields);
     const res = await fetch(parley.url + path, {
-      method,
+      method: route.method,
       headers: {
-        'content-type': 'application/json',
-        origin: parley.url,
-        ...(admin && { authorization: `Bearer ${parley.adminKey}` }),
+        'content-type': type,
+        ...(route.form
+          ? { authorization: basic(ACCOUNT_SID, parley.adminKey) }
+          : { origin: parley.url, authorization: `Bearer ${parley.adminKey}` }),
       },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      body: body === undefined ? undefined : typeof body === 'string' ? body : encode(body),
     });
     const text = await res.text();
     if (res.status >= 400 && res.status < 500) figures.rest4xx++;
     const json = (res.headers.get('content-type') ?? '').includes('json');
     return { status: res.status, body: text && json ? JSON.parse(text) : text };
   };
-  const isError = (reply: { status: number; body: unknown }) => {
+  /** A 4xx in the route's shape: Parley's code names, Twilio's numbers. */
+  const isError = (reply: { status: number; body: unknown }, route: Pick<Route, 'form'>) => {
     expect(reply.status).toBeGreaterThanOrEqual(400);
     expect(reply.status).toBeLessThan(500);
     expect(reply.body).toMatchObject({
-      code: expect.any(String),
+      code: route.form ? expect.any(Number) : expect.any(String),
       message: expect.any(String),
       status: reply.status,
     });
@@ -266,18 +336,18 @@ describe('fuzzing the REST API', () => {
     it(`answers every bad body of ${route.name} with a 4xx naming the field`, async () => {
       const example = route.body?.(world) ?? {};
       await fc.assert(
-        fc.asyncProperty(mistyped(example), async (body) => {
-          const reply = await send(route.method, route.path(world), body);
-          isError(reply);
+        fc.asyncProperty(route.form ? misfilled(example) : mistyped(example), async (body) => {
+          const reply = await send(route, route.path(world), body);
+          isError(reply, route);
           if (reply.status === 400) expect(reply.body.message).toMatch(/^body/);
         }),
         { numRuns: RUNS },
       );
       await fc.assert(
-        fc.asyncProperty(hostile(example), async (body) => {
-          const reply = await send(route.method, route.path(world), body);
+        fc.asyncProperty(route.form ? hostileForm(example) : hostile(example), async (body) => {
+          const reply = await send(route, route.path(world), body);
           expect(reply.status).toBeLessThan(500);
-          if (reply.status >= 400) isError(reply);
+          if (reply.status >= 400) isError(reply, route);
         }),
         { numRuns: RUNS },
       );
@@ -288,6 +358,7 @@ describe('fuzzing the REST API', () => {
   it('answers malformed JSON, wrong content types and oversize bodies with 4xx', async () => {
     const routes = ROUTES.filter((r) => r.body);
     for (const route of routes) {
+      // JSON, and for a Twilio-shaped route JSON where it reads a form.
       for (const raw of [
         '{',
         '{"a":',
@@ -297,12 +368,32 @@ describe('fuzzing the REST API', () => {
         '1e400',
         `{"body":"${'x'.repeat(70_000)}"}`,
       ]) {
-        const reply = await send(route.method, route.path(world), raw);
+        const reply = await send(route, route.path(world), raw, 'application/json');
         expect(reply.status, `${route.name} with ${raw.slice(0, 20)}`).toBeLessThan(500);
         expect(reply.status).toBeGreaterThanOrEqual(400);
       }
-      const oversize = await send(route.method, route.path(world), `{"body":"${'x'.repeat(70_000)}"}`);
+      const oversize = await send(
+        route,
+        route.path(world),
+        `{"body":"${'x'.repeat(70_000)}"}`,
+        'application/json',
+      );
       expect(oversize.status).toBe(413);
+      if (!route.form) continue;
+      // Each names a field no resource reads. (Not `=x`, which names none, nor `__proto__=1`,
+      // which the parser drops: both are an empty form, valid where every field is optional.)
+      for (const raw of ['%', '%E0%A4%A', 'Colour=blue', 'Colour%3Dblue', 'a[b]=1', '=x&Colour']) {
+        const reply = await send(route, route.path(world), raw);
+        expect(reply.status, `${route.name} with ${raw}`).toBeLessThan(500);
+        expect(reply.status, `${route.name} with ${raw}`).toBeGreaterThanOrEqual(400);
+      }
+      for (const type of ['text/plain', 'multipart/form-data; boundary=x', 'application/xml']) {
+        const reply = await send(route, route.path(world), formBody(route.body?.(world) ?? {}), type);
+        // 404 where the path names nothing: that is checked before the body is read.
+        expect([404, 415], `${route.name} as ${type}: ${reply.status}`).toContain(reply.status);
+      }
+      const tooLong = await send(route, route.path(world), `Body=${'x'.repeat(70_000)}`);
+      expect(tooLong.status).toBe(413);
     }
   });
 
@@ -325,12 +416,16 @@ describe('fuzzing the REST API', () => {
           .path(world)
           .replace(/(CH|WT|WK|FO|FW|FN|WR)[0-9a-f]{32}/, encodeURIComponent(value));
         const query = `${path.includes('?') ? '&' : '?'}afterIndex=${encodeURIComponent(value)}&pageSize=${encodeURIComponent(value)}&status=${encodeURIComponent(value)}`;
-        const reply = await send(route.method, path + query, route.body?.(world));
+        const reply = await send(route, path + query, route.body?.(world));
         expect(reply.status, `${route.name} → ${path}${query}`).toBeLessThan(500);
       }),
       { numRuns: RUNS * 4 },
     );
-    const odd = await send('GET', '/v1/Channels/%E0%A4%A/Messages?afterIndex[]=1&pageSize[$gt]=1', undefined);
+    const odd = await send(
+      { method: 'GET' },
+      '/v1/Channels/%E0%A4%A/Messages?afterIndex[]=1&pageSize[$gt]=1',
+      undefined,
+    );
     expect(odd.status).toBeLessThan(500);
     assertNoPollution();
   });
