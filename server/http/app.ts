@@ -2,7 +2,7 @@
  * The Express application: public endpoints, the admin REST API under `/v1`, health checks,
  * pages, and the one error handler that turns every error into `{ code, message, status }`.
  */
-import express, { type ErrorRequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { createApiKeys } from '../core/api-keys.ts';
 import type { Core, Logger } from '../core/index.ts';
 import { demoFlexFlowSid } from '../core/seed.ts';
@@ -144,11 +144,15 @@ export function createApp({
   v1.use('/Interactions', interactionsRouter(core));
   v1.use(routingRouter(core));
   app.use('/v1', v1);
-  app.use('/v1', (req, _res, next) => {
+  const noSuchResource: RequestHandler = (req, _res, next) => {
     next(new ParleyError('not_found', `No such resource: ${req.method} ${req.originalUrl}`, 404));
-  });
+  };
+  app.use('/v1', noSuchResource);
   app.use(mediaRouter({ core, downloadMbPerMinutePerIp: limits.downloadMbPerMinutePerIp }));
   app.use(pagesRouter({ assets, demo, demoFlexFlowSid: () => demoFlexFlowSid(core.store) }));
+  // Whatever no router serves (a path in the wrong case, a doubled slash) is answered as every
+  // other error is, in JSON, not with Express's own page.
+  app.use(noSuchResource);
 
   const onError: ErrorRequestHandler = (err, req, res, _next) => {
     // Express's body parser reports bad JSON and oversize bodies with a status of its own.

@@ -211,4 +211,14 @@ describe('the public endpoints', () => {
       store: 'sqlite',
     });
   });
+
+  it('answers a path nothing serves with a JSON 404, whatever its case or slashes', async () => {
+    for (const path of ['/V2/Flows', '//v1/Workspaces', '/no/such/page']) {
+      const res = await fetch(`${parley.url}${path}`);
+      expect(res.status, path).toBe(404);
+      expect(res.headers.get('content-type'), path).toMatch(/^application\/json/);
+      expect(await res.json(), path).toMatchObject({ code: 'not_found', status: 404 });
+    }
+  });
 });
+
