@@ -144,7 +144,9 @@ export function createApp({
   v1.use('/Interactions', interactionsRouter(core));
   v1.use(routingRouter(core));
   app.use('/v1', v1);
-  const noSuchResource: RequestHandler = (req, _res, next) => {
+  const noSuchResource: RequestHandler = (req, res, next) => {
+    // Nothing is served here, so nothing may load from it either.
+    res.setHeader('Content-Security-Policy', "default-src 'none'");
     next(new ParleyError('not_found', `No such resource: ${req.method} ${req.originalUrl}`, 404));
   };
   app.use('/v1', noSuchResource);

@@ -217,6 +217,7 @@ describe('the public endpoints', () => {
       const res = await fetch(`${parley.url}${path}`);
       expect(res.status, path).toBe(404);
       expect(res.headers.get('content-type'), path).toMatch(/^application\/json/);
+      expect(res.headers.get('content-security-policy'), path).toBe("default-src 'none'");
       expect(await res.json(), path).toMatchObject({ code: 'not_found', status: 404 });
     }
   });
