@@ -222,4 +222,3 @@ describe('the public endpoints', () => {
     }
   });
 });
-
