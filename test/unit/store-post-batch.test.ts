@@ -252,7 +252,7 @@ it('stores each clientId once when two nodes post the same messages to the same 
   }
 });
 
-it('looks each post up by index, also once the tables have grown past what its connection planned for', async () => {
+it('looks each post and channel up by index, also once the tables have grown past what its connection planned for', async () => {
   const url = await postgres.createDatabase();
   const store = await createPostgresStore({ url });
   stores.push(store);
@@ -282,9 +282,19 @@ it('looks each post up by index, also once the tables have grown past what its c
        FROM generate_series(1, 20000) g`,
       [first.sid],
     );
+    await client.query(
+      `INSERT INTO contacts (sid, identity, friendly_name, attributes, date_created)
+       SELECT 'CTgrow' || g, 'grown-' || g, 'G', '{}', now()::text FROM generate_series(1, 5000) g`,
+    );
+    await client.query(
+      `INSERT INTO channels (sid, flex_flow_sid, contact_sid, friendly_name, attributes, status, date_created, date_updated)
+       SELECT 'CHgrow' || g, flex_flow_sid, 'CTgrow' || g, 'c', '{}', 'active', now()::text, now()::text
+       FROM channels, generate_series(1, 5000) g WHERE sid = $1`,
+      [first.sid],
+    );
     const { rows } = await client.query(`EXPLAIN ${execute(1)}`);
     const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
-    expect(plan).not.toMatch(/Seq Scan on (members|messages|tasks)/);
+    expect(plan).not.toMatch(/Seq Scan on (channels|members|messages|tasks)/);
   } finally {
     await client.end();
   }

@@ -33,10 +33,13 @@ export const POST_BATCH = `
       p->>4 AS attributes, p->>5 AS client_id, $2::text AS date_created, ord
     FROM json_array_elements($1::json) WITH ORDINALITY AS i(p, ord)
   ), locked AS (
-    SELECT sid, status, task_sid FROM channels
-    WHERE sid IN (SELECT channel_sid FROM input)
-    ORDER BY sid
-    FOR UPDATE
+    -- Each channel locked in its own lookup, in sid order (the sorted array's): as one
+    -- IN (...) over the table, a plan made while the table was small scanned every channel.
+    SELECT c.sid, c.status, c.task_sid
+    FROM unnest(ARRAY(SELECT DISTINCT channel_sid FROM input ORDER BY channel_sid)) AS k(sid)
+      CROSS JOIN LATERAL (
+        SELECT sid, status, task_sid FROM channels WHERE channels.sid = k.sid LIMIT 1 FOR UPDATE
+      ) c
   ), context AS (
     -- Looked up row by row, by index once the tables are past a few hundred rows. Without the
     -- LIMIT, PostgreSQL pulls a LATERAL subquery up into a join: planned while the tables were
