@@ -17,7 +17,7 @@ import { conversationsRouter } from './conversations.ts';
 import { flexApiRouter } from './flex-api.ts';
 import { studioRouter } from './studio.ts';
 import { taskRouterRouter } from './taskrouter.ts';
-import { twilioErrorBody } from './wire.ts';
+import { noteDroppedFields, twilioErrorBody } from './wire.ts';
 
 const TWILIO_ONLY = /^\/(v2\/|v1\/(Workspaces|Conversations)(\/|$))/;
 
@@ -70,7 +70,9 @@ export function twilioRouter(core: Core, adminKey: string, log: Logger): Router 
       );
     next();
   });
-  router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 1000 }));
+  router.use(
+    express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 1000, verify: noteDroppedFields }),
+  );
   // Every change made through this surface is in the admin audit log, as through /v1's own.
   router.use(twilioAuditTrail(core.store, log));
   router.use(flexApiRouter(core));

@@ -136,7 +136,24 @@ export class Form {
   }
 }
 
+/**
+ * The forms that named a field the parser drops without a word (`__proto__`, which no object
+ * may hold as a field of its own): noted from the raw body, so the field is refused as any
+ * other field Parley does not read.
+ */
+const droppedFields = new WeakMap<object, string>();
+export function noteDroppedFields(req: object, _res: unknown, body: Buffer): void {
+  for (const key of new URLSearchParams(body.toString('utf8')).keys()) {
+    if (key === '__proto__') {
+      droppedFields.set(req, key);
+      return;
+    }
+  }
+}
+
 function formBody(req: Request): Record<string, unknown> {
+  const dropped = droppedFields.get(req);
+  if (dropped) throw invalid(`body.${dropped}`, `${dropped} is not a parameter of this resource in Parley`);
   const length = Number(req.get('content-length') ?? 0);
   if (
     !req.body ||
