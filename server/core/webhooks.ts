@@ -108,11 +108,12 @@ export function createWebhooks(deps: {
   const enabledWebhooks = () => {
     const now = Date.now();
     if (!cached || now - cached.at > LIST_CACHE_MS) {
-      const entry: NonNullable<typeof cached> = { at: now, webhooks: Promise.resolve([]), known: null };
-      entry.webhooks = store.webhooks.list().then((all) => {
-        entry.known = all.filter((w) => w.enabled);
-        return entry.known;
+      const webhooks = store.webhooks.list().then((all) => {
+        const enabled = all.filter((w) => w.enabled);
+        entry.known = enabled;
+        return enabled;
       });
+      const entry: NonNullable<typeof cached> = { at: now, webhooks, known: null };
       cached = entry;
     }
     return cached.webhooks;

@@ -82,18 +82,22 @@ export function createMetrics(core: Core) {
     registers: [registry],
   });
 
+  // One labelled child per label set, kept: a message or a request neither builds nor hashes a
+  // label object.
   const deliveryByEvent = new Map<string, { observe(seconds: number): void }>();
-
-  // One labelled child per role, kept, as for delivery below: a message hashes no label object.
   const messagesByRole = new Map<string, { inc(): void }>();
-  core.events.on('message.created', ({ authorRole: role }) => {
-    let child = messagesByRole.get(role);
+  const kept = <T>(children: Map<string, T>, key: string, make: () => T): T => {
+    let child = children.get(key);
     if (!child) {
-      child = messages.labels({ role });
-      messagesByRole.set(role, child);
+      child = make();
+      children.set(key, child);
     }
-    child.inc();
-  });
+    return child;
+  };
+
+  core.events.on('message.created', ({ authorRole: role }) =>
+    kept(messagesByRole, role, () => messages.labels({ role })).inc(),
+  );
   // A task is accepted once; remember the last few so a later update does not count again.
   const accepted = new Set<string>();
   core.events.on('chat.updated', (_workerSid, chat) => {
@@ -107,15 +111,10 @@ export function createMetrics(core: Core) {
     registry,
     /** Times one acknowledged request; each namespace's dispatcher calls it for every one. */
     timeRequest(namespace: string, event: string): () => void {
-      // One labelled child per event, kept: the hot path neither builds nor hashes a label object.
-      const key = `${namespace} ${event}`;
-      let child = deliveryByEvent.get(key);
-      if (!child) {
-        child = delivery.labels({ namespace, event });
-        deliveryByEvent.set(key, child);
-      }
+      const timed = kept(deliveryByEvent, `${namespace} ${event}`, () =>
+        delivery.labels({ namespace, event }),
+      );
       const started = performance.now();
-      const timed = child;
       return () => timed.observe((performance.now() - started) / 1000);
     },
     /** Counts the connections of `server`'s namespaces (read when /metrics is scraped). */

@@ -2,8 +2,8 @@
  * The bot runner: drives executions of a Flex Flow's bot flow on its channels. It loads and
  * saves execution state around each pure `step`, has the effects the engine asks for done
  * (messages as the bot, HTTP requests, the hand-over to an agent, timers: effects.ts), and
- * feeds their outcomes back. Steps of one execution run one at a time; the version check on save keeps
- * two nodes from writing over each other. Effects are recorded before they run (a bot message
+ * feeds their outcomes back. Steps of one execution run one at a time; the version check on
+ * save keeps two nodes from writing over each other. Effects are recorded before they run (a bot message
  * with the step that sends it, in one transaction: step-writer.ts) and are each idempotent, so
  * after a crash they are done again, never twice in the store.
  */

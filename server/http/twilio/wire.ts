@@ -141,19 +141,14 @@ export class Form {
  * may hold as a field of its own): noted from the raw body, so the field is refused as any
  * other field Parley does not read.
  */
-const droppedFields = new WeakMap<object, string>();
+const namingProto = new WeakSet<object>();
 export function noteDroppedFields(req: object, _res: unknown, body: Buffer): void {
-  for (const key of new URLSearchParams(body.toString('utf8')).keys()) {
-    if (key === '__proto__') {
-      droppedFields.set(req, key);
-      return;
-    }
-  }
+  if (new URLSearchParams(body.toString('utf8')).has('__proto__')) namingProto.add(req);
 }
 
 function formBody(req: Request): Record<string, unknown> {
-  const dropped = droppedFields.get(req);
-  if (dropped) throw invalid(`body.${dropped}`, `${dropped} is not a parameter of this resource in Parley`);
+  if (namingProto.has(req))
+    throw invalid('body.__proto__', '__proto__ is not a parameter of this resource in Parley');
   const length = Number(req.get('content-length') ?? 0);
   if (
     !req.body ||

@@ -7,11 +7,12 @@
  *
  * Order within a channel: a batch numbers a channel's messages in the order they were sent, and
  * a channel with a batch in flight gets no other until that one has committed, so messages sent
- * one after the other to a channel are stored in that order. A statement locks its channels in sid order
- * before it writes, as every other write that locks several channels does (erasure, retention),
- * so none of them can wait on another in a circle.
+ * one after the other to a channel are stored in that order. A statement locks its channels in
+ * sid order before it writes, as every other write that locks several channels does (erasure,
+ * retention), so none of them can wait on another in a circle.
  */
 import pg from 'pg';
+import { groupBy } from '../../group-by.ts';
 import type { MemberMessage, PostOutcome } from '../repositories.ts';
 import { type Row, toMessage } from '../rows.ts';
 import type { Deps } from './db.ts';
@@ -23,9 +24,9 @@ const MAX_IN_FLIGHT = 4;
 /**
  * One statement for many posts: `$1` a JSON array with one element per post, itself an array
  * of the new message's sid, the channel, the author, the body, the attributes (JSON text) and
- * the clientId; `$2` the date of them all. One row per post comes back, in the
- * order given. One JSON text costs the driver one native call, where seven arrays cost it an
- * escaped array literal each. Exported for the test of its plan.
+ * the clientId; `$2` the date of them all. One row per post comes back, in the order given.
+ * One JSON text costs the driver one native call, where seven arrays cost it an escaped array
+ * literal each. Exported for the test of its plan.
  */
 export const POST_BATCH = `
   WITH input AS (
@@ -196,14 +197,8 @@ export function createPostBatcher(
         return;
       }
       // Each channel's posts one after the other, in the order sent.
-      const byChannel = new Map<string, Pending[]>();
-      for (const pending of batch) {
-        const posts = byChannel.get(pending.input.channelSid);
-        if (posts) posts.push(pending);
-        else byChannel.set(pending.input.channelSid, [pending]);
-      }
       await Promise.all(
-        [...byChannel.values()].map(async (posts) => {
+        [...groupBy(batch, (pending) => pending.input.channelSid).values()].map(async (posts) => {
           for (const pending of posts) await single(pending.input).then(pending.resolve, pending.reject);
         }),
       );
