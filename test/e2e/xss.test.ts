@@ -171,7 +171,7 @@ describe('the XSS corpus through the whole stack', () => {
     await desk.getByRole('textbox', { name: 'Password' }).fill('agent');
     await desk.getByRole('button', { name: 'Sign in' }).click();
     const activity = desk.getByRole('combobox', { name: 'Activity' });
-    await expect.poll(() => activity.isEnabled()).toBe(true);
+    await expect.poll(() => activity.isEnabled(), { timeout: 15_000 }).toBe(true);
     await activity.selectOption('Available');
 
     // A visitor on the shop opens the widget and writes; the agent accepts on the desktop.
