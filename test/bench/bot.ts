@@ -4,6 +4,7 @@
  * message costs the bot's step, its reply and the execution's save.
  */
 import type { Socket } from 'socket.io-client';
+import { createClientId } from '../../widget/client/outbox.ts';
 import { answeringFlow } from '../helpers/flows.ts';
 import { connect, inBatches, openChannels, taskFlexFlow } from './setup.ts';
 
@@ -76,7 +77,7 @@ export async function botVisitors(url: string, count: number): Promise<BotVisito
         });
       },
     };
-    await visitor.exchange('hello', 'hello');
+    await visitor.exchange(createClientId(), 'hello');
     return visitor;
   });
 }
@@ -88,7 +89,7 @@ export async function runExchanges(visitors: BotVisitor[], total: number, tag: s
     visitors.map(async (v, p) => {
       while (sent < total) {
         const n = sent++;
-        await v.exchange(`${tag}-${n}`, `${tag} ${p} ${n}`);
+        await v.exchange(createClientId(), `${tag} ${p} ${n}`);
       }
     }),
   );

@@ -1,4 +1,8 @@
-/** Latency and throughput of sender → receiver delivery over pairs of sockets. */
+/**
+ * Latency and throughput of sender → receiver delivery over pairs of sockets. Each message gets
+ * a client id as the widget makes them.
+ */
+import { createClientId } from '../../widget/client/outbox.ts';
 import type { Pair } from './setup.ts';
 
 const quantile = (sorted: number[], q: number) =>
@@ -38,7 +42,7 @@ export async function measureLatency(pairs: Pair[], total: number, tag: string) 
         const body = `${tag} ${p} ${n}`;
         const arrived = delivered.expect(body);
         const started = performance.now();
-        pair.send(`${tag}-${n}`, body, () => {});
+        pair.send(createClientId(), body, () => {});
         await arrived;
         samples.push(performance.now() - started);
       }
@@ -59,7 +63,7 @@ export async function measureThroughput(pairs: Pair[], total: number, tag: strin
       Array.from({ length: perPair }, (_, i) => {
         const body = `${tag} ${p} ${i}`;
         const arrived = delivered.expect(body);
-        const acked = new Promise<void>((resolve) => pair.send(`${tag}-${i}`, body, resolve));
+        const acked = new Promise<void>((resolve) => pair.send(createClientId(), body, resolve));
         return Promise.all([arrived, acked]);
       }),
     ),

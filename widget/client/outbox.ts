@@ -38,9 +38,12 @@ export function createOutbox(flexFlowSid: string, local: () => KeyValue): Outbox
   };
 }
 
-/** A fresh clientId; randomUUID is missing on insecure origins, so fall back to random bits. */
+/**
+ * A fresh clientId: the time first (base 36, fixed width, so later ids sort after earlier ones),
+ * then random bits. Ids that grow with time keep the server's index of them compact (see
+ * docs/api.md, Delivery). randomUUID is missing on insecure origins, so fall back to Math.random.
+ */
 export function createClientId(): string {
-  return (
-    globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
-  );
+  const random = globalThis.crypto?.randomUUID?.() ?? Math.random().toString(36).slice(2);
+  return `${Date.now().toString(36).padStart(9, '0')}-${random}`;
 }

@@ -47,7 +47,7 @@ function createMessageWriter({ db, clock, newSid }: Deps) {
     .prepare(
       `INSERT INTO messages (sid, channel_sid, idx, from_identity, author_role, author_name, body, attributes, client_id, date_created)
      VALUES (?, ?, (SELECT last_message_index + 1 FROM channels WHERE sid = ?), ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (channel_sid, client_id) DO NOTHING
+     ON CONFLICT (client_id, channel_sid) WHERE client_id IS NOT NULL DO NOTHING
      RETURNING idx`,
     )
     .pluck();

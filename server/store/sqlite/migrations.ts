@@ -585,9 +585,56 @@ const migrations: { version: number; sql: string }[] = [
       UPDATE executions SET state = json_remove(state, '$.log') WHERE json_type(state, '$.log') IS NOT NULL;
     `,
   },
+  {
+    // Messages (170–179): the client ids are looked up by an index keyed on the id first, and
+    // only messages that have one are in it. Keyed on the channel first, each chat's newest
+    // entry sat on a page of its own, and a commit of messages from many chats wrote one such
+    // page per chat; ids that grow with time (the widget's and the desk's do) now fill the same
+    // few pages. Same uniqueness: one client id per channel. A table constraint cannot be
+    // dropped in SQLite, so the table is copied (keeping every rowid, which the search index
+    // refers to) and its search triggers made again as migration 131 left them.
+    version: 170,
+    sql: `
+      CREATE TABLE messages_new (
+        sid TEXT PRIMARY KEY,
+        channel_sid TEXT NOT NULL REFERENCES channels(sid),
+        idx INTEGER NOT NULL,
+        from_identity TEXT NOT NULL,
+        author_role TEXT NOT NULL,
+        author_name TEXT NOT NULL,
+        body TEXT NOT NULL,
+        attributes TEXT NOT NULL DEFAULT '{}',
+        client_id TEXT,
+        date_created TEXT NOT NULL,
+        UNIQUE (channel_sid, idx)
+      );
+      INSERT INTO messages_new (rowid, sid, channel_sid, idx, from_identity, author_role, author_name, body, attributes, client_id, date_created)
+        SELECT rowid, sid, channel_sid, idx, from_identity, author_role, author_name, body, attributes, client_id, date_created
+        FROM messages ORDER BY rowid;
+      DROP TABLE messages;
+      ALTER TABLE messages_new RENAME TO messages;
+      CREATE UNIQUE INDEX messages_client_id ON messages (client_id, channel_sid) WHERE client_id IS NOT NULL;
+      CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN new.author_role <> 'system' BEGIN
+        INSERT INTO messages_fts_pending (message_rowid) VALUES (new.rowid);
+      END;
+      CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, body)
+          SELECT 'delete', old.rowid, old.body WHERE old.author_role <> 'system'
+            AND NOT EXISTS (SELECT 1 FROM messages_fts_pending WHERE message_rowid = old.rowid);
+        DELETE FROM messages_fts_pending WHERE message_rowid = old.rowid;
+      END;
+      CREATE TRIGGER messages_fts_update AFTER UPDATE OF body, author_role ON messages
+        WHEN NOT EXISTS (SELECT 1 FROM messages_fts_pending WHERE message_rowid = old.rowid) BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, body)
+          SELECT 'delete', old.rowid, old.body WHERE old.author_role <> 'system';
+        INSERT INTO messages_fts (rowid, body) SELECT new.rowid, new.body WHERE new.author_role <> 'system';
+      END;
+    `,
+  },
 ];
 
-export function migrate(db: Database.Database): void {
+/** Runs every migration not yet applied (up to `upTo`, for tests of a migration). */
+export function migrate(db: Database.Database, upTo = Number.POSITIVE_INFINITY): void {
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
   );
@@ -598,7 +645,7 @@ export function migrate(db: Database.Database): void {
       .map((row) => (row as { version: number }).version),
   );
   for (const { version, sql } of migrations) {
-    if (applied.has(version)) continue;
+    if (applied.has(version) || version > upTo) continue;
     db.transaction(() => {
       db.exec(sql);
       db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(

@@ -20,8 +20,13 @@ export function saveOutbox(outbox: PendingMessage[], storage: Storage = sessionS
   else storage.setItem(OUTBOX_KEY, JSON.stringify(outbox));
 }
 
-/** A unique id that works without a secure context (crypto.randomUUID needs one). */
+/**
+ * A unique id that works without a secure context (crypto.randomUUID needs one): the time first
+ * (base 36, fixed width), then 128 random bits, so the ids grow with time as the server's index
+ * of them prefers (see docs/api.md, Delivery).
+ */
 export function createClientId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return `ag-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  const random = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `ag-${Date.now().toString(36).padStart(9, '0')}-${random}`;
 }
