@@ -380,9 +380,11 @@ describe('fuzzing the REST API', () => {
       );
       expect(oversize.status).toBe(413);
       if (!route.form) continue;
-      // Each names a field no resource reads. (Not `=x`, which names none: an empty form, valid
-      // where every field is optional.) `__proto__`, which the parser drops, is refused too.
+      // Each names a field no resource reads. `__proto__` and a field with no name (`=x`),
+      // which the parser drops, are refused too.
       for (const raw of [
+        '=x',
+        '=',
         '%',
         '%E0%A4%A',
         'Colour=blue',

@@ -137,18 +137,23 @@ export class Form {
 }
 
 /**
- * The forms that named a field the parser drops without a word (`__proto__`, which no object
- * may hold as a field of its own): noted from the raw body, so the field is refused as any
- * other field Parley does not read.
+ * The field of each form that the parser drops without a word: `__proto__` (which no object may
+ * hold as a field of its own) or one with no name (`=x`). Noted from the raw body, so the form
+ * is refused as one naming any other field Parley does not read.
  */
-const namingProto = new WeakSet<object>();
+const droppedField = new WeakMap<object, string>();
 export function noteDroppedFields(req: object, _res: unknown, body: Buffer): void {
-  if (new URLSearchParams(body.toString('utf8')).has('__proto__')) namingProto.add(req);
+  const fields = new URLSearchParams(body.toString('utf8'));
+  if (fields.has('__proto__')) droppedField.set(req, '__proto__');
+  else if (fields.has('')) droppedField.set(req, '');
 }
 
 function formBody(req: Request): Record<string, unknown> {
-  if (namingProto.has(req))
+  const dropped = droppedField.get(req);
+  if (dropped === '__proto__')
     throw invalid('body.__proto__', '__proto__ is not a parameter of this resource in Parley');
+  if (dropped === '')
+    throw invalid('body', 'a field has no name (as in "=x"): name it, or leave it out of the form');
   const length = Number(req.get('content-length') ?? 0);
   if (
     !req.body ||
