@@ -117,14 +117,8 @@ export function createConversations({ store, events, onCustomerMessage }: Conver
       return { message, created };
     },
 
-    /**
-     * Announces a message stored along with other writes (a bot's reply, saved with its
-     * execution's step): its author typing, as before any bot message, then the message. The
-     * author's name and role come with the message, so nothing is read.
-     */
+    /** Announces a message stored along with other writes (a bot's reply, saved with its execution's step). */
     announce(message: Message) {
-      const { channelSid, from: identity, authorName: friendlyName, authorRole: role } = message;
-      events.emit('typing', { channelSid, identity, friendlyName, role });
       events.emit('message.created', message);
     },
 

@@ -167,6 +167,48 @@ const lookupFlow = (url: string) => ({
 });
 
 describe('make-http-request', () => {
+  it('shows the bot typing while the request is out, and sends its messages without', async () => {
+    let release: () => void = () => {};
+    const arrived = new Promise<void>((resolveArrival) => {
+      receiver = createServer((_req, res) => {
+        // Answered once the test has seen what the visitor sees while the request is out.
+        release = () =>
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"shipped"}');
+        resolveArrival();
+      });
+    });
+    await new Promise<void>((r) => receiver?.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(receiver?.address() as AddressInfo).port}/orders`;
+    const typing: string[] = [];
+    await botChat({
+      initial_state: 'Trigger',
+      states: [
+        trigger('hello'),
+        { ...say('hello', 'Looking it up'), transitions: [{ event: 'sent', next: 'lookup' }] },
+        lookupFlow(url).states[1],
+        say('found', 'Your order is {{ widgets.lookup.parsed.status }}'),
+        say('sorry', 'Sorry, the order service is not reachable'),
+      ],
+    });
+    const socket = visitor as VisitorSocket;
+    socket.on('typing:start', (event: { identity: string; role: string }) =>
+      typing.push(`${event.role} ${event.identity}`),
+    );
+    const bodies: string[] = [];
+    socket.on('message:new', (m: MessageDTO) => {
+      if (m.authorRole === 'bot') bodies.push(m.body);
+    });
+    const answered = next<MessageDTO>(socket, 'message:new', (m) => m.body.startsWith('Your order'));
+    await request(socket, 'message:send', { clientId: 'c-1', body: '10001' });
+    // The message before the request came without typing; the request, with it.
+    await arrived;
+    await expect.poll(() => typing).toEqual(['bot bot']);
+    expect(bodies).toEqual(['Looking it up']);
+    release();
+    expect((await answered).body).toBe('Your order is shipped');
+    expect(typing).toEqual(['bot bot']);
+  });
+
   it('keeps visitor text inside the path segment it was written into', async () => {
     const service = await startReceiver();
     await botChat(lookupFlow(`${service.url}/orders/{{ trigger.message.Body }}?lang=en`));

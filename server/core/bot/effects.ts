@@ -94,7 +94,6 @@ export function createEffects({
     switch (effect.type) {
       case 'sendMessage': {
         try {
-          await conversations.typing(channelSid, BOT_IDENTITY);
           const { message } = await conversations.post({
             channelSid,
             from: BOT_IDENTITY,
@@ -108,9 +107,13 @@ export function createEffects({
           return { outcome: 'failed', outputs: { error: (err as Error).message } };
         }
       }
+      // Work the visitor waits for: they see the bot typing meanwhile (its messages come at
+      // once, so they go without).
       case 'httpRequest':
+        await showTyping(execution);
         return performHttpRequest(effect, baseUrl(), egress);
       case 'runFunction':
+        await showTyping(execution);
         return performRunFunction(effect, {
           functionsDir,
           egress,
@@ -132,6 +135,15 @@ export function createEffects({
         if (channel.status === 'active') await routing.endByBot(channel);
         return { outcome: 'ended' };
       }
+    }
+  }
+
+  /** The bot typing in the execution's chat; a store that fails here fails no effect. */
+  async function showTyping(execution: Execution) {
+    try {
+      await conversations.typing(execution.channelSid, BOT_IDENTITY);
+    } catch (err) {
+      log.warn({ err, executionSid: execution.sid }, 'bot typing not shown');
     }
   }
 
