@@ -169,16 +169,18 @@ const lookupFlow = (url: string) => ({
 describe('make-http-request', () => {
   it('shows the bot typing while the request is out, and sends its messages without', async () => {
     let release: () => void = () => {};
-    const arrived = new Promise<void>((resolveArrival) => {
-      receiver = createServer((_req, res) => {
-        // Answered once the test has seen what the visitor sees while the request is out.
-        release = () =>
-          res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"shipped"}');
-        resolveArrival();
-      });
+    let arrival: () => void = () => {};
+    const arrived = new Promise<void>((resolve) => {
+      arrival = resolve;
     });
-    await new Promise<void>((r) => receiver?.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(receiver?.address() as AddressInfo).port}/orders`;
+    const service = createServer((_req, res) => {
+      // Answered once the test has seen what the visitor sees while the request is out.
+      release = () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"shipped"}');
+      arrival();
+    });
+    receiver = service;
+    await new Promise<void>((r) => service.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(service.address() as AddressInfo).port}/orders`;
     const typing: string[] = [];
     await botChat({
       initial_state: 'Trigger',
