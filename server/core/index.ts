@@ -9,7 +9,7 @@ import type { Activity } from '../protocol.ts';
 import type { FileStorage } from '../store/files/types.ts';
 import type { Store } from '../store/types.ts';
 import { createAgents } from './agents.ts';
-import { BOT_TIMEOUT_KIND, type BotRunner, createBotRunner } from './bot/runner.ts';
+import { BOT_RECOVER_KIND, BOT_TIMEOUT_KIND, type BotRunner, createBotRunner } from './bot/runner.ts';
 import { createChannelAdmin } from './channel-admin.ts';
 import { createConversations } from './conversations.ts';
 import { createEgressPolicy, type EgressOptions } from './egress.ts';
@@ -211,6 +211,7 @@ export function createCore({
     handlers: {
       ...routing.timerHandlers,
       [BOT_TIMEOUT_KIND]: (ref) => bot.onTimeout(ref),
+      [BOT_RECOVER_KIND]: (ref) => bot.onRecoverTimer(ref),
       [RETENTION_KIND]: () => retention.onTimer(),
     },
     onError: (err, timer) => log.error({ err, timer }, 'timer failed'),

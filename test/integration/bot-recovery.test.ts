@@ -10,8 +10,11 @@
  * stepped it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Core, createCore } from '../../server/core/index.ts';
@@ -45,6 +48,7 @@ const FLOW = {
 const ECHO = answeringFlow('You said {{ trigger.message.Body }}; and?');
 
 const dirs: string[] = [];
+const services: Server[] = [];
 const running: { core: Core; store: Store }[] = [];
 /** Stores standing for another node, with no core of their own. */
 const others: Store[] = [];
@@ -54,17 +58,26 @@ afterEach(async () => {
     await store.close();
   }
   for (const store of others.splice(0)) await store.close();
+  for (const server of services.splice(0)) {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A core on the SQLite file, with the store `wrap` makes of it (one that fails where a test says). */
-function start(file: string, wrap: (store: Store) => Store = (store) => store) {
+/**
+ * A core on the SQLite file, with the store `wrap` makes of it (one that fails where a test
+ * says), and `clock` if given (a node whose time a test moves on).
+ */
+function start(file: string, wrap: (store: Store) => Store = (store) => store, clock?: () => Date) {
   const store = createSqliteStore({ file });
   const core = createCore({
     store: wrap(store),
     secret: 'unit-test-secret-0123456789',
     log: pino({ level: 'silent' }),
     timerIntervalMs: 20,
+    egress: { allowLoopback: true },
+    ...(clock && { clock }),
   });
   core.start();
   running.push({ core, store });
@@ -203,6 +216,109 @@ describe('recovery after a restart', () => {
       `${execution.sid}|${execution.state.waiting?.waitId}`,
     ]);
     await other.stop();
+  });
+});
+
+/** A service that holds every request until the test lets it answer. */
+async function heldService() {
+  const held: (() => void)[] = [];
+  const server = createServer((_req, res) =>
+    held.push(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"shipped"}')),
+  );
+  services.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/orders`,
+    requests: () => held.length,
+    answer: () => {
+      for (const answer of held) answer();
+    },
+  };
+}
+
+const lookupFlow = (url: string) => ({
+  initial_state: 'Trigger',
+  states: [
+    {
+      name: 'Trigger',
+      type: 'trigger',
+      properties: {},
+      transitions: [{ event: 'incomingMessage', next: 'lookup' }],
+    },
+    {
+      name: 'lookup',
+      type: 'make-http-request',
+      properties: { method: 'GET', url, content_type: 'application/json' },
+      transitions: [
+        { event: 'success', next: 'found' },
+        { event: 'failed', next: 'sorry' },
+      ],
+    },
+    say('found', 'Your order is {{ widgets.lookup.parsed.status }}'),
+    say('sorry', 'Sorry'),
+  ],
+});
+
+/** Node A makes the bot's HTTP request (held); node B starts meanwhile, its clock `now()`. */
+async function requestUnderWay(now: () => number) {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-bot-inflight-'));
+  dirs.push(dir);
+  const file = join(dir, 'parley.db');
+  const service = await heldService();
+  const a = start(file);
+  const { channelSid, identity } = await studioChat(a.core, a.store, lookupFlow(service.url));
+  void a.core.conversations.post({ channelSid, from: identity, body: 'where is 10001?' });
+  await expect.poll(service.requests).toBe(1);
+  const b = start(file, undefined, () => new Date(now()));
+  await b.core.idle();
+  const recoverTimers = () => {
+    const raw = new Database(file, { readonly: true });
+    const n = raw.prepare("SELECT count(*) FROM timers WHERE kind = 'bot.recover'").pluck().get();
+    raw.close();
+    return n;
+  };
+  return { a, b, service, channelSid, recoverTimers };
+}
+
+describe('recovery while another node does the effects', () => {
+  it('leaves an HTTP request under way on another node to a timer, and makes it then if still not done', async () => {
+    let offset = 0;
+    const { a, service, channelSid, recoverTimers } = await requestUnderWay(() => Date.now() + offset);
+    // Node B found the request recorded a moment ago: it may be under way (it is), so not again.
+    expect(service.requests()).toBe(1);
+    expect(recoverTimers()).toBe(1);
+    // Past the longest a request may take, node A has still not recorded an outcome: B makes it.
+    offset = 31_000;
+    await expect.poll(service.requests, { timeout: 5000 }).toBe(2);
+    service.answer();
+    // Both got an answer; one of them steps the execution on, and the bot answers once.
+    await expect
+      .poll(() => transcript(a.store, channelSid), { timeout: 5000 })
+      .toEqual(['0 customer: where is 10001?', '1 bot: Your order is shipped']);
+    await Promise.all(running.map(({ core }) => core.idle()));
+    expect(await transcript(a.store, channelSid)).toHaveLength(2);
+  });
+
+  it('makes nothing when the node that made the request has recorded its outcome', async () => {
+    let offset = 0;
+    const { a, b, service, channelSid, recoverTimers } = await requestUnderWay(() => Date.now() + offset);
+    service.answer();
+    await a.core.idle();
+    expect(await transcript(a.store, channelSid)).toEqual([
+      '0 customer: where is 10001?',
+      '1 bot: Your order is shipped',
+    ]);
+    offset = 31_000;
+    await expect.poll(recoverTimers, { timeout: 5000 }).toBe(0);
+    await b.core.idle();
+    expect(service.requests()).toBe(1);
+    expect(await transcript(a.store, channelSid)).toHaveLength(2);
+  });
+
+  it('makes a request recorded longer ago than any takes at once', async () => {
+    const { service } = await requestUnderWay(() => Date.now() + 31_000);
+    expect(service.requests()).toBe(2);
+    service.answer();
   });
 });
 

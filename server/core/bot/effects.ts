@@ -18,6 +18,21 @@ import { botMessageAttributes, effectClientId, waitTimerRef } from './step-write
 import type { Effect } from './widgets/types.ts';
 
 export const BOT_TIMEOUT_KIND = 'bot.timeout';
+/** Kind of the timer that recovers, later, effects another node may still be doing. */
+export const BOT_RECOVER_KIND = 'bot.recover';
+
+/**
+ * How long after effects are recorded another node may still be doing them: longer than an
+ * HTTP request may take (10 s) or a function (10 s waiting for a turn, 10 s running), with room
+ * for nodes' clocks a few seconds apart. Recovery leaves an execution whose recorded HTTP
+ * request or function is younger than this until it is this old.
+ */
+export const EFFECTS_IN_FLIGHT_MS = 30_000;
+
+/** Effects that reach outside Parley: done twice, they may do their work twice. */
+export const reachesOutside = (effect: Effect) =>
+  effect.type === 'httpRequest' || effect.type === 'runFunction';
+
 export const BOT_IDENTITY = 'bot';
 
 export interface EffectDeps {

@@ -5,19 +5,29 @@
  * feeds their outcomes back. Steps of one execution run one at a time; the version check on
  * save keeps two nodes from writing over each other. Effects are recorded before they run (a bot message
  * with the step that sends it, in one transaction: step-writer.ts) and are each idempotent, so
- * after a crash they are done again, never twice in the store.
+ * after a crash they are done again, never twice in the store. A request to a service outside
+ * (an HTTP request, a function) is made again only if the crash may have cut it off: see
+ * `recoverEffects`.
  */
 import { notFound, ParleyError } from '../../errors.ts';
 import type { Channel, Contact, Execution, FlexFlow, Message } from '../../store/types.ts';
 import type { FlowDefinition } from './definition.ts';
-import { BOT_IDENTITY, BOT_TIMEOUT_KIND, createEffects, type EffectDeps } from './effects.ts';
+import {
+  BOT_IDENTITY,
+  BOT_RECOVER_KIND,
+  BOT_TIMEOUT_KIND,
+  createEffects,
+  EFFECTS_IN_FLIGHT_MS,
+  type EffectDeps,
+  reachesOutside,
+} from './effects.ts';
 import { type EngineEvent, newExecution, step } from './engine.ts';
 import { inboundOf, requestContext } from './inbound.ts';
 import { createSavedExecutions } from './saved-executions.ts';
 import { createStepWriter, timerOfWait } from './step-writer.ts';
 import { loadSubflows } from './subflows.ts';
 
-export { BOT_TIMEOUT_KIND };
+export { BOT_RECOVER_KIND, BOT_TIMEOUT_KIND };
 
 const DEFAULT_BOT_NAME = 'Parley Bot';
 
@@ -116,6 +126,34 @@ export function createBotRunner(deps: BotRunnerDeps) {
     });
     await drive(execution.sid, 'type' in event ? { ...event, executionSid: execution.sid } : event);
     return (await store.executions.get(execution.sid)) as Execution;
+  }
+
+  /**
+   * Redoes the effects recorded with the execution at `version`; resolves with the event its
+   * widget resumes with, if any. The execution is read again: a visitor's message may have
+   * stepped it since it was listed, here or on another node, and that step's effects are done
+   * by whoever took it (done here from the old copy, they would be done again: a wait's timer
+   * set again after the wait was left). An HTTP request or function recorded less than
+   * EFFECTS_IN_FLIGHT_MS ago may still be under way on the node that recorded it, and would
+   * reach its service twice: while `waitForOthers`, it is left to a `bot.recover` timer due
+   * when that node would be done with it (by then the version has moved on, or that node is
+   * gone). A crash can cut a request off after the service got it, so a request is made again
+   * at most once per crash: at least once, as any client's retry.
+   */
+  async function recoverEffects(sid: string, version: number, waitForOthers: boolean) {
+    const execution = await store.executions.get(sid);
+    if (execution?.version !== version) return null;
+    const recorded = Date.parse(execution.dateUpdated);
+    if (
+      waitForOthers &&
+      execution.pendingEffects.some(reachesOutside) &&
+      clock().getTime() - recorded < EFFECTS_IN_FLIGHT_MS
+    ) {
+      const due = new Date(recorded + EFFECTS_IN_FLIGHT_MS).toISOString();
+      await store.timers.schedule(BOT_RECOVER_KIND, `${sid}|${version}`, due);
+      return null;
+    }
+    return (await performEffects(execution, true)).next;
   }
 
   /**
@@ -227,6 +265,14 @@ export function createBotRunner(deps: BotRunnerDeps) {
       if (executionSid && waitId) await drive(executionSid, { kind: 'timeout', waitId });
     },
 
+    /** The `bot.recover` timer fired: the effects left to it are done now, unless done meanwhile. */
+    async onRecoverTimer(ref: string) {
+      const [executionSid, version] = ref.split('|');
+      if (!executionSid || !version) return;
+      const next = await serialize(executionSid, () => recoverEffects(executionSid, Number(version), false));
+      if (next) await drive(executionSid, next);
+    },
+
     /** After a restart: redo effects that were recorded but maybe not done. */
     async recover() {
       // The steps that resume after recovered effects, run once their queue is free (they take
@@ -235,17 +281,11 @@ export function createBotRunner(deps: BotRunnerDeps) {
       for (const listed of await store.executions.listWithPendingEffects()) {
         const failed = (err: unknown) => log.error({ err, executionSid: listed.sid }, 'bot recovery failed');
         await serialize(listed.sid, async () => {
-          // Read again: a visitor's message may have stepped it since it was listed, here or on
-          // another node, and that step's effects are done by whoever took it. Done here from
-          // the old copy, the old effects would be done again (a wait's timer set again after
-          // the wait was left).
-          const execution = await store.executions.get(listed.sid);
-          if (execution?.version !== listed.version) return;
-          const { next } = await performEffects(execution, true);
+          const next = await recoverEffects(listed.sid, listed.version, true);
           if (next)
             resumed.push(
               Promise.resolve()
-                .then(() => drive(execution.sid, next))
+                .then(() => drive(listed.sid, next))
                 .catch(failed),
             );
           // One execution that cannot be recovered does not keep the others from it.
