@@ -4,10 +4,8 @@
  * (messages as the bot, HTTP requests, the hand-over to an agent, timers: effects.ts), and
  * feeds their outcomes back. Steps of one execution run one at a time; the version check on
  * save keeps two nodes from writing over each other. Effects are recorded before they run (a bot message
- * with the step that sends it, in one transaction: step-writer.ts) and are each idempotent, so
- * after a crash they are done again, never twice in the store. A request to a service outside
- * (an HTTP request, a function) is made again only if the crash may have cut it off: see
- * `recoverEffects`.
+ * with the step that sends it, in one transaction: step-writer.ts), so after a crash they are
+ * done again (recovery.ts).
  */
 import { notFound, ParleyError } from '../../errors.ts';
 import type { Channel, Contact, Execution, FlexFlow, Message } from '../../store/types.ts';
@@ -17,12 +15,11 @@ import {
   BOT_RECOVER_KIND,
   BOT_TIMEOUT_KIND,
   createEffects,
-  EFFECTS_IN_FLIGHT_MS,
   type EffectDeps,
-  reachesOutside,
 } from './effects.ts';
 import { type EngineEvent, newExecution, step } from './engine.ts';
 import { inboundOf, requestContext } from './inbound.ts';
+import { createRecovery } from './recovery.ts';
 import { createSavedExecutions } from './saved-executions.ts';
 import { createStepWriter, timerOfWait } from './step-writer.ts';
 import { loadSubflows } from './subflows.ts';
@@ -129,34 +126,6 @@ export function createBotRunner(deps: BotRunnerDeps) {
   }
 
   /**
-   * Redoes the effects recorded with the execution at `version`; resolves with the event its
-   * widget resumes with, if any. The execution is read again: a visitor's message may have
-   * stepped it since it was listed, here or on another node, and that step's effects are done
-   * by whoever took it (done here from the old copy, they would be done again: a wait's timer
-   * set again after the wait was left). An HTTP request or function recorded less than
-   * EFFECTS_IN_FLIGHT_MS ago may still be under way on the node that recorded it, and would
-   * reach its service twice: while `waitForOthers`, it is left to a `bot.recover` timer due
-   * when that node would be done with it (by then the version has moved on, or that node is
-   * gone). A crash can cut a request off after the service got it, so a request is made again
-   * at most once per crash: at least once, as any client's retry.
-   */
-  async function recoverEffects(sid: string, version: number, waitForOthers: boolean) {
-    const execution = await store.executions.get(sid);
-    if (execution?.version !== version) return null;
-    const recorded = Date.parse(execution.dateUpdated);
-    if (
-      waitForOthers &&
-      execution.pendingEffects.some(reachesOutside) &&
-      clock().getTime() - recorded < EFFECTS_IN_FLIGHT_MS
-    ) {
-      const due = new Date(recorded + EFFECTS_IN_FLIGHT_MS).toISOString();
-      await store.timers.schedule(BOT_RECOVER_KIND, `${sid}|${version}`, due);
-      return null;
-    }
-    return (await performEffects(execution, true)).next;
-  }
-
-  /**
    * Steps the execution with `event`, then performs effects and steps on their outcomes.
    * `known` is a copy the caller holds (just read, or saved here before): the first step starts
    * from it, or from a later copy saved here meanwhile. A copy that proves stale (its save
@@ -204,6 +173,8 @@ export function createBotRunner(deps: BotRunnerDeps) {
       return true;
     });
   }
+
+  const recovery = createRecovery({ store, clock, log, performEffects, serialize, drive });
 
   return {
     /** A customer wrote on a studio channel with no agent on it: start or continue the bot. */
@@ -265,34 +236,11 @@ export function createBotRunner(deps: BotRunnerDeps) {
       if (executionSid && waitId) await drive(executionSid, { kind: 'timeout', waitId });
     },
 
-    /** The `bot.recover` timer fired: the effects left to it are done now, unless done meanwhile. */
-    async onRecoverTimer(ref: string) {
-      const [executionSid, version] = ref.split('|');
-      if (!executionSid || !version) return;
-      const next = await serialize(executionSid, () => recoverEffects(executionSid, Number(version), false));
-      if (next) await drive(executionSid, next);
-    },
+    /** The `bot.recover` timer fired: see recovery.ts. */
+    onRecoverTimer: (ref: string) => recovery.onTimer(ref),
 
-    /** After a restart: redo effects that were recorded but maybe not done. */
-    async recover() {
-      // The steps that resume after recovered effects, run once their queue is free (they take
-      // it too); recovery ends when they have, so the core's idle() and stop() wait for them.
-      const resumed: Promise<unknown>[] = [];
-      for (const listed of await store.executions.listWithPendingEffects()) {
-        const failed = (err: unknown) => log.error({ err, executionSid: listed.sid }, 'bot recovery failed');
-        await serialize(listed.sid, async () => {
-          const next = await recoverEffects(listed.sid, listed.version, true);
-          if (next)
-            resumed.push(
-              Promise.resolve()
-                .then(() => drive(listed.sid, next))
-                .catch(failed),
-            );
-          // One execution that cannot be recovered does not keep the others from it.
-        }).catch(failed);
-      }
-      await Promise.all(resumed);
-    },
+    /** After a restart: redo effects that were recorded but maybe not done (recovery.ts). */
+    recover: () => recovery.recover(),
 
     /** Ends the channel's execution (the janitor, a chat ended by the customer). */
     async endForChannel(channelSid: string, reason: string) {
