@@ -8,6 +8,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'socket.io-client';
+import { lookupFlow } from '../helpers/flows.ts';
 import { type Attack, type Attacker, ask, botFlexFlow, connectSocket, nextEvent, openChat } from './tools.ts';
 
 const trigger = (next: string) => ({
@@ -100,24 +101,6 @@ async function internalService(host: string) {
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }
-
-const lookupFlow = (url: string) => ({
-  initial_state: 'Trigger',
-  states: [
-    trigger('lookup'),
-    {
-      name: 'lookup',
-      type: 'make-http-request',
-      properties: { method: 'GET', url, content_type: 'application/json' },
-      transitions: [
-        { event: 'success', next: 'found' },
-        { event: 'failed', next: 'sorry' },
-      ],
-    },
-    say('found', 'Your order is {{ widgets.lookup.parsed.status }}'),
-    say('sorry', 'Sorry, the order service is not reachable'),
-  ],
-});
 
 const ESCAPES = [
   '../admin/users?delete=all#',

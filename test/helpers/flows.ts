@@ -29,3 +29,38 @@ export function answeringFlow(body: string) {
     ],
   };
 }
+
+/**
+ * Looks the visitor's order up with a GET of `url` (a `make-http-request`, which may use
+ * Liquid) and says the parsed `status`, or that the service is not reachable.
+ */
+export function lookupFlow(url: string) {
+  const say = (name: string, body: string) => ({
+    name,
+    type: 'send-message',
+    properties: { body },
+    transitions: [],
+  });
+  return {
+    initial_state: 'Trigger',
+    states: [
+      {
+        name: 'Trigger',
+        type: 'trigger',
+        properties: {},
+        transitions: [{ event: 'incomingMessage', next: 'lookup' }],
+      },
+      {
+        name: 'lookup',
+        type: 'make-http-request',
+        properties: { method: 'GET', url, content_type: 'application/json' },
+        transitions: [
+          { event: 'success', next: 'found' },
+          { event: 'failed', next: 'sorry' },
+        ],
+      },
+      say('found', 'Your order is {{ widgets.lookup.parsed.status }}'),
+      say('sorry', 'Sorry, the order service is not reachable'),
+    ],
+  };
+}

@@ -20,7 +20,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type Core, createCore } from '../../server/core/index.ts';
 import { createSqliteStore } from '../../server/store/sqlite/index.ts';
 import type { Execution, Store } from '../../server/store/types.ts';
-import { answeringFlow } from '../helpers/flows.ts';
+import { answeringFlow, lookupFlow } from '../helpers/flows.ts';
 import { webFlexFlow } from '../helpers/records.ts';
 
 const say = (name: string, body: string, next?: string) => ({
@@ -235,29 +235,6 @@ async function heldService() {
     },
   };
 }
-
-const lookupFlow = (url: string) => ({
-  initial_state: 'Trigger',
-  states: [
-    {
-      name: 'Trigger',
-      type: 'trigger',
-      properties: {},
-      transitions: [{ event: 'incomingMessage', next: 'lookup' }],
-    },
-    {
-      name: 'lookup',
-      type: 'make-http-request',
-      properties: { method: 'GET', url, content_type: 'application/json' },
-      transitions: [
-        { event: 'success', next: 'found' },
-        { event: 'failed', next: 'sorry' },
-      ],
-    },
-    say('found', 'Your order is {{ widgets.lookup.parsed.status }}'),
-    say('sorry', 'Sorry'),
-  ],
-});
 
 /** Node A makes the bot's HTTP request (held); node B starts meanwhile, its clock `now()`. */
 async function requestUnderWay(now: () => number) {

@@ -10,6 +10,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageDTO } from '../../server/protocol.ts';
 import { connectVisitor, next, openWebChannel, request, type VisitorSocket } from '../helpers/clients.ts';
+import { lookupFlow } from '../helpers/flows.ts';
 import { type StartOptions, startParley, type TestParley } from '../helpers/server.ts';
 
 let parley: TestParley | undefined;
@@ -146,24 +147,6 @@ describe('a regex condition', () => {
       /state "check": the regex condition "not spam" \/\^\(\?!spam\)\.\*\/ cannot run: lookahead and lookbehind .* not supported: match the text itself/,
     );
   });
-});
-
-const lookupFlow = (url: string) => ({
-  initial_state: 'Trigger',
-  states: [
-    trigger('lookup'),
-    {
-      name: 'lookup',
-      type: 'make-http-request',
-      properties: { method: 'GET', url, content_type: 'application/json' },
-      transitions: [
-        { event: 'success', next: 'found' },
-        { event: 'failed', next: 'sorry' },
-      ],
-    },
-    say('found', 'Your order is {{ widgets.lookup.parsed.status }}'),
-    say('sorry', 'Sorry, the order service is not reachable'),
-  ],
 });
 
 describe('make-http-request', () => {
