@@ -2,7 +2,8 @@
  * Every socket event and REST route, with a valid example of its input, for the fuzz and the
  * authorisation tests. Sids in paths and bodies come from a `World` built on a real server.
  * A new event or route belongs here, so both tests cover it: Parley's own JSON routes and the
- * Twilio-shaped ones (server/http/twilio) alike.
+ * Twilio-shaped ones (server/http/twilio) alike. A Twilio-shaped route missing here fails
+ * authz-coverage.test.ts.
  */
 import type { OfferDTO } from '../../server/protocol.ts';
 import {

@@ -55,6 +55,17 @@ export function twilioErrors(log: Logger, onlyTwilioRequests = false): ErrorRequ
   };
 }
 
+/**
+ * The Twilio-shaped resources and where each is mounted, in the order they are tried: Flex API
+ * (its paths in full), TaskRouter, Conversations, Studio.
+ */
+export const twilioResources = (core: Core): [mount: string, router: Router][] => [
+  ['', flexApiRouter(core)],
+  ['/v1/Workspaces', taskRouterRouter(core)],
+  ['/v1/Conversations', conversationsRouter(core)],
+  ['/v2', studioRouter(core)],
+];
+
 export function twilioRouter(core: Core, adminKey: string, log: Logger): Router {
   const isAdmin = adminCheck(adminKey);
   const router = Router();
@@ -75,10 +86,10 @@ export function twilioRouter(core: Core, adminKey: string, log: Logger): Router 
   );
   // Every change made through this surface is in the admin audit log, as through /v1's own.
   router.use(twilioAuditTrail(core.store, log));
-  router.use(flexApiRouter(core));
-  router.use('/v1/Workspaces', taskRouterRouter(core));
-  router.use('/v1/Conversations', conversationsRouter(core));
-  router.use('/v2', studioRouter(core));
+  for (const [mount, resources] of twilioResources(core)) {
+    if (mount) router.use(mount, resources);
+    else router.use(resources);
+  }
   router.use((req, _res, next) => {
     if (!TWILIO_ONLY.test(req.path)) return next();
     throw new ParleyError('not_found', `The requested resource ${req.path} was not found`, 404);
