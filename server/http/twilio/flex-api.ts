@@ -12,7 +12,7 @@ import { schemas } from '../schemas.ts';
 import { interactionsRouter } from './flex-interactions.ts';
 import { webChannelsRouter } from './flex-web-channels.ts';
 import { listChannels } from './plain-channels.ts';
-import { accountSidOf, baseUrlOf, Form, fixedSid, pageOf, pageRequest, twilioDate } from './wire.ts';
+import { accountSidOf, baseUrlOf, Form, fixedSid, given, pageOf, pageRequest, twilioDate } from './wire.ts';
 
 export const CHAT_SERVICE_SID = fixedSid('IS', 'chat-service');
 
@@ -154,10 +154,9 @@ export function flexApiRouter(core: Core): Router {
     const form = Form.body(req);
     const { integration, ...fields } = flexFlowFields(form);
     form.done();
-    const given = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
     // Integration.Priority alone changes only the priority: nested fields merge into what is there.
     const patch = parse(schemas.flexFlowPatch, {
-      ...given,
+      ...given(fields),
       ...(Object.keys(integration).length > 0 && { integration: { ...current.integration, ...integration } }),
     });
     res.json(flexFlowView(req, await flexFlows.update(current.sid, patch)));

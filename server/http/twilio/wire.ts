@@ -198,11 +198,11 @@ export interface PageRequest {
   token: string | undefined;
 }
 
-/** `Page`, `PageSize` (default 50, at most 1000) and `PageToken` of a list request. */
 /** Drops fields not given, so a parse of a partial schema changes only what was sent. */
 export const given = <T extends Record<string, unknown>>(fields: T) =>
   Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
 
+/** `Page`, `PageSize` (default 50, at most 1000) and `PageToken` of a list request. */
 export function pageRequest(form: Form): PageRequest {
   const pageSize = form.integer('PageSize') ?? 50;
   if (pageSize < 1 || pageSize > 1000) throw invalid('query.PageSize', 'expected 1 to 1000');
