@@ -3,9 +3,9 @@
  * saves execution state around each pure `step`, has the effects the engine asks for done
  * (messages as the bot, HTTP requests, the hand-over to an agent, timers: effects.ts), and
  * feeds their outcomes back. Steps of one execution run one at a time; the version check on
- * save keeps two nodes from writing over each other. Effects are recorded before they run (a bot message
- * with the step that sends it, in one transaction: step-writer.ts), so after a crash they are
- * done again (recovery.ts).
+ * save keeps two nodes from writing over each other. Effects are recorded before they run (a
+ * bot message with the step that sends it, in one transaction: step-writer.ts), so after a
+ * crash they are done again (recovery.ts).
  */
 import { notFound, ParleyError } from '../../errors.ts';
 import type { Channel, Contact, Execution, FlexFlow, Message } from '../../store/types.ts';
