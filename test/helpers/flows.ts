@@ -1,5 +1,13 @@
 /** Bot flows tests and benchmarks share. */
 
+/** The flow's trigger, going to `next` on a visitor's message. */
+const trigger = (next: string) => ({
+  name: 'Trigger',
+  type: 'trigger',
+  properties: {},
+  transitions: [{ event: 'incomingMessage', next }],
+});
+
 /**
  * Answers every visitor message with `body` for as long as the chat lasts. The loop goes through
  * two widgets in turn: one widget running 10 times in a row ends an execution (Studio's limit,
@@ -17,16 +25,7 @@ export function answeringFlow(body: string) {
   });
   return {
     initial_state: 'Trigger',
-    states: [
-      {
-        name: 'Trigger',
-        type: 'trigger',
-        properties: {},
-        transitions: [{ event: 'incomingMessage', next: 'ask' }],
-      },
-      ask('ask', 'askAgain'),
-      ask('askAgain', 'ask'),
-    ],
+    states: [trigger('ask'), ask('ask', 'askAgain'), ask('askAgain', 'ask')],
   };
 }
 
@@ -44,12 +43,7 @@ export function lookupFlow(url: string) {
   return {
     initial_state: 'Trigger',
     states: [
-      {
-        name: 'Trigger',
-        type: 'trigger',
-        properties: {},
-        transitions: [{ event: 'incomingMessage', next: 'lookup' }],
-      },
+      trigger('lookup'),
       {
         name: 'lookup',
         type: 'make-http-request',
