@@ -2,6 +2,7 @@
  * `node --import tsx test/bench/cpu.ts [sqlite] [postgres] [bot]`: server CPU per message only,
  * against the bare relay in the same run, each server warmed up by an untimed flood first — the quick loop for work on the hot path (the full
  * `npm run bench` measures it too). BENCH_MESSAGES sets the flood's size (default 4000).
+ * BENCH_CONNECTED=N keeps N conversations connected, 100 of them sending.
  * BENCH_PROFILE=<dir> writes a CPU profile of each measured stretch (and nothing else) there:
  * `<server>-flood.cpuprofile`, `<server>-inflight.cpuprofile`, `bot.cpuprofile`.
  */
@@ -15,6 +16,9 @@ import { barePairs, closeAll, parleyPairs } from './setup.ts';
 const wanted = new Set(process.argv.slice(2));
 if (wanted.size === 0) wanted.add('sqlite');
 const messages = Number(process.env.BENCH_MESSAGES ?? 4000);
+// BENCH_CONNECTED=5000 keeps that many conversations connected (as the full bench does) while
+// 100 of them send.
+const connected = Math.max(100, Number(process.env.BENCH_CONNECTED ?? 100));
 const profileDir = process.env.BENCH_PROFILE;
 pinLoad();
 
@@ -30,7 +34,9 @@ const results: Record<string, { flood: number; inFlight: number }> = {};
 async function measure(name: string, kind: 'bare' | 'parley', env: Record<string, string> = {}) {
   const server = await startServer(kind, env);
   try {
-    const pairs = kind === 'bare' ? await barePairs(server.url, 100) : await parleyPairs(server.url, 100);
+    const all =
+      kind === 'bare' ? await barePairs(server.url, connected) : await parleyPairs(server.url, connected);
+    const pairs = all.slice(0, 100);
     // Untimed first: a cold relay's CPU is mostly its JIT warming up (37 µs a flooded message
     // cold, 11 µs warm, same run), which would flatter every ratio; the full bench measures
     // after its latency runs, warm.
@@ -41,7 +47,7 @@ async function measure(name: string, kind: 'bare' | 'parley', env: Record<string
     const inFlight = await profiled(server, `${name}-inflight`, () =>
       cpuInFlight(server, pairs, messages / 2, `${name}-i`),
     );
-    closeAll(pairs);
+    closeAll(all);
     results[name] = { flood, inFlight };
   } finally {
     server.stop();
