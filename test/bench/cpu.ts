@@ -2,7 +2,8 @@
  * `node --import tsx test/bench/cpu.ts [sqlite] [postgres] [bot]`: server CPU per message only,
  * against the bare relay in the same run, each server warmed up by an untimed flood first — the quick loop for work on the hot path (the full
  * `npm run bench` measures it too). BENCH_MESSAGES sets the flood's size (default 4000).
- * BENCH_CONNECTED=N keeps N conversations connected, 100 of them sending.
+ * BENCH_CONNECTED=N keeps N conversations connected, 100 of them sending. BENCH_THREADS=1 also
+ * prints the CPU per message of each kind of thread (the main one, the GC's helpers...).
  * BENCH_PROFILE=<dir> writes a CPU profile of each measured stretch (and nothing else) there:
  * `<server>-flood.cpuprofile`, `<server>-inflight.cpuprofile`, `bot.cpuprofile`.
  */
@@ -21,6 +22,23 @@ const messages = Number(process.env.BENCH_MESSAGES ?? 4000);
 const connected = Math.max(100, Number(process.env.BENCH_CONNECTED ?? 100));
 const profileDir = process.env.BENCH_PROFILE;
 pinLoad();
+
+/** BENCH_THREADS=1 prints each measured stretch's CPU per message by kind of thread. */
+async function byThread<T extends number>(server: BenchServer, name: string, work: () => Promise<T>) {
+  if (!process.env.BENCH_THREADS) return work();
+  const before = server.threadSeconds();
+  const startedAt = server.cpuSeconds();
+  const perMessage = await work();
+  const after = server.threadSeconds();
+  const scale = perMessage / ((server.cpuSeconds() - startedAt) * 1e6);
+  const parts = Object.entries(after)
+    .map(([thread, s]) => [thread, (s - (before[thread] ?? 0)) * 1e6 * scale] as const)
+    .filter(([, us]) => us >= 0.05)
+    .sort((a, b) => b[1] - a[1])
+    .map(([thread, us]) => `${thread} ${us.toFixed(1)}`);
+  console.log(`${name.padEnd(17)} µs per message by thread: ${parts.join(', ')}`);
+  return perMessage;
+}
 
 async function profiled<T>(server: BenchServer, name: string, work: () => Promise<T>): Promise<T> {
   if (!profileDir) return work();
@@ -42,10 +60,10 @@ async function measure(name: string, kind: 'bare' | 'parley', env: Record<string
     // after its latency runs, warm.
     await cpuFlood(server, pairs, messages / 2, `${name}-w`);
     const flood = await profiled(server, `${name}-flood`, () =>
-      cpuFlood(server, pairs, messages, `${name}-f`),
+      byThread(server, `${name} flood`, () => cpuFlood(server, pairs, messages, `${name}-f`)),
     );
     const inFlight = await profiled(server, `${name}-inflight`, () =>
-      cpuInFlight(server, pairs, messages / 2, `${name}-i`),
+      byThread(server, `${name} in flight`, () => cpuInFlight(server, pairs, messages / 2, `${name}-i`)),
     );
     closeAll(all);
     results[name] = { flood, inFlight };

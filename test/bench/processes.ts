@@ -25,6 +25,8 @@ export interface BenchServer {
   url: string;
   /** Server CPU seconds (user + system) so far. */
   cpuSeconds(): number;
+  /** CPU seconds so far per kind of thread (the main one, V8's workers for the GC, libuv's pool). */
+  threadSeconds(): Record<string, number>;
   heapUsed(): Promise<number>;
   /** Starts a CPU profile in the server; `stop` writes it to `file`. */
   profile(): Promise<{ stop(file: string): Promise<void> }>;
@@ -90,6 +92,16 @@ export async function startServer(
       }
       const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
       return (Number(fields[11]) + Number(fields[12])) / TICKS;
+    },
+    threadSeconds() {
+      const byName: Record<string, number> = {};
+      for (const task of readdirSync(`/proc/${child.pid}/task`)) {
+        const dir = `/proc/${child.pid}/task/${task}`;
+        const name = String(task) === String(child.pid) ? 'main' : readFileSync(`${dir}/comm`, 'utf8').trim();
+        const nanos = Number(readFileSync(`${dir}/schedstat`, 'utf8').split(' ')[0]);
+        byName[name] = (byName[name] ?? 0) + nanos / 1e9;
+      }
+      return byName;
     },
     async heapUsed() {
       const reply = nextLine('HEAP ');
