@@ -430,3 +430,37 @@ describe('paging on every Twilio-shaped list', () => {
     await expectPaged('Participants', one.participants, `/v1/Conversations/${conversation.sid}/Participants`);
   });
 });
+
+describe('paging with a Twilio region or edge set', () => {
+  it('reads past the first page though the library writes the region into every host name', async () => {
+    // TWILIO_REGION / TWILIO_EDGE in a team's environment come to the same: the library puts
+    // them into the host of each URL it requests, the next_page_url that names Parley too.
+    // A host name, not an address: the library cannot write a region into 127.0.0.1.
+    const hosts: string[] = [];
+    const inner = parleyHttpClient(parley.url.replace('127.0.0.1', 'localhost'));
+    const regional = twilio(ACCOUNT_SID, parley.adminKey, {
+      region: 'ie1',
+      edge: 'dublin',
+      httpClient: {
+        request(opts: TwilioRequestOptions) {
+          hosts.push(new URL(opts.uri).hostname);
+          return inner.request(opts);
+        },
+      } as never,
+    });
+    await regional.flexApi.v1.flexFlow.create({
+      friendlyName: 'Regional',
+      chatServiceSid: `IS${'0'.repeat(32)}`,
+      channelType: 'web',
+      contactIdentity: 'regional',
+    });
+    const whole = (await regional.flexApi.v1.flexFlow.list({ pageSize: 1000 })).map((f) => f.sid);
+    expect(whole.length).toBeGreaterThanOrEqual(2);
+    hosts.length = 0;
+    const paged = (await regional.flexApi.v1.flexFlow.list({ pageSize: 1 })).map((f) => f.sid);
+    expect(paged).toEqual(whole);
+    // The pages after the first were asked for at a host the library made from Parley's.
+    expect(hosts.length).toBeGreaterThanOrEqual(whole.length);
+    expect(hosts.slice(1).every((host) => host.includes('ie1')), hosts.join(' ')).toBe(true);
+  });
+});

@@ -2,7 +2,10 @@
  * An `httpClient` for the `twilio` npm library that sends every request to Parley: the
  * library builds `https://<product>.twilio.com/…` URLs, this client keeps their path and query
  * and swaps the origin for Parley's. URLs already on Parley (the `next_page_url` of a list)
- * pass unchanged. It needs nothing from the library, so Parley does not depend on it.
+ * keep their path; their origin is Parley's too, since the library writes a region or edge
+ * (its `region`/`edge` options, TWILIO_REGION, TWILIO_EDGE) into the host name of every URL
+ * it requests, Parley's included. It needs nothing from the library, so Parley does not
+ * depend on it.
  *
  * @example
  *   import twilio from 'twilio';
@@ -45,11 +48,10 @@ export function parleyHttpClient(baseUrl: string) {
   return {
     async request(opts: TwilioRequestOptions): Promise<TwilioResponse> {
       const url = new URL(opts.uri);
-      if (url.hostname === 'twilio.com' || url.hostname.endsWith('.twilio.com')) {
-        url.protocol = base.protocol;
-        url.host = base.host;
+      if (url.hostname === 'twilio.com' || url.hostname.endsWith('.twilio.com'))
         url.pathname = base.pathname.replace(/\/+$/, '') + url.pathname;
-      }
+      url.protocol = base.protocol;
+      url.host = base.host;
       for (const [key, value] of encode(opts.params ?? {})) url.searchParams.append(key, value);
       const headers: Record<string, string> = { ...opts.headers };
       if (opts.username && opts.password)
