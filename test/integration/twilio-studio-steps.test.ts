@@ -1,6 +1,7 @@
 /**
  * Studio v2 steps through the official `twilio` library: each step is dated when it was taken,
- * can be fetched by its sid, and carries the widget's outputs as its context.
+ * can be fetched by its sid, and carries the widget's outputs as its context. And the
+ * executions list's date filters.
  */
 import type twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,8 +72,12 @@ describe('Studio v2 steps', () => {
     await parley.server.core.idle();
     const after = Date.now();
     const steps = await client.studio.v2.flows(flow.sid).executions(execution.sid).steps.list();
-    // A send-message is logged as it sends and again as it leaves on `sent`.
-    expect(steps.map((s) => s.transitionedFrom)).toEqual(['Trigger', 'remember', 'greet', 'greet']);
+    // One step a transition, named by its event, as Studio lists them.
+    expect(steps.map((s) => [s.name, s.transitionedFrom, s.transitionedTo])).toEqual([
+      ['incomingRequest', 'Trigger', 'remember'],
+      ['next', 'remember', 'greet'],
+      ['sent', 'greet', 'Ended'],
+    ]);
     for (const step of steps) {
       expect(step.dateCreated).toBeInstanceOf(Date);
       expect(step.dateCreated.getTime()).toBeGreaterThanOrEqual(before);
@@ -105,5 +110,96 @@ describe('Studio v2 steps', () => {
         .steps(`FT${'0'.repeat(32)}`)
         .fetch(),
     ).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('list no step for a widget that still waits', async () => {
+    const flexFlow = await client.flexApi.v1.flexFlow.create({
+      friendlyName: 'Waiting steps',
+      chatServiceSid: `IS${'0'.repeat(32)}`,
+      channelType: 'web',
+    });
+    const channel = await client.flexApi.v1.webChannel.create({
+      flexFlowSid: flexFlow.sid,
+      identity: 'waiting-steps@example.com',
+      customerFriendlyName: 'Wai',
+      chatFriendlyName: 'Waiting steps chat',
+    });
+    const asks = {
+      ...definition,
+      states: [
+        ...definition.states.slice(0, 2),
+        {
+          ...(definition.states[2] as object),
+          transitions: [{ event: 'sent', next: 'ask' }, { event: 'failed' }],
+        },
+        {
+          name: 'ask',
+          type: 'send-and-wait-for-reply',
+          transitions: [{ event: 'incomingMessage' }, { event: 'timeout' }, { event: 'deliveryFailure' }],
+          properties: { body: 'And your order number?', timeout: '3600' },
+        },
+      ],
+    };
+    const flow = await client.studio.v2.flows.create({
+      friendlyName: 'Asks',
+      status: 'published',
+      definition: asks,
+    });
+    const execution = await client.studio.v2.flows(flow.sid).executions.create({
+      to: channel.sid,
+      from: flexFlow.contactIdentity,
+      parameters: { name: 'Wai' },
+    });
+    await parley.server.core.idle();
+    expect((await client.studio.v2.flows(flow.sid).executions(execution.sid).fetch()).status).toBe('active');
+    const steps = await client.studio.v2.flows(flow.sid).executions(execution.sid).steps.list();
+    expect(steps.map((s) => [s.name, s.transitionedFrom, s.transitionedTo])).toEqual([
+      ['incomingRequest', 'Trigger', 'remember'],
+      ['next', 'remember', 'greet'],
+      ['sent', 'greet', 'ask'],
+    ]);
+  });
+});
+
+describe('Studio v2 executions list', () => {
+  it('filters by DateCreatedFrom / DateCreatedTo to the second, and refuses a date it cannot read', async () => {
+    const flexFlow = await client.flexApi.v1.flexFlow.create({
+      friendlyName: 'Dated',
+      chatServiceSid: `IS${'0'.repeat(32)}`,
+      channelType: 'web',
+    });
+    const channel = await client.flexApi.v1.webChannel.create({
+      flexFlowSid: flexFlow.sid,
+      identity: 'dated@example.com',
+      customerFriendlyName: 'Dee',
+      chatFriendlyName: 'Dated chat',
+    });
+    const flow = await client.studio.v2.flows.create({
+      friendlyName: 'Dated',
+      status: 'published',
+      definition,
+    });
+    const executions = client.studio.v2.flows(flow.sid).executions;
+    const execution = await executions.create({
+      to: channel.sid,
+      from: flexFlow.contactIdentity,
+      parameters: { name: 'Dee' },
+    });
+    // Twilio's dates are whole seconds: the bound is the very second the execution was made in.
+    const made = execution.dateCreated;
+    const sids = async (filter: { dateCreatedFrom?: Date; dateCreatedTo?: Date }) =>
+      (await executions.list(filter)).map((e) => e.sid);
+    expect(await sids({ dateCreatedFrom: made })).toEqual([execution.sid]);
+    expect(await sids({ dateCreatedTo: made })).toEqual([execution.sid]);
+    expect(await sids({ dateCreatedFrom: new Date(made.getTime() + 1000) })).toEqual([]);
+    expect(await sids({ dateCreatedTo: new Date(made.getTime() - 1000) })).toEqual([]);
+
+    const res = await fetch(`${parley.url}/v2/Flows/${flow.sid}/Executions?DateCreatedFrom=yesterday`, {
+      headers: {
+        authorization: `Basic ${Buffer.from(`${ACCOUNT_SID}:${parley.adminKey}`).toString('base64')}`,
+      },
+    });
+    expect(res.status).toBe(400);
+    expect((await res.json()).message).toMatch(/DateCreatedFrom.*ISO 8601/);
   });
 });

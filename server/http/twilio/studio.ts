@@ -161,12 +161,17 @@ export function studioRouter(core: Core): Router {
   router.get('/Flows/:sid/Executions', async (req, res) => {
     const form = Form.query(req);
     const page = pageRequest(form);
-    const from = form.string('DateCreatedFrom');
-    const to = form.string('DateCreatedTo');
+    // Compared as instants: a bound in whole seconds (as Twilio's own dates are) still takes in
+    // an execution created within that second.
+    const from = form.date('DateCreatedFrom');
+    const to = form.date('DateCreatedTo');
     form.done();
     await getFlow(req.params.sid);
+    const secondOf = (iso: string) => Math.floor(Date.parse(iso) / 1000) * 1000;
     const all = (await store.executions.list({ flowSid: req.params.sid })).filter(
-      (e) => (!from || e.dateCreated >= from) && (!to || e.dateCreated <= to),
+      (e) =>
+        (from === undefined || secondOf(e.dateCreated) >= from) &&
+        (to === undefined || secondOf(e.dateCreated) <= to),
     );
     res.json(pageOf(req, 'executions', all, page, (e) => executionView(req, e)));
   });
@@ -198,7 +203,7 @@ export function studioRouter(core: Core): Router {
     const form = Form.query(req);
     const page = pageRequest(form);
     form.done();
-    const steps = execution.state.log.map((_, i) => i);
+    const steps = transitions(execution);
     res.json(pageOf(req, 'steps', steps, page, (i) => stepOf(req, execution, i)));
   });
   router.get('/Flows/:sid/Executions/:executionSid/Steps/:stepSid', async (req, res) => {
@@ -227,9 +232,16 @@ const stepsUrl = (req: Request, execution: StoredExecution) =>
 
 const stepSidOf = (execution: StoredExecution, i: number) => fixedSid('FT', `${execution.sid}:${i}`);
 
+/**
+ * A Studio step is a transition: a widget left by an event. The log also notes each widget that
+ * waits (on the visitor, or on a request it made) with no event yet; those are not steps.
+ */
+const transitions = (execution: StoredExecution) =>
+  execution.state.log.flatMap((entry, i) => (entry.event === null ? [] : [i]));
+
 function stepIndex(execution: StoredExecution, sid: string): number {
-  const i = execution.state.log.findIndex((_, n) => stepSidOf(execution, n) === sid);
-  if (i < 0) throw notFound('Step', sid);
+  const i = transitions(execution).find((n) => stepSidOf(execution, n) === sid);
+  if (i === undefined) throw notFound('Step', sid);
   return i;
 }
 
@@ -254,9 +266,10 @@ function stepOf(req: Request, execution: StoredExecution, i: number) {
     flow_sid: execution.flowSid,
     execution_sid: execution.sid,
     parent_step_sid: null,
-    name: step.event ?? step.state,
+    name: step.event,
     type: step.type,
     transitioned_from: step.state,
+    // The widget it went to is the next one the log notes; none when it ended the flow.
     transitioned_to: execution.state.log[i + 1]?.state ?? 'Ended',
     context: stepContext(execution, i),
     date_created: twilioDate(at),

@@ -28,20 +28,13 @@ const invalid = (field: string, message: string) =>
 /** `Minutes`, or `StartDate` and `EndDate` (ISO 8601), of a cumulative request. */
 function windowOf(form: Form, now: Date): Window {
   const minutes = form.integer('Minutes');
-  const start = form.string('StartDate');
-  const end = form.string('EndDate');
-  const date = (name: string, value: string | undefined) => {
-    if (value === undefined) return undefined;
-    const ms = Date.parse(value);
-    if (Number.isNaN(ms))
-      throw invalid(name, `expected an ISO 8601 date, e.g. 2026-05-01T12:00:00Z, got "${value}"`);
-    return ms;
-  };
-  const until = Math.min(date('EndDate', end) ?? now.getTime(), now.getTime());
+  const start = form.date('StartDate');
+  const end = form.date('EndDate');
+  const until = Math.min(end ?? now.getTime(), now.getTime());
   if (minutes !== undefined && start !== undefined)
     throw invalid('Minutes', 'give Minutes or StartDate, not both');
   if (minutes !== undefined && minutes < 1) throw invalid('Minutes', 'expected 1 or more');
-  const since = date('StartDate', start) ?? until - (minutes ?? 15) * 60_000;
+  const since = start ?? until - (minutes ?? 15) * 60_000;
   if (since >= until) throw invalid('StartDate', 'must be before EndDate (and before now)');
   if (until - since > MAX_FIGURE_HOURS * 3_600_000)
     throw invalid(start ? 'StartDate' : 'Minutes', `the window is at most ${MAX_FIGURE_HOURS} hours`);

@@ -93,6 +93,19 @@ export class Form {
     return Number(value);
   }
 
+  /** An ISO 8601 date (`DateCreatedFrom`, `StartDate`), as milliseconds since the epoch. */
+  date(name: string): number | undefined {
+    const value = this.string(name);
+    if (value === undefined) return undefined;
+    const ms = /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : Number.NaN;
+    if (Number.isNaN(ms))
+      throw invalid(
+        `${this.where}.${name}`,
+        `expected an ISO 8601 date, e.g. 2026-05-01T12:00:00Z, got "${value}"`,
+      );
+    return ms;
+  }
+
   /** A JSON-encoded field (`Attributes`, `Configuration`, `Definition`, `Parameters`). */
   json(name: string): unknown {
     const value = this.string(name);
