@@ -511,9 +511,84 @@ describe('definition validation', () => {
     expect(found).toContain(
       'state "a" is a say-play widget, which is voice-only: a chat has no call; use send-message instead',
     );
-    expect(
-      found.some((m) => m.startsWith('state "b" is a send-to-auto-pilot widget, which is retired')),
-    ).toBe(true);
+    expect(found).toContain(
+      'state "b" is a send-to-auto-pilot widget, which is retired by Twilio; use make-http-request (to your bot service) or send-and-wait-for-reply instead',
+    );
+  });
+  it('accepts a flow for calls and messages, warning of the widgets only a call reaches', () => {
+    const callAndChat = (voiceFromChat: boolean) =>
+      checkDefinition(
+        flow([
+          {
+            name: 'Trigger',
+            type: 'trigger',
+            properties: {},
+            transitions: [
+              { event: 'incomingMessage', next: voiceFromChat ? 'menu' : 'hello' },
+              { event: 'incomingCall', next: 'menu' },
+            ],
+          },
+          { name: 'hello', type: 'send-message', properties: { body: 'Hi' }, transitions: [] },
+          {
+            name: 'menu',
+            type: 'gather-input-on-call',
+            properties: {},
+            transitions: [{ event: 'keypress', next: 'bot' }],
+          },
+          {
+            name: 'bot',
+            type: 'send-to-auto-pilot',
+            properties: {},
+            transitions: [{ event: 'sessionEnded', next: 'pay' }],
+          },
+          { name: 'pay', type: 'some-new-voice-widget', properties: {}, transitions: [] },
+        ]),
+      );
+    const mixed = callAndChat(false);
+    expect(mixed.errors).toEqual([]);
+    expect(mixed.warnings.map((w) => [w.state, w.message])).toEqual([
+      [
+        'menu',
+        'state "menu" is a gather-input-on-call widget; only the trigger\'s incomingCall leads to it, and chats never start with a call, so it never runs on Parley',
+      ],
+      ['bot', expect.stringContaining("is a send-to-auto-pilot widget; only the trigger's incomingCall")],
+      ['pay', expect.stringContaining('is of type "some-new-voice-widget", which Parley does not run; only')],
+    ]);
+    // Once a message can lead there, the widgets are refused as in any chat flow.
+    expect(callAndChat(true).errors.map((e) => e.state)).toEqual(['menu', 'bot', 'pay', null]);
+  });
+  it('refuses a voice flow, whose trigger leads nowhere but from a call', () => {
+    const voice = checkDefinition(
+      flow([
+        {
+          name: 'Trigger',
+          type: 'trigger',
+          properties: {},
+          transitions: [{ event: 'incomingCall', next: 'say' }],
+        },
+        { name: 'say', type: 'say-play', properties: {}, transitions: [] },
+      ]),
+    );
+    expect(voice.errors.map((e) => e.message)).toEqual([
+      'state "say" is a say-play widget, which is voice-only: a chat has no call; use send-message instead',
+      expect.stringMatching(/^the widget types Parley runs are /),
+    ]);
+  });
+  it('names an old Studio export format by its widget types', () => {
+    const found = messages(
+      flow([
+        {
+          name: 'Trigger',
+          type: 'InitialState',
+          properties: {},
+          transitions: [{ event: 'incomingMessage', next: 'v' }],
+        },
+        { name: 'v', type: 'SetVariables', properties: {}, transitions: [] },
+      ]),
+    );
+    expect(found.at(-1)).toMatch(
+      /^types such as "InitialState" or "SetVariables" are from an old Studio export format: export the flow again/,
+    );
   });
   it('warns of an unreachable state, and still accepts the flow', () => {
     const check = checkDefinition(

@@ -138,21 +138,37 @@ function findProblems(input: unknown, warnings: ValidationProblem[]): Validation
   }
 
   const stateNames = new Set(names.keys());
+  const onCallsOnly = typeof initial === 'string' ? callOnlyStates(states, initial) : new Set<string>();
+  let legacyTypes = false;
   for (const state of states.filter(isObject)) {
     const name = String(state.name ?? '');
     if (!name || typeof state.type !== 'string' || !state.type) continue;
     const type = state.type;
     const widget = typeof state.type === 'string' ? widgets[state.type] : undefined;
     if (!widget) {
-      const instead = VOICE_ONLY[type] ?? RETIRED[type];
-      const why = VOICE_ONLY[type] ? 'is voice-only' : RETIRED[type] ? 'is retired by Twilio' : null;
+      const a = /^[aeiou]/.test(type) ? 'an' : 'a';
+      const why = VOICE_ONLY[type]
+        ? `is voice-only: a chat has no call; use ${VOICE_ONLY[type]} instead`
+        : RETIRED[type]
+          ? `is retired by Twilio; use ${RETIRED[type]} instead`
+          : null;
+      // A flow for calls and messages alike: its call branch never runs on Parley, whatever it holds.
+      if (onCallsOnly.has(name)) {
+        warnings.push({
+          state: name,
+          field: 'type',
+          message: `state "${name}" is ${why ? `${a} ${type} widget` : `of type "${type}", which Parley does not run`}; only the trigger's incomingCall leads to it, and chats never start with a call, so it never runs on Parley`,
+        });
+        continue;
+      }
       // The list of known types is given once, after the last unknown one.
       unknownTypes += 1;
+      legacyTypes ||= /^[A-Z]/.test(type);
       problems.push({
         state: name,
         field: 'type',
         message: why
-          ? `state "${name}" is ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type} widget, which ${why}: a chat has no call; use ${instead} instead`
+          ? `state "${name}" is ${a} ${type} widget, which ${why}`
           : `state "${name}" has unknown widget type "${type}"`,
       });
       continue;
@@ -252,19 +268,7 @@ function findProblems(input: unknown, warnings: ValidationProblem[]): Validation
   }
 
   if (typeof initial === 'string' && names.has(initial)) {
-    const reachable = new Set<string>([initial]);
-    const byName = new Map(states.filter(isObject).map((s) => [String(s.name), s]));
-    const queue = [initial];
-    while (queue.length > 0) {
-      const state = byName.get(queue.shift() as string);
-      for (const t of Array.isArray(state?.transitions) ? state.transitions : []) {
-        const next = isObject(t) && typeof t.next === 'string' ? t.next : '';
-        if (next && names.has(next) && !reachable.has(next)) {
-          reachable.add(next);
-          queue.push(next);
-        }
-      }
-    }
+    const reachable = reach(new Map(states.filter(isObject).map((s) => [String(s.name), s])), initial);
     for (const name of names.keys()) {
       if (!reachable.has(name)) {
         warnings.push({
@@ -279,5 +283,42 @@ function findProblems(input: unknown, warnings: ValidationProblem[]): Validation
       state: null,
       message: `the widget types Parley runs are ${Object.keys(widgets).join(', ')}`,
     });
+  if (legacyTypes)
+    problems.push({
+      state: null,
+      message:
+        'types such as "InitialState" or "SetVariables" are from an old Studio export format: export the flow again from Studio (Flow > Export to JSON, or GET /v2/Flows/FW… from Twilio), which names widgets as "send-message", "set-variables"',
+    });
   return problems;
+}
+
+/** Names reachable from `from` along transitions, the `skip` ones left out. */
+function reach(byName: Map<string, Record<string, unknown>>, from: string, skip?: (t: Transition) => boolean) {
+  const reached = new Set<string>([from]);
+  const queue = [from];
+  while (queue.length > 0) {
+    const state = byName.get(queue.shift() as string);
+    for (const t of Array.isArray(state?.transitions) ? state.transitions : []) {
+      if (!isObject(t) || (skip && state?.name === from && skip(t as unknown as Transition))) continue;
+      const next = typeof t.next === 'string' ? t.next : '';
+      if (next && byName.has(next) && !reached.has(next)) {
+        reached.add(next);
+        queue.push(next);
+      }
+    }
+  }
+  return reached;
+}
+
+/**
+ * The states that only the trigger's `incomingCall` leads to, in a flow that also serves
+ * messages. Studio flows often serve both; on Parley a chat never starts with a call, so that
+ * part never runs. A flow for calls alone has none: it is a voice flow, refused as one.
+ */
+function callOnlyStates(states: unknown[], initial: string): Set<string> {
+  const byName = new Map(states.filter(isObject).map((s) => [String(s.name), s]));
+  if (!byName.has(initial)) return new Set();
+  const chats = reach(byName, initial, (t) => t.event === 'incomingCall');
+  if (chats.size === 1) return new Set();
+  return new Set([...reach(byName, initial)].filter((name) => !chats.has(name)));
 }
