@@ -1,6 +1,6 @@
 /**
  * run-subflow in the engine, as Studio documents it: the subflow starts on its trigger's
- * incomingParent, sees the parameters as flow.data, runs in the same execution (it may wait
+ * incomingParent, sees the parameters as trigger.parent.parameters and flow.data, runs in the same execution (it may wait
  * for replies), and returns on completed / failed with its flow.variables at widgets.NAME.KEY.
  */
 import { describe, expect, it } from 'vitest';
@@ -88,7 +88,7 @@ const navigation: FlowDefinition = {
       name: 'ask',
       type: 'send-and-wait-for-reply',
       properties: {
-        body: '{{ flow.data.greeting }} ({{ flow.flow_sid }}, {{ flow.sid }}, parent var "{{ flow.variables.topic }}")',
+        body: '{{ flow.data.greeting }} / {{ trigger.parent.parameters.greeting }} ({{ flow.flow_sid }}, {{ flow.sid }}, parent var "{{ flow.variables.topic }}")',
       },
       transitions: [{ event: 'incomingMessage', next: 'store' }, { event: 'timeout' }],
     },
@@ -133,7 +133,7 @@ describe('run-subflow', () => {
   it('runs the subflow with flow.data, waits inside it, and returns its variables as widgets.NAME', () => {
     const { execution, sent, saved } = run(parent({}), loaded(navigation), ['Billing']);
     expect(sent).toEqual([
-      'Hello Dana (FWsub, FN1, parent var "")',
+      'Hello Dana / Hello Dana (FWsub, FN1, parent var "")',
       'You chose billing; mine is parent topic; sub var ',
     ]);
     // While it waited, the execution was inside the subflow, and said so.
@@ -145,6 +145,8 @@ describe('run-subflow', () => {
     expect(execution.context.widgets.menu).toEqual({ choice: 'billing' });
     expect(execution.context.widgets.ask).toBeUndefined();
     expect(execution.context.flow.flow_sid).toBe('FWparent');
+    // The parameters were the subflow's: the parent's trigger is as it was.
+    expect(execution.context.trigger.parent).toBeUndefined();
     expect(execution.log.map((l) => [l.state, l.event, l.flowSid])).toEqual([
       ['Trigger', 'incomingMessage', undefined],
       ['Trigger', 'incomingParent', 'FWsub'],

@@ -211,9 +211,10 @@ export function step(
     const parent = execution.context;
     execution.subflow = { state: state.name, flowSid: call.flowSid, revision: found.revision, parent };
     // One execution, as in Studio: the trigger, the contact and the widgets so far are shared;
-    // flow.variables are the subflow's own, and flow.data holds the parameters.
+    // flow.variables are the subflow's own, and the parameters are read as Studio documents
+    // them, {{trigger.parent.parameters.KEY}}, and as flow.data.
     execution.context = {
-      trigger: parent.trigger,
+      trigger: { ...parent.trigger, parent: { parameters: call.parameters } },
       widgets: { ...parent.widgets },
       flow: {
         variables: {},
