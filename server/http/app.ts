@@ -43,7 +43,7 @@ import { securityHeaders } from './security.ts';
 import { sessionsRouter } from './sessions.ts';
 import { settingsRouter } from './settings.ts';
 import { tasksRouter } from './tasks.ts';
-import { twilioErrors, twilioRouter } from './twilio/index.ts';
+import { isTwilioShaped, twilioErrors, twilioNotFound, twilioRouter } from './twilio/index.ts';
 import { webhooksRouter } from './webhooks.ts';
 import { workflowsRouter } from './workflows.ts';
 
@@ -147,6 +147,11 @@ export function createApp({
   const noSuchResource: RequestHandler = (req, res, next) => {
     // Nothing is served here, so nothing may load from it either.
     res.setHeader('Content-Security-Policy', "default-src 'none'");
+    // A Twilio library asking for a resource Parley does not have gets Twilio's 404 (20404).
+    if (isTwilioShaped(req)) {
+      res.status(404).json(twilioNotFound(req.path));
+      return;
+    }
     next(new ParleyError('not_found', `No such resource: ${req.method} ${req.originalUrl}`, 404));
   };
   app.use('/v1', noSuchResource);

@@ -137,6 +137,34 @@ describe('Twilio errors on every family', () => {
     });
   });
 
+  it('answers 404 (20404) for a Twilio resource Parley does not have, and 405 (20004) for a method a resource does not take', async () => {
+    // Resources of the families Parley does not serve, asked by the library: Twilio's 404.
+    for (const missing of [
+      () => client.flexApi.v1.configuration().fetch(),
+      () => client.conversations.v1.services.list(),
+      () => client.api.v2010.accounts(ACCOUNT_SID).fetch(),
+    ])
+      await expect(missing()).rejects.toMatchObject({
+        status: 404,
+        code: 20404,
+        moreInfo: 'https://www.twilio.com/docs/errors/20404',
+        message: expect.stringContaining('docs/twilio.md'),
+      });
+    const [workspace] = await client.taskrouter.v1.workspaces.list();
+    const executions = `/v2/Flows/FW${'0'.repeat(32)}/Executions/FN${'0'.repeat(32)}`;
+    for (const [method, path, allowed] of [
+      ['DELETE', executions, 'GET, POST'],
+      ['POST', `/v1/Workspaces/${workspace?.sid}`, 'GET'],
+    ] as const) {
+      const res = await fetch(parley.url + path, {
+        method,
+        headers: { authorization: basic(parley.adminKey) },
+      });
+      expect(res.headers.get('allow'), `${method} ${path}`).toBe(allowed);
+      expectTwilioError({ status: res.status, body: await res.json() }, 405, 20004);
+    }
+  });
+
   it('answers 409 (20409) where a request clashes with the state, in each family', async () => {
     // Flex API: a second enabled Flex Flow for the same channel type and contact identity.
     const flexFlow = await client.flexApi.v1.flexFlow.create({
@@ -461,6 +489,9 @@ describe('paging with a Twilio region or edge set', () => {
     expect(paged).toEqual(whole);
     // The pages after the first were asked for at a host the library made from Parley's.
     expect(hosts.length).toBeGreaterThanOrEqual(whole.length);
-    expect(hosts.slice(1).every((host) => host.includes('ie1')), hosts.join(' ')).toBe(true);
+    expect(
+      hosts.slice(1).every((host) => host.includes('ie1')),
+      hosts.join(' '),
+    ).toBe(true);
   });
 });

@@ -15,6 +15,7 @@ import { adminCheck } from '../admin-auth.ts';
 import { twilioAuditTrail } from './audit.ts';
 import { conversationsRouter } from './conversations.ts';
 import { flexApiRouter } from './flex-api.ts';
+import { methodsAt, servedRoutes } from './routes.ts';
 import { studioRouter } from './studio.ts';
 import { taskRouterRouter } from './taskrouter.ts';
 import { noteDroppedFields, twilioErrorBody } from './wire.ts';
@@ -29,6 +30,13 @@ export function isTwilioShaped(req: Request): boolean {
     Boolean(req.is('application/x-www-form-urlencoded'))
   );
 }
+
+/** Twilio's 404 for a path Parley serves nothing at, naming what it does serve. */
+export const twilioNotFound = (path: string) =>
+  twilioErrorBody(
+    404,
+    `The requested resource ${path} was not found: Parley serves Twilio's Flex API (FlexFlows, Channels, WebChannels, Interactions), TaskRouter (/v1/Workspaces), Conversations (/v1/Conversations) and Studio v2 (/v2/Flows); see docs/twilio.md`,
+  );
 
 /** Paths where Twilio's resources are (Parley's own routes share some of them). */
 const TWILIO_PATHS =
@@ -86,13 +94,30 @@ export function twilioRouter(core: Core, adminKey: string, log: Logger): Router 
   );
   // Every change made through this surface is in the admin audit log, as through /v1's own.
   router.use(twilioAuditTrail(core.store, log));
-  for (const [mount, resources] of twilioResources(core)) {
-    if (mount) router.use(mount, resources);
-    else router.use(resources);
+  const resources = twilioResources(core);
+  for (const [mount, served] of resources) {
+    if (mount) router.use(mount, served);
+    else router.use(served);
   }
-  router.use((req, _res, next) => {
+  const allowed = methodsAt(servedRoutes(resources));
+  router.use((req, res, next) => {
+    // A resource that is there, asked with a method it does not take (an execution deleted,
+    // a workspace updated): 405 naming the ones it does.
+    const methods = allowed(req.path);
+    if (methods.length > 0) {
+      res.setHeader('Allow', methods.join(', '));
+      res
+        .status(405)
+        .json(
+          twilioErrorBody(
+            405,
+            `${req.method} is not supported on ${req.path} in Parley; it takes ${methods.join(', ')} (docs/twilio.md)`,
+          ),
+        );
+      return;
+    }
     if (!TWILIO_ONLY.test(req.path)) return next();
-    throw new ParleyError('not_found', `The requested resource ${req.path} was not found`, 404);
+    res.status(404).json(twilioNotFound(req.path));
   });
   router.use(twilioErrors(log));
   return router;
