@@ -3,7 +3,7 @@
  * resource does (`chatUniqueName`, `target`, `longLived`, `taskAttributes`), end or delete it,
  * edit or delete messages, add and remove members and move their read horizon.
  */
-import { notFound } from '../errors.ts';
+import { notFound, ParleyError } from '../errors.ts';
 import type { MemberRole } from '../protocol.ts';
 import type { Channel, Store } from '../store/types.ts';
 import type { BotRunner } from './bot/runner.ts';
@@ -87,8 +87,16 @@ export function createChannelAdmin(deps: {
       patch: { friendlyName?: string; attributes?: Record<string, unknown>; status?: Channel['status'] },
     ): Promise<Channel> {
       let channel = await conversations.getChannel(sid);
+      const { from, channelType } = channel.attributes;
+      // Routing, delivery and the desk go by the channel a chat came in on: it stays.
+      const asked = patch.attributes?.channelType;
+      if (asked !== undefined && asked !== channelType)
+        throw new ParleyError(
+          'invalid_request',
+          `attributes.channelType: a chat keeps the channel it came in on (${String(channelType)}); leave channelType out of the attributes, or give it unchanged`,
+          400,
+        );
       if (patch.friendlyName || patch.attributes) {
-        const { from, channelType } = channel.attributes;
         channel = await store.channels.update(sid, {
           friendlyName: patch.friendlyName,
           attributes: patch.attributes && { from, channelType, ...patch.attributes },

@@ -303,6 +303,32 @@ describe('the twilio library, pointed at Parley', () => {
     });
   });
 
+  it("keeps a conversation's own attributes, and the channel a web chat came in on", async () => {
+    const made = await client.conversations.v1.conversations.create({ attributes: '{"orderId":7}' });
+    // No task yet: nothing of Parley's routing shows in what was set.
+    expect(JSON.parse(made.attributes)).not.toHaveProperty('taskSid');
+    expect(JSON.parse(made.attributes)).toMatchObject({ orderId: 7 });
+
+    const web = await client.flexApi.v1.webChannel.create({
+      flexFlowSid: parley.flexFlowSid,
+      identity: 'attributes@example.com',
+      customerFriendlyName: 'Ada',
+      chatFriendlyName: 'Attributes',
+    });
+    const chat = client.conversations.v1.conversations(web.sid);
+    await expect(chat.update({ attributes: '{"channelType":"sms"}' })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining('channelType'),
+    });
+    // The customer's name may change (a CRM knows better), as Flex reads it from `from`.
+    const renamed = await chat.update({ attributes: '{"from":"Ada Lovelace","crmId":"c-1"}' });
+    expect(JSON.parse(renamed.attributes)).toMatchObject({
+      from: 'Ada Lovelace',
+      channelType: 'web',
+      crmId: 'c-1',
+    });
+  });
+
   it('answers Twilio errors: numeric codes, a field named, bad credentials refused', async () => {
     await expect(client.flexApi.v1.flexFlow(`FO${'9'.repeat(32)}`).fetch()).rejects.toMatchObject({
       status: 404,

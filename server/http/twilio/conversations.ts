@@ -19,7 +19,9 @@ const conversationUrl = (req: Request, sid: string) => `${baseUrlOf(req)}/v1/Con
 
 function conversationView(req: Request, channel: Channel) {
   const url = conversationUrl(req, channel.sid);
-  const { uniqueName, ...attributes } = channel.attributes;
+  // taskSid is Parley's own note of the chat's open task; there is none to show before one.
+  const { uniqueName, taskSid, ...attributes } = channel.attributes;
+  if (taskSid != null) attributes.taskSid = taskSid;
   return {
     account_sid: accountSidOf(req),
     chat_service_sid: CHAT_SERVICE_SID,
