@@ -327,6 +327,23 @@ describe('the twilio library, pointed at Parley', () => {
       channelType: 'web',
       crmId: 'c-1',
     });
+
+    // A participant's attributes Parley does not keep are refused, not dropped.
+    const participants = client.conversations.v1.conversations(made.sid).participants;
+    await expect(
+      participants.create({ identity: 'kim', attributes: '{"tier":"gold"}' }),
+    ).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining('"tier"'),
+    });
+    const kim = await participants.create({ identity: 'kim', attributes: '{"friendlyName":"Kim"}' });
+    expect(JSON.parse(kim.attributes)).toMatchObject({ friendlyName: 'Kim' });
+    // Twilio's way to add an SMS participant names the number it writes to as well.
+    const texter = await participants.create({
+      'messagingBinding.address': '+15550123',
+      'messagingBinding.proxyAddress': '+15550100',
+    });
+    expect(texter.identity).toBe('+15550123');
   });
 
   it('answers Twilio errors: numeric codes, a field named, bad credentials refused', async () => {

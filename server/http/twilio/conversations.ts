@@ -239,7 +239,15 @@ export function conversationsRouter(core: Core): Router {
     const form = Form.body(req);
     const identity = form.string('Identity') ?? form.string('MessagingBinding.Address');
     const attributes = form.object('Attributes') ?? {};
-    form.ignore('DateCreated', 'DateUpdated', 'RoleSid').done();
+    // The number the customer writes to is the Flex Flow's (its contact identity) in Parley.
+    form.ignore('DateCreated', 'DateUpdated', 'RoleSid', 'MessagingBinding.ProxyAddress').done();
+    const unkept = Object.keys(attributes).filter((key) => key !== 'friendlyName');
+    if (unkept.length > 0)
+      throw new ParleyError(
+        'invalid_request',
+        `body.Attributes: Parley keeps a participant's friendlyName only, not ${unkept.map((k) => `"${k}"`).join(', ')}; keep the rest in the conversation's Attributes`,
+        400,
+      );
     if (!identity)
       throw new ParleyError(
         'invalid_request',
