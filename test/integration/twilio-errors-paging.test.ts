@@ -151,6 +151,16 @@ describe('Twilio errors on every family', () => {
         message: expect.stringContaining('docs/twilio.md'),
       });
     const [workspace] = await client.taskrouter.v1.workspaces.list();
+    // A voice instruction on a chat's reservation: the field named is the one sent.
+    const dequeue = await send(
+      'POST',
+      `/v1/Workspaces/${workspace?.sid}/Tasks/WT${'0'.repeat(32)}/Reservations/WR${'0'.repeat(32)}`,
+      { Instruction: 'dequeue', DequeueFrom: '+15550100' },
+    );
+    expectTwilioError(dequeue, 400, 20001);
+    expect(dequeue.body.message).toMatch(
+      /^body\.Instruction: call instructions \(dequeue\) are for voice tasks/,
+    );
     const executions = `/v2/Flows/FW${'0'.repeat(32)}/Executions/FN${'0'.repeat(32)}`;
     for (const [method, path, allowed] of [
       ['DELETE', executions, 'GET, POST'],

@@ -5,7 +5,7 @@
  */
 import { type Request, type Response, Router } from 'express';
 import type { Core } from '../../core/index.ts';
-import { notFound } from '../../errors.ts';
+import { notFound, ParleyError } from '../../errors.ts';
 import type { ReservationStatus } from '../../protocol.ts';
 import { parse } from '../../schemas.ts';
 import type { Reservation } from '../../store/types.ts';
@@ -71,8 +71,15 @@ export function reservationsRouter(core: Core): Router {
     });
     router.post(`${path}/:sid`, async (req, res) => {
       const form = Form.body(req);
+      // Call instructions (Instruction=dequeue, conference…) are voice's: refused, naming the
+      // field, before the status a chat's reservation needs instead.
+      if (form.has('Instruction'))
+        throw new ParleyError(
+          'invalid_request',
+          `body.Instruction: call instructions (${form.string('Instruction')}) are for voice tasks; a chat's reservation is accepted or rejected with ReservationStatus=accepted|rejected`,
+          400,
+        );
       const { status } = parse(schemas.updateReservation, { status: form.required('ReservationStatus') });
-      // Call instructions (Instruction=dequeue, conference…) are voice's: refused, naming the field.
       form.done();
       const { sid } = await reservationOf(owner, req.params.owner, req.params.sid);
       if (status === 'accepted') await routing.accept(null, sid);
