@@ -45,19 +45,25 @@ const definition = {
   ],
 };
 
+/** A web Flex Flow of its own and a chat on it, for an execution to run in. */
+async function webChat(name: string) {
+  const flexFlow = await client.flexApi.v1.flexFlow.create({
+    friendlyName: name,
+    chatServiceSid: `IS${'0'.repeat(32)}`,
+    channelType: 'web',
+  });
+  const channel = await client.flexApi.v1.webChannel.create({
+    flexFlowSid: flexFlow.sid,
+    identity: `${name.toLowerCase().replace(/ /g, '-')}@example.com`,
+    customerFriendlyName: name,
+    chatFriendlyName: `${name} chat`,
+  });
+  return { flexFlow, channel };
+}
+
 describe('Studio v2 steps', () => {
   it('are dated when taken, fetched by sid, with the widget outputs as context', async () => {
-    const flexFlow = await client.flexApi.v1.flexFlow.create({
-      friendlyName: 'Steps',
-      chatServiceSid: `IS${'0'.repeat(32)}`,
-      channelType: 'web',
-    });
-    const channel = await client.flexApi.v1.webChannel.create({
-      flexFlowSid: flexFlow.sid,
-      identity: 'steps@example.com',
-      customerFriendlyName: 'Steps',
-      chatFriendlyName: 'Steps chat',
-    });
+    const { flexFlow, channel } = await webChat('Steps');
     const flow = await client.studio.v2.flows.create({
       friendlyName: 'Steps flow',
       status: 'published',
@@ -113,17 +119,7 @@ describe('Studio v2 steps', () => {
   });
 
   it('list no step for a widget that still waits', async () => {
-    const flexFlow = await client.flexApi.v1.flexFlow.create({
-      friendlyName: 'Waiting steps',
-      chatServiceSid: `IS${'0'.repeat(32)}`,
-      channelType: 'web',
-    });
-    const channel = await client.flexApi.v1.webChannel.create({
-      flexFlowSid: flexFlow.sid,
-      identity: 'waiting-steps@example.com',
-      customerFriendlyName: 'Wai',
-      chatFriendlyName: 'Waiting steps chat',
-    });
+    const { flexFlow, channel } = await webChat('Waiting steps');
     const asks = {
       ...definition,
       states: [
@@ -163,17 +159,7 @@ describe('Studio v2 steps', () => {
 
 describe('Studio v2 executions list', () => {
   it('filters by DateCreatedFrom / DateCreatedTo to the second, and refuses a date it cannot read', async () => {
-    const flexFlow = await client.flexApi.v1.flexFlow.create({
-      friendlyName: 'Dated',
-      chatServiceSid: `IS${'0'.repeat(32)}`,
-      channelType: 'web',
-    });
-    const channel = await client.flexApi.v1.webChannel.create({
-      flexFlowSid: flexFlow.sid,
-      identity: 'dated@example.com',
-      customerFriendlyName: 'Dee',
-      chatFriendlyName: 'Dated chat',
-    });
+    const { flexFlow, channel } = await webChat('Dated');
     const flow = await client.studio.v2.flows.create({
       friendlyName: 'Dated',
       status: 'published',
