@@ -97,8 +97,12 @@ function withoutPreloadHelper(): Plugin {
   };
 }
 
-/** Collapses the whitespace of a CSS text, leaving `${…}` interpolations as they are. */
-const minifyCss = (text: string) =>
+/**
+ * Collapses the whitespace of a CSS text, leaving `${…}` interpolations as they are. Every
+ * declaration keeps its `;`: goober reads a declaration only up to one, so `{a:1;b:2}` without
+ * the last would lose `b` (test/unit/widget-styles.test.ts compares goober's rules both ways).
+ */
+export const minifyCss = (text: string) =>
   text
     .split(/(\$\{[^}]*\})/)
     .map((part, i) =>
@@ -107,7 +111,6 @@ const minifyCss = (text: string) =>
         : part
             .replace(/\s+/g, ' ')
             .replace(/ ?([{};,]) ?/g, '$1')
-            .replaceAll(';}', '}')
             .replace(/: /g, ':'),
     )
     .join('')
