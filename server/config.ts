@@ -77,8 +77,6 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
           '(for example from `openssl rand -hex 32`)',
       );
     }
-    if ((env.PARLEY_SECRET ?? '').length < 16)
-      throw new ConfigError('PARLEY_SECRET must be at least 16 characters');
     // deploy/'s sample env files hold change-me placeholders: an admin key copied from there
     // would open the whole REST API to anyone who has read them.
     const placeholders = ['PARLEY_ADMIN_KEY', 'PARLEY_SECRET'].filter((name) =>
@@ -89,6 +87,12 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
         `${placeholders.join(' and ')} still ${placeholders.length === 1 ? 'holds' : 'hold'} the sample's change-me placeholder: set each to its own value from \`openssl rand -hex 32\``,
       );
     }
+    // The admin key opens the whole REST API, and a short one is guessed: both are 16+.
+    const short = ['PARLEY_ADMIN_KEY', 'PARLEY_SECRET'].filter((name) => (env[name] ?? '').length < 16);
+    if (short.length > 0)
+      throw new ConfigError(
+        `${short.join(' and ')} must be at least 16 characters (for example from \`openssl rand -hex 32\`)`,
+      );
   }
   return {
     port,

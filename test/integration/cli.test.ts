@@ -64,7 +64,7 @@ describe('the parley command', () => {
       const port = (busy.address() as AddressInfo).port;
       const run = start('serve', {
         PARLEY_DATA_DIR: tempDir(),
-        PARLEY_ADMIN_KEY: 'prod-admin-key',
+        PARLEY_ADMIN_KEY: 'prod-admin-key-0123',
         PARLEY_SECRET: 'a-long-production-secret',
         PORT: String(port),
         PARLEY_REDIS_URL: 'redis://127.0.0.1:6379',
@@ -83,11 +83,11 @@ describe('the parley command', () => {
   it('serves with its secrets, seeds nothing, and stops cleanly on SIGTERM', async () => {
     const run = start('serve', {
       PARLEY_DATA_DIR: tempDir(),
-      PARLEY_ADMIN_KEY: 'prod-admin-key',
+      PARLEY_ADMIN_KEY: 'prod-admin-key-0123',
       PARLEY_SECRET: 'a-long-production-secret',
     });
     const url = await run.url;
-    const res = await fetch(`${url}/v1/Workers`, { headers: { authorization: 'Bearer prod-admin-key' } });
+    const res = await fetch(`${url}/v1/Workers`, { headers: { authorization: 'Bearer prod-admin-key-0123' } });
     expect((await res.json()).workers).toEqual([]);
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);

@@ -37,7 +37,9 @@ describe('deploy/parley.env.example', () => {
   it('leaves parley doctor failing, and serve refusing, until the placeholders are replaced', async () => {
     const doctor = withSample(sample, `exec "${process.execPath}" bin/parley.js doctor`);
     expect((await doctor.exited).code).toBe(1);
-    expect(doctor.output()).toContain('✗ Configuration: PARLEY_SECRET must be at least 16 characters');
+    expect(doctor.output()).toContain(
+      "✗ Configuration: PARLEY_ADMIN_KEY and PARLEY_SECRET still hold the sample's change-me placeholder",
+    );
 
     const longer = sample.replace('PARLEY_SECRET=change-me-too', 'PARLEY_SECRET=change-me-to-a-long-value');
     const serve = withSample(longer, `exec "${process.execPath}" bin/parley.js serve`, { PORT: '0' });
@@ -45,5 +47,13 @@ describe('deploy/parley.env.example', () => {
     expect(serve.output()).toContain(
       "parley: PARLEY_ADMIN_KEY and PARLEY_SECRET still hold the sample's change-me placeholder",
     );
+
+    // Replaced, but with a key too short to keep the REST API closed.
+    const short = longer
+      .replace('PARLEY_ADMIN_KEY=change-me', 'PARLEY_ADMIN_KEY=x')
+      .replace('PARLEY_SECRET=change-me-to-a-long-value', 'PARLEY_SECRET=0123456789abcdef0123');
+    const shortKey = withSample(short, `exec "${process.execPath}" bin/parley.js serve`, { PORT: '0' });
+    expect((await shortKey.exited).code).toBe(1);
+    expect(shortKey.output()).toContain('parley: PARLEY_ADMIN_KEY must be at least 16 characters');
   });
 });
