@@ -142,6 +142,31 @@ const integration = attributes.superRefine((value, ctx) => {
   }
 });
 
+/**
+ * An entry of a Flex Flow's allowedOrigins: `*`, `self`, or an origin as browsers send it
+ * (scheme and host, a port if not the scheme's own; a trailing slash is dropped, the host
+ * lowercased). A host alone or a URL with a path could never match a page, so it is refused.
+ */
+const allowedOrigin = z
+  .string()
+  .max(300)
+  .transform((value, ctx) => {
+    const entry = value.trim();
+    if (entry === '*' || entry === 'self') return entry;
+    try {
+      const url = new URL(entry);
+      const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+      if ((url.protocol === 'https:' || url.protocol === 'http:') && bare) return url.origin;
+    } catch {
+      // Not a URL: refused below.
+    }
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a full origin such as "https://shop.example.com" (scheme and host, no path), "*" for any or "self" for this server's own; got ${JSON.stringify(value)}`,
+    });
+    return z.NEVER;
+  });
+
 const flexFlowFields = {
   friendlyName,
   channelType: z.enum(['web', 'sms', 'whatsapp', 'facebook', 'custom', 'email']),
@@ -151,7 +176,7 @@ const flexFlowFields = {
   integration,
   longLived: z.boolean(),
   janitorEnabled: z.boolean(),
-  allowedOrigins: z.array(z.string().max(300)).max(100),
+  allowedOrigins: z.array(allowedOrigin).max(100),
   widgetConfig,
   /** SMS / WhatsApp-style Flex Flows: where replies are POSTed and the token both sides sign with. */
   messagingConnector: strictObject({

@@ -85,6 +85,38 @@ describe('the widget configuration', () => {
     );
   });
 
+  it('refuses an allowed origin that could never match a page, naming the entry, and keeps origins as browsers send them', async () => {
+    const flexFlow = (allowedOrigins: string[]) =>
+      parley.api('POST', '/v1/FlexFlows', {
+        friendlyName: 'Origins',
+        channelType: 'web',
+        contactIdentity: `origins-${allowedOrigins.length}`,
+        enabled: false,
+        integrationType: 'task',
+        allowedOrigins,
+      });
+    for (const entry of [
+      'shop.example.com',
+      'https://shop.example.com/checkout',
+      'not a url',
+      'ftp://shop.example.com',
+    ]) {
+      const bad = await flexFlow(['self', entry]);
+      expect(bad.status, entry).toBe(400);
+      expect(bad.body.message, entry).toBe(
+        `body.allowedOrigins.1: expected a full origin such as "https://shop.example.com" (scheme and host, no path), "*" for any or "self" for this server's own; got ${JSON.stringify(entry)}`,
+      );
+    }
+    const good = await flexFlow(['self', '*', 'https://Shop.Example.com/', 'http://localhost:8081']);
+    expect(good.status).toBe(201);
+    expect(good.body.allowedOrigins).toEqual([
+      'self',
+      '*',
+      'https://shop.example.com',
+      'http://localhost:8081',
+    ]);
+  });
+
   it('turns an offline message into a pending task with the message in its channel', async () => {
     const res = await fetch(`${parley.url}/v1/WebChannels/OfflineMessages`, {
       method: 'POST',
