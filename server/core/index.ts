@@ -202,6 +202,7 @@ export function createCore({
     routing,
     tokens,
     clock,
+    log,
     offlineByEmail: email.offline.leave,
   });
   const timers = createTimerScheduler({

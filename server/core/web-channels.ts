@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { forbidden, notFound, ParleyError } from '../errors.ts';
 import type { Clock } from '../ids.ts';
+import type { Logger } from '../logger.ts';
 import type {
   OfflineMessageRequest,
   WebChannelConfigResponse,
@@ -42,6 +43,8 @@ export interface WebChannelsDeps {
   routing: Routing;
   tokens: Tokens;
   clock: Clock;
+  /** Where a page refused for its origin is noted, once per origin, for the site's owner. */
+  log?: Pick<Logger, 'warn'>;
   /** Answers offline messages by email where email is set up; null leaves them web conversations. */
   offlineByEmail?: (
     flexFlow: FlexFlow,
@@ -55,13 +58,28 @@ export function createWebChannels({
   routing,
   tokens,
   clock,
+  log,
   offlineByEmail,
 }: WebChannelsDeps) {
+  // The browser keeps a refusal from the page (it is not for that page to read), so the widget
+  // can only say it could not start: the server's log names the origin, a few times at most.
+  const refusedOrigins = new Set<string>();
+  function noteRefused(flexFlow: FlexFlow, origin: string | undefined) {
+    const key = `${flexFlow.sid} ${origin}`;
+    if (!log || refusedOrigins.has(key) || refusedOrigins.size >= 20) return;
+    refusedOrigins.add(key);
+    log.warn(
+      { flexFlowSid: flexFlow.sid, origin: origin ?? null },
+      `a page at ${origin ?? '(no origin)'} was refused the chat: its origin is not in Flex Flow ${flexFlow.sid}'s allowedOrigins (add it in the admin console, Flex Flows, if it should have the chat)`,
+    );
+  }
+
   /** The enabled web Flex Flow, if this origin may use it. */
   async function webFlexFlow(flexFlowSid: string, context: WebChannelContext): Promise<FlexFlow> {
     const flexFlow = await store.flexFlows.get(flexFlowSid);
     if (flexFlow?.channelType !== 'web') throw notFound('Web Flex Flow', flexFlowSid);
     if (!isOriginAllowed(flexFlow.allowedOrigins, context.origin, context.host)) {
+      noteRefused(flexFlow, context.origin);
       throw forbidden(`Origin ${context.origin ?? '(none)'} is not in the Flex Flow's allowedOrigins`);
     }
     if (!flexFlow.enabled)

@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isWithinBusinessHours } from '../../server/core/availability.ts';
 import { startParley, type TestParley } from '../helpers/server.ts';
@@ -55,6 +56,34 @@ describe('the widget configuration', () => {
       (await publicGet(`/v1/WebChannels/Config?flexFlowSid=${parley.flexFlowSid}`, 'https://evil.example'))
         .status,
     ).toBe(403);
+  });
+
+  it("names a refused page's origin in the server's log, once, for the site's owner", async () => {
+    const lines: { msg: string; origin: string | null }[] = [];
+    const logged = await startParley({
+      log: pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) }),
+    });
+    try {
+      const config = `${logged.url}/v1/WebChannels/Config?flexFlowSid=${logged.flexFlowSid}`;
+      for (const origin of [
+        'https://shop.example.com',
+        'https://shop.example.com',
+        'https://blog.example.com',
+      ]) {
+        const res = await fetch(config, { headers: { origin } });
+        expect(res.status).toBe(403);
+        // The browser hides this answer from the page: the log is where the owner sees why.
+        expect(res.headers.get('access-control-allow-origin')).toBeNull();
+      }
+      const refusals = lines.filter((line) => line.msg.includes('was refused the chat'));
+      expect(refusals.map((line) => line.origin)).toEqual([
+        'https://shop.example.com',
+        'https://blog.example.com',
+      ]);
+      expect(refusals[0]?.msg).toContain(`Flex Flow ${logged.flexFlowSid}'s allowedOrigins`);
+    } finally {
+      await logged.stop();
+    }
   });
 
   it('refuses a widgetConfig with a bad time zone or time, naming the field', async () => {
