@@ -42,7 +42,11 @@ export async function runAdminCommand(args: string[]): Promise<number> {
     options[flag.slice(2)] = value;
   }
   if (subcommand !== 'create-user' || !options.username) {
-    console.error(USAGE);
+    const problem =
+      subcommand !== 'create-user'
+        ? `parley admin: ${subcommand ? `there is no "${subcommand}" command` : 'name a command'}; the one there is is create-user`
+        : 'parley admin: --username is missing: the name the admin signs in with';
+    console.error(`${problem}\n${USAGE}`);
     return 2;
   }
   const password = process.env.PARLEY_ADMIN_PASSWORD || (await readPasswordLine());

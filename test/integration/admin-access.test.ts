@@ -280,6 +280,9 @@ describe('parley admin create-user', () => {
       });
       expect(onCommandLine.code).toBe(2);
       expect(onCommandLine.output).toContain('PARLEY_ADMIN_PASSWORD');
+      const nameless = await run(['create-user'], { PARLEY_DATA_DIR: dataDir });
+      expect(nameless.code).toBe(2);
+      expect(nameless.output).toContain('parley admin: --username is missing');
       const made = await run(
         ['create-user', '--username', 'root', '--name', 'Rita Root'],
         { PARLEY_DATA_DIR: dataDir },
