@@ -27,16 +27,17 @@ import { DEMO_AGENT } from './core/seed.ts';
 import { checkRedis, redact, runDoctor } from './doctor.ts';
 import { ParleyError } from './errors.ts';
 import { runFlowsCommand } from './flows-cli.ts';
-import { builtAssets, serverPackageRoot } from './http/built-assets.ts';
+import { buildState, builtAssets, serverPackageRoot } from './http/built-assets.ts';
 import { createServer, type ParleyServer } from './server.ts';
 import { createPostgresStore } from './store/postgres/index.ts';
 import { createSqliteStore } from './store/sqlite/index.ts';
 
 /**
- * Builds the widget, the desk and the demo pages when a file the demo serves is missing: in
- * the repository, on the first `npm start`. An installed package ships them built.
+ * Builds the widget, the desk and the demo pages when a file the demo serves is missing (the
+ * first `npm start` in the repository) or older than the sources it is built from (after a
+ * `git pull`, say). An installed package ships them built.
  */
-function buildIfMissing() {
+function buildIfNeeded() {
   const { widgetDir, deskDir, adminDir, demoDir } = builtAssets();
   const needed = [
     join(widgetDir, 'parley.js'),
@@ -44,12 +45,18 @@ function buildIfMissing() {
     join(adminDir, 'index.html'),
     join(demoDir, 'index.html'),
   ];
-  if (needed.every((file) => existsSync(file))) return;
   const repo = join(serverPackageRoot(), '..');
-  if (!existsSync(join(repo, 'vite.config.ts'))) {
+  const inRepository = existsSync(join(repo, 'vite.config.ts'));
+  const state = buildState(repo, needed);
+  if (state === 'missing' && !inRepository) {
     throw new Error(`The built pages are missing (${needed.join(', ')}): reinstall parley-server`);
   }
-  console.log('Building the widget, the agent desktop and the demo pages (first run)…');
+  if (!inRepository || state === 'current') return;
+  console.log(
+    state === 'missing'
+      ? 'Building the widget, the agent desktop and the demo pages (first run)…'
+      : 'Building the widget, the agent desktop and the demo pages again: their sources changed since the last build…',
+  );
   const result = spawnSync('npm', ['run', 'build'], { cwd: repo, stdio: 'inherit' });
   if (result.status !== 0) throw new Error('npm run build failed; see the output above');
 }
@@ -95,7 +102,7 @@ async function main(command: string | undefined) {
   const mode = command as Mode;
   const config = loadConfig(mode);
   for (const warning of misnamedSettings()) console.warn(`parley: ${warning}`);
-  if (mode === 'demo') buildIfMissing();
+  if (mode === 'demo') buildIfNeeded();
   if (config.redisUrl) await requireRedis(config.redisUrl);
   const server = await createServer(config);
   // Before anything is printed: whoever waits for the URL may signal as soon as they see it.

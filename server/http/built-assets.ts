@@ -4,7 +4,7 @@
  * site from this package's `dist/desk`, `dist/admin` and `dist/demo`. Found from this file's own place, so it holds for the
  * repository (sources run by tsx), the compiled server and an installed package alike.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -50,4 +50,29 @@ export function builtAssets(distDir?: string): BuiltAssets {
     adminDir: join(root, 'dist/admin'),
     demoDir: join(root, 'dist/demo'),
   };
+}
+
+/** The newest change under `dir` (its files, its folders' files), build output left out. */
+function newestChange(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'dist' || entry.name === 'node_modules') continue;
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestChange(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Whether the `built` files of a repository checkout are there, and newer than everything
+ * they are built from (the widget, the desk and admin UIs, the demo site, the build's config).
+ */
+export function buildState(repo: string, built: string[]): 'missing' | 'stale' | 'current' {
+  if (!built.every((file) => existsSync(file))) return 'missing';
+  const builtAt = Math.min(...built.map((file) => statSync(file).mtimeMs));
+  const config = join(repo, 'vite.config.ts');
+  const sources = ['widget', join('server', 'ui'), 'demo-site'].map((dir) => newestChange(join(repo, dir)));
+  const changedAt = Math.max(existsSync(config) ? statSync(config).mtimeMs : 0, ...sources);
+  return changedAt > builtAt ? 'stale' : 'current';
 }
