@@ -29,6 +29,29 @@ async function newPage(): Promise<Page> {
 const logText = (page: Page) => page.getByRole('log', { name: 'Conversation' }).innerText();
 
 describe('the demo bot in the browser', () => {
+  it('answers at once while no agent is Available, and says so only once the visitor waits for one', async () => {
+    const visitor = await newPage();
+    await visitor.goto(parley.url);
+    await visitor.getByRole('button', { name: 'Open chat' }).click();
+    // The bot answers whoever is about: the header promises a reply, not an email.
+    await expect.poll(() => visitor.getByText('We usually reply in a few minutes').count()).toBe(1);
+    expect(await visitor.getByText('We will answer by email').count()).toBe(0);
+    const message = visitor.getByRole('textbox', { name: 'Message' });
+    await message.fill('Good morning');
+    await message.press('Enter');
+    await expect.poll(() => logText(visitor), { timeout: 10_000 }).toContain("I'm the Northwind assistant");
+    await visitor.getByRole('button', { name: 'Talk to a person' }).click();
+    await expect
+      .poll(() => visitor.getByText('We will answer by email').count(), { timeout: 10_000 })
+      .toBe(1);
+    // Its chat leaves the queue, so the next test's agent is offered only its own.
+    await visitor.getByRole('button', { name: 'End chat' }).click();
+    await visitor.getByRole('button', { name: 'Yes, end it' }).click();
+    await expect
+      .poll(async () => (await parley.api('GET', '/v1/Tasks?status=pending')).body.tasks.length)
+      .toBe(0);
+  });
+
   it('answers with quick replies, looks up an order, and hands over to an agent who sees it all', async () => {
     const visitor = await newPage();
     await visitor.goto(parley.url);

@@ -67,7 +67,10 @@ export function Header() {
   const agent = currentAgent(state);
   // Nothing to end before anyone wrote: the button comes with the chat.
   const canEnd = state.phase === 'ready' && state.channel !== null && !isEnded(state) && hasStarted(state);
-  const away = state.settings && (!state.settings.available || !state.settings.agentsAvailable);
+  // Away: the chat is closed, or the visitor waits for an agent and none is Available. A bot
+  // answering while no agent is about is not away: it answers at once.
+  const away =
+    state.settings && (!state.settings.available || (!state.settings.agentsAvailable && state.queue !== null));
   return (
     <>
       {/* Not a <header>: inside the host page it would be a second banner landmark. */}
