@@ -254,6 +254,11 @@ function FlexFlowForm({
             {flow && <IdentitySecret api={api} flow={flow} onSaved={onSaved} />}
             <fieldset>
               <legend>Widget look</legend>
+              {/* The look goes with the page that embeds the widget, not with the Flex Flow. */}
+              <p class="hint">
+                Not saved with the Flex Flow: these set the preview and the snippet below, which
+                carries the look to your site.
+              </p>
               <div class="grid">
                 <Field label="Brand colour">
                   <input
