@@ -87,7 +87,9 @@ describe('the parley command', () => {
       PARLEY_SECRET: 'a-long-production-secret',
     });
     const url = await run.url;
-    const res = await fetch(`${url}/v1/Workers`, { headers: { authorization: 'Bearer prod-admin-key-0123' } });
+    const res = await fetch(`${url}/v1/Workers`, {
+      headers: { authorization: 'Bearer prod-admin-key-0123' },
+    });
     expect((await res.json()).workers).toEqual([]);
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);

@@ -70,7 +70,8 @@ export function Header() {
   // Away: the chat is closed, or the visitor waits for an agent and none is Available. A bot
   // answering while no agent is about is not away: it answers at once.
   const away =
-    state.settings && (!state.settings.available || (!state.settings.agentsAvailable && state.queue !== null));
+    state.settings &&
+    (!state.settings.available || (!state.settings.agentsAvailable && state.queue !== null));
   return (
     <>
       {/* Not a <header>: inside the host page it would be a second banner landmark. */}

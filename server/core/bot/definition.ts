@@ -293,7 +293,11 @@ function findProblems(input: unknown, warnings: ValidationProblem[]): Validation
 }
 
 /** Names reachable from `from` along transitions, the `skip` ones left out. */
-function reach(byName: Map<string, Record<string, unknown>>, from: string, skip?: (t: Transition) => boolean) {
+function reach(
+  byName: Map<string, Record<string, unknown>>,
+  from: string,
+  skip?: (t: Transition) => boolean,
+) {
   const reached = new Set<string>([from]);
   const queue = [from];
   while (queue.length > 0) {

@@ -256,8 +256,8 @@ function FlexFlowForm({
               <legend>Widget look</legend>
               {/* The look goes with the page that embeds the widget, not with the Flex Flow. */}
               <p class="hint">
-                Not saved with the Flex Flow: these set the preview and the snippet below, which
-                carries the look to your site.
+                Not saved with the Flex Flow: these set the preview and the snippet below, which carries the
+                look to your site.
               </p>
               <div class="grid">
                 <Field label="Brand colour">
