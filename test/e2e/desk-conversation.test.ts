@@ -102,6 +102,12 @@ describe('the desk conversation', () => {
     const received = next<MessageDTO>(visitor.socket, 'message:new', (m) => m.authorRole === 'agent', 10_000);
     const box = page.getByRole('textbox', { name: 'Message' });
     await box.fill('It is *not*, see https://shop.example/help ');
+    // The icon buttons draw their icons: no emoji glyph, which a machine without an emoji font shows as a box.
+    for (const name of ['Emoji', 'Attach file']) {
+      const button = page.getByRole('button', { name, exact: true });
+      expect(await button.locator('svg').count(), name).toBe(1);
+      expect((await button.innerText()).trim(), name).toBe('');
+    }
     await page.getByRole('button', { name: 'Emoji', exact: true }).click();
     await page.getByRole('button', { name: 'thumbs up' }).click();
     await box.press('Enter');

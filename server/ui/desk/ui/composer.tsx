@@ -12,6 +12,7 @@ import {
   shortcutQuery,
 } from './canned-responses.tsx';
 import { EmojiPicker } from './emoji-picker.tsx';
+import { ClipIcon } from './icons.tsx';
 
 /** At most this many suggestions under a typed `/shortcut`. */
 const MAX_SUGGESTIONS = 8;
@@ -151,7 +152,7 @@ export function Composer({
           disabled={disabled}
           onClick={() => picker.current?.click()}
         >
-          📎
+          <ClipIcon />
         </button>
         <input
           ref={picker}

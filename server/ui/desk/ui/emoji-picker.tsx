@@ -3,6 +3,7 @@
  * for what they show, so a screen reader user can pick one as easily as anyone.
  */
 import { useState } from 'preact/hooks';
+import { SmileIcon } from './icons.tsx';
 
 const EMOJI: [string, string][] = [
   ['😀', 'grinning face'],
@@ -39,7 +40,7 @@ export function EmojiPicker({ disabled, onPick }: { disabled: boolean; onPick(em
         disabled={disabled}
         onClick={() => setOpen(!open)}
       >
-        🙂
+        <SmileIcon />
       </button>
       {open && (
         <fieldset
