@@ -43,7 +43,7 @@ import { securityHeaders } from './security.ts';
 import { sessionsRouter } from './sessions.ts';
 import { settingsRouter } from './settings.ts';
 import { tasksRouter } from './tasks.ts';
-import { isTwilioShaped, twilioErrors, twilioNotFound, twilioRouter } from './twilio/index.ts';
+import { isTwilioShaped, twilioErrors, twilioRouter, twilioUnserved } from './twilio/index.ts';
 import { webhooksRouter } from './webhooks.ts';
 import { workflowsRouter } from './workflows.ts';
 
@@ -147,11 +147,9 @@ export function createApp({
   const noSuchResource: RequestHandler = (req, res, next) => {
     // Nothing is served here, so nothing may load from it either.
     res.setHeader('Content-Security-Policy', "default-src 'none'");
-    // A Twilio library asking for a resource Parley does not have gets Twilio's 404 (20404).
-    if (isTwilioShaped(req)) {
-      res.status(404).json(twilioNotFound(req.path));
-      return;
-    }
+    // A Twilio library asking for a resource Parley does not have gets Twilio's 404 (20404),
+    // or 405 (20004) for a method a Twilio resource does not take.
+    if (isTwilioShaped(req)) return twilioUnserved(req, res);
     next(new ParleyError('not_found', `No such resource: ${req.method} ${req.originalUrl}`, 404));
   };
   app.use('/v1', noSuchResource);

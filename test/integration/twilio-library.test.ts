@@ -397,12 +397,30 @@ describe('request bodies Parley cannot read', () => {
   });
 
   it("accepts Basic auth on Parley's own JSON routes too", async () => {
-    const res = await fetch(`${parley.url}/v1/Sessions`, {
-      headers: {
-        authorization: `Basic ${Buffer.from(`${ACCOUNT_SID}:${parley.adminKey}`).toString('base64')}`,
-      },
-    });
+    const authorization = `Basic ${Buffer.from(`${ACCOUNT_SID}:${parley.adminKey}`).toString('base64')}`;
+    const res = await fetch(`${parley.url}/v1/Sessions`, { headers: { authorization } });
     expect(res.status).toBe(200);
+    // Where a Twilio resource shares the path but not the method, Parley's own route answers.
+    const { channelSid } = (
+      await parley.api('POST', '/v1/WebChannels', {
+        flexFlowSid: parley.flexFlowSid,
+        customerFriendlyName: 'Basic',
+      })
+    ).body;
+    const renamed = await fetch(`${parley.url}/v1/Channels/${channelSid}`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: JSON.stringify({ friendlyName: 'Renamed over Basic' }),
+    });
+    expect(renamed.status).toBe(200);
+    expect((await renamed.json()).friendlyName).toBe('Renamed over Basic');
+    // And what neither serves is Twilio's 405, with the full path.
+    const patched = await fetch(`${parley.url}/v1/Channels/${channelSid}`, {
+      method: 'PUT',
+      headers: { authorization },
+    });
+    expect(patched.status).toBe(405);
+    expect((await patched.json()).message).toContain(`on /v1/Channels/${channelSid} in Parley`);
   });
 
   it('reads the Basic scheme whatever its case (RFC 7617), answering in Twilio shape', async () => {

@@ -8,7 +8,7 @@
  * (`/v1/Workspaces`, `/v1/Conversations`, `/v2/`). Everything else (JSON with a Bearer key,
  * the widget's requests) goes on to Parley's own routes at the same paths.
  */
-import express, { type ErrorRequestHandler, type Request, Router } from 'express';
+import express, { type ErrorRequestHandler, type Request, type Response, Router } from 'express';
 import type { Core, Logger } from '../../core/index.ts';
 import { ParleyError, toErrorBody } from '../../errors.ts';
 import { adminCheck } from '../admin-auth.ts';
@@ -29,6 +29,28 @@ export function isTwilioShaped(req: Request): boolean {
     /^basic /i.test(req.get('authorization') ?? '') ||
     Boolean(req.is('application/x-www-form-urlencoded'))
   );
+}
+
+function notAllowed(req: Request, res: Response, methods: string[]) {
+  res.setHeader('Allow', methods.join(', '));
+  res
+    .status(405)
+    .json(
+      twilioErrorBody(
+        405,
+        `${req.method} is not supported on ${req.originalUrl.split('?')[0]} in Parley; it takes ${methods.join(', ')} (docs/twilio.md)`,
+      ),
+    );
+}
+
+/**
+ * The answer to a Twilio-shaped request that nothing served: 405 when the path is a Twilio
+ * resource asked with another method, else Twilio's 404. Mounted after Parley's own routes.
+ */
+export function twilioUnserved(req: Request, res: Response) {
+  const methods = res.locals.twilioMethods as string[] | undefined;
+  if (methods) return notAllowed(req, res, methods);
+  res.status(404).json(twilioNotFound(req.originalUrl.split('?')[0] ?? req.path));
 }
 
 /** Twilio's 404 for a path Parley serves nothing at, naming what it does serve. */
@@ -102,21 +124,15 @@ export function twilioRouter(core: Core, adminKey: string, log: Logger): Router 
   const allowed = methodsAt(servedRoutes(resources));
   router.use((req, res, next) => {
     // A resource that is there, asked with a method it does not take (an execution deleted,
-    // a workspace updated): 405 naming the ones it does.
+    // a workspace updated): 405 naming the ones it does. On the paths Parley's own JSON API
+    // shares (its routes take Basic credentials too), those routes are tried first, and only
+    // what none of them serves is answered so (see twilioUnserved).
     const methods = allowed(req.path);
-    if (methods.length > 0) {
-      res.setHeader('Allow', methods.join(', '));
-      res
-        .status(405)
-        .json(
-          twilioErrorBody(
-            405,
-            `${req.method} is not supported on ${req.path} in Parley; it takes ${methods.join(', ')} (docs/twilio.md)`,
-          ),
-        );
-      return;
+    if (!TWILIO_ONLY.test(req.path)) {
+      if (methods.length > 0) res.locals.twilioMethods = methods;
+      return next();
     }
-    if (!TWILIO_ONLY.test(req.path)) return next();
+    if (methods.length > 0) return notAllowed(req, res, methods);
     res.status(404).json(twilioNotFound(req.path));
   });
   router.use(twilioErrors(log));
