@@ -52,27 +52,37 @@ export function builtAssets(distDir?: string): BuiltAssets {
   };
 }
 
-/** The newest change under `dir` (its files, its folders' files), build output left out. */
+/** Folders under a source folder that hold no sources: build output, packages, copies made when packing. */
+const NOT_SOURCES = new Set(['dist', 'node_modules', 'docs', 'deploy']);
+
+/** The newest change to a source under `dir` (links and Markdown left out). */
 function newestChange(dir: string): number {
   if (!existsSync(dir)) return 0;
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'dist' || entry.name === 'node_modules') continue;
     const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestChange(path) : statSync(path).mtimeMs);
+    if (entry.isDirectory()) {
+      if (!NOT_SOURCES.has(entry.name)) newest = Math.max(newest, newestChange(path));
+    } else if (entry.isFile() && !entry.name.endsWith('.md')) {
+      newest = Math.max(newest, statSync(path).mtimeMs);
+    }
   }
   return newest;
 }
 
 /**
  * Whether the `built` files of a repository checkout are there, and newer than everything
- * they are built from (the widget, the desk and admin UIs, the demo site, the build's config).
+ * they are built from: the widget, the server (the desk and the admin console import its
+ * protocol, its routing expressions…), the demo site, the build's config and the locked
+ * dependencies.
  */
 export function buildState(repo: string, built: string[]): 'missing' | 'stale' | 'current' {
   if (!built.every((file) => existsSync(file))) return 'missing';
   const builtAt = Math.min(...built.map((file) => statSync(file).mtimeMs));
-  const config = join(repo, 'vite.config.ts');
-  const sources = ['widget', join('server', 'ui'), 'demo-site'].map((dir) => newestChange(join(repo, dir)));
-  const changedAt = Math.max(existsSync(config) ? statSync(config).mtimeMs : 0, ...sources);
+  const files = ['vite.config.ts', 'package-lock.json'].map((file) => join(repo, file));
+  const changedAt = Math.max(
+    ...files.map((file) => (existsSync(file) ? statSync(file).mtimeMs : 0)),
+    ...['widget', 'server', 'demo-site'].map((dir) => newestChange(join(repo, dir))),
+  );
   return changedAt > builtAt ? 'stale' : 'current';
 }
