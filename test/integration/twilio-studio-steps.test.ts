@@ -179,6 +179,25 @@ describe('Studio v2 executions list', () => {
     expect(await sids({ dateCreatedTo: made })).toEqual([execution.sid]);
     expect(await sids({ dateCreatedFrom: new Date(made.getTime() + 1000) })).toEqual([]);
     expect(await sids({ dateCreatedTo: new Date(made.getTime() - 1000) })).toEqual([]);
+    // A bound within the second, and one with no offset (UTC, whatever the server's zone).
+    expect(await sids({ dateCreatedFrom: new Date(made.getTime() + 999) })).toEqual([execution.sid]);
+    const basic = `Basic ${Buffer.from(`${ACCOUNT_SID}:${parley.adminKey}`).toString('base64')}`;
+    // The server reads it as if it ran five hours behind UTC: the bound is still UTC.
+    const zone = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      const local = made.toISOString().slice(0, 19);
+      const noOffset = await fetch(
+        `${parley.url}/v2/Flows/${flow.sid}/Executions?DateCreatedFrom=${local}&DateCreatedTo=${local}`,
+        {
+          headers: { authorization: basic },
+        },
+      );
+      expect((await noOffset.json()).executions.map((e: { sid: string }) => e.sid)).toEqual([execution.sid]);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
 
     const res = await fetch(`${parley.url}/v2/Flows/${flow.sid}/Executions?DateCreatedFrom=yesterday`, {
       headers: {

@@ -161,18 +161,18 @@ export function studioRouter(core: Core): Router {
   router.get('/Flows/:sid/Executions', async (req, res) => {
     const form = Form.query(req);
     const page = pageRequest(form);
-    // Compared as instants: a bound in whole seconds (as Twilio's own dates are) still takes in
-    // an execution created within that second.
+    // Compared as instants, to the second (Twilio's dates are whole seconds): both bounds take
+    // in the whole second they name, so an execution dated as its own bound is listed.
     const from = form.date('DateCreatedFrom');
     const to = form.date('DateCreatedTo');
     form.done();
     await getFlow(req.params.sid);
-    const secondOf = (iso: string) => Math.floor(Date.parse(iso) / 1000) * 1000;
-    const all = (await store.executions.list({ flowSid: req.params.sid })).filter(
-      (e) =>
-        (from === undefined || secondOf(e.dateCreated) >= from) &&
-        (to === undefined || secondOf(e.dateCreated) <= to),
-    );
+    const since = from === undefined ? -Infinity : Math.floor(from / 1000) * 1000;
+    const until = to === undefined ? Infinity : Math.floor(to / 1000) * 1000 + 999;
+    const all = (await store.executions.list({ flowSid: req.params.sid })).filter((e) => {
+      const at = Date.parse(e.dateCreated);
+      return at >= since && at <= until;
+    });
     res.json(pageOf(req, 'executions', all, page, (e) => executionView(req, e)));
   });
   router.get('/Flows/:sid/Executions/:executionSid', async (req, res) => {

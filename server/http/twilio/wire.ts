@@ -93,11 +93,15 @@ export class Form {
     return Number(value);
   }
 
-  /** An ISO 8601 date (`DateCreatedFrom`, `StartDate`), as milliseconds since the epoch. */
+  /**
+   * An ISO 8601 date (`DateCreatedFrom`, `StartDate`), as milliseconds since the epoch. A time
+   * without an offset is UTC, as Twilio reads it (not the server's own time zone).
+   */
   date(name: string): number | undefined {
     const value = this.string(name);
     if (value === undefined) return undefined;
-    const ms = /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : Number.NaN;
+    const utc = /T[\d:.]+$/.test(value) ? `${value}Z` : value;
+    const ms = /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(utc) : Number.NaN;
     if (Number.isNaN(ms))
       throw invalid(
         `${this.where}.${name}`,
