@@ -62,15 +62,27 @@ export function createWebChannels({
   offlineByEmail,
 }: WebChannelsDeps) {
   // The browser keeps a refusal from the page (it is not for that page to read), so the widget
-  // can only say it could not start: the server's log names the origin, a few times at most.
-  const refusedOrigins = new Set<string>();
+  // can only say it could not start: the server's log names the origin. Each origin once an
+  // hour per Flex Flow, and at most a few lines a minute, so made-up origins can neither fill
+  // the log nor keep a real one out of it for long.
+  const refusals = new Map<string, { origins: Map<string, number>; minute: number; lines: number }>();
   function noteRefused(flexFlow: FlexFlow, origin: string | undefined) {
-    const key = `${flexFlow.sid} ${origin}`;
-    if (!log || refusedOrigins.has(key) || refusedOrigins.size >= 20) return;
-    refusedOrigins.add(key);
+    if (!log) return;
+    const now = clock().getTime();
+    let seen = refusals.get(flexFlow.sid);
+    if (!seen) refusals.set(flexFlow.sid, (seen = { origins: new Map(), minute: 0, lines: 0 }));
+    const key = origin ?? '(no origin)';
+    if (now - (seen.origins.get(key) ?? -Infinity) < 3_600_000) return;
+    if (now - seen.minute >= 60_000) Object.assign(seen, { minute: now, lines: 0 });
+    if (seen.lines >= 5) return;
+    seen.lines += 1;
+    seen.origins.delete(key);
+    seen.origins.set(key, now);
+    // The oldest go first: the map stays small whatever origins are sent.
+    if (seen.origins.size > 100) seen.origins.delete(seen.origins.keys().next().value as string);
     log.warn(
       { flexFlowSid: flexFlow.sid, origin: origin ?? null },
-      `a page at ${origin ?? '(no origin)'} was refused the chat: its origin is not in Flex Flow ${flexFlow.sid}'s allowedOrigins (add it in the admin console, Flex Flows, if it should have the chat)`,
+      `a page at ${key} was refused the chat: its origin is not in Flex Flow ${flexFlow.sid}'s allowedOrigins (add it in the admin console, Flex Flows, if it should have the chat)`,
     );
   }
 

@@ -156,7 +156,9 @@ const allowedOrigin = z
     try {
       const url = new URL(entry);
       const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
-      if ((url.protocol === 'https:' || url.protocol === 'http:') && bare) return url.origin;
+      // A wildcard host (https://*.example.com) is taken by the URL parser, and matches no page.
+      const web = url.protocol === 'https:' || url.protocol === 'http:';
+      if (web && bare && !url.hostname.includes('*')) return url.origin;
     } catch {
       // Not a URL: refused below.
     }

@@ -338,6 +338,9 @@ describe('the twilio library, pointed at Parley', () => {
     });
     const kim = await participants.create({ identity: 'kim', attributes: '{"friendlyName":"Kim"}' });
     expect(JSON.parse(kim.attributes)).toMatchObject({ friendlyName: 'Kim' });
+    // What Parley shows of a participant may be given back as it is.
+    const copy = await participants.create({ identity: 'kim-2', attributes: kim.attributes });
+    expect(JSON.parse(copy.attributes)).toMatchObject({ role: 'customer', friendlyName: 'Kim' });
     // Twilio's way to add an SMS participant names the number it writes to as well.
     const texter = await participants.create({
       'messagingBinding.address': '+15550123',

@@ -241,7 +241,8 @@ export function conversationsRouter(core: Core): Router {
     const attributes = form.object('Attributes') ?? {};
     // The number the customer writes to is the Flex Flow's (its contact identity) in Parley.
     form.ignore('DateCreated', 'DateUpdated', 'RoleSid', 'MessagingBinding.ProxyAddress').done();
-    const unkept = Object.keys(attributes).filter((key) => key !== 'friendlyName');
+    // `role` is what Parley shows of a participant (participantView): given back as it was, fine.
+    const unkept = Object.keys(attributes).filter((key) => key !== 'friendlyName' && key !== 'role');
     if (unkept.length > 0)
       throw new ParleyError(
         'invalid_request',
@@ -258,6 +259,12 @@ export function conversationsRouter(core: Core): Router {
     const worker =
       (await store.workers.get(identity)) ?? (await store.workers.getByUsername(identity).catch(() => null));
     const role: MemberRole = worker ? 'agent' : 'customer';
+    if (attributes.role !== undefined && attributes.role !== role)
+      throw new ParleyError(
+        'invalid_request',
+        `body.Attributes: role ${JSON.stringify(attributes.role)} is not this participant's: a worker joins as agent, anyone else as customer`,
+        400,
+      );
     const friendlyName =
       typeof attributes.friendlyName === 'string'
         ? attributes.friendlyName
