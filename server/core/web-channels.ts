@@ -69,8 +69,8 @@ export function createWebChannels({
   function noteRefused(flexFlow: FlexFlow, origin: string | undefined) {
     if (!log) return;
     const now = clock().getTime();
-    let seen = refusals.get(flexFlow.sid);
-    if (!seen) refusals.set(flexFlow.sid, (seen = { origins: new Map(), minute: 0, lines: 0 }));
+    const seen = refusals.get(flexFlow.sid) ?? { origins: new Map<string, number>(), minute: 0, lines: 0 };
+    refusals.set(flexFlow.sid, seen);
     const key = origin ?? '(no origin)';
     if (now - (seen.origins.get(key) ?? -Infinity) < 3_600_000) return;
     if (now - seen.minute >= 60_000) Object.assign(seen, { minute: now, lines: 0 });
