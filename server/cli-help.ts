@@ -28,7 +28,7 @@ const COMMANDS: Record<string, { usage: string; summary: string; details?: strin
   },
   doctor: {
     usage: 'parley doctor',
-    summary: 'check configuration, data directory, database, Redis and SMTP; exit 1 on a problem',
+    summary: 'check configuration, port, data directory, database, Redis and SMTP; exit 1 on a problem',
     details:
       'Prints one line per check with ✓ or ✗, and for each ✗ the setting that fixes it. Run it as\nthe user and with the environment `parley serve` will have.',
   },

@@ -1,12 +1,12 @@
 /**
  * `parley doctor`: checks, from the machine Parley runs on, everything `parley serve` needs
- * from its environment (configuration, data directory, database, Redis, SMTP) and prints one
+ * from its environment (configuration, port, data directory, database, Redis, SMTP) and prints one
  * line per check with ✓ or ✗, and for each ✗ what to change. Read-only apart from a probe
  * file in the data directory; a check that cannot answer in a few seconds fails.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { connect as connectTcp, type Socket } from 'node:net';
+import { connect as connectTcp, createServer as createNetServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { connect as connectTls } from 'node:tls';
 import Database from 'better-sqlite3';
@@ -69,6 +69,11 @@ function checks(env: NodeJS.ProcessEnv): Check[] {
       fix: 'see the environment variables in docs/deploy.md',
     },
     {
+      name: 'Port',
+      run: () => port(env),
+      fix: 'stop what listens there, or set PORT (and HOST) to an address that is free',
+    },
+    {
       name: 'Data directory',
       // Only the data directory's own setting: a bad DATABASE_URL is the Database line's finding.
       run: () => dataDirectory(loadStoreConfig({ PARLEY_DATA_DIR: env.PARLEY_DATA_DIR }).dataDir),
@@ -96,6 +101,38 @@ function configuration(env: NodeJS.ProcessEnv): CheckResult {
     // The message names the variable and the value it expects.
     return { ok: false, detail: err.message };
   }
+}
+
+/**
+ * Whether `parley serve` could listen where it is set to: the port is free, or a Parley
+ * already answers there (doctor run beside a running server, as in a container).
+ */
+async function port(env: NodeJS.ProcessEnv): Promise<CheckResult> {
+  let config: { host: string; port: number };
+  try {
+    config = loadConfig('serve', env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return { ok: null, detail: 'see Configuration' };
+  }
+  const where = `${config.port} on ${config.host}`;
+  if (config.port === 0) return { ok: null, detail: 'PORT 0: any free port' };
+  const problem = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
+    const probe = createNetServer();
+    probe.once('error', resolve);
+    probe.listen(config.port, config.host, () => probe.close(() => resolve(null)));
+  });
+  if (!problem) return { ok: true, detail: `port ${where} is free` };
+  if (problem.code !== 'EADDRINUSE')
+    return { ok: false, detail: `cannot listen on port ${where} (${problem.code ?? problem.message})` };
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
+  const parley = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(TIMEOUT_MS) })
+    .then(async (res) => res.ok && ((await res.json()) as { status?: unknown }).status === 'ok')
+    .catch(() => false);
+  return parley
+    ? { ok: true, detail: `port ${where}: a Parley answers there (running already)` }
+    : { ok: false, detail: `port ${where} is in use by another program: parley serve would not start` };
 }
 
 /** Asynchronous, so a directory that never answers (a hung network mount) times out. */

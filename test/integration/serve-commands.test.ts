@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/ports.ts';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 import { startRedis, type TestRedis } from '../helpers/redis.ts';
+import { startParley } from '../helpers/server.ts';
 import { cleanUp, parley, SERVE_ENV, tempDir } from './serve-helpers.ts';
 
 let postgres: TestPostgres;
@@ -178,6 +179,40 @@ describe('parley doctor', () => {
     expect(lines).toMatch(/✗ SMTP: cannot reach 127\.0\.0\.1:\d+.*\n\s+fix: check PARLEY_SMTP_URL/);
     expect(lines).not.toContain('db-secret');
     expect(lines).toContain('5 checks failed.');
+  });
+
+  it('says whether parley serve could listen: the port free, taken by another program, or a Parley already there', async () => {
+    const doctor = (port: number) =>
+      finish(parley(['doctor'], { ...SERVE_ENV, PARLEY_DATA_DIR: tempDir(), PORT: String(port) }));
+    const free = await freePort();
+    const freeRun = await doctor(free);
+    expect(freeRun.output).toContain(`✓ Port: port ${free} on 127.0.0.1 is free`);
+    expect(freeRun.code).toBe(0);
+
+    const other = createServer();
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      const taken = (other.address() as { port: number }).port;
+      const takenRun = await doctor(taken);
+      expect(takenRun.output).toContain(
+        `✗ Port: port ${taken} on 127.0.0.1 is in use by another program: parley serve would not start`,
+      );
+      expect(takenRun.code).toBe(1);
+    } finally {
+      other.close();
+    }
+
+    const running = await startParley();
+    try {
+      const port = Number(new URL(running.url).port);
+      const beside = await doctor(port);
+      expect(beside.output).toContain(
+        `✓ Port: port ${port} on 127.0.0.1: a Parley answers there (running already)`,
+      );
+      expect(beside.code).toBe(0);
+    } finally {
+      await running.stop();
+    }
   });
 
   it('checks everything even when a URL is unreadable, each finding on its own line', async () => {
