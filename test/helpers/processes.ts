@@ -13,11 +13,16 @@ import { join } from 'node:path';
 const listDir = (run = process.env.PARLEY_TEST_RUN ?? 'adhoc') =>
   join(tmpdir(), `parley-test-processes-${run}`);
 
-/** The kernel's start time of a process (field 22 of /proc/PID/stat), or null when it is gone. */
+/**
+ * The kernel's start time of a process (field 22 of /proc/PID/stat), or null when it is gone:
+ * exited, or dead and waiting to be reaped (a zombie, state Z, which no signal can stop and
+ * which a machine whose first process reaps nothing keeps listed).
+ */
 function startTimeOf(pid: number): string | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+    const [state, ...fields] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return state === 'Z' ? null : (fields[18] ?? null);
   } catch {
     return null;
   }
