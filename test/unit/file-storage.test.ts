@@ -129,6 +129,23 @@ describe.each(backends)('the %s file storage', (kind, make) => {
   });
 });
 
+it('the disk storage leaves no part file when the body fails before the file is even open', async () => {
+  const early = mkdtempSync(join(tmpdir(), 'parley-disk-early-'));
+  const files = createDiskFileStorage({ dir: early });
+  for (let i = 0; i < 20; i++) {
+    const refused = new Readable({
+      read() {
+        this.destroy(new Error('refused at once'));
+      },
+    });
+    await expect(files.put(key(), refused)).rejects.toThrow('refused at once');
+  }
+  // An open still in flight has finished by now: a part file it made would be here.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(readdirSync(early)).toEqual([]);
+  rmSync(early, { recursive: true, force: true });
+});
+
 it('the disk storage keeps files readable by the server only', async () => {
   const files = createDiskFileStorage({ dir });
   const k = key();

@@ -22,6 +22,9 @@ export function createDiskFileStorage({ dir }: { dir: string }): FileStorage {
         await pipeline(body, out);
         await rename(part, join(dir, key));
       } catch (err) {
+        // The file is opened in the background: a body refused before the open finished would
+        // have the part file appear after the removal below, and stay. Its close comes after.
+        if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
         await rm(part, { force: true });
         throw err;
       }
