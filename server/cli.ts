@@ -46,12 +46,13 @@ function buildIfNeeded() {
     join(demoDir, 'index.html'),
   ];
   const repo = join(serverPackageRoot(), '..');
-  const inRepository = existsSync(join(repo, 'vite.config.ts'));
-  const state = buildState(repo, needed);
-  if (state === 'missing' && !inRepository) {
+  if (!existsSync(join(repo, 'vite.config.ts'))) {
+    // An installed package: built when packed, with no sources to build from.
+    if (needed.every((file) => existsSync(file))) return;
     throw new Error(`The built pages are missing (${needed.join(', ')}): reinstall parley-server`);
   }
-  if (!inRepository || state === 'current') return;
+  const state = buildState(repo, needed);
+  if (state === 'current') return;
   console.log(
     state === 'missing'
       ? 'Building the widget, the agent desktop and the demo pages (first run)…'

@@ -138,7 +138,10 @@ function findProblems(input: unknown, warnings: ValidationProblem[]): Validation
   }
 
   const stateNames = new Set(names.keys());
-  const onCallsOnly = typeof initial === 'string' ? callOnlyStates(states, initial) : new Set<string>();
+  const byName = new Map(states.filter(isObject).map((s) => [String(s.name), s]));
+  const reachable =
+    typeof initial === 'string' && names.has(initial) ? reach(byName, initial) : new Set<string>();
+  const onCallsOnly = callOnlyStates(byName, initial as string, reachable);
   let legacyTypes = false;
   for (const state of states.filter(isObject)) {
     const name = String(state.name ?? '');
@@ -268,7 +271,6 @@ function findProblems(input: unknown, warnings: ValidationProblem[]): Validation
   }
 
   if (typeof initial === 'string' && names.has(initial)) {
-    const reachable = reach(new Map(states.filter(isObject).map((s) => [String(s.name), s])), initial);
     for (const name of names.keys()) {
       if (!reachable.has(name)) {
         warnings.push({
@@ -319,10 +321,13 @@ function reach(
  * messages. Studio flows often serve both; on Parley a chat never starts with a call, so that
  * part never runs. A flow for calls alone has none: it is a voice flow, refused as one.
  */
-function callOnlyStates(states: unknown[], initial: string): Set<string> {
-  const byName = new Map(states.filter(isObject).map((s) => [String(s.name), s]));
-  if (!byName.has(initial)) return new Set();
+function callOnlyStates(
+  byName: Map<string, Record<string, unknown>>,
+  initial: string,
+  reachable: Set<string>,
+): Set<string> {
+  if (reachable.size === 0) return new Set();
   const chats = reach(byName, initial, (t) => t.event === 'incomingCall');
   if (chats.size === 1) return new Set();
-  return new Set([...reach(byName, initial)].filter((name) => !chats.has(name)));
+  return new Set([...reachable].filter((name) => !chats.has(name)));
 }

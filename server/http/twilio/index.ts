@@ -54,7 +54,7 @@ export function twilioUnserved(req: Request, res: Response) {
 }
 
 /** Twilio's 404 for a path Parley serves nothing at, naming what it does serve. */
-export const twilioNotFound = (path: string) =>
+const twilioNotFound = (path: string) =>
   twilioErrorBody(
     404,
     `The requested resource ${path} was not found: Parley serves Twilio's Flex API (FlexFlows, Channels, WebChannels, Interactions), TaskRouter (/v1/Workspaces), Conversations (/v1/Conversations) and Studio v2 (/v2/Flows); see docs/twilio.md`,
@@ -128,12 +128,9 @@ export function twilioRouter(core: Core, adminKey: string, log: Logger): Router 
     // shares (its routes take Basic credentials too), those routes are tried first, and only
     // what none of them serves is answered so (see twilioUnserved).
     const methods = allowed(req.path);
-    if (!TWILIO_ONLY.test(req.path)) {
-      if (methods.length > 0) res.locals.twilioMethods = methods;
-      return next();
-    }
-    if (methods.length > 0) return notAllowed(req, res, methods);
-    res.status(404).json(twilioNotFound(req.path));
+    if (methods.length > 0) res.locals.twilioMethods = methods;
+    if (!TWILIO_ONLY.test(req.path)) return next();
+    twilioUnserved(req, res);
   });
   router.use(twilioErrors(log));
   return router;
