@@ -11,6 +11,7 @@ import {
   type Transition,
 } from '../../studio-types.ts';
 import { dayOf, secondsOfDay } from './conditions.ts';
+import { callOnlyStates, reach } from './reachability.ts';
 import { regexProblem } from './regex.ts';
 import { checkTemplates } from './template-check.ts';
 import { widgets } from './widgets/index.ts';
@@ -292,42 +293,4 @@ function findProblems(input: unknown, warnings: ValidationProblem[]): Validation
         'types such as "InitialState" or "SetVariables" are from an old Studio export format: export the flow again from Studio (Flow > Export to JSON, or GET /v2/Flows/FW… from Twilio), which names widgets as "send-message", "set-variables"',
     });
   return problems;
-}
-
-/** Names reachable from `from` along transitions, the `skip` ones left out. */
-function reach(
-  byName: Map<string, Record<string, unknown>>,
-  from: string,
-  skip?: (t: Transition) => boolean,
-) {
-  const reached = new Set<string>([from]);
-  const queue = [from];
-  while (queue.length > 0) {
-    const state = byName.get(queue.shift() as string);
-    for (const t of Array.isArray(state?.transitions) ? state.transitions : []) {
-      if (!isObject(t) || (skip && state?.name === from && skip(t as unknown as Transition))) continue;
-      const next = typeof t.next === 'string' ? t.next : '';
-      if (next && byName.has(next) && !reached.has(next)) {
-        reached.add(next);
-        queue.push(next);
-      }
-    }
-  }
-  return reached;
-}
-
-/**
- * The states that only the trigger's `incomingCall` leads to, in a flow that also serves
- * messages. Studio flows often serve both; on Parley a chat never starts with a call, so that
- * part never runs. A flow for calls alone has none: it is a voice flow, refused as one.
- */
-function callOnlyStates(
-  byName: Map<string, Record<string, unknown>>,
-  initial: string,
-  reachable: Set<string>,
-): Set<string> {
-  if (reachable.size === 0) return new Set();
-  const chats = reach(byName, initial, (t) => t.event === 'incomingCall');
-  if (chats.size === 1) return new Set();
-  return new Set([...reachable].filter((name) => !chats.has(name)));
 }
