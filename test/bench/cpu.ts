@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 import { botVisitors, runExchanges } from './bot.ts';
-import { cpuFlood, cpuInFlight } from './cpu-measure.ts';
+import { cpuFlood, cpuInFlight, cpuPerMessage } from './cpu-measure.ts';
 import { type BenchServer, pinLoad, startServer } from './processes.ts';
 import { barePairs, closeAll, parleyPairs } from './setup.ts';
 
@@ -86,9 +86,12 @@ if (wanted.has('bot')) {
   try {
     const visitors = await botVisitors(server.url, 100);
     await runExchanges(visitors, messages / 8, 'bot-w');
-    const before = server.cpuSeconds();
-    const count = await profiled(server, 'bot', () => runExchanges(visitors, messages / 4, 'bot'));
-    bot = ((server.cpuSeconds() - before) * 1e6) / count;
+    bot = await profiled(server, 'bot', () =>
+      cpuPerMessage(
+        () => server.cpuSeconds(),
+        () => runExchanges(visitors, messages / 4, 'bot'),
+      ),
+    );
     for (const v of visitors) v.socket.close();
   } finally {
     server.stop();
