@@ -1,6 +1,6 @@
 /**
  * SQLite's group commit (server/store/sqlite/group-commit.ts), on a real file: what one turn
- * queues shares a transaction of at most 64 units, a caller learns of its write only once it is
+ * queues shares a transaction of at most MAX_BATCH units, a caller learns of its write only once it is
  * committed, a constraint error refuses its unit alone, any other error the whole batch, and a
  * full batch commits without waiting for the end of the turn.
  */
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { createGroupCommit } from '../../server/store/sqlite/group-commit.ts';
+import { createGroupCommit, MAX_BATCH } from '../../server/store/sqlite/group-commit.ts';
 
 let dir: string;
 let db: Database.Database;
@@ -46,7 +46,7 @@ it('settles each write only once it is committed, a turn sharing one transaction
 it('rolls back the whole batch on an error that is not a constraint, and only that batch', async () => {
   const group = createGroupCommit(db);
   const outcomes = await Promise.allSettled(
-    Array.from({ length: 70 }, (_, i) =>
+    Array.from({ length: MAX_BATCH + 6 }, (_, i) =>
       group.run(
         i === 3
           ? () => {
@@ -57,9 +57,11 @@ it('rolls back the whole batch on an error that is not a constraint, and only th
     ),
   );
   const rejected = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [i] : []));
-  // A batch holds 64 units: the first 64 failed together, the other 6 committed in the next.
-  expect(rejected).toEqual(Array.from({ length: 64 }, (_, i) => i));
-  expect(reader.prepare('SELECT n FROM t ORDER BY n').pluck().all()).toEqual([64, 65, 66, 67, 68, 69]);
+  // The first MAX_BATCH units failed together, the other 6 committed in the next batch.
+  expect(rejected).toEqual(Array.from({ length: MAX_BATCH }, (_, i) => i));
+  expect(reader.prepare('SELECT n FROM t ORDER BY n').pluck().all()).toEqual(
+    Array.from({ length: 6 }, (_, i) => MAX_BATCH + i),
+  );
 });
 
 it('refuses a unit that breaks a constraint alone, and commits the others of its batch', async () => {
@@ -78,9 +80,9 @@ it('commits a full batch as soon as the code that queued it returns, before the 
   setImmediate(() => {
     turnEnded = true;
   });
-  await Promise.all(Array.from({ length: 64 }, (_, i) => group.run(insert(i))));
+  await Promise.all(Array.from({ length: MAX_BATCH }, (_, i) => group.run(insert(i))));
   expect(turnEnded).toBe(false);
-  expect(committed()).toBe(64);
+  expect(committed()).toBe(MAX_BATCH);
 
   // A batch that is not full waits for the end of the turn, for more to join it.
   await new Promise((next) => setImmediate(next));
@@ -88,7 +90,7 @@ it('commits a full batch as soon as the code that queued it returns, before the 
   setImmediate(() => {
     partialTurnEnded = true;
   });
-  await Promise.all(Array.from({ length: 5 }, (_, i) => group.run(insert(100 + i))));
+  await Promise.all(Array.from({ length: 5 }, (_, i) => group.run(insert(MAX_BATCH + i))));
   expect(partialTurnEnded).toBe(true);
-  expect(committed()).toBe(69);
+  expect(committed()).toBe(MAX_BATCH + 5);
 });

@@ -13,7 +13,13 @@
  */
 import type Database from 'better-sqlite3';
 
-const MAX_BATCH = 64;
+/**
+ * Units in one transaction at most. A commit costs mostly by the pages it writes, and the pages
+ * every message touches (the table's tail, the indexes on keys that grow with time) are written
+ * once per commit however many messages share it: 128 lets the messages in flight from a hundred
+ * chats commit together (measured: about 10% less CPU per message than 64; 256 no better).
+ */
+export const MAX_BATCH = 128;
 
 interface Unit {
   work: () => unknown;
