@@ -32,6 +32,8 @@ const LEVELS = numbers(process.env.BENCH_LEVELS) ?? (quick ? [10, 100] : [10, 10
 // several processes (connect-load.ts).
 const CONNECTIONS = numbers(process.env.BENCH_CONNECTIONS) ?? (quick ? [1000] : [5000, 19_900]);
 const NODE_LEVELS = numbers(process.env.BENCH_NODE_LEVELS) ?? (quick ? [10] : [10, 100, 1000]);
+/** Idle visitors held on one of two nodes, for heap per connection there (one of CONNECTIONS). */
+const NODE_CONNECTIONS = CONNECTIONS[0] ?? 1000;
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
 const runs = (section: string) => !only || only.has(section);
 const FLOOD_MESSAGES = quick ? 2000 : 10_000;
@@ -278,6 +280,8 @@ async function connectMany(server: BenchServer, auths: Record<string, unknown>[]
   }
   return { seconds, failures: loaders.reduce((sum, l) => sum + l.failures, 0), heapPer };
 }
+/** The bare relay's heap per idle connection, by count, for the two nodes' figure. */
+const bareHeapPer = new Map<number, number>();
 if (runs('connections')) {
   rows.push(
     '\n## Visitors connecting, and heap per idle connection\n',
@@ -301,6 +305,7 @@ if (runs('connections')) {
         '/webchat',
       );
     });
+    bareHeapPer.set(count, bareConnect.heapPer);
     const connectRatio = ratio(parleyConnect.seconds, bareConnect.seconds);
     const heapRatio = ratio(parleyConnect.heapPer, bareConnect.heapPer);
     rows.push(
@@ -337,14 +342,22 @@ if (postgres && runs('nodes')) {
     closeAll(pairs);
     return { latency, cpuMicros };
   }
+  const bareIdle = bareHeapPer.get(NODE_CONNECTIONS);
   const one = await nodeRun(nodeA.url, 'one');
   const cross = await nodeRun(nodeB.url, 'cross');
+  log(`two nodes: connecting ${NODE_CONNECTIONS} visitors to node A`);
+  const sessions = await openChannels(nodeA.url, await taskFlexFlow(nodeA.url), NODE_CONNECTIONS);
+  const idle = await connectMany(
+    nodeA,
+    sessions.map(({ token }) => ({ token })),
+    '/webchat',
+  );
   nodeA.stop();
   nodeB.stop();
   redis.stop();
   rows.push(
     '\n## Two nodes (PostgreSQL + Redis adapter)\n',
-    'Visitors on node A; their agents on node A too, or on node B (every message crosses Redis). Latency as above; CPU is both nodes together, one message in flight per conversation, 100 conversations.\n',
+    'Visitors on node A; their agents on node A too, or on node B (every message crosses Redis). Latency as above; CPU is both nodes together, one message in flight per conversation, 100 conversations. Last, idle visitors connect to node A and its heap per connection is measured as on one node.\n',
     '| concurrent conversations | messages | one node p50 / p99 ms | cross-node p50 / p99 ms | ratio p50 | ratio p99 |',
     '|---|---|---|---|---|---|',
     ...NODE_LEVELS.map((n, i) => {
@@ -357,6 +370,14 @@ if (postgres && runs('nodes')) {
     '|---|---|---|',
     `| visitor and agent on one node | ${fmt(one.cpuMicros, 0)} | ${fmt(ratio(one.cpuMicros, bare.inFlight))} |`,
     `| visitor on node A, agent on node B | ${fmt(cross.cpuMicros, 0)} | ${fmt(ratio(cross.cpuMicros, bare.inFlight))} |`,
+    '',
+    '| idle visitor connections on node A | time to connect all | failures | heap per idle connection | ratio to bare Socket.IO (goal ≤ 1.2×) |',
+    '|---|---|---|---|---|',
+    `| ${NODE_CONNECTIONS} | ${fmt(idle.seconds)} s | ${idle.failures} | ${fmt(idle.heapPer / 1024, 1)} KB | ${
+      bareIdle
+        ? `${fmt(ratio(idle.heapPer, bareIdle))} (${verdict(ratio(idle.heapPer, bareIdle), 1.2)})`
+        : '(bare not measured in this run)'
+    } |`,
   );
 }
 postgres?.stop();
