@@ -6,8 +6,11 @@ import type { Pair } from './setup.ts';
 /** Deferred work starts this long after the messages that cause it (search indexing: 200 ms). */
 const DEFERRED_MS = 300;
 const IDLE_WINDOW_MS = 100;
-/** CPU seconds in one window under which a server counts as idle (2% of a core). */
-const IDLE_CPU_SECONDS = 0.002;
+/**
+ * The share of a core under which a server counts as idle: 2%. A server being profiled never
+ * falls that low (the sampling itself costs more), so cpu.ts raises it while it profiles.
+ */
+export const idle = { share: 0.02 };
 
 /**
  * Resolves once the server has done the work earlier messages left for later (Parley indexes new
@@ -20,7 +23,7 @@ export async function settled(cpuSeconds: () => number) {
   for (let waited = 0; waited < 3000; waited += IDLE_WINDOW_MS) {
     const before = cpuSeconds();
     await new Promise((r) => setTimeout(r, IDLE_WINDOW_MS));
-    if (cpuSeconds() - before < IDLE_CPU_SECONDS) return;
+    if (cpuSeconds() - before < (idle.share * IDLE_WINDOW_MS) / 1000) return;
   }
 }
 
