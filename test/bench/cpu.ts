@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 import { botVisitors, runExchanges } from './bot.ts';
-import { cpuFlood, cpuInFlight, cpuPerMessage, idle } from './cpu-measure.ts';
+import { cpuFlood, cpuInFlight, cpuPerMessage } from './cpu-measure.ts';
 import { type BenchServer, pinLoad, startServer } from './processes.ts';
 import { barePairs, closeAll, parleyPairs } from './setup.ts';
 
@@ -21,8 +21,6 @@ const messages = Number(process.env.BENCH_MESSAGES ?? 4000);
 // 100 of them send.
 const connected = Math.max(100, Number(process.env.BENCH_CONNECTED ?? 100));
 const profileDir = process.env.BENCH_PROFILE;
-// A profiled server is never under 2% of a core: the sampling alone costs more.
-if (profileDir) idle.share = 0.3;
 pinLoad();
 
 /** BENCH_THREADS=1 prints each measured stretch's CPU per message by kind of thread. */

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
-export const BATCHES = [1, 25, 100];
+const BATCHES = [1, 25, 100];
 const CONVERSATIONS = 100;
 const WARM_MESSAGES = 100_000;
 const MEASURED_MESSAGES = 20_000;
