@@ -17,6 +17,25 @@ export function selfHost(hostHeader: string | undefined, publicUrl: string | und
   return hostHeader && LOOPBACK_HOST.test(hostHeader) ? hostHeader : undefined;
 }
 
+/**
+ * An allowedOrigins entry as stored: `*`, `self`, or the origin as browsers send it (scheme and
+ * host, a port if not the scheme's own; a trailing slash dropped, the host lowercased). Null for
+ * what could never match a page: a host alone, a URL with a path, a wildcard host (the URL
+ * parser takes `https://*.example.com`), a scheme other than http(s).
+ */
+export function allowedOriginEntry(value: string): string | null {
+  const entry = value.trim();
+  if (entry === '*' || entry === 'self') return entry;
+  try {
+    const url = new URL(entry);
+    const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+    const web = url.protocol === 'https:' || url.protocol === 'http:';
+    return web && bare && !url.hostname.includes('*') ? url.origin : null;
+  } catch {
+    return null;
+  }
+}
+
 export function isOriginAllowed(
   allowed: string[],
   origin: string | undefined,

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { isEmailAddress } from '../core/email/address.ts';
+import { allowedOriginEntry } from '../core/origins.ts';
 import { parseExpression } from '../core/routing/expression.ts';
 import { WRAP_UP_SECONDS } from '../core/routing/wrap-up.ts';
 import {
@@ -142,26 +143,13 @@ const integration = attributes.superRefine((value, ctx) => {
   }
 });
 
-/**
- * An entry of a Flex Flow's allowedOrigins: `*`, `self`, or an origin as browsers send it
- * (scheme and host, a port if not the scheme's own; a trailing slash is dropped, the host
- * lowercased). A host alone or a URL with a path could never match a page, so it is refused.
- */
+/** An entry of a Flex Flow's allowedOrigins, stored as `allowedOriginEntry` puts it. */
 const allowedOrigin = z
   .string()
   .max(300)
   .transform((value, ctx) => {
-    const entry = value.trim();
-    if (entry === '*' || entry === 'self') return entry;
-    try {
-      const url = new URL(entry);
-      const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
-      // A wildcard host (https://*.example.com) is taken by the URL parser, and matches no page.
-      const web = url.protocol === 'https:' || url.protocol === 'http:';
-      if (web && bare && !url.hostname.includes('*')) return url.origin;
-    } catch {
-      // Not a URL: refused below.
-    }
+    const entry = allowedOriginEntry(value);
+    if (entry !== null) return entry;
     ctx.addIssue({
       code: 'custom',
       message: `expected a full origin such as "https://shop.example.com" (scheme and host, no path), "*" for any or "self" for this server's own; got ${JSON.stringify(value)}`,
