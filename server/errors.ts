@@ -20,6 +20,14 @@ export const conflict = (message: string) => new ParleyError('conflict', message
 
 export const forbidden = (message: string) => new ParleyError('forbidden', message, 403);
 
+/** An If-Match that names a version the resource has moved on from (HTTP 412). */
+export const changedSince = (resource: { sid: string; revision: number }) =>
+  new ParleyError(
+    'precondition_failed',
+    `If-Match: ${resource.sid} has changed since that ETag (it is now "${resource.revision}"); fetch it again and retry with its ETag`,
+    412,
+  );
+
 /** Shape of an error for the wire, whatever was thrown. Unknown errors hide their details. */
 export function toErrorBody(err: unknown): { code: string; message: string; status: number } {
   if (err instanceof ParleyError) return { code: err.code, message: err.message, status: err.status };

@@ -48,7 +48,10 @@ export interface TaskRouting {
   targetWorkerSid: string | null;
 }
 
-export interface Task extends Omit<TaskDTO, 'age'>, TaskRouting {}
+export interface Task extends Omit<TaskDTO, 'age'>, TaskRouting {
+  /** One more at every write of the task: its ETag on the Twilio-shaped API. */
+  revision: number;
+}
 
 export interface Worker extends WorkerDTO {
   passwordHash: string | null;

@@ -238,9 +238,11 @@ export interface TaskRepository {
     fromIndex: number,
     next: { queueSid: string; priority: number } & Omit<TaskRouting, 'targetWorkerSid'>,
   ): Promise<{ task: Task; rescinded: Reservation[] } | null>;
+  /** Null when there is no such task, or when `ifRevision` is given and is not its revision. */
   update(
     sid: string,
     patch: { attributes?: Record<string, unknown>; priority?: number; targetWorkerSid?: null },
+    ifRevision?: number,
   ): Promise<Task | null>;
   /** Deletes the task and its reservations, and unlinks its channel. */
   delete(sid: string): Promise<boolean>;

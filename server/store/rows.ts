@@ -137,6 +137,7 @@ export const toTask = (r: Row): Task => ({
   targetIndex: r.target_index,
   targetExpression: r.target_expression ?? null,
   targetWorkerSid: r.target_worker_sid ?? null,
+  revision: r.revision ?? 0,
   dateCreated: r.date_created,
   dateUpdated: r.date_updated,
 });

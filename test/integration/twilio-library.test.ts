@@ -349,6 +349,52 @@ describe('the twilio library, pointed at Parley', () => {
     expect(texter.identity).toBe('+15550123');
   });
 
+  it('holds a Task update or deletion to the ETag sent as If-Match, as Twilio does', async () => {
+    const [workspace] = await client.taskrouter.v1.workspaces.list();
+    const ws = client.taskrouter.v1.workspaces(workspace?.sid ?? '');
+    const created = await ws.tasks.create({ attributes: JSON.stringify({ step: 0 }) });
+    const tasks = ws.tasks(created.sid);
+    const fetched = await tasks.fetchWithHttpInfo();
+    const etag = fetched.headers.etag as string;
+    expect(etag).toMatch(/^"\d+"$/);
+
+    // The ETag it was read at: the update applies and the Task's ETag moves on.
+    const updated = await tasks.updateWithHttpInfo({
+      ifMatch: etag,
+      attributes: JSON.stringify({ step: 1 }),
+    });
+    expect(JSON.parse(updated.body.attributes)).toEqual({ step: 1 });
+    const next = updated.headers.etag as string;
+    expect(next).not.toBe(etag);
+    expect((await tasks.fetchWithHttpInfo()).headers.etag).toBe(next);
+
+    // The same ETag again is stale: refused with Twilio's 412, nothing changed.
+    const stale = { status: 412, code: 20412, moreInfo: 'https://www.twilio.com/docs/errors/20412' };
+    await expect(
+      tasks.update({ ifMatch: etag, attributes: JSON.stringify({ step: 2 }) }),
+    ).rejects.toMatchObject(stale);
+    await expect(
+      tasks.update({ ifMatch: etag, assignmentStatus: 'canceled', reason: 'x' }),
+    ).rejects.toMatchObject(stale);
+    await expect(tasks.remove({ ifMatch: etag })).rejects.toMatchObject(stale);
+    expect(JSON.parse((await tasks.fetch()).attributes)).toEqual({ step: 1 });
+
+    // A status change moves it on as well; `*` and a list naming the current ETag match it.
+    const canceled = await tasks.updateWithHttpInfo({
+      ifMatch: next,
+      assignmentStatus: 'canceled',
+      reason: 'done',
+    });
+    expect(canceled.body.assignmentStatus).toBe('canceled');
+    const last = canceled.headers.etag as string;
+    expect(last).not.toBe(next);
+    await expect(tasks.remove({ ifMatch: next })).rejects.toMatchObject(stale);
+    await tasks.update({ ifMatch: '*', attributes: JSON.stringify({ step: 3 }) });
+    const current = (await tasks.fetchWithHttpInfo()).headers.etag as string;
+    expect(await tasks.remove({ ifMatch: `${next}, W/${current}` })).toBe(true);
+    await expect(tasks.fetch()).rejects.toMatchObject({ status: 404 });
+  });
+
   it('answers Twilio errors: numeric codes, a field named, bad credentials refused', async () => {
     await expect(client.flexApi.v1.flexFlow(`FO${'9'.repeat(32)}`).fetch()).rejects.toMatchObject({
       status: 404,

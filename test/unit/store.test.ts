@@ -222,6 +222,51 @@ describe.each(engines)('the %s store', (_engine, make) => {
     expect(await store.reservations.accept(r!.sid)).toBeNull();
   });
 
+  it('moves a task’s revision on at every write, and applies a conditional update at its revision only', async () => {
+    store = await node();
+    const other = await node();
+    const queue = await store.queues.create({ friendlyName: 'q' });
+    const worker = await store.workers.create({ friendlyName: 'w', activity: 'Available' });
+    const { channel: ch } = await channel(store);
+    const { task } = await store.tasks.createUnlessOpen({
+      channelSid: ch.sid,
+      queueSid: queue.sid,
+      attributes: {},
+    });
+    const seen = [task.revision];
+    const revision = async () => {
+      const now = (await store.tasks.get(task.sid))?.revision as number;
+      expect(now).toBeGreaterThan(seen.at(-1) as number);
+      seen.push(now);
+      return now;
+    };
+    // Every kind of write: a patch, a reservation made, released, made and accepted, a status change.
+    const patched = await store.tasks.update(task.sid, { priority: 5 });
+    expect(patched?.revision).toBe(await revision());
+    const first = await store.reservations.reserve(task.sid, worker.sid, new Date().toISOString());
+    await revision();
+    await store.reservations.release(first!.sid, 'rejected');
+    await revision();
+    const second = await store.reservations.reserve(task.sid, worker.sid, new Date().toISOString());
+    await store.reservations.accept(second!.sid);
+    await revision();
+    const wrapping = await store.tasks.transition(task.sid, ['assigned'], 'wrapping');
+    expect(wrapping?.revision).toBe(await revision());
+
+    // Two nodes holding the same revision: one conditional update applies, the other finds it moved on.
+    const at = seen.at(-1) as number;
+    const results = await Promise.all([
+      store.tasks.update(task.sid, { attributes: { by: 'a' } }, at),
+      other.tasks.update(task.sid, { attributes: { by: 'b' } }, at),
+    ]);
+    const applied = results.filter((r) => r !== null);
+    expect(applied).toHaveLength(1);
+    expect(applied[0]?.revision).toBe(at + 1);
+    expect(await store.tasks.update(task.sid, { priority: 1 }, at)).toBeNull();
+    expect((await store.tasks.get(task.sid))?.attributes).toEqual(applied[0]?.attributes);
+    expect(await store.tasks.update(`WT${'0'.repeat(32)}`, {}, 0)).toBeNull();
+  });
+
   it('hands each due timer to one node only, and again after its lease if never completed', async () => {
     store = await node();
     const other = await node();

@@ -3,7 +3,7 @@
  * target times out, canceled by its TTL or by request, wrapped and completed by its agent or
  * the API, deleted. Each state change is one conditional store call; the janitor runs after.
  */
-import { conflict, forbidden, notFound, ParleyError } from '../../errors.ts';
+import { changedSince, conflict, forbidden, notFound, ParleyError } from '../../errors.ts';
 import type { TaskStatus, WrapUpRequest } from '../../protocol.ts';
 import type { Channel, NewTask, Task } from '../../store/types.ts';
 import { type RoutingContext, TARGET_TIMEOUT_KIND, TASK_TTL_KIND } from './context.ts';
@@ -129,6 +129,21 @@ export function createTaskLifecycle(ctx: RoutingContext, janitor: Janitor) {
     return task;
   }
 
+  /**
+   * A request sent with If-Match: the task moves on from `ifRevision` in one conditional write
+   * (with the patch's attributes and priority, if any), or nothing is done because it has
+   * changed since. A second request with the same ETag then finds it changed too.
+   */
+  async function claim(
+    sid: string,
+    ifRevision: number,
+    patch: { attributes?: Record<string, unknown>; priority?: number } = {},
+  ) {
+    const claimed = await store.tasks.update(sid, patch, ifRevision);
+    if (claimed) return claimed;
+    throw changedSince(await getTask(sid));
+  }
+
   return {
     enqueue,
     cancel,
@@ -168,7 +183,10 @@ export function createTaskLifecycle(ctx: RoutingContext, janitor: Janitor) {
       return complete(await recordWrapUp(workerSid, await heldBy(workerSid, taskSid), wrapUp));
     },
 
-    /** `POST /v1/Tasks/:sid`: attributes, priority, and the status changes TaskRouter allows. */
+    /**
+     * `POST /v1/Tasks/:sid`: attributes, priority, and the status changes TaskRouter allows; with
+     * `ifRevision` (If-Match), only while the task is still at that revision.
+     */
     async update(
       sid: string,
       patch: {
@@ -177,11 +195,14 @@ export function createTaskLifecycle(ctx: RoutingContext, janitor: Janitor) {
         status?: TaskStatus;
         reason?: string;
       },
+      ifRevision?: number,
     ): Promise<Task> {
       let task = await getTask(sid);
+      const changes = { attributes: patch.attributes, priority: patch.priority };
+      if (ifRevision !== undefined) task = await claim(sid, ifRevision, changes);
+      else if (patch.attributes || patch.priority !== undefined)
+        task = (await store.tasks.update(sid, changes)) ?? task;
       if (patch.attributes || patch.priority !== undefined) {
-        task =
-          (await store.tasks.update(sid, { attributes: patch.attributes, priority: patch.priority })) ?? task;
         await ctx.announce(task);
         if (task.status === 'pending') ctx.dispatchSoon();
       }
@@ -196,8 +217,9 @@ export function createTaskLifecycle(ctx: RoutingContext, janitor: Janitor) {
       return task;
     },
 
-    async delete(sid: string) {
-      const task = await getTask(sid);
+    /** Deletes the task; with `ifRevision` (If-Match), only while it is still at that revision. */
+    async delete(sid: string, ifRevision?: number) {
+      const task = ifRevision === undefined ? await getTask(sid) : await claim(sid, ifRevision);
       const pending = await store.reservations.list({ taskSid: sid, status: 'pending' });
       await store.tasks.delete(sid);
       for (const reservation of pending) {

@@ -20,6 +20,7 @@ export function taskView(task: Task, now: Date): TaskDTO {
     targetIndex: _index,
     targetExpression: _expression,
     targetWorkerSid: _target,
+    revision: _revision,
     ...rest
   } = task;
   const age = Math.max(0, Math.floor((now.getTime() - Date.parse(task.dateCreated)) / 1000));

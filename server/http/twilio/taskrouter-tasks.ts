@@ -2,16 +2,46 @@
  * TaskRouter's Tasks in Twilio's shape, under the workspace: create (a task whose
  * `attributes.channelSid` names no channel gets a plain channel of its own), list with
  * Twilio's filters and ordering, fetch, update, delete.
+ *
+ * Optimistic concurrency as Twilio's: a Task's responses carry an `ETag` (its revision, one more
+ * at every write), and an update or deletion sent with `If-Match` applies only while the Task
+ * is still at that revision, else 412 (code 20412).
  */
-import { Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import type { Core } from '../../core/index.ts';
 import { taskView as coreTaskView } from '../../core/routing/views.ts';
-import { notFound, ParleyError } from '../../errors.ts';
+import { changedSince, notFound, ParleyError } from '../../errors.ts';
 import { parse } from '../../schemas.ts';
+import type { Task } from '../../store/types.ts';
 import { schemas } from '../schemas.ts';
 import { createPlainChannel } from './plain-channels.ts';
 import { taskView } from './taskrouter-views.ts';
 import { Form, given, pageOf, pageRequest } from './wire.ts';
+
+/** The revision an ETag names: `"3"`, as sent; `3` and `W/"3"` are read alike. */
+const revisionOf = (tag: string) => {
+  const bare = tag
+    .trim()
+    .replace(/^W\//, '')
+    .replace(/^"(.*)"$/, '$1');
+  return /^\d{1,15}$/.test(bare) ? Number(bare) : null;
+};
+
+/**
+ * The revision a request's If-Match holds the task to: none without the header or with `*`;
+ * the task's own when the header names it (the write checks it again, in the same statement);
+ * when it names only others, the task has changed since: 412.
+ */
+function ifMatch(req: Request, task: Task): number | undefined {
+  const header = req.get('If-Match');
+  if (header === undefined) return undefined;
+  const tags = header.split(',');
+  if (tags.some((tag) => tag.trim() === '*')) return undefined;
+  if (tags.some((tag) => revisionOf(tag) === task.revision)) return task.revision;
+  throw changedSince(task);
+}
+
+const withETag = (res: Response, task: Task) => res.set('ETag', `"${task.revision}"`);
 
 export function tasksRouter(core: Core): Router {
   const { store, routing } = core;
@@ -25,7 +55,7 @@ export function tasksRouter(core: Core): Router {
   const getTask = async (sid: string) => {
     const task = await store.tasks.get(sid);
     if (!task) throw notFound('Task', sid);
-    return coreTaskView(task, new Date());
+    return task;
   };
 
   ws.post('/Tasks', async (req, res) => {
@@ -49,7 +79,9 @@ export function tasksRouter(core: Core): Router {
     const name = typeof attributes.name === 'string' ? { name: attributes.name } : undefined;
     const channel = named ?? (await createPlainChannel(core, { attributes: name, withCustomer: true }));
     const task = await routing.createTask(channel, attributes, priority, { workflowSid, timeout });
-    res.status(201).json(taskView(req, coreTaskView(task, new Date()), await names()));
+    withETag(res, task)
+      .status(201)
+      .json(taskView(req, coreTaskView(task, new Date()), await names()));
   });
   ws.get('/Tasks', async (req, res) => {
     const form = Form.query(req);
@@ -95,7 +127,8 @@ export function tasksRouter(core: Core): Router {
     res.json(pageOf(req, 'tasks', all, page, (t) => taskView(req, t, known)));
   });
   ws.get('/Tasks/:sid', async (req, res) => {
-    res.json(taskView(req, await getTask(req.params.sid), await names()));
+    const task = await getTask(req.params.sid);
+    withETag(res, task).json(taskView(req, coreTaskView(task, new Date()), await names()));
   });
   ws.post('/Tasks/:sid', async (req, res) => {
     const form = Form.body(req);
@@ -109,11 +142,12 @@ export function tasksRouter(core: Core): Router {
       }),
     );
     form.ignore('TaskChannel', 'VirtualStartTime').done();
-    const task = await routing.updateTask(req.params.sid, patch);
-    res.json(taskView(req, coreTaskView(task, new Date()), await names()));
+    const revision = ifMatch(req, await getTask(req.params.sid));
+    const task = await routing.updateTask(req.params.sid, patch, revision);
+    withETag(res, task).json(taskView(req, coreTaskView(task, new Date()), await names()));
   });
   ws.delete('/Tasks/:sid', async (req, res) => {
-    await routing.deleteTask(req.params.sid);
+    await routing.deleteTask(req.params.sid, ifMatch(req, await getTask(req.params.sid)));
     res.status(204).end();
   });
 

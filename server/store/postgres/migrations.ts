@@ -418,6 +418,13 @@ const migrations: { version: number; sql: string }[] = [
       UPDATE executions SET state = state - 'log' WHERE state ? 'log';
     `,
   },
+  {
+    // Tasks (180–189): a revision, one more at every write of the task. It is the Task's ETag on
+    // the Twilio-shaped API, and an update or deletion sent with If-Match applies only while it
+    // is the same (Twilio's optimistic concurrency for Tasks).
+    version: 180,
+    sql: `ALTER TABLE tasks ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];
 
 const LOCK_KEY = 0x7061726c; // "parl"

@@ -137,7 +137,7 @@ export function privacyRepository(deps: Deps): PrivacyRepository {
           [sids, at],
         );
         await client.query(
-          `UPDATE tasks SET attributes = '{}', date_updated = $2,
+          `UPDATE tasks SET revision = revision + 1, attributes = '{}', date_updated = $2,
              status = CASE WHEN status IN ${OPEN} THEN 'canceled' ELSE status END
            WHERE channel_sid = ANY($1)`,
           [sids, at],

@@ -213,7 +213,7 @@ export function reservationRepository(deps: Deps): ReservationRepository {
         if ((load?.n ?? 0) >= worker.capacity) return null;
         const task = await one(
           client,
-          `UPDATE tasks SET status = 'reserved', worker_sid = $1, date_updated = $2 WHERE sid = $3 AND status = 'pending' RETURNING sid`,
+          `UPDATE tasks SET revision = revision + 1, status = 'reserved', worker_sid = $1, date_updated = $2 WHERE sid = $3 AND status = 'pending' RETURNING sid`,
           [workerSid, at, taskSid],
         );
         if (!task) return null;
@@ -237,7 +237,7 @@ export function reservationRepository(deps: Deps): ReservationRepository {
         if (!reservation) return null;
         const task = await one(
           client,
-          `UPDATE tasks SET status = 'assigned', date_updated = $1, date_assigned = $1
+          `UPDATE tasks SET revision = revision + 1, status = 'assigned', date_updated = $1, date_assigned = $1
            WHERE sid = $2 AND status = 'reserved' AND worker_sid = $3 RETURNING *`,
           [at, reservation.task_sid, reservation.worker_sid],
         );
@@ -259,7 +259,7 @@ export function reservationRepository(deps: Deps): ReservationRepository {
         );
         if (!reservation) return null;
         await client.query(
-          `UPDATE tasks SET status = 'pending', worker_sid = NULL, date_updated = $1
+          `UPDATE tasks SET revision = revision + 1, status = 'pending', worker_sid = NULL, date_updated = $1
            WHERE sid = $2 AND status = 'reserved' AND worker_sid = $3`,
           [now(deps), reservation.task_sid, reservation.worker_sid],
         );

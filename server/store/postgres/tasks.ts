@@ -92,7 +92,7 @@ export function taskRepository(deps: Deps): TaskRepository {
       return transaction(pool, async (client) => {
         const row = await one(
           client,
-          `UPDATE tasks SET status = $1, date_updated = $2, reason = coalesce($5, reason),
+          `UPDATE tasks SET revision = revision + 1, status = $1, date_updated = $2, reason = coalesce($5, reason),
              worker_sid = CASE WHEN $1 = 'pending' THEN NULL ELSE worker_sid END
            WHERE sid = $3 AND status = ANY($4::text[]) RETURNING *`,
           [to, now(), sid, from, reason ?? null],
@@ -110,7 +110,7 @@ export function taskRepository(deps: Deps): TaskRepository {
       return transaction(pool, async (client) => {
         const row = await one(
           client,
-          `UPDATE tasks SET status = 'canceled', reason = $1, date_updated = $2
+          `UPDATE tasks SET revision = revision + 1, status = 'canceled', reason = $1, date_updated = $2
            WHERE sid = $3 AND status IN ${WAITING} RETURNING *`,
           [reason, now(), sid],
         );
@@ -121,7 +121,7 @@ export function taskRepository(deps: Deps): TaskRepository {
       return transaction(pool, async (client) => {
         const row = await one(
           client,
-          `UPDATE tasks SET status = 'pending', worker_sid = NULL, queue_sid = $1, priority = $2, filter_name = $3,
+          `UPDATE tasks SET revision = revision + 1, status = 'pending', worker_sid = NULL, queue_sid = $1, priority = $2, filter_name = $3,
              target_index = $4, target_expression = $5, date_updated = $6
            WHERE sid = $7 AND status IN ${WAITING} AND target_index = $8 RETURNING *`,
           [
@@ -138,18 +138,19 @@ export function taskRepository(deps: Deps): TaskRepository {
         return row ? { task: toTask(row), rescinded: await endOffers(client, sid, 'rescinded') } : null;
       });
     },
-    async update(sid, patch) {
+    async update(sid, patch, ifRevision) {
       const row = await one(
         pool,
-        `UPDATE tasks SET attributes = coalesce($1::jsonb, attributes), priority = coalesce($2, priority),
+        `UPDATE tasks SET revision = revision + 1, attributes = coalesce($1::jsonb, attributes), priority = coalesce($2, priority),
            target_worker_sid = CASE WHEN $3 THEN NULL ELSE target_worker_sid END, date_updated = $4
-         WHERE sid = $5 RETURNING *`,
+         WHERE sid = $5 AND ($6::int IS NULL OR revision = $6) RETURNING *`,
         [
           patch.attributes ? JSON.stringify(patch.attributes) : null,
           patch.priority ?? null,
           patch.targetWorkerSid === null,
           now(),
           sid,
+          ifRevision ?? null,
         ],
       );
       return row ? toTask(row) : null;

@@ -631,6 +631,13 @@ const migrations: { version: number; sql: string }[] = [
       END;
     `,
   },
+  {
+    // Tasks (180–189): a revision, one more at every write of the task. It is the Task's ETag on
+    // the Twilio-shaped API, and an update or deletion sent with If-Match applies only while it
+    // is the same (Twilio's optimistic concurrency for Tasks).
+    version: 180,
+    sql: `ALTER TABLE tasks ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];
 
 /** Runs every migration not yet applied (up to `upTo`, for tests of a migration). */

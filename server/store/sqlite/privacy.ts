@@ -64,7 +64,7 @@ export function privacyRepository({ db, clock }: Deps): PrivacyRepository {
          FROM tasks WHERE channel_sid = ? AND status IN ${OPEN}`,
       ).run(at, sid);
       db.prepare(
-        `UPDATE tasks SET attributes = '{}', date_updated = ?,
+        `UPDATE tasks SET revision = revision + 1, attributes = '{}', date_updated = ?,
            status = CASE WHEN status IN ${OPEN} THEN 'canceled' ELSE status END
          WHERE channel_sid = ?`,
       ).run(at, sid);

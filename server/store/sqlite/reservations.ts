@@ -21,7 +21,7 @@ export function reservationRepository({ db, clock, newSid }: Deps): ReservationR
     if (!worker) return null;
     const task = db
       .prepare(
-        `UPDATE tasks SET status = 'reserved', worker_sid = ?, date_updated = ? WHERE sid = ? AND status = 'pending' RETURNING sid`,
+        `UPDATE tasks SET revision = revision + 1, status = 'reserved', worker_sid = ?, date_updated = ? WHERE sid = ? AND status = 'pending' RETURNING sid`,
       )
       .get(workerSid, at, taskSid);
     if (!task) return null;
@@ -41,7 +41,7 @@ export function reservationRepository({ db, clock, newSid }: Deps): ReservationR
     if (!reservation) return null;
     const task = db
       .prepare(
-        `UPDATE tasks SET status = 'assigned', date_updated = ?, date_assigned = ?
+        `UPDATE tasks SET revision = revision + 1, status = 'assigned', date_updated = ?, date_assigned = ?
          WHERE sid = ? AND status = 'reserved' AND worker_sid = ? RETURNING *`,
       )
       .get(at, at, reservation.task_sid, reservation.worker_sid) as Row | undefined;
@@ -55,7 +55,7 @@ export function reservationRepository({ db, clock, newSid }: Deps): ReservationR
       .get(status, sid) as Row | undefined;
     if (!reservation) return null;
     db.prepare(
-      `UPDATE tasks SET status = 'pending', worker_sid = NULL, date_updated = ?
+      `UPDATE tasks SET revision = revision + 1, status = 'pending', worker_sid = NULL, date_updated = ?
        WHERE sid = ? AND status = 'reserved' AND worker_sid = ?`,
     ).run(clock().toISOString(), reservation.task_sid, reservation.worker_sid);
     return toReservation(reservation);

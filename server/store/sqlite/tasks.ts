@@ -53,7 +53,7 @@ export function taskRepository({ db, clock, newSid }: Deps): TaskRepository {
   const transition = db.transaction((sid: string, from: string[], to: string, reason: string | null) => {
     const row = db
       .prepare(
-        `UPDATE tasks SET status = @to, date_updated = @at, reason = coalesce(@reason, reason),
+        `UPDATE tasks SET revision = revision + 1, status = @to, date_updated = @at, reason = coalesce(@reason, reason),
            worker_sid = CASE WHEN @to = 'pending' THEN NULL ELSE worker_sid END
          WHERE sid = @sid AND status IN (SELECT value FROM json_each(@from)) RETURNING *`,
       )
@@ -75,7 +75,7 @@ export function taskRepository({ db, clock, newSid }: Deps): TaskRepository {
   const cancel = db.transaction((sid: string, reason: string | null) => {
     const row = db
       .prepare(
-        `UPDATE tasks SET status = 'canceled', reason = ?, date_updated = ?
+        `UPDATE tasks SET revision = revision + 1, status = 'canceled', reason = ?, date_updated = ?
          WHERE sid = ? AND status IN ${WAITING} RETURNING *`,
       )
       .get(reason, now(), sid) as Row | undefined;
@@ -85,7 +85,7 @@ export function taskRepository({ db, clock, newSid }: Deps): TaskRepository {
     (sid: string, fromIndex: number, next: Parameters<TaskRepository['retarget']>[2]) => {
       const row = db
         .prepare(
-          `UPDATE tasks SET status = 'pending', worker_sid = NULL, queue_sid = @queueSid, priority = @priority,
+          `UPDATE tasks SET revision = revision + 1, status = 'pending', worker_sid = NULL, queue_sid = @queueSid, priority = @priority,
              filter_name = @filterName, target_index = @targetIndex, target_expression = @targetExpression,
              date_updated = @at
            WHERE sid = @sid AND status IN ${WAITING} AND target_index = @fromIndex RETURNING *`,
@@ -142,12 +142,12 @@ export function taskRepository({ db, clock, newSid }: Deps): TaskRepository {
     async retarget(sid, fromIndex, next) {
       return retarget.immediate(sid, fromIndex, next);
     },
-    async update(sid, patch) {
+    async update(sid, patch, ifRevision) {
       const row = db
         .prepare(
-          `UPDATE tasks SET attributes = coalesce(@attributes, attributes), priority = coalesce(@priority, priority),
+          `UPDATE tasks SET revision = revision + 1, attributes = coalesce(@attributes, attributes), priority = coalesce(@priority, priority),
              target_worker_sid = CASE WHEN @clearTarget THEN NULL ELSE target_worker_sid END, date_updated = @at
-           WHERE sid = @sid RETURNING *`,
+           WHERE sid = @sid AND (@ifRevision IS NULL OR revision = @ifRevision) RETURNING *`,
         )
         .get({
           attributes: patch.attributes ? JSON.stringify(patch.attributes) : null,
@@ -155,6 +155,7 @@ export function taskRepository({ db, clock, newSid }: Deps): TaskRepository {
           clearTarget: patch.targetWorkerSid === null ? 1 : 0,
           at: now(),
           sid,
+          ifRevision: ifRevision ?? null,
         }) as Row | undefined;
       return row ? toTask(row) : null;
     },
