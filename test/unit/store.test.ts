@@ -75,6 +75,19 @@ describe.each(engines)('the %s store', (_engine, make) => {
     return { channel: ch, identity };
   }
 
+  /** A pending task in a queue of its own, and an available worker to offer it to. */
+  async function waitingTask(s: Store) {
+    const queue = await s.queues.create({ friendlyName: 'q' });
+    const worker = await s.workers.create({ friendlyName: 'w', activity: 'Available' });
+    const { channel: ch } = await channel(s);
+    const { task } = await s.tasks.createUnlessOpen({
+      channelSid: ch.sid,
+      queueSid: queue.sid,
+      attributes: {},
+    });
+    return { task, worker };
+  }
+
   const message = (channelSid: string, i: number | string, clientId?: string) => ({
     channelSid,
     from: 'x',
@@ -204,14 +217,7 @@ describe.each(engines)('the %s store', (_engine, make) => {
 
   it('releases a reservation once, returning its task to pending', async () => {
     store = await node();
-    const queue = await store.queues.create({ friendlyName: 'q' });
-    const worker = await store.workers.create({ friendlyName: 'w', activity: 'Available' });
-    const { channel: ch } = await channel(store);
-    const { task } = await store.tasks.createUnlessOpen({
-      channelSid: ch.sid,
-      queueSid: queue.sid,
-      attributes: {},
-    });
+    const { task, worker } = await waitingTask(store);
     const r = await store.reservations.reserve(task.sid, worker.sid, new Date().toISOString());
     const [a, b] = await Promise.all([
       store.reservations.release(r!.sid, 'timeout'),
@@ -225,14 +231,7 @@ describe.each(engines)('the %s store', (_engine, make) => {
   it('moves a task’s revision on at every write, and applies a conditional update at its revision only', async () => {
     store = await node();
     const other = await node();
-    const queue = await store.queues.create({ friendlyName: 'q' });
-    const worker = await store.workers.create({ friendlyName: 'w', activity: 'Available' });
-    const { channel: ch } = await channel(store);
-    const { task } = await store.tasks.createUnlessOpen({
-      channelSid: ch.sid,
-      queueSid: queue.sid,
-      attributes: {},
-    });
+    const { task, worker } = await waitingTask(store);
     const seen = [task.revision];
     const revision = async () => {
       const now = (await store.tasks.get(task.sid))?.revision as number;
