@@ -20,6 +20,14 @@ export const conflict = (message: string) => new ParleyError('conflict', message
 
 export const forbidden = (message: string) => new ParleyError('forbidden', message, 403);
 
+/** A second channel given a unique name that one already has (Twilio's code 50353). */
+export const uniqueNameTaken = (name: string) =>
+  new ParleyError(
+    'unique_name_taken',
+    `UniqueName: a conversation named ${JSON.stringify(name)} already exists; address it by that name, or choose another`,
+    409,
+  );
+
 /** An If-Match that names a version the resource has moved on from (HTTP 412). */
 export const changedSince = (resource: { sid: string; revision: number }) =>
   new ParleyError(

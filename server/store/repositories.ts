@@ -61,6 +61,11 @@ export interface ChannelRepository {
   list(page: { limit: number; offset: number }): Promise<Channel[]>;
   /** The contact's newest active channel on a Flex Flow. */
   findActive(contactSid: string, flexFlowSid: string): Promise<Channel | null>;
+  /**
+   * The channel whose `attributes.uniqueName` (the Conversations API's unique name) is `name`.
+   * A create or update that would give a second channel the same name throws `uniqueNameTaken`.
+   */
+  findByUniqueName(name: string): Promise<Channel | null>;
   update(
     sid: string,
     patch: { status?: ChannelStatus; attributes?: Record<string, unknown>; friendlyName?: string },

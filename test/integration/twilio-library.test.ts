@@ -349,6 +349,38 @@ describe('the twilio library, pointed at Parley', () => {
     expect(texter.identity).toBe('+15550123');
   });
 
+  it('addresses a conversation by its unique name, which no other conversation can take', async () => {
+    const name = `order ${Date.now()} ü`;
+    const created = await client.conversations.v1.conversations.create({
+      uniqueName: name,
+      friendlyName: 'Order',
+    });
+    const byName = client.conversations.v1.conversations(name);
+    expect((await byName.fetch()).sid).toBe(created.sid);
+    expect((await byName.update({ friendlyName: 'Order, renamed' })).friendlyName).toBe('Order, renamed');
+    await byName.messages.create({ author: 'ops', body: 'Shipped' });
+    expect((await byName.messages.list()).map((m) => [m.conversationSid, m.body])).toEqual([
+      [created.sid, 'Shipped'],
+    ]);
+    expect((await byName.participants.list()).map((p) => p.identity)).toContain('ops');
+
+    // A second conversation cannot take the name, by create or by update: Twilio's 409, code 50353.
+    const taken = { status: 409, code: 50353, message: expect.stringContaining('UniqueName') };
+    await expect(client.conversations.v1.conversations.create({ uniqueName: name })).rejects.toMatchObject(
+      taken,
+    );
+    const other = await client.conversations.v1.conversations.create({ uniqueName: `${name} (2)` });
+    await expect(
+      client.conversations.v1.conversations(other.sid).update({ uniqueName: name }),
+    ).rejects.toMatchObject(taken);
+    // Renamed, the old name addresses nothing; the new one the same conversation.
+    await byName.update({ uniqueName: `${name} (1)` });
+    await expect(byName.fetch()).rejects.toMatchObject({ status: 404 });
+    expect((await client.conversations.v1.conversations(`${name} (1)`).fetch()).sid).toBe(created.sid);
+    await client.conversations.v1.conversations(`${name} (1)`).remove();
+    await other.remove();
+  });
+
   it('holds a Task update or deletion to the ETag sent as If-Match, as Twilio does', async () => {
     const [workspace] = await client.taskrouter.v1.workspaces.list();
     const ws = client.taskrouter.v1.workspaces(workspace?.sid ?? '');

@@ -266,6 +266,42 @@ describe.each(engines)('the %s store', (_engine, make) => {
     expect(await store.tasks.update(`WT${'0'.repeat(32)}`, {}, 0)).toBeNull();
   });
 
+  it('keeps a unique name on one channel, from two nodes at once too, and finds the channel by it', async () => {
+    store = await node();
+    const other = await node();
+    const flexFlow = await store.flexFlows.create(webFlexFlow());
+    const contact = await store.contacts.create({ identity: 'u', friendlyName: 'U' });
+    const open = (s: Store, attributes: Record<string, unknown>) =>
+      s.channels.create({
+        flexFlowSid: flexFlow.sid,
+        contactSid: contact.sid,
+        friendlyName: 'c',
+        attributes,
+      });
+    const taken = { status: 409, code: 'unique_name_taken' };
+
+    const first = await open(store, { uniqueName: 'order 42/ü' });
+    await open(store, {});
+    await open(other, {});
+    expect((await other.channels.findByUniqueName('order 42/ü'))?.sid).toBe(first.sid);
+    expect(await store.channels.findByUniqueName('order 43')).toBeNull();
+    await expect(open(other, { uniqueName: 'order 42/ü' })).rejects.toMatchObject(taken);
+    const second = await open(store, { uniqueName: 'order 43' });
+    await expect(
+      other.channels.update(second.sid, { attributes: { uniqueName: 'order 42/ü' } }),
+    ).rejects.toMatchObject(taken);
+
+    // Renamed, the old name is free again; two nodes racing for it: one gets it.
+    await store.channels.update(first.sid, { attributes: { uniqueName: 'order 41' } });
+    const race = await Promise.allSettled([
+      open(store, { uniqueName: 'order 42/ü' }),
+      open(other, { uniqueName: 'order 42/ü' }),
+    ]);
+    expect(race.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(race.find((r) => r.status === 'rejected')).toMatchObject({ reason: taken });
+    expect((await store.channels.findByUniqueName('order 41'))?.sid).toBe(first.sid);
+  });
+
   it('hands each due timer to one node only, and again after its lease if never completed', async () => {
     store = await node();
     const other = await node();

@@ -2,11 +2,12 @@
  * Conversations v1 in Twilio's shape, under `/v1/Conversations`, mapped onto channels: a
  * conversation is a channel (a Flex chat, or a plain channel when created here), its messages
  * and participants the channel's messages and members. A message's `Author` is free text, as
- * in Twilio: one who is not yet a participant joins as a system member.
+ * in Twilio: one who is not yet a participant joins as a system member. A conversation is
+ * addressed by its sid or by its unique name, which no two conversations share.
  */
 import { type Request, Router } from 'express';
 import type { Core } from '../../core/index.ts';
-import { ParleyError } from '../../errors.ts';
+import { ParleyError, uniqueNameTaken } from '../../errors.ts';
 import type { MemberRole } from '../../protocol.ts';
 import { LIMITS, parse } from '../../schemas.ts';
 import type { Channel, Member, Message } from '../../store/types.ts';
@@ -14,6 +15,8 @@ import { schemas } from '../schemas.ts';
 import { CHAT_SERVICE_SID } from './flex-api.ts';
 import { createPlainChannel, listChannels } from './plain-channels.ts';
 import { accountSidOf, baseUrlOf, Form, listPage, pageOf, pageRequest, twilioDate } from './wire.ts';
+
+const CHANNEL_SID = /^CH[0-9a-fA-F]{32}$/;
 
 const conversationUrl = (req: Request, sid: string) => `${baseUrlOf(req)}/v1/Conversations/${sid}`;
 
@@ -90,6 +93,27 @@ export function conversationsRouter(core: Core): Router {
   const router = Router();
   const participantSids = async (channelSid: string) =>
     new Map((await store.members.list(channelSid)).map((m) => [m.identity, m.sid]));
+  /** Refuses a unique name another conversation has (Twilio's 409, code 50353). */
+  const ensureFree = async (uniqueName: string | undefined, sid?: string) => {
+    if (!uniqueName) return;
+    const holder = await store.channels.findByUniqueName(uniqueName);
+    if (holder && holder.sid !== sid) throw uniqueNameTaken(uniqueName);
+  };
+
+  // `/Conversations/{UniqueName}/...` is `/Conversations/{sid}/...` of the conversation so named.
+  router.use(async (req, _res, next) => {
+    const [, first, rest] = /^\/([^/?]+)(.*)$/s.exec(req.url) ?? [];
+    if (!first || CHANNEL_SID.test(first)) return next();
+    let name: string;
+    try {
+      name = decodeURIComponent(first);
+    } catch {
+      return next();
+    }
+    const channel = await store.channels.findByUniqueName(name);
+    if (channel) req.url = `/${channel.sid}${rest}`;
+    next();
+  });
 
   router.post('/', async (req, res) => {
     const form = Form.body(req);
@@ -99,6 +123,7 @@ export function conversationsRouter(core: Core): Router {
     const status = statusOf(form);
     form.ignore('MessagingServiceSid', 'DateCreated', 'DateUpdated').done();
     const input = parse(schemas.updateChannel, { friendlyName, attributes });
+    await ensureFree(uniqueName);
     let channel = await createPlainChannel(core, {
       friendlyName: input.friendlyName,
       attributes: { ...input.attributes, ...(uniqueName && { uniqueName }) },
@@ -138,6 +163,7 @@ export function conversationsRouter(core: Core): Router {
     const attributes = form.object('Attributes');
     const status = statusOf(form);
     form.ignore('MessagingServiceSid', 'DateCreated', 'DateUpdated').done();
+    await ensureFree(uniqueName, current.sid);
     const keep = uniqueName ?? current.attributes.uniqueName;
     const patch = parse(schemas.updateChannel, {
       friendlyName,

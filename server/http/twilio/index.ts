@@ -79,7 +79,7 @@ export function twilioErrors(log: Logger, onlyTwilioRequests = false): ErrorRequ
           status,
           status === 413 ? 'The request body is larger than 64 KB' : `body: ${err.message}`,
         )
-      : (({ status: s, message }) => twilioErrorBody(s, message))(toErrorBody(err));
+      : (({ status: s, message, code }) => twilioErrorBody(s, message, code))(toErrorBody(err));
     if (body.status >= 500) log.error({ err, method: req.method, path: req.path }, 'request failed');
     res.status(body.status).json(body);
   };

@@ -204,8 +204,14 @@ const CODES: Record<number, number> = {
   503: 20503,
 };
 
-export function twilioErrorBody(status: number, message: string) {
-  const code = CODES[status] ?? (status >= 500 ? 20500 : 20001);
+/** Twilio's own codes for errors it tells apart within a status. */
+const CODES_BY_KIND: Record<string, number> = {
+  unique_name_taken: 50353,
+};
+
+/** `kind`: Parley's error code, when Twilio has a code of its own for it. */
+export function twilioErrorBody(status: number, message: string, kind?: string) {
+  const code = (kind && CODES_BY_KIND[kind]) || CODES[status] || (status >= 500 ? 20500 : 20001);
   return { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status };
 }
 

@@ -1,5 +1,6 @@
 /** PostgreSQL repositories of contacts, channels and members (messages: messages.ts). */
 
+import { uniqueNameTaken } from '../../errors.ts';
 import { toChannel, toContact, toMember } from '../rows.ts';
 import type { ChannelRepository, ContactRepository, MemberRepository } from '../types.ts';
 import { all, type Deps, one, transaction } from './db.ts';
@@ -46,16 +47,32 @@ export function contactRepository(deps: Deps): ContactRepository {
   };
 }
 
+/** A write that would give a second channel a unique name one already has: uniqueNameTaken. */
+async function named<T>(
+  attributes: Record<string, unknown> | undefined,
+  write: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if ((err as { constraint?: string }).constraint === 'channels_by_unique_name')
+      throw uniqueNameTaken(String(attributes?.uniqueName));
+    throw err;
+  }
+}
+
 export function channelRepository(deps: Deps): ChannelRepository {
   const { pool, newSid } = deps;
   return {
     async create(input) {
       const at = now(deps);
-      const row = await one(
-        pool,
-        `INSERT INTO channels (sid, flex_flow_sid, contact_sid, friendly_name, status, attributes, date_created, date_updated)
-         VALUES ($1, $2, $3, $4, 'active', $5, $6, $6) RETURNING *`,
-        [newSid('CH'), input.flexFlowSid, input.contactSid, input.friendlyName, json(input.attributes), at],
+      const row = await named(input.attributes, () =>
+        one(
+          pool,
+          `INSERT INTO channels (sid, flex_flow_sid, contact_sid, friendly_name, status, attributes, date_created, date_updated)
+           VALUES ($1, $2, $3, $4, 'active', $5, $6, $6) RETURNING *`,
+          [newSid('CH'), input.flexFlowSid, input.contactSid, input.friendlyName, json(input.attributes), at],
+        ),
       );
       return toChannel(row!);
     },
@@ -79,20 +96,26 @@ export function channelRepository(deps: Deps): ChannelRepository {
       );
       return row ? toChannel(row) : null;
     },
+    async findByUniqueName(name) {
+      const row = await one(pool, "SELECT * FROM channels WHERE attributes->>'uniqueName' = $1", [name]);
+      return row ? toChannel(row) : null;
+    },
     async update(sid, patch) {
       const { taskSid: _derived, ...attributes } = patch.attributes ?? {};
-      const row = await one(
-        pool,
-        `UPDATE channels SET status = coalesce($1, status), friendly_name = coalesce($2, friendly_name),
-           attributes = coalesce($3::jsonb, attributes), date_updated = $4
-         WHERE sid = $5 RETURNING *`,
-        [
-          patch.status ?? null,
-          patch.friendlyName ?? null,
-          patch.attributes ? json(attributes) : null,
-          now(deps),
-          sid,
-        ],
+      const row = await named(attributes, () =>
+        one(
+          pool,
+          `UPDATE channels SET status = coalesce($1, status), friendly_name = coalesce($2, friendly_name),
+             attributes = coalesce($3::jsonb, attributes), date_updated = $4
+           WHERE sid = $5 RETURNING *`,
+          [
+            patch.status ?? null,
+            patch.friendlyName ?? null,
+            patch.attributes ? json(attributes) : null,
+            now(deps),
+            sid,
+          ],
+        ),
       );
       return toChannel(row!);
     },

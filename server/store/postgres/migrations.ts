@@ -425,6 +425,20 @@ const migrations: { version: number; sql: string }[] = [
     version: 180,
     sql: `ALTER TABLE tasks ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    // Conversations' unique names (190–199): `attributes.uniqueName`, which the Conversations API
+    // sets and addresses a conversation by, is unique, as Twilio's is. A name already given to
+    // more than one channel stays with the oldest; the others keep it followed by `#` and their sid.
+    version: 190,
+    sql: `
+      UPDATE channels c SET attributes = jsonb_set(c.attributes, '{uniqueName}',
+          to_jsonb((c.attributes->>'uniqueName') || '#' || c.sid))
+        WHERE c.attributes->>'uniqueName' IS NOT NULL AND EXISTS (
+          SELECT 1 FROM channels o WHERE o.attributes->>'uniqueName' = c.attributes->>'uniqueName'
+            AND (o.date_created, o.sid) < (c.date_created, c.sid));
+      CREATE UNIQUE INDEX channels_by_unique_name ON channels ((attributes->>'uniqueName'));
+    `,
+  },
 ];
 
 const LOCK_KEY = 0x7061726c; // "parl"

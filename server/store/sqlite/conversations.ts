@@ -1,5 +1,6 @@
 /** SQLite repositories of contacts, channels and members (messages: messages.ts). */
 import type Database from 'better-sqlite3';
+import { uniqueNameTaken } from '../../errors.ts';
 import type { Clock, IdGenerator } from '../../ids.ts';
 import { type Row, toChannel, toContact, toMember } from '../rows.ts';
 import type { ChannelRepository, ContactRepository, MemberRepository } from '../types.ts';
@@ -55,8 +56,22 @@ export function contactRepository({ db, clock, newSid }: Deps): ContactRepositor
   };
 }
 
+/** A write that would give a second channel a unique name one already has: uniqueNameTaken. */
+function named<T>(attributes: Record<string, unknown> | undefined, write: () => T): T {
+  try {
+    return write();
+  } catch (err) {
+    if ((err as Error).message?.includes('channels_by_unique_name'))
+      throw uniqueNameTaken(String(attributes?.uniqueName));
+    throw err;
+  }
+}
+
 export function channelRepository({ db, clock, newSid }: Deps): ChannelRepository {
   const byId = db.prepare('SELECT * FROM channels WHERE sid = ?');
+  const byUniqueName = db.prepare(
+    "SELECT * FROM channels WHERE json_extract(attributes, '$.uniqueName') = ?",
+  );
   const removeChannel = db.transaction((sid: string) => {
     db.prepare(
       'DELETE FROM reservations WHERE task_sid IN (SELECT sid FROM tasks WHERE channel_sid = ?)',
@@ -69,20 +84,22 @@ export function channelRepository({ db, clock, newSid }: Deps): ChannelRepositor
   return {
     async create(input) {
       const at = now(clock);
-      const row = db
-        .prepare(
-          `INSERT INTO channels (sid, flex_flow_sid, contact_sid, friendly_name, status, attributes, date_created, date_updated)
-           VALUES (?, ?, ?, ?, 'active', ?, ?, ?) RETURNING *`,
-        )
-        .get(
-          newSid('CH'),
-          input.flexFlowSid,
-          input.contactSid,
-          input.friendlyName,
-          JSON.stringify(input.attributes),
-          at,
-          at,
-        ) as Row;
+      const row = named(input.attributes, () =>
+        db
+          .prepare(
+            `INSERT INTO channels (sid, flex_flow_sid, contact_sid, friendly_name, status, attributes, date_created, date_updated)
+             VALUES (?, ?, ?, ?, 'active', ?, ?, ?) RETURNING *`,
+          )
+          .get(
+            newSid('CH'),
+            input.flexFlowSid,
+            input.contactSid,
+            input.friendlyName,
+            JSON.stringify(input.attributes),
+            at,
+            at,
+          ),
+      ) as Row;
       return toChannel(row);
     },
     async get(sid) {
@@ -104,21 +121,27 @@ export function channelRepository({ db, clock, newSid }: Deps): ChannelRepositor
         .get(contactSid, flexFlowSid) as Row | undefined;
       return row ? toChannel(row) : null;
     },
+    async findByUniqueName(name) {
+      const row = byUniqueName.get(name) as Row | undefined;
+      return row ? toChannel(row) : null;
+    },
     async update(sid, patch) {
       const { taskSid: _derived, ...attributes } = patch.attributes ?? {};
-      const row = db
-        .prepare(
-          `UPDATE channels SET status = coalesce(?, status), friendly_name = coalesce(?, friendly_name),
-             attributes = coalesce(?, attributes), date_updated = ?
-           WHERE sid = ? RETURNING *`,
-        )
-        .get(
-          patch.status ?? null,
-          patch.friendlyName ?? null,
-          patch.attributes ? JSON.stringify(attributes) : null,
-          now(clock),
-          sid,
-        ) as Row;
+      const row = named(attributes, () =>
+        db
+          .prepare(
+            `UPDATE channels SET status = coalesce(?, status), friendly_name = coalesce(?, friendly_name),
+               attributes = coalesce(?, attributes), date_updated = ?
+             WHERE sid = ? RETURNING *`,
+          )
+          .get(
+            patch.status ?? null,
+            patch.friendlyName ?? null,
+            patch.attributes ? JSON.stringify(attributes) : null,
+            now(clock),
+            sid,
+          ),
+      ) as Row;
       return toChannel(row);
     },
     async delete(sid) {

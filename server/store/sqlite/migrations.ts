@@ -638,6 +638,20 @@ const migrations: { version: number; sql: string }[] = [
     version: 180,
     sql: `ALTER TABLE tasks ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    // Conversations' unique names (190–199): `attributes.uniqueName`, which the Conversations API
+    // sets and addresses a conversation by, is unique, as Twilio's is. A name already given to
+    // more than one channel stays with the oldest; the others keep it followed by `#` and their sid.
+    version: 190,
+    sql: `
+      UPDATE channels SET attributes = json_set(attributes, '$.uniqueName',
+          json_extract(attributes, '$.uniqueName') || '#' || sid)
+        WHERE json_extract(attributes, '$.uniqueName') IS NOT NULL AND rowid NOT IN (
+          SELECT min(rowid) FROM channels WHERE json_extract(attributes, '$.uniqueName') IS NOT NULL
+          GROUP BY json_extract(attributes, '$.uniqueName'));
+      CREATE UNIQUE INDEX channels_by_unique_name ON channels (json_extract(attributes, '$.uniqueName'));
+    `,
+  },
 ];
 
 /** Runs every migration not yet applied (up to `upTo`, for tests of a migration). */
