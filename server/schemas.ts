@@ -102,10 +102,18 @@ function unknownKeyText(where: string, path: PropertyKey[], key: string, hint: s
  * Parses input, or throws a 400 naming the first bad field and what it should be. An unknown
  * field is named before any other problem: a typo is usually why a required field is missing.
  *
+ * `names` gives a field the name its request used, where that differs from the schema's (a
+ * Twilio-shaped request's `AssignmentStatus` for `status`).
+ *
  * @example parse(schemas.updateTask, { assignmentstatus: 'canceled' })
  * // ParleyError 400: body.assignmentstatus is not a field of this resource; expected one of attributes, priority, status, reason
  */
-export function parse<T extends z.ZodType>(schema: T, input: unknown, where = 'body'): z.infer<T> {
+export function parse<T extends z.ZodType>(
+  schema: T,
+  input: unknown,
+  where = 'body',
+  names: Record<string, string> = {},
+): z.infer<T> {
   const result = schema.safeParse(input ?? {});
   if (result.success) return result.data;
   const { issues } = result.error;
@@ -116,6 +124,8 @@ export function parse<T extends z.ZodType>(schema: T, input: unknown, where = 'b
       unknownKeyText(where, issue.path, issue.keys[0] ?? '', issue.message),
       400,
     );
-  const field = [where, ...(issue?.path ?? [])].join('.');
+  const [first, ...rest] = issue?.path ?? [];
+  const named = first === undefined ? [] : [names[String(first)] ?? first, ...rest];
+  const field = [where, ...named].join('.');
   throw new ParleyError('invalid_request', `${field}: ${issue?.message ?? 'invalid'}`, 400);
 }

@@ -381,6 +381,85 @@ describe('the twilio library, pointed at Parley', () => {
     await other.remove();
   });
 
+  it('takes a reservation through wrapping and completed, moving the worker by WorkerActivitySid', async () => {
+    const [workspace] = await client.taskrouter.v1.workspaces.list();
+    const ws = client.taskrouter.v1.workspaces(workspace?.sid ?? '');
+    const queue = await ws.taskQueues.create({ friendlyName: 'Wrap', targetWorkers: 'skills HAS "wrap"' });
+    const workflow = await ws.workflows.create({
+      friendlyName: 'Wrap flow',
+      configuration: JSON.stringify({ task_routing: { filters: [], default_filter: { queue: queue.sid } } }),
+    });
+    const activity = async (name: string) =>
+      (await ws.activities.list({ friendlyName: name }))[0]?.sid as string;
+    const worker = await ws.workers.create({ friendlyName: 'Wrapper', attributes: '{"skills":["wrap"]}' });
+    const reservations = ws.workers(worker.sid).reservations;
+    const offered = async () => {
+      for (let i = 0; i < 50; i++) {
+        await parley.server.core.idle();
+        const [pending] = await reservations.list({ reservationStatus: 'pending' });
+        if (pending) return reservations(pending.sid);
+      }
+      throw new Error('no reservation was offered');
+    };
+    // The TaskChannel by its sid, as Twilio takes it.
+    const [chat] = await ws.taskChannels.list();
+    const newTask = () =>
+      ws.tasks.create({ workflowSid: workflow.sid, attributes: '{}', taskChannel: chat?.sid as string });
+
+    await ws.workers(worker.sid).update({ activitySid: await activity('Available') });
+    const first = await newTask();
+    const refused = await offered();
+    // Refused whole, naming the field, with nothing done.
+    await expect(refused.update({ reservationStatus: 'timeout' })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining('body.ReservationStatus'),
+    });
+    await expect(
+      refused.update({ reservationStatus: 'rejected', workerActivitySid: `WA${'0'.repeat(32)}` }),
+    ).rejects.toMatchObject({ status: 400, message: expect.stringContaining('body.WorkerActivitySid') });
+    await expect(refused.update({ reservationStatus: 'completed' })).rejects.toMatchObject({ status: 409 });
+    expect((await refused.fetch()).reservationStatus).toBe('pending');
+    // Rejected, and the worker goes Offline at once.
+    const offline = await activity('Offline');
+    const rejected = await refused.update({ reservationStatus: 'rejected', workerActivitySid: offline });
+    expect(rejected.reservationStatus).toBe('rejected');
+    expect((await ws.workers(worker.sid).fetch()).activitySid).toBe(offline);
+    await ws.tasks(first.sid).update({ assignmentStatus: 'canceled', reason: 'test' });
+    await expect(ws.tasks(first.sid).update({ assignmentStatus: 'pending' as never })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining('body.AssignmentStatus'),
+    });
+
+    await ws.workers(worker.sid).update({ activitySid: await activity('Available') });
+    const second = await newTask();
+    const held = await offered();
+    expect((await held.update({ reservationStatus: 'accepted' })).reservationStatus).toBe('accepted');
+    expect((await held.update({ reservationStatus: 'wrapping' })).reservationStatus).toBe('wrapping');
+    expect((await ws.tasks(second.sid).fetch()).assignmentStatus).toBe('wrapping');
+    const unavailable = await activity('Unavailable');
+    const done = await held.update({ reservationStatus: 'completed', workerActivitySid: unavailable });
+    expect(done.reservationStatus).toBe('completed');
+    expect((await ws.tasks(second.sid).fetch()).assignmentStatus).toBe('completed');
+    expect((await ws.workers(worker.sid).fetch()).activitySid).toBe(unavailable);
+  });
+
+  it('lists conversations created within StartDate and EndDate', async () => {
+    const conversations = client.conversations.v1.conversations;
+    const made = await conversations.create({ friendlyName: 'Dated' });
+    const at = Date.parse(made.dateCreated.toISOString());
+    const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+    const sids = async (filter: { startDate?: string; endDate?: string }) =>
+      (await conversations.list({ ...filter, limit: 1000 })).map((c) => c.sid);
+    expect(await sids({ startDate: iso(at - 60_000), endDate: iso(at + 60_000) })).toContain(made.sid);
+    expect(await sids({ startDate: iso(at + 60_000) })).not.toContain(made.sid);
+    expect(await sids({ endDate: iso(at - 60_000) })).not.toContain(made.sid);
+    await expect(conversations.list({ startDate: 'yesterday' })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining('query.StartDate'),
+    });
+    await made.remove();
+  });
+
   it('holds a Task update or deletion to the ETag sent as If-Match, as Twilio does', async () => {
     const [workspace] = await client.taskrouter.v1.workspaces.list();
     const ws = client.taskrouter.v1.workspaces(workspace?.sid ?? '');

@@ -134,13 +134,23 @@ export function conversationsRouter(core: Core): Router {
   router.get('/', async (req, res) => {
     const form = Form.query(req);
     const state = form.string('State');
+    // Created on or after StartDate, on or before EndDate.
+    const start = form.date('StartDate');
+    const end = form.date('EndDate');
     const page = pageRequest(form);
     form.done();
     if (state !== undefined && !['active', 'inactive', 'closed'].includes(state))
       throw new ParleyError('invalid_request', 'query.State: expected active, inactive or closed', 400);
     // Parley's channels are active or ended: an ended one is both inactive and closed.
+    const inState = (c: Channel) => state === undefined || (c.status === 'active') === (state === 'active');
+    const inRange = (c: Channel) => {
+      const at = Date.parse(c.dateCreated);
+      return (start === undefined || at >= start) && (end === undefined || at <= end);
+    };
     const keep =
-      state === undefined ? undefined : (c: Channel) => (c.status === 'active') === (state === 'active');
+      state === undefined && start === undefined && end === undefined
+        ? undefined
+        : (c: Channel) => inState(c) && inRange(c);
     res.json(
       await listChannels(
         req,

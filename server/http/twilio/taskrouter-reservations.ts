@@ -1,12 +1,15 @@
 /**
  * TaskRouter Reservations in Twilio's shape, both ways Twilio reaches them: a task's offers
  * (`/Tasks/WT…/Reservations`) and a worker's (`/Workers/WK…/Reservations`). Either answers
- * with the same resource and accepts or rejects through routing, as the agent desktop does.
+ * with the same resource and, through routing as the agent desktop does, accepts or rejects it,
+ * or wraps up or completes the task an accepted one holds; `WorkerActivitySid` then moves the
+ * worker to that activity, as in Twilio.
  */
 import { type Request, type Response, Router } from 'express';
 import type { Core } from '../../core/index.ts';
-import { notFound, ParleyError } from '../../errors.ts';
-import type { ReservationStatus } from '../../protocol.ts';
+import { resolveActivity } from '../../core/routing/activities.ts';
+import { conflict, notFound, ParleyError } from '../../errors.ts';
+import type { ReservationStatus, TaskStatus } from '../../protocol.ts';
 import { parse } from '../../schemas.ts';
 import type { Reservation } from '../../store/types.ts';
 import { schemas } from '../schemas.ts';
@@ -15,21 +18,26 @@ import { Form, pageOf, pageRequest } from './wire.ts';
 
 type Owner = 'taskSid' | 'workerSid';
 
+const UPDATES = ['accepted', 'rejected', 'wrapping', 'completed'];
+
 export function reservationsRouter(core: Core): Router {
-  const { store, routing } = core;
+  const { store, routing, agents } = core;
   const router = Router();
 
-  /** Worker names for a page of reservations, each worker read once. */
-  async function workerNames(reservations: Reservation[]) {
+  /** Reservations as Twilio shows them: each worker's name and task's status read once. */
+  async function views(req: Request, reservations: Reservation[]) {
     const names = new Map<string, string | null>();
-    for (const { workerSid } of reservations)
+    const statuses = new Map<string, TaskStatus | undefined>();
+    for (const { workerSid, taskSid } of reservations) {
       if (!names.has(workerSid))
         names.set(workerSid, (await store.workers.get(workerSid))?.friendlyName ?? null);
-    return names;
+      if (!statuses.has(taskSid)) statuses.set(taskSid, (await store.tasks.get(taskSid))?.status);
+    }
+    return (r: Reservation) =>
+      reservationView(req, r, names.get(r.workerSid) ?? null, statuses.get(r.taskSid));
   }
   const respond = async (req: Request, res: Response, reservation: Reservation) => {
-    const names = await workerNames([reservation]);
-    res.json(reservationView(req, reservation, names.get(reservation.workerSid) ?? null));
+    res.json((await views(req, [reservation]))(reservation));
   };
 
   /** The reservation, if it belongs to the task or worker of the path. */
@@ -59,12 +67,7 @@ export function reservationsRouter(core: Core): Router {
         ...(status && { status }),
         ...(other && { workerSid: other }),
       });
-      const names = await workerNames(all);
-      res.json(
-        pageOf(req, 'reservations', all, page, (r) =>
-          reservationView(req, r, names.get(r.workerSid) ?? null),
-        ),
-      );
+      res.json(pageOf(req, 'reservations', all, page, await views(req, all)));
     });
     router.get(`${path}/:sid`, async (req, res) => {
       await respond(req, res, await reservationOf(owner, req.params.owner, req.params.sid));
@@ -79,12 +82,33 @@ export function reservationsRouter(core: Core): Router {
           `body.Instruction: call instructions (${form.string('Instruction')}) are for voice tasks; a chat's reservation is accepted or rejected with ReservationStatus=accepted|rejected`,
           400,
         );
-      const { status } = parse(schemas.updateReservation, { status: form.required('ReservationStatus') });
+      const status = form.required('ReservationStatus');
+      const activity = form.string('WorkerActivitySid');
       form.done();
-      const { sid } = await reservationOf(owner, req.params.owner, req.params.sid);
-      if (status === 'accepted') await routing.accept(null, sid);
-      else await routing.reject(null, sid);
-      await respond(req, res, await reservationOf(owner, req.params.owner, sid));
+      if (!UPDATES.includes(status))
+        throw new ParleyError(
+          'invalid_request',
+          `body.ReservationStatus: expected accepted, rejected, wrapping or completed (got ${JSON.stringify(status)})`,
+          400,
+        );
+      if (activity !== undefined)
+        await resolveActivity(store, activity).catch((err: Error) => {
+          throw new ParleyError('invalid_request', `body.WorkerActivitySid: ${err.message}`, 400);
+        });
+      const reservation = await reservationOf(owner, req.params.owner, req.params.sid);
+      if (status === 'accepted') await routing.accept(null, reservation.sid);
+      else if (status === 'rejected') await routing.reject(null, reservation.sid);
+      else {
+        // Wrapping up or completing is the task's, through the reservation that holds it.
+        if (reservation.status !== 'accepted')
+          throw conflict(
+            `Reservation ${reservation.sid} is ${reservation.status}: only an accepted reservation's task can be ${status}`,
+          );
+        await routing.updateTask(reservation.taskSid, { status: status as TaskStatus });
+      }
+      if (activity !== undefined)
+        await agents.updateWorker(reservation.workerSid, parse(schemas.worker.partial(), { activity }));
+      await respond(req, res, await reservationOf(owner, req.params.owner, reservation.sid));
     });
   }
   return router;

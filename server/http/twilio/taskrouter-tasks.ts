@@ -15,7 +15,7 @@ import { parse } from '../../schemas.ts';
 import type { Task } from '../../store/types.ts';
 import { schemas } from '../schemas.ts';
 import { createPlainChannel } from './plain-channels.ts';
-import { taskView } from './taskrouter-views.ts';
+import { TASK_CHANNEL_SID, taskView } from './taskrouter-views.ts';
 import { Form, given, pageOf, pageRequest } from './wire.ts';
 
 /** The revision an ETag names: `"3"`, as sent; `3` and `W/"3"` are read alike. */
@@ -66,10 +66,11 @@ export function tasksRouter(core: Core): Router {
     const workflowSid = form.string('WorkflowSid');
     const taskChannel = form.string('TaskChannel');
     form.done();
-    if (taskChannel && !['chat', 'default'].includes(taskChannel))
+    // Its unique name or its sid, as Twilio takes it.
+    if (taskChannel && !['chat', 'default', TASK_CHANNEL_SID].includes(taskChannel))
       throw new ParleyError(
         'invalid_request',
-        'body.TaskChannel: Parley routes chats; use "chat" or leave it out',
+        `body.TaskChannel: Parley routes chats; use "chat" (or its sid, ${TASK_CHANNEL_SID}) or leave it out`,
         400,
       );
     if (workflowSid && !(await store.workflows.get(workflowSid))) throw notFound('Workflow', workflowSid);
@@ -140,6 +141,8 @@ export function tasksRouter(core: Core): Router {
         status: form.string('AssignmentStatus'),
         reason: form.string('Reason'),
       }),
+      'body',
+      { attributes: 'Attributes', priority: 'Priority', status: 'AssignmentStatus', reason: 'Reason' },
     );
     form.ignore('TaskChannel', 'VirtualStartTime').done();
     const revision = ifMatch(req, await getTask(req.params.sid));

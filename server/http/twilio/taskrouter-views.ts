@@ -9,7 +9,7 @@ import {
   builtInBySid,
   type ActivityView as CoreActivityView,
 } from '../../core/routing/activities.ts';
-import type { TaskDTO, WorkerDTO } from '../../protocol.ts';
+import type { TaskDTO, TaskStatus, WorkerDTO } from '../../protocol.ts';
 import type { Reservation, Store, TaskQueue, Workflow } from '../../store/types.ts';
 import { accountSidOf, baseUrlOf, fixedSid, twilioDate } from './wire.ts';
 
@@ -188,13 +188,23 @@ export function taskView(
   };
 }
 
-export const reservationView = (req: Request, reservation: Reservation, workerName: string | null) => ({
+/**
+ * A reservation as Twilio shows it: an accepted one whose task is wrapping up is `wrapping`
+ * (`taskStatus`, when the caller read the task).
+ */
+export const reservationView = (
+  req: Request,
+  reservation: Reservation,
+  workerName: string | null,
+  taskStatus?: TaskStatus,
+) => ({
   ...common(req),
   sid: reservation.sid,
   task_sid: reservation.taskSid,
   worker_sid: reservation.workerSid,
   worker_name: workerName,
-  reservation_status: reservation.status,
+  reservation_status:
+    reservation.status === 'accepted' && taskStatus === 'wrapping' ? 'wrapping' : reservation.status,
   date_created: twilioDate(reservation.dateCreated),
   date_updated: twilioDate(reservation.dateCreated),
   url: `${workspaceUrl(req)}/Tasks/${reservation.taskSid}/Reservations/${reservation.sid}`,

@@ -34,6 +34,9 @@ function activityOf(form: Form): string | undefined {
   return sid;
 }
 
+/** A worker's fields as Twilio's requests name them. */
+const WORKER_FIELDS = { friendlyName: 'FriendlyName', attributes: 'Attributes', activity: 'ActivitySid' };
+
 export function taskRouterRouter(core: Core): Router {
   const { store, routing, agents } = core;
   const router = Router();
@@ -104,6 +107,8 @@ export function taskRouterRouter(core: Core): Router {
     const { activity: _none, ...input } = parse(
       schemas.worker,
       given({ friendlyName: form.required('FriendlyName'), attributes: form.object('Attributes') }),
+      'body',
+      WORKER_FIELDS,
     );
     const activity = activityOf(form);
     form.done();
@@ -147,6 +152,8 @@ export function taskRouterRouter(core: Core): Router {
         attributes: form.object('Attributes'),
         activity: activityOf(form),
       }),
+      'body',
+      WORKER_FIELDS,
     );
     form.ignore('RejectPendingReservations').done();
     // Through the agents service, as /v1/Workers does: a disabled worker cannot be made Available.
