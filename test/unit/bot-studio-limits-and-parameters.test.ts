@@ -61,7 +61,7 @@ describe("Studio's loop limit", () => {
     };
     const { execution } = step(flow([spin]), fresh(), start);
     expect(runsOf(execution, 'spin')).toBe(LIMITS.repeats);
-    expect(execution.context.flow.variables.n).toBe('10');
+    expect(execution.context.flow.variables.n).toBe(10);
     expect(execution.status).toBe('ended');
     expect(execution.endReason).toBe('"spin" ran 10 times in a row');
   });

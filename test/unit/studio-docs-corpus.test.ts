@@ -201,7 +201,8 @@ describe('Liquid as Studio documents it', () => {
         'Hi Dana!',
         'Order A-A12: tea + cake (2 items, 3 each, 3.5 exactly)',
         'Colours: 1.RED 2.GREEN 3.BLUE',
-        'three / 4 / n/a / 01',
+        // `count` is set to 3 unquoted: a number, which `{% when "3" %}` (text) does not match.
+        'other / 4 / n/a / 01',
         'https://shop.example.com/track?q=A-A12+now',
         '{"id":"A-A12","items":["tea","cake"],"total":7} null',
         'At most 15: 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15',

@@ -1,7 +1,7 @@
 /**
  * Where Parley follows Twilio's documentation of Studio rather than its own reading: Liquid's
- * dates, division and operators, Set Variables' "Parse as JSON object", the messaging
- * widgets' addressing and content templates, and what validation says of each.
+ * dates, division and operators, Set Variables' "Parse as JSON object" and numbers, the
+ * messaging widgets' addressing and content templates, and what validation says of each.
  */
 import { describe, expect, it } from 'vitest';
 import { testCondition } from '../../server/core/bot/conditions.ts';
@@ -46,6 +46,13 @@ describe('Liquid as Studio renders it', () => {
     expect(render('{{ "2024-07-04T10:00:00Z" | date: "%H:%M", "Europe/Paris" }}', {})).toBe('12:00');
   });
 
+  it('prints the zone’s abbreviation for %Z, as Ruby’s strftime does', () => {
+    expect(render('{{ "2024-07-04 23:30" | date: "%H:%M %Z" }}', {})).toBe('23:30 PDT');
+    expect(render('{{ "2024-01-15 09:00" | date: "%H:%M %Z (%z)" }}', {})).toBe('09:00 PST (-0800)');
+    expect(render('{{ "2024-07-04T10:00:00Z" | date: "%H:%M %Z", "Europe/Paris" }}', {})).toBe('12:00 CEST');
+    expect(render('{{ 1700000000 | date: "%Z %%Z" }}', {})).toBe('PST %Z');
+  });
+
   it('divides integers as integers, and anything with a fraction exactly', () => {
     expect(render('{{ 7 | divided_by: 2 }} {{ "7" | divided_by: 2 }} {{ 7 | divided_by: 2.0 }}', {})).toBe(
       '3 3 3.5',
@@ -67,7 +74,7 @@ describe('Liquid as Studio renders it', () => {
 });
 
 describe('set-variables', () => {
-  it('keeps a "type": "object" value as the object, and a string one as text, at flow.variables and widgets.NAME', () => {
+  it('keeps a "type": "object" value as the object, and a string one as text or a number, at flow.variables and widgets.NAME', () => {
     const { execution } = start(
       flow([
         {
@@ -87,12 +94,97 @@ describe('set-variables', () => {
     );
     expect(execution.context.flow.variables).toEqual({
       order: { id: 'A1', lines: [1, 2] },
-      first: '1',
+      first: 1,
       text: 'A1',
       json: { n: 2 },
     });
     // Exported flows read them at widgets.NAME.KEY too (`{{widgets.set_variables_1.Name}}`).
     expect(execution.context.widgets.a).toMatchObject({ order: { id: 'A1', lines: [1, 2] }, text: 'A1' });
+  });
+
+  it('keeps a value that is a number unquoted as a number, so Liquid compares it as one', () => {
+    const { execution, effects } = start(
+      flow([
+        {
+          name: 'a',
+          type: 'set-variables',
+          properties: {
+            variables: [
+              { key: 'count', type: 'string', value: '5' },
+              { key: 'ten', value: '10' },
+              { key: 'nine', value: '9' },
+              { key: 'next', value: '{{ flow.variables.count | plus: 1 }}' },
+              { key: 'quoted', value: '"5"' },
+              { key: 'said', value: '{{ trigger.message.Body }}' },
+              { key: 'zip', value: '02134' },
+            ],
+          },
+          transitions: [{ event: 'next', next: 'b' }],
+        },
+        {
+          name: 'b',
+          type: 'send-message',
+          properties: {
+            body: '{% if flow.variables.count == 5 %}five{% endif %} {% if flow.variables.ten > flow.variables.nine %}10>9{% endif %} {{ flow.variables.next }} {{ flow.variables.quoted }} {{ flow.variables.zip }}',
+          },
+          transitions: [{ event: 'sent' }],
+        },
+      ]),
+    );
+    // Twilio: numeric unless in quotation marks; a message's text stays text, as does a number
+    // that would not render back the same (`02134`).
+    expect(execution.context.flow.variables).toEqual({
+      count: 5,
+      ten: 10,
+      nine: 9,
+      next: 6,
+      quoted: '"5"',
+      said: 'hi',
+      zip: '02134',
+    });
+    expect(effects[0]).toMatchObject({ type: 'sendMessage', body: 'five 10>9 6 "5" 02134' });
+  });
+
+  it('counts with {{ flow.variables.count | plus: 1 }} and splits on the count as text', () => {
+    const definition: FlowDefinition = {
+      initial_state: 'Trigger',
+      states: [
+        {
+          name: 'Trigger',
+          type: 'trigger',
+          properties: {},
+          transitions: [{ event: 'incomingMessage', next: 'count' }],
+        },
+        {
+          name: 'count',
+          type: 'set-variables',
+          properties: { variables: [{ key: 'count', value: '{{ flow.variables.count | plus: 1 }}' }] },
+          transitions: [{ event: 'next', next: 'enough' }],
+        },
+        {
+          name: 'enough',
+          type: 'split-based-on',
+          properties: { input: '{{ flow.variables.count }}' },
+          transitions: [
+            { event: 'noMatch', next: 'count' },
+            {
+              event: 'match',
+              next: 'done',
+              conditions: [{ friendly_name: '3', arguments: [], type: 'equal_to', value: '3' }],
+            },
+          ],
+        },
+        {
+          name: 'done',
+          type: 'send-message',
+          properties: { body: 'Counted to {{ flow.variables.count }}' },
+          transitions: [{ event: 'sent' }],
+        },
+      ],
+    };
+    const { execution, effects } = start(definition);
+    expect(execution.context.flow.variables.count).toBe(3);
+    expect(effects[0]).toMatchObject({ type: 'sendMessage', body: 'Counted to 3' });
   });
 });
 

@@ -236,6 +236,9 @@ export function step(
     let result = firstResult;
     for (;;) {
       if ('effects' in result) {
+        // What a widget knows before it waits (send-and-wait-for-reply's `outbound`) is kept;
+        // what it learns on resuming (the reply, the message's sid) is merged alongside.
+        if (result.outputs) keepOutputs(state.name, result.outputs);
         effects.push(...result.effects);
         execution.waiting = {
           state: state.name,
@@ -256,10 +259,7 @@ export function step(
         continue;
       }
       if (result.outputs) {
-        execution.context.widgets[state.name] = {
-          ...execution.context.widgets[state.name],
-          ...result.outputs,
-        };
+        keepOutputs(state.name, result.outputs);
         if (state.type === 'set-variables') {
           Object.assign(
             execution.context.flow.variables,
@@ -303,6 +303,11 @@ export function step(
       state = target;
       result = enter(state, execution, scope());
     }
+  }
+
+  /** A widget's outputs, at `widgets.NAME.*`, over what it set before. */
+  function keepOutputs(name: string, outputs: Record<string, unknown>) {
+    execution.context.widgets[name] = { ...execution.context.widgets[name], ...outputs };
   }
 
   function inSubflow(): { flowSid?: string } {

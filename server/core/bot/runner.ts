@@ -21,7 +21,7 @@ import { type EngineEvent, newExecution, step } from './engine.ts';
 import { inboundOf, requestContext } from './inbound.ts';
 import { createRecovery } from './recovery.ts';
 import { createSavedExecutions } from './saved-executions.ts';
-import { createStepWriter, timerOfWait } from './step-writer.ts';
+import { createStepWriter, timerOfWait, waitMessageClientId } from './step-writer.ts';
 import { loadSubflows } from './subflows.ts';
 
 export { BOT_RECOVER_KIND, BOT_TIMEOUT_KIND };
@@ -147,7 +147,7 @@ export function createBotRunner(deps: BotRunnerDeps) {
         if (!definition)
           throw new Error(`flow ${execution.flowSid} revision ${execution.flowRevision} is gone`);
         const subflows = await loadSubflows(store.flows, definition, execution.state);
-        const result = step(definition, execution.state, next, subflows);
+        const result = step(definition, execution.state, await withSentMessage(execution, next), subflows);
         if (result.execution === execution.state) return true;
         const written = await writeStep(execution, result);
         if (!written && fromCopy) continue;
@@ -172,6 +172,17 @@ export function createBotRunner(deps: BotRunnerDeps) {
       }
       return true;
     });
+  }
+
+  /**
+   * A reply or a timeout, with the message the waiting widget asked with (its
+   * `widgets.NAME.outbound.Sid`): that message is stored after the step that waits is saved.
+   */
+  async function withSentMessage(execution: Execution, event: EngineEvent): Promise<EngineEvent> {
+    if (!('kind' in event) || event.kind === 'effect') return event;
+    if (!execution.state.waiting || execution.state.waiting.timed === false) return event;
+    const sent = await store.messages.findByClientId(execution.channelSid, waitMessageClientId(execution));
+    return sent ? { ...event, sent: { Sid: sent.sid } } : event;
   }
 
   const recovery = createRecovery({ store, clock, log, performEffects, serialize, drive });

@@ -54,9 +54,15 @@ export async function simulate(
     contact: { identity: 'simulator', friendlyName: name, channel: { address: 'simulator' } },
   });
   let printed = 0;
+  // The bot's messages get sids of their own, as stored messages do; a wait's message reaches
+  // its widget with the reply or the timeout, as on the server.
+  let botMessages = 0;
+  let asked: { Sid: string } | undefined;
 
   async function advance(event: EngineEvent) {
-    let next: EngineEvent | null = event;
+    let next: EngineEvent | null =
+      'kind' in event && event.kind !== 'effect' && asked ? { ...event, sent: asked } : event;
+    asked = undefined;
     while (next) {
       const result = step(definition, execution, next, options.subflows);
       execution = result.execution;
@@ -81,7 +87,9 @@ export async function simulate(
         case 'sendMessage': {
           const replies = effect.attributes.quickReplies as string[] | undefined;
           print(`bot: ${effect.body}${replies ? `  [${replies.join(' | ')}]` : ''}`);
-          outcome = { outcome: 'sent', outputs: { Body: effect.body } };
+          botMessages += 1;
+          asked = { Sid: `IMsimulator${botMessages}` };
+          outcome = { outcome: 'sent', outputs: { Body: effect.body, ...asked } };
           break;
         }
         case 'httpRequest':

@@ -59,6 +59,12 @@ export const timerOfWait = (kind: string, executionSid: string, waiting: Executi
 export const effectClientId = (execution: Execution, i: number) =>
   `${execution.sid}:${execution.state.steps}:${i}`;
 
+/**
+ * The client id of the message a widget waiting for the visitor's reply asked with: the first
+ * effect of the step it waits in (send-and-wait-for-reply posts its message, then sets its timer).
+ */
+export const waitMessageClientId = (execution: Execution) => effectClientId(execution, 0);
+
 export function createStepWriter({ store, conversations, clock, botIdentity, timeoutKind }: StepWriterDeps) {
   /**
    * Saves `result`, the step from `execution`; null when the execution was changed elsewhere

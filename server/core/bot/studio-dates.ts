@@ -31,6 +31,21 @@ export function zonedParts(instant: number, zone: string): DateParts {
   ) as DateParts;
 }
 
+/**
+ * The abbreviation of `zone` at `instant` (ms), as Ruby's `strftime('%Z')` prints it: `PST` or
+ * `PDT` in Studio's zone, `CET` or `CEST` in Paris. Where English has no name for the zone it is
+ * its offset (`GMT+9`).
+ */
+export function zoneAbbreviation(instant: number, zone: string): string {
+  const named = (locale: string) =>
+    new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: 'short' })
+      .formatToParts(instant)
+      .find((part) => part.type === 'timeZoneName')?.value ?? '';
+  // American English names American zones; British English names European ones.
+  const american = named('en-US');
+  return /^GMT[+-]/.test(american) ? named('en-GB') || american : american;
+}
+
 /** The offset from UTC (ms) of `zone` (an IANA name, or liquidjs's minutes west of UTC) at `instant`. */
 export function zoneOffset(zone: string | number, instant: number): number {
   if (typeof zone === 'number') return -zone * 60_000;

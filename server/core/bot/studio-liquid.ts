@@ -4,7 +4,7 @@
  * loops of at most 15 iterations — and without the tags that read files from the server's disk.
  */
 import { defaultOperators, Liquid, type Operators } from 'liquidjs';
-import { STUDIO_TIME_ZONE, wallTime, zoneOffset } from './studio-dates.ts';
+import { STUDIO_TIME_ZONE, wallTime, zoneAbbreviation, zoneOffset } from './studio-dates.ts';
 
 export const liquid = new Liquid({
   // Shopify Liquid's `<>` is `!=`.
@@ -23,15 +23,28 @@ liquid.registerFilter('to_json', (value: unknown) => JSON.stringify(value ?? nul
 
 // A date without a zone (`2024-01-15`, `2024-01-15 09:30`) is a wall time in the zone it is
 // shown in, as Ruby's Liquid reads it; JavaScript would take a bare date as UTC midnight and
-// show the day before in Pacific time.
+// show the day before in Pacific time. `%Z` is the zone's abbreviation (`PDT`), as Ruby's
+// strftime prints it, where liquidjs would print its IANA name.
 const builtinDate = liquid.filters.date as (this: unknown, ...args: unknown[]) => unknown;
+const FORMAT_CODE = /%([-_0^#:]*\d*[EO]?)(.)/g;
 liquid.registerFilter('date', function (this: unknown, value: unknown, format?: unknown, zone?: unknown) {
-  const wall = typeof value === 'string' ? wallTime(value) : null;
-  if (wall === null) return builtinDate.call(this, value, format, zone);
   const shownIn = typeof zone === 'string' || typeof zone === 'number' ? zone : STUDIO_TIME_ZONE;
-  let instant = wall - zoneOffset(shownIn, wall);
-  instant = wall - zoneOffset(shownIn, instant);
-  return builtinDate.call(this, Math.floor(instant / 1000), format, zone);
+  const wall = typeof value === 'string' ? wallTime(value) : null;
+  let date = value;
+  if (wall !== null) {
+    let instant = wall - zoneOffset(shownIn, wall);
+    instant = wall - zoneOffset(shownIn, instant);
+    date = Math.floor(instant / 1000);
+  }
+  let pattern = format;
+  if (typeof format === 'string' && typeof shownIn === 'string' && format.includes('Z')) {
+    const seconds = Number(builtinDate.call(this, date, '%s', zone));
+    if (Number.isFinite(seconds)) {
+      const abbreviation = zoneAbbreviation(seconds * 1000, shownIn);
+      pattern = format.replace(FORMAT_CODE, (code, _flags, letter) => (letter === 'Z' ? abbreviation : code));
+    }
+  }
+  return builtinDate.call(this, date, pattern, zone);
 });
 
 // Shopify Liquid (and so Studio) divides integers as integers: `{{ 7 | divided_by: 2 }}` is 3,

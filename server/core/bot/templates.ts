@@ -111,6 +111,35 @@ export function renderValue(template: unknown, scope: TemplateScope): unknown {
   }
 }
 
+// A number as Liquid and JSON write one, that renders back to the same text: `5`, `-2`, `0.5`
+// (not `007`, `1.50` or sixteen digits, which would not).
+const NUMBER = /^-?\d+(?:\.\d+)?$/;
+const plainNumber = (text: string) => NUMBER.test(text) && String(Number(text)) === text;
+
+/**
+ * A value as Studio's Set Variables keeps it (Twilio: a variable is numeric unless its value is
+ * in quotation marks): a number written as one (`5`) or a template that is one expression whose
+ * value is a number (`{{ flow.variables.count | plus: 1 }}`) is that number; anything else is
+ * its rendered text, a number in quotes (`"5"`) and the text of a message (`{{ trigger.message.Body }}`)
+ * included. A number renders as the same text, so only comparisons see the difference.
+ */
+export function renderNumberOrText(template: unknown, scope: TemplateScope): number | string {
+  if (typeof template === 'number' && Number.isFinite(template)) return template;
+  if (typeof template !== 'string') return render(template, scope);
+  if (plainNumber(template)) return Number(template);
+  const single = SINGLE_OUTPUT.exec(template);
+  if (single?.[1]) {
+    let value: unknown;
+    try {
+      value = liquid.evalValueSync(single[1], scope);
+    } catch (err) {
+      throw templateError(err);
+    }
+    if (typeof value === 'number' && Number.isFinite(value)) return value;
+  }
+  return render(template, scope);
+}
+
 /**
  * Renders templated JSON: a string is rendered, then parsed as JSON; an object has each string
  * inside it rendered. A result that is not valid JSON is a template error.

@@ -45,13 +45,15 @@ export function messageWarnings(properties: Record<string, unknown>, failure: st
   return warnings;
 }
 
+const at = (value: unknown, ...path: string[]) =>
+  path.reduce<unknown>(
+    (v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined),
+    value,
+  );
+const text = (v: unknown) => (blank(v) ? '' : String(v).trim());
+
 /** The addresses that mean the customer of this execution. */
 function customerAddresses(scope: TemplateScope): Set<string> {
-  const at = (value: unknown, ...path: string[]) =>
-    path.reduce<unknown>(
-      (v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined),
-      value,
-    );
   return new Set(
     [
       at(scope, 'contact', 'channel', 'address'),
@@ -77,4 +79,29 @@ export function undeliverable(properties: Record<string, unknown>, scope: Templa
       return '"to" names someone other than the customer; Parley sends only into the conversation';
   }
   return null;
+}
+
+/**
+ * Studio's `widgets.NAME.outbound` of a messaging widget, as a Parley conversation has it: the
+ * text sent, who it went to (the rendered `to`, by default the customer's address) and from (the
+ * flow's own address, `flow.channel.address`). `Sid` joins once the message is stored
+ * (`withSid`); Twilio's delivery `Status` has no counterpart here and is not set.
+ */
+export function outboundOf(
+  properties: Record<string, unknown>,
+  scope: TemplateScope,
+  body: string,
+): Record<string, unknown> {
+  const to = blank(properties.to) ? '' : render(properties.to, scope).trim();
+  return {
+    Body: body,
+    To: to || text(at(scope, 'contact', 'channel', 'address')),
+    From: text(at(scope, 'flow', 'channel', 'address')),
+  };
+}
+
+/** The `outbound` the widget `name` entered with, and the sid its message was stored under. */
+export function withSid(scope: TemplateScope, name: string, sid: string): Record<string, unknown> {
+  const outbound = at(scope, 'widgets', name, 'outbound');
+  return { ...(outbound && typeof outbound === 'object' ? outbound : {}), Sid: sid };
 }

@@ -1,11 +1,12 @@
 /**
  * `send-and-wait-for-reply`: posts `body`, then waits `timeout` seconds (default 3600) for the
- * customer's reply, found at `widgets.NAME.inbound.Body`. Events `incomingMessage`, `timeout`,
- * `deliveryFailure`. Studio's addressing properties and content templates are read as
- * message-properties.ts says.
+ * customer's reply, found at `widgets.NAME.inbound.Body`. What it sent is at
+ * `widgets.NAME.outbound` from the start, its `Sid` once the wait ends (the message is stored
+ * after the step that waits). Events `incomingMessage`, `timeout`, `deliveryFailure`. Studio's
+ * addressing properties and content templates are read as message-properties.ts says.
  */
 import { render } from '../templates.ts';
-import { messageWarnings, requiredBody, undeliverable } from './message-properties.ts';
+import { messageWarnings, outboundOf, requiredBody, undeliverable, withSid } from './message-properties.ts';
 import { checkQuickReplies, messageAttributes } from './quick-replies.ts';
 import type { Widget } from './types.ts';
 
@@ -40,12 +41,15 @@ export const sendAndWaitForReply: Widget = {
         { type: 'sendMessage', body, mediaUrl, attributes: messageAttributes(properties, scope) },
         { type: 'scheduleTimeout', seconds: timeoutOf(properties.timeout), waitId },
       ],
-      outputs: { outbound: { Body: body } },
+      outputs: { outbound: outboundOf(properties, scope, body) },
     };
   },
-  resume(_properties, { waitId }, input) {
-    if (input.kind === 'message') return { event: 'incomingMessage', outputs: { inbound: input.inbound } };
-    if (input.kind === 'timeout') return input.waitId === waitId ? { event: 'timeout' } : null;
+  resume(_properties, { scope, state, waitId }, input) {
+    const sent =
+      input.kind !== 'effect' && input.sent ? { outbound: withSid(scope, state.name, input.sent.Sid) } : {};
+    if (input.kind === 'message')
+      return { event: 'incomingMessage', outputs: { ...sent, inbound: input.inbound } };
+    if (input.kind === 'timeout') return input.waitId === waitId ? { event: 'timeout', outputs: sent } : null;
     if (input.kind === 'effect' && input.outcome === 'failed') return { event: 'deliveryFailure' };
     return null;
   },

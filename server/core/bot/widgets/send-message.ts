@@ -1,10 +1,11 @@
 /**
  * `send-message`: posts `body` (and `media_url`, `attributes`) as the bot; events `sent`,
  * `failed`. Studio's `from`, `service` and `channel` are accepted and not needed; `to` and
- * content templates are read as message-properties.ts says.
+ * content templates are read as message-properties.ts says. Outputs: `widgets.NAME.Body` and
+ * `.Sid`, and Studio's `widgets.NAME.outbound` (message-properties.ts).
  */
 import { render } from '../templates.ts';
-import { messageWarnings, requiredBody, undeliverable } from './message-properties.ts';
+import { messageWarnings, outboundOf, requiredBody, undeliverable, withSid } from './message-properties.ts';
 import { checkQuickReplies, messageAttributes } from './quick-replies.ts';
 import type { Widget } from './types.ts';
 
@@ -21,10 +22,19 @@ export const sendMessage: Widget = {
     const mediaUrl = properties.media_url ? render(properties.media_url, scope) : undefined;
     return {
       effects: [{ type: 'sendMessage', body, mediaUrl, attributes: messageAttributes(properties, scope) }],
+      outputs: { outbound: outboundOf(properties, scope, body) },
     };
   },
-  resume(_properties, _context, input) {
+  resume(_properties, { scope, state }, input) {
     if (input.kind !== 'effect') return null;
-    return { event: input.outcome === 'sent' ? 'sent' : 'failed', outputs: input.outputs };
+    if (input.outcome !== 'sent') return { event: 'failed', outputs: input.outputs };
+    const sid = input.outputs?.Sid;
+    return {
+      event: 'sent',
+      outputs: {
+        ...input.outputs,
+        ...(typeof sid === 'string' && { outbound: withSid(scope, state.name, sid) }),
+      },
+    };
   },
 };

@@ -2,10 +2,11 @@
  * `set-variables`: `variables: [{key, value, type}]`, each value templated, into
  * `flow.variables`; event `next`. `type: "object"` is Studio's "Parse as JSON object": the
  * value is kept as the object it names or the JSON it renders, so `{{ flow.variables.KEY.field }}`
- * reads into it. Other types (Studio exports `"string"`) keep the rendered text. The values are
- * at `widgets.NAME.KEY` too, where exported flows also read them.
+ * reads into it. Other types (Studio exports `"string"`) keep the rendered text, or a number
+ * for a value that is one unquoted (`5`, `{{ flow.variables.count | plus: 1 }}`), as Twilio
+ * documents. The values are at `widgets.NAME.KEY` too, where exported flows also read them.
  */
-import { render, renderValue } from '../templates.ts';
+import { renderNumberOrText, renderValue } from '../templates.ts';
 import type { Widget } from './types.ts';
 
 /** The types that mean "Parse as JSON object" (`object`, as Studio exports it; `json`, `json_object` as some tools write it). */
@@ -40,7 +41,7 @@ export const setVariables: Widget = {
       const seen = { ...scope, flow: { ...flow, variables: { ...flow.variables, ...variables } } };
       variables[key] = JSON_TYPES.includes(String(type ?? '').toLowerCase())
         ? renderValue(value, seen)
-        : render(value, seen);
+        : renderNumberOrText(value, seen);
     }
     // Flows read them as flow.variables.KEY and as widgets.NAME.KEY alike.
     return { event: 'next', outputs: { ...variables, variables } };

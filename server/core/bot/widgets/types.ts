@@ -36,10 +36,20 @@ export interface SubflowCall {
   parameters: Record<string, unknown>;
 }
 
+/** The message a widget waiting for the visitor's reply asked with, as stored. */
+export interface SentMessage {
+  Sid: string;
+}
+
+/**
+ * `sent` is the waiting widget's own message, when the runner found it stored: the wait's
+ * message is posted after its step is saved, so its sid reaches the widget with what ends the
+ * wait.
+ */
 export type ResumeInput =
   | { kind: 'effect'; outcome: string; outputs?: Record<string, unknown> }
-  | { kind: 'message'; inbound: InboundMessage }
-  | { kind: 'timeout'; waitId: string };
+  | { kind: 'message'; inbound: InboundMessage; sent?: SentMessage }
+  | { kind: 'timeout'; waitId: string; sent?: SentMessage };
 
 export interface WidgetContext {
   scope: TemplateScope;
