@@ -433,9 +433,12 @@ const migrations: { version: number; sql: string }[] = [
     sql: `
       UPDATE channels c SET attributes = jsonb_set(c.attributes, '{uniqueName}',
           to_jsonb((c.attributes->>'uniqueName') || '#' || c.sid))
-        WHERE c.attributes->>'uniqueName' IS NOT NULL AND EXISTS (
-          SELECT 1 FROM channels o WHERE o.attributes->>'uniqueName' = c.attributes->>'uniqueName'
-            AND (o.date_created, o.sid) < (c.date_created, c.sid));
+        FROM (
+          SELECT sid, row_number() OVER (
+              PARTITION BY attributes->>'uniqueName' ORDER BY date_created, sid) AS n
+          FROM channels WHERE attributes->>'uniqueName' IS NOT NULL
+        ) named
+        WHERE c.sid = named.sid AND named.n > 1;
       CREATE UNIQUE INDEX channels_by_unique_name ON channels ((attributes->>'uniqueName'));
     `,
   },
