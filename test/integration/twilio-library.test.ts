@@ -247,6 +247,58 @@ describe('the twilio library, pointed at Parley', () => {
       .messages.create({ author: agent.sid, body: 'Your order is ready' });
     await parley.server.core.idle();
     expect(provider.received.map((r) => r.form.get('Body'))).toContain('Your order is ready');
+
+    // Its one channel, and the participants on it: the customer and the agent holding the task.
+    const tasks = client.taskrouter.v1.workspaces(workspace?.sid ?? '').tasks;
+    const [channel] = await client.flexApi.v1.interaction(interaction.sid).channels.list();
+    expect(channel).toMatchObject({ interactionSid: interaction.sid, type: 'sms', status: 'active' });
+    expect(channel?.sid).toBe(`UO${conversationSid.slice(2)}`);
+    const channelApi = client.flexApi.v1.interaction(interaction.sid).channels(channel?.sid ?? '');
+    expect((await channelApi.fetch()).sid).toBe(channel?.sid);
+    const participants = await channelApi.participants.list();
+    expect(participants.map((p) => p.type).sort()).toEqual(['agent', 'customer']);
+    const agentParticipant = participants.find((p) => p.type === 'agent');
+    expect(agentParticipant?.routingProperties).toEqual({ task_sid: taskSid, worker_sid: agent.sid });
+    const customer = participants.find((p) => p.type === 'customer');
+    await expect(
+      channelApi.participants(customer?.sid ?? '').update({ status: 'wrapup' }),
+    ).rejects.toMatchObject({
+      status: 409,
+    });
+    // The agent to wrapup: the task wraps up; the channel closed with Routing closed: it completes.
+    await channelApi.participants(agentParticipant?.sid ?? '').update({ status: 'wrapup' });
+    expect((await tasks(taskSid).fetch()).assignmentStatus).toBe('wrapping');
+    await expect(channelApi.update({ status: 'inactive' })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining('body.Routing'),
+    });
+    const closed = await channelApi.update({ status: 'closed', routing: { status: 'closed' } });
+    expect(closed.status).toBe('closed');
+    expect((await tasks(taskSid).fetch()).assignmentStatus).toBe('completed');
+    expect((await client.conversations.v1.conversations(conversationSid).fetch()).state).toBe('closed');
+
+    // Closed without Routing, a held task wraps up, as on Twilio.
+    const second = await client.flexApi.v1.interaction.create({
+      channel: {
+        type: 'sms',
+        initiated_by: 'agent',
+        participants: [{ address: '+15558888', proxy_address: PROXY_NUMBER }],
+      },
+      routing: { properties: { workspace_sid: workspace?.sid, worker_sid: agent.sid } },
+    });
+    const secondTask = (second.routing as { properties: { task_sid: string } }).properties.task_sid;
+    const [secondChannel] = await client.flexApi.v1.interaction(second.sid).channels.list();
+    await client.flexApi.v1
+      .interaction(second.sid)
+      .channels(secondChannel?.sid ?? '')
+      .update({ status: 'closed' });
+    expect((await tasks(secondTask).fetch()).assignmentStatus).toBe('wrapping');
+    await expect(
+      client.flexApi.v1
+        .interaction(second.sid)
+        .channels(channel?.sid ?? '')
+        .fetch(),
+    ).rejects.toMatchObject({ status: 404 });
   });
 
   it('follows pages of every list and deletes what it created', async () => {
@@ -291,8 +343,11 @@ describe('the twilio library, pointed at Parley', () => {
     );
     const closed = await client.conversations.v1.conversations(conversation.sid).update({ state: 'closed' });
     expect(closed.state).toBe('closed');
+    // Page by page, the closed ones only (the interactions closed above among them).
     const closedOnes = await client.conversations.v1.conversations.list({ state: 'closed', pageSize: 1 });
-    expect(closedOnes.map((c) => c.sid)).toEqual([conversation.sid]);
+    expect(closedOnes.map((c) => c.sid)).toContain(conversation.sid);
+    expect(closedOnes.length).toBeGreaterThan(1);
+    expect(closedOnes.every((c) => c.state === 'closed')).toBe(true);
     const active = await client.conversations.v1.conversations.list({ state: 'active' });
     expect(active.map((c) => c.sid)).not.toContain(conversation.sid);
     expect(active.every((c) => c.state === 'active')).toBe(true);

@@ -9,6 +9,7 @@ import type { IntegrationType } from '../../protocol.ts';
 import { parse } from '../../schemas.ts';
 import type { Channel, FlexFlow } from '../../store/types.ts';
 import { schemas } from '../schemas.ts';
+import { interactionChannelsRouter } from './flex-interaction-channels.ts';
 import { interactionsRouter } from './flex-interactions.ts';
 import { webChannelsRouter } from './flex-web-channels.ts';
 import { listChannels } from './plain-channels.ts';
@@ -200,5 +201,6 @@ export function flexApiRouter(core: Core): Router {
 
   router.use(webChannelsRouter(core));
   router.use(interactionsRouter(core));
+  router.use(interactionChannelsRouter(core));
   return router;
 }
