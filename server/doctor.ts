@@ -42,7 +42,7 @@ export async function runDoctor(
   print: (line: string) => void = console.log,
 ): Promise<number> {
   let failed = 0;
-  print('Checking what parley serve needs:');
+  print('Checking what parley serve needs (the demo, npm start, needs none of it):');
   for (const check of checks(env)) {
     // Through a promise, so a check that throws at once (an unreadable URL) fails its own line
     // and the checks after it still run.

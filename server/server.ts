@@ -10,7 +10,7 @@ import { bootstrapAdmin } from './admin-users.ts';
 import { type CoreOptions, createCore, type Logger } from './core/index.ts';
 import { DEFAULT_MEDIA_LIMITS, type MediaLimits } from './core/media.ts';
 import { createRedisCounter } from './core/rate-counter.ts';
-import { seedDemo, seedDemoPhone } from './core/seed.ts';
+import { seedDemo, seedDemoCannedResponses, seedDemoPhone } from './core/seed.ts';
 import { createApp } from './http/app.ts';
 import { builtAssets } from './http/built-assets.ts';
 import {
@@ -53,7 +53,10 @@ export interface ServerOptions {
   secret: string;
   /** Seed the demo data when the database is empty. */
   seedDemo?: boolean;
-  /** Also the phone simulator's SMS Flex Flow, unless it exists (`parley demo`). */
+  /**
+   * `parley demo` itself: also the phone simulator's SMS Flex Flow, unless it exists, and with
+   * the demo data a few shared canned responses.
+   */
   demoPhone?: boolean;
   /**
    * A folder of built browser files of one's own, with `widget/`, `desk/` and `demo/` in it;
@@ -177,8 +180,12 @@ export async function createServer(options: ServerOptions): Promise<ParleyServer
     const adopted = await adoptSidecars(join(options.dataDir, 'media'), store.media);
     if (adopted > 0) log.info({ adopted }, 'files uploaded before media records recorded in the store');
   }
-  if (options.seedDemo && (await seedDemo(store, core.agents))) log.info({}, 'demo data seeded');
-  if (options.seedDemo && options.demoPhone) await seedDemoPhone(store, core.flexFlows);
+  const seeded = options.seedDemo ? await seedDemo(store, core.agents) : false;
+  if (seeded) log.info({}, 'demo data seeded');
+  if (options.seedDemo && options.demoPhone) {
+    await seedDemoPhone(store, core.flexFlows);
+    if (seeded) await seedDemoCannedResponses(store);
+  }
   if (options.adminBootstrap && (await bootstrapAdmin(store, options.adminBootstrap))) {
     log.info({ username: options.adminBootstrap.username }, 'admin created from PARLEY_ADMIN_BOOTSTRAP');
   }

@@ -39,6 +39,25 @@ export async function seedDemo(store: Store, agents: Agents): Promise<boolean> {
   return true;
 }
 
+/** Shared canned responses `parley demo` starts with: type `/` in the desk's composer. */
+export const DEMO_CANNED_RESPONSES = [
+  {
+    shortcut: 'hello',
+    title: 'Greeting',
+    body: 'Hi {{customer.name}}, I am {{agent.name}}. How can I help?',
+  },
+  {
+    shortcut: 'thanks',
+    title: 'Closing',
+    body: 'Thanks for chatting with us, {{customer.name}}. Have a good day!',
+  },
+];
+
+export async function seedDemoCannedResponses(store: Store) {
+  for (const reply of DEMO_CANNED_RESPONSES)
+    await store.cannedResponses.create({ ...reply, workerSid: null });
+}
+
 /** The Flex Flow the demo pages embed: the first enabled web one. */
 export async function demoFlexFlowSid(store: Store): Promise<string | null> {
   const flows = await store.flexFlows.list();

@@ -80,6 +80,9 @@ describe('the demo phone (a fake provider for the phone simulator)', () => {
       expect(flexFlows.find((f: { channelType: string }) => f.channelType === 'web').sid).toBe(
         demo.flexFlowSid,
       );
+      // And the shared canned responses the desk offers on `/`.
+      const { cannedResponses } = (await demo.api('GET', '/v1/CannedResponses')).body;
+      expect(cannedResponses.map((r: { shortcut: string }) => r.shortcut)).toEqual(['hello', 'thanks']);
 
       const started = await demo.api('POST', '/v1/Interactions', {
         channel: { type: 'sms', to: '+15551234' },
