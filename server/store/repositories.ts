@@ -316,6 +316,8 @@ export interface ExecutionRepository {
   findActive(channelSid: string): Promise<Execution | null>;
   /** Executions with effects still to do, for recovery after a restart. */
   listWithPendingEffects(): Promise<Execution[]>;
+  /** Deletes an ended execution and its steps; false when there is none, or it is still active. */
+  delete(sid: string): Promise<boolean>;
   /**
    * Writes state if the row is still at `version`; the new row, or null when it was not.
    * `timer`, when given, is set (as `timers.schedule` would) and `cleared` removed (as

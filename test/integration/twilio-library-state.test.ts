@@ -117,6 +117,42 @@ describe('the twilio library, pointed at Parley, on state Twilio guards', () => 
     expect((await ws.workers(worker.sid).fetch()).activitySid).toBe(unavailable);
   });
 
+  it('deletes an execution, ending it first when it still runs, as Twilio documents', async () => {
+    const flow = await client.studio.v2.flows.create({
+      friendlyName: 'Asker',
+      status: 'published',
+      definition: {
+        description: 'Asks and waits',
+        initial_state: 'Trigger',
+        flags: { allow_concurrent_calls: true },
+        states: [
+          {
+            name: 'Trigger',
+            type: 'trigger',
+            transitions: [{ event: 'incomingMessage' }, { event: 'incomingRequest', next: 'ask' }],
+            properties: {},
+          },
+          {
+            name: 'ask',
+            type: 'send-and-wait-for-reply',
+            transitions: [{ event: 'incomingMessage' }, { event: 'timeout' }, { event: 'deliveryFailure' }],
+            properties: { body: 'Your order number?', timeout: '3600' },
+          },
+        ],
+      },
+    });
+    const executions = client.studio.v2.flows(flow.sid).executions;
+    const running = await executions.create({ to: '+15550111', from: '+15550999' });
+    expect(running.status).toBe('active');
+    expect(await executions(running.sid).remove()).toBe(true);
+    await expect(executions(running.sid).fetch()).rejects.toMatchObject({ status: 404, code: 20404 });
+    await expect(executions(running.sid).steps.list()).rejects.toMatchObject({ status: 404 });
+    const ended = await executions.create({ to: '+15550112', from: '+15550999' });
+    await executions(ended.sid).update({ status: 'ended' });
+    expect(await executions(ended.sid).remove()).toBe(true);
+    expect((await executions.list()).map((e) => e.sid)).not.toContain(ended.sid);
+  });
+
   it('lists conversations created within StartDate and EndDate', async () => {
     const conversations = client.conversations.v1.conversations;
     const made = await conversations.create({ friendlyName: 'Dated' });

@@ -380,6 +380,15 @@ describe.each(engines)('the %s store', (_engine, make) => {
     expect(waiting).toMatchObject({ version: 2, state: { steps: 2 }, channelSid: ch.sid });
     const due = await store.timers.claimDue(new Date().toISOString(), 10);
     expect(due.filter((t) => t.kind === 'bot.timeout').map((t) => t.ref)).toEqual([`${execution.sid}|2`]);
+
+    // Deleted only once it has ended, with its steps.
+    expect(await store.executions.delete(execution.sid)).toBe(false);
+    const log = [{ state: 'T', type: 'trigger', event: 'incomingMessage' }];
+    await store.executions.save(execution.sid, 2, { ...state, status: 'ended', steps: 3, log }, []);
+    expect((await store.executions.get(execution.sid))?.state.log).toHaveLength(1);
+    expect(await store.executions.delete(execution.sid)).toBe(true);
+    expect(await store.executions.get(execution.sid)).toBeNull();
+    expect(await store.executions.delete(execution.sid)).toBe(false);
   });
 
   it('moves read horizons forward only and finds a contact’s active channel', async () => {

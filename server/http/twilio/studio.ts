@@ -188,6 +188,13 @@ export function studioRouter(core: Core): Router {
     await bot.endForChannel(execution.channelSid, 'ended by request');
     res.json(executionView(req, await getExecution(req.params.sid, execution.sid)));
   });
+  router.delete('/Flows/:sid/Executions/:executionSid', async (req, res) => {
+    const execution = await getExecution(req.params.sid, req.params.executionSid);
+    // A running one ends first, as Status=ended ends it: its timer goes, the bot leaves the chat.
+    if (execution.status === 'active') await bot.endForChannel(execution.channelSid, 'deleted by request');
+    await store.executions.delete(execution.sid);
+    res.status(204).end();
+  });
   router.get('/Flows/:sid/Executions/:executionSid/Context', async (req, res) => {
     const execution = await getExecution(req.params.sid, req.params.executionSid);
     res.json({

@@ -205,6 +205,13 @@ export function executionRepository(deps: Deps): ExecutionRepository {
         await all(pool, `SELECT *, ${EXECUTION_LOG} FROM executions WHERE pending_effects != '[]'::jsonb`)
       ).map(read);
     },
+    async delete(sid) {
+      // Its steps go with it (ON DELETE CASCADE).
+      const { rowCount } = await pool.query("DELETE FROM executions WHERE sid = $1 AND status <> 'active'", [
+        sid,
+      ]);
+      return (rowCount ?? 0) > 0;
+    },
     async save(sid, version, state, pendingEffects, timer, cleared) {
       // The state and effects come back as the caller gave them, not parsed again from the row.
       // Its timers and the log's new entries are written by the same statement, only when the

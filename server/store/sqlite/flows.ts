@@ -103,6 +103,12 @@ export function executionRepository(deps: Deps, group: GroupCommit): ExecutionRe
   const messages = messageWriter(deps);
   const steps = storedSteps();
   const byId = db.prepare(`SELECT *, ${EXECUTION_LOG} FROM executions WHERE sid = ?`);
+  const removeEnded = db.transaction((sid: string) => {
+    const ended = db.prepare("SELECT 1 FROM executions WHERE sid = ? AND status <> 'active'").get(sid);
+    if (!ended) return false;
+    db.prepare('DELETE FROM execution_steps WHERE execution_sid = ?').run(sid);
+    return db.prepare('DELETE FROM executions WHERE sid = ?').run(sid).changes > 0;
+  });
   const insert = db.prepare(
     `INSERT INTO executions (sid, flow_sid, flow_revision, channel_sid, contact_sid, status, state, date_created, date_updated)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
@@ -268,6 +274,9 @@ export function executionRepository(deps: Deps, group: GroupCommit): ExecutionRe
         .prepare(`SELECT *, ${EXECUTION_LOG} FROM executions WHERE pending_effects != '[]'`)
         .all() as Row[];
       return rows.map((row) => read(row) as Execution);
+    },
+    async delete(sid) {
+      return removeEnded.immediate(sid);
     },
     async save(sid, version, state, pendingEffects, timer, cleared) {
       const from = steps.from(state.log);
