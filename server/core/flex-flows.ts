@@ -32,8 +32,9 @@ export function createFlexFlows({ store, routing, bot, external }: FlexFlowsDeps
     );
     if (clash) {
       throw conflict(
-        `Flex Flow ${clash.sid} is already enabled for channelType ${candidate.channelType} and contactIdentity ` +
-          `${candidate.contactIdentity}: disable it first, or create this one with enabled false`,
+        `Flex Flow "${clash.friendlyName}" (${clash.sid}) is already enabled for channelType ` +
+          `${candidate.channelType} and contactIdentity ${candidate.contactIdentity}: choose another ` +
+          'contactIdentity, disable that Flex Flow first, or save this one with enabled false',
       );
     }
   }

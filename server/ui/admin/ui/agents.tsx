@@ -5,12 +5,35 @@
  */
 import { useState } from 'preact/hooks';
 import type { WorkerDTO } from '../../../protocol.ts';
+import type { AdminSession } from '../client/session.ts';
 import type { AreaProps } from './console.tsx';
-import { Field, Outcome, splitList, useAction, useLoad } from './shared.tsx';
+import { countOf, Field, Outcome, splitList, useAction, useLoad } from './shared.tsx';
 
-const ROLES = ['agent', 'supervisor', 'admin'] as const;
+const ROLES: readonly string[] = ['agent', 'supervisor', 'admin'];
 
 const listOf = (value: unknown) => (Array.isArray(value) ? value.map(String) : []);
+
+/**
+ * The roles a worker holds, as the table and the form show them. The `roles` attribute says
+ * most of it, but not all: every worker takes chats, so one without roles is an agent; and the
+ * signed-in worker holds admin whatever the attribute says, since only an admin has a console
+ * session (in `parley demo` the demo's agent is an admin without the attribute).
+ */
+function rolesHeld(worker: WorkerDTO, session: AdminSession): string[] {
+  const stored = listOf(worker.attributes.roles);
+  const roles = stored.length > 0 ? stored : ['agent'];
+  return isSignedIn(worker, session) && !roles.includes('admin') ? [...roles, 'admin'] : roles;
+}
+
+const isSignedIn = (worker: WorkerDTO, session: AdminSession) => worker.sid === session.worker.sid;
+
+const sameRoles = (a: string[], b: string[]) => a.length === b.length && a.every((role) => b.includes(role));
+
+/** The known roles first, in their usual order, then any other the worker holds. */
+const inOrder = (roles: string[]) => [
+  ...ROLES.filter((role) => roles.includes(role)),
+  ...roles.filter((role) => !ROLES.includes(role)),
+];
 
 export function AgentsArea({ api, session }: AreaProps) {
   const { data, error, reload } = useLoad(
@@ -37,7 +60,7 @@ export function AgentsArea({ api, session }: AreaProps) {
   return (
     <section>
       <p class="lead">
-        {workers.filter((w) => w.activity !== 'Offline').length} of {workers.length} agents online.
+        {workers.filter((w) => w.activity !== 'Offline').length} of {countOf(workers.length, 'agent')} online.
       </p>
       <Outcome error={error ?? action.error} done={action.done} />
       <table>
@@ -60,7 +83,7 @@ export function AgentsArea({ api, session }: AreaProps) {
                 {w.disabled && <span class="tag">disabled</span>}
               </td>
               <td>{w.username ?? '—'}</td>
-              <td>{listOf(w.attributes.roles).join(', ') || 'agent'}</td>
+              <td>{inOrder(rolesHeld(w, session)).join(', ')}</td>
               <td>
                 <span class={`dot dot--${w.activity.toLowerCase()}`} aria-hidden="true" /> {w.activity}
               </td>
@@ -96,10 +119,12 @@ export function AgentsArea({ api, session }: AreaProps) {
         <AgentForm
           key={editing === 'new' ? 'new' : editing.sid}
           api={api}
+          session={session}
           worker={editing === 'new' ? null : editing}
-          onDone={() => {
+          onDone={(saved) => {
             setEditing(null);
             reload();
+            if (saved) action.announce(saved);
           }}
         />
       ) : (
@@ -113,9 +138,14 @@ export function AgentsArea({ api, session }: AreaProps) {
 
 function AgentForm({
   api,
+  session,
   worker,
   onDone,
-}: Pick<AreaProps, 'api'> & { worker: WorkerDTO | null; onDone(): void }) {
+}: AreaProps & {
+  worker: WorkerDTO | null;
+  /** Closes the form, with what was saved when it was. */
+  onDone(saved?: string): void;
+}) {
   const attrs = worker?.attributes ?? {};
   const [name, setName] = useState(worker?.friendlyName ?? '');
   const [username, setUsername] = useState(worker?.username ?? '');
@@ -123,7 +153,9 @@ function AgentForm({
   const [capacity, setCapacity] = useState(String(worker?.capacity ?? 3));
   const [skills, setSkills] = useState(listOf(attrs.skills).join(', '));
   const [languages, setLanguages] = useState(listOf(attrs.languages).join(', '));
-  const [roles, setRoles] = useState<string[]>(worker ? listOf(attrs.roles) : ['agent']);
+  const held = worker ? rolesHeld(worker, session) : ['agent'];
+  const [roles, setRoles] = useState(held);
+  const self = worker !== null && isSignedIn(worker, session);
   const action = useAction();
 
   async function save(event: Event) {
@@ -132,14 +164,20 @@ function AgentForm({
       friendlyName: name.trim(),
       username: username.trim(),
       capacity: Number(capacity),
-      attributes: { ...attrs, skills: splitList(skills), languages: splitList(languages), roles },
+      attributes: {
+        ...attrs,
+        skills: splitList(skills),
+        languages: splitList(languages),
+        // Roles untouched stay as stored: what the form shows may be more than the attribute.
+        ...((!worker || !sameRoles(roles, held)) && { roles: inOrder(roles) }),
+      },
       ...(password && { password }),
     };
     const ok = await action.run(
       () => (worker ? api.post(`/v1/Workers/${worker.sid}`, body) : api.post('/v1/Workers', body)),
       worker ? 'Agent saved' : 'Agent created',
     );
-    if (ok) onDone();
+    if (ok) onDone(`${body.friendlyName} ${worker ? 'saved' : 'created'}`);
   }
 
   const title = worker ? `Edit ${worker.friendlyName}` : 'New agent';
@@ -185,10 +223,17 @@ function AgentForm({
       </div>
       <fieldset>
         <legend>Roles</legend>
+        {self && (
+          <p class="hint">
+            Your own admin role stays: without it this session would end. Another admin can take it away.
+          </p>
+        )}
         {ROLES.map((role) => (
           <label key={role} class="check">
             <input
               type="checkbox"
+              // Taking one's own admin role away would end this session mid-change.
+              disabled={self && role === 'admin'}
               checked={roles.includes(role)}
               onChange={(e) =>
                 setRoles(e.currentTarget.checked ? [...roles, role] : roles.filter((r) => r !== role))
@@ -203,7 +248,7 @@ function AgentForm({
         <button type="submit" class="primary" disabled={action.busy}>
           {worker ? 'Save agent' : 'Create agent'}
         </button>
-        <button type="button" onClick={onDone}>
+        <button type="button" onClick={() => onDone()}>
           Cancel
         </button>
       </div>

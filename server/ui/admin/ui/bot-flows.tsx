@@ -72,9 +72,10 @@ export function BotFlowsArea({ api }: AreaProps) {
           key={editing === 'new' ? 'new' : editing.sid}
           api={api}
           flow={editing === 'new' ? null : editing}
-          onDone={() => {
+          onDone={(saved) => {
             setEditing(null);
             flows.reload();
+            if (saved) action.announce(saved);
           }}
         />
       ) : (
@@ -86,7 +87,15 @@ export function BotFlowsArea({ api }: AreaProps) {
   );
 }
 
-function FlowEditor({ api, flow, onDone }: Pick<AreaProps, 'api'> & { flow: Flow | null; onDone(): void }) {
+function FlowEditor({
+  api,
+  flow,
+  onDone,
+}: Pick<AreaProps, 'api'> & {
+  flow: Flow | null;
+  /** Closes the editor, with what was saved when it was. */
+  onDone(saved?: string): void;
+}) {
   const [name, setName] = useState(flow?.friendlyName ?? '');
   const [json, setJson] = useState(flow ? JSON.stringify(flow.definition, null, 2) : '');
   const [problems, setProblems] = useState<Problem[]>([]);
@@ -131,7 +140,7 @@ function FlowEditor({ api, flow, onDone }: Pick<AreaProps, 'api'> & { flow: Flow
       () => (flow ? api.post(`/v1/Flows/${flow.sid}`, body) : api.post('/v1/Flows', body)),
       'Bot flow saved',
     );
-    if (ok) onDone();
+    if (ok) onDone(`${body.friendlyName} saved`);
     else await validate();
   }
   async function readFile(file: File | undefined) {
@@ -189,7 +198,7 @@ function FlowEditor({ api, flow, onDone }: Pick<AreaProps, 'api'> & { flow: Flow
         <button type="button" onClick={validate}>
           Validate
         </button>
-        <button type="button" onClick={onDone}>
+        <button type="button" onClick={() => onDone()}>
           Cancel
         </button>
       </div>

@@ -7,17 +7,13 @@
 import { useState } from 'preact/hooks';
 import type { FlexFlowDTO } from '../../../protocol.ts';
 import type { AreaProps } from './console.tsx';
+import { CHANNELS, explainConflict, freeContactIdentity } from './contact-identity.ts';
 import { IdentitySecret } from './identity-secret.tsx';
 import { PreEngagementBuilder, type PreEngagementField } from './pre-engagement.tsx';
 import { Field, Outcome, splitList, useAction, useLoad } from './shared.tsx';
+import { WidgetLookFields } from './widget-look.tsx';
 import { type WidgetLook, WidgetPreview } from './widget-preview.tsx';
 
-const CHANNELS = [
-  { value: 'web', label: 'Web (widget)', identity: 'webchat' },
-  { value: 'sms', label: 'SMS', identity: '+15550100' },
-  { value: 'whatsapp', label: 'WhatsApp-style', identity: 'whatsapp:+15550100' },
-  { value: 'email', label: 'Email', identity: 'support@shop.example' },
-] as const;
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 type Day = (typeof DAYS)[number];
 
@@ -70,6 +66,7 @@ export function FlexFlowsArea({ api }: AreaProps) {
           key={editing === 'new' ? 'new' : editing.sid}
           api={api}
           flow={editing === 'new' ? null : editing}
+          flexFlows={flexFlows.data ?? []}
           bots={bots.data ?? []}
           onDone={(saved) => {
             setEditing(saved);
@@ -91,11 +88,14 @@ export function FlexFlowsArea({ api }: AreaProps) {
 function FlexFlowForm({
   api,
   flow,
+  flexFlows,
   bots,
   onDone,
   onSaved,
 }: Pick<AreaProps, 'api'> & {
   flow: FlexFlowDTO | null;
+  /** Every Flex Flow, for the contact identity a new one starts with. */
+  flexFlows: FlexFlowDTO[];
   bots: { sid: string; friendlyName: string }[];
   onDone(saved: FlexFlowDTO | null): void;
   /** A part saved on its own (the identity secret): the Flex Flow is read again. */
@@ -105,7 +105,9 @@ function FlexFlowForm({
   const hours = config.businessHours;
   const [name, setName] = useState(flow?.friendlyName ?? '');
   const [channelType, setChannelType] = useState<string>(flow?.channelType ?? 'web');
-  const [identity, setIdentity] = useState(flow?.contactIdentity ?? 'webchat');
+  // Null until typed: a new Flex Flow proposes a free identity, once the list has loaded too.
+  const [typedIdentity, setIdentity] = useState<string | null>(flow?.contactIdentity ?? null);
+  const identity = typedIdentity ?? freeContactIdentity(flexFlows, channelType);
   const [integrationType, setIntegrationType] = useState<string>(flow?.integrationType ?? 'task');
   const [botSid, setBotSid] = useState(String(flow?.integration.flowSid ?? bots[0]?.sid ?? ''));
   const [enabled, setEnabled] = useState(flow?.enabled ?? true);
@@ -134,7 +136,10 @@ function FlexFlowForm({
       enabled,
       integrationType,
       integration:
-        integrationType === 'studio' ? { ...flow?.integration, flowSid: botSid } : { ...flow?.integration },
+        integrationType === 'studio'
+          ? // The select shows the first bot flow until one is picked, also when the list came late.
+            { ...flow?.integration, flowSid: botSid || bots[0]?.sid }
+          : { ...flow?.integration },
       allowedOrigins: splitList(origins),
       widgetConfig: {
         ...config,
@@ -148,9 +153,13 @@ function FlexFlowForm({
     };
     let saved: FlexFlowDTO | null = null;
     const ok = await action.run(async () => {
-      saved = flow
-        ? await api.post<FlexFlowDTO>(`/v1/FlexFlows/${flow.sid}`, body)
-        : await api.post<FlexFlowDTO>('/v1/FlexFlows', body);
+      try {
+        saved = flow
+          ? await api.post<FlexFlowDTO>(`/v1/FlexFlows/${flow.sid}`, body)
+          : await api.post<FlexFlowDTO>('/v1/FlexFlows', body);
+      } catch (err) {
+        throw await explainConflict(api, err, { ...body, sid: flow?.sid });
+      }
     }, 'Flex Flow saved');
     if (ok) onDone(web ? saved : null);
   }
@@ -170,7 +179,7 @@ function FlexFlowForm({
               onChange={(e) => {
                 const next = e.currentTarget.value;
                 setChannelType(next);
-                if (!flow) setIdentity(CHANNELS.find((c) => c.value === next)?.identity ?? '');
+                if (!flow) setIdentity(null);
               }}
             >
               {CHANNELS.map((c) => (
@@ -182,7 +191,7 @@ function FlexFlowForm({
           </Field>
           <Field
             label="Contact identity"
-            hint="webchat for the widget; the phone number or address customers write to"
+            hint="The phone number or address customers write to; for the widget, a name no other enabled web Flex Flow uses"
           >
             <input required value={identity} onInput={(e) => setIdentity(e.currentTarget.value)} />
           </Field>
@@ -252,40 +261,7 @@ function FlexFlowForm({
             </Field>
             <PreEngagementBuilder fields={fields} onChange={setFields} />
             {flow && <IdentitySecret api={api} flow={flow} onSaved={onSaved} />}
-            <fieldset>
-              <legend>Widget look</legend>
-              {/* The look goes with the page that embeds the widget, not with the Flex Flow. */}
-              <p class="hint">
-                Not saved with the Flex Flow: these set the preview and the snippet below, which carries the
-                look to your site.
-              </p>
-              <div class="grid">
-                <Field label="Brand colour">
-                  <input
-                    type="color"
-                    value={look.primary}
-                    onInput={(e) => setLook({ ...look, primary: e.currentTarget.value })}
-                  />
-                </Field>
-                <Field label="Position">
-                  <select
-                    value={look.position}
-                    onChange={(e) =>
-                      setLook({ ...look, position: e.currentTarget.value as 'left' | 'right' })
-                    }
-                  >
-                    <option value="right">Bottom right</option>
-                    <option value="left">Bottom left</option>
-                  </select>
-                </Field>
-                <Field label="Window title">
-                  <input
-                    value={look.title}
-                    onInput={(e) => setLook({ ...look, title: e.currentTarget.value })}
-                  />
-                </Field>
-              </div>
-            </fieldset>
+            <WidgetLookFields look={look} onChange={setLook} />
           </>
         )}
         <Outcome error={action.error} done={action.done} />

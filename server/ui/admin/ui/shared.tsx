@@ -85,8 +85,16 @@ export function useAction() {
       setBusy(false);
     }
   }
-  return { error, done, busy, run, setError };
+  /** Shows a success reached elsewhere, e.g. by a form that closed once it saved. */
+  function announce(message: string) {
+    setError(null);
+    setDone(message);
+  }
+  return { error, done, busy, run, setError, announce };
 }
+
+/** `countOf(1, 'filter')` is "1 filter", `countOf(2, 'filter')` "2 filters". */
+export const countOf = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 export const splitList = (text: string) =>
   text

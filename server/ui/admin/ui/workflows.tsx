@@ -6,7 +6,7 @@
 import { useState } from 'preact/hooks';
 import type { TaskQueueDTO, WorkflowConfiguration, WorkflowDTO } from '../../../protocol.ts';
 import type { AreaProps } from './console.tsx';
-import { Field, Outcome, useAction, useLoad } from './shared.tsx';
+import { countOf, Field, Outcome, useAction, useLoad } from './shared.tsx';
 
 type Filter = WorkflowConfiguration['task_routing']['filters'][number];
 
@@ -33,7 +33,8 @@ export function WorkflowsArea({ api }: AreaProps) {
         {(workflows.data ?? []).map((w) => (
           <li key={w.sid}>
             <span>
-              {w.friendlyName} <small>({w.configuration.task_routing.filters.length} filters)</small>
+              {w.friendlyName}{' '}
+              <small>({countOf(w.configuration.task_routing.filters.length, 'filter')})</small>
             </span>
             <span class="actions">
               <button type="button" onClick={() => setEditing(w)} aria-label={`Edit ${w.friendlyName}`}>
