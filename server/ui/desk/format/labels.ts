@@ -61,6 +61,14 @@ const TASK_STATUS: Record<TaskStatus, string> = {
 
 export const taskStatusLabel = (status: TaskStatus) => TASK_STATUS[status] ?? humanLabel(status);
 
+/** Nothing to show: no value, blank text, or an empty list or object (a bot's unset variable). */
+export function isEmptyValue(value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  if (typeof value === 'string') return value.trim() === '';
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === 'object' && Object.keys(value).length === 0;
+}
+
 /** A value as text: strings as they are, lists joined, anything else as compact JSON. */
 export function valueText(value: unknown): string {
   if (typeof value === 'string') return value;

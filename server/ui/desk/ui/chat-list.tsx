@@ -1,4 +1,8 @@
-/** The chats the agent holds, oldest first, each with its unread count and state. */
+/**
+ * The chats the agent holds, oldest first, each with its unread count, state and the newest
+ * message as plain text.
+ */
+import { plainText } from '../format/plain-text.ts';
 import type { ChatState } from '../state/desk-state.ts';
 import { chatList, customerName, emailSubject, unreadCount } from '../state/selectors.ts';
 import { useDesk, useDeskState } from './desk-context.ts';
@@ -54,7 +58,7 @@ function ChatListItem({ chat, selected }: { chat: ChatState; selected: boolean }
           </span>
         )}
         {subject && <span class="chat-item__subject">{subject}</span>}
-        <span class="chat-item__preview">{wrapping ? 'Wrapping up' : (last?.body ?? '')}</span>
+        <span class="chat-item__preview">{wrapping ? 'Wrapping up' : plainText(last?.body ?? '')}</span>
       </button>
     </li>
   );

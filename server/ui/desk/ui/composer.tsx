@@ -3,6 +3,7 @@
  * are attached with "Attach file" (or dropped on the box), emoji picked from a small grid,
  * canned responses inserted by typing `/shortcut` or from the "Canned responses" list.
  */
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CannedResponse } from '../client/canned-responses.ts';
 import {
@@ -11,7 +12,7 @@ import {
   ShortcutSuggestions,
   shortcutQuery,
 } from './canned-responses.tsx';
-import { EmojiPicker } from './emoji-picker.tsx';
+import { EmojiButton, EmojiGrid } from './emoji-picker.tsx';
 import { ClipIcon } from './icons.tsx';
 
 /** At most this many suggestions under a typed `/shortcut`. */
@@ -26,6 +27,8 @@ interface ComposerProps {
   loadCannedResponses(): Promise<CannedResponse[]>;
   /** A canned response's text with its placeholders filled in for this chat. */
   fillPlaceholders(body: string): string;
+  /** More buttons for the tools row, before Send; they stay usable when the box is disabled. */
+  tools?: ComponentChildren;
 }
 
 export function Composer({
@@ -35,10 +38,13 @@ export function Composer({
   onAttach,
   loadCannedResponses,
   fillPlaceholders,
+  tools,
 }: ComposerProps) {
   const [body, setBody] = useState('');
   const box = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
+  const emojiButton = useRef<HTMLButtonElement>(null);
+  const [emojiOpen, setEmojiOpen] = useState(false);
   const [canned, setCanned] = useState<CannedResponse[] | null>(null);
   const [active, setActive] = useState(0);
   const query = shortcutQuery(body);
@@ -71,6 +77,12 @@ export function Composer({
     setBody('');
   }
 
+  /** Folds the emoji grid away and gives the focus back to the button that opened it. */
+  function closeEmoji() {
+    setEmojiOpen(false);
+    emojiButton.current?.focus();
+  }
+
   /** Puts text at the caret (replacing any selection) and keeps the focus in the box. */
   function insert(text: string) {
     const element = box.current;
@@ -101,6 +113,15 @@ export function Composer({
         onAttach(files);
       }}
     >
+      {emojiOpen && !disabled && (
+        <EmojiGrid
+          onClose={closeEmoji}
+          onPick={(emoji) => {
+            setEmojiOpen(false);
+            insert(emoji);
+          }}
+        />
+      )}
       <label class="visually-hidden" for="composer-message">
         Message
       </label>
@@ -143,7 +164,13 @@ export function Composer({
           load={loadCannedResponses}
           onPick={(item) => insert(fillPlaceholders(item.body))}
         />
-        <EmojiPicker disabled={disabled} onPick={insert} />
+        <EmojiButton
+          open={emojiOpen && !disabled}
+          disabled={disabled}
+          buttonRef={emojiButton}
+          onToggle={() => setEmojiOpen(!emojiOpen)}
+          onClose={closeEmoji}
+        />
         <button
           type="button"
           class="button button--icon"
@@ -166,6 +193,7 @@ export function Composer({
             if (files.length) onAttach(files);
           }}
         />
+        {tools}
         <button type="submit" class="button button--primary" disabled={disabled || !body.trim()}>
           Send
         </button>

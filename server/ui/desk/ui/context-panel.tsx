@@ -1,14 +1,22 @@
 /**
  * What the agent knows about the customer of the selected chat: who they are, where they are
  * on the site (live: it follows the visitor's navigation), their browser, what they told the
- * pre-engagement form, the task's data and the customer's rating of this chat, and their
- * earlier conversations. Everything carries a human label; internal ids stay in a closed
- * "Technical details" disclosure, there for a support ticket, not in the way.
+ * pre-engagement form, the task's data (rows with no value left out) and the customer's
+ * rating of this chat, and their earlier conversations. Everything carries a human label;
+ * internal ids stay in a closed "Technical details" disclosure, there for a support ticket,
+ * not in the way.
  */
 import type { ComponentChildren } from 'preact';
 import type { CsatInfo, TransferInfo } from '../../../protocol.ts';
 import { describeBrowser } from '../format/describe-browser.ts';
-import { channelTypeLabel, humanLabel, isTechnical, taskStatusLabel, valueText } from '../format/labels.ts';
+import {
+  channelTypeLabel,
+  humanLabel,
+  isEmptyValue,
+  isTechnical,
+  taskStatusLabel,
+  valueText,
+} from '../format/labels.ts';
 import { botTranscript, customerName, emailSubject } from '../state/selectors.ts';
 import { useDeskState } from './desk-context.ts';
 import { EarlierConversations } from './earlier-conversations.tsx';
@@ -29,10 +37,14 @@ export function ContextPanel() {
   } = task.attributes as Record<string, unknown> & { transfer?: TransferInfo; csat?: CsatInfo };
   const subject = emailSubject(chat.chat);
   const transcript = botTranscript(chat);
+  // Rows with nothing in them (a bot variable never set) are left out, not shown blank.
   const split = (values: Record<string, unknown>) => {
-    const shown = Object.entries(values).filter(([key, value]) => !isTechnical(key, value));
+    const shown = Object.entries(values).filter(
+      ([key, value]) => !isTechnical(key, value) && !isEmptyValue(value),
+    );
     return Object.fromEntries(shown);
   };
+  const preEngagement = split(preEngagementData ?? {});
   // The task's own ids first, then those its attributes hold (each id once).
   const technical = new Map<string, unknown>([
     ['Conversation id', channel.sid],
@@ -53,10 +65,10 @@ export function ContextPanel() {
         <Fact label="Page">{pageUrl ? <PageLink url={pageUrl} /> : 'Unknown'}</Fact>
         <Fact label="Browser">{describeBrowser(userAgent)}</Fact>
       </dl>
-      {preEngagementData && Object.keys(preEngagementData).length > 0 && (
+      {Object.keys(preEngagement).length > 0 && (
         <>
           <h3 class="context__heading">Pre-engagement</h3>
-          <FactList values={split(preEngagementData)} />
+          <FactList values={preEngagement} />
         </>
       )}
       <h3 class="context__heading">Task</h3>

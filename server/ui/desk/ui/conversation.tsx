@@ -1,8 +1,9 @@
 /**
- * The selected chat: its header with the task actions, the message log, who is typing, and
- * the composer. Messages still in the outbox are shown after the stored ones, marked pending.
+ * The selected chat: its header with the task actions, the message log, who is typing, the
+ * whisper box (folded behind the composer's "Whisper" button until used) and the composer.
+ * Messages still in the outbox are shown after the stored ones, marked pending.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { fillPlaceholders, loadCannedResponses } from '../client/canned-responses.ts';
 import { uploadMedia } from '../client/media.ts';
 import type { ChatState, PendingMessage } from '../state/desk-state.ts';
@@ -36,6 +37,16 @@ function ConversationView({ chat, pending }: { chat: ChatState; pending: Pending
   const [confirmingEnd, setConfirmingEnd] = useState(false);
   const { task, channel } = chat.chat;
   const name = customerName(chat.chat);
+  const whisperCount = chat.whispers?.length ?? 0;
+  // The whisper box stays folded until the agent opens it or someone whispers in the chat.
+  const [whispering, setWhispering] = useState(whisperCount > 0);
+  const openedToWrite = useRef(false);
+  const whisperToggle = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (whisperCount === 0 || whispering) return;
+    openedToWrite.current = false;
+    setWhispering(true);
+  }, [whisperCount]);
 
   /** Uploads each file in turn and sends it as a message whose body is the file name. */
   const attach = (files: File[]) =>
@@ -105,8 +116,34 @@ function ConversationView({ chat, pending }: { chat: ChatState; pending: Pending
         />
       )}
       {transferring && <TransferDialog taskSid={task.sid} onClose={() => setTransferring(false)} />}
-      <WhisperBox channelSid={channel.sid} disabled={connection !== 'online'} />
+      {whispering && (
+        <WhisperBox
+          channelSid={channel.sid}
+          disabled={connection !== 'online'}
+          focusOnMount={openedToWrite.current}
+          onClose={() => {
+            setWhispering(false);
+            whisperToggle.current?.focus();
+          }}
+        />
+      )}
       <Composer
+        tools={
+          <button
+            type="button"
+            ref={whisperToggle}
+            class={`button whisper-toggle${whispering ? ' whisper-toggle--open' : ''}`}
+            aria-expanded={whispering}
+            aria-controls={whispering ? `whisper-${channel.sid}` : undefined}
+            title="A note only agents and supervisors see"
+            onClick={() => {
+              openedToWrite.current = !whispering;
+              setWhispering(!whispering);
+            }}
+          >
+            Whisper
+          </button>
+        }
         disabled={!canWrite(chat)}
         onSend={(body) => client.send(channel.sid, body)}
         onTyping={() => client.typing(channel.sid)}

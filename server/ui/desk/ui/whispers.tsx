@@ -2,9 +2,11 @@
  * Whispers on the desk: notes the agent holding a chat and supervisors write for each other.
  * They sit in the log among the messages by time, styled apart and labelled "Whisper" (in
  * text, so screen readers say it too), and are written in their own box, never the message
- * composer, so a note cannot be sent to the customer by a slip of the keyboard.
+ * composer, so a note cannot be sent to the customer by a slip of the keyboard. On the
+ * agent's own chat the box is folded behind a "Whisper" button until used (or until someone
+ * whispers in the chat), so a lone agent keeps the room for the conversation.
  */
-import { useId, useState } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { MessageDTO, Sid, WhisperDTO } from '../../../protocol.ts';
 import { formatTime } from '../format/time.ts';
 import { useDesk, useRunAction } from './desk-context.ts';
@@ -47,13 +49,26 @@ export function WhisperItem({ whisper }: { whisper: WhisperDTO }) {
   );
 }
 
+interface WhisperBoxProps {
+  channelSid: Sid;
+  disabled?: boolean;
+  /** Set when the box can be folded away: Escape in it calls this. */
+  onClose?: () => void;
+  /** Puts the caret in the box when it appears (it was opened to write in). */
+  focusOnMount?: boolean;
+}
+
 /** One line for a note to the chat's staff: Enter or "Post whisper" sends it. */
-export function WhisperBox({ channelSid, disabled = false }: { channelSid: Sid; disabled?: boolean }) {
+export function WhisperBox({ channelSid, disabled = false, onClose, focusOnMount = false }: WhisperBoxProps) {
   const { client } = useDesk();
   const run = useRunAction();
   const [body, setBody] = useState('');
   const [sending, setSending] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
   const hint = useId();
+  useEffect(() => {
+    if (focusOnMount) input.current?.focus();
+  }, []);
   const submit = (event: Event) => {
     event.preventDefault();
     const text = body.trim();
@@ -66,10 +81,21 @@ export function WhisperBox({ channelSid, disabled = false }: { channelSid: Sid; 
     }).finally(() => setSending(false));
   };
   return (
-    <form class="whisper-box" onSubmit={submit}>
+    <form
+      class="whisper-box"
+      id={`whisper-${channelSid}`}
+      onSubmit={submit}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && onClose) {
+          e.preventDefault();
+          onClose();
+        }
+      }}
+    >
       <label class="whisper-box__field">
         <span class="whisper__label">Whisper</span>
         <input
+          ref={input}
           type="text"
           aria-describedby={hint}
           value={body}
