@@ -78,6 +78,8 @@ export const FAKE = {
   IM: `IM${'0'.repeat(32)}`,
   MB: `MB${'0'.repeat(32)}`,
   FT: `FT${'0'.repeat(32)}`,
+  UO: `UO${'0'.repeat(32)}`,
+  UT: `UT${'0'.repeat(32)}`,
   SK: `SK${'0'.repeat(32)}`,
 };
 
@@ -926,6 +928,26 @@ function twilioRoutes(): Route[] {
       }),
     ),
     twilio('GET /v1/Interactions/:sid', () => `/v1/Interactions/${FAKE.KD}`),
+    // Interaction Channels and their Participants (flex-interaction-channels.ts): not found
+    twilio('GET /v1/Interactions/:sid/Channels', () => `/v1/Interactions/${FAKE.KD}/Channels`),
+    twilio(
+      'GET /v1/Interactions/:sid/Channels/:sid',
+      () => `/v1/Interactions/${FAKE.KD}/Channels/${FAKE.UO}`,
+    ),
+    twilio(
+      'POST /v1/Interactions/:sid/Channels/:sid',
+      () => `/v1/Interactions/${FAKE.KD}/Channels/${FAKE.UO}`,
+      () => ({ Status: 'closed' }),
+    ),
+    twilio(
+      'GET /v1/Interactions/:sid/Channels/:sid/Participants',
+      () => `/v1/Interactions/${FAKE.KD}/Channels/${FAKE.UO}/Participants`,
+    ),
+    twilio(
+      'POST /v1/Interactions/:sid/Channels/:sid/Participants/:sid',
+      () => `/v1/Interactions/${FAKE.KD}/Channels/${FAKE.UO}/Participants/${FAKE.UT}`,
+      () => ({ Status: 'wrapup' }),
+    ),
     // TaskRouter: the workspace (taskrouter.ts)
     twilio('GET /v1/Workspaces', () => '/v1/Workspaces'),
     twilio('GET /v1/Workspaces/:sid', (w) => ws(w)),
@@ -1143,6 +1165,7 @@ function twilioRoutes(): Route[] {
     twilio('GET /v2/Flows/:sid/Executions', (w) => `/v2/Flows/${w.flowSid}/Executions`),
     twilio('GET /v2/Flows/:sid/Executions/:sid', execution),
     twilio('POST /v2/Flows/:sid/Executions/:sid', execution, () => ({ Status: 'ended' })),
+    twilio('DELETE /v2/Flows/:sid/Executions/:sid', execution),
     twilio('GET /v2/Flows/:sid/Executions/:sid/Context', (w) => `${execution(w)}/Context`),
     twilio('GET /v2/Flows/:sid/Executions/:sid/Steps', (w) => `${execution(w)}/Steps`),
     twilio('GET /v2/Flows/:sid/Executions/:sid/Steps/:sid', (w) => `${execution(w)}/Steps/${FAKE.FT}`),

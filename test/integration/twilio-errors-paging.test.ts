@@ -163,7 +163,7 @@ describe('Twilio errors on every family', () => {
     );
     const executions = `/v2/Flows/FW${'0'.repeat(32)}/Executions/FN${'0'.repeat(32)}`;
     for (const [method, path, allowed] of [
-      ['DELETE', executions, 'GET, POST'],
+      ['DELETE', `${executions}/Steps`, 'GET'],
       ['POST', `/v1/Workspaces/${workspace?.sid}`, 'GET'],
     ] as const) {
       const res = await fetch(parley.url + path, {
