@@ -3,7 +3,8 @@
  * an admin by the demo's grace and not by its `roles` attribute, sees and keeps that role when
  * an agent is edited, as does a worker whose roles are stored; a second web Flex Flow saves with
  * the form's defaults, and a taken contact identity is refused in plain words; workflows count
- * their filters in good English and a saved bot flow says so. Each screen passes an axe-core
+ * their filters in good English, a Flex Flow's form says which workflow routes it, and a saved
+ * bot flow says so. Each screen passes an axe-core
  * scan (WCAG 2.2 AA).
  */
 import { readFileSync } from 'node:fs';
@@ -200,6 +201,33 @@ describe("an admin's first hour in the demo's console", () => {
     await openArea('Workflows');
     await page.getByText('One rule (1 filter)').waitFor();
     await page.getByText('Two rules (2 filters)').waitFor();
+  });
+
+  it('shows which workflow routes a Flex Flow that names none, and routes it by one it names', async () => {
+    await openArea('Flex Flows');
+    await page.getByRole('button', { name: 'Edit Second shop' }).click();
+    const form = page.getByRole('form', { name: 'Edit Second shop' });
+    const workflow = form.getByRole('combobox', { name: 'Workflow' });
+    // Naming none, it routes by the oldest workflow: the select says which that is.
+    await expect
+      .poll(() => workflow.locator('option:checked').textContent())
+      .toBe('The first workflow (One rule)');
+    await workflow.selectOption({ label: 'Two rules' });
+    await form.getByRole('button', { name: 'Save Flex Flow' }).click();
+    const secondShop = async () =>
+      (await parley.api('GET', '/v1/FlexFlows')).body.flexFlows.find(
+        (f: { friendlyName: string }) => f.friendlyName === 'Second shop',
+      );
+    const twoRules = (await parley.api('GET', '/v1/Workflows')).body.workflows.find(
+      (w: { friendlyName: string }) => w.friendlyName === 'Two rules',
+    );
+    await expect.poll(async () => (await secondShop()).integration.workflowSid).toBe(twoRules.sid);
+    expect((await secondShop()).integration.flowSid).toBeTruthy();
+    expect(await violations()).toEqual([]);
+    // Back to the default: it names none again.
+    await workflow.selectOption({ value: '' });
+    await form.getByRole('button', { name: 'Save Flex Flow' }).click();
+    await expect.poll(async () => (await secondShop()).integration.workflowSid).toBeUndefined();
   });
 
   it('says a bot flow was saved', async () => {

@@ -8,6 +8,7 @@ import { useState } from 'preact/hooks';
 import type { FlexFlowDTO } from '../../../protocol.ts';
 import type { AreaProps } from './console.tsx';
 import { CHANNELS, explainConflict, freeContactIdentity } from './contact-identity.ts';
+import { loadRoutes, type Named, type Routes, WorkflowField, withoutWorkflow } from './flex-flow-routing.tsx';
 import { IdentitySecret } from './identity-secret.tsx';
 import { PreEngagementBuilder, type PreEngagementField } from './pre-engagement.tsx';
 import { Field, Outcome, splitList, useAction, useLoad } from './shared.tsx';
@@ -15,6 +16,7 @@ import { WidgetLookFields } from './widget-look.tsx';
 import { type WidgetLook, WidgetPreview } from './widget-preview.tsx';
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
 type Day = (typeof DAYS)[number];
 
 export function FlexFlowsArea({ api }: AreaProps) {
@@ -24,6 +26,7 @@ export function FlexFlowsArea({ api }: AreaProps) {
   const bots = useLoad(() =>
     api.get<{ flows: { sid: string; friendlyName: string }[] }>('/v1/Flows').then((r) => r.flows),
   );
+  const routes = useLoad(() => loadRoutes(api));
   const [editing, setEditing] = useState<FlexFlowDTO | 'new' | null>(null);
   const action = useAction();
 
@@ -68,6 +71,7 @@ export function FlexFlowsArea({ api }: AreaProps) {
           flow={editing === 'new' ? null : editing}
           flexFlows={flexFlows.data ?? []}
           bots={bots.data ?? []}
+          routes={routes.data ?? null}
           onDone={(saved) => {
             setEditing(saved);
             flexFlows.reload();
@@ -90,13 +94,15 @@ function FlexFlowForm({
   flow,
   flexFlows,
   bots,
+  routes,
   onDone,
   onSaved,
 }: Pick<AreaProps, 'api'> & {
   flow: FlexFlowDTO | null;
   /** Every Flex Flow, for the contact identity a new one starts with. */
   flexFlows: FlexFlowDTO[];
-  bots: { sid: string; friendlyName: string }[];
+  bots: Named[];
+  routes: Routes | null;
   onDone(saved: FlexFlowDTO | null): void;
   /** A part saved on its own (the identity secret): the Flex Flow is read again. */
   onSaved(): void;
@@ -110,6 +116,8 @@ function FlexFlowForm({
   const identity = typedIdentity ?? freeContactIdentity(flexFlows, channelType);
   const [integrationType, setIntegrationType] = useState<string>(flow?.integrationType ?? 'task');
   const [botSid, setBotSid] = useState(String(flow?.integration.flowSid ?? bots[0]?.sid ?? ''));
+  // Empty: the first workflow, as routing reads a Flex Flow that names none.
+  const [workflowSid, setWorkflowSid] = useState(String(flow?.integration.workflowSid ?? ''));
   const [enabled, setEnabled] = useState(flow?.enabled ?? true);
   const [origins, setOrigins] = useState((flow?.allowedOrigins ?? []).join('\n'));
   const [timezone, setTimezone] = useState(hours?.timezone ?? '');
@@ -135,11 +143,12 @@ function FlexFlowForm({
       contactIdentity: identity.trim(),
       enabled,
       integrationType,
-      integration:
-        integrationType === 'studio'
-          ? // The select shows the first bot flow until one is picked, also when the list came late.
-            { ...flow?.integration, flowSid: botSid || bots[0]?.sid }
-          : { ...flow?.integration },
+      integration: {
+        ...withoutWorkflow(flow?.integration),
+        ...(workflowSid && { workflowSid }),
+        // The select shows the first bot flow until one is picked, also when the list came late.
+        ...(integrationType === 'studio' && { flowSid: botSid || bots[0]?.sid }),
+      },
       allowedOrigins: splitList(origins),
       widgetConfig: {
         ...config,
@@ -201,6 +210,7 @@ function FlexFlowForm({
               <option value="studio">Bot flow first</option>
             </select>
           </Field>
+          <WorkflowField routes={routes} value={workflowSid} onChange={setWorkflowSid} />
           {integrationType === 'studio' && (
             <Field label="Bot flow">
               <select value={botSid} onChange={(e) => setBotSid(e.currentTarget.value)}>
