@@ -211,7 +211,7 @@ describe("an admin's first hour in the demo's console", () => {
     // Naming none, it routes by the oldest workflow: the select says which that is.
     await expect
       .poll(() => workflow.locator('option:checked').textContent())
-      .toBe('The first workflow (One rule)');
+      .toBe('First workflow: One rule');
     await workflow.selectOption({ label: 'Two rules' });
     await form.getByRole('button', { name: 'Save Flex Flow' }).click();
     const secondShop = async () =>

@@ -41,9 +41,7 @@ export function WorkflowField({
     <Field label="Workflow" hint="Where its chats are routed: a workflow's filters and queues">
       <select value={value} onChange={(e) => onChange(e.currentTarget.value)}>
         <option value="">
-          {first
-            ? `The first workflow (${first.friendlyName})`
-            : `No workflow yet: ${queue ? `the queue ${queue}` : 'the first queue'}`}
+          {first ? `First workflow: ${first.friendlyName}` : `No workflow: queue ${queue ?? '(none yet)'}`}
         </option>
         {(routes?.workflows ?? []).map((w) => (
           <option key={w.sid} value={w.sid}>
