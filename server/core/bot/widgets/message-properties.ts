@@ -67,37 +67,32 @@ function customerAddresses(scope: TemplateScope): Set<string> {
 }
 
 /**
- * Why the message cannot be sent as the flow means it, or null when it can. The reason never
- * quotes a rendered value (it may be the visitor's text).
+ * Who the message goes to: the rendered `to`, else the customer's address; or why it cannot be
+ * sent as the flow means it. The reason never quotes a rendered value (it may be the visitor's
+ * text).
  */
-export function undeliverable(properties: Record<string, unknown>, scope: TemplateScope): string | null {
+export function recipientOf(
+  properties: Record<string, unknown>,
+  scope: TemplateScope,
+): { to: string } | { error: string } {
   if (isContentTemplate(properties) && blank(properties.body))
-    return 'a content template needs Twilio\'s Content API; give the widget a "body" to send instead';
-  if (!blank(properties.to)) {
-    const to = render(properties.to, scope).trim();
-    if (to && !customerAddresses(scope).has(to))
-      return '"to" names someone other than the customer; Parley sends only into the conversation';
-  }
-  return null;
+    return {
+      error: 'a content template needs Twilio\'s Content API; give the widget a "body" to send instead',
+    };
+  const to = blank(properties.to) ? '' : render(properties.to, scope).trim();
+  if (to && !customerAddresses(scope).has(to))
+    return { error: '"to" names someone other than the customer; Parley sends only into the conversation' };
+  return { to: to || text(at(scope, 'contact', 'channel', 'address')) };
 }
 
 /**
  * Studio's `widgets.NAME.outbound` of a messaging widget, as a Parley conversation has it: the
- * text sent, who it went to (the rendered `to`, by default the customer's address) and from (the
- * flow's own address, `flow.channel.address`). `Sid` joins once the message is stored
- * (`withSid`); Twilio's delivery `Status` has no counterpart here and is not set.
+ * text sent, who it went to (`recipientOf`) and from (the flow's own address,
+ * `flow.channel.address`). `Sid` joins once the message is stored (`withSid`); Twilio's delivery
+ * `Status` has no counterpart here and is not set.
  */
-export function outboundOf(
-  properties: Record<string, unknown>,
-  scope: TemplateScope,
-  body: string,
-): Record<string, unknown> {
-  const to = blank(properties.to) ? '' : render(properties.to, scope).trim();
-  return {
-    Body: body,
-    To: to || text(at(scope, 'contact', 'channel', 'address')),
-    From: text(at(scope, 'flow', 'channel', 'address')),
-  };
+export function outboundOf(to: string, scope: TemplateScope, body: string): Record<string, unknown> {
+  return { Body: body, To: to, From: text(at(scope, 'flow', 'channel', 'address')) };
 }
 
 /** The `outbound` the widget `name` entered with, and the sid its message was stored under. */

@@ -6,7 +6,7 @@
  * addressing properties and content templates are read as message-properties.ts says.
  */
 import { render } from '../templates.ts';
-import { messageWarnings, outboundOf, requiredBody, undeliverable, withSid } from './message-properties.ts';
+import { messageWarnings, outboundOf, recipientOf, requiredBody, withSid } from './message-properties.ts';
 import { checkQuickReplies, messageAttributes } from './quick-replies.ts';
 import type { Widget } from './types.ts';
 
@@ -32,8 +32,8 @@ export const sendAndWaitForReply: Widget = {
   },
   warn: (properties) => messageWarnings(properties, 'deliveryFailure'),
   enter(properties, { scope, waitId }) {
-    const error = undeliverable(properties, scope);
-    if (error) return { event: 'deliveryFailure', outputs: { error } };
+    const recipient = recipientOf(properties, scope);
+    if ('error' in recipient) return { event: 'deliveryFailure', outputs: { error: recipient.error } };
     const body = render(properties.body, scope);
     const mediaUrl = properties.media_url ? render(properties.media_url, scope) : undefined;
     return {
@@ -41,7 +41,7 @@ export const sendAndWaitForReply: Widget = {
         { type: 'sendMessage', body, mediaUrl, attributes: messageAttributes(properties, scope) },
         { type: 'scheduleTimeout', seconds: timeoutOf(properties.timeout), waitId },
       ],
-      outputs: { outbound: outboundOf(properties, scope, body) },
+      outputs: { outbound: outboundOf(recipient.to, scope, body) },
     };
   },
   resume(_properties, { scope, state, waitId }, input) {

@@ -5,7 +5,7 @@
  * `.Sid`, and Studio's `widgets.NAME.outbound` (message-properties.ts).
  */
 import { render } from '../templates.ts';
-import { messageWarnings, outboundOf, requiredBody, undeliverable, withSid } from './message-properties.ts';
+import { messageWarnings, outboundOf, recipientOf, requiredBody, withSid } from './message-properties.ts';
 import { checkQuickReplies, messageAttributes } from './quick-replies.ts';
 import type { Widget } from './types.ts';
 
@@ -16,13 +16,13 @@ export const sendMessage: Widget = {
   check: checkQuickReplies,
   warn: (properties) => messageWarnings(properties, 'failed'),
   enter(properties, { scope }) {
-    const error = undeliverable(properties, scope);
-    if (error) return { event: 'failed', outputs: { error } };
+    const recipient = recipientOf(properties, scope);
+    if ('error' in recipient) return { event: 'failed', outputs: { error: recipient.error } };
     const body = render(properties.body, scope);
     const mediaUrl = properties.media_url ? render(properties.media_url, scope) : undefined;
     return {
       effects: [{ type: 'sendMessage', body, mediaUrl, attributes: messageAttributes(properties, scope) }],
-      outputs: { outbound: outboundOf(properties, scope, body) },
+      outputs: { outbound: outboundOf(recipient.to, scope, body) },
     };
   },
   resume(_properties, { scope, state }, input) {
