@@ -197,12 +197,11 @@ export function createTaskLifecycle(ctx: RoutingContext, janitor: Janitor) {
       },
       ifRevision?: number,
     ): Promise<Task> {
-      let task = await getTask(sid);
       const changes = { attributes: patch.attributes, priority: patch.priority };
-      if (ifRevision !== undefined) task = await claim(sid, ifRevision, changes);
-      else if (patch.attributes || patch.priority !== undefined)
-        task = (await store.tasks.update(sid, changes)) ?? task;
-      if (patch.attributes || patch.priority !== undefined) {
+      const changing = patch.attributes !== undefined || patch.priority !== undefined;
+      let task = ifRevision === undefined ? await getTask(sid) : await claim(sid, ifRevision, changes);
+      if (ifRevision === undefined && changing) task = (await store.tasks.update(sid, changes)) ?? task;
+      if (changing) {
         await ctx.announce(task);
         if (task.status === 'pending') ctx.dispatchSoon();
       }
