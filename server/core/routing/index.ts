@@ -4,11 +4,12 @@
  * transferred; the janitor cleans up after them. Every state change is one conditional store
  * call, so a task is never assigned twice and a worker never exceeds capacity.
  */
+import { conflict } from '../../errors.ts';
 import type { TransferRequest, WrapUpRequest } from '../../protocol.ts';
 
 type WrapUp = Omit<WrapUpRequest, 'taskSid'>;
 
-import type { Channel, Task } from '../../store/types.ts';
+import type { Channel, Reservation, Task } from '../../store/types.ts';
 import {
   AGENT_GRACE_KIND,
   createContext,
@@ -70,6 +71,17 @@ export function createRouting(deps: RoutingDeps) {
 
     accept: offers.accept,
     reject: offers.reject,
+    /**
+     * TaskRouter's reservation `wrapping` / `completed`: the task an accepted reservation holds
+     * wraps up or completes; any other reservation holds no task (409).
+     */
+    finishReservation(reservation: Reservation, status: 'wrapping' | 'completed') {
+      if (reservation.status !== 'accepted')
+        throw conflict(
+          `Reservation ${reservation.sid} is ${reservation.status}: only an accepted reservation's task can be ${status}`,
+        );
+      return tasks.update(reservation.taskSid, { status });
+    },
     /** End chat; `wrapUp` (disposition, notes) lands in the task's `attributes.wrapUp`. */
     async wrap(workerSid: string, taskSid: string, wrapUp: WrapUp = {}) {
       return taskView(await tasks.wrapBy(workerSid, taskSid, wrapUp), deps.clock());

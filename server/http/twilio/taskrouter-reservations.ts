@@ -8,7 +8,7 @@
 import { type Request, type Response, Router } from 'express';
 import type { Core } from '../../core/index.ts';
 import { resolveActivity } from '../../core/routing/activities.ts';
-import { conflict, notFound, ParleyError } from '../../errors.ts';
+import { notFound, ParleyError } from '../../errors.ts';
 import type { ReservationStatus, TaskStatus } from '../../protocol.ts';
 import { parse } from '../../schemas.ts';
 import type { Reservation } from '../../store/types.ts';
@@ -98,14 +98,7 @@ export function reservationsRouter(core: Core): Router {
       const reservation = await reservationOf(owner, req.params.owner, req.params.sid);
       if (status === 'accepted') await routing.accept(null, reservation.sid);
       else if (status === 'rejected') await routing.reject(null, reservation.sid);
-      else {
-        // Wrapping up or completing is the task's, through the reservation that holds it.
-        if (reservation.status !== 'accepted')
-          throw conflict(
-            `Reservation ${reservation.sid} is ${reservation.status}: only an accepted reservation's task can be ${status}`,
-          );
-        await routing.updateTask(reservation.taskSid, { status: status as TaskStatus });
-      }
+      else await routing.finishReservation(reservation, status as 'wrapping' | 'completed');
       if (activity !== undefined)
         await agents.updateWorker(reservation.workerSid, parse(schemas.worker.partial(), { activity }));
       await respond(req, res, await reservationOf(owner, req.params.owner, reservation.sid));
