@@ -12,7 +12,7 @@ import type { Member } from '../../store/types.ts';
 import { schemas } from '../schemas.ts';
 import { accountSidOf, baseUrlOf, Form, pageOf, pageRequest, twilioDate } from './wire.ts';
 
-const conversationUrl = (req: Request, sid: string) => `${baseUrlOf(req)}/v1/Conversations/${sid}`;
+export const conversationUrl = (req: Request, sid: string) => `${baseUrlOf(req)}/v1/Conversations/${sid}`;
 
 const participantView = (req: Request, member: Member) => ({
   account_sid: accountSidOf(req),

@@ -11,14 +11,12 @@ import { ParleyError, uniqueNameTaken } from '../../errors.ts';
 import { LIMITS, parse } from '../../schemas.ts';
 import type { Channel, Message } from '../../store/types.ts';
 import { schemas } from '../schemas.ts';
-import { participantsRouter } from './conversation-participants.ts';
+import { conversationUrl, participantsRouter } from './conversation-participants.ts';
 import { CHAT_SERVICE_SID } from './flex-api.ts';
 import { createPlainChannel, listChannels } from './plain-channels.ts';
-import { accountSidOf, baseUrlOf, Form, listPage, pageOf, pageRequest, twilioDate } from './wire.ts';
+import { accountSidOf, Form, listPage, pageOf, pageRequest, twilioDate } from './wire.ts';
 
 const CHANNEL_SID = /^CH[0-9a-fA-F]{32}$/;
-
-const conversationUrl = (req: Request, sid: string) => `${baseUrlOf(req)}/v1/Conversations/${sid}`;
 
 function conversationView(req: Request, channel: Channel) {
   const url = conversationUrl(req, channel.sid);
@@ -78,12 +76,6 @@ export function conversationsRouter(core: Core): Router {
   const router = Router();
   const participantSids = async (channelSid: string) =>
     new Map((await store.members.list(channelSid)).map((m) => [m.identity, m.sid]));
-  /** Refuses a unique name another conversation has (Twilio's 409, code 50353). */
-  const ensureFree = async (uniqueName: string | undefined, sid?: string) => {
-    if (!uniqueName) return;
-    const holder = await store.channels.findByUniqueName(uniqueName);
-    if (holder && holder.sid !== sid) throw uniqueNameTaken(uniqueName);
-  };
 
   // `/Conversations/{UniqueName}/...` is `/Conversations/{sid}/...` of the conversation so named.
   router.use(async (req, _res, next) => {
@@ -108,7 +100,8 @@ export function conversationsRouter(core: Core): Router {
     const status = statusOf(form);
     form.ignore('MessagingServiceSid', 'DateCreated', 'DateUpdated').done();
     const input = parse(schemas.updateChannel, { friendlyName, attributes });
-    await ensureFree(uniqueName);
+    // Refused before its contact is made; the store refuses a name taken meanwhile.
+    if (uniqueName && (await store.channels.findByUniqueName(uniqueName))) throw uniqueNameTaken(uniqueName);
     let channel = await createPlainChannel(core, {
       friendlyName: input.friendlyName,
       attributes: { ...input.attributes, ...(uniqueName && { uniqueName }) },
@@ -158,7 +151,6 @@ export function conversationsRouter(core: Core): Router {
     const attributes = form.object('Attributes');
     const status = statusOf(form);
     form.ignore('MessagingServiceSid', 'DateCreated', 'DateUpdated').done();
-    await ensureFree(uniqueName, current.sid);
     const keep = uniqueName ?? current.attributes.uniqueName;
     const patch = parse(schemas.updateChannel, {
       friendlyName,
