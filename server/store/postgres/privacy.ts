@@ -3,7 +3,7 @@ import type { ContactMatchedBy } from '../../protocol.ts';
 import { toChannel, toContact, toExecution, toMember, toMessage, toReservation, toTask } from '../rows.ts';
 import type { PrivacyRepository } from '../types.ts';
 import { all, type Deps, one, transaction } from './db.ts';
-import { EXECUTION_LOG } from './flows.ts';
+import { EXECUTION_LOG } from './executions.ts';
 
 const OPEN = `('pending', 'reserved', 'assigned', 'wrapping')`;
 

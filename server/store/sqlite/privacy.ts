@@ -13,7 +13,7 @@ import {
 } from '../rows.ts';
 import type { PrivacyRepository } from '../types.ts';
 import type { Deps } from './conversations.ts';
-import { EXECUTION_LOG } from './flows.ts';
+import { EXECUTION_LOG } from './executions.ts';
 
 const OPEN = `('pending', 'reserved', 'assigned', 'wrapping')`;
 
